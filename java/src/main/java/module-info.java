@@ -1,0 +1,8 @@
+/**
+ * interproc: typed shared state and coordination between JVM processes on one Linux host.
+ * Needs native access: run with {@code --enable-native-access=dev.interproc} (module path)
+ * or {@code --enable-native-access=ALL-UNNAMED} (class path).
+ */
+module dev.interproc {
+    exports dev.interproc;
+}

@@ -1,0 +1,174 @@
+/*
+ * interproc.h - the whole C API of libinterproc.
+ *
+ * A region is one named POSIX shared-memory object holding a header, a table of
+ * attached processes and a directory of named, typed slots. docs/layout.md
+ * describes the byte layout, the attach protocol and the versioning rule.
+ *
+ * Every function returns 0 (or a non-negative count) on success and a negative
+ * error code on failure: -errno for failures of the operating system, or one of
+ * the IP_E* codes below. No function aborts the process; ip_strerror() explains
+ * every code.
+ *
+ * Thread safety: a region handle may be used by several threads at once, except
+ * that ip_region_close() must not race with any other call on the same handle.
+ */
+#ifndef INTERPROC_H
+#define INTERPROC_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(IP_BUILDING_LIBRARY)
+#define IP_API __attribute__((visibility("default")))
+#else
+#define IP_API
+#endif
+
+/* The layout version this library reads and writes. Any change to docs/layout.md bumps it. */
+#define IP_LAYOUT_VERSION 1
+
+/* Longest region name (bytes, without the terminating NUL) and slot name. */
+#define IP_REGION_NAME_MAX 200
+#define IP_SLOT_NAME_MAX 63
+
+/* Defaults used when a creation parameter is 0. */
+#define IP_DEFAULT_MODE 0600
+#define IP_DEFAULT_MAX_SLOTS 256
+#define IP_DEFAULT_MAX_PROCESSES 128
+#define IP_DEFAULT_OPEN_TIMEOUT_MS 5000
+
+/* Error codes of interproc itself; all other negative values are -errno. */
+enum ip_error {
+    IP_EMAGIC = -1000,      /* the object is not an interproc region (foreign shm object) */
+    IP_EVERSION = -1001,    /* the region has another layout version */
+    IP_ENOTREADY = -1002,   /* the region is still initialising after the open timeout */
+    IP_ECORRUPT = -1003,    /* the header contradicts itself or the object's real size */
+    IP_EDIRFULL = -1004,    /* every slot of the directory is used */
+    IP_ENOSPACE = -1005,    /* the region's data area cannot fit the slot */
+    IP_EPROCFULL = -1006,   /* every entry of the process table is used by a live process */
+    IP_ESLOTTYPE = -1007,   /* a slot of that name exists with another type */
+    IP_ESLOTSIZE = -1008,   /* a slot of that name exists with another size */
+    IP_ESLOTMETA = -1009,   /* a slot of that name exists with other type metadata */
+    IP_ENAME = -1010,       /* a region or slot name is empty, too long or has a bad character */
+    IP_EARG = -1011,        /* an argument is out of range */
+    IP_ESHMFULL = -1012     /* the shared-memory file system has less free space than the region needs */
+};
+
+/* Slot type tags, stored in the directory. */
+enum ip_slot_type {
+    IP_TYPE_INT32 = 1,
+    IP_TYPE_INT64 = 2,
+    IP_TYPE_FLOAT64 = 3,
+    IP_TYPE_INT32_ARRAY = 4,
+    IP_TYPE_INT64_ARRAY = 5,
+    IP_TYPE_ENUM = 6
+};
+
+/* States of the region header. */
+enum ip_region_state {
+    IP_STATE_INITIALISING = 0,
+    IP_STATE_READY = 1
+};
+
+/* States of a process-table entry. */
+enum ip_process_state {
+    IP_PROCESS_FREE = 0,
+    IP_PROCESS_ATTACHED = 1
+};
+
+typedef struct ip_region ip_region;
+
+/* Explains an error code; never returns NULL. */
+IP_API const char *ip_strerror(int code);
+
+/*
+ * The layout of every native structure, by key ("header.magic.offset",
+ * "slot.size", "type.int64", ...: docs/layout.md lists them). Stores the value in
+ * *value and returns 0, or returns -ENOENT for an unknown key.
+ */
+IP_API int ip_layout_value(const char *key, int64_t *value);
+
+/*
+ * Creates a new region and attaches to it. Fails with -EEXIST when the name is taken.
+ * dir: NULL for POSIX shared memory (shm_open), or a directory on a tmpfs (for tests
+ * and for containers whose /dev/shm is small). size: total bytes, including the header,
+ * the process table and the directory. mode, max_slots, max_processes: 0 for the defaults.
+ * The memory is allocated at once: a full file system is -ENOSPC or IP_ESHMFULL here,
+ * never a SIGBUS later.
+ */
+IP_API int ip_region_create(const char *name, const char *dir, uint64_t size, uint32_t mode,
+                            uint32_t max_slots, uint32_t max_processes, ip_region **out);
+
+/*
+ * Opens and attaches to an existing region, waiting up to timeout_ms (0: the default)
+ * for its creator to publish it. Fails with -ENOENT when there is no such object,
+ * IP_EMAGIC for a foreign object, IP_EVERSION for another layout version.
+ */
+IP_API int ip_region_open(const char *name, const char *dir, uint32_t timeout_ms, ip_region **out);
+
+/*
+ * Opens the region, or creates it when it does not exist (racing creators agree on
+ * one). *created is set to 1 when this call created it. The size and limits apply
+ * only to a creation.
+ */
+IP_API int ip_region_open_or_create(const char *name, const char *dir, uint64_t size, uint32_t mode,
+                                    uint32_t max_slots, uint32_t max_processes, uint32_t timeout_ms,
+                                    ip_region **out, int32_t *created);
+
+/* Detaches from the region, unmaps it and frees the handle. The handle is gone even on error. */
+IP_API int ip_region_close(ip_region *region);
+
+/* Removes the region's name; processes that still have it mapped keep working. */
+IP_API int ip_region_unlink(const char *name, const char *dir);
+
+/*
+ * The layout version stored in the object called name, without attaching to it: the
+ * version (>= 0), or -ENOENT, IP_EMAGIC, IP_ENOTREADY, ... Tells an opener that failed
+ * with IP_EVERSION which version it found.
+ */
+IP_API int ip_region_layout_version(const char *name, const char *dir);
+
+/* Base address and total size of the mapping. */
+IP_API void *ip_region_base(const ip_region *region);
+IP_API uint64_t ip_region_size(const ip_region *region);
+
+/* Index of this handle's entry in the region's process table. */
+IP_API int32_t ip_region_process_index(const ip_region *region);
+
+/*
+ * Whether the process of table entry index is alive: 1 alive, 0 free or dead (a dead
+ * entry is reclaimed by this call), or a negative error code.
+ */
+IP_API int ip_process_alive(ip_region *region, int32_t index);
+
+/*
+ * Finds the slot called name, or creates it. An existing slot must have the same type,
+ * size and metadata (IP_ESLOTTYPE, IP_ESLOTSIZE, IP_ESLOTMETA otherwise). A new slot
+ * gets size bytes, 64-byte aligned, filled with init (init_len <= size, the rest
+ * zero), and meta_len bytes of type metadata; it is published only when complete.
+ * Stores the slot's directory index in *index and 1 or 0 in *created.
+ */
+IP_API int ip_slot_ensure(ip_region *region, const char *name, uint32_t type, uint64_t size,
+                          const void *meta, uint32_t meta_len, const void *init, uint64_t init_len,
+                          int32_t *index, int32_t *created);
+
+/* Finds the slot called name: its directory index, or -ENOENT. */
+IP_API int ip_slot_find(ip_region *region, const char *name, int32_t *index);
+
+/*
+ * Test hook: while set (ms > 0), every slot creation in this process pauses for ms
+ * milliseconds while it holds the directory lock, after writing the new entry and
+ * before publishing it, and first writes one line to standard error:
+ * "interproc-debug: pausing with the directory lock held". 0 turns it off.
+ */
+IP_API void ip_debug_set_directory_pause(uint32_t ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* INTERPROC_H */

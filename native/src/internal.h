@@ -1,0 +1,74 @@
+/*
+ * Private structures of libinterproc: the byte layout of a region (docs/layout.md).
+ * Only layout.c exports their sizes and offsets; nothing outside native/ includes this.
+ */
+#ifndef INTERPROC_INTERNAL_H
+#define INTERPROC_INTERNAL_H
+
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "interproc.h"
+
+#define IP_MAGIC "interprc"
+#define IP_MAGIC_LENGTH 8
+#define IP_CACHE_LINE 64
+#define IP_MAX_SLOTS_LIMIT 65536
+#define IP_MAX_PROCESSES_LIMIT 4096
+#define IP_SLOT_META_MAX 4096
+
+/* The region header, at offset 0. */
+struct ip_header {
+    char magic[IP_MAGIC_LENGTH];          /* "interprc", written by the creator before state */
+    uint32_t layout_version;              /* IP_LAYOUT_VERSION of the creator */
+    _Atomic uint32_t state;               /* ip_region_state; READY is stored last, with release */
+    uint64_t size;                        /* total bytes of the object */
+    uint64_t creator_start_time;          /* creator's start time, clock ticks since boot (/proc/PID/stat) */
+    int32_t creator_pid;
+    uint32_t max_processes;               /* entries of the process table */
+    uint32_t max_slots;                   /* entries of the slot directory */
+    uint32_t unused;                      /* zero; keeps the 64-bit fields aligned */
+    uint64_t created_unix_ms;             /* wall-clock creation time */
+    uint64_t process_table_offset;        /* offset of entry 0 of the process table */
+    uint64_t directory_offset;            /* offset of entry 0 of the slot directory */
+    uint64_t data_offset;                 /* first byte of the data area */
+    uint64_t data_top;                    /* first free byte of the data area; guarded by directory_mutex */
+    _Atomic uint32_t slot_count;          /* published directory entries; stored with release */
+    alignas(IP_CACHE_LINE) pthread_mutex_t directory_mutex; /* robust, process-shared */
+};
+
+/* One entry of the process table. */
+struct ip_process_entry {
+    pthread_mutex_t liveness;             /* robust, process-shared; held by the attached process */
+    _Atomic uint32_t state;               /* ip_process_state */
+    int32_t pid;
+    uint64_t start_time;                  /* clock ticks since boot (/proc/PID/stat field 22) */
+    uint32_t generation;                  /* incremented at every attach to this entry */
+} __attribute__((aligned(IP_CACHE_LINE)));
+
+/* One entry of the slot directory; immutable once published. */
+struct ip_slot_entry {
+    char name[IP_SLOT_NAME_MAX + 1];      /* NUL-terminated */
+    uint32_t type;                        /* ip_slot_type */
+    uint32_t meta_length;                 /* bytes of type metadata */
+    uint64_t offset;                      /* region offset of the value, 64-byte aligned */
+    uint64_t size;                        /* bytes of the value */
+    uint64_t meta_offset;                 /* region offset of the type metadata */
+};
+
+/* A process-private handle on a mapped region. */
+struct ip_region {
+    int fd;
+    uint8_t *base;
+    uint64_t size;
+    int32_t process_index;
+    pthread_t holder;                     /* holds this process's liveness mutex while attached */
+    pthread_mutex_t holder_lock;
+    pthread_cond_t holder_cond;
+    int holder_state;
+    int holder_result;
+};
+
+#endif /* INTERPROC_INTERNAL_H */

@@ -1,0 +1,83 @@
+/*
+ * Exports the sizes and offsets of every shared structure and the protocol constants,
+ * so that bindings in other languages hard-code none of them.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct layout_entry {
+    const char *key;
+    int64_t value;
+};
+
+#define SIZE(type) {"sizeof." #type, (int64_t)sizeof(struct type)}
+#define FIELD(type, field) {"offsetof." #type "." #field, (int64_t)offsetof(struct type, field)}
+#define CONSTANT(name) {"const." #name, (int64_t)(name)}
+
+static const struct layout_entry layout[] = {
+    SIZE(ip_header),
+    FIELD(ip_header, magic),
+    FIELD(ip_header, layout_version),
+    FIELD(ip_header, state),
+    FIELD(ip_header, size),
+    FIELD(ip_header, creator_start_time),
+    FIELD(ip_header, creator_pid),
+    FIELD(ip_header, max_processes),
+    FIELD(ip_header, max_slots),
+    FIELD(ip_header, created_unix_ms),
+    FIELD(ip_header, process_table_offset),
+    FIELD(ip_header, directory_offset),
+    FIELD(ip_header, data_offset),
+    FIELD(ip_header, data_top),
+    FIELD(ip_header, slot_count),
+    FIELD(ip_header, directory_mutex),
+    SIZE(ip_process_entry),
+    FIELD(ip_process_entry, liveness),
+    FIELD(ip_process_entry, state),
+    FIELD(ip_process_entry, pid),
+    FIELD(ip_process_entry, start_time),
+    FIELD(ip_process_entry, generation),
+    SIZE(ip_slot_entry),
+    FIELD(ip_slot_entry, name),
+    FIELD(ip_slot_entry, type),
+    FIELD(ip_slot_entry, meta_length),
+    FIELD(ip_slot_entry, offset),
+    FIELD(ip_slot_entry, size),
+    FIELD(ip_slot_entry, meta_offset),
+    CONSTANT(IP_LAYOUT_VERSION),
+    CONSTANT(IP_MAGIC_LENGTH),
+    CONSTANT(IP_CACHE_LINE),
+    CONSTANT(IP_REGION_NAME_MAX),
+    CONSTANT(IP_SLOT_NAME_MAX),
+    CONSTANT(IP_SLOT_META_MAX),
+    CONSTANT(IP_DEFAULT_MODE),
+    CONSTANT(IP_DEFAULT_MAX_SLOTS),
+    CONSTANT(IP_DEFAULT_MAX_PROCESSES),
+    CONSTANT(IP_DEFAULT_OPEN_TIMEOUT_MS),
+    CONSTANT(IP_STATE_INITIALISING),
+    CONSTANT(IP_STATE_READY),
+    CONSTANT(IP_PROCESS_FREE),
+    CONSTANT(IP_PROCESS_ATTACHED),
+    CONSTANT(IP_TYPE_INT32),
+    CONSTANT(IP_TYPE_INT64),
+    CONSTANT(IP_TYPE_FLOAT64),
+    CONSTANT(IP_TYPE_INT32_ARRAY),
+    CONSTANT(IP_TYPE_INT64_ARRAY),
+    CONSTANT(IP_TYPE_ENUM),
+};
+
+int ip_layout_value(const char *key, int64_t *value) {
+    if (key == NULL || value == NULL) {
+        return IP_EARG;
+    }
+    for (size_t i = 0; i < sizeof layout / sizeof layout[0]; i++) {
+        if (strcmp(layout[i].key, key) == 0) {
+            *value = layout[i].value;
+            return 0;
+        }
+    }
+    return -ENOENT;
+}

@@ -1,0 +1,64 @@
+# Sourced by bin/interproc, scripts/test and bench/run: finds (or installs) the toolchain
+# interproc needs and fails loudly, naming what is missing, when it cannot.
+# Exports JAVA_HOME (a JDK >= 22) and puts its java first on PATH.
+
+ip_die() { echo "interproc: $*" >&2; exit 1; }
+
+ip_java_feature() { # prints the feature release of the java binary $1, e.g. 25
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1
+}
+
+ip_find_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    local feature
+    feature=$(ip_java_feature "$candidate/bin/java")
+    if [ -n "$feature" ] && [ "$feature" -ge 22 ] 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+ip_apt_install() { # installs Debian packages, as root, without asking
+  command -v apt-get >/dev/null || ip_die "missing $*; install it (no apt-get here)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "interproc: installing $* with apt-get" >&2
+  $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >&2 \
+    || ip_die "could not install $*"
+}
+
+ip_require_tools() {
+  command -v cmake >/dev/null || ip_apt_install cmake
+  command -v gcc >/dev/null || ip_apt_install gcc
+  command -v make >/dev/null || ip_apt_install make
+  command -v mvn >/dev/null || ip_apt_install maven
+  if ! JAVA_HOME=$(ip_find_jdk); then
+    ip_apt_install temurin-25-jdk 2>/dev/null || true
+    JAVA_HOME=$(ip_find_jdk) || ip_die "no JDK 22 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm/*). Install one, e.g. Temurin 25, and set JAVA_HOME."
+  fi
+  export JAVA_HOME
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+# The CPython interpreters the interop tests run: python3.11, 3.12 and 3.13 from pyenv or PATH.
+ip_find_pythons() {
+  local version found missing=""
+  INTERPROC_PYTHONS=""
+  for version in 3.11 3.12 3.13; do
+    found=""
+    for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version".*/bin/python"$version" "$(command -v python"$version" 2>/dev/null)"; do
+      [ -n "$candidate" ] && [ -x "$candidate" ] && found="$candidate" && break
+    done
+    if [ -n "$found" ]; then
+      INTERPROC_PYTHONS="${INTERPROC_PYTHONS:+$INTERPROC_PYTHONS,}$found"
+    else
+      missing="$missing $version"
+    fi
+  done
+  [ -z "$missing" ] || ip_die "CPython$missing not found (looked under ${PYENV_ROOT:-$HOME/.pyenv}/versions and on PATH); the interop tests need 3.11, 3.12 and 3.13. Install them with pyenv."
+  export INTERPROC_PYTHONS
+}
