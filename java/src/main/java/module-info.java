@@ -5,4 +5,5 @@
  */
 module dev.interproc {
     exports dev.interproc;
+    exports dev.interproc.process;
 }

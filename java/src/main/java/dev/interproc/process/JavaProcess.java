@@ -1,0 +1,336 @@
+package dev.interproc.process;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * A child JVM running the {@code main} method of a class, started with this JVM's own {@code java}
+ * binary, class path and module path, and native access enabled.
+ *
+ * <p>Its standard output and standard error are read as they come, line by line, by two daemon
+ * threads: {@link #awaitLine} waits for a line (the handshake a test or a coordinator uses instead of
+ * sleeping), {@link #output()} and {@link #errorOutput()} return everything read so far. Standard input
+ * stays open for {@link #sendLine}.
+ *
+ * <p>{@link #kill()} sends SIGKILL, the way a crashing or OOM-killed process ends: no shutdown hook,
+ * no finally block runs in the child. {@link #close()} kills the child if it is still alive, so a
+ * try-with-resources block never leaks a process.
+ *
+ * <p>Instances are safe for use by several threads.
+ */
+public final class JavaProcess implements AutoCloseable {
+
+    private final Process process;
+    private final String description;
+    private final LineCollector out;
+    private final LineCollector err;
+
+    private JavaProcess(Process process, String description) {
+        this.process = process;
+        this.description = description;
+        this.out = new LineCollector(process.getInputStream(), description + " stdout");
+        this.err = new LineCollector(process.getErrorStream(), description + " stderr");
+    }
+
+    /** Starts building a child JVM that runs {@code mainClass.main(args)}. */
+    public static Builder builder(Class<?> mainClass) {
+        return new Builder(mainClass.getName());
+    }
+
+    /** Starts building a child JVM that runs the {@code main} method of the named class. */
+    public static Builder builder(String mainClassName) {
+        return new Builder(Objects.requireNonNull(mainClassName, "mainClassName"));
+    }
+
+    /** The operating-system process id of the child. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Whether the child is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The underlying {@link Process}. */
+    public Process process() {
+        return process;
+    }
+
+    /** Kills the child with SIGKILL and returns at once (use {@link #waitFor} to reap it). */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /**
+     * Waits for the child to exit and returns its exit code (128 + signal number when a signal killed it).
+     *
+     * @throws TimeoutException if it is still running after the timeout; it is left running
+     * @throws InterruptedException if this thread is interrupted while waiting
+     */
+    public int waitFor(Duration timeout) throws InterruptedException, TimeoutException {
+        if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            throw new TimeoutException(description + " (pid " + pid() + ") still runs after " + timeout
+                    + "; its output so far:\n" + transcript());
+        }
+        out.awaitEnd(Duration.ofSeconds(5));
+        err.awaitEnd(Duration.ofSeconds(5));
+        return process.exitValue();
+    }
+
+    /**
+     * Waits until the child writes a line to standard output that matches, and returns it. Lines read
+     * by an earlier call are searched too: no line is missed because it came before the call.
+     *
+     * @throws TimeoutException if no such line came within the timeout, or the child exited without one
+     * @throws InterruptedException if this thread is interrupted while waiting
+     */
+    public String awaitLine(Predicate<String> matcher, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        String line = out.await(matcher, timeout);
+        if (line == null) {
+            throw new TimeoutException(description + " (pid " + pid() + ") wrote no matching line within " + timeout
+                    + (process.isAlive() ? "" : " and exited with " + process.exitValue())
+                    + "; its output:\n" + transcript());
+        }
+        return line;
+    }
+
+    /** As {@link #awaitLine(Predicate, Duration)}, on standard error. */
+    public String awaitErrorLine(Predicate<String> matcher, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        String line = err.await(matcher, timeout);
+        if (line == null) {
+            throw new TimeoutException(description + " (pid " + pid() + ") wrote no matching line to stderr within "
+                    + timeout + "; its output:\n" + transcript());
+        }
+        return line;
+    }
+
+    /** Writes one line to the child's standard input and flushes it. */
+    public void sendLine(String line) {
+        try {
+            OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to the standard input of " + description, e);
+        }
+    }
+
+    /** Everything the child wrote to standard output so far, one string per line. */
+    public List<String> output() {
+        return out.lines();
+    }
+
+    /** Everything the child wrote to standard error so far, one string per line. */
+    public List<String> errorOutput() {
+        return err.lines();
+    }
+
+    /** Standard output and standard error so far, labelled, for failure messages. */
+    public String transcript() {
+        StringBuilder text = new StringBuilder();
+        out.lines().forEach(line -> text.append("  [out] ").append(line).append('\n'));
+        err.lines().forEach(line -> text.append("  [err] ").append(line).append('\n'));
+        return text.toString();
+    }
+
+    /** Kills the child if it is still alive and waits for it to end. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                process.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description + " (pid " + pid() + ")";
+    }
+
+    /** Configures and starts a {@link JavaProcess}. Not thread-safe. */
+    public static final class Builder {
+
+        private final String mainClassName;
+        private final List<String> jvmOptions = new ArrayList<>();
+        private final List<String> arguments = new ArrayList<>();
+        private Path workingDirectory;
+
+        private Builder(String mainClassName) {
+            this.mainClassName = mainClassName;
+        }
+
+        /** Adds options for the child JVM, such as {@code -Xmx256m} or {@code -Dkey=value}. */
+        public Builder jvmOptions(String... options) {
+            jvmOptions.addAll(List.of(options));
+            return this;
+        }
+
+        /** Adds a system property of the child JVM. */
+        public Builder systemProperty(String key, String value) {
+            jvmOptions.add("-D" + key + "=" + value);
+            return this;
+        }
+
+        /** Adds arguments passed to the child's {@code main}. */
+        public Builder args(String... values) {
+            arguments.addAll(List.of(values));
+            return this;
+        }
+
+        /** Runs the child in this directory instead of the current one. */
+        public Builder workingDirectory(Path directory) {
+            this.workingDirectory = directory;
+            return this;
+        }
+
+        /** The full command line the child is started with. */
+        public List<String> command() {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            String modulePath = System.getProperty("jdk.module.path");
+            if (modulePath != null && !modulePath.isEmpty()) {
+                command.add("--module-path");
+                command.add(modulePath);
+                command.add("--add-modules");
+                command.add("ALL-MODULE-PATH");
+                command.add("--enable-native-access=ALL-UNNAMED,dev.interproc");
+            } else {
+                command.add("--enable-native-access=ALL-UNNAMED");
+            }
+            String libraryPath = System.getProperty("interproc.library.path");
+            if (libraryPath != null) {
+                command.add("-Dinterproc.library.path=" + libraryPath);
+            }
+            command.addAll(jvmOptions);
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(mainClassName);
+            command.addAll(arguments);
+            return command;
+        }
+
+        /** Starts the child. */
+        public JavaProcess start() {
+            ProcessBuilder builder = new ProcessBuilder(command());
+            if (workingDirectory != null) {
+                builder.directory(workingDirectory.toFile());
+            }
+            String simpleName = mainClassName.substring(mainClassName.lastIndexOf('.') + 1);
+            try {
+                return new JavaProcess(builder.start(), "child JVM " + simpleName);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start a child JVM: " + String.join(" ", command()), e);
+            }
+        }
+    }
+
+    /** Reads one stream of the child line by line and lets threads wait for a line. */
+    private static final class LineCollector {
+
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
+        private final List<String> lines = new ArrayList<>();
+        private boolean ended;
+
+        LineCollector(InputStream stream, String name) {
+            Thread reader = Thread.ofPlatform().daemon().name(name).unstarted(() -> read(stream));
+            reader.start();
+        }
+
+        private void read(InputStream stream) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lock.lock();
+                    try {
+                        lines.add(line);
+                        changed.signalAll();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            } catch (IOException e) {
+                // The stream closes when the child dies; what was read stays available.
+            } finally {
+                lock.lock();
+                try {
+                    ended = true;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        String await(Predicate<String> matcher, Duration timeout) throws InterruptedException {
+            long remaining = timeout.toNanos();
+            int searched = 0;
+            lock.lock();
+            try {
+                while (true) {
+                    for (; searched < lines.size(); searched++) {
+                        if (matcher.test(lines.get(searched))) {
+                            return lines.get(searched);
+                        }
+                    }
+                    if (ended || remaining <= 0) {
+                        return null;
+                    }
+                    remaining = changed.awaitNanos(remaining);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void awaitEnd(Duration timeout) throws InterruptedException {
+            long remaining = timeout.toNanos();
+            lock.lock();
+            try {
+                while (!ended && remaining > 0) {
+                    remaining = changed.awaitNanos(remaining);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        List<String> lines() {
+            lock.lock();
+            try {
+                return List.copyOf(lines);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}
