@@ -67,6 +67,23 @@ static const struct layout_entry layout[] = {
     CONSTANT(IP_TYPE_INT32_ARRAY),
     CONSTANT(IP_TYPE_INT64_ARRAY),
     CONSTANT(IP_TYPE_ENUM),
+    CONSTANT(IP_EMAGIC),
+    CONSTANT(IP_EVERSION),
+    CONSTANT(IP_ENOTREADY),
+    CONSTANT(IP_ECORRUPT),
+    CONSTANT(IP_EDIRFULL),
+    CONSTANT(IP_ENOSPACE),
+    CONSTANT(IP_EPROCFULL),
+    CONSTANT(IP_ESLOTTYPE),
+    CONSTANT(IP_ESLOTSIZE),
+    CONSTANT(IP_ESLOTMETA),
+    CONSTANT(IP_ENAME),
+    CONSTANT(IP_EARG),
+    CONSTANT(IP_ESHMFULL),
+    {"const.ENOENT", -ENOENT},
+    {"const.EEXIST", -EEXIST},
+    {"const.EACCES", -EACCES},
+    {"const.ENOSPC", -ENOSPC},
 };
 
 int ip_layout_value(const char *key, int64_t *value) {

@@ -1,0 +1,137 @@
+package dev.interproc;
+
+import dev.interproc.internal.RegionLayout;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a region is created and opened: its size, permissions, limits and where it lives. Immutable;
+ * each {@code with*} method returns a copy.
+ *
+ * <pre>{@code
+ * RegionOptions options = RegionOptions.defaults().withSize(4 << 20).withMode(0660);
+ * }</pre>
+ *
+ * <p>Size, mode and the two limits apply only when the region is created; an opener gets what the
+ * creator chose. The open timeout bounds how long an opener waits for a creator to finish initialising.
+ */
+public final class RegionOptions {
+
+    /** Default total size of a region: 1 MiB. */
+    public static final long DEFAULT_SIZE = 1 << 20;
+
+    private static final RegionOptions DEFAULTS = new RegionOptions(DEFAULT_SIZE, RegionLayout.DEFAULT_MODE,
+            RegionLayout.DEFAULT_MAX_SLOTS, RegionLayout.DEFAULT_MAX_PROCESSES,
+            Duration.ofMillis(RegionLayout.DEFAULT_OPEN_TIMEOUT_MS), null);
+
+    private final long size;
+    private final int mode;
+    private final int maxSlots;
+    private final int maxProcesses;
+    private final Duration openTimeout;
+    private final Path directory;
+
+    private RegionOptions(long size, int mode, int maxSlots, int maxProcesses, Duration openTimeout, Path directory) {
+        this.size = size;
+        this.mode = mode;
+        this.maxSlots = maxSlots;
+        this.maxProcesses = maxProcesses;
+        this.openTimeout = openTimeout;
+        this.directory = directory;
+    }
+
+    /** 1 MiB, mode 0600, 256 slots, 128 processes, a 5 s open timeout, in POSIX shared memory (/dev/shm). */
+    public static RegionOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** Total bytes of the region, including its header, process table and slot directory. */
+    public RegionOptions withSize(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("region size must be positive, was " + bytes);
+        }
+        return new RegionOptions(bytes, mode, maxSlots, maxProcesses, openTimeout, directory);
+    }
+
+    /** Permission bits of the shared-memory object, as for chmod (0600 by default: this user only). */
+    public RegionOptions withMode(int permissionBits) {
+        if (permissionBits <= 0 || permissionBits > 07777) {
+            throw new IllegalArgumentException("mode must be permission bits between 01 and 07777 (octal), was 0"
+                    + Integer.toOctalString(permissionBits));
+        }
+        return new RegionOptions(size, permissionBits, maxSlots, maxProcesses, openTimeout, directory);
+    }
+
+    /** How many named slots the region's directory holds (1 to 65536). */
+    public RegionOptions withMaxSlots(int slots) {
+        if (slots < 1 || slots > 65536) {
+            throw new IllegalArgumentException("maxSlots must be between 1 and 65536, was " + slots);
+        }
+        return new RegionOptions(size, mode, slots, maxProcesses, openTimeout, directory);
+    }
+
+    /** How many processes may be attached at once (1 to 4096). */
+    public RegionOptions withMaxProcesses(int processes) {
+        if (processes < 1 || processes > 4096) {
+            throw new IllegalArgumentException("maxProcesses must be between 1 and 4096, was " + processes);
+        }
+        return new RegionOptions(size, mode, maxSlots, processes, openTimeout, directory);
+    }
+
+    /** How long an opener waits for the region's creator to finish initialising it (1 ms to 1 hour). */
+    public RegionOptions withOpenTimeout(Duration timeout) {
+        long millis = timeout.toMillis();
+        if (millis < 1 || millis > 3_600_000) {
+            throw new IllegalArgumentException("openTimeout must be between 1 ms and 1 hour, was " + timeout);
+        }
+        return new RegionOptions(size, mode, maxSlots, maxProcesses, timeout, directory);
+    }
+
+    /**
+     * Keeps the region as a file in this directory, which should be on a tmpfs, instead of in POSIX
+     * shared memory: for containers whose /dev/shm is small, and for tests. Every process must name
+     * the same directory.
+     */
+    public RegionOptions withDirectory(Path tmpfsDirectory) {
+        return new RegionOptions(size, mode, maxSlots, maxProcesses, openTimeout,
+                Objects.requireNonNull(tmpfsDirectory, "tmpfsDirectory"));
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public int mode() {
+        return mode;
+    }
+
+    public int maxSlots() {
+        return maxSlots;
+    }
+
+    public int maxProcesses() {
+        return maxProcesses;
+    }
+
+    public Duration openTimeout() {
+        return openTimeout;
+    }
+
+    /** The directory set by {@link #withDirectory}, or empty for POSIX shared memory. */
+    public Optional<Path> directory() {
+        return Optional.ofNullable(directory);
+    }
+
+    /** Where region objects live: the directory, or /dev/shm. */
+    String location() {
+        return directory == null ? "/dev/shm" : directory.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "RegionOptions[size=" + size + ", mode=0" + Integer.toOctalString(mode) + ", maxSlots=" + maxSlots
+                + ", maxProcesses=" + maxProcesses + ", openTimeout=" + openTimeout + ", location=" + location() + "]";
+    }
+}

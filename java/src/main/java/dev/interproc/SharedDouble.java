@@ -1,0 +1,131 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * A {@code double} shared between processes. Obtain one with {@link SharedMemory#sharedDouble(String, double)}.
+ *
+ * <p>The value is stored as its IEEE 754 bits ({@link Double#doubleToRawLongBits}) in a 64-bit word, so
+ * {@link #compareAndSet} compares bit patterns, as Guava's AtomicDouble does: {@code 0.0} and {@code -0.0}
+ * differ and a NaN matches only the same NaN. {@link #get()} and {@link #set} are volatile; the
+ * read-modify-writes are atomic across processes ({@link #addAndGet} is a compare-and-set loop). No
+ * operation calls native code.
+ *
+ * <p>Safe for use by any number of threads. After the region is closed every operation throws
+ * {@link IllegalStateException}.
+ */
+public final class SharedDouble {
+
+    private static final VarHandle BITS = JAVA_LONG.varHandle();
+
+    private final SharedMemory region;
+    private final String slot;
+    private final MemorySegment memory;
+
+    SharedDouble(SharedMemory region, String slot, MemorySegment memory) {
+        this.region = region;
+        this.slot = slot;
+        this.memory = memory;
+    }
+
+    /** The slot's name. */
+    public String slotName() {
+        return slot;
+    }
+
+    /** Reads the value with volatile semantics. */
+    public double get() {
+        try {
+            return Double.longBitsToDouble((long) BITS.getVolatile(memory, 0L));
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes the value with volatile semantics. */
+    public void set(double newValue) {
+        try {
+            BITS.setVolatile(memory, 0L, Double.doubleToRawLongBits(newValue));
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Reads the value with acquire semantics. */
+    public double getAcquire() {
+        try {
+            return Double.longBitsToDouble((long) BITS.getAcquire(memory, 0L));
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes the value with release semantics. */
+    public void setRelease(double newValue) {
+        try {
+            BITS.setRelease(memory, 0L, Double.doubleToRawLongBits(newValue));
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets the value and returns the old one. */
+    public double getAndSet(double newValue) {
+        try {
+            return Double.longBitsToDouble((long) BITS.getAndSet(memory, 0L, Double.doubleToRawLongBits(newValue)));
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets the value to {@code newValue} if its bits equal those of {@code expectedValue}. */
+    public boolean compareAndSet(double expectedValue, double newValue) {
+        try {
+            return BITS.compareAndSet(memory, 0L, Double.doubleToRawLongBits(expectedValue),
+                    Double.doubleToRawLongBits(newValue));
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically adds {@code delta} and returns the new value. */
+    public double addAndGet(double delta) {
+        return updateAndGet(current -> current + delta);
+    }
+
+    /** Atomically adds {@code delta} and returns the old value. */
+    public double getAndAdd(double delta) {
+        while (true) {
+            double previous = get();
+            if (compareAndSet(previous, previous + delta)) {
+                return previous;
+            }
+        }
+    }
+
+    /** Atomically replaces the value with {@code update} applied to it; the function must be side-effect free. */
+    public double updateAndGet(DoubleUnaryOperator update) {
+        while (true) {
+            double previous = get();
+            double next = update.applyAsDouble(previous);
+            if (compareAndSet(previous, next)) {
+                return next;
+            }
+        }
+    }
+
+    /** Atomically combines the value with {@code x}; returns the new value. */
+    public double accumulateAndGet(double x, DoubleBinaryOperator accumulator) {
+        return updateAndGet(current -> accumulator.applyAsDouble(current, x));
+    }
+
+    @Override
+    public String toString() {
+        return "SharedDouble[" + slot + "=" + (region.isClosed() ? "(closed)" : String.valueOf(get())) + "]";
+    }
+}

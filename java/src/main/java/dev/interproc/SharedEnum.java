@@ -1,0 +1,167 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A constant of enum {@code E} shared between processes: the Java counterpart of Python's
+ * {@code multiprocessing-intenum} {@code IntEnumValue}. Obtain one with
+ * {@link SharedMemory#sharedEnum(String, Class, Enum)}.
+ *
+ * <h2>Stored codes</h2>
+ * The slot holds one 32-bit code: the constant's ordinal, or its {@link CodedEnum#code()} when the enum
+ * implements {@link CodedEnum}. The slot also records the enum's class name and every constant with its
+ * code; a process whose enum differs (renamed, reordered without codes, added or removed constants,
+ * another class) is refused when it attaches, with a message listing the differences. A code that the
+ * local enum does not know is reported by {@link #get()}, never turned into a wrong constant.
+ *
+ * <h2>Memory effects</h2>
+ * {@link #get()} reads with volatile semantics and {@link #set} writes with volatile semantics;
+ * {@link #compareAndSet} and {@link #getAndSet} are atomic read-modify-writes across processes, with
+ * the memory effects of {@link VarHandle#compareAndSet} and {@link VarHandle#getAndSet}. No operation
+ * calls native code.
+ *
+ * <h2>Customising set</h2>
+ * Where Python code subclasses {@code IntEnumValue} and overrides {@code set()} to log every change, add a
+ * {@link Listener}: it runs in the changing thread after every successful {@link #set}, {@link #getAndSet}
+ * and {@link #compareAndSet} made through this object, with the previous and the new constant.
+ *
+ * <pre>{@code
+ * SharedEnum<Status> status = memory.sharedEnum("status", Status.class, Status.IDLE);
+ * status.addListener((previous, current) -> log.info("status " + previous + " -> " + current));
+ * if (status.compareAndSet(Status.IDLE, Status.CALCULATING)) { ... }
+ * }</pre>
+ *
+ * <p>Safe for use by any number of threads. After the region is closed every operation throws
+ * {@link IllegalStateException}.
+ *
+ * @param <E> the enum type
+ */
+public final class SharedEnum<E extends Enum<E>> {
+
+    private static final VarHandle CODE = JAVA_INT.varHandle();
+
+    /**
+     * Told of every change made through one {@link SharedEnum} object.
+     *
+     * @param <E> the enum type
+     */
+    @FunctionalInterface
+    public interface Listener<E extends Enum<E>> {
+
+        /** Called after the value changed from {@code previous} to {@code current} (they may be equal). */
+        void changed(E previous, E current);
+    }
+
+    private final SharedMemory region;
+    private final String slot;
+    private final MemorySegment memory;
+    private final EnumCodes<E> codes;
+    private final List<Listener<E>> listeners = new CopyOnWriteArrayList<>();
+
+    SharedEnum(SharedMemory region, String slot, MemorySegment memory, EnumCodes<E> codes) {
+        this.region = region;
+        this.slot = slot;
+        this.memory = memory;
+        this.codes = codes;
+    }
+
+    /** The slot's name. */
+    public String slotName() {
+        return slot;
+    }
+
+    /** The enum class. */
+    public Class<E> type() {
+        return codes.type();
+    }
+
+    /** The current constant (volatile read). */
+    public E get() {
+        return codes.constantOf(value(), slot);
+    }
+
+    /** The stored code of the current constant (volatile read), like Python's {@code IntEnumValue.value}. */
+    public int value() {
+        try {
+            return (int) CODE.getVolatile(memory, 0L);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** The name of the current constant. */
+    public String name() {
+        return get().name();
+    }
+
+    /** Stores a constant (volatile write). */
+    public void set(E value) {
+        getAndSet(value);
+    }
+
+    /**
+     * Stores the constant called {@code name}.
+     *
+     * @throws IllegalArgumentException if the enum has no such constant; the message lists the valid names
+     */
+    public void set(String name) {
+        set(codes.constantNamed(Objects.requireNonNull(name, "name")));
+    }
+
+    /** Stores a constant and returns the previous one, atomically. */
+    public E getAndSet(E value) {
+        int code = codes.codeOf(value);
+        int previousCode;
+        try {
+            previousCode = (int) CODE.getAndSet(memory, 0L, code);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+        E previous = codes.constantOf(previousCode, slot);
+        notifyListeners(previous, value);
+        return previous;
+    }
+
+    /** Stores {@code next} if the current constant is {@code expected}, atomically across processes. */
+    public boolean compareAndSet(E expected, E next) {
+        int expectedCode = codes.codeOf(expected);
+        int nextCode = codes.codeOf(next);
+        boolean swapped;
+        try {
+            swapped = CODE.compareAndSet(memory, 0L, expectedCode, nextCode);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+        if (swapped) {
+            notifyListeners(expected, next);
+        }
+        return swapped;
+    }
+
+    /** Adds a listener told of every later change made through this object. */
+    public void addListener(Listener<E> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener added earlier; returns whether it was there. */
+    public boolean removeListener(Listener<E> listener) {
+        return listeners.remove(listener);
+    }
+
+    private void notifyListeners(E previous, E current) {
+        for (Listener<E> listener : listeners) {
+            listener.changed(previous, current);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SharedEnum[" + slot + "=" + (region.isClosed() ? "(closed)" : String.valueOf(get())) + "]";
+    }
+}

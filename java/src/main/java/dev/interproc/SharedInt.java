@@ -1,0 +1,199 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.function.IntBinaryOperator;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * An {@code int} shared between processes, with the operations of {@link java.util.concurrent.atomic.AtomicInteger}.
+ * Obtain one with {@link SharedMemory#sharedInt(String, int)}.
+ *
+ * <p>Every operation is one VarHandle access to the mapped memory, with the memory-ordering semantics its
+ * name says: {@link #get()} and {@link #set} are volatile, {@code *Acquire} / {@code *Release} and
+ * {@code *Opaque} are the VarHandle modes of those names, and the read-modify-write operations are
+ * atomic across processes (a {@code lock}-prefixed instruction on x86-64), with volatile semantics. No
+ * operation calls native code.
+ *
+ * <p>Safe for use by any number of threads. After the region is closed every operation throws
+ * {@link IllegalStateException}.
+ */
+public final class SharedInt {
+
+    private static final VarHandle VALUE = JAVA_INT.varHandle();
+
+    private final SharedMemory region;
+    private final String slot;
+    private final MemorySegment memory;
+
+    SharedInt(SharedMemory region, String slot, MemorySegment memory) {
+        this.region = region;
+        this.slot = slot;
+        this.memory = memory;
+    }
+
+    /** The slot's name. */
+    public String slotName() {
+        return slot;
+    }
+
+    /** Reads the value with volatile semantics. */
+    public int get() {
+        try {
+            return (int) VALUE.getVolatile(memory, 0L);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes the value with volatile semantics. */
+    public void set(int newValue) {
+        try {
+            VALUE.setVolatile(memory, 0L, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Reads the value with acquire semantics. */
+    public int getAcquire() {
+        try {
+            return (int) VALUE.getAcquire(memory, 0L);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes the value with release semantics. */
+    public void setRelease(int newValue) {
+        try {
+            VALUE.setRelease(memory, 0L, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Reads the value in opaque mode (coherent, no ordering with other accesses). */
+    public int getOpaque() {
+        try {
+            return (int) VALUE.getOpaque(memory, 0L);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes the value in opaque mode. */
+    public void setOpaque(int newValue) {
+        try {
+            VALUE.setOpaque(memory, 0L, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets the value and returns the old one. */
+    public int getAndSet(int newValue) {
+        try {
+            return (int) VALUE.getAndSet(memory, 0L, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns whether it did. */
+    public boolean compareAndSet(int expectedValue, int newValue) {
+        try {
+            return VALUE.compareAndSet(memory, 0L, expectedValue, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns the value witnessed. */
+    public int compareAndExchange(int expectedValue, int newValue) {
+        try {
+            return (int) VALUE.compareAndExchange(memory, 0L, expectedValue, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically adds {@code delta} and returns the old value. */
+    public int getAndAdd(int delta) {
+        try {
+            return (int) VALUE.getAndAdd(memory, 0L, delta);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically adds {@code delta} and returns the new value. */
+    public int addAndGet(int delta) {
+        return getAndAdd(delta) + delta;
+    }
+
+    /** Atomically adds one and returns the old value. */
+    public int getAndIncrement() {
+        return getAndAdd(1);
+    }
+
+    /** Atomically adds one and returns the new value. */
+    public int incrementAndGet() {
+        return getAndAdd(1) + 1;
+    }
+
+    /** Atomically subtracts one and returns the old value. */
+    public int getAndDecrement() {
+        return getAndAdd(-1);
+    }
+
+    /** Atomically subtracts one and returns the new value. */
+    public int decrementAndGet() {
+        return getAndAdd(-1) - 1;
+    }
+
+    /**
+     * Atomically replaces the value with {@code update} applied to it and returns the old value. The function
+     * may run several times under contention, so it must be free of side effects.
+     */
+    public int getAndUpdate(IntUnaryOperator update) {
+        int previous = get();
+        while (true) {
+            int witnessed = compareAndExchange(previous, update.applyAsInt(previous));
+            if (witnessed == previous) {
+                return previous;
+            }
+            previous = witnessed;
+        }
+    }
+
+    /** As {@link #getAndUpdate}, returning the new value. */
+    public int updateAndGet(IntUnaryOperator update) {
+        int previous = get();
+        while (true) {
+            int next = update.applyAsInt(previous);
+            int witnessed = compareAndExchange(previous, next);
+            if (witnessed == previous) {
+                return next;
+            }
+            previous = witnessed;
+        }
+    }
+
+    /** Atomically combines the value with {@code x} and returns the old value; the function must be side-effect free. */
+    public int getAndAccumulate(int x, IntBinaryOperator accumulator) {
+        return getAndUpdate(current -> accumulator.applyAsInt(current, x));
+    }
+
+    /** Atomically combines the value with {@code x} and returns the new value; the function must be side-effect free. */
+    public int accumulateAndGet(int x, IntBinaryOperator accumulator) {
+        return updateAndGet(current -> accumulator.applyAsInt(current, x));
+    }
+
+    @Override
+    public String toString() {
+        return "SharedInt[" + slot + "=" + (region.isClosed() ? "(closed)" : String.valueOf(get())) + "]";
+    }
+}

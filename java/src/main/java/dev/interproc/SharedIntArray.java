@@ -1,0 +1,200 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.function.IntBinaryOperator;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * A fixed-length array of {@code int} shared between processes, with the per-element operations of
+ * {@link java.util.concurrent.atomic.AtomicIntegerArray}. Obtain one with
+ * {@link SharedMemory#sharedIntArray(String, int)}; its length is fixed when the slot is created.
+ *
+ * <p>Each element operation is one VarHandle access with the memory-ordering semantics its name says
+ * (volatile for {@link #get} and {@link #set}, acquire/release, opaque) and the read-modify-writes are
+ * atomic across processes. An index outside {@code [0, length())} throws {@link IndexOutOfBoundsException}
+ * before memory is touched. No operation calls native code.
+ *
+ * <p>Safe for use by any number of threads. After the region is closed every operation throws
+ * {@link IllegalStateException}.
+ */
+public final class SharedIntArray {
+
+    private static final VarHandle ELEMENT = JAVA_INT.arrayElementVarHandle();
+
+    private final SharedMemory region;
+    private final String slot;
+    private final MemorySegment memory;
+    private final int length;
+
+    SharedIntArray(SharedMemory region, String slot, MemorySegment memory, int length) {
+        this.region = region;
+        this.slot = slot;
+        this.memory = memory;
+        this.length = length;
+    }
+
+    /** The slot's name. */
+    public String slotName() {
+        return slot;
+    }
+
+    /** The number of elements. */
+    public int length() {
+        return length;
+    }
+
+    private long checked(int index) {
+        return Objects.checkIndex(index, length);
+    }
+
+    /** Reads element {@code index} with volatile semantics. */
+    public int get(int index) {
+        long i = checked(index);
+        try {
+            return (int) ELEMENT.getVolatile(memory, 0L, i);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes element {@code index} with volatile semantics. */
+    public void set(int index, int newValue) {
+        long i = checked(index);
+        try {
+            ELEMENT.setVolatile(memory, 0L, i, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Reads element {@code index} with acquire semantics. */
+    public int getAcquire(int index) {
+        long i = checked(index);
+        try {
+            return (int) ELEMENT.getAcquire(memory, 0L, i);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes element {@code index} with release semantics. */
+    public void setRelease(int index, int newValue) {
+        long i = checked(index);
+        try {
+            ELEMENT.setRelease(memory, 0L, i, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Reads element {@code index} in opaque mode. */
+    public int getOpaque(int index) {
+        long i = checked(index);
+        try {
+            return (int) ELEMENT.getOpaque(memory, 0L, i);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes element {@code index} in opaque mode. */
+    public void setOpaque(int index, int newValue) {
+        long i = checked(index);
+        try {
+            ELEMENT.setOpaque(memory, 0L, i, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets element {@code index} and returns its old value. */
+    public int getAndSet(int index, int newValue) {
+        long i = checked(index);
+        try {
+            return (int) ELEMENT.getAndSet(memory, 0L, i, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets element {@code index} to {@code newValue} if it is {@code expectedValue}. */
+    public boolean compareAndSet(int index, int expectedValue, int newValue) {
+        long i = checked(index);
+        try {
+            return ELEMENT.compareAndSet(memory, 0L, i, expectedValue, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** As {@link #compareAndSet(int, int, int)}, returning the witnessed value. */
+    public int compareAndExchange(int index, int expectedValue, int newValue) {
+        long i = checked(index);
+        try {
+            return (int) ELEMENT.compareAndExchange(memory, 0L, i, expectedValue, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically adds {@code delta} to element {@code index} and returns its old value. */
+    public int getAndAdd(int index, int delta) {
+        long i = checked(index);
+        try {
+            return (int) ELEMENT.getAndAdd(memory, 0L, i, delta);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically adds {@code delta} to element {@code index} and returns its new value. */
+    public int addAndGet(int index, int delta) {
+        return getAndAdd(index, delta) + delta;
+    }
+
+    /** Atomically adds one to element {@code index} and returns its new value. */
+    public int incrementAndGet(int index) {
+        return getAndAdd(index, 1) + 1;
+    }
+
+    /** Atomically subtracts one from element {@code index} and returns its new value. */
+    public int decrementAndGet(int index) {
+        return getAndAdd(index, -1) - 1;
+    }
+
+    /** Atomically replaces element {@code index} with {@code update} applied to it; returns the new value. */
+    public int updateAndGet(int index, IntUnaryOperator update) {
+        int previous = get(index);
+        while (true) {
+            int next = update.applyAsInt(previous);
+            int witnessed = compareAndExchange(index, previous, next);
+            if (witnessed == previous) {
+                return next;
+            }
+            previous = witnessed;
+        }
+    }
+
+    /** Atomically combines element {@code index} with {@code x}; returns the new value. */
+    public int accumulateAndGet(int index, int x, IntBinaryOperator accumulator) {
+        return updateAndGet(index, current -> accumulator.applyAsInt(current, x));
+    }
+
+    /** A copy of all elements, each read with volatile semantics (not one atomic snapshot). */
+    public int[] toArray() {
+        int[] copy = new int[length];
+        for (int i = 0; i < length; i++) {
+            copy[i] = get(i);
+        }
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "SharedIntArray[" + slot + ", length " + length + "]";
+    }
+}

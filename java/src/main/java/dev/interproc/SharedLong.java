@@ -1,0 +1,199 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.function.LongBinaryOperator;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * A {@code long} shared between processes, with the operations of {@link java.util.concurrent.atomic.AtomicLong}.
+ * Obtain one with {@link SharedMemory#sharedLong(String, long)}.
+ *
+ * <p>Every operation is one VarHandle access to the mapped memory, with the memory-ordering semantics its
+ * name says: {@link #get()} and {@link #set} are volatile, {@code *Acquire} / {@code *Release} and
+ * {@code *Opaque} are the VarHandle modes of those names, and the read-modify-write operations are
+ * atomic across processes (a {@code lock}-prefixed instruction on x86-64), with volatile semantics. No
+ * operation calls native code.
+ *
+ * <p>Safe for use by any number of threads. After the region is closed every operation throws
+ * {@link IllegalStateException}.
+ */
+public final class SharedLong {
+
+    private static final VarHandle VALUE = JAVA_LONG.varHandle();
+
+    private final SharedMemory region;
+    private final String slot;
+    private final MemorySegment memory;
+
+    SharedLong(SharedMemory region, String slot, MemorySegment memory) {
+        this.region = region;
+        this.slot = slot;
+        this.memory = memory;
+    }
+
+    /** The slot's name. */
+    public String slotName() {
+        return slot;
+    }
+
+    /** Reads the value with volatile semantics. */
+    public long get() {
+        try {
+            return (long) VALUE.getVolatile(memory, 0L);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes the value with volatile semantics. */
+    public void set(long newValue) {
+        try {
+            VALUE.setVolatile(memory, 0L, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Reads the value with acquire semantics. */
+    public long getAcquire() {
+        try {
+            return (long) VALUE.getAcquire(memory, 0L);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes the value with release semantics. */
+    public void setRelease(long newValue) {
+        try {
+            VALUE.setRelease(memory, 0L, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Reads the value in opaque mode (coherent, no ordering with other accesses). */
+    public long getOpaque() {
+        try {
+            return (long) VALUE.getOpaque(memory, 0L);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes the value in opaque mode. */
+    public void setOpaque(long newValue) {
+        try {
+            VALUE.setOpaque(memory, 0L, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets the value and returns the old one. */
+    public long getAndSet(long newValue) {
+        try {
+            return (long) VALUE.getAndSet(memory, 0L, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns whether it did. */
+    public boolean compareAndSet(long expectedValue, long newValue) {
+        try {
+            return VALUE.compareAndSet(memory, 0L, expectedValue, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns the value witnessed. */
+    public long compareAndExchange(long expectedValue, long newValue) {
+        try {
+            return (long) VALUE.compareAndExchange(memory, 0L, expectedValue, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically adds {@code delta} and returns the old value. */
+    public long getAndAdd(long delta) {
+        try {
+            return (long) VALUE.getAndAdd(memory, 0L, delta);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically adds {@code delta} and returns the new value. */
+    public long addAndGet(long delta) {
+        return getAndAdd(delta) + delta;
+    }
+
+    /** Atomically adds one and returns the old value. */
+    public long getAndIncrement() {
+        return getAndAdd(1);
+    }
+
+    /** Atomically adds one and returns the new value. */
+    public long incrementAndGet() {
+        return getAndAdd(1) + 1;
+    }
+
+    /** Atomically subtracts one and returns the old value. */
+    public long getAndDecrement() {
+        return getAndAdd(-1);
+    }
+
+    /** Atomically subtracts one and returns the new value. */
+    public long decrementAndGet() {
+        return getAndAdd(-1) - 1;
+    }
+
+    /**
+     * Atomically replaces the value with {@code update} applied to it and returns the old value. The function
+     * may run several times under contention, so it must be free of side effects.
+     */
+    public long getAndUpdate(LongUnaryOperator update) {
+        long previous = get();
+        while (true) {
+            long witnessed = compareAndExchange(previous, update.applyAsLong(previous));
+            if (witnessed == previous) {
+                return previous;
+            }
+            previous = witnessed;
+        }
+    }
+
+    /** As {@link #getAndUpdate}, returning the new value. */
+    public long updateAndGet(LongUnaryOperator update) {
+        long previous = get();
+        while (true) {
+            long next = update.applyAsLong(previous);
+            long witnessed = compareAndExchange(previous, next);
+            if (witnessed == previous) {
+                return next;
+            }
+            previous = witnessed;
+        }
+    }
+
+    /** Atomically combines the value with {@code x} and returns the old value; the function must be side-effect free. */
+    public long getAndAccumulate(long x, LongBinaryOperator accumulator) {
+        return getAndUpdate(current -> accumulator.applyAsLong(current, x));
+    }
+
+    /** Atomically combines the value with {@code x} and returns the new value; the function must be side-effect free. */
+    public long accumulateAndGet(long x, LongBinaryOperator accumulator) {
+        return updateAndGet(current -> accumulator.applyAsLong(current, x));
+    }
+
+    @Override
+    public String toString() {
+        return "SharedLong[" + slot + "=" + (region.isClosed() ? "(closed)" : String.valueOf(get())) + "]";
+    }
+}

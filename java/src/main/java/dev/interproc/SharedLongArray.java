@@ -1,0 +1,200 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.function.LongBinaryOperator;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * A fixed-length array of {@code long} shared between processes, with the per-element operations of
+ * {@link java.util.concurrent.atomic.AtomicLongArray}. Obtain one with
+ * {@link SharedMemory#sharedLongArray(String, int)}; its length is fixed when the slot is created.
+ *
+ * <p>Each element operation is one VarHandle access with the memory-ordering semantics its name says
+ * (volatile for {@link #get} and {@link #set}, acquire/release, opaque) and the read-modify-writes are
+ * atomic across processes. An index outside {@code [0, length())} throws {@link IndexOutOfBoundsException}
+ * before memory is touched. No operation calls native code.
+ *
+ * <p>Safe for use by any number of threads. After the region is closed every operation throws
+ * {@link IllegalStateException}.
+ */
+public final class SharedLongArray {
+
+    private static final VarHandle ELEMENT = JAVA_LONG.arrayElementVarHandle();
+
+    private final SharedMemory region;
+    private final String slot;
+    private final MemorySegment memory;
+    private final int length;
+
+    SharedLongArray(SharedMemory region, String slot, MemorySegment memory, int length) {
+        this.region = region;
+        this.slot = slot;
+        this.memory = memory;
+        this.length = length;
+    }
+
+    /** The slot's name. */
+    public String slotName() {
+        return slot;
+    }
+
+    /** The number of elements. */
+    public int length() {
+        return length;
+    }
+
+    private long checked(int index) {
+        return Objects.checkIndex(index, length);
+    }
+
+    /** Reads element {@code index} with volatile semantics. */
+    public long get(int index) {
+        long i = checked(index);
+        try {
+            return (long) ELEMENT.getVolatile(memory, 0L, i);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes element {@code index} with volatile semantics. */
+    public void set(int index, long newValue) {
+        long i = checked(index);
+        try {
+            ELEMENT.setVolatile(memory, 0L, i, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Reads element {@code index} with acquire semantics. */
+    public long getAcquire(int index) {
+        long i = checked(index);
+        try {
+            return (long) ELEMENT.getAcquire(memory, 0L, i);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes element {@code index} with release semantics. */
+    public void setRelease(int index, long newValue) {
+        long i = checked(index);
+        try {
+            ELEMENT.setRelease(memory, 0L, i, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Reads element {@code index} in opaque mode. */
+    public long getOpaque(int index) {
+        long i = checked(index);
+        try {
+            return (long) ELEMENT.getOpaque(memory, 0L, i);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Writes element {@code index} in opaque mode. */
+    public void setOpaque(int index, long newValue) {
+        long i = checked(index);
+        try {
+            ELEMENT.setOpaque(memory, 0L, i, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets element {@code index} and returns its old value. */
+    public long getAndSet(int index, long newValue) {
+        long i = checked(index);
+        try {
+            return (long) ELEMENT.getAndSet(memory, 0L, i, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically sets element {@code index} to {@code newValue} if it is {@code expectedValue}. */
+    public boolean compareAndSet(int index, long expectedValue, long newValue) {
+        long i = checked(index);
+        try {
+            return ELEMENT.compareAndSet(memory, 0L, i, expectedValue, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** As {@link #compareAndSet(int, long, long)}, returning the witnessed value. */
+    public long compareAndExchange(int index, long expectedValue, long newValue) {
+        long i = checked(index);
+        try {
+            return (long) ELEMENT.compareAndExchange(memory, 0L, i, expectedValue, newValue);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically adds {@code delta} to element {@code index} and returns its old value. */
+    public long getAndAdd(int index, long delta) {
+        long i = checked(index);
+        try {
+            return (long) ELEMENT.getAndAdd(memory, 0L, i, delta);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Atomically adds {@code delta} to element {@code index} and returns its new value. */
+    public long addAndGet(int index, long delta) {
+        return getAndAdd(index, delta) + delta;
+    }
+
+    /** Atomically adds one to element {@code index} and returns its new value. */
+    public long incrementAndGet(int index) {
+        return getAndAdd(index, 1) + 1;
+    }
+
+    /** Atomically subtracts one from element {@code index} and returns its new value. */
+    public long decrementAndGet(int index) {
+        return getAndAdd(index, -1) - 1;
+    }
+
+    /** Atomically replaces element {@code index} with {@code update} applied to it; returns the new value. */
+    public long updateAndGet(int index, LongUnaryOperator update) {
+        long previous = get(index);
+        while (true) {
+            long next = update.applyAsLong(previous);
+            long witnessed = compareAndExchange(index, previous, next);
+            if (witnessed == previous) {
+                return next;
+            }
+            previous = witnessed;
+        }
+    }
+
+    /** Atomically combines element {@code index} with {@code x}; returns the new value. */
+    public long accumulateAndGet(int index, long x, LongBinaryOperator accumulator) {
+        return updateAndGet(index, current -> accumulator.applyAsLong(current, x));
+    }
+
+    /** A copy of all elements, each read with volatile semantics (not one atomic snapshot). */
+    public long[] toArray() {
+        long[] copy = new long[length];
+        for (int i = 0; i < length; i++) {
+            copy[i] = get(i);
+        }
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "SharedLongArray[" + slot + ", length " + length + "]";
+    }
+}

@@ -1,0 +1,115 @@
+package dev.interproc.internal;
+
+/**
+ * The byte layout of a region, read once from libinterproc ({@code ip_layout_value}) so that Java
+ * hard-codes no size or offset. docs/layout.md draws it:
+ *
+ * <pre>
+ *  0                                  64                                128
+ *  +----------------------------------+----------------------------------+
+ *  | header: magic, version, state,   | ...  directory_mutex (robust,    |
+ *  | size, creator, table offsets,    |      process-shared pthread)     |
+ *  | data_top, slot_count             |                                  |
+ *  +----------------------------------+----------------------------------+
+ *  | process table: max_processes x PROCESS_ENTRY_SIZE                   |
+ *  |   liveness mutex | state | pid | start_time | generation           |
+ *  +---------------------------------------------------------------------+
+ *  | slot directory: max_slots x SLOT_ENTRY_SIZE                         |
+ *  |   name[64] | type | meta_length | offset | size | meta_offset      |
+ *  +---------------------------------------------------------------------+
+ *  | data area: slot values (64-byte aligned) and their type metadata    |
+ *  +---------------------------------------------------------------------+
+ * </pre>
+ *
+ * All header fields but {@code state}, {@code slot_count} and {@code data_top} are written once by the
+ * creator before it stores {@code state = READY} with release semantics; an opener reads {@code state}
+ * with acquire semantics first. Directory entries are immutable once {@code slot_count} (stored with
+ * release, read with acquire) covers them.
+ */
+public final class RegionLayout {
+
+    public static final int LAYOUT_VERSION = constant("IP_LAYOUT_VERSION");
+    public static final int MAGIC_LENGTH = constant("IP_MAGIC_LENGTH");
+    public static final int REGION_NAME_MAX = constant("IP_REGION_NAME_MAX");
+    public static final int SLOT_NAME_MAX = constant("IP_SLOT_NAME_MAX");
+    public static final int SLOT_META_MAX = constant("IP_SLOT_META_MAX");
+    public static final int CACHE_LINE = constant("IP_CACHE_LINE");
+    public static final int DEFAULT_MODE = constant("IP_DEFAULT_MODE");
+    public static final int DEFAULT_MAX_SLOTS = constant("IP_DEFAULT_MAX_SLOTS");
+    public static final int DEFAULT_MAX_PROCESSES = constant("IP_DEFAULT_MAX_PROCESSES");
+    public static final int DEFAULT_OPEN_TIMEOUT_MS = constant("IP_DEFAULT_OPEN_TIMEOUT_MS");
+
+    public static final int STATE_READY = constant("IP_STATE_READY");
+    public static final int PROCESS_ATTACHED = constant("IP_PROCESS_ATTACHED");
+
+    public static final int TYPE_INT32 = constant("IP_TYPE_INT32");
+    public static final int TYPE_INT64 = constant("IP_TYPE_INT64");
+    public static final int TYPE_FLOAT64 = constant("IP_TYPE_FLOAT64");
+    public static final int TYPE_INT32_ARRAY = constant("IP_TYPE_INT32_ARRAY");
+    public static final int TYPE_INT64_ARRAY = constant("IP_TYPE_INT64_ARRAY");
+    public static final int TYPE_ENUM = constant("IP_TYPE_ENUM");
+
+    /** Error codes: negative errno values (as {@code -ENOENT}) and libinterproc's own {@code IP_E*}. */
+    public static final int E_NOENT = constant("ENOENT");
+    public static final int E_EXIST = constant("EEXIST");
+    public static final int E_ACCES = constant("EACCES");
+    public static final int E_NOSPC = constant("ENOSPC");
+    public static final int E_MAGIC = constant("IP_EMAGIC");
+    public static final int E_VERSION = constant("IP_EVERSION");
+    public static final int E_NOTREADY = constant("IP_ENOTREADY");
+    public static final int E_CORRUPT = constant("IP_ECORRUPT");
+    public static final int E_DIRFULL = constant("IP_EDIRFULL");
+    public static final int E_NOSPACE = constant("IP_ENOSPACE");
+    public static final int E_PROCFULL = constant("IP_EPROCFULL");
+    public static final int E_SLOTTYPE = constant("IP_ESLOTTYPE");
+    public static final int E_SLOTSIZE = constant("IP_ESLOTSIZE");
+    public static final int E_SLOTMETA = constant("IP_ESLOTMETA");
+    public static final int E_NAME = constant("IP_ENAME");
+    public static final int E_ARG = constant("IP_EARG");
+    public static final int E_SHMFULL = constant("IP_ESHMFULL");
+
+    public static final long HEADER_SIZE = Native.layout("sizeof.ip_header");
+    public static final long HEADER_MAGIC_OFFSET = header("magic");
+    public static final long HEADER_LAYOUT_VERSION_OFFSET = header("layout_version");
+    public static final long HEADER_STATE_OFFSET = header("state");
+    public static final long HEADER_SIZE_OFFSET = header("size");
+    public static final long HEADER_CREATOR_START_TIME_OFFSET = header("creator_start_time");
+    public static final long HEADER_CREATOR_PID_OFFSET = header("creator_pid");
+    public static final long HEADER_MAX_PROCESSES_OFFSET = header("max_processes");
+    public static final long HEADER_MAX_SLOTS_OFFSET = header("max_slots");
+    public static final long HEADER_CREATED_UNIX_MS_OFFSET = header("created_unix_ms");
+    public static final long HEADER_PROCESS_TABLE_OFFSET_OFFSET = header("process_table_offset");
+    public static final long HEADER_DIRECTORY_OFFSET_OFFSET = header("directory_offset");
+    public static final long HEADER_DATA_OFFSET_OFFSET = header("data_offset");
+    public static final long HEADER_DATA_TOP_OFFSET = header("data_top");
+    public static final long HEADER_SLOT_COUNT_OFFSET = header("slot_count");
+
+    public static final long PROCESS_ENTRY_SIZE = Native.layout("sizeof.ip_process_entry");
+    public static final long PROCESS_STATE_OFFSET = field("ip_process_entry", "state");
+    public static final long PROCESS_PID_OFFSET = field("ip_process_entry", "pid");
+    public static final long PROCESS_START_TIME_OFFSET = field("ip_process_entry", "start_time");
+    public static final long PROCESS_GENERATION_OFFSET = field("ip_process_entry", "generation");
+
+    public static final long SLOT_ENTRY_SIZE = Native.layout("sizeof.ip_slot_entry");
+    public static final long SLOT_NAME_OFFSET = field("ip_slot_entry", "name");
+    public static final long SLOT_TYPE_OFFSET = field("ip_slot_entry", "type");
+    public static final long SLOT_META_LENGTH_OFFSET = field("ip_slot_entry", "meta_length");
+    public static final long SLOT_VALUE_OFFSET_OFFSET = field("ip_slot_entry", "offset");
+    public static final long SLOT_SIZE_OFFSET = field("ip_slot_entry", "size");
+    public static final long SLOT_META_OFFSET_OFFSET = field("ip_slot_entry", "meta_offset");
+
+    private RegionLayout() {
+    }
+
+    private static int constant(String name) {
+        return Math.toIntExact(Native.layout("const." + name));
+    }
+
+    private static long header(String field) {
+        return field("ip_header", field);
+    }
+
+    private static long field(String struct, String field) {
+        return Native.layout("offsetof." + struct + "." + field);
+    }
+}
