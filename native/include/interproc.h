@@ -55,7 +55,8 @@ enum ip_error {
     IP_ESLOTMETA = -1009,   /* a slot of that name exists with other type metadata */
     IP_ENAME = -1010,       /* a region or slot name is empty, too long or has a bad character */
     IP_EARG = -1011,        /* an argument is out of range */
-    IP_ESHMFULL = -1012     /* the shared-memory file system has less free space than the region needs */
+    IP_ESHMFULL = -1012,    /* the shared-memory file system has less free space than the region needs */
+    IP_EOWNERDEAD = -1013   /* the lock was acquired, but its previous owner died holding it */
 };
 
 /* Slot type tags, stored in the directory. */
@@ -65,8 +66,29 @@ enum ip_slot_type {
     IP_TYPE_FLOAT64 = 3,
     IP_TYPE_INT32_ARRAY = 4,
     IP_TYPE_INT64_ARRAY = 5,
-    IP_TYPE_ENUM = 6
+    IP_TYPE_ENUM = 6,
+    IP_TYPE_LOCK = 7,       /* a lock word (docs/layout.md, "Lock protocol"), not reentrant */
+    IP_TYPE_RLOCK = 8,      /* the same lock word; reentrancy is kept by each process */
+    IP_TYPE_CONDITION = 9,
+    IP_TYPE_SEMAPHORE = 10,
+    IP_TYPE_EVENT = 11,
+    IP_TYPE_BARRIER = 12
 };
+
+/*
+ * The lock word (32 bits): 0 when free, else the owner token of the holding process,
+ * with IP_LOCK_WAITERS set while someone may sleep on it. An owner token is
+ * (generation << IP_TOKEN_INDEX_BITS) | (process index + 1), the generation taken
+ * modulo 2^IP_TOKEN_GENERATION_BITS: a reclaimed and reused process-table entry gets
+ * another token, so a dead owner is never mistaken for the entry's new process.
+ */
+#define IP_LOCK_WAITERS 0x80000000u
+#define IP_TOKEN_INDEX_BITS 13
+#define IP_TOKEN_GENERATION_BITS 18
+#define IP_LOCK_SIZE 64         /* bytes of a lock slot: word at 0, fencing token (uint64) at 8 */
+#define IP_LOCK_FENCE_OFFSET 8
+/* Longest single sleep of a lock waiter: it re-checks the owner's liveness (and, in Java, interruption) this often. */
+#define IP_LOCK_WAIT_SLICE_NS 4000000
 
 /* States of the region header. */
 enum ip_region_state {
@@ -158,6 +180,42 @@ IP_API int ip_slot_ensure(ip_region *region, const char *name, uint32_t type, ui
 
 /* Finds the slot called name: its directory index, or -ENOENT. */
 IP_API int ip_slot_find(ip_region *region, const char *name, int32_t *index);
+
+/* Address of the value of slot index (base + offset), or NULL for a bad index. */
+IP_API void *ip_slot_address(ip_region *region, int32_t index);
+
+/* The owner token of this handle's process-table entry (never 0, IP_LOCK_WAITERS clear). */
+IP_API uint32_t ip_region_owner_token(const ip_region *region);
+
+/*
+ * Whether the process named by an owner token is still attached and alive: 1 alive, 0
+ * dead or detached (its entry was freed or reused), or a negative error code. Never
+ * blocks: a trylock on the entry's liveness mutex.
+ */
+IP_API int ip_owner_alive(ip_region *region, uint32_t token);
+
+/*
+ * Futex wait on a 32-bit word in shared memory: sleeps while *word == expected, for at
+ * most timeout_ns (< 0: no limit). Returns 0 when woken, -EAGAIN when the word already
+ * differed, -ETIMEDOUT, or -EINTR. Spurious wake-ups are possible: callers re-check.
+ */
+IP_API int ip_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
+
+/* Wakes up to count sleepers of ip_futex_wait on word; returns how many woke. */
+IP_API int ip_futex_wake(uint32_t *word, int32_t count);
+
+/*
+ * Acquires the lock whose word is at word (a lock slot of region), waiting at most
+ * timeout_ns (< 0: no limit). Returns 0, IP_EOWNERDEAD (acquired; the previous owner
+ * died holding it, so the state it guards may need repair), -ETIMEDOUT, or -EDEADLK
+ * when this process already holds it. The owner is the process: a multi-threaded C
+ * program serialises its own threads around the lock. *fence, if not NULL, receives
+ * the lock's fencing token, which grows with every acquisition.
+ */
+IP_API int ip_lock_acquire(ip_region *region, uint32_t *word, int64_t timeout_ns, uint64_t *fence);
+
+/* Releases the lock; -EPERM if this process does not hold it. */
+IP_API int ip_lock_release(ip_region *region, uint32_t *word);
 
 /*
  * Test hook: while set (ms > 0), every slot creation in this process pauses for ms

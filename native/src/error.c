@@ -32,6 +32,8 @@ const char *ip_strerror(int code) {
         return "invalid argument";
     case IP_ESHMFULL:
         return "not enough free space in the shared-memory file system for the region";
+    case IP_EOWNERDEAD:
+        return "the lock was acquired, but its previous owner died holding it: repair the state it guards";
     default:
         break;
     }

@@ -45,7 +45,7 @@ struct ip_process_entry {
     _Atomic uint32_t state;               /* ip_process_state */
     int32_t pid;
     uint64_t start_time;                  /* clock ticks since boot (/proc/PID/stat field 22) */
-    uint32_t generation;                  /* incremented at every attach to this entry */
+    _Atomic uint32_t generation;          /* incremented at every attach to this entry */
 } __attribute__((aligned(IP_CACHE_LINE)));
 
 /* One entry of the slot directory; immutable once published. */
@@ -64,11 +64,15 @@ struct ip_region {
     uint8_t *base;
     uint64_t size;
     int32_t process_index;
+    uint32_t owner_token;                 /* this handle's lock owner token (interproc.h) */
     pthread_t holder;                     /* holds this process's liveness mutex while attached */
     pthread_mutex_t holder_lock;
     pthread_cond_t holder_cond;
     int holder_state;
     int holder_result;
 };
+
+#define IP_TOKEN_INDEX_MASK ((1u << IP_TOKEN_INDEX_BITS) - 1u)
+#define IP_TOKEN_GENERATION_MASK ((1u << IP_TOKEN_GENERATION_BITS) - 1u)
 
 #endif /* INTERPROC_INTERNAL_H */

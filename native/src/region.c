@@ -330,7 +330,8 @@ static int attach(ip_region *region) {
     struct ip_process_entry *entry = process_entry(region, chosen);
     entry->pid = (int32_t)getpid();
     entry->start_time = own_start_time();
-    entry->generation++;
+    uint32_t generation = atomic_fetch_add_explicit(&entry->generation, 1, memory_order_relaxed) + 1;
+    region->owner_token = ((generation & IP_TOKEN_GENERATION_MASK) << IP_TOKEN_INDEX_BITS) | (uint32_t)(chosen + 1);
     atomic_store_explicit(&entry->state, IP_PROCESS_ATTACHED, memory_order_release);
     unlock_directory(region);
     return 0;
@@ -358,6 +359,40 @@ int ip_process_alive(ip_region *region, int32_t index) {
     rc = probe_entry_locked(region, index);
     unlock_directory(region);
     return rc;
+}
+
+uint32_t ip_region_owner_token(const ip_region *region) {
+    return region == NULL ? 0 : region->owner_token;
+}
+
+int ip_owner_alive(ip_region *region, uint32_t token) {
+    if (region == NULL) {
+        return IP_EARG;
+    }
+    token &= ~IP_LOCK_WAITERS;
+    int32_t index = (int32_t)(token & IP_TOKEN_INDEX_MASK) - 1;
+    if (index < 0 || (uint32_t)index >= header_of(region)->max_processes) {
+        return IP_EARG;
+    }
+    struct ip_process_entry *entry = process_entry(region, index);
+    uint32_t generation = atomic_load_explicit(&entry->generation, memory_order_relaxed);
+    if (atomic_load_explicit(&entry->state, memory_order_acquire) != IP_PROCESS_ATTACHED ||
+        (generation & IP_TOKEN_GENERATION_MASK) != token >> IP_TOKEN_INDEX_BITS) {
+        return 0;
+    }
+    /* Held: the owner lives. Otherwise it died (EOWNERDEAD) or is detaching; the next attach reclaims the entry. */
+    int rc = pthread_mutex_trylock(&entry->liveness);
+    if (rc == EBUSY) {
+        return 1;
+    }
+    if (rc == EOWNERDEAD) {
+        pthread_mutex_consistent(&entry->liveness);
+        rc = 0;
+    }
+    if (rc == 0) {
+        pthread_mutex_unlock(&entry->liveness);
+    }
+    return rc == 0 ? 0 : -rc;
 }
 
 /* ---------------------------------------------------------------- regions */
@@ -725,6 +760,14 @@ int ip_slot_ensure(ip_region *region, const char *name, uint32_t type, uint64_t 
     *index = (int32_t)count;
     *created = 1;
     return 0;
+}
+
+void *ip_slot_address(ip_region *region, int32_t index) {
+    if (region == NULL || index < 0 ||
+        (uint32_t)index >= atomic_load_explicit(&header_of(region)->slot_count, memory_order_acquire)) {
+        return NULL;
+    }
+    return region->base + slot_entry(region, index)->offset;
 }
 
 void ip_debug_set_directory_pause(uint32_t ms) {

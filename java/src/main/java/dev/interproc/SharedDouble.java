@@ -26,8 +26,10 @@ public final class SharedDouble {
     private final SharedMemory region;
     private final String slot;
     private final MemorySegment memory;
+    private final SharedMutex lock;
 
-    SharedDouble(SharedMemory region, String slot, MemorySegment memory) {
+    SharedDouble(SharedMemory region, String slot, MemorySegment memory, SharedMutex lock) {
+        this.lock = lock;
         this.region = region;
         this.slot = slot;
         this.memory = memory;
@@ -36,6 +38,15 @@ public final class SharedDouble {
     /** The slot's name. */
     public String slotName() {
         return slot;
+    }
+
+    /**
+     * The lock that guards this value for compound updates, like Python's {@code get_lock()}: the one it was
+     * created with, or else its default {@link SharedRLock} (slot {@code "<slot>/lock"}), the same in every
+     * process. Single operations of this class are atomic without it.
+     */
+    public SharedMutex getLock() {
+        return lock != null ? lock : region.defaultLockOf(slot);
     }
 
     /** Reads the value with volatile semantics. */

@@ -62,9 +62,11 @@ public final class SharedEnum<E extends Enum<E>> {
     private final String slot;
     private final MemorySegment memory;
     private final EnumCodes<E> codes;
+    private final SharedMutex lock;
     private final List<Listener<E>> listeners = new CopyOnWriteArrayList<>();
 
-    SharedEnum(SharedMemory region, String slot, MemorySegment memory, EnumCodes<E> codes) {
+    SharedEnum(SharedMemory region, String slot, MemorySegment memory, EnumCodes<E> codes, SharedMutex lock) {
+        this.lock = lock;
         this.region = region;
         this.slot = slot;
         this.memory = memory;
@@ -74,6 +76,15 @@ public final class SharedEnum<E extends Enum<E>> {
     /** The slot's name. */
     public String slotName() {
         return slot;
+    }
+
+    /**
+     * The lock that guards this value for compound updates, like Python's {@code get_lock()}: the one it was
+     * created with, or else its default {@link SharedRLock} (slot {@code "<slot>/lock"}), the same in every
+     * process. Single operations of this class are atomic without it.
+     */
+    public SharedMutex getLock() {
+        return lock != null ? lock : region.defaultLockOf(slot);
     }
 
     /** The enum class. */

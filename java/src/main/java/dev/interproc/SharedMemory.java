@@ -13,6 +13,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -61,7 +63,9 @@ public final class SharedMemory implements AutoCloseable {
     private final MemorySegment handle;
     private final Arena mapping;
     private final MemorySegment memory;
+    private final int ownerToken;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final ConcurrentMap<String, Object> primitives = new ConcurrentHashMap<>();
     private volatile State state = State.OPEN;
 
     private SharedMemory(String name, RegionOptions options, boolean created, MemorySegment handle) {
@@ -71,6 +75,7 @@ public final class SharedMemory implements AutoCloseable {
         this.handle = handle;
         this.mapping = Arena.ofShared();
         this.memory = Native.regionBase(handle).reinterpret(Native.regionSize(handle), mapping, null);
+        this.ownerToken = Native.regionOwnerToken(handle);
     }
 
     /** Creates a new region with the default options; fails if the name is taken. */
@@ -209,9 +214,17 @@ public final class SharedMemory implements AutoCloseable {
 
     /** The int slot called {@code slot}, created with {@code initialValue} if it does not exist. */
     public SharedInt sharedInt(String slot, int initialValue) {
+        return sharedInt(slot, initialValue, null);
+    }
+
+    /**
+     * As {@link #sharedInt(String, int)}, guarded by {@code lock} (shared by several values, like the state
+     * and job id of one worker) instead of the value's default lock; null for the default.
+     */
+    public SharedInt sharedInt(String slot, int initialValue, SharedMutex lock) {
         Slot found = ensureSlot(slot, RegionLayout.TYPE_INT32, Integer.BYTES, NO_META, Integer.BYTES,
                 init -> init.set(JAVA_INT, 0, initialValue));
-        return new SharedInt(this, slot, found.memory());
+        return new SharedInt(this, slot, found.memory(), lock);
     }
 
     /** The long slot called {@code slot}, created with value 0 if it does not exist. */
@@ -221,9 +234,17 @@ public final class SharedMemory implements AutoCloseable {
 
     /** The long slot called {@code slot}, created with {@code initialValue} if it does not exist. */
     public SharedLong sharedLong(String slot, long initialValue) {
+        return sharedLong(slot, initialValue, null);
+    }
+
+    /**
+     * As {@link #sharedLong(String, long)}, guarded by {@code lock} (shared by several values, like the state
+     * and job id of one worker) instead of the value's default lock; null for the default.
+     */
+    public SharedLong sharedLong(String slot, long initialValue, SharedMutex lock) {
         Slot found = ensureSlot(slot, RegionLayout.TYPE_INT64, Long.BYTES, NO_META, Long.BYTES,
                 init -> init.set(JAVA_LONG, 0, initialValue));
-        return new SharedLong(this, slot, found.memory());
+        return new SharedLong(this, slot, found.memory(), lock);
     }
 
     /** The double slot called {@code slot}, created with value 0.0 if it does not exist. */
@@ -233,25 +254,43 @@ public final class SharedMemory implements AutoCloseable {
 
     /** The double slot called {@code slot}, created with {@code initialValue} if it does not exist. */
     public SharedDouble sharedDouble(String slot, double initialValue) {
+        return sharedDouble(slot, initialValue, null);
+    }
+
+    /**
+     * As {@link #sharedDouble(String, double)}, guarded by {@code lock} (shared by several values, like the state
+     * and job id of one worker) instead of the value's default lock; null for the default.
+     */
+    public SharedDouble sharedDouble(String slot, double initialValue, SharedMutex lock) {
         Slot found = ensureSlot(slot, RegionLayout.TYPE_FLOAT64, Double.BYTES, NO_META, Double.BYTES,
                 init -> init.set(JAVA_DOUBLE, 0, initialValue));
-        return new SharedDouble(this, slot, found.memory());
+        return new SharedDouble(this, slot, found.memory(), lock);
     }
 
     /** The int array slot called {@code slot} of exactly {@code length} elements, created zeroed. */
     public SharedIntArray sharedIntArray(String slot, int length) {
+        return sharedIntArray(slot, length, null);
+    }
+
+    /** As {@link #sharedIntArray(String, int)}, guarded by {@code lock}; null for the default lock. */
+    public SharedIntArray sharedIntArray(String slot, int length, SharedMutex lock) {
         checkLength(slot, length);
         Slot found = ensureSlot(slot, RegionLayout.TYPE_INT32_ARRAY, (long) length * Integer.BYTES, NO_META, 0,
                 init -> { });
-        return new SharedIntArray(this, slot, found.memory(), length);
+        return new SharedIntArray(this, slot, found.memory(), length, lock);
     }
 
     /** The long array slot called {@code slot} of exactly {@code length} elements, created zeroed. */
     public SharedLongArray sharedLongArray(String slot, int length) {
+        return sharedLongArray(slot, length, null);
+    }
+
+    /** As {@link #sharedLongArray(String, int)}, guarded by {@code lock}; null for the default lock. */
+    public SharedLongArray sharedLongArray(String slot, int length, SharedMutex lock) {
         checkLength(slot, length);
         Slot found = ensureSlot(slot, RegionLayout.TYPE_INT64_ARRAY, (long) length * Long.BYTES, NO_META, 0,
                 init -> { });
-        return new SharedLongArray(this, slot, found.memory(), length);
+        return new SharedLongArray(this, slot, found.memory(), length, lock);
     }
 
     /**
@@ -261,6 +300,15 @@ public final class SharedMemory implements AutoCloseable {
      * {@link IncompatibleSlotException} that lists the differences.
      */
     public <E extends Enum<E>> SharedEnum<E> sharedEnum(String slot, Class<E> type, E initialValue) {
+        return sharedEnum(slot, type, initialValue, null);
+    }
+
+    /**
+     * As {@link #sharedEnum(String, Class, Enum)}, guarded by {@code lock} (shared by several values, like the
+     * state and job id of one worker) instead of the value's default lock; null for the default.
+     */
+    public <E extends Enum<E>> SharedEnum<E> sharedEnum(String slot, Class<E> type, E initialValue,
+            SharedMutex lock) {
         EnumCodes<E> codes = EnumCodes.of(type);
         int initialCode = codes.codeOf(initialValue);
         byte[] descriptor = codes.descriptor();
@@ -278,7 +326,89 @@ public final class SharedMemory implements AutoCloseable {
                     + ". Every process must use the same constants and codes; give constants stable codes with "
                     + CodedEnum.class.getSimpleName() + " to reorder them safely", e.errorCode());
         }
-        return new SharedEnum<>(this, slot, found.memory(), codes);
+        return new SharedEnum<>(this, slot, found.memory(), codes, lock);
+    }
+
+    // ------------------------------------------------------------------------------------- locks
+
+    /**
+     * The non-reentrant lock called {@code slot}, created free if it does not exist. Every call for the
+     * same name returns the same instance; see {@link SharedMutex} for the contract.
+     */
+    public SharedLock sharedLock(String slot) {
+        MemorySegment word = ensureSlot(slot, RegionLayout.TYPE_LOCK, RegionLayout.LOCK_SIZE, NO_META, 0, init -> { })
+                .memory();
+        return (SharedLock) primitives.computeIfAbsent(slot, key -> new SharedLock(this, key, new LockWord(this, word)));
+    }
+
+    /** As {@link #sharedLock(String)}, with a handler that repairs the guarded state after an owner's death. */
+    public SharedLock sharedLock(String slot, OwnerDeathHandler handler) {
+        SharedLock lock = sharedLock(slot);
+        lock.setOwnerDeathHandler(handler);
+        return lock;
+    }
+
+    /**
+     * The reentrant lock called {@code slot}, created free if it does not exist. Every call for the same name
+     * returns the same instance; see {@link SharedMutex} for the contract.
+     */
+    public SharedRLock sharedRLock(String slot) {
+        MemorySegment word = ensureSlot(slot, RegionLayout.TYPE_RLOCK, RegionLayout.LOCK_SIZE, NO_META, 0, init -> { })
+                .memory();
+        return (SharedRLock) primitives.computeIfAbsent(slot,
+                key -> new SharedRLock(this, key, new LockWord(this, word)));
+    }
+
+    /** As {@link #sharedRLock(String)}, with a handler that repairs the guarded state after an owner's death. */
+    public SharedRLock sharedRLock(String slot, OwnerDeathHandler handler) {
+        SharedRLock lock = sharedRLock(slot);
+        lock.setOwnerDeathHandler(handler);
+        return lock;
+    }
+
+    SharedCondition sharedCondition(SharedMutex lock, String slot) {
+        MemorySegment words = ensureSlot(slot, RegionLayout.TYPE_CONDITION, SharedCondition.SIZE, NO_META, 0,
+                init -> { }).memory();
+        return (SharedCondition) primitives.computeIfAbsent(slot, key -> new SharedCondition(lock, key, words));
+    }
+
+    /** The default lock of a value slot: a reentrant lock named after it, as Python's Value has an RLock. */
+    SharedRLock defaultLockOf(String valueSlot) {
+        return sharedRLock(valueSlot + "/lock");
+    }
+
+    /** This instance's owner token in the region's process table (the value a held lock word holds). */
+    int ownerToken() {
+        return ownerToken;
+    }
+
+    /** Whether the process an owner token names is alive (the region's process table says so). */
+    boolean ownerAlive(int token) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            int rc = Native.ownerAlive(handle, token);
+            if (rc < 0) {
+                throw new InterprocException("a lock word in region '" + name + "' holds owner token " + token
+                        + ", which names no process-table entry: the region is corrupt (" + Native.strerror(rc) + ")",
+                        rc);
+            }
+            return rc == 1;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** "free", "held by pid N" or "held by dead process (pid N)", for messages and tools. */
+    String describeOwner(int token) {
+        if (token == 0) {
+            return "free";
+        }
+        int index = (token & ((1 << RegionLayout.TOKEN_INDEX_BITS) - 1)) - 1;
+        long entry = memory.get(JAVA_LONG, RegionLayout.HEADER_PROCESS_TABLE_OFFSET_OFFSET)
+                + index * RegionLayout.PROCESS_ENTRY_SIZE;
+        int pid = memory.get(JAVA_INT, entry + RegionLayout.PROCESS_PID_OFFSET);
+        return ownerAlive(token) ? "held by pid " + pid : "held by a dead process (entry " + index + ")";
     }
 
     private static final byte[] NO_META = new byte[0];
@@ -386,7 +516,7 @@ public final class SharedMemory implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------- lifecycle
 
-    private void checkOpen() {
+    void checkOpen() {
         if (state != State.OPEN) {
             throw closedError(null);
         }

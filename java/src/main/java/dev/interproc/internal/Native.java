@@ -54,6 +54,20 @@ public final class Native {
                     JAVA_LONG, ADDRESS, ADDRESS), false);
     private static final MethodHandle IP_SLOT_FIND = bind("ip_slot_find",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), true);
+    private static final MethodHandle IP_SLOT_ADDRESS = bind("ip_slot_address",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle IP_REGION_OWNER_TOKEN = bind("ip_region_owner_token",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
+    private static final MethodHandle IP_OWNER_ALIVE = bind("ip_owner_alive",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle IP_FUTEX_WAIT = bind("ip_futex_wait",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG), false);
+    private static final MethodHandle IP_FUTEX_WAKE = bind("ip_futex_wake",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle IP_LOCK_ACQUIRE = bind("ip_lock_acquire",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), false);
+    private static final MethodHandle IP_LOCK_RELEASE = bind("ip_lock_release",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
     private static final MethodHandle IP_DEBUG_SET_DIRECTORY_PAUSE = bind("ip_debug_set_directory_pause",
             FunctionDescriptor.ofVoid(JAVA_INT), true);
 
@@ -196,6 +210,63 @@ public final class Native {
     public static int slotFind(MemorySegment region, MemorySegment name, MemorySegment index) {
         try {
             return (int) IP_SLOT_FIND.invokeExact(region, name, index);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static MemorySegment slotAddress(MemorySegment region, int index) {
+        try {
+            return (MemorySegment) IP_SLOT_ADDRESS.invokeExact(region, index);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int regionOwnerToken(MemorySegment region) {
+        try {
+            return (int) IP_REGION_OWNER_TOKEN.invokeExact(region);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int ownerAlive(MemorySegment region, int token) {
+        try {
+            return (int) IP_OWNER_ALIVE.invokeExact(region, token);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Blocks the calling carrier: virtual threads must not call it (see dev.interproc.FutexWaits). */
+    public static int futexWait(MemorySegment word, int expected, long timeoutNanos) {
+        try {
+            return (int) IP_FUTEX_WAIT.invokeExact(word, expected, timeoutNanos);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int futexWake(MemorySegment word, int count) {
+        try {
+            return (int) IP_FUTEX_WAKE.invokeExact(word, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int lockAcquire(MemorySegment region, MemorySegment word, long timeoutNanos, MemorySegment fence) {
+        try {
+            return (int) IP_LOCK_ACQUIRE.invokeExact(region, word, timeoutNanos, fence);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int lockRelease(MemorySegment region, MemorySegment word) {
+        try {
+            return (int) IP_LOCK_RELEASE.invokeExact(region, word);
         } catch (Throwable t) {
             throw rethrow(t);
         }

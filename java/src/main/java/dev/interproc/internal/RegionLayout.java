@@ -48,12 +48,34 @@ public final class RegionLayout {
     public static final int TYPE_INT32_ARRAY = constant("IP_TYPE_INT32_ARRAY");
     public static final int TYPE_INT64_ARRAY = constant("IP_TYPE_INT64_ARRAY");
     public static final int TYPE_ENUM = constant("IP_TYPE_ENUM");
+    public static final int TYPE_LOCK = constant("IP_TYPE_LOCK");
+    public static final int TYPE_RLOCK = constant("IP_TYPE_RLOCK");
+    public static final int TYPE_CONDITION = constant("IP_TYPE_CONDITION");
+    public static final int TYPE_SEMAPHORE = constant("IP_TYPE_SEMAPHORE");
+    public static final int TYPE_EVENT = constant("IP_TYPE_EVENT");
+    public static final int TYPE_BARRIER = constant("IP_TYPE_BARRIER");
+
+    /** The waiters bit of a lock word (bit 31). */
+    public static final int LOCK_WAITERS = (int) Native.layout("const.IP_LOCK_WAITERS");
+    public static final int TOKEN_INDEX_BITS = constant("IP_TOKEN_INDEX_BITS");
+    public static final int TOKEN_GENERATION_BITS = constant("IP_TOKEN_GENERATION_BITS");
+    /** Bytes of a lock: the word at offset 0, the 64-bit fencing token at {@link #LOCK_FENCE_OFFSET}. */
+    public static final int LOCK_SIZE = constant("IP_LOCK_SIZE");
+    public static final int LOCK_FENCE_OFFSET = constant("IP_LOCK_FENCE_OFFSET");
+    /** Longest single futex sleep of a waiter before it re-checks liveness, interruption and deadlines. */
+    public static final long LOCK_WAIT_SLICE_NANOS = Native.layout("const.IP_LOCK_WAIT_SLICE_NS");
 
     /** Error codes: negative errno values (as {@code -ENOENT}) and libinterproc's own {@code IP_E*}. */
     public static final int E_NOENT = constant("ENOENT");
     public static final int E_EXIST = constant("EEXIST");
     public static final int E_ACCES = constant("EACCES");
     public static final int E_NOSPC = constant("ENOSPC");
+    public static final int E_TIMEDOUT = constant("ETIMEDOUT");
+    public static final int E_AGAIN = constant("EAGAIN");
+    public static final int E_INTR = constant("EINTR");
+    public static final int E_PERM = constant("EPERM");
+    public static final int E_DEADLK = constant("EDEADLK");
+    public static final int E_OWNERDEAD = constant("IP_EOWNERDEAD");
     public static final int E_MAGIC = constant("IP_EMAGIC");
     public static final int E_VERSION = constant("IP_EVERSION");
     public static final int E_NOTREADY = constant("IP_ENOTREADY");

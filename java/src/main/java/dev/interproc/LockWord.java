@@ -1,0 +1,212 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.interproc.internal.RegionLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The lock protocol of docs/layout.md on one lock word, for one process: the same protocol as
+ * {@code ip_lock_acquire} / {@code ip_lock_release} in C.
+ *
+ * <pre>
+ *  word (32 bits):  [W | owner token (31 bits)]     0 = free
+ *  W = waiters bit: someone may sleep on the word; the releaser must wake one
+ *  owner token = (process-table generation &lt;&lt; 13) | (process index + 1)
+ *  fence (64 bits at LOCK_FENCE_OFFSET): +1 at every acquisition, written by the holder
+ * </pre>
+ *
+ * Acquire is a compare-and-set 0 -> token with volatile semantics (the fast path, no native call);
+ * release is a compare-and-set token -> 0, plus a futex wake when W was set. A thread that misses
+ * spins briefly, then queues on a process-local {@link ReentrantLock} (the gate) so that one thread per
+ * process at a time sleeps on the word; that thread sleeps at most one wait slice at a time and after
+ * each slice that ended without a wake-up checks whether the owner's process is alive. A dead owner's
+ * word is taken over with one compare-and-set, and the caller is told.
+ *
+ * <p>The word names the owning process, not the thread: which thread of this process holds the lock is
+ * kept by {@link SharedMutex}.
+ */
+final class LockWord {
+
+    private static final VarHandle WORD = JAVA_INT.varHandle();
+    private static final VarHandle FENCE = JAVA_LONG.varHandle();
+    private static final int WAITERS = RegionLayout.LOCK_WAITERS;
+    private static final int SPINS = 100;
+
+    /** How an acquisition ended. */
+    enum Outcome { ACQUIRED, OWNER_DIED, TIMED_OUT }
+
+    private final SharedMemory region;
+    private final MemorySegment memory;
+    private final MemorySegment address;
+    private final int token;
+    private final ReentrantLock gate = new ReentrantLock();
+
+    LockWord(SharedMemory region, MemorySegment memory) {
+        this.region = region;
+        this.memory = memory;
+        this.address = MemorySegment.ofAddress(memory.address());
+        this.token = region.ownerToken();
+    }
+
+    /** One compare-and-set 0 -> token: the uncontended path. */
+    boolean tryAcquire() {
+        try {
+            return WORD.compareAndSet(memory, 0L, 0, token);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Takes the word over if its owner's process is dead; never waits. */
+    Outcome tryTakeOverFromDeadOwner() {
+        int value = wordValue();
+        if (value != 0 && (value & ~WAITERS) != token && !region.ownerAlive(value & ~WAITERS)
+                && WORD.compareAndSet(memory, 0L, value, token | (value & WAITERS))) {
+            return Outcome.OWNER_DIED;
+        }
+        return value == 0 && tryAcquire() ? Outcome.ACQUIRED : Outcome.TIMED_OUT;
+    }
+
+    /** Increments the fencing token and returns it; call only while holding the lock. */
+    long advanceFence() {
+        long next = (long) FENCE.get(memory, (long) RegionLayout.LOCK_FENCE_OFFSET) + 1;
+        FENCE.setOpaque(memory, (long) RegionLayout.LOCK_FENCE_OFFSET, next);
+        return next;
+    }
+
+    /** The owner token in the word (0 when free), without the waiters bit. */
+    int owner() {
+        try {
+            return (int) WORD.getVolatile(memory, 0L) & ~WAITERS;
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Whether the word holds this process's token. */
+    boolean heldByThisProcess() {
+        return owner() == token;
+    }
+
+    /**
+     * Acquires the word for this process, waiting at most {@code timeoutNanos} ({@code < 0}: no limit).
+     *
+     * @throws InterruptedException if interruptible and the thread is interrupted while waiting
+     */
+    Outcome acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
+        for (int spin = 0; spin < SPINS; spin++) {
+            if (owner() == 0 && tryAcquire()) {
+                return Outcome.ACQUIRED;
+            }
+            Thread.onSpinWait();
+        }
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        if (!enterGate(timeoutNanos, interruptible)) {
+            return Outcome.TIMED_OUT;
+        }
+        boolean interruptedMeanwhile = false;
+        try {
+            boolean checkOwner = true;
+            while (true) {
+                int value = wordValue();
+                if (value == 0) {
+                    // Other processes may still sleep here: keep the waiters bit so that our release wakes them.
+                    if (WORD.compareAndSet(memory, 0L, 0, token | WAITERS)) {
+                        return Outcome.ACQUIRED;
+                    }
+                    continue;
+                }
+                if (checkOwner) {
+                    checkOwner = false;
+                    if (!region.ownerAlive(value & ~WAITERS)) {
+                        if (WORD.compareAndSet(memory, 0L, value, token | (value & WAITERS))) {
+                            return Outcome.OWNER_DIED;
+                        }
+                        continue;
+                    }
+                }
+                if ((value & WAITERS) == 0) {
+                    if (!WORD.compareAndSet(memory, 0L, value, value | WAITERS)) {
+                        continue;
+                    }
+                    value |= WAITERS;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return Outcome.TIMED_OUT;
+                }
+                long slice = Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS);
+                long before = System.nanoTime();
+                try {
+                    FutexWaits.sleep(address, value, slice);
+                } catch (InterruptedException e) {
+                    if (interruptible) {
+                        throw e;
+                    }
+                    interruptedMeanwhile = true;
+                }
+                if (interruptible && Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for a shared lock");
+                }
+                // A sleep that lasted its whole slice was not a wake-up: the owner may have died.
+                checkOwner = System.nanoTime() - before >= slice;
+            }
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        } finally {
+            gate.unlock();
+            if (interruptedMeanwhile) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private int wordValue() {
+        region.checkOpen();
+        return (int) WORD.getVolatile(memory, 0L);
+    }
+
+    private boolean enterGate(long timeoutNanos, boolean interruptible) throws InterruptedException {
+        if (timeoutNanos >= 0) {
+            return gate.tryLock(timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        if (interruptible) {
+            gate.lockInterruptibly();
+        } else {
+            gate.lock();
+        }
+        return true;
+    }
+
+    /**
+     * Releases the word if this process holds it, waking one sleeper when the waiters bit was set.
+     *
+     * @return false if the word does not hold this process's token (nothing is changed)
+     */
+    boolean release() {
+        try {
+            if (WORD.compareAndSet(memory, 0L, token, 0)) {
+                return true;
+            }
+            while (true) {
+                int value = (int) WORD.getVolatile(memory, 0L);
+                if ((value & ~WAITERS) != token) {
+                    return false;
+                }
+                if (WORD.compareAndSet(memory, 0L, value, 0)) {
+                    if ((value & WAITERS) != 0) {
+                        FutexWaits.wakeOne(address);
+                    }
+                    return true;
+                }
+            }
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+}

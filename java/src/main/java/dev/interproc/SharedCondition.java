@@ -1,0 +1,218 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.interproc.internal.RegionLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Date;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * A {@link Condition} of a {@link SharedMutex}, shared across processes: a thread of one process awaits
+ * it and a thread of another signals it. Obtain one with {@link SharedMutex#newCondition(String)}.
+ *
+ * <pre>{@code
+ * SharedRLock lock = memory.sharedRLock("queue");
+ * SharedCondition notEmpty = lock.newCondition("not-empty");
+ * lock.lock();
+ * try {
+ *     while (count.get() == 0) {
+ *         if (notEmpty.awaitNanos(TimeUnit.SECONDS.toNanos(1)) <= 0) { ... timed out ... }
+ *     }
+ *     ...
+ * } finally {
+ *     lock.unlock();
+ * }
+ * }</pre>
+ *
+ * <h2>Contract</h2>
+ * As {@link Condition}: every method requires the calling thread to hold the lock
+ * ({@link IllegalMonitorStateException} otherwise); {@code await} releases it completely (every hold of a
+ * {@link SharedRLock}) and re-acquires it to the same depth before returning or throwing; waiters must
+ * re-check their predicate in a loop, as spurious wake-ups may occur. Interruption is noticed within one
+ * wait slice (a few milliseconds).
+ *
+ * <h2>Protocol</h2>
+ * The slot holds three 32-bit words, changed only by threads holding the lock: {@code seq}, bumped by
+ * every signal (the futex word waiters sleep on), {@code waiters}, the registered waiters, and
+ * {@code permits}, signals not yet consumed. {@link #signal()} adds one permit if there are more waiters
+ * than permits and wakes every sleeper; the first waiter to re-acquire the lock consumes the permit and
+ * returns, the others wait again. A waiter that is woken and then dies, times out or is interrupted
+ * therefore never swallows a signal meant for a live waiter. A waiter that dies while registered leaves
+ * its registration behind; it can turn one later signal into a spurious wake-up, never into a lost one.
+ * If the lock's owner dies, the waiter that re-acquires the lock throws {@link OwnerDiedException}
+ * holding it, like any acquisition.
+ */
+public final class SharedCondition implements Condition {
+
+    private static final VarHandle WORD = JAVA_INT.varHandle();
+    private static final long SEQ_OFFSET = 0;
+    private static final long WAITERS_OFFSET = 4;
+    private static final long PERMITS_OFFSET = 8;
+    /** Bytes of a condition slot. */
+    static final long SIZE = 64;
+
+    private final SharedMutex lock;
+    private final String name;
+    private final MemorySegment memory;
+    private final WordWatch watch;
+
+    SharedCondition(SharedMutex lock, String name, MemorySegment memory) {
+        this.lock = lock;
+        this.name = name;
+        this.memory = memory;
+        this.watch = new WordWatch(memory);
+    }
+
+    /** The slot name of the condition. */
+    public String name() {
+        return name;
+    }
+
+    private int read(long offset) {
+        try {
+            return (int) WORD.getVolatile(memory, offset);
+        } catch (IllegalStateException closed) {
+            throw lock.region().closedError(closed);
+        }
+    }
+
+    private void write(long offset, int value) {
+        try {
+            WORD.setVolatile(memory, offset, value);
+        } catch (IllegalStateException closed) {
+            throw lock.region().closedError(closed);
+        }
+    }
+
+    private void requireHeld() {
+        if (!lock.isHeldByCurrentThread()) {
+            throw new IllegalMonitorStateException("condition '" + name + "' needs its lock '" + lock.name()
+                    + "' held by the calling thread");
+        }
+    }
+
+    @Override
+    public void await() throws InterruptedException {
+        awaitNanos(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void awaitUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                awaitNanos(Long.MAX_VALUE);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean await(long time, TimeUnit unit) throws InterruptedException {
+        return awaitNanos(unit.toNanos(time)) > 0;
+    }
+
+    /** As {@link #await(long, TimeUnit)}. */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return awaitNanos(timeout.toNanos()) > 0;
+    }
+
+    @Override
+    public boolean awaitUntil(Date deadline) throws InterruptedException {
+        return awaitNanos(TimeUnit.MILLISECONDS.toNanos(deadline.getTime() - System.currentTimeMillis())) > 0;
+    }
+
+    /**
+     * Waits until signalled, interrupted or the time has passed; returns an estimate of the time left
+     * (positive when signalled, zero or negative on timeout).
+     */
+    @Override
+    public long awaitNanos(long nanosTimeout) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        requireHeld();
+        long start = System.nanoTime();
+        long deadline = nanosTimeout > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + nanosTimeout;
+        write(WAITERS_OFFSET, read(WAITERS_OFFSET) + 1);
+        int seen = read(SEQ_OFFSET);
+        int holds = lock.releaseFully();
+        boolean interrupted = false;
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            if (!interrupted && remaining > 0 && read(SEQ_OFFSET) == seen && read(PERMITS_OFFSET) == 0) {
+                try {
+                    watch.sleep(seen, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                interrupted |= Thread.interrupted();
+                continue;
+            }
+            try {
+                lock.reacquire(holds);
+            } catch (OwnerDiedException e) {
+                write(WAITERS_OFFSET, read(WAITERS_OFFSET) - 1);
+                throw e;
+            }
+            int permits = read(PERMITS_OFFSET);
+            remaining = deadline - System.nanoTime();
+            if (permits > 0 && !interrupted) {
+                write(PERMITS_OFFSET, permits - 1);
+                write(WAITERS_OFFSET, read(WAITERS_OFFSET) - 1);
+                return Math.max(remaining, 1);
+            }
+            if (interrupted || remaining <= 0) {
+                write(WAITERS_OFFSET, read(WAITERS_OFFSET) - 1);
+                if (interrupted) {
+                    throw new InterruptedException("interrupted while awaiting shared condition '" + name + "'");
+                }
+                return remaining;
+            }
+            seen = read(SEQ_OFFSET);
+            holds = lock.releaseFully();
+        }
+    }
+
+    /** Wakes one waiter, in any process, if there is one. */
+    @Override
+    public void signal() {
+        requireHeld();
+        int waiters = read(WAITERS_OFFSET);
+        int permits = read(PERMITS_OFFSET);
+        if (waiters > permits) {
+            write(PERMITS_OFFSET, permits + 1);
+            wake();
+        }
+    }
+
+    /** Wakes every waiter, in every process. */
+    @Override
+    public void signalAll() {
+        requireHeld();
+        int waiters = read(WAITERS_OFFSET);
+        if (waiters > read(PERMITS_OFFSET)) {
+            write(PERMITS_OFFSET, waiters);
+            wake();
+        }
+    }
+
+    private void wake() {
+        write(SEQ_OFFSET, read(SEQ_OFFSET) + 1);
+        watch.wakeAll();
+    }
+
+    @Override
+    public String toString() {
+        return "SharedCondition[" + name + " of " + lock.name() + "]";
+    }
+}

@@ -1,0 +1,233 @@
+package dev.interproc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Lock semantics between threads of one process; the cross-process tests are in CrossProcessLockTest. */
+class SharedLockTest {
+
+    private final String name = TestRegions.uniqueName("lock");
+    private SharedMemory memory;
+
+    @BeforeEach
+    void createRegion() {
+        memory = SharedMemory.create(name);
+    }
+
+    @AfterEach
+    void removeRegion() {
+        memory.unlink();
+    }
+
+    @Test
+    void excludesThreadsOfOneProcess() throws Exception {
+        SharedLock lock = memory.sharedLock("l");
+        SharedLongArray plain = memory.sharedLongArray("counter", 1);
+        int threads = 4;
+        int rounds = 50_000;
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        lock.lock();
+                        try {
+                            plain.setOpaque(0, plain.getOpaque(0) + 1);
+                        } finally {
+                            lock.unlock();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        assertEquals((long) threads * rounds, plain.get(0));
+        assertFalse(lock.isLocked());
+    }
+
+    @Test
+    void unlockByANonHolderIsRefused() throws Exception {
+        SharedLock lock = memory.sharedLock("l");
+        assertThrows(IllegalMonitorStateException.class, lock::unlock);
+        lock.lock();
+        AtomicReference<Throwable> fromOther = new AtomicReference<>();
+        Thread other = Thread.ofPlatform().start(() -> {
+            try {
+                lock.unlock();
+            } catch (Throwable t) {
+                fromOther.set(t);
+            }
+        });
+        other.join();
+        assertTrue(fromOther.get() instanceof IllegalMonitorStateException, String.valueOf(fromOther.get()));
+        assertTrue(lock.isLocked(), "a refused unlock leaves the lock held");
+        lock.unlock();
+        assertFalse(lock.isLocked());
+    }
+
+    @Test
+    void sharedLockIsNotReentrantButSharedRLockIs() throws Exception {
+        SharedLock lock = memory.sharedLock("plain");
+        lock.lock();
+        assertFalse(lock.tryLock());
+        assertFalse(lock.tryLock(10, TimeUnit.MILLISECONDS));
+        IllegalMonitorStateException again = assertThrows(IllegalMonitorStateException.class, lock::lock);
+        assertTrue(again.getMessage().contains("not reentrant"), again.getMessage());
+        lock.unlock();
+
+        SharedRLock rlock = memory.sharedRLock("reentrant");
+        rlock.lock();
+        rlock.lock();
+        assertTrue(rlock.tryLock());
+        rlock.unlock();
+        rlock.unlock();
+        assertTrue(rlock.isLocked());
+        rlock.unlock();
+        assertFalse(rlock.isLocked());
+        assertThrows(IllegalMonitorStateException.class, rlock::unlock);
+        assertSame(rlock, memory.sharedRLock("reentrant"));
+        assertThrows(IncompatibleSlotException.class, () -> memory.sharedLock("reentrant"));
+    }
+
+    @Test
+    void tryLockWithTimeoutAndInterrupt() throws Exception {
+        SharedLock lock = memory.sharedLock("l");
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().start(() -> {
+            lock.lock();
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+        });
+        held.await();
+        assertFalse(lock.tryLock());
+        assertFalse(lock.tryLock(Duration.ofMillis(30)));
+
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            waiting.countDown();
+            try {
+                lock.lockInterruptibly();
+                outcome.set(new AssertionError("acquired a lock that was held"));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        waiting.await();
+        waiter.interrupt();
+        waiter.join(TimeUnit.SECONDS.toMillis(10));
+        assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
+
+        release.countDown();
+        holder.join();
+        assertTrue(lock.tryLock(Duration.ofSeconds(5)));
+        lock.unlock();
+    }
+
+    @Test
+    void handleUnlocksAndFencingTokensGrow() {
+        SharedRLock lock = memory.sharedRLock("l");
+        long first;
+        try (SharedMutex.Held held = lock.acquire()) {
+            first = held.fencingToken();
+            assertEquals(first, lock.fencingToken());
+            assertTrue(lock.isHeldByCurrentThread());
+        }
+        assertFalse(lock.isLocked());
+        assertThrows(IllegalMonitorStateException.class, lock::fencingToken);
+        try (SharedMutex.Held held = lock.acquire()) {
+            assertEquals(first + 1, held.fencingToken());
+        }
+    }
+
+    @Test
+    void valuesShareTheLockTheyWereGiven() {
+        SharedRLock state = memory.sharedRLock("worker/state");
+        SharedEnum<Thread.State> status = memory.sharedEnum("status", Thread.State.class, Thread.State.NEW, state);
+        SharedLong jobId = memory.sharedLong("job", 0, state);
+        assertSame(state, status.getLock());
+        assertSame(state, jobId.getLock());
+        SharedLong other = memory.sharedLong("other");
+        SharedInt another = memory.sharedInt("another");
+        assertTrue(other.getLock() instanceof SharedRLock);
+        assertSame(other.getLock(), memory.sharedLong("other").getLock());
+        assertFalse(other.getLock() == another.getLock());
+        try (SharedMutex.Held held = status.getLock().acquire()) {
+            status.set(Thread.State.RUNNABLE);
+            jobId.set(42);
+        }
+    }
+
+    @Test
+    void conditionBetweenThreads() throws Exception {
+        SharedRLock lock = memory.sharedRLock("queue");
+        SharedCondition notEmpty = lock.newCondition("not-empty");
+        SharedLong items = memory.sharedLong("items");
+        assertThrows(IllegalMonitorStateException.class, notEmpty::signal);
+        assertThrows(IllegalMonitorStateException.class, () -> notEmpty.await(1, TimeUnit.MILLISECONDS));
+
+        lock.lock();
+        try {
+            assertFalse(notEmpty.await(Duration.ofMillis(20)), "nobody signalled");
+            assertTrue(lock.isHeldByCurrentThread());
+        } finally {
+            lock.unlock();
+        }
+
+        AtomicBoolean consumed = new AtomicBoolean();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread consumer = Thread.ofVirtual().start(() -> {
+            lock.lock();
+            try {
+                lock.lock();
+                waiting.countDown();
+                while (items.get() == 0) {
+                    notEmpty.awaitUninterruptibly();
+                }
+                items.decrementAndGet();
+                consumed.set(lock.isHeldByCurrentThread());
+                lock.unlock();
+            } finally {
+                lock.unlock();
+            }
+        });
+        waiting.await();
+        lock.lock();
+        try {
+            items.incrementAndGet();
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+        consumer.join(TimeUnit.SECONDS.toMillis(10));
+        assertTrue(consumed.get());
+        assertEquals(0, items.get());
+        assertFalse(lock.isLocked());
+    }
+}
