@@ -141,6 +141,14 @@ IP_API int ip_region_open_or_create(const char *name, const char *dir, uint64_t 
                                     uint32_t max_slots, uint32_t max_processes, uint32_t timeout_ms,
                                     ip_region **out, int32_t *created);
 
+/*
+ * Maps an existing, ready region for inspection without attaching to it: the process
+ * table is not touched, so tools (interproc ls / show) do not count as users. The handle
+ * has no process-table entry (ip_region_process_index is -1, the owner token 0) and must
+ * not acquire locks; ip_process_alive and ip_owner_alive work. Waits like ip_region_open.
+ */
+IP_API int ip_region_inspect(const char *name, const char *dir, uint32_t timeout_ms, ip_region **out);
+
 /* Detaches from the region, unmaps it and frees the handle. The handle is gone even on error. */
 IP_API int ip_region_close(ip_region *region);
 

@@ -62,6 +62,9 @@ int ip_lock_acquire(ip_region *region, uint32_t *word, int64_t timeout_ns, uint6
     }
     _Atomic uint32_t *lock = (_Atomic uint32_t *)word;
     const uint32_t me = ip_region_owner_token(region);
+    if (me == 0) {
+        return IP_EARG; /* an inspecting handle (ip_region_inspect) owns nothing */
+    }
     uint32_t seen = 0;
     if (atomic_compare_exchange_strong_explicit(lock, &seen, me, memory_order_acquire, memory_order_relaxed)) {
         return acquired(word, fence, 0);

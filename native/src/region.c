@@ -545,7 +545,7 @@ static int check_header(int fd, struct ip_header *header) {
     return 0;
 }
 
-int ip_region_open(const char *name, const char *dir, uint32_t timeout_ms, ip_region **out) {
+static int map_region(const char *name, const char *dir, uint32_t timeout_ms, int attach_process, ip_region **out) {
     int rc = check_region_name(name);
     if (rc != 0) {
         return rc;
@@ -571,7 +571,7 @@ int ip_region_open(const char *name, const char *dir, uint32_t timeout_ms, ip_re
     ip_region *region = NULL;
     if (rc == 0) {
         region = new_handle(fd, base, header.size);
-        rc = region == NULL ? -ENOMEM : attach(region);
+        rc = region == NULL ? -ENOMEM : attach_process ? attach(region) : 0;
     }
     if (rc != 0) {
         if (region != NULL) {
@@ -586,6 +586,14 @@ int ip_region_open(const char *name, const char *dir, uint32_t timeout_ms, ip_re
     }
     *out = region;
     return 0;
+}
+
+int ip_region_open(const char *name, const char *dir, uint32_t timeout_ms, ip_region **out) {
+    return map_region(name, dir, timeout_ms, 1, out);
+}
+
+int ip_region_inspect(const char *name, const char *dir, uint32_t timeout_ms, ip_region **out) {
+    return map_region(name, dir, timeout_ms, 0, out);
 }
 
 int ip_region_open_or_create(const char *name, const char *dir, uint64_t size, uint32_t mode, uint32_t max_slots,
@@ -613,7 +621,9 @@ int ip_region_close(ip_region *region) {
     if (region == NULL) {
         return IP_EARG;
     }
-    detach(region);
+    if (region->process_index >= 0) {
+        detach(region);
+    }
     free_handle(region);
     return 0;
 }

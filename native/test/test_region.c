@@ -91,6 +91,16 @@ static void test_create_open_close_unlink(void) {
     offset = *(int64_t *)(directory + index * layout("sizeof.ip_slot_entry") + layout("offsetof.ip_slot_entry.offset"));
     CHECK(*(int64_t *)((uint8_t *)ip_region_base(opener) + offset) == 42);
 
+    ip_region *inspector = NULL;
+    CHECK_RC(0, ip_region_inspect(name, NULL, 0, &inspector));
+    CHECK(ip_region_process_index(inspector) == -1);
+    CHECK(ip_region_owner_token(inspector) == 0);
+    CHECK_RC(1, ip_process_alive(inspector, ip_region_process_index(opener)));
+    CHECK_RC(1, ip_owner_alive(inspector, ip_region_owner_token(opener)));
+    CHECK_RC(0, ip_slot_find(inspector, "counter", &found));
+    CHECK_RC(0, ip_region_close(inspector));
+    CHECK_RC(1, ip_process_alive(creator, ip_region_process_index(opener)));
+
     int32_t opener_index = ip_region_process_index(opener);
     CHECK_RC(0, ip_region_close(opener));
     CHECK_RC(0, ip_process_alive(creator, opener_index));

@@ -35,6 +35,8 @@ public final class Native {
     private static final MethodHandle IP_REGION_OPEN_OR_CREATE = bind("ip_region_open_or_create",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                     ADDRESS, ADDRESS), false);
+    private static final MethodHandle IP_REGION_INSPECT = bind("ip_region_inspect",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), false);
     private static final MethodHandle IP_REGION_CLOSE = bind("ip_region_close",
             FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
     private static final MethodHandle IP_REGION_UNLINK = bind("ip_region_unlink",
@@ -136,6 +138,14 @@ public final class Native {
         try {
             return (int) IP_REGION_OPEN_OR_CREATE.invokeExact(name, dir, size, mode, maxSlots, maxProcesses,
                     timeoutMs, out, created);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int regionInspect(MemorySegment name, MemorySegment dir, int timeoutMs, MemorySegment out) {
+        try {
+            return (int) IP_REGION_INSPECT.invokeExact(name, dir, timeoutMs, out);
         } catch (Throwable t) {
             throw rethrow(t);
         }
