@@ -49,6 +49,8 @@ public final class LockChild {
                 case "virtual" -> virtualThreads(memory, Integer.parseInt(args[2]));
                 case "produce" -> produce(memory, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 case "consume" -> consume(memory, Integer.parseInt(args[2]));
+                case "semaphore" -> semaphoreLoop(memory, Integer.parseInt(args[2]));
+                case "barrier" -> barrierLoop(memory, Integer.parseInt(args[2]));
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }
         }
@@ -121,6 +123,37 @@ public final class LockChild {
         long end = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(micros);
         while (System.nanoTime() < end) {
             Thread.onSpinWait();
+        }
+    }
+
+    /** Acquires 1..permits permits of the bounded semaphore "permits", holds them a moment, releases, until killed. */
+    private static void semaphoreLoop(SharedMemory memory, int permits) throws InterruptedException {
+        SharedSemaphore semaphore = memory.sharedBoundedSemaphore("permits", permits);
+        SharedLong acquisitions = memory.sharedLong("acquisitions");
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (true) {
+            int wanted = 1 + random.nextInt(permits);
+            semaphore.acquire(wanted);
+            acquisitions.incrementAndGet();
+            spin(random.nextInt(200));
+            semaphore.release(wanted);
+            spin(random.nextInt(200));
+        }
+    }
+
+    /** Waits at the barrier round after round; prints BROKEN and the message when it breaks. */
+    private static void barrierLoop(SharedMemory memory, int parties) throws Exception {
+        SharedBarrier barrier = memory.sharedBarrier("barrier", parties);
+        SharedLong rounds = memory.sharedLong("rounds");
+        while (true) {
+            try {
+                if (barrier.await(60, TimeUnit.SECONDS) == 0) {
+                    rounds.incrementAndGet();
+                }
+            } catch (java.util.concurrent.BrokenBarrierException e) {
+                System.out.println("BROKEN " + e.getMessage());
+                return;
+            }
         }
     }
 
