@@ -150,6 +150,7 @@ public final class ChildMain {
     }
 
     /** Stays attached to the region until standard input says otherwise (or the process is killed). */
+    @SuppressWarnings("try") // being attached is the point; the region object itself is not used
     private static void attach(String region) throws IOException {
         try (SharedMemory memory = SharedMemory.open(region)) {
             System.out.println("READY");
