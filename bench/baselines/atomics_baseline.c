@@ -14,8 +14,11 @@
  * Output, one line per operation and process count (bench/run parses it; "#" lines are comments):
  *   result suite=atomics impl=c op=getAndAdd processes=2 ops_per_s=MEDIAN reps=R1,R2,R3
  * ops_per_s is the total over all processes: operations (successful ones, for compareAndSet) per second.
+ * Process i is pinned to CPU i (mod the CPUs online), so that 2 contending processes always run on
+ * 2 CPUs and move the word's cache line between them, rather than sometimes taking turns on one.
  */
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -98,6 +101,12 @@ static int64_t run(enum operation op, _Atomic int64_t *word, int64_t deadline) {
 
 /* One participant: warm up alone, wait at the barrier, measure, record. */
 static void participate(struct shared_page *page, int index, int processes, enum operation op, double seconds) {
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    CPU_SET(index % (int)sysconf(_SC_NPROCESSORS_ONLN), &cpus);
+    if (sched_setaffinity(0, sizeof cpus, &cpus) != 0) {
+        die("sched_setaffinity");
+    }
     run(op, &page->word, now_ns() + 200000000);
     atomic_fetch_add(&page->arrived, 1);
     while (atomic_load(&page->arrived) < processes) {

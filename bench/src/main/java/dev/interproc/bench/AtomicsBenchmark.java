@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <pre>AtomicsBenchmark [SECONDS [REPETITIONS]]      defaults: 3 seconds, 3 repetitions</pre>
  *
- * <p>The processes of one measurement start together: each prints READY, and when all have, each gets
+ * <p>Worker i is pinned to CPU i, as in the C baseline. The processes of one measurement start together: each prints READY, and when all have, each gets
  * GO on standard input. Prints one line per operation and process count, in the C baseline's format
  * (bench/run sets the two side by side):
  * <pre>result suite=atomics impl=java op=getAndAdd processes=2 ops_per_s=MEDIAN reps=R1,R2,R3</pre>
@@ -62,7 +62,8 @@ public final class AtomicsBenchmark {
             memory.sharedLong(SLOT);
             for (int i = 0; i < processes; i++) {
                 workers.add(JavaProcess.builder(AtomicsWorker.class).jvmOptions("-Xmx256m")
-                        .args(region, operation, String.valueOf(repetitions), String.valueOf(seconds)).start());
+                        .args(region, operation, String.valueOf(repetitions), String.valueOf(seconds),
+                                String.valueOf(i % Runtime.getRuntime().availableProcessors())).start());
             }
             double[] results = new double[repetitions];
             for (int r = 0; r < repetitions; r++) {

@@ -8,9 +8,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One process of {@link AtomicsBenchmark}: {@code AtomicsWorker REGION OPERATION REPETITIONS SECONDS}.
+ * One process of {@link AtomicsBenchmark}: {@code AtomicsWorker REGION OPERATION REPETITIONS SECONDS CPU}.
  *
- * <p>It warms the operation up alone (so that the JIT has compiled its loop), then for each repetition
+ * <p>It pins itself to the given CPU, warms the operation up alone (so that the JIT has compiled its loop), then for each repetition
  * prints {@code READY r}, waits for {@code GO} on standard input, runs the operation on the shared long
  * for the given time and prints {@code RESULT r OPERATIONS NANOSECONDS}.
  *
@@ -35,6 +35,7 @@ public final class AtomicsWorker {
         String operation = args[1];
         int repetitions = Integer.parseInt(args[2]);
         long nanos = (long) (Double.parseDouble(args[3]) * 1e9);
+        CpuAffinity.pinCurrentThread(Integer.parseInt(args[4]));
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (SharedMemory memory = SharedMemory.open(region)) {
             SharedLong value = memory.sharedLong(AtomicsBenchmark.SLOT);
