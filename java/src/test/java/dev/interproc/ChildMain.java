@@ -37,6 +37,7 @@ public final class ChildMain {
             case "add-long" -> addLong(region, args[2], Integer.parseInt(args[3]));
             case "cas-int" -> casInt(region, args[2], Integer.parseInt(args[3]));
             case "cycle-enum" -> cycleEnum(region, args[2], Integer.parseInt(args[3]));
+            case "add-double-and-arrays" -> addDoubleAndArrays(region, Integer.parseInt(args[2]));
             case "enum-session" -> enumSession(region, args[2], args[3], args[4]);
             case "pause-in-directory" -> pauseInDirectory(region, args[2]);
             case "attach" -> attach(region);
@@ -77,6 +78,22 @@ public final class ChildMain {
                 }
             }
             System.out.println("DONE " + count + " retries " + retries);
+        }
+    }
+
+    /** Adds 1.0 to a SharedDouble and 1 to every element of a SharedIntArray and a SharedLongArray, count times. */
+    private static void addDoubleAndArrays(String region, int count) throws IOException {
+        try (SharedMemory memory = SharedMemory.open(region)) {
+            SharedDouble sum = memory.sharedDouble("sum");
+            SharedIntArray ints = memory.sharedIntArray("ints", 4);
+            SharedLongArray longs = memory.sharedLongArray("longs", 4);
+            readyThenAwaitGo();
+            for (int i = 0; i < count; i++) {
+                sum.addAndGet(1.0);
+                ints.getAndAdd(i % ints.length(), 1);
+                longs.incrementAndGet(i % longs.length());
+            }
+            System.out.println("DONE " + count);
         }
     }
 

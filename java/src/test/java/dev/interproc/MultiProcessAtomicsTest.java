@@ -5,6 +5,7 @@ import static dev.interproc.ChildProcesses.child;
 import static dev.interproc.ChildProcesses.closeAll;
 import static dev.interproc.ChildProcesses.done;
 import static dev.interproc.ChildProcesses.startTogether;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.interproc.ChildMain.Cycle;
@@ -65,6 +66,29 @@ class MultiProcessAtomicsTest {
                 closeAll(workers);
             }
             assertEquals(PROCESSES * OPERATIONS, counter.get());
+        }
+    }
+
+    @Test
+    void doubleAndArraysAcrossProcesses() throws Exception {
+        int perProcess = OPERATIONS / 4;
+        try (SharedMemory memory = SharedMemory.create(name)) {
+            SharedDouble sum = memory.sharedDouble("sum");
+            SharedIntArray ints = memory.sharedIntArray("ints", 4);
+            SharedLongArray longs = memory.sharedLongArray("longs", 4);
+            List<JavaProcess> workers = startWorkers("add-double-and-arrays", name, String.valueOf(perProcess));
+            try {
+                for (JavaProcess worker : workers) {
+                    assertEquals(String.valueOf(perProcess), done(worker)[0]);
+                    assertExitsCleanly(worker);
+                }
+            } finally {
+                closeAll(workers);
+            }
+            int perElement = PROCESSES * perProcess / 4;
+            assertEquals(PROCESSES * (double) perProcess, sum.get(), "doubles are exact up to 2^53");
+            assertArrayEquals(new int[] {perElement, perElement, perElement, perElement}, ints.toArray());
+            assertArrayEquals(new long[] {perElement, perElement, perElement, perElement}, longs.toArray());
         }
     }
 
