@@ -6,4 +6,7 @@
 module dev.interproc {
     exports dev.interproc;
     exports dev.interproc.process;
+
+    requires info.picocli;
+    opens dev.interproc.cli to info.picocli;
 }
