@@ -1,13 +1,8 @@
 package dev.interproc.bench;
 
 import dev.interproc.SharedMemory;
-import dev.interproc.process.JavaProcess;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The multi-process atomics benchmark: SharedLong get, set, getAndAdd and compareAndSet, by 1 JVM
@@ -25,7 +20,6 @@ public final class AtomicsBenchmark {
 
     static final String SLOT = "bench/word";
     static final List<String> OPERATIONS = List.of("get", "set", "getAndAdd", "compareAndSet");
-    private static final Duration STARTUP = Duration.ofSeconds(60);
 
     private AtomicsBenchmark() {
     }
@@ -41,52 +35,26 @@ public final class AtomicsBenchmark {
         for (int processes = 1; processes <= 2; processes++) {
             for (String operation : OPERATIONS) {
                 double[] results = measure(operation, processes, seconds, repetitions);
-                StringBuilder reps = new StringBuilder();
-                for (double result : results) {
-                    reps.append(reps.isEmpty() ? "" : ",").append(Math.round(result));
-                }
-                double[] sorted = results.clone();
-                Arrays.sort(sorted);
-                System.out.printf(Locale.ROOT, "result suite=atomics impl=java op=%s processes=%d ops_per_s=%d reps=%s%n",
-                        operation, processes, Math.round(sorted[repetitions / 2]), reps);
+                System.out.printf(Locale.ROOT, "result suite=atomics impl=java op=%s processes=%d ops_per_s=%s%n",
+                        operation, processes, WorkerHarness.medianAndReps(results));
             }
         }
     }
 
     private static double[] measure(String operation, int processes, double seconds, int repetitions)
-            throws InterruptedException, TimeoutException {
+            throws Exception {
         String region = "ip-bench-" + ProcessHandle.current().pid() + "-" + operation + "-" + processes;
-        Duration run = Duration.ofMillis((long) (seconds * 1000) + 60_000);
-        List<JavaProcess> workers = new ArrayList<>();
         try (SharedMemory memory = SharedMemory.create(region)) {
             memory.sharedLong(SLOT);
-            for (int i = 0; i < processes; i++) {
-                workers.add(JavaProcess.builder(AtomicsWorker.class).jvmOptions("-Xmx256m")
-                        .args(region, operation, String.valueOf(repetitions), String.valueOf(seconds),
-                                String.valueOf(i % Runtime.getRuntime().availableProcessors())).start());
-            }
-            double[] results = new double[repetitions];
+            long[][][] results = WorkerHarness.run(AtomicsWorker.class, processes, repetitions, seconds,
+                    i -> new String[] {region, operation, String.valueOf(repetitions), String.valueOf(seconds),
+                        WorkerHarness.cpuOf(i)});
+            double[] opsPerSecond = new double[repetitions];
             for (int r = 0; r < repetitions; r++) {
-                String ready = "READY " + r;
-                for (JavaProcess worker : workers) {
-                    worker.awaitLine(ready::equals, STARTUP);
-                }
-                workers.forEach(worker -> worker.sendLine("GO"));
-                String prefix = "RESULT " + r + " ";
-                for (JavaProcess worker : workers) {
-                    String[] result = worker.awaitLine(line -> line.startsWith(prefix), run).split(" ");
-                    results[r] += Long.parseLong(result[2]) * 1e9 / Long.parseLong(result[3]);
-                }
+                opsPerSecond[r] = WorkerHarness.opsPerSecond(results[r]);
             }
-            for (JavaProcess worker : workers) {
-                int exit = worker.waitFor(STARTUP);
-                if (exit != 0) {
-                    throw new IllegalStateException(worker + " exited with " + exit + ":\n" + worker.transcript());
-                }
-            }
-            return results;
+            return opsPerSecond;
         } finally {
-            workers.forEach(JavaProcess::close);
             SharedMemory.unlink(region);
         }
     }
