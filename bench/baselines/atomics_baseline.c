@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline.h"
+
 /* Operations between two looks at the clock; the same batch as the Java harness. */
 #define BATCH 4096
 #define MAX_PROCESSES 2
@@ -49,17 +51,6 @@ static const char *const operation_names[] = {"get", "set", "getAndAdd", "compar
 
 /* Where loads go, so that the compiler cannot drop them. */
 static volatile int64_t sink;
-
-static int64_t now_ns(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-}
-
-static void die(const char *what) {
-    perror(what);
-    exit(1);
-}
 
 /* Runs one operation until the deadline; returns how many it completed. */
 static int64_t run(enum operation op, _Atomic int64_t *word, int64_t deadline) {
@@ -101,12 +92,7 @@ static int64_t run(enum operation op, _Atomic int64_t *word, int64_t deadline) {
 
 /* One participant: warm up alone, wait at the barrier, measure, record. */
 static void participate(struct shared_page *page, int index, int processes, enum operation op, double seconds) {
-    cpu_set_t cpus;
-    CPU_ZERO(&cpus);
-    CPU_SET(index % (int)sysconf(_SC_NPROCESSORS_ONLN), &cpus);
-    if (sched_setaffinity(0, sizeof cpus, &cpus) != 0) {
-        die("sched_setaffinity");
-    }
+    pin_to_cpu(index);
     run(op, &page->word, now_ns() + 200000000);
     atomic_fetch_add(&page->arrived, 1);
     while (atomic_load(&page->arrived) < processes) {
@@ -151,12 +137,6 @@ static double measure(struct shared_page *page, int processes, enum operation op
     return ops_per_s;
 }
 
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a;
-    double y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv) {
     double seconds = argc > 1 ? atof(argv[1]) : 3.0;
     int repetitions = argc > 2 ? atoi(argv[2]) : 3;
@@ -164,21 +144,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: atomics_baseline [SECONDS > 0 [REPETITIONS 1-%d]]\n", MAX_REPETITIONS);
         return 2;
     }
-    char name[64];
-    snprintf(name, sizeof name, "/ip-bench-c-%d", (int)getpid());
-    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) {
-        die("shm_open");
-    }
-    shm_unlink(name);
-    if (ftruncate(fd, sizeof(struct shared_page)) != 0) {
-        die("ftruncate");
-    }
-    struct shared_page *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (page == MAP_FAILED) {
-        die("mmap");
-    }
-    close(fd);
+    struct shared_page *page = map_shared_page("ip-bench-c", sizeof(struct shared_page));
 
     printf("# C11 atomics on a shm word, %.1f s x %d repetitions, median reported\n", seconds, repetitions);
     for (int processes = 1; processes <= MAX_PROCESSES; processes++) {
@@ -189,9 +155,8 @@ int main(int argc, char **argv) {
                 results[r] = measure(page, processes, (enum operation)op, seconds);
                 snprintf(reps + strlen(reps), sizeof reps - strlen(reps), "%s%.0f", r == 0 ? "" : ",", results[r]);
             }
-            qsort(results, (size_t)repetitions, sizeof results[0], compare_doubles);
             printf("result suite=atomics impl=c op=%s processes=%d ops_per_s=%.0f reps=%s\n", operation_names[op],
-                   processes, results[repetitions / 2], reps);
+                   processes, median(results, repetitions), reps);
             fflush(stdout);
         }
     }

@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "baseline.h"
+
 #include "interproc.h"
 
 #define BATCH 256
@@ -51,17 +53,6 @@ enum impl { ROBUST_MUTEX, C_INTERPROC };
 static const char *const impl_names[] = {"robust-mutex", "c-interproc"};
 
 static char region_name[64];
-
-static int64_t now_ns(void) {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-}
-
-static void die(const char *what) {
-    perror(what);
-    exit(1);
-}
 
 /* The interproc lock of this process: opened per process, as a Java process would. */
 struct interproc_lock {
@@ -105,12 +96,7 @@ static void release(enum impl impl, struct shared_page *page, struct interproc_l
 
 static void participate(struct shared_page *page, enum impl impl, int increment, int index, int processes,
                         double seconds) {
-    cpu_set_t cpus;
-    CPU_ZERO(&cpus);
-    CPU_SET(index % (int)sysconf(_SC_NPROCESSORS_ONLN), &cpus);
-    if (sched_setaffinity(0, sizeof cpus, &cpus) != 0) {
-        die("sched_setaffinity");
-    }
+    pin_to_cpu(index);
     struct interproc_lock lock = {0};
     if (impl == C_INTERPROC) {
         lock = open_interproc_lock();
@@ -202,12 +188,6 @@ static double measure(struct shared_page *page, enum impl impl, int increment, i
     return ops_per_s;
 }
 
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a;
-    double y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv) {
     double seconds = argc > 1 ? atof(argv[1]) : 3.0;
     int repetitions = argc > 2 ? atoi(argv[2]) : 3;
@@ -221,21 +201,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "locks_baseline: cannot create region %s\n", region_name);
         return 1;
     }
-    char name[64];
-    snprintf(name, sizeof name, "/ip-bench-c-page-%d", (int)getpid());
-    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) {
-        die("shm_open");
-    }
-    shm_unlink(name);
-    if (ftruncate(fd, sizeof(struct shared_page)) != 0) {
-        die("ftruncate");
-    }
-    struct shared_page *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (page == MAP_FAILED) {
-        die("mmap");
-    }
-    close(fd);
+    struct shared_page *page = map_shared_page("ip-bench-c-page", sizeof(struct shared_page));
 
     printf("# C locks on shared memory, %.1f s x %d repetitions, median reported\n", seconds, repetitions);
     struct {
@@ -252,15 +218,12 @@ int main(int argc, char **argv) {
                 results[r] = measure(page, (enum impl)impl, cases[c].increment, cases[c].processes, seconds, &changes[r]);
                 snprintf(reps + strlen(reps), sizeof reps - strlen(reps), "%s%.0f", r == 0 ? "" : ",", results[r]);
             }
-            double sorted[MAX_REPETITIONS];
-            memcpy(sorted, results, sizeof results);
-            qsort(sorted, (size_t)repetitions, sizeof sorted[0], compare_doubles);
             double change = 0;
             for (int r = 0; r < repetitions; r++) {
                 change += changes[r] / repetitions;
             }
             printf("result suite=locks impl=%s op=%s processes=%d ops_per_s=%.0f reps=%s owner_change=%.3f\n",
-                   impl_names[impl], cases[c].op, cases[c].processes, sorted[repetitions / 2], reps, change);
+                   impl_names[impl], cases[c].op, cases[c].processes, median(results, repetitions), reps, change);
             fflush(stdout);
         }
     }

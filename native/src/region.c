@@ -272,14 +272,11 @@ static void stop_holder(ip_region *region) {
 }
 
 /*
- * Whether entry index belongs to a live process; reclaims it when its owner is dead or
- * never took its liveness mutex. Call with the directory lock held.
+ * Whether the liveness mutex of an entry is held, that is, its process lives: 1 held, 0 not
+ * (its holder died, and the kernel marked it EOWNERDEAD, or it was never taken or was
+ * released), or a negative error code. Never blocks; leaves the mutex unlocked and consistent.
  */
-static int probe_entry_locked(ip_region *region, int32_t index) {
-    struct ip_process_entry *entry = process_entry(region, index);
-    if (atomic_load_explicit(&entry->state, memory_order_acquire) == IP_PROCESS_FREE) {
-        return 0;
-    }
+static int liveness_held(struct ip_process_entry *entry) {
     int rc = pthread_mutex_trylock(&entry->liveness);
     if (rc == EBUSY) {
         return 1;
@@ -292,6 +289,22 @@ static int probe_entry_locked(ip_region *region, int32_t index) {
         return -rc;
     }
     pthread_mutex_unlock(&entry->liveness);
+    return 0;
+}
+
+/*
+ * Whether entry index belongs to a live process; reclaims it when its owner is dead or
+ * never took its liveness mutex. Call with the directory lock held.
+ */
+static int probe_entry_locked(ip_region *region, int32_t index) {
+    struct ip_process_entry *entry = process_entry(region, index);
+    if (atomic_load_explicit(&entry->state, memory_order_acquire) == IP_PROCESS_FREE) {
+        return 0;
+    }
+    int rc = liveness_held(entry);
+    if (rc != 0) {
+        return rc;
+    }
     entry->pid = 0;
     atomic_store_explicit(&entry->state, IP_PROCESS_FREE, memory_order_release);
     return 0;
@@ -380,19 +393,8 @@ int ip_owner_alive(ip_region *region, uint32_t token) {
         (generation & IP_TOKEN_GENERATION_MASK) != token >> IP_TOKEN_INDEX_BITS) {
         return 0;
     }
-    /* Held: the owner lives. Otherwise it died (EOWNERDEAD) or is detaching; the next attach reclaims the entry. */
-    int rc = pthread_mutex_trylock(&entry->liveness);
-    if (rc == EBUSY) {
-        return 1;
-    }
-    if (rc == EOWNERDEAD) {
-        pthread_mutex_consistent(&entry->liveness);
-        rc = 0;
-    }
-    if (rc == 0) {
-        pthread_mutex_unlock(&entry->liveness);
-    }
-    return rc == 0 ? 0 : -rc;
+    /* Not held: the owner died or is detaching; the next attach reclaims the entry. */
+    return liveness_held(entry);
 }
 
 /* ---------------------------------------------------------------- regions */

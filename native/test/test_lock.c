@@ -10,27 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "interproc.h"
-
-static int failures;
-
-#define CHECK_RC(expected, actual)                                                               \
-    do {                                                                                         \
-        int actual_rc = (actual);                                                                \
-        if (actual_rc != (expected)) {                                                           \
-            fprintf(stderr, "%s:%d: %s returned %d (%s), expected %d (%s)\n", __FILE__, __LINE__, \
-                    #actual, actual_rc, ip_strerror(actual_rc), (expected), ip_strerror(expected)); \
-            failures++;                                                                          \
-        }                                                                                        \
-    } while (0)
-
-#define CHECK(condition)                                                                  \
-    do {                                                                                  \
-        if (!(condition)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-            failures++;                                                                   \
-        }                                                                                 \
-    } while (0)
 
 struct guarded {
     uint32_t lock[IP_LOCK_SIZE / 4];
@@ -163,10 +144,5 @@ int main(void) {
     test_owner_death();
     ip_region_close(creator);
     ip_region_unlink(name, NULL);
-    if (failures > 0) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("test_lock: all checks passed\n");
-    return 0;
+    return report("test_lock");
 }

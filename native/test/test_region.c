@@ -14,27 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "interproc.h"
-
-static int failures;
-
-#define CHECK(condition)                                                                  \
-    do {                                                                                  \
-        if (!(condition)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-            failures++;                                                                   \
-        }                                                                                 \
-    } while (0)
-
-#define CHECK_RC(expected, actual)                                                               \
-    do {                                                                                         \
-        int actual_rc = (actual);                                                                \
-        if (actual_rc != (expected)) {                                                           \
-            fprintf(stderr, "%s:%d: %s returned %d (%s), expected %d (%s)\n", __FILE__, __LINE__, \
-                    #actual, actual_rc, ip_strerror(actual_rc), (expected), ip_strerror(expected)); \
-            failures++;                                                                          \
-        }                                                                                        \
-    } while (0)
 
 static char region_name[64];
 
@@ -304,10 +285,5 @@ int main(void) {
     test_dead_process_entry_is_reclaimed();
     test_directory_lock_owner_death();
     test_full_file_system();
-    if (failures > 0) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("test_region: all checks passed\n");
-    return 0;
+    return report("test_region");
 }

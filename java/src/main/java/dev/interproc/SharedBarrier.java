@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.interproc.internal.RegionLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class SharedBarrier {
 
-    private static final VarHandle INT = JAVA_INT.varHandle();
     private static final long LOCK_OFFSET = 0;
     private static final long SEQ_OFFSET = 64;
     private static final long PARTIES_OFFSET = 68;
@@ -67,7 +65,7 @@ public final class SharedBarrier {
 
     private final SharedMemory region;
     private final String name;
-    private final MemorySegment memory;
+    private final IntFields fields;
     private final LockWord lock;
     private final WordWatch watch;
     private final int parties;
@@ -76,7 +74,7 @@ public final class SharedBarrier {
     SharedBarrier(SharedMemory region, String name, MemorySegment memory, int parties) {
         this.region = region;
         this.name = name;
-        this.memory = memory;
+        this.fields = new IntFields(region, memory);
         this.lock = new LockWord(region, memory.asSlice(LOCK_OFFSET, RegionLayout.LOCK_SIZE));
         this.watch = new WordWatch(memory.asSlice(SEQ_OFFSET, 4));
         this.parties = parties;
@@ -96,12 +94,12 @@ public final class SharedBarrier {
 
     /** The number of parties waiting now (a snapshot). */
     public int getNumberWaiting() {
-        return read(ARRIVED_OFFSET);
+        return fields.get(ARRIVED_OFFSET);
     }
 
     /** Whether the barrier is broken. */
     public boolean isBroken() {
-        return read(BROKEN_OFFSET) == 1;
+        return fields.get(BROKEN_OFFSET) == 1;
     }
 
     /** Waits until all parties have arrived; returns the arrival index (parties - 1 first, 0 last). */
@@ -139,19 +137,19 @@ public final class SharedBarrier {
             if (isBroken()) {
                 throw broken();
             }
-            int arrived = read(ARRIVED_OFFSET);
+            int arrived = fields.get(ARRIVED_OFFSET);
             index = parties - 1 - arrived;
             if (arrived + 1 == parties) {
-                write(ARRIVED_OFFSET, 0);
-                write(TRIPS_OFFSET, read(TRIPS_OFFSET) + 1);
+                fields.set(ARRIVED_OFFSET, 0);
+                fields.set(TRIPS_OFFSET, fields.get(TRIPS_OFFSET) + 1);
                 bumpAndWake();
                 return 0;
             }
-            write(WAITING_OFFSET + 4L * arrived, region.ownerToken());
-            write(ARRIVED_OFFSET, arrived + 1);
-            trips = read(TRIPS_OFFSET);
-            breaks = read(BREAKS_OFFSET);
-            seen = read(SEQ_OFFSET);
+            fields.set(WAITING_OFFSET + 4L * arrived, region.ownerToken());
+            fields.set(ARRIVED_OFFSET, arrived + 1);
+            trips = fields.get(TRIPS_OFFSET);
+            breaks = fields.get(BREAKS_OFFSET);
+            seen = fields.get(SEQ_OFFSET);
         } finally {
             lock.unlockInternal();
         }
@@ -168,10 +166,10 @@ public final class SharedBarrier {
             }
             enter();
             try {
-                if (read(BREAKS_OFFSET) != breaks) {
+                if (fields.get(BREAKS_OFFSET) != breaks) {
                     throw broken();
                 }
-                if (read(TRIPS_OFFSET) != trips) {
+                if (fields.get(TRIPS_OFFSET) != trips) {
                     if (interrupted) {
                         Thread.currentThread().interrupt();
                     }
@@ -183,7 +181,7 @@ public final class SharedBarrier {
                 }
                 if (deadline - System.nanoTime() <= 0) {
                     breakBarrier(0);
-                    throw new TimeoutException("shared barrier '" + name + "' timed out with " + read(ARRIVED_OFFSET)
+                    throw new TimeoutException("shared barrier '" + name + "' timed out with " + fields.get(ARRIVED_OFFSET)
                             + " of " + parties + " parties; it is broken now");
                 }
                 int deadPid = deadParty();
@@ -191,7 +189,7 @@ public final class SharedBarrier {
                     breakBarrier(deadPid);
                     throw broken();
                 }
-                seen = read(SEQ_OFFSET);
+                seen = fields.get(SEQ_OFFSET);
             } finally {
                 lock.unlockInternal();
             }
@@ -199,24 +197,26 @@ public final class SharedBarrier {
     }
 
     /**
-     * Breaks the barrier for the parties waiting now, then makes it usable again for the next round.
+     * Breaks the barrier for the parties waiting now, then makes it usable again for the next round, for the
+     * members that are alive.
      */
     public void reset() {
         enter();
         try {
-            if (read(ARRIVED_OFFSET) > 0) {
+            if (fields.get(ARRIVED_OFFSET) > 0) {
                 breakBarrier(0);
             }
-            write(ARRIVED_OFFSET, 0);
-            write(BROKEN_OFFSET, 0);
-            write(DEAD_PID_OFFSET, 0);
+            forgetDeadMembers();
+            fields.set(ARRIVED_OFFSET, 0);
+            fields.set(BROKEN_OFFSET, 0);
+            fields.set(DEAD_PID_OFFSET, 0);
         } finally {
             lock.unlockInternal();
         }
     }
 
     private BrokenBarrierException broken() {
-        int deadPid = read(DEAD_PID_OFFSET);
+        int deadPid = fields.get(DEAD_PID_OFFSET);
         String cause = deadPid > 0 ? ": party process " + deadPid + " died"
                 : deadPid < 0 ? ": a party process died while updating it" : "";
         return new BrokenBarrierException("shared barrier '" + name + "' is broken" + cause
@@ -225,15 +225,15 @@ public final class SharedBarrier {
 
     /** Breaks the barrier; call inside the internal lock. */
     private void breakBarrier(int deadPid) {
-        write(BROKEN_OFFSET, 1);
-        write(DEAD_PID_OFFSET, deadPid);
-        write(ARRIVED_OFFSET, 0);
-        write(BREAKS_OFFSET, read(BREAKS_OFFSET) + 1);
+        fields.set(BROKEN_OFFSET, 1);
+        fields.set(DEAD_PID_OFFSET, deadPid);
+        fields.set(ARRIVED_OFFSET, 0);
+        fields.set(BREAKS_OFFSET, fields.get(BREAKS_OFFSET) + 1);
         bumpAndWake();
     }
 
     private void bumpAndWake() {
-        write(SEQ_OFFSET, read(SEQ_OFFSET) + 1);
+        fields.set(SEQ_OFFSET, fields.get(SEQ_OFFSET) + 1);
         watch.wakeAll();
     }
 
@@ -242,22 +242,32 @@ public final class SharedBarrier {
      * survivors), or 0 if all live; call inside the internal lock.
      */
     private int deadParty() {
-        int arrived = read(ARRIVED_OFFSET);
+        int arrived = fields.get(ARRIVED_OFFSET);
         for (int i = 0; i < arrived; i++) {
-            int token = read(WAITING_OFFSET + 4L * i);
+            int token = fields.get(WAITING_OFFSET + 4L * i);
             if (token != 0 && !region.ownerAlive(token)) {
-                write(WAITING_OFFSET + 4L * i, 0);
+                fields.set(WAITING_OFFSET + 4L * i, 0);
                 return region.pidOf(token);
             }
         }
         for (int i = 0; i < MEMBERS; i++) {
-            int token = read(membersOffset + 4L * i);
+            int token = fields.get(membersOffset + 4L * i);
             if (token != 0 && !region.ownerAlive(token)) {
-                write(membersOffset + 4L * i, 0);
+                fields.set(membersOffset + 4L * i, 0);
                 return region.pidOf(token);
             }
         }
         return 0;
+    }
+
+    /** Removes every dead member, so that a reset barrier is not broken again by the same death. */
+    private void forgetDeadMembers() {
+        for (int i = 0; i < MEMBERS; i++) {
+            int token = fields.get(membersOffset + 4L * i);
+            if (token != 0 && !region.ownerAlive(token)) {
+                fields.set(membersOffset + 4L * i, 0);
+            }
+        }
     }
 
     /** Takes the internal lock; a previous holder that died inside it breaks the barrier. */
@@ -274,7 +284,7 @@ public final class SharedBarrier {
         try {
             int free = -1;
             for (int i = 0; i < MEMBERS; i++) {
-                int member = read(membersOffset + 4L * i);
+                int member = fields.get(membersOffset + 4L * i);
                 if (member == token) {
                     return;
                 }
@@ -283,7 +293,7 @@ public final class SharedBarrier {
                 }
             }
             if (free >= 0) {
-                write(membersOffset + 4L * free, token);
+                fields.set(membersOffset + 4L * free, token);
             }
         } finally {
             lock.unlockInternal();
@@ -296,8 +306,8 @@ public final class SharedBarrier {
         enter();
         try {
             for (int i = 0; i < MEMBERS; i++) {
-                if (read(membersOffset + 4L * i) == token) {
-                    write(membersOffset + 4L * i, 0);
+                if (fields.get(membersOffset + 4L * i) == token) {
+                    fields.set(membersOffset + 4L * i, 0);
                 }
             }
         } finally {
@@ -305,21 +315,7 @@ public final class SharedBarrier {
         }
     }
 
-    private int read(long offset) {
-        try {
-            return (int) INT.getVolatile(memory, offset);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
-        }
-    }
 
-    private void write(long offset, int value) {
-        try {
-            INT.setVolatile(memory, offset, value);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
-        }
-    }
 
     @Override
     public String toString() {

@@ -1,10 +1,7 @@
 package dev.interproc;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 import dev.interproc.internal.RegionLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +45,6 @@ import java.util.concurrent.locks.Condition;
  */
 public final class SharedCondition implements Condition {
 
-    private static final VarHandle WORD = JAVA_INT.varHandle();
     private static final long SEQ_OFFSET = 0;
     private static final long WAITERS_OFFSET = 4;
     private static final long PERMITS_OFFSET = 8;
@@ -57,13 +53,13 @@ public final class SharedCondition implements Condition {
 
     private final SharedMutex lock;
     private final String name;
-    private final MemorySegment memory;
+    private final IntFields fields;
     private final WordWatch watch;
 
     SharedCondition(SharedMutex lock, String name, MemorySegment memory) {
         this.lock = lock;
         this.name = name;
-        this.memory = memory;
+        this.fields = new IntFields(lock.region(), memory);
         this.watch = new WordWatch(memory);
     }
 
@@ -72,21 +68,7 @@ public final class SharedCondition implements Condition {
         return name;
     }
 
-    private int read(long offset) {
-        try {
-            return (int) WORD.getVolatile(memory, offset);
-        } catch (IllegalStateException closed) {
-            throw lock.region().closedError(closed);
-        }
-    }
 
-    private void write(long offset, int value) {
-        try {
-            WORD.setVolatile(memory, offset, value);
-        } catch (IllegalStateException closed) {
-            throw lock.region().closedError(closed);
-        }
-    }
 
     private void requireHeld() {
         if (!lock.isHeldByCurrentThread()) {
@@ -143,13 +125,13 @@ public final class SharedCondition implements Condition {
         requireHeld();
         long start = System.nanoTime();
         long deadline = nanosTimeout > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + nanosTimeout;
-        write(WAITERS_OFFSET, read(WAITERS_OFFSET) + 1);
-        int seen = read(SEQ_OFFSET);
+        fields.set(WAITERS_OFFSET, fields.get(WAITERS_OFFSET) + 1);
+        int seen = fields.get(SEQ_OFFSET);
         int holds = lock.releaseFully();
         boolean interrupted = false;
         while (true) {
             long remaining = deadline - System.nanoTime();
-            if (!interrupted && remaining > 0 && read(SEQ_OFFSET) == seen && read(PERMITS_OFFSET) == 0) {
+            if (!interrupted && remaining > 0 && fields.get(SEQ_OFFSET) == seen && fields.get(PERMITS_OFFSET) == 0) {
                 try {
                     watch.sleep(seen, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
                 } catch (InterruptedException e) {
@@ -161,24 +143,24 @@ public final class SharedCondition implements Condition {
             try {
                 lock.reacquire(holds);
             } catch (OwnerDiedException e) {
-                write(WAITERS_OFFSET, read(WAITERS_OFFSET) - 1);
+                fields.set(WAITERS_OFFSET, fields.get(WAITERS_OFFSET) - 1);
                 throw e;
             }
-            int permits = read(PERMITS_OFFSET);
+            int permits = fields.get(PERMITS_OFFSET);
             remaining = deadline - System.nanoTime();
             if (permits > 0 && !interrupted) {
-                write(PERMITS_OFFSET, permits - 1);
-                write(WAITERS_OFFSET, read(WAITERS_OFFSET) - 1);
+                fields.set(PERMITS_OFFSET, permits - 1);
+                fields.set(WAITERS_OFFSET, fields.get(WAITERS_OFFSET) - 1);
                 return Math.max(remaining, 1);
             }
             if (interrupted || remaining <= 0) {
-                write(WAITERS_OFFSET, read(WAITERS_OFFSET) - 1);
+                fields.set(WAITERS_OFFSET, fields.get(WAITERS_OFFSET) - 1);
                 if (interrupted) {
                     throw new InterruptedException("interrupted while awaiting shared condition '" + name + "'");
                 }
                 return remaining;
             }
-            seen = read(SEQ_OFFSET);
+            seen = fields.get(SEQ_OFFSET);
             holds = lock.releaseFully();
         }
     }
@@ -187,10 +169,10 @@ public final class SharedCondition implements Condition {
     @Override
     public void signal() {
         requireHeld();
-        int waiters = read(WAITERS_OFFSET);
-        int permits = read(PERMITS_OFFSET);
+        int waiters = fields.get(WAITERS_OFFSET);
+        int permits = fields.get(PERMITS_OFFSET);
         if (waiters > permits) {
-            write(PERMITS_OFFSET, permits + 1);
+            fields.set(PERMITS_OFFSET, permits + 1);
             wake();
         }
     }
@@ -199,15 +181,15 @@ public final class SharedCondition implements Condition {
     @Override
     public void signalAll() {
         requireHeld();
-        int waiters = read(WAITERS_OFFSET);
-        if (waiters > read(PERMITS_OFFSET)) {
-            write(PERMITS_OFFSET, waiters);
+        int waiters = fields.get(WAITERS_OFFSET);
+        if (waiters > fields.get(PERMITS_OFFSET)) {
+            fields.set(PERMITS_OFFSET, waiters);
             wake();
         }
     }
 
     private void wake() {
-        write(SEQ_OFFSET, read(SEQ_OFFSET) + 1);
+        fields.set(SEQ_OFFSET, fields.get(SEQ_OFFSET) + 1);
         watch.wakeAll();
     }
 

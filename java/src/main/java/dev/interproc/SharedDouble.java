@@ -19,34 +19,13 @@ import java.util.function.DoubleUnaryOperator;
  * <p>Safe for use by any number of threads. After the region is closed every operation throws
  * {@link IllegalStateException}.
  */
-public final class SharedDouble {
+public final class SharedDouble extends SlotValue {
 
     private static final VarHandle BITS = JAVA_LONG.varHandle();
 
-    private final SharedMemory region;
-    private final String slot;
-    private final MemorySegment memory;
-    private final SharedMutex lock;
 
     SharedDouble(SharedMemory region, String slot, MemorySegment memory, SharedMutex lock) {
-        this.lock = lock;
-        this.region = region;
-        this.slot = slot;
-        this.memory = memory;
-    }
-
-    /** The slot's name. */
-    public String slotName() {
-        return slot;
-    }
-
-    /**
-     * The lock that guards this value for compound updates, like Python's {@code get_lock()}: the one it was
-     * created with, or else its default {@link SharedRLock} (slot {@code "<slot>/lock"}), the same in every
-     * process. Single operations of this class are atomic without it.
-     */
-    public SharedMutex getLock() {
-        return lock != null ? lock : region.defaultLockOf(slot);
+        super(region, slot, memory, lock);
     }
 
     /** Reads the value with volatile semantics. */

@@ -42,7 +42,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * @param <E> the enum type
  */
-public final class SharedEnum<E extends Enum<E>> {
+public final class SharedEnum<E extends Enum<E>> extends SlotValue {
 
     private static final VarHandle CODE = JAVA_INT.varHandle();
 
@@ -58,33 +58,12 @@ public final class SharedEnum<E extends Enum<E>> {
         void changed(E previous, E current);
     }
 
-    private final SharedMemory region;
-    private final String slot;
-    private final MemorySegment memory;
     private final EnumCodes<E> codes;
-    private final SharedMutex lock;
     private final List<Listener<E>> listeners = new CopyOnWriteArrayList<>();
 
     SharedEnum(SharedMemory region, String slot, MemorySegment memory, EnumCodes<E> codes, SharedMutex lock) {
-        this.lock = lock;
-        this.region = region;
-        this.slot = slot;
-        this.memory = memory;
+        super(region, slot, memory, lock);
         this.codes = codes;
-    }
-
-    /** The slot's name. */
-    public String slotName() {
-        return slot;
-    }
-
-    /**
-     * The lock that guards this value for compound updates, like Python's {@code get_lock()}: the one it was
-     * created with, or else its default {@link SharedRLock} (slot {@code "<slot>/lock"}), the same in every
-     * process. Single operations of this class are atomic without it.
-     */
-    public SharedMutex getLock() {
-        return lock != null ? lock : region.defaultLockOf(slot);
     }
 
     /** The enum class. */

@@ -1,10 +1,7 @@
 package dev.interproc;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 import dev.interproc.internal.RegionLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -20,19 +17,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SharedEvent {
 
-    private static final VarHandle FLAG = JAVA_INT.varHandle();
+    private static final long FLAG_OFFSET = 0;
     /** Bytes of an event slot. */
     static final long SIZE = 64;
 
     private final SharedMemory region;
     private final String name;
-    private final MemorySegment memory;
+    private final IntFields fields;
     private final WordWatch watch;
 
     SharedEvent(SharedMemory region, String name, MemorySegment memory) {
         this.region = region;
         this.name = name;
-        this.memory = memory;
+        this.fields = new IntFields(region, memory);
         this.watch = new WordWatch(memory);
     }
 
@@ -43,30 +40,18 @@ public final class SharedEvent {
 
     /** Whether the flag is set (volatile read). */
     public boolean isSet() {
-        try {
-            return (int) FLAG.getVolatile(memory, 0L) != 0;
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
-        }
+        return fields.get(FLAG_OFFSET) != 0;
     }
 
     /** Sets the flag and wakes every waiter, in every process. */
     public void set() {
-        try {
-            FLAG.setVolatile(memory, 0L, 1);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
-        }
+        fields.set(FLAG_OFFSET, 1);
         watch.wakeAll();
     }
 
     /** Clears the flag; later waiters wait until the next {@link #set()}. */
     public void clear() {
-        try {
-            FLAG.setVolatile(memory, 0L, 0);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
-        }
+        fields.set(FLAG_OFFSET, 0);
     }
 
     /** Waits until the flag is set. */

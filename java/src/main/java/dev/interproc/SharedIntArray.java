@@ -21,36 +21,15 @@ import java.util.function.IntUnaryOperator;
  * <p>Safe for use by any number of threads. After the region is closed every operation throws
  * {@link IllegalStateException}.
  */
-public final class SharedIntArray {
+public final class SharedIntArray extends SlotValue {
 
     private static final VarHandle ELEMENT = JAVA_INT.arrayElementVarHandle();
 
-    private final SharedMemory region;
-    private final String slot;
-    private final MemorySegment memory;
-    private final SharedMutex lock;
     private final int length;
 
     SharedIntArray(SharedMemory region, String slot, MemorySegment memory, int length, SharedMutex lock) {
-        this.lock = lock;
-        this.region = region;
-        this.slot = slot;
-        this.memory = memory;
+        super(region, slot, memory, lock);
         this.length = length;
-    }
-
-    /** The slot's name. */
-    public String slotName() {
-        return slot;
-    }
-
-    /**
-     * The lock that guards this value for compound updates, like Python's {@code get_lock()}: the one it was
-     * created with, or else its default {@link SharedRLock} (slot {@code "<slot>/lock"}), the same in every
-     * process. Single operations of this class are atomic without it.
-     */
-    public SharedMutex getLock() {
-        return lock != null ? lock : region.defaultLockOf(slot);
     }
 
     /** The number of elements. */

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.interproc.internal.RegionLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +44,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SharedSemaphore {
 
-    private static final VarHandle INT = JAVA_INT.varHandle();
     private static final long LOCK_OFFSET = 0;
     private static final long SEQ_OFFSET = 64;
     private static final long AVAILABLE_OFFSET = 68;
@@ -93,7 +91,7 @@ public final class SharedSemaphore {
 
     private final SharedMemory region;
     private final String name;
-    private final MemorySegment memory;
+    private final IntFields fields;
     private final LockWord lock;
     private final WordWatch watch;
     private final int maxProcesses;
@@ -101,7 +99,7 @@ public final class SharedSemaphore {
     SharedSemaphore(SharedMemory region, String name, MemorySegment memory, int maxProcesses) {
         this.region = region;
         this.name = name;
-        this.memory = memory;
+        this.fields = new IntFields(region, memory);
         this.lock = new LockWord(region, memory.asSlice(LOCK_OFFSET, RegionLayout.LOCK_SIZE));
         this.watch = new WordWatch(memory.asSlice(SEQ_OFFSET, 4));
         this.maxProcesses = maxProcesses;
@@ -114,12 +112,12 @@ public final class SharedSemaphore {
 
     /** Whether releases beyond the initial permits are refused. */
     public boolean isBounded() {
-        return read(BOUNDED_OFFSET) == 1;
+        return fields.get(BOUNDED_OFFSET) == 1;
     }
 
     /** The permits available now (a snapshot). */
     public int availablePermits() {
-        return read(AVAILABLE_OFFSET);
+        return fields.get(AVAILABLE_OFFSET);
     }
 
     /** Acquires one permit, waiting as long as it takes. */
@@ -186,16 +184,16 @@ public final class SharedSemaphore {
             int seen;
             enter();
             try {
-                if (read(AVAILABLE_OFFSET) < permits) {
+                if (fields.get(AVAILABLE_OFFSET) < permits) {
                     reclaimFromDeadProcesses();
                 }
-                int available = read(AVAILABLE_OFFSET);
+                int available = fields.get(AVAILABLE_OFFSET);
                 if (available >= permits) {
-                    write(AVAILABLE_OFFSET, available - permits);
+                    fields.set(AVAILABLE_OFFSET, available - permits);
                     adjustOwnHolding(permits);
                     return true;
                 }
-                seen = read(SEQ_OFFSET);
+                seen = fields.get(SEQ_OFFSET);
             } finally {
                 lock.unlockInternal();
             }
@@ -233,15 +231,15 @@ public final class SharedSemaphore {
         }
         enter();
         try {
-            int available = read(AVAILABLE_OFFSET);
-            int initial = read(INITIAL_OFFSET);
+            int available = fields.get(AVAILABLE_OFFSET);
+            int initial = fields.get(INITIAL_OFFSET);
             if (isBounded() && (long) available + permits > initial) {
                 throw new IllegalStateException("bounded semaphore '" + name + "' released too many times: "
                         + available + " + " + permits + " permits would exceed its " + initial + " initial permits");
             }
-            write(AVAILABLE_OFFSET, available + permits);
+            fields.set(AVAILABLE_OFFSET, available + permits);
             adjustOwnHolding(-permits);
-            write(SEQ_OFFSET, read(SEQ_OFFSET) + 1);
+            fields.set(SEQ_OFFSET, fields.get(SEQ_OFFSET) + 1);
         } finally {
             lock.unlockInternal();
         }
@@ -262,23 +260,23 @@ public final class SharedSemaphore {
     private void adjustOwnHolding(int delta) {
         int token = region.ownerToken();
         long entry = holder(region.processIndexOf(token));
-        if (read(entry + HOLDER_TOKEN_OFFSET) != token) {
+        if (fields.get(entry + HOLDER_TOKEN_OFFSET) != token) {
             // The entry belonged to a process that is gone (its table entry is ours now): undo it first.
-            if (read(entry + HOLDER_PERMITS_OFFSET) != 0) {
+            if (fields.get(entry + HOLDER_PERMITS_OFFSET) != 0) {
                 recompute();
             }
-            write(entry + HOLDER_TOKEN_OFFSET, token);
-            write(entry + HOLDER_PERMITS_OFFSET, 0);
+            fields.set(entry + HOLDER_TOKEN_OFFSET, token);
+            fields.set(entry + HOLDER_PERMITS_OFFSET, 0);
         }
-        write(entry + HOLDER_PERMITS_OFFSET, read(entry + HOLDER_PERMITS_OFFSET) + delta);
+        fields.set(entry + HOLDER_PERMITS_OFFSET, fields.get(entry + HOLDER_PERMITS_OFFSET) + delta);
     }
 
     /** Undoes the holdings of dead processes, if any; call inside the internal lock. */
     private void reclaimFromDeadProcesses() {
         for (int i = 0; i < maxProcesses; i++) {
             long entry = holder(i);
-            int token = read(entry + HOLDER_TOKEN_OFFSET);
-            if (token != 0 && read(entry + HOLDER_PERMITS_OFFSET) != 0 && !region.ownerAlive(token)) {
+            int token = fields.get(entry + HOLDER_TOKEN_OFFSET);
+            if (token != 0 && fields.get(entry + HOLDER_PERMITS_OFFSET) != 0 && !region.ownerAlive(token)) {
                 recompute();
                 return;
             }
@@ -294,42 +292,28 @@ public final class SharedSemaphore {
         long held = 0;
         for (int i = 0; i < maxProcesses; i++) {
             long entry = holder(i);
-            int token = read(entry + HOLDER_TOKEN_OFFSET);
+            int token = fields.get(entry + HOLDER_TOKEN_OFFSET);
             if (token == 0) {
                 continue;
             }
             if (token != region.ownerToken() && !region.ownerAlive(token)) {
-                write(entry + HOLDER_TOKEN_OFFSET, 0);
-                write(entry + HOLDER_PERMITS_OFFSET, 0);
+                fields.set(entry + HOLDER_TOKEN_OFFSET, 0);
+                fields.set(entry + HOLDER_PERMITS_OFFSET, 0);
             } else {
-                held += read(entry + HOLDER_PERMITS_OFFSET);
+                held += fields.get(entry + HOLDER_PERMITS_OFFSET);
             }
         }
-        long initial = read(INITIAL_OFFSET);
+        long initial = fields.get(INITIAL_OFFSET);
         long available = Math.max(0, initial - held);
         if (isBounded()) {
             available = Math.min(available, initial);
         }
-        write(AVAILABLE_OFFSET, (int) Math.min(available, Integer.MAX_VALUE));
-        write(SEQ_OFFSET, read(SEQ_OFFSET) + 1);
+        fields.set(AVAILABLE_OFFSET, (int) Math.min(available, Integer.MAX_VALUE));
+        fields.set(SEQ_OFFSET, fields.get(SEQ_OFFSET) + 1);
         watch.wakeAll();
     }
 
-    private int read(long offset) {
-        try {
-            return (int) INT.getVolatile(memory, offset);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
-        }
-    }
 
-    private void write(long offset, int value) {
-        try {
-            INT.setVolatile(memory, offset, value);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
-        }
-    }
 
     @Override
     public String toString() {

@@ -1,0 +1,71 @@
+/* What the C baselines of the benchmarks share: clock, CPU pinning, a shared page, medians. */
+#ifndef INTERPROC_BASELINE_H
+#define INTERPROC_BASELINE_H
+
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+static inline int64_t now_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+static inline void die(const char *what) {
+    perror(what);
+    exit(1);
+}
+
+/* Pins the calling process to CPU index (mod the CPUs online), as the Java workers pin themselves. */
+static inline void pin_to_cpu(int index) {
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    CPU_SET(index % (int)sysconf(_SC_NPROCESSORS_ONLN), &cpus);
+    if (sched_setaffinity(0, sizeof cpus, &cpus) != 0) {
+        die("sched_setaffinity");
+    }
+}
+
+/* A zeroed POSIX shared-memory mapping of size bytes, already unlinked: it lives while mapped. */
+static inline void *map_shared_page(const char *prefix, size_t size) {
+    char name[64];
+    snprintf(name, sizeof name, "/%s-%d", prefix, (int)getpid());
+    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        die("shm_open");
+    }
+    shm_unlink(name);
+    if (ftruncate(fd, (off_t)size) != 0) {
+        die("ftruncate");
+    }
+    void *page = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (page == MAP_FAILED) {
+        die("mmap");
+    }
+    close(fd);
+    return page;
+}
+
+static inline int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *)a;
+    double y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of n figures (n >= 1); sorts a copy. */
+static inline double median(const double *figures, int n) {
+    double sorted[64];
+    for (int i = 0; i < n && i < 64; i++) {
+        sorted[i] = figures[i];
+    }
+    qsort(sorted, (size_t)n, sizeof sorted[0], compare_doubles);
+    return sorted[n / 2];
+}
+
+#endif /* INTERPROC_BASELINE_H */

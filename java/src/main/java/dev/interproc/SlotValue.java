@@ -1,0 +1,33 @@
+package dev.interproc;
+
+import java.lang.foreign.MemorySegment;
+
+/** What every shared value has: its region, its slot name and memory, and the lock that guards it. */
+abstract class SlotValue {
+
+    final SharedMemory region;
+    final String slot;
+    final MemorySegment memory;
+    private final SharedMutex lock;
+
+    SlotValue(SharedMemory region, String slot, MemorySegment memory, SharedMutex lock) {
+        this.region = region;
+        this.slot = slot;
+        this.memory = memory;
+        this.lock = lock;
+    }
+
+    /** The slot's name. */
+    public String slotName() {
+        return slot;
+    }
+
+    /**
+     * The lock that guards this value for compound updates, like Python's {@code get_lock()}: the one it was
+     * created with, or else its default {@link SharedRLock} (slot {@code "<slot>/lock"}), the same in every
+     * process. Single operations of the value are atomic without it.
+     */
+    public SharedMutex getLock() {
+        return lock != null ? lock : region.defaultLockOf(slot);
+    }
+}
