@@ -6,4 +6,7 @@
 module dev.interproc {
     exports dev.interproc;
     exports dev.interproc.process;
+    exports dev.interproc.connection;
+
+    requires pickle;
 }

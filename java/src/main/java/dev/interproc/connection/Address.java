@@ -1,0 +1,133 @@
+package dev.interproc.connection;
+
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a {@link Listener} listens and a {@link Client} connects, in Python's three Linux forms: a
+ * {@code (host, port)} tuple is TCP ({@link Tcp}), any other string a Unix-domain socket file ({@link Unix}),
+ * and a string starting with NUL a socket in Linux's abstract namespace ({@link Abstract}).
+ *
+ * <p>{@link #parse} reads and {@link #toString()} prints Python's notation: {@code ('127.0.0.1', 6000)},
+ * {@code /tmp/app.sock}, and {@code \0name} (the NUL written as the two characters backslash, zero, or as a
+ * real NUL character). Unlike Python, TCP addresses may be IPv6 ({@code ('::1', 6000)}).
+ *
+ * <p><b>Abstract namespace:</b> the JDK's Unix-domain sockets cannot bind or connect to abstract names
+ * ({@link UnixDomainSocketAddress} rejects a NUL character), so {@link Abstract} addresses parse and print, but
+ * {@link Listener} and {@link Client} refuse them with {@link UnsupportedOperationException}. Use a socket file
+ * path (in a directory only the user can write to) instead.
+ */
+public sealed interface Address {
+
+    /**
+     * Parses Python's notation: {@code (host, port)} with optional quotes around the host is TCP, a string
+     * starting with NUL (or the two characters {@code \0}) is abstract, anything else is a socket file path.
+     *
+     * @throws IllegalArgumentException if the text is empty, or a tuple whose port is not a number in 0..65535
+     */
+    static Address parse(String text) {
+        Objects.requireNonNull(text, "text");
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("an empty string is no address; give a (host, port) tuple or a socket path");
+        }
+        if (text.startsWith("(")) {
+            Matcher tuple = Tcp.TUPLE.matcher(text);
+            if (!tuple.matches()) {
+                throw new IllegalArgumentException("address " + text + " is not a (host, port) tuple such as ('127.0.0.1', 6000)");
+            }
+            String host = tuple.group(2) != null ? tuple.group(2) : tuple.group(3);
+            return new Tcp(host, Integer.parseInt(tuple.group(4)));
+        }
+        if (text.charAt(0) == '\0') {
+            return new Abstract(text.substring(1).getBytes(StandardCharsets.UTF_8));
+        }
+        if (text.startsWith("\\0")) {
+            return new Abstract(text.substring(2).getBytes(StandardCharsets.UTF_8));
+        }
+        return new Unix(Path.of(text));
+    }
+
+    /** A TCP address: host name or IP literal (IPv4 or IPv6) and port; port 0 asks a listener for a free one. */
+    record Tcp(String host, int port) implements Address {
+
+        private static final Pattern TUPLE = Pattern.compile(
+                "\\(\\s*(?:(['\"])(.*?)\\1|([^,'\"\\s]+))\\s*,\\s*(\\d{1,5})\\s*\\)");
+
+        /** @throws IllegalArgumentException if the port is outside 0..65535 */
+        public Tcp {
+            Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+            }
+        }
+
+        /** The loopback interface {@code 127.0.0.1} with {@code port}. */
+        public static Tcp loopback(int port) {
+            return new Tcp("127.0.0.1", port);
+        }
+
+        static Tcp of(InetSocketAddress address) {
+            return new Tcp(address.getAddress().getHostAddress(), address.getPort());
+        }
+
+        /** Python's tuple notation, for example {@code ('127.0.0.1', 6000)}. */
+        @Override
+        public String toString() {
+            return "('" + host + "', " + port + ")";
+        }
+    }
+
+    /** A Unix-domain socket file. A listener creates it and deletes it when closed. */
+    record Unix(Path path) implements Address {
+
+        public Unix {
+            Objects.requireNonNull(path, "path");
+        }
+
+        /** The path, as Python prints an AF_UNIX address string. */
+        @Override
+        public String toString() {
+            return path.toString();
+        }
+    }
+
+    /**
+     * A Unix-domain socket in Linux's abstract namespace, without the leading NUL. Parsed and printed only: the
+     * JDK cannot bind or connect to it (see the {@linkplain Address interface documentation}).
+     */
+    record Abstract(byte[] name) implements Address {
+
+        public Abstract {
+            name = name.clone();
+        }
+
+        @Override
+        public byte[] name() {
+            return name.clone();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Abstract that && Arrays.equals(name, that.name);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(name);
+        }
+
+        /** Python's representation of the address a listener reports: {@code b'\x00name'}. */
+        @Override
+        public String toString() {
+            byte[] full = new byte[name.length + 1];
+            System.arraycopy(name, 0, full, 1, name.length);
+            return PyRepr.bytes(full);
+        }
+    }
+}
