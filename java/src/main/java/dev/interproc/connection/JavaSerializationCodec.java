@@ -34,6 +34,8 @@ public final class JavaSerializationCodec implements Codec {
     public static final List<String> DEFAULT_ALLOWED = List.of(
             "java.lang.Boolean", "java.lang.Byte", "java.lang.Short", "java.lang.Integer", "java.lang.Long",
             "java.lang.Float", "java.lang.Double", "java.lang.Character", "java.lang.String", "java.lang.Number",
+            // Object itself cannot be deserialized; allowing it lets Object[] fields (as in List.of) through.
+            "java.lang.Object",
             "java.lang.Enum", "java.math.BigInteger", "java.math.BigDecimal", "java.util.*", "java.time.*");
 
     private final ObjectInputFilter filter;
@@ -83,14 +85,21 @@ public final class JavaSerializationCodec implements Codec {
      */
     @Override
     public Object decode(byte[] payload) throws IOException {
+        String[] refusal = new String[1];
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(payload))) {
-            in.setObjectInputFilter(filter);
+            in.setObjectInputFilter(info -> {
+                ObjectInputFilter.Status status = filter.checkInput(info);
+                if (status == ObjectInputFilter.Status.REJECTED) {
+                    refusal[0] = describe(info);
+                }
+                return status;
+            });
             try {
                 return in.readObject();
             } catch (InvalidClassException e) {
-                InvalidClassException refused = new InvalidClassException(e.classname, e.getMessage()
-                        + " (refused by the allow-list " + filterText + "; add the class with"
-                        + " JavaSerializationCodec.builder().allow(...) if it is trusted)");
+                InvalidClassException refused = new InvalidClassException(e.classname, "refused "
+                        + (refusal[0] == null ? "by the filter" : refusal[0]) + "; the allow-list and limits are "
+                        + filterText + "; if the class is trusted, add it with JavaSerializationCodec.builder().allow(...)");
                 refused.initCause(e);
                 throw refused;
             } catch (ClassNotFoundException e) {
@@ -98,6 +107,14 @@ public final class JavaSerializationCodec implements Codec {
                         + " JVM's class path", e);
             }
         }
+    }
+
+    private static String describe(ObjectInputFilter.FilterInfo info) {
+        if (info.serialClass() != null) {
+            return "class " + info.serialClass().getName() + (info.arrayLength() >= 0 ? " (array of " + info.arrayLength() + ")" : "");
+        }
+        return "a stream at depth " + info.depth() + " with " + info.references() + " references and " + info.streamBytes()
+                + " bytes";
     }
 
     /** Configures a {@link JavaSerializationCodec}. Not thread-safe. */
