@@ -90,7 +90,7 @@ public final class Listener implements AutoCloseable {
         Connection connection;
         try {
             Sockets.configureAccepted(channel);
-            lastAccepted = channel.getRemoteAddress() == null ? null : Sockets.fromSocketAddress(channel.getRemoteAddress());
+            lastAccepted = Sockets.fromSocketAddress(channel.getRemoteAddress());
             ChannelEnd end = new ChannelEnd(channel);
             connection = new Connection(end, end);
         } catch (IOException | RuntimeException e) {
@@ -114,7 +114,10 @@ public final class Listener implements AutoCloseable {
         return address;
     }
 
-    /** The peer address of the last accepted connection (a TCP address; null for an unnamed Unix client). */
+    /**
+     * The peer address of the last accepted connection: a TCP address, or for a Unix-domain client its bound path,
+     * empty for an unnamed client (Python's {@code ''}); null before the first connection.
+     */
     public Address lastAccepted() {
         return lastAccepted;
     }

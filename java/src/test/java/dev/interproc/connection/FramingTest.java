@@ -264,4 +264,30 @@ class FramingTest {
             assertEquals("handle is closed", failure.getMessage());
         }
     }
+
+    @Test
+    void ipv6ListenerAndClientTalk() throws Exception {
+        byte[] key = ascii("v6");
+        try (Listener listener = Listener.bind(new Address.Tcp("::1", 0), 1, key)) {
+            java.util.concurrent.FutureTask<Connection> client = new java.util.concurrent.FutureTask<>(
+                    () -> Client.connect(listener.address(), key));
+            Thread.ofPlatform().daemon().start(client);
+            try (Connection server = listener.accept(); Connection connection = client.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                assertEquals(new Address.Tcp("0:0:0:0:0:0:0:1", ((Address.Tcp) listener.address()).port()), listener.address());
+                connection.send(List.of("over", 6));
+                assertEquals(List.of("over", 6), server.recv());
+            }
+        }
+    }
+
+    @Test
+    void unixListenerDeletesItsSocketFileWhenClosed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) throws IOException {
+        java.nio.file.Path socket = directory.resolve("listener.sock");
+        Listener listener = Listener.bind(new Address.Unix(socket), 1, null);
+        assertTrue(java.nio.file.Files.exists(socket));
+        assertEquals(new Address.Unix(socket), listener.address());
+        listener.close();
+        assertFalse(java.nio.file.Files.exists(socket));
+        assertEquals("listener is closed", assertThrows(IOException.class, listener::accept).getMessage());
+    }
 }
