@@ -91,16 +91,7 @@ final class ChannelEnd {
         try {
             key = channel.register(selector, operation);
             while (true) {
-                long remaining = deadline == NO_DEADLINE ? -1 : deadline - System.nanoTime();
-                int ready;
-                if (remaining < 0 && deadline == NO_DEADLINE) {
-                    ready = selector.select();
-                } else if (remaining <= 0) {
-                    ready = selector.selectNow();
-                } else {
-                    // Selector takes milliseconds, where 0 would mean forever: round up.
-                    ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999)));
-                }
+                int ready = select(selector, deadline);
                 selector.selectedKeys().clear();
                 if (ready > 0) {
                     return true;
@@ -108,7 +99,7 @@ final class ChannelEnd {
                 if (!channel.isOpen()) {
                     throw new IOException("handle is closed");
                 }
-                if (remaining <= 0 && deadline != NO_DEADLINE) {
+                if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
                     return false;
                 }
             }
@@ -125,6 +116,21 @@ final class ChannelEnd {
             }
             leaveNonBlocking();
         }
+    }
+
+    /**
+     * One selection that ends by {@code deadline} at the latest: {@link Selector#select(long)} takes milliseconds
+     * and reads 0 as "forever", so the remaining time is rounded up and an expired deadline only checks.
+     */
+    static int select(Selector selector, long deadline) throws IOException {
+        if (deadline == NO_DEADLINE) {
+            return selector.select();
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            return selector.selectNow();
+        }
+        return selector.select(TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
     }
 
     /** Registers the channel with a caller's selector for {@link Connections#wait}; undo with {@link #unregister}. */

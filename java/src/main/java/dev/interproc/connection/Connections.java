@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Waiting on several connections at once: Python's {@code multiprocessing.connection.wait}. */
 public final class Connections {
@@ -47,22 +46,13 @@ public final class Connections {
                     registered.add(end);
                 }
                 while (ready.isEmpty()) {
-                    long remaining = deadline - System.nanoTime();
-                    int count;
-                    if (deadline == ChannelEnd.NO_DEADLINE) {
-                        count = selector.select();
-                    } else if (remaining <= 0) {
-                        count = selector.selectNow();
-                    } else {
-                        count = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999)));
-                    }
-                    if (count > 0) {
+                    if (ChannelEnd.select(selector, deadline) > 0) {
                         for (SelectionKey key : selector.selectedKeys()) {
                             ready.add((Connection) key.attachment());
                         }
                         selector.selectedKeys().clear();
                     }
-                    if (remaining <= 0 && deadline != ChannelEnd.NO_DEADLINE) {
+                    if (deadline != ChannelEnd.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
                         break;
                     }
                 }
