@@ -86,6 +86,7 @@ public sealed interface Address {
     /** A Unix-domain socket file. A listener creates it and deletes it when closed. */
     record Unix(Path path) implements Address {
 
+        /** @throws NullPointerException if {@code path} is null */
         public Unix {
             Objects.requireNonNull(path, "path");
         }
@@ -103,20 +104,24 @@ public sealed interface Address {
      */
     record Abstract(byte[] name) implements Address {
 
+        /** Copies {@code name}, the bytes after the leading NUL. */
         public Abstract {
             name = name.clone();
         }
 
+        /** A copy of the name, without the leading NUL. */
         @Override
         public byte[] name() {
             return name.clone();
         }
 
+        /** Equal when the names hold the same bytes. */
         @Override
         public boolean equals(Object other) {
             return other instanceof Abstract that && Arrays.equals(name, that.name);
         }
 
+        /** Hash of the name's bytes. */
         @Override
         public int hashCode() {
             return Arrays.hashCode(name);

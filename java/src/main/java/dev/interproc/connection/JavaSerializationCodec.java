@@ -166,6 +166,7 @@ public final class JavaSerializationCodec implements Codec {
             return this;
         }
 
+        /** The codec, immutable and thread-safe. */
         public JavaSerializationCodec build() {
             return new JavaSerializationCodec(this);
         }

@@ -54,10 +54,13 @@ class BadInputTest {
     }
 
     private IOException acceptFails(String hex, boolean endOutput) throws Exception {
-        try (RawPeer raw = rawClient(hex, endOutput)) {
+        RawPeer raw = rawClient(hex, endOutput);
+        try {
             IOException failure = assertThrows(IOException.class, listener::accept);
             assertListenerStillServes();
             return failure;
+        } finally {
+            raw.close();
         }
     }
 
@@ -135,16 +138,20 @@ class BadInputTest {
     void messageAboveTheListenersLimitAfterAuthentication() throws Exception {
         FutureTask<Connection> client = new FutureTask<>(() -> Client.connect(listener.address(), KEY));
         Thread.ofPlatform().daemon().start(client);
-        try (Connection server = listener.accept(); Connection connection = client.get(30, TimeUnit.SECONDS)) {
+        Connection server = listener.accept();
+        try (Connection connection = client.get(30, TimeUnit.SECONDS)) {
             FutureTask<Void> oversized = new FutureTask<>(() -> {
                 connection.sendBytes(new byte[(1 << 20) + 1]);
                 return null;
             });
             Thread.ofPlatform().daemon().start(oversized);
-            IOException refused = assertThrows(IOException.class, server::recvBytes);
-            assertTrue(refused.getMessage().startsWith("bad message length: the peer announced 1048577 bytes"), refused.getMessage());
-            assertFalse(server.isReadable());
-            server.close(); // unblocks the sender, which may or may not have handed everything to the OS
+            try {
+                IOException refused = assertThrows(IOException.class, server::recvBytes);
+                assertTrue(refused.getMessage().startsWith("bad message length: the peer announced 1048577 bytes"), refused.getMessage());
+                assertFalse(server.isReadable());
+            } finally {
+                server.close(); // unblocks the sender, which may or may not have handed everything to the OS
+            }
             try {
                 oversized.get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException expected) {
