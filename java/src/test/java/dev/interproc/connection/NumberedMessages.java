@@ -33,7 +33,15 @@ final class NumberedMessages {
 
     /** Receives {@code count} messages and checks each; throws naming the first bad one. */
     static void receive(Connection connection, int count) throws IOException {
+        receive(connection, count, false);
+    }
+
+    /** As {@link #receive(Connection, int)}, polling before every message when {@code pollFirst}. */
+    static void receive(Connection connection, int count, boolean pollFirst) throws IOException {
         for (int expected = 0; expected < count; expected++) {
+            if (pollFirst && !connection.poll(java.time.Duration.ofSeconds(60))) {
+                throw new IOException("message " + expected + " did not arrive within 60 s");
+            }
             byte[] message = connection.recvBytes();
             if (message.length < 8) {
                 throw new IOException("message " + expected + " has only " + message.length + " bytes");

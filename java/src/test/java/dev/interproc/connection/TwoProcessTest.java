@@ -54,6 +54,25 @@ class TwoProcessTest {
         }
     }
 
+    /**
+     * poll() switches the socket to non-blocking mode while the same end sends on another thread: the sender must
+     * neither spin nor fail when its write returns 0, and the socket must return to blocking mode.
+     */
+    @Test
+    void pollingReceiverBesideASenderOnTheSameEnd() throws Exception {
+        try (Pipe pipe = Pipe.duplex()) {
+            FutureTask<Void> firstSends = sendAsync(pipe.first(), 1);
+            FutureTask<Void> secondSends = sendAsync(pipe.second(), 2);
+            FutureTask<Void> secondReceives = receiveAsync(pipe.second());
+            NumberedMessages.receive(pipe.first(), NumberedMessages.COUNT, true);
+            secondReceives.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            firstSends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            secondSends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            pipe.second().sendBytes(new byte[] {1});
+            assertEquals(1, pipe.first().recvBytes().length);
+        }
+    }
+
     @Test
     void tenThousandMessagesThroughAOneWayPipe() throws Exception {
         try (Pipe pipe = Pipe.oneWay()) {
