@@ -1,5 +1,6 @@
 package dev.interproc.connection;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,8 @@ import net.razorvine.pickle.Unpickler;
  * {@link Double}, str {@link String}, bytes {@code byte[]}, list {@link java.util.ArrayList}, tuple
  * {@code Object[]}, dict {@link java.util.HashMap}, set {@link java.util.HashSet}. Pyrolite builds other Python
  * classes as dictionaries of their state and never runs code; still, accept pickles only from peers you trust
- * (authenticate the connection), since a pickle can announce large strings that are allocated before being read.
+ * (authenticate the connection). A length inside the pickle larger than the bytes that follow it is refused
+ * before anything is allocated.
  */
 public final class PickleCodec implements Codec {
 
@@ -49,9 +51,42 @@ public final class PickleCodec implements Codec {
     @Override
     public Object decode(byte[] payload) throws IOException {
         try {
-            return new Unpickler().loads(payload);
+            return new BoundedUnpickler().load(new ByteArrayInputStream(payload));
         } catch (PickleException e) {
             throw new IOException("malformed or unsupported pickle: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Pyrolite's unpickler allocates the array a length-prefixed opcode announces before reading it, so a few
+     * hostile bytes could ask for gigabytes. This one first checks every such length against the bytes that are
+     * left, as CPython's unpickler does.
+     */
+    private static final class BoundedUnpickler extends Unpickler {
+
+        @Override
+        protected Object dispatch(short opcode) throws PickleException, IOException {
+            int lengthSize = switch (opcode) {
+                case 'X', 'B', 'T', 0x8b -> 4; // BINUNICODE, BINBYTES, BINSTRING, LONG4
+                case 0x8d, 0x8e, 0x96, 0x95 -> 8; // BINUNICODE8, BINBYTES8, BYTEARRAY8, FRAME
+                default -> 0;
+            };
+            if (lengthSize > 0) {
+                ByteArrayInputStream source = (ByteArrayInputStream) input;
+                source.mark(lengthSize);
+                byte[] field = source.readNBytes(lengthSize);
+                source.reset();
+                long length = 0;
+                for (int i = field.length - 1; i >= 0; i--) {
+                    length = length << 8 | (field[i] & 0xff);
+                }
+                if (field.length < lengthSize || length < 0 || length > source.available() - lengthSize) {
+                    throw new PickleException("opcode 0x" + Integer.toHexString(opcode) + " announces "
+                            + Long.toUnsignedString(length) + " bytes but only " + Math.max(0, source.available() - lengthSize)
+                            + " follow");
+                }
+            }
+            return super.dispatch(opcode);
         }
     }
 

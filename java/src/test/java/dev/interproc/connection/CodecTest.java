@@ -94,6 +94,10 @@ class CodecTest {
         IOException refused = assertThrows(IOException.class, () -> pickle.encode(LocalDate.of(2024, 1, 1)));
         assertTrue(refused.getMessage().startsWith("cannot pickle java.time.LocalDate"), refused.getMessage());
         assertThrows(IOException.class, () -> pickle.decode(new byte[] {(byte) 0x80, 4, (byte) 0xff}));
+        // BINBYTES announcing 2 GiB - 1 in a 12-byte pickle: refused before allocating.
+        IOException bomb = assertThrows(IOException.class, () -> pickle.decode(Hex.bytes("800442ffffff7f0102032e")));
+        assertTrue(bomb.getMessage().contains("announces 2147483647 bytes but only 4 follow"), bomb.getMessage());
+        assertThrows(IOException.class, () -> pickle.decode(Hex.bytes("80048effffffffffffffff2e")));
     }
 
     @Test
