@@ -1,7 +1,6 @@
 package dev.interproc.connection;
 
 import java.net.InetSocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,9 +18,10 @@ import java.util.regex.Pattern;
  * real NUL character). Unlike Python, TCP addresses may be IPv6 ({@code ('::1', 6000)}).
  *
  * <p><b>Abstract namespace:</b> the JDK's Unix-domain sockets cannot bind or connect to abstract names
- * ({@link UnixDomainSocketAddress} rejects a NUL character), so {@link Abstract} addresses parse and print, but
- * {@link Listener} and {@link Client} refuse them with {@link UnsupportedOperationException}. Use a socket file
- * path (in a directory only the user can write to) instead.
+ * ({@link java.net.UnixDomainSocketAddress} rejects a NUL character), so {@link Listener} and {@link Client} drive
+ * such sockets through the C library with the Foreign Function and Memory API (which needs native access, as the
+ * rest of this module does). Their connections work as any other, with two limits: a thread blocked on one holds
+ * its carrier (use platform threads), and {@link Connections#wait} cannot mix them with other connections.
  */
 public sealed interface Address {
 
@@ -99,8 +99,9 @@ public sealed interface Address {
     }
 
     /**
-     * A Unix-domain socket in Linux's abstract namespace, without the leading NUL. Parsed and printed only: the
-     * JDK cannot bind or connect to it (see the {@linkplain Address interface documentation}).
+     * A Unix-domain socket in Linux's abstract namespace, named by the bytes after the leading NUL (at most 107).
+     * No file is created; the name disappears with the last socket bound to it. See the
+     * {@linkplain Address interface documentation} for how it is implemented.
      */
     record Abstract(byte[] name) implements Address {
 

@@ -22,10 +22,7 @@ import java.util.concurrent.TimeUnit;
  * non-blocking) waits for readiness itself instead of spinning. Switching to non-blocking mode waits for a
  * blocking read or write in progress on another thread to return (the JDK takes the channel's locks).
  */
-final class ChannelEnd {
-
-    /** A deadline that never comes. */
-    static final long NO_DEADLINE = Long.MAX_VALUE;
+final class ChannelEnd implements Endpoint {
 
     private final SelectableChannel channel;
     private final Object modeLock = new Object();
@@ -38,21 +35,8 @@ final class ChannelEnd {
         channel.configureBlocking(true);
     }
 
-    SelectableChannel channel() {
-        return channel;
-    }
-
-    boolean isOpen() {
-        return channel.isOpen();
-    }
-
-    /**
-     * Reads at least one byte into {@code dst}, blocking until some arrive.
-     *
-     * @return the number of bytes read, or -1 at end of file
-     * @throws SocketTimeoutException if nothing arrived before {@code deadline} ({@link System#nanoTime()} scale)
-     */
-    int read(ByteBuffer dst, long deadline) throws IOException {
+    @Override
+    public int read(ByteBuffer dst, long deadline) throws IOException {
         ReadableByteChannel in = (ReadableByteChannel) channel;
         while (true) {
             if (deadline != NO_DEADLINE && !awaitReady(SelectionKey.OP_READ, deadline)) {
@@ -68,14 +52,19 @@ final class ChannelEnd {
         }
     }
 
-    /** Writes all of {@code src}, blocking while the OS buffer is full. */
-    void writeFully(ByteBuffer src) throws IOException {
+    @Override
+    public void writeFully(ByteBuffer src) throws IOException {
         WritableByteChannel out = (WritableByteChannel) channel;
         while (src.hasRemaining()) {
             if (out.write(src) == 0) {
                 awaitReady(SelectionKey.OP_WRITE, NO_DEADLINE);
             }
         }
+    }
+
+    @Override
+    public boolean awaitReadable(long deadline) throws IOException {
+        return awaitReady(SelectionKey.OP_READ, deadline);
     }
 
     /**
@@ -184,7 +173,8 @@ final class ChannelEnd {
     }
 
     /** Closes the channel and wakes any thread waiting in a selector. Idempotent. */
-    void close() throws IOException {
+    @Override
+    public void close() throws IOException {
         try {
             channel.close();
         } finally {

@@ -1,7 +1,6 @@
 package dev.interproc.connection;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.IntFunction;
@@ -34,7 +33,6 @@ public final class Client {
      * @throws java.net.SocketTimeoutException if the listener did not complete the handshake in time
      * @throws java.net.ConnectException if nobody listens at a TCP address
      * @throws IOException on other socket errors
-     * @throws UnsupportedOperationException for an {@link Address.Abstract} address
      */
     public static Connection connect(Address address, byte[] authkey) throws IOException {
         return builder(address).authkey(authkey).connect();
@@ -80,15 +78,8 @@ public final class Client {
 
         /** Connects; see {@link Client#connect(Address, byte[])}. */
         public Connection connect() throws IOException {
-            SocketChannel channel = Sockets.connect(client.address);
-            Connection connection;
-            try {
-                ChannelEnd end = new ChannelEnd(channel);
-                connection = new Connection(end, end);
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
+            Endpoint end = Sockets.connect(client.address);
+            Connection connection = new Connection(end, end);
             try {
                 connection.setMaxMessageLength(client.maxMessageLength);
                 if (client.authkey != null) {

@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -55,8 +54,8 @@ public final class Connection implements AutoCloseable {
     private static final int WRITE_SLICE = 256 * 1024;
     private static final int SHORT_HEADER_LIMIT = 0x7FFFFFFF;
 
-    private final ChannelEnd in;
-    private final ChannelEnd out;
+    private final Endpoint in;
+    private final Endpoint out;
     /** Unread received bytes, between position and limit (read mode). */
     private final ByteBuffer readBuffer;
     private final ByteBuffer writeBuffer;
@@ -68,7 +67,7 @@ public final class Connection implements AutoCloseable {
     private volatile boolean authenticated;
 
     /** {@code in} and {@code out} may be the same end (a socket) or one of them null (a one-way pipe). */
-    Connection(ChannelEnd in, ChannelEnd out) {
+    Connection(Endpoint in, Endpoint out) {
         if (in == null && out == null) {
             throw new IllegalArgumentException("at least one of `readable` and `writable` must be True");
         }
@@ -169,7 +168,7 @@ public final class Connection implements AutoCloseable {
 
     /** Receives one message and returns it. Blocks until it has arrived whole. */
     public byte[] recvBytes() throws IOException {
-        return receive(Long.MAX_VALUE, ChannelEnd.NO_DEADLINE);
+        return receive(Long.MAX_VALUE, Endpoint.NO_DEADLINE);
     }
 
     /**
@@ -183,7 +182,7 @@ public final class Connection implements AutoCloseable {
         if (maxLength < 0) {
             throw new IllegalArgumentException("negative maxlength");
         }
-        return receive(maxLength, ChannelEnd.NO_DEADLINE);
+        return receive(maxLength, Endpoint.NO_DEADLINE);
     }
 
     /** As {@link #recvBytes(int)}, failing with a {@link java.net.SocketTimeoutException} after the deadline. */
@@ -245,15 +244,15 @@ public final class Connection implements AutoCloseable {
     private int receiveInto(ByteBuffer target) throws IOException {
         checkReadable();
         try {
-            long length = readHeader(ChannelEnd.NO_DEADLINE);
+            long length = readHeader(Endpoint.NO_DEADLINE);
             checkLength(length, Long.MAX_VALUE);
             if (length > target.remaining()) {
                 byte[] message = new byte[(int) length];
-                readPayload(ByteBuffer.wrap(message), ChannelEnd.NO_DEADLINE);
+                readPayload(ByteBuffer.wrap(message), Endpoint.NO_DEADLINE);
                 throw new BufferTooShortException(message, target.remaining());
             }
             target.limit(target.position() + (int) length);
-            readPayload(target, ChannelEnd.NO_DEADLINE);
+            readPayload(target, Endpoint.NO_DEADLINE);
             return (int) length;
         } catch (ClosedChannelException e) {
             throw handleClosed(e);
@@ -372,7 +371,7 @@ public final class Connection implements AutoCloseable {
             return true;
         }
         try {
-            return in.awaitReady(SelectionKey.OP_READ, deadlineAfter(timeout));
+            return in.awaitReadable(deadlineAfter(timeout));
         } catch (ClosedChannelException e) {
             throw handleClosed(e);
         }
@@ -381,7 +380,7 @@ public final class Connection implements AutoCloseable {
     /** The {@link System#nanoTime()} deadline {@code timeout} from now: {@code null} is none, negative is now. */
     static long deadlineAfter(Duration timeout) {
         if (timeout == null) {
-            return ChannelEnd.NO_DEADLINE;
+            return Endpoint.NO_DEADLINE;
         }
         long now = System.nanoTime();
         if (timeout.isNegative()) {
@@ -396,7 +395,7 @@ public final class Connection implements AutoCloseable {
         return readBuffer != null && readBuffer.hasRemaining();
     }
 
-    ChannelEnd readEnd() throws IOException {
+    Endpoint readEnd() throws IOException {
         checkReadable();
         return in;
     }
@@ -482,7 +481,7 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(ChannelEnd end) {
+    private static void closeQuietly(Endpoint end) {
         if (end != null) {
             try {
                 end.close();

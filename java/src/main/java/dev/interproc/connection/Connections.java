@@ -22,10 +22,12 @@ public final class Connections {
      * acts as the reader of every connection given for the duration of the call.
      *
      * @throws IOException "handle is closed" or "connection is write-only" for a connection that cannot be read
+     * @throws IllegalArgumentException if abstract-namespace connections are mixed with others (the JDK's
+     *         selectors cannot watch the former)
      */
     public static List<Connection> wait(Collection<Connection> connections, Duration timeout) throws IOException {
         List<Connection> ready = new ArrayList<>();
-        List<ChannelEnd> ends = new ArrayList<>(connections.size());
+        List<Endpoint> ends = new ArrayList<>(connections.size());
         for (Connection connection : connections) {
             ends.add(connection.readEnd());
             if (connection.hasBufferedInput()) {
@@ -36,12 +38,33 @@ public final class Connections {
             return ready;
         }
         long deadline = Connection.deadlineAfter(timeout);
+        long abstractEnds = ends.stream().filter(AbstractSocketEnd.class::isInstance).count();
+        if (abstractEnds == 0) {
+            return select(connections, ends, deadline);
+        }
+        if (abstractEnds < ends.size()) {
+            throw new IllegalArgumentException("cannot wait on abstract-namespace connections together with others");
+        }
+        List<Boolean> readable = AbstractSocketEnd.pollReadable(
+                ends.stream().map(AbstractSocketEnd.class::cast).toList(), deadline);
+        int index = 0;
+        for (Connection connection : connections) {
+            if (readable.get(index++)) {
+                ready.add(connection);
+            }
+        }
+        return ready;
+    }
+
+    private static List<Connection> select(Collection<Connection> connections, List<Endpoint> ends, long deadline)
+            throws IOException {
+        List<Connection> ready = new ArrayList<>();
         try (Selector selector = Selector.open()) {
             List<ChannelEnd> registered = new ArrayList<>(ends.size());
             try {
                 int index = 0;
                 for (Connection connection : connections) {
-                    ChannelEnd end = ends.get(index++);
+                    ChannelEnd end = (ChannelEnd) ends.get(index++);
                     end.register(selector, connection);
                     registered.add(end);
                 }
@@ -52,7 +75,7 @@ public final class Connections {
                         }
                         selector.selectedKeys().clear();
                     }
-                    if (deadline != ChannelEnd.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+                    if (deadline != Endpoint.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
                         break;
                     }
                 }

@@ -1,9 +1,6 @@
 package dev.interproc.connection;
 
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +30,7 @@ public final class Listener implements AutoCloseable {
     /** The default limit on the whole authentication handshake of one accepted connection: 20 seconds. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
 
-    private final ServerSocketChannel server;
+    private final Sockets.Server server;
     private final Address address;
     private final byte[] authkey;
     private final Duration handshakeTimeout;
@@ -45,7 +42,7 @@ public final class Listener implements AutoCloseable {
 
     private Listener(Builder builder) throws IOException {
         this.server = Sockets.listen(builder.address, builder.backlog);
-        this.address = Sockets.fromSocketAddress(server.getLocalAddress());
+        this.address = server.address();
         this.socketFile = builder.address instanceof Address.Unix unix ? unix.path() : null;
         this.authkey = builder.authkey;
         this.handshakeTimeout = builder.handshakeTimeout;
@@ -58,7 +55,6 @@ public final class Listener implements AutoCloseable {
      *
      * @param authkey the authentication key, or null for no authentication
      * @throws IOException if the address cannot be bound (for example it is in use)
-     * @throws UnsupportedOperationException for an {@link Address.Abstract} address
      */
     public static Listener bind(Address address, int backlog, byte[] authkey) throws IOException {
         return builder(address).backlog(backlog).authkey(authkey).bind();
@@ -81,22 +77,17 @@ public final class Listener implements AutoCloseable {
         if (closed) {
             throw new IOException("listener is closed");
         }
-        SocketChannel channel;
+        Sockets.Accepted accepted;
         try {
-            channel = server.accept();
-        } catch (ClosedChannelException e) {
-            throw new IOException("listener is closed", e);
-        }
-        Connection connection;
-        try {
-            Sockets.configureAccepted(channel);
-            lastAccepted = Sockets.fromSocketAddress(channel.getRemoteAddress());
-            ChannelEnd end = new ChannelEnd(channel);
-            connection = new Connection(end, end);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
+            accepted = server.accept();
+        } catch (IOException e) {
+            if (closed) {
+                throw new IOException("listener is closed", e);
+            }
             throw e;
         }
+        lastAccepted = accepted.peer();
+        Connection connection = new Connection(accepted.end(), accepted.end());
         try {
             connection.setMaxMessageLength(maxMessageLength);
             if (authkey != null) {
@@ -191,7 +182,6 @@ public final class Listener implements AutoCloseable {
          * Binds and listens.
          *
          * @throws IOException if the address cannot be bound
-         * @throws UnsupportedOperationException for an {@link Address.Abstract} address
          */
         public Listener bind() throws IOException {
             return new Listener(this);

@@ -8,8 +8,9 @@ import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 
-/** Turning {@link Address}es into JDK sockets, configured as Python configures its own. */
+/** Turning {@link Address}es into listening and connected sockets, configured as Python configures its own. */
 final class Sockets {
 
     private Sockets() {
@@ -19,8 +20,7 @@ final class Sockets {
         return switch (address) {
             case Address.Tcp tcp -> new InetSocketAddress(tcp.host(), tcp.port());
             case Address.Unix unix -> UnixDomainSocketAddress.of(unix.path());
-            case Address.Abstract abs -> throw new UnsupportedOperationException("cannot use the Linux abstract-namespace"
-                    + " socket " + abs + ": the JDK's UnixDomainSocketAddress has no form for it; use a socket file path");
+            case Address.Abstract abs -> throw new IllegalArgumentException("abstract socket " + abs + " has no JDK address");
         };
     }
 
@@ -32,8 +32,70 @@ final class Sockets {
         };
     }
 
-    /** A bound, listening server socket; TCP ones reuse the address as Python does on POSIX. */
-    static ServerSocketChannel listen(Address address, int backlog) throws IOException {
+    /** A listening socket of a {@link Listener}. */
+    interface Server {
+        /** Waits for the next client; closing the server from another thread ends the wait. */
+        Accepted accept() throws IOException;
+
+        /** The bound address, with the real port when port 0 was asked for. */
+        Address address() throws IOException;
+
+        void close() throws IOException;
+    }
+
+    /** An accepted client: its end and its address as Python's {@code last_accepted} reports it. */
+    record Accepted(Endpoint end, Address peer) {
+    }
+
+    /** Binds and listens; TCP sockets reuse the address as Python does on POSIX. */
+    static Server listen(Address address, int backlog) throws IOException {
+        if (address instanceof Address.Abstract abs) {
+            AbstractSocketEnd server = AbstractSocketEnd.listen(abs.name(), backlog);
+            return new Server() {
+                @Override
+                public Accepted accept() throws IOException {
+                    // The JDK cannot name abstract peers either; Python reports an unnamed client as ''.
+                    return new Accepted(server.accept(), new Address.Unix(Path.of("")));
+                }
+
+                @Override
+                public Address address() {
+                    return abs;
+                }
+
+                @Override
+                public void close() {
+                    server.close();
+                }
+            };
+        }
+        ServerSocketChannel server = bind(address, backlog);
+        return new Server() {
+            @Override
+            public Accepted accept() throws IOException {
+                SocketChannel channel = server.accept();
+                try {
+                    configure(channel);
+                    return new Accepted(new ChannelEnd(channel), fromSocketAddress(channel.getRemoteAddress()));
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+            }
+
+            @Override
+            public Address address() throws IOException {
+                return fromSocketAddress(server.getLocalAddress());
+            }
+
+            @Override
+            public void close() throws IOException {
+                server.close();
+            }
+        };
+    }
+
+    private static ServerSocketChannel bind(Address address, int backlog) throws IOException {
         SocketAddress socketAddress = toSocketAddress(address);
         ServerSocketChannel server = address instanceof Address.Tcp
                 ? ServerSocketChannel.open() : ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -52,14 +114,22 @@ final class Sockets {
         }
     }
 
-    /** A connected socket, blocking, with Nagle's algorithm off for TCP so small messages leave at once. */
-    static SocketChannel connect(Address address) throws IOException {
+    /** A connected socket end, with Nagle's algorithm off for TCP so small messages leave at once. */
+    static Endpoint connect(Address address) throws IOException {
+        if (address instanceof Address.Abstract abs) {
+            return AbstractSocketEnd.connect(abs.name());
+        }
         SocketChannel channel = SocketChannel.open(toSocketAddress(address));
-        configureAccepted(channel);
-        return channel;
+        try {
+            configure(channel);
+            return new ChannelEnd(channel);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
-    static void configureAccepted(SocketChannel channel) throws IOException {
+    private static void configure(SocketChannel channel) throws IOException {
         if (channel.getRemoteAddress() instanceof InetSocketAddress) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         }

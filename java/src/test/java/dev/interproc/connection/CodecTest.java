@@ -177,8 +177,5 @@ class CodecTest {
         assertEquals("b'\\x00name'", abstractName.toString());
         assertThrows(IllegalArgumentException.class, () -> Address.parse("('h', 70000)"));
         assertThrows(IllegalArgumentException.class, () -> Address.parse("(h)"));
-        UnsupportedOperationException unsupported = assertThrows(UnsupportedOperationException.class,
-                () -> Listener.bind(abstractName, 1, null));
-        assertTrue(unsupported.getMessage().contains("abstract-namespace"), unsupported.getMessage());
     }
 }

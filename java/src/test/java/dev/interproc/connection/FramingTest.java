@@ -290,4 +290,77 @@ class FramingTest {
         assertFalse(java.nio.file.Files.exists(socket));
         assertEquals("listener is closed", assertThrows(IOException.class, listener::accept).getMessage());
     }
+
+    /** A unique abstract-namespace address, so that parallel or repeated runs never collide. */
+    static Address.Abstract abstractAddress() {
+        return new Address.Abstract(("interproc-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void abstractNamespaceListenerAndClient() throws Exception {
+        byte[] key = ascii("abstract");
+        Address.Abstract address = abstractAddress();
+        try (Listener listener = Listener.bind(address, 1, key)) {
+            assertEquals(address, listener.address());
+            assertThrows(java.net.BindException.class, () -> Listener.bind(address, 1, key));
+            java.util.concurrent.FutureTask<Connection> client = new java.util.concurrent.FutureTask<>(() -> Client.connect(address, key));
+            Thread.ofPlatform().daemon().start(client);
+            try (Connection server = listener.accept(); Connection connection = client.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                assertTrue(server.isAuthenticated());
+                assertFalse(server.poll(Duration.ofMillis(10)));
+                assertEquals(List.of(), Connections.wait(List.of(server), Duration.ofMillis(10)));
+                byte[] large = new byte[200_000];
+                new java.util.Random(3).nextBytes(large);
+                connection.sendBytes(large);
+                assertEquals(List.of(server), Connections.wait(List.of(server), Duration.ofSeconds(10)));
+                assertArrayEquals(large, server.recvBytes());
+                server.send(Map.of("k", List.of(1, 2)));
+                assertEquals(Map.of("k", List.of(1, 2)), connection.recv());
+                try (Pipe pipe = Pipe.duplex()) {
+                    assertThrows(IllegalArgumentException.class, () -> Connections.wait(List.of(server, pipe.first()), Duration.ZERO));
+                }
+                connection.close();
+                assertTrue(server.poll(Duration.ofSeconds(10)));
+                assertThrows(EOFException.class, server::recvBytes);
+            }
+        }
+        assertThrows(java.net.ConnectException.class, () -> Client.connect(address, key));
+    }
+
+    @Test
+    void closingAnAbstractNamespaceConnectionEndsABlockedReceive() throws Exception {
+        Address.Abstract address = abstractAddress();
+        try (Listener listener = Listener.bind(address, 1, null); Connection client = Client.connect(address, null);
+             Connection server = listener.accept()) {
+            java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            Thread.ofPlatform().start(() -> {
+                started.countDown();
+                try {
+                    server.recvBytes();
+                    outcome.complete(null);
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+            });
+            started.await();
+            server.close();
+            Throwable failure = outcome.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertInstanceOf(IOException.class, failure);
+            assertEquals("handle is closed", failure.getMessage());
+            assertThrows(EOFException.class, client::recvBytes); // the peer sees the shutdown as end of file
+        }
+    }
+
+    @Test
+    void closingAnAbstractNamespaceListenerEndsABlockedAccept() throws Exception {
+        Listener listener = Listener.bind(abstractAddress(), 1, null);
+        java.util.concurrent.FutureTask<Connection> accepting = new java.util.concurrent.FutureTask<>(listener::accept);
+        Thread.ofPlatform().daemon().start(accepting);
+        listener.close();
+        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> accepting.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("listener is closed", failed.getCause().getMessage());
+    }
 }

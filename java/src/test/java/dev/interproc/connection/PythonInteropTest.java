@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The Java end against the real CPython 3.11, 3.12 and 3.13, in both roles, over TCP and Unix sockets: raw
+ * The Java end against the real CPython 3.11, 3.12 and 3.13, in both roles, over TCP, Unix socket files and
+ * Linux abstract-namespace sockets: raw
  * messages of many sizes (up to 64 MiB once per version and role) and pickled objects, echoed by Python, then a
  * sample object each way; and a wrong key on either side. A missing interpreter fails the test.
  */
@@ -40,15 +41,32 @@ class PythonInteropTest {
 
     static Stream<Arguments> versionsAndFamilies() {
         return Stream.of("3.11", "3.12", "3.13").flatMap(version -> Stream.of(
-                Arguments.of(version, "tcp"), Arguments.of(version, "unix")));
+                Arguments.of(version, "tcp"), Arguments.of(version, "unix"), Arguments.of(version, "abstract")));
     }
 
     private Address javaAddress(String family) {
-        return family.equals("tcp") ? Address.Tcp.loopback(0) : new Address.Unix(directory.resolve("java.sock"));
+        return switch (family) {
+            case "tcp" -> Address.Tcp.loopback(0);
+            case "unix" -> new Address.Unix(directory.resolve("java.sock"));
+            default -> FramingTest.abstractAddress();
+        };
+    }
+
+    /** Where interop_peer.py listens: a free TCP port, a socket file, or a fresh abstract name. */
+    private String pythonListenAddress(String family) {
+        return switch (family) {
+            case "tcp" -> "127.0.0.1:0";
+            case "unix" -> directory.resolve("python.sock").toString();
+            default -> new String(FramingTest.abstractAddress().name(), StandardCharsets.US_ASCII);
+        };
     }
 
     private static String pythonAddress(Address address) {
-        return address instanceof Address.Tcp tcp ? tcp.host() + ":" + tcp.port() : address.toString();
+        return switch (address) {
+            case Address.Tcp tcp -> tcp.host() + ":" + tcp.port();
+            case Address.Unix unix -> unix.toString();
+            case Address.Abstract abs -> new String(abs.name(), StandardCharsets.US_ASCII);
+        };
     }
 
     /** Java listens, Python connects; the 64 MiB message travels on TCP. */
@@ -70,7 +88,7 @@ class PythonInteropTest {
     @ParameterizedTest(name = "Python {0} listener, {1}")
     @MethodSource("versionsAndFamilies")
     void pythonListenerWithJavaClient(String version, String family) throws Exception {
-        String where = family.equals("tcp") ? "127.0.0.1:0" : directory.resolve("python.sock").toString();
+        String where = pythonListenAddress(family);
         try (PythonPeer python = PythonPeer.start(version, SCRIPT, "listen", family, where, new String(KEY, StandardCharsets.US_ASCII))) {
             Address address = parsePythonAddress(python.awaitLine(line -> line.startsWith("ADDRESS "), 30));
             try (Connection connection = Client.connect(address, KEY)) {
@@ -97,7 +115,7 @@ class PythonInteropTest {
     @ParameterizedTest(name = "Python {0} listener, Java client with a wrong key, {1}")
     @MethodSource("versionsAndFamilies")
     void pythonListenerRefusesAJavaClientWithAWrongKey(String version, String family) throws Exception {
-        String where = family.equals("tcp") ? "127.0.0.1:0" : directory.resolve("python.sock").toString();
+        String where = pythonListenAddress(family);
         try (PythonPeer python = PythonPeer.start(version, SCRIPT, "listen", family, where, new String(KEY, StandardCharsets.US_ASCII))) {
             Address address = parsePythonAddress(python.awaitLine(line -> line.startsWith("ADDRESS "), 30));
             AuthenticationException refused = assertThrows(AuthenticationException.class, () -> Client.connect(address, WRONG_KEY));
@@ -109,11 +127,14 @@ class PythonInteropTest {
 
     private static Address parsePythonAddress(String line) {
         String[] parts = line.split(" ", 3);
-        if (parts[1].equals("tcp")) {
-            int colon = parts[2].lastIndexOf(':');
-            return new Address.Tcp(parts[2].substring(0, colon), Integer.parseInt(parts[2].substring(colon + 1)));
-        }
-        return Address.parse(parts[2]);
+        return switch (parts[1]) {
+            case "tcp" -> {
+                int colon = parts[2].lastIndexOf(':');
+                yield new Address.Tcp(parts[2].substring(0, colon), Integer.parseInt(parts[2].substring(colon + 1)));
+            }
+            case "abstract" -> new Address.Abstract(parts[2].getBytes(StandardCharsets.US_ASCII));
+            default -> Address.parse(parts[2]);
+        };
     }
 
     /** Drives interop_peer.py's exchange: echoes of bytes and objects, then the sample each way. */

@@ -1,9 +1,10 @@
 """Python end of the interop tests: a multiprocessing.connection Listener or Client that echoes what the Java
 end sends, then exchanges a sample object both ways.
 
-usage: interop_peer.py listen tcp|unix ADDRESS-OR-PATH KEY
-       interop_peer.py connect tcp|unix ADDRESS-OR-PATH KEY
-ADDRESS for tcp is HOST:PORT (port 0 picks one); KEY is the authkey as text, or '-' for none.
+usage: interop_peer.py listen tcp|unix|abstract ADDRESS KEY
+       interop_peer.py connect tcp|unix|abstract ADDRESS KEY
+ADDRESS is HOST:PORT for tcp (port 0 picks one), a path for unix, the name after the NUL for abstract;
+KEY is the authkey as text, or '-' for none.
 Prints "ADDRESS <family> <address>" once listening, then "DONE", or "ERROR <type>: <message>" and exits 1.
 """
 import sys
@@ -33,6 +34,8 @@ def address(family, text):
     if family == 'tcp':
         host, port = text.rsplit(':', 1)
         return (host, int(port))
+    if family == 'abstract':
+        return '\0' + text
     return text
 
 
@@ -43,7 +46,8 @@ def main():
         if role == 'listen':
             with Listener(address(family, where), authkey=authkey) as listener:
                 bound = listener.address
-                printable = '%s:%d' % bound if family == 'tcp' else bound
+                printable = {'tcp': lambda: '%s:%d' % bound, 'unix': lambda: bound,
+                             'abstract': lambda: bound[1:].decode()}[family]()
                 print('ADDRESS', family, printable, flush=True)
                 with listener.accept() as conn:
                     exchange(conn)
