@@ -31,9 +31,10 @@ import java.util.stream.Stream;
  * same ping-pong between two Python processes.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar dev.interproc.bench.connection.ConnectionBenchmark}.
- * System properties: {@code roundTrips} (200000), {@code repetitions} (5), {@code pythonRoundTrips} (50000),
+ * System properties: {@code roundTrips} (200000), {@code repetitions} (9), {@code pythonRoundTrips} (50000),
  * {@code python} (the python3.12 binary; default from {@code INTERPROC_PYTHONS} or {@code ~/.pyenv}).
- * Prints one line per figure: name, median round-trip time, baseline name and value, ratio.
+ * Prints one line per figure: name, median round-trip time, baseline name and value, ratio; and, as a comment,
+ * every repetition and the ratio of the fastest repetitions, which a busy machine disturbs least.
  */
 public final class ConnectionBenchmark {
 
@@ -50,7 +51,7 @@ public final class ConnectionBenchmark {
             return;
         }
         int roundTrips = Integer.getInteger("roundTrips", 200_000);
-        int repetitions = Integer.getInteger("repetitions", 5);
+        int repetitions = Integer.getInteger("repetitions", 9);
         int pythonRoundTrips = Integer.getInteger("pythonRoundTrips", 50_000);
         Path python = python();
         System.out.println("# machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs; Java "
@@ -82,6 +83,9 @@ public final class ConnectionBenchmark {
             long[] pythonRuns = runPython(python, transport, pythonRoundTrips, repetitions);
             System.out.println("# " + transport + " raw socket ns: " + Arrays.toString(raw) + "; Connection ns: "
                     + Arrays.toString(connection) + "; Python ns: " + Arrays.toString(pythonRuns));
+            System.out.printf("# %s fastest repetitions: Connection %d ns, raw socket %d ns (ratio %.3f), Python %d ns"
+                    + " (ratio %.3f)%n", transport, min(connection), min(raw), (double) min(connection) / min(raw),
+                    min(pythonRuns), (double) min(connection) / min(pythonRuns));
             figures.add(figure("connection-" + transport, median(connection), "raw-socket-" + transport, median(raw)));
             figures.add(figure("connection-" + transport, median(connection), "python3.12-connection-" + transport,
                     median(pythonRuns)));
@@ -92,6 +96,10 @@ public final class ConnectionBenchmark {
     private static String figure(String name, long nanos, String baseline, long baselineNanos) {
         return String.format("%-20s rtt_ns=%7d  baseline=%-30s baseline_ns=%7d  ratio=%.3f", name, nanos, baseline,
                 baselineNanos, (double) nanos / baselineNanos);
+    }
+
+    private static long min(long[] values) {
+        return Arrays.stream(values).min().orElseThrow();
     }
 
     private static long median(long[] values) {
