@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
  * and a string starting with NUL a socket in Linux's abstract namespace ({@link Abstract}).
  *
  * <p>{@link #parse} reads and {@link #toString()} prints Python's notation: {@code ('127.0.0.1', 6000)},
- * {@code /tmp/app.sock}, and {@code \0name} (the NUL written as the two characters backslash, zero, or as a
- * real NUL character). Unlike Python, TCP addresses may be IPv6 ({@code ('::1', 6000)}).
+ * {@code /tmp/app.sock}, and for an abstract name the bytes literal Python reports, {@code b'\x00name'}
+ * ({@link #parse} also takes {@code \0name}, with a real NUL character or the two characters backslash,
+ * zero). Every printed address parses back to itself. Unlike Python, TCP addresses may be IPv6
+ * ({@code ('::1', 6000)}).
  *
  * <p><b>Abstract namespace:</b> the JDK's Unix-domain sockets cannot bind or connect to abstract names
  * ({@link java.net.UnixDomainSocketAddress} rejects a NUL character), so {@link Listener} and {@link Client} drive
@@ -26,10 +28,12 @@ import java.util.regex.Pattern;
 public sealed interface Address {
 
     /**
-     * Parses Python's notation: {@code (host, port)} with optional quotes around the host is TCP, a string
-     * starting with NUL (or the two characters {@code \0}) is abstract, anything else is a socket file path.
+     * Parses Python's notation: {@code (host, port)} with optional quotes around the host is TCP; a string
+     * starting with NUL (or the two characters {@code \0}), or a bytes literal starting with {@code \x00}, is
+     * abstract; anything else is a socket file path.
      *
-     * @throws IllegalArgumentException if the text is empty, or a tuple whose port is not a number in 0..65535
+     * @throws IllegalArgumentException if the text is empty, a tuple whose port is not a number in 0..65535, or a
+     *         bytes literal not starting with NUL (Python's "address type of b'...' unrecognized")
      */
     static Address parse(String text) {
         Objects.requireNonNull(text, "text");
@@ -43,6 +47,14 @@ public sealed interface Address {
             }
             String host = tuple.group(2) != null ? tuple.group(2) : tuple.group(3);
             return new Tcp(host, Integer.parseInt(tuple.group(4)));
+        }
+        if (text.length() >= 3 && text.charAt(0) == 'b' && (text.charAt(1) == '\'' || text.charAt(1) == '"')
+                && text.charAt(text.length() - 1) == text.charAt(1)) {
+            byte[] bytes = PyRepr.parseBytes(text.substring(2, text.length() - 1));
+            if (bytes.length == 0 || bytes[0] != 0) {
+                throw new IllegalArgumentException("address type of " + text + " unrecognized");
+            }
+            return new Abstract(java.util.Arrays.copyOfRange(bytes, 1, bytes.length));
         }
         if (text.charAt(0) == '\0') {
             return new Abstract(text.substring(1).getBytes(StandardCharsets.UTF_8));

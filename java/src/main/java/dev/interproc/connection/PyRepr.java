@@ -1,6 +1,6 @@
 package dev.interproc.connection;
 
-/** Python's {@code repr()} of a {@code bytes} value, so that error messages quote data as Python does. */
+/** Python's {@code repr()} of a {@code bytes} value, so that messages and addresses quote data as Python does. */
 final class PyRepr {
 
     private PyRepr() {
@@ -32,5 +32,42 @@ final class PyRepr {
             }
         }
         return text.append(quote).toString();
+    }
+
+    /**
+     * The bytes of the body of a Python bytes literal (between the quotes), undoing the escapes {@link #bytes}
+     * writes: {@code \\}, {@code \'}, {@code \"}, {@code \t}, {@code \n}, {@code \r} and {@code \xNN}.
+     */
+    static byte[] parseBytes(String body) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(body.length());
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c > 0x7f) {
+                throw new IllegalArgumentException("bytes can only contain ASCII literal characters: " + body);
+            }
+            if (c != '\\') {
+                bytes.write(c);
+                continue;
+            }
+            if (++i == body.length()) {
+                throw new IllegalArgumentException("a bytes literal cannot end with a backslash: " + body);
+            }
+            char escaped = body.charAt(i);
+            switch (escaped) {
+                case '\\', '\'', '"' -> bytes.write(escaped);
+                case 't' -> bytes.write('\t');
+                case 'n' -> bytes.write('\n');
+                case 'r' -> bytes.write('\r');
+                case 'x' -> {
+                    if (i + 2 >= body.length()) {
+                        throw new IllegalArgumentException("truncated \\xNN escape in " + body);
+                    }
+                    bytes.write(Integer.parseInt(body.substring(i + 1, i + 3), 16));
+                    i += 2;
+                }
+                default -> throw new IllegalArgumentException("unsupported escape \\" + escaped + " in " + body);
+            }
+        }
+        return bytes.toByteArray();
     }
 }

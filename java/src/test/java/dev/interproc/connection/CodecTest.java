@@ -175,6 +175,11 @@ class CodecTest {
         assertEquals(new Address.Abstract("name".getBytes(StandardCharsets.US_ASCII)), abstractName);
         assertEquals(abstractName, Address.parse("\\0name"));
         assertEquals("b'\\x00name'", abstractName.toString());
+        assertEquals(abstractName, Address.parse(abstractName.toString()));
+        Address quoted = new Address.Abstract(new byte[] {'i', '\'', '\\', 0, (byte) 0xe9, '\n'});
+        assertEquals(quoted, Address.parse(quoted.toString()));
+        assertEquals("address type of b'plain' unrecognized",
+                assertThrows(IllegalArgumentException.class, () -> Address.parse("b'plain'")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> Address.parse("('h', 70000)"));
         assertThrows(IllegalArgumentException.class, () -> Address.parse("(h)"));
     }

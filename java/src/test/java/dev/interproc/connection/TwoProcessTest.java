@@ -25,9 +25,13 @@ class TwoProcessTest {
     Path directory;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"unix", "tcp"})
+    @ValueSource(strings = {"unix", "tcp", "abstract"})
     void tenThousandMessagesEachWayBetweenTwoJvms(String family) throws Exception {
-        Address address = family.equals("tcp") ? Address.Tcp.loopback(0) : new Address.Unix(directory.resolve("s"));
+        Address address = switch (family) {
+            case "tcp" -> Address.Tcp.loopback(0);
+            case "unix" -> new Address.Unix(directory.resolve("s"));
+            default -> FramingTest.abstractAddress();
+        };
         try (Listener listener = Listener.bind(address, 1, KEY);
              JavaProcess child = JavaProcess.builder(ConnectionChild.class).jvmOptions("-Xmx256m")
                      .args("stream", listener.address().toString(), new String(KEY, StandardCharsets.US_ASCII)).start();
