@@ -237,6 +237,14 @@ class TranscriptTest {
                 Hex.text(Handshake.createResponse(key, ascii("{sha256}is-twenty-bytes-long"))));
     }
 
+    /** An empty key is a valid HMAC key (Python 3.13 authenticates with it); values from CPython's hmac module. */
+    @Test
+    void emptyKeyMacsEqualPythons() {
+        assertEquals("eee7e8c8fa6d98a59d76c44ce7018548", Hex.text(Handshake.hmac("md5", new byte[0], Hex.range(0, 20))));
+        assertEquals("d18b190a737f779d3125c4a2dfddcebf933e2f2713bc92fbe386ca25df9fd7af",
+                Hex.text(Handshake.hmac("sha256", new byte[0], concat(ascii("{sha256}"), Hex.range(0, 40)))));
+    }
+
     /** The responses a 3.12 server accepts and refuses (spec 1.7.2), with Python's messages. */
     @Test
     void verificationAcceptsEveryAllowedDigestAndRefusesTheRest() throws AuthenticationException {
