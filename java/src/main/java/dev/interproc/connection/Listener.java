@@ -17,7 +17,10 @@ import java.util.function.IntFunction;
  * handshake happens. As in Python 3.13, an empty key still authenticates. The handshake has a timeout
  * ({@link Builder#handshakeTimeout}, default {@link #DEFAULT_HANDSHAKE_TIMEOUT}) so that a client that connects
  * and says nothing cannot hold {@code accept()} forever; a failed handshake closes that connection and throws,
- * and the listener keeps serving: call {@code accept()} again.
+ * and the listener keeps serving: call {@code accept()} again. As in Python, handshakes run one at a time inside
+ * {@code accept()}, so other clients wait in the backlog meanwhile; a server that must not let one slow client
+ * delay others hands accepted connections to other threads only after {@code accept()} returns, and keeps the
+ * handshake timeout short.
  *
  * <p>A listener on a socket file deletes the file when closed (not when the process is killed; binding then fails
  * with "address already in use" until the stale file is removed).
