@@ -6,7 +6,9 @@
 module dev.interproc {
     exports dev.interproc;
     exports dev.interproc.process;
+    exports dev.interproc.connection;
 
     requires info.picocli;
+    requires pickle;
     opens dev.interproc.cli to info.picocli;
 }

@@ -1,0 +1,406 @@
+package dev.interproc.connection;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stream socket in Linux's abstract Unix-domain namespace, driven through the C library with the Foreign
+ * Function and Memory API, because the JDK's {@link java.net.UnixDomainSocketAddress} cannot name such a socket.
+ * Reads and writes are blocking {@code recv}/{@code send} calls on the descriptor; timeouts use {@code poll}.
+ *
+ * <p>Closing shuts the socket down first, which wakes a thread blocked on it, and releases the descriptor only
+ * when no call is using it any more, so that a concurrent call never touches a reused descriptor number.
+ * A blocked call holds its carrier thread: do not use these connections from virtual threads.
+ */
+final class AbstractSocketEnd implements Endpoint {
+
+    private static final int AF_UNIX = 1;
+    private static final int SOCK_STREAM = 1;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int SHUT_RDWR = 2;
+    private static final int MSG_NOSIGNAL = 0x4000;
+    private static final short POLLIN = 0x1;
+    private static final int EINTR = 4;
+    private static final int ENOENT = 2;
+    private static final int EADDRINUSE = 98;
+    private static final int ECONNREFUSED = 111;
+    /** {@code sizeof(struct sockaddr_un)}: the 2-byte family and 108 path bytes. */
+    private static final int SOCKADDR_UN_SIZE = 110;
+    private static final int SUN_PATH_OFFSET = 2;
+    /** The path bytes after the leading NUL that marks the abstract namespace. */
+    private static final int MAX_NAME = 107;
+    private static final int COPY_BUFFER_SIZE = 64 * 1024;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final StructLayout POLLFD = MemoryLayout.structLayout(
+            JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
+
+    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN = bind("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 = bind("accept4",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = bind("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SEND = bind("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
+            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private final int fd;
+    /** errno of the reading and of the writing thread's calls (both may run at once). */
+    private final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
+    private final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
+    private final Object lock = new Object();
+    private int callsInProgress;
+    private boolean closed;
+    private boolean released;
+    /** Heap buffers are copied through this direct buffer: a blocking call may not take a heap segment. */
+    private ByteBuffer copyBuffer;
+
+    private AbstractSocketEnd(int fd) {
+        this.fd = fd;
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new IllegalStateException("the C library has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"));
+    }
+
+    // ------------------------------------------------------------------------------------- socket set-up
+
+    /** A listening socket bound to the abstract {@code name}; accept with {@link #accept()}. */
+    static AbstractSocketEnd listen(byte[] name, int backlog) throws IOException {
+        AbstractSocketEnd server = new AbstractSocketEnd(newSocket());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if (intCall(BIND, state, server.fd, sockaddr(arena, name), addressLength(name)) < 0) {
+                throw error("cannot bind " + new Address.Abstract(name), errno(state));
+            }
+            if (intCall(LISTEN, state, server.fd, backlog) < 0) {
+                throw error("cannot listen on " + new Address.Abstract(name), errno(state));
+            }
+            return server;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** A socket connected to the abstract {@code name}. */
+    static AbstractSocketEnd connect(byte[] name) throws IOException {
+        AbstractSocketEnd client = new AbstractSocketEnd(newSocket());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment address = sockaddr(arena, name);
+            while (intCall(CONNECT, state, client.fd, address, addressLength(name)) < 0) {
+                if (errno(state) != EINTR) {
+                    throw error("cannot connect to " + new Address.Abstract(name), errno(state));
+                }
+            }
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** Waits for a client of this listening socket; closing it from another thread ends the wait. */
+    AbstractSocketEnd accept() throws IOException {
+        begin();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            while (true) {
+                int accepted = intCall(ACCEPT4, state, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
+                if (accepted >= 0) {
+                    return new AbstractSocketEnd(accepted);
+                }
+                checkOpen();
+                if (errno(state) != EINTR) {
+                    throw error("accept failed", errno(state));
+                }
+            }
+        } finally {
+            end();
+        }
+    }
+
+    private static int newSocket() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = intCall(SOCKET, state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw error("cannot create a Unix-domain socket", errno(state));
+            }
+            return fd;
+        }
+    }
+
+    /** {@code struct sockaddr_un} with a NUL first path byte, then the name. */
+    private static MemorySegment sockaddr(Arena arena, byte[] name) {
+        if (name.length > MAX_NAME) {
+            throw new IllegalArgumentException("abstract socket name of " + name.length + " bytes is longer than "
+                    + MAX_NAME);
+        }
+        MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE);
+        address.set(JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(name, 0, address, JAVA_BYTE, SUN_PATH_OFFSET + 1, name.length);
+        return address;
+    }
+
+    /** The family, the NUL and the name: an abstract name's length is part of it. */
+    private static int addressLength(byte[] name) {
+        return SUN_PATH_OFFSET + 1 + name.length;
+    }
+
+    // ------------------------------------------------------------------------------------------- transfer
+
+    @Override
+    public int read(ByteBuffer dst, long deadline) throws IOException {
+        if (!dst.isDirect()) {
+            throw new IllegalArgumentException("reads go to the connection's direct buffer");
+        }
+        begin();
+        try {
+            MemorySegment target = MemorySegment.ofBuffer(dst);
+            while (true) {
+                if (deadline != Endpoint.NO_DEADLINE && !pollReadable(List.of(this), deadline).get(0)) {
+                    throw new SocketTimeoutException("timed out waiting for data from the peer");
+                }
+                long received = transfer(RECV, readState, target, 0);
+                if (received > 0) {
+                    dst.position(dst.position() + (int) received);
+                    return (int) received;
+                }
+                checkOpen();
+                if (received == 0) {
+                    return -1;
+                }
+                if (errno(readState) != EINTR) {
+                    throw error("receive failed", errno(readState));
+                }
+            }
+        } finally {
+            end();
+        }
+    }
+
+    @Override
+    public void writeFully(ByteBuffer src) throws IOException {
+        begin();
+        try {
+            if (src.isDirect()) {
+                sendAll(src);
+                return;
+            }
+            synchronized (lock) {
+                if (copyBuffer == null) {
+                    copyBuffer = ByteBuffer.allocateDirect(COPY_BUFFER_SIZE);
+                }
+            }
+            while (src.hasRemaining()) {
+                copyBuffer.clear();
+                int chunk = Math.min(copyBuffer.capacity(), src.remaining());
+                copyBuffer.put(copyBuffer.position(), src, src.position(), chunk);
+                copyBuffer.limit(chunk);
+                sendAll(copyBuffer);
+                src.position(src.position() + chunk);
+            }
+        } finally {
+            end();
+        }
+    }
+
+    private void sendAll(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            long sent = transfer(SEND, writeState, MemorySegment.ofBuffer(src), MSG_NOSIGNAL);
+            if (sent >= 0) {
+                src.position(src.position() + (int) sent);
+                continue;
+            }
+            checkOpen();
+            if (errno(writeState) != EINTR) {
+                throw error("send failed", errno(writeState));
+            }
+        }
+    }
+
+    @Override
+    public boolean awaitReadable(long deadline) throws IOException {
+        return pollReadable(List.of(this), deadline).get(0);
+    }
+
+    /** Which of {@code ends} are readable (data, end of file or an error) by {@code deadline}, via one {@code poll}. */
+    static List<Boolean> pollReadable(List<AbstractSocketEnd> ends, long deadline) throws IOException {
+        int begun = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            for (AbstractSocketEnd end : ends) {
+                end.begin();
+                begun++;
+            }
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment fds = arena.allocate(POLLFD, ends.size());
+            for (int i = 0; i < ends.size(); i++) {
+                fds.set(JAVA_INT, i * POLLFD.byteSize(), ends.get(i).fd);
+                fds.set(JAVA_SHORT, i * POLLFD.byteSize() + 4, POLLIN);
+            }
+            while (true) {
+                int timeout;
+                if (deadline == Endpoint.NO_DEADLINE) {
+                    timeout = -1;
+                } else {
+                    long remaining = deadline - System.nanoTime();
+                    timeout = remaining <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
+                }
+                int ready;
+                try {
+                    ready = (int) POLL.invokeExact(state, fds, (long) ends.size(), timeout);
+                } catch (Throwable e) {
+                    throw unexpected(e);
+                }
+                if (ready >= 0) {
+                    Boolean[] readable = new Boolean[ends.size()];
+                    for (int i = 0; i < ends.size(); i++) {
+                        readable[i] = fds.get(JAVA_SHORT, i * POLLFD.byteSize() + 6) != 0;
+                    }
+                    return List.of(readable);
+                }
+                if (errno(state) != EINTR) {
+                    throw error("poll failed", errno(state));
+                }
+            }
+        } finally {
+            for (int i = 0; i < begun; i++) {
+                ends.get(i).end();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ lifetime
+
+    private void begin() throws IOException {
+        synchronized (lock) {
+            checkOpen();
+            callsInProgress++;
+        }
+    }
+
+    private void end() {
+        synchronized (lock) {
+            callsInProgress--;
+            releaseIfUnused();
+        }
+    }
+
+    private void checkOpen() throws IOException {
+        synchronized (lock) {
+            if (closed) {
+                throw new IOException("handle is closed");
+            }
+        }
+    }
+
+    /** Shuts the socket down (waking blocked calls) and closes the descriptor once no call uses it. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (Arena arena = Arena.ofConfined()) {
+                intCall(SHUTDOWN, arena.allocate(CALL_STATE), fd, SHUT_RDWR);
+            }
+            releaseIfUnused();
+        }
+    }
+
+    private void releaseIfUnused() {
+        if (closed && callsInProgress == 0 && !released) {
+            released = true;
+            try (Arena arena = Arena.ofConfined()) {
+                intCall(CLOSE, arena.allocate(CALL_STATE), fd);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- helpers
+
+    /** {@code recv} or {@code send} of the whole segment on this socket. */
+    private long transfer(MethodHandle function, MemorySegment state, MemorySegment buffer, int flags) {
+        try {
+            return (long) function.invokeExact(state, fd, buffer, buffer.byteSize(), flags);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** The set-up calls, which return an int; not on the hot path, so the generic invocation is fine. */
+    private static int intCall(MethodHandle function, MemorySegment state, Object... arguments) {
+        Object[] all = new Object[arguments.length + 1];
+        all[0] = state;
+        System.arraycopy(arguments, 0, all, 1, arguments.length);
+        try {
+            return (int) function.invokeWithArguments(all);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    private static RuntimeException unexpected(Throwable e) {
+        if (e instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (e instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(e);
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static IOException error(String what, int errno) {
+        String reason;
+        try {
+            reason = ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+        } catch (Throwable e) {
+            reason = "errno " + errno;
+        }
+        String message = what + ": " + reason;
+        return switch (errno) {
+            case ECONNREFUSED -> new ConnectException(message);
+            case EADDRINUSE -> new BindException(message);
+            case ENOENT -> new NoSuchFileException(message);
+            default -> new SocketException(message);
+        };
+    }
+}

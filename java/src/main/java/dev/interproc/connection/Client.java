@@ -1,0 +1,95 @@
+package dev.interproc.connection;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.IntFunction;
+
+/**
+ * Connects to a {@link Listener}, this package's or Python's {@code multiprocessing.connection.Listener}:
+ * Python's {@code Client(address, authkey=authkey)}.
+ *
+ * <p>With an authentication key the client side of the handshake runs before the connection is returned (answer
+ * the listener's challenge, then challenge it), limited by {@link Builder#handshakeTimeout} (default
+ * {@link Listener#DEFAULT_HANDSHAKE_TIMEOUT}). Connecting itself is not retried: a refused connection or a
+ * missing socket file fails at once, as in Python.
+ */
+public final class Client {
+
+    private final Address address;
+    private byte[] authkey;
+    private Duration handshakeTimeout = Listener.DEFAULT_HANDSHAKE_TIMEOUT;
+    private long maxMessageLength = Connection.DEFAULT_MAX_MESSAGE_LENGTH;
+    private IntFunction<byte[]> random = Handshake.SECURE_BYTES;
+
+    private Client(Address address) {
+        this.address = Objects.requireNonNull(address, "address");
+    }
+
+    /**
+     * Connects and, when {@code authkey} is not null, authenticates.
+     *
+     * @throws AuthenticationException if the handshake failed (the connection is closed)
+     * @throws java.net.SocketTimeoutException if the listener did not complete the handshake in time
+     * @throws java.net.ConnectException if nobody listens at a TCP address
+     * @throws IOException on other socket errors
+     */
+    public static Connection connect(Address address, byte[] authkey) throws IOException {
+        return builder(address).authkey(authkey).connect();
+    }
+
+    /** Starts configuring a client of {@code address}. */
+    public static Builder builder(Address address) {
+        return new Builder(new Client(address));
+    }
+
+    /** Configures a connection to a listener. Not thread-safe. */
+    public static final class Builder {
+
+        private final Client client;
+
+        private Builder(Client client) {
+            this.client = client;
+        }
+
+        /** The authentication key (copied), or null (the default) for no handshake. */
+        public Builder authkey(byte[] authkey) {
+            client.authkey = authkey == null ? null : authkey.clone();
+            return this;
+        }
+
+        /** The limit on the handshake; {@code null} for none (Python has none). */
+        public Builder handshakeTimeout(Duration timeout) {
+            client.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /** The longest message the connection receives; see {@link Connection#setMaxMessageLength}. */
+        public Builder maxMessageLength(long maxLength) {
+            client.maxMessageLength = Connection.checkMaxMessageLength(maxLength);
+            return this;
+        }
+
+        /** Replaces the challenge's random source; only tests replaying captured transcripts need this. */
+        Builder random(IntFunction<byte[]> source) {
+            client.random = source;
+            return this;
+        }
+
+        /** Connects; see {@link Client#connect(Address, byte[])}. */
+        public Connection connect() throws IOException {
+            Endpoint end = Sockets.connect(client.address);
+            Connection connection = new Connection(end, end);
+            try {
+                connection.setMaxMessageLength(client.maxMessageLength);
+                if (client.authkey != null) {
+                    Handshake.clientSide(connection, client.authkey, client.random, client.handshakeTimeout);
+                }
+                return connection;
+            } catch (IOException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,549 @@
+package dev.interproc.connection;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A message channel wire-compatible with Python's {@code multiprocessing.connection.Connection}: every message
+ * is a 4-byte big-endian length and the payload, or, above 2<sup>31</sup>-1 bytes, the length -1 followed by an
+ * 8-byte big-endian length. Obtained from {@link Pipe}, {@link Listener#accept()} or {@link Client#connect}.
+ *
+ * <p><b>Threads.</b> One reading thread (the {@code recv*}, {@code poll} and {@link Connections#wait} calls) and
+ * one writing thread (the {@code send*} calls) may use a connection at the same time; more than one of each is
+ * not supported, as in Python. {@link #close()} may be called from any thread; it makes a blocked call on
+ * another thread fail with "handle is closed".
+ *
+ * <p><b>Blocking.</b> {@code send*} block until the whole message is handed to the operating system;
+ * {@code recv*} block until a whole message has arrived, with no timeout (use {@link #poll(Duration)} first
+ * to wait with one). {@link #poll(Duration)} waits while another thread is inside a blocking {@code send*} that
+ * is still handing data to the operating system.
+ *
+ * <p><b>Errors.</b> As in Python: operations on a closed connection throw {@code IOException("handle is
+ * closed")}, sending on a read-only end {@code IOException("connection is read-only")}, receiving or polling
+ * on a write-only end {@code IOException("connection is write-only")}; end of file before a message starts
+ * throws {@link EOFException}, end of file inside a message {@code IOException("got end of file during
+ * message")}; a message longer than allowed throws {@code IOException("bad message length...")} without reading
+ * it and leaves the connection write-only (or closed, if it could not write). Invalid arguments throw
+ * {@link IllegalArgumentException} with Python's {@code ValueError} message.
+ *
+ * <p><b>Limits.</b> A received message longer than {@link #maxMessageLength()} (default
+ * {@link #DEFAULT_MAX_MESSAGE_LENGTH}) is refused from its header, before anything is allocated.
+ */
+public final class Connection implements AutoCloseable {
+
+    /**
+     * The default limit on a received message: 128 MiB, room for a 64 MiB payload with any codec's overhead
+     * while keeping a hostile or corrupt length header from allocating gigabytes. Change it per connection with
+     * {@link #setMaxMessageLength}, or for connections made by a {@link Listener} or {@link Client} through their
+     * builders.
+     */
+    public static final long DEFAULT_MAX_MESSAGE_LENGTH = 128L << 20;
+
+    /** The largest length a Java array, and so a received message, can have. */
+    public static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
+    /** Messages up to this size are written with their header in one system call, as Python does. */
+    static final int SMALL_MESSAGE = 16384;
+
+    private static final int READ_BUFFER_SIZE = 64 * 1024;
+    /** Large heap payloads are written in slices so that the JDK's temporary direct buffer stays small. */
+    private static final int WRITE_SLICE = 256 * 1024;
+    private static final int SHORT_HEADER_LIMIT = 0x7FFFFFFF;
+
+    private final Endpoint in;
+    private final Endpoint out;
+    /** Unread received bytes, between position and limit (read mode). */
+    private final ByteBuffer readBuffer;
+    private final ByteBuffer writeBuffer;
+    private volatile boolean readable;
+    private final boolean writable;
+    private volatile boolean closed;
+    private volatile long maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH;
+    private volatile Codec codec = PickleCodec.INSTANCE;
+    private volatile boolean authenticated;
+
+    /** {@code in} and {@code out} may be the same end (a socket) or one of them null (a one-way pipe). */
+    Connection(Endpoint in, Endpoint out) {
+        if (in == null && out == null) {
+            throw new IllegalArgumentException("at least one of `readable` and `writable` must be True");
+        }
+        this.in = in;
+        this.out = out;
+        this.readable = in != null;
+        this.writable = out != null;
+        this.readBuffer = in == null ? null : ByteBuffer.allocateDirect(READ_BUFFER_SIZE).flip();
+        this.writeBuffer = out == null ? null : ByteBuffer.allocateDirect(SMALL_MESSAGE + 12);
+    }
+
+    // ---------------------------------------------------------------------------------------------- sending
+
+    /** Sends all of {@code message} as one message. Blocks until it is handed to the OS. */
+    public void sendBytes(byte[] message) throws IOException {
+        sendBytes(message, 0, message.length);
+    }
+
+    /** Sends {@code message[offset:]} as one message (Python's {@code send_bytes(buf, offset)}). */
+    public void sendBytes(byte[] message, int offset) throws IOException {
+        checkOffset(offset, message.length);
+        sendBytes(message, offset, message.length - offset);
+    }
+
+    /**
+     * Sends {@code size} bytes of {@code message} from {@code offset} as one message.
+     *
+     * @throws IllegalArgumentException "offset is negative", "buffer length &lt; offset", "size is negative" or
+     *         "buffer length &lt; offset + size", checked in that order as Python does
+     */
+    public void sendBytes(byte[] message, int offset, int size) throws IOException {
+        checkOffsetAndSize(offset, size, message.length);
+        sendFrame(ByteBuffer.wrap(message, offset, size));
+    }
+
+    /**
+     * Sends the bytes between {@code message}'s position and limit as one message; on return the position
+     * equals the limit. Direct buffers are written without copying when larger than 16 KiB.
+     */
+    public void sendBytes(ByteBuffer message) throws IOException {
+        sendFrame(message);
+    }
+
+    /**
+     * Sends {@code size} bytes of {@code message} from absolute index {@code offset} (the buffer's length being
+     * its limit) as one message; the buffer's position is not changed. Validation as
+     * {@link #sendBytes(byte[], int, int)}.
+     */
+    public void sendBytes(ByteBuffer message, int offset, int size) throws IOException {
+        checkOffsetAndSize(offset, size, message.limit());
+        sendFrame(message.slice(offset, size));
+    }
+
+    /** Encodes {@code value} with this connection's {@link #codec()} and sends it as one message. */
+    public void send(Object value) throws IOException {
+        sendBytes(codec.encode(value));
+    }
+
+    private void sendFrame(ByteBuffer payload) throws IOException {
+        checkWritable();
+        int size = payload.remaining();
+        ByteBuffer frame = writeBuffer;
+        frame.clear();
+        try {
+            if (size <= SMALL_MESSAGE) {
+                frame.putInt(size).put(payload).flip();
+                out.writeFully(frame);
+                return;
+            }
+            putHeader(frame, size);
+            frame.flip();
+            out.writeFully(frame);
+            if (payload.isDirect()) {
+                out.writeFully(payload);
+                return;
+            }
+            int end = payload.limit();
+            while (payload.position() < end) {
+                payload.limit(Math.min(end, payload.position() + WRITE_SLICE));
+                out.writeFully(payload);
+            }
+            payload.limit(end);
+        } catch (ClosedChannelException e) {
+            throw handleClosed(e);
+        }
+    }
+
+    /** Writes Python's length header for a payload of {@code length} bytes: the long form only above 2^31-1. */
+    static void putHeader(ByteBuffer target, long length) {
+        if (length > SHORT_HEADER_LIMIT) {
+            target.putInt(-1).putLong(length);
+        } else {
+            target.putInt((int) length);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------- receiving
+
+    /** Receives one message and returns it. Blocks until it has arrived whole. */
+    public byte[] recvBytes() throws IOException {
+        return receive(Long.MAX_VALUE, Endpoint.NO_DEADLINE);
+    }
+
+    /**
+     * Receives one message of at most {@code maxLength} bytes. A longer message is not read: the connection
+     * becomes write-only (closed, if it is not writable) and {@code IOException("bad message length")} is
+     * thrown, exactly as Python does.
+     *
+     * @throws IllegalArgumentException "negative maxlength"
+     */
+    public byte[] recvBytes(int maxLength) throws IOException {
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("negative maxlength");
+        }
+        return receive(maxLength, Endpoint.NO_DEADLINE);
+    }
+
+    /** As {@link #recvBytes(int)}, failing with a {@link java.net.SocketTimeoutException} after the deadline. */
+    byte[] recvBytes(int maxLength, long deadline) throws IOException {
+        return receive(maxLength, deadline);
+    }
+
+    /** Receives one message into {@code buffer} from index 0; see {@link #recvBytesInto(byte[], int)}. */
+    public int recvBytesInto(byte[] buffer) throws IOException {
+        return recvBytesInto(buffer, 0);
+    }
+
+    /**
+     * Receives one message into {@code buffer} at {@code offset} and returns its length.
+     *
+     * @throws IllegalArgumentException "negative offset" or "offset too large", before anything is read
+     * @throws BufferTooShortException if the message does not fit; it carries the whole (consumed) message
+     */
+    public int recvBytesInto(byte[] buffer, int offset) throws IOException {
+        checkIntoOffset(offset, buffer.length);
+        return receiveInto(ByteBuffer.wrap(buffer, offset, buffer.length - offset));
+    }
+
+    /** Receives one message into {@code buffer} from index 0; see {@link #recvBytesInto(ByteBuffer, int)}. */
+    public int recvBytesInto(ByteBuffer buffer) throws IOException {
+        return recvBytesInto(buffer, 0);
+    }
+
+    /**
+     * Receives one message into {@code buffer} at absolute index {@code offset}, the buffer's length being its
+     * limit, and returns its length; the buffer's position is not changed.
+     *
+     * @throws IllegalArgumentException "negative offset" or "offset too large", before anything is read
+     * @throws BufferTooShortException if the message does not fit; it carries the whole (consumed) message
+     */
+    public int recvBytesInto(ByteBuffer buffer, int offset) throws IOException {
+        checkIntoOffset(offset, buffer.limit());
+        return receiveInto(buffer.slice(offset, buffer.limit() - offset));
+    }
+
+    /** Receives one message and decodes it with this connection's {@link #codec()}. */
+    public Object recv() throws IOException {
+        return codec.decode(recvBytes());
+    }
+
+    private byte[] receive(long maxLength, long deadline) throws IOException {
+        checkReadable();
+        try {
+            long length = readHeader(deadline);
+            checkLength(length, maxLength);
+            byte[] message = new byte[(int) length];
+            readPayload(ByteBuffer.wrap(message), deadline);
+            return message;
+        } catch (ClosedChannelException e) {
+            throw handleClosed(e);
+        }
+    }
+
+    private int receiveInto(ByteBuffer target) throws IOException {
+        checkReadable();
+        try {
+            long length = readHeader(Endpoint.NO_DEADLINE);
+            checkLength(length, Long.MAX_VALUE);
+            if (length > target.remaining()) {
+                byte[] message = new byte[(int) length];
+                readPayload(ByteBuffer.wrap(message), Endpoint.NO_DEADLINE);
+                throw new BufferTooShortException(message, target.remaining());
+            }
+            target.limit(target.position() + (int) length);
+            readPayload(target, Endpoint.NO_DEADLINE);
+            return (int) length;
+        } catch (ClosedChannelException e) {
+            throw handleClosed(e);
+        }
+    }
+
+    /** Reads the 4-byte header and, after -1, the 8-byte one; each is one "step" for the EOF rules. */
+    private long readHeader(long deadline) throws IOException {
+        fill(4, deadline);
+        int shortLength = readBuffer.getInt();
+        if (shortLength >= 0) {
+            return shortLength;
+        }
+        if (shortLength != -1) {
+            // Python returns b'' without reading a payload here; we refuse the header instead (documented).
+            throw poison("bad message length: negative length header " + shortLength
+                    + " (only -1, announcing a 64-bit length, is valid); the stream is corrupt");
+        }
+        fill(8, deadline);
+        long longLength = readBuffer.getLong();
+        if (longLength < 0) {
+            throw poison("bad message length: 64-bit length header " + Long.toUnsignedString(longLength)
+                    + " is beyond any buffer; the stream is corrupt");
+        }
+        return longLength;
+    }
+
+    private void checkLength(long length, long maxLength) throws IOException {
+        if (length > maxLength) {
+            throw poison("bad message length");
+        }
+        long limit = Math.min(maxMessageLength, MAX_ARRAY_LENGTH);
+        if (length > limit) {
+            throw poison("bad message length: the peer announced " + length + " bytes, more than this connection's"
+                    + " limit of " + limit + "; raise it with setMaxMessageLength (or the Listener/Client builder)"
+                    + " if such messages are expected");
+        }
+    }
+
+    /** Makes sure {@code count} unread bytes are buffered; the bytes buffered so far belong to this step. */
+    private void fill(int count, long deadline) throws IOException {
+        ByteBuffer buffer = readBuffer;
+        if (buffer.remaining() >= count) {
+            return;
+        }
+        buffer.compact();
+        try {
+            while (buffer.position() < count) {
+                if (in.read(buffer, deadline) < 0) {
+                    throw endOfFile(buffer.position() > 0);
+                }
+            }
+        } finally {
+            buffer.flip();
+        }
+    }
+
+    /** Copies the buffered bytes, then reads the rest of the payload through the read buffer. */
+    private void readPayload(ByteBuffer target, long deadline) throws IOException {
+        ByteBuffer buffer = readBuffer;
+        boolean started = false;
+        while (true) {
+            int chunk = Math.min(buffer.remaining(), target.remaining());
+            if (chunk > 0) {
+                int end = buffer.limit();
+                buffer.limit(buffer.position() + chunk);
+                target.put(buffer);
+                buffer.limit(end);
+                started = true;
+            }
+            if (!target.hasRemaining()) {
+                return;
+            }
+            buffer.clear();
+            int read;
+            try {
+                read = in.read(buffer, deadline);
+            } finally {
+                buffer.flip();
+            }
+            if (read < 0) {
+                throw endOfFile(started);
+            }
+        }
+    }
+
+    private static IOException endOfFile(boolean insideStep) {
+        return insideStep ? new IOException("got end of file during message")
+                : new EOFException("end of file: the peer closed the connection");
+    }
+
+    /** Python's reaction to a refused length: stop reading (the payload stays unread), keep writing. */
+    private IOException poison(String message) {
+        readable = false;
+        if (!writable) {
+            close();
+        }
+        return new IOException(message);
+    }
+
+    // ------------------------------------------------------------------------------------------------ poll
+
+    /** Whether a message (or part of one, or end of file) is ready to read now; never blocks. */
+    public boolean poll() throws IOException {
+        return poll(Duration.ZERO);
+    }
+
+    /**
+     * Waits up to {@code timeout} for data to read, without consuming it, and says whether there is some. As in
+     * Python, "some" is OS-level readiness: part of a message or end of file count too. A zero or negative
+     * timeout checks and returns at once; {@code null} waits without limit.
+     */
+    public boolean poll(Duration timeout) throws IOException {
+        checkReadable();
+        if (readBuffer.hasRemaining()) {
+            return true;
+        }
+        try {
+            return in.awaitReadable(deadlineAfter(timeout));
+        } catch (ClosedChannelException e) {
+            throw handleClosed(e);
+        }
+    }
+
+    /** The {@link System#nanoTime()} deadline {@code timeout} from now: {@code null} is none, negative is now. */
+    static long deadlineAfter(Duration timeout) {
+        if (timeout == null) {
+            return Endpoint.NO_DEADLINE;
+        }
+        long now = System.nanoTime();
+        if (timeout.isNegative()) {
+            return now;
+        }
+        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : timeout.toNanos();
+        return now + nanos;
+    }
+
+    /** Whether unread received bytes are buffered, which makes the connection ready without asking the OS. */
+    boolean hasBufferedInput() {
+        return readBuffer != null && readBuffer.hasRemaining();
+    }
+
+    Endpoint readEnd() throws IOException {
+        checkReadable();
+        return in;
+    }
+
+    // --------------------------------------------------------------------------------------- configuration
+
+    /** The codec {@link #send} and {@link #recv} use; {@link PickleCodec} unless changed. */
+    public Codec codec() {
+        return codec;
+    }
+
+    /**
+     * Sets the codec for {@link #send} and {@link #recv}.
+     *
+     * @throws IllegalStateException if the codec {@linkplain Codec#requiresAuthenticatedPeer() requires an
+     *         authenticated peer} and this connection was not authenticated: use a Listener and Client with an
+     *         authentication key
+     */
+    public void setCodec(Codec codec) {
+        Objects.requireNonNull(codec, "codec");
+        if (codec.requiresAuthenticatedPeer() && !authenticated) {
+            throw new IllegalStateException(codec.getClass().getSimpleName() + " may only be used on a connection whose"
+                    + " peer proved the authentication key; create it with a Listener and a Client given an authkey");
+        }
+        this.codec = codec;
+    }
+
+    /** The longest message this connection accepts; longer ones poison it (see {@link #recvBytes(int)}). */
+    public long maxMessageLength() {
+        return maxMessageLength;
+    }
+
+    /**
+     * Sets the longest message this connection accepts, at most {@link #MAX_ARRAY_LENGTH}.
+     *
+     * @throws IllegalArgumentException if {@code maxLength} is negative or above {@link #MAX_ARRAY_LENGTH}
+     */
+    public void setMaxMessageLength(long maxLength) {
+        this.maxMessageLength = checkMaxMessageLength(maxLength);
+    }
+
+    static long checkMaxMessageLength(long maxLength) {
+        if (maxLength < 0 || maxLength > MAX_ARRAY_LENGTH) {
+            throw new IllegalArgumentException("maximum message length " + maxLength + " is outside 0.." + MAX_ARRAY_LENGTH);
+        }
+        return maxLength;
+    }
+
+    /** Whether both ends proved the same authentication key when this connection was made. */
+    public boolean isAuthenticated() {
+        return authenticated;
+    }
+
+    void markAuthenticated() {
+        authenticated = true;
+    }
+
+    /** Whether messages can still be received (false for a write-only end, or after "bad message length"). */
+    public boolean isReadable() {
+        return readable;
+    }
+
+    /** Whether messages can be sent (false for the reading end of a one-way pipe). */
+    public boolean isWritable() {
+        return writable;
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the connection; idempotent, callable from any thread, never throws. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(in);
+        if (out != in) {
+            closeQuietly(out);
+        }
+    }
+
+    private static void closeQuietly(Endpoint end) {
+        if (end != null) {
+            try {
+                end.close();
+            } catch (IOException e) {
+                // Closing a socket or pipe only fails when it is already broken; nothing is left to release.
+            }
+        }
+    }
+
+    private void checkReadable() throws IOException {
+        if (closed) {
+            throw new IOException("handle is closed");
+        }
+        if (!readable) {
+            throw new IOException("connection is write-only");
+        }
+    }
+
+    private void checkWritable() throws IOException {
+        if (closed) {
+            throw new IOException("handle is closed");
+        }
+        if (!writable) {
+            throw new IOException("connection is read-only");
+        }
+    }
+
+    private IOException handleClosed(ClosedChannelException cause) {
+        close();
+        return new IOException("handle is closed", cause);
+    }
+
+    private static void checkOffset(int offset, int length) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset is negative");
+        }
+        if (length < offset) {
+            throw new IllegalArgumentException("buffer length < offset");
+        }
+    }
+
+    private static void checkOffsetAndSize(int offset, int size, int length) {
+        checkOffset(offset, length);
+        if (size < 0) {
+            throw new IllegalArgumentException("size is negative");
+        }
+        if (length < (long) offset + size) {
+            throw new IllegalArgumentException("buffer length < offset + size");
+        }
+    }
+
+    private static void checkIntoOffset(int offset, int length) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset");
+        }
+        if (offset > length) {
+            throw new IllegalArgumentException("offset too large");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + (closed ? "closed" : (readable ? "r" : "") + (writable ? "w" : "")) + "]";
+    }
+}

@@ -1,0 +1,37 @@
+package dev.interproc.connection;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The OS end a {@link Connection} reads and writes: a JDK channel ({@link ChannelEnd}), or a socket in the
+ * abstract namespace, which the JDK cannot open ({@link AbstractSocketEnd}). One reading and one writing thread
+ * may use it at once; {@link #close()} may come from any thread and ends their blocked calls.
+ */
+sealed interface Endpoint permits ChannelEnd, AbstractSocketEnd {
+
+    /** A deadline that never comes. */
+    long NO_DEADLINE = Long.MAX_VALUE;
+
+    /**
+     * Reads at least one byte into {@code dst}, blocking until some arrive.
+     *
+     * @return the number of bytes read, or -1 at end of file
+     * @throws java.net.SocketTimeoutException if nothing arrived before {@code deadline}
+     *         ({@link System#nanoTime()} scale; {@link #NO_DEADLINE} for none)
+     */
+    int read(ByteBuffer dst, long deadline) throws IOException;
+
+    /** Writes all of {@code src}, blocking while the OS buffer is full. */
+    void writeFully(ByteBuffer src) throws IOException;
+
+    /**
+     * Waits until reading would not block (data, part of a message, end of file) or the deadline passes.
+     *
+     * @return whether it is readable
+     */
+    boolean awaitReadable(long deadline) throws IOException;
+
+    /** Closes the end, ending calls blocked on it; idempotent. */
+    void close() throws IOException;
+}

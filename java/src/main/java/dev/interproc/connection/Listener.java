@@ -1,0 +1,193 @@
+package dev.interproc.connection;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.IntFunction;
+
+/**
+ * A listening socket whose {@link #accept()} returns authenticated {@link Connection}s: Python's
+ * {@code multiprocessing.connection.Listener}, interoperable with Python's {@code Client} and this package's
+ * {@link Client}.
+ *
+ * <p>With an authentication key, {@code accept()} runs the server side of the handshake (challenge the client,
+ * then answer its challenge; see {@code docs/connection.md}) before returning; without one (null key), no
+ * handshake happens. As in Python 3.13, an empty key still authenticates. The handshake has a timeout
+ * ({@link Builder#handshakeTimeout}, default {@link #DEFAULT_HANDSHAKE_TIMEOUT}) so that a client that connects
+ * and says nothing cannot hold {@code accept()} forever; a failed handshake closes that connection and throws,
+ * and the listener keeps serving: call {@code accept()} again. As in Python, handshakes run one at a time inside
+ * {@code accept()}, so other clients wait in the backlog meanwhile; a server that must not let one slow client
+ * delay others hands accepted connections to other threads only after {@code accept()} returns, and keeps the
+ * handshake timeout short.
+ *
+ * <p>A listener on a socket file deletes the file when closed (not when the process is killed; binding then fails
+ * with "address already in use" until the stale file is removed).
+ *
+ * <p>Thread-safety: one thread at a time may call {@code accept()}; {@link #close()} may be called from any thread
+ * and makes a blocked {@code accept()} throw {@code IOException("listener is closed")}.
+ */
+public final class Listener implements AutoCloseable {
+
+    /** The default limit on the whole authentication handshake of one accepted connection: 20 seconds. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Sockets.Server server;
+    private final Address address;
+    private final byte[] authkey;
+    private final Duration handshakeTimeout;
+    private final long maxMessageLength;
+    private final IntFunction<byte[]> random;
+    private final Path socketFile;
+    private volatile boolean closed;
+    private volatile Address lastAccepted;
+
+    private Listener(Builder builder) throws IOException {
+        this.server = Sockets.listen(builder.address, builder.backlog);
+        this.address = server.address();
+        this.socketFile = builder.address instanceof Address.Unix unix ? unix.path() : null;
+        this.authkey = builder.authkey;
+        this.handshakeTimeout = builder.handshakeTimeout;
+        this.maxMessageLength = builder.maxMessageLength;
+        this.random = builder.random;
+    }
+
+    /**
+     * Binds and listens: Python's {@code Listener(address, backlog=backlog, authkey=authkey)}.
+     *
+     * @param authkey the authentication key, or null for no authentication
+     * @throws IOException if the address cannot be bound (for example it is in use)
+     */
+    public static Listener bind(Address address, int backlog, byte[] authkey) throws IOException {
+        return builder(address).backlog(backlog).authkey(authkey).bind();
+    }
+
+    /** Starts configuring a listener on {@code address} (TCP port 0 picks a free port). */
+    public static Builder builder(Address address) {
+        return new Builder(address);
+    }
+
+    /**
+     * Waits for a client, authenticates it if this listener has a key, and returns the connection. Blocks with
+     * no limit until a client connects; the handshake is limited by the handshake timeout.
+     *
+     * @throws AuthenticationException if the client failed the handshake (its connection is closed)
+     * @throws java.net.SocketTimeoutException if the client did not complete the handshake in time
+     * @throws IOException "listener is closed", or another socket error
+     */
+    public Connection accept() throws IOException {
+        if (closed) {
+            throw new IOException("listener is closed");
+        }
+        Sockets.Accepted accepted;
+        try {
+            accepted = server.accept();
+        } catch (IOException e) {
+            if (closed) {
+                throw new IOException("listener is closed", e);
+            }
+            throw e;
+        }
+        lastAccepted = accepted.peer();
+        Connection connection = new Connection(accepted.end(), accepted.end());
+        try {
+            connection.setMaxMessageLength(maxMessageLength);
+            if (authkey != null) {
+                Handshake.serverSide(connection, authkey, random, handshakeTimeout);
+            }
+            return connection;
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** The address this listener is bound to, with the real port when port 0 was asked for. */
+    public Address address() {
+        return address;
+    }
+
+    /**
+     * The peer address of the last accepted connection: a TCP address, or for a Unix-domain client its bound path,
+     * empty for an unnamed client (Python's {@code ''}); null before the first connection.
+     */
+    public Address lastAccepted() {
+        return lastAccepted;
+    }
+
+    /** Stops listening and deletes the socket file, if any. Idempotent; connections already accepted stay open. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.close();
+        } finally {
+            if (socketFile != null) {
+                Files.deleteIfExists(socketFile);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Listener[" + address + (closed ? ", closed]" : "]");
+    }
+
+    /** Configures a {@link Listener}. Not thread-safe. */
+    public static final class Builder {
+
+        private final Address address;
+        private int backlog = 1;
+        private byte[] authkey;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private long maxMessageLength = Connection.DEFAULT_MAX_MESSAGE_LENGTH;
+        private IntFunction<byte[]> random = Handshake.SECURE_BYTES;
+
+        private Builder(Address address) {
+            this.address = Objects.requireNonNull(address, "address");
+        }
+
+        /** The listen backlog; default 1, as in Python. */
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        /** The authentication key (copied), or null (the default) for none. */
+        public Builder authkey(byte[] authkey) {
+            this.authkey = authkey == null ? null : authkey.clone();
+            return this;
+        }
+
+        /** The limit on one accepted connection's handshake; {@code null} for none (Python has none). */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /** The longest message accepted connections receive; see {@link Connection#setMaxMessageLength}. */
+        public Builder maxMessageLength(long maxLength) {
+            this.maxMessageLength = Connection.checkMaxMessageLength(maxLength);
+            return this;
+        }
+
+        /** Replaces the challenge's random source; only tests replaying captured transcripts need this. */
+        Builder random(IntFunction<byte[]> source) {
+            this.random = source;
+            return this;
+        }
+
+        /**
+         * Binds and listens.
+         *
+         * @throws IOException if the address cannot be bound
+         */
+        public Listener bind() throws IOException {
+            return new Listener(this);
+        }
+    }
+}
