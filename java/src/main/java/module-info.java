@@ -6,4 +6,9 @@
 module dev.interproc {
     exports dev.interproc;
     exports dev.interproc.process;
+
+    requires info.picocli;
+    requires java.net.http;
+    requires jdk.httpserver;
+    opens dev.interproc.cli to info.picocli;
 }
