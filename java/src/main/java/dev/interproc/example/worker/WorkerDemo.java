@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,7 +24,9 @@ import java.util.concurrent.TimeoutException;
  * SIGKILL while it holds the lock, shuts the worker down through the API, and checks from the job log that
  * every accepted job was calculated exactly once and that no two calculations overlapped.
  *
- * <p>Every child process is killed and the region removed when the run ends, however it ends.
+ * <p>Every child process is killed and the region removed when the run ends, however it ends (an exception,
+ * Ctrl-C or SIGTERM; after a SIGKILL of the demo, its API processes and worker exit when their standard
+ * input ends, and {@code interproc rm --dead} removes the region).
  */
 public final class WorkerDemo {
 
@@ -55,8 +58,14 @@ public final class WorkerDemo {
     private DemoReport run() throws InterruptedException, TimeoutException, IOException, ExecutionException {
         String region = "interproc-demo-" + ProcessHandle.current().pid();
         String capacity = String.valueOf(settings.jobs() + SCHEDULER_THREADS + 2);
-        List<ChildProcess> children = new ArrayList<>();
+        List<ChildProcess> children = new CopyOnWriteArrayList<>();
         SharedMemory memory = SharedMemory.create(region);
+        // Ctrl-C or SIGTERM: kill the children and remove the region all the same.
+        Thread cleanUp = new Thread(() -> {
+            children.forEach(ChildProcess::close);
+            memory.unlink();
+        }, "demo clean-up");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         try (HttpClient client = HttpClient.newHttpClient()) {
             WorkerState state = new WorkerState(memory, Integer.parseInt(capacity), line -> log.say("demo", line));
             log.say("demo", "region " + region + ": worker/status " + state.snapshot().status() + "; starting the "
@@ -104,8 +113,12 @@ public final class WorkerDemo {
             }
             return verify(state, scheduler, kill);
         } finally {
-            children.forEach(ChildProcess::close);
-            memory.unlink();
+            cleanUp.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanUp);
+            } catch (IllegalStateException shutdownInProgress) {
+                // The hook runs as well; closing the children and removing the region twice is harmless.
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.interproc.example.worker;
 
 import dev.interproc.SharedMemory;
+import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -8,7 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link WorkerState}, until a shutdown is requested; then finishes the current job and exits.
  *
  * <p>Arguments: region name, job-log capacity, shortest and longest calculation in milliseconds. Writes one
- * line per transition to standard output, for the demo to relay.
+ * line per transition to standard output, for the demo to relay. When its standard input ends (the demo
+ * that started it is gone), it requests its own shutdown.
  */
 public final class WorkerProcess {
 
@@ -25,6 +27,7 @@ public final class WorkerProcess {
             WorkerState state = new WorkerState(memory, capacity, WorkerProcess::say);
             state.markAvailable();
             say("UNAVAILABLE -> IDLE: ready for jobs");
+            Thread.ofPlatform().daemon().name("parent watch").start(() -> shutDownWhenInputEnds(state));
             long lastJob = state.snapshot().job();
             while (true) {
                 long job = state.awaitJob(lastJob);
@@ -44,6 +47,18 @@ public final class WorkerProcess {
             state.markUnavailable();
             say("SHUTTING_DOWN -> UNAVAILABLE: no calculation running; exiting");
         }
+    }
+
+    private static void shutDownWhenInputEnds(WorkerState state) {
+        try {
+            while (System.in.read() >= 0) {
+                // The demo sends nothing: only the end of the stream matters.
+            }
+        } catch (IOException e) {
+            // A broken pipe means the same as its end: the parent is gone.
+        }
+        say("standard input ended (the demo is gone): shutting down");
+        state.requestShutdown();
     }
 
     private static synchronized void say(String line) {
