@@ -152,9 +152,10 @@ public final class WorkerDemo {
         } while (!paused.isDone());
         String pausedLine = paused.get();
         long pid = victim.process().pid();
+        log.say("demo", "SIGKILL to " + victim.name() + " (pid " + pid + ") while it holds worker/lock");
         victim.process().kill();
         int exit = victim.process().waitFor(EXIT_TIMEOUT);
-        log.say("demo", "killed " + victim.name() + " (pid " + pid + ") with SIGKILL, exit code " + exit);
+        log.say("demo", victim.name() + " is dead (exit code " + exit + "); the scheduler goes on with the others");
         attempt.handle((response, failure) -> {
             scheduler.countUnreachable();
             return null;
