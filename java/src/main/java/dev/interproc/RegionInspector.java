@@ -1,7 +1,6 @@
 package dev.interproc;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -30,7 +29,7 @@ import java.util.stream.Stream;
 final class RegionInspector {
 
     /** Array slots show this many elements, then how many there are. */
-    static final int ARRAY_ELEMENTS_SHOWN = 8;
+    private static final int ARRAY_ELEMENTS_SHOWN = 8;
     /** Slots of the other primitives (conditions, semaphores, ...) show this many raw 32-bit words. */
     private static final int RAW_WORDS_SHOWN = 4;
     private static final VarHandle INT = JAVA_INT.varHandle();

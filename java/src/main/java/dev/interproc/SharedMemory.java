@@ -45,6 +45,11 @@ import java.util.regex.Pattern;
  * throws {@link IllegalStateException}, never reads unmapped memory. The region itself lives until
  * {@link #unlink()} removes its name; processes that still have it open keep working on it.
  *
+ * <h2>Tools</h2>
+ * {@link #inspect(String)} and {@link #list()} read regions without attaching to them (what
+ * {@code interproc ls} and {@code interproc show} print): snapshots of the header, the attached processes
+ * and every slot, as {@link RegionInfo}.
+ *
  * <h2>Thread safety</h2>
  * Instances and the value objects are safe for use by any number of platform and virtual threads.
  */

@@ -106,8 +106,9 @@ final class RmCommand implements Callable<Integer> {
                 case RegionInfo region when region.liveProcesses().isEmpty() -> {
                     if (SharedMemory.unlink(region.name(), location.options())) {
                         removed++;
-                        out.println("removed " + region.name() + " (no live process; "
-                                + region.processes().size() + " dead)");
+                        out.println("removed " + region.name() + (region.processes().isEmpty()
+                                ? " (no process attached)"
+                                : " (no live process; " + region.processes().size() + " dead)"));
                     }
                 }
                 case RegionInfo inUse -> out.println("kept " + inUse.name() + ": " + inUse.liveProcesses().size()
