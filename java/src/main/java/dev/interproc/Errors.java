@@ -89,6 +89,18 @@ final class Errors {
             return "SharedLongArray";
         } else if (type == RegionLayout.TYPE_ENUM) {
             return "SharedEnum";
+        } else if (type == RegionLayout.TYPE_LOCK) {
+            return "SharedLock";
+        } else if (type == RegionLayout.TYPE_RLOCK) {
+            return "SharedRLock";
+        } else if (type == RegionLayout.TYPE_CONDITION) {
+            return "SharedCondition";
+        } else if (type == RegionLayout.TYPE_SEMAPHORE) {
+            return "SharedSemaphore";
+        } else if (type == RegionLayout.TYPE_EVENT) {
+            return "SharedEvent";
+        } else if (type == RegionLayout.TYPE_BARRIER) {
+            return "SharedBarrier";
         }
         return "slot of unknown type " + type;
     }

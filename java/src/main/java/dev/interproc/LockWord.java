@@ -62,6 +62,31 @@ final class LockWord {
         }
     }
 
+    /**
+     * Acquires the word uninterruptibly for a short internal critical section of a compound primitive
+     * (semaphore, barrier).
+     *
+     * @return true if the previous owner died holding it: the caller must repair the guarded state
+     */
+    boolean lockInternal() {
+        if (tryAcquire()) {
+            return false;
+        }
+        try {
+            return acquire(-1, false) == Outcome.OWNER_DIED;
+        } catch (InterruptedException impossible) {
+            throw new AssertionError("an uninterruptible acquisition was interrupted", impossible);
+        }
+    }
+
+    /** Releases a word taken by {@link #lockInternal()}. */
+    void unlockInternal() {
+        if (!release()) {
+            throw new IllegalStateException("the internal lock of a shared primitive was taken over while held:"
+                    + " this process was taken for dead (was its region closed meanwhile?)");
+        }
+    }
+
     /** Takes the word over if its owner's process is dead; never waits. */
     Outcome tryTakeOverFromDeadOwner() {
         int value = wordValue();

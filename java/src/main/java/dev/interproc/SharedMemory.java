@@ -422,6 +422,58 @@ public final class SharedMemory implements AutoCloseable {
         return lock;
     }
 
+    // ------------------------------------------------------------------------------------- coordination
+
+    /**
+     * The counting semaphore called {@code slot}, created with {@code permits} permits if it does not exist;
+     * every process must name the same number. See {@link SharedSemaphore}.
+     */
+    public SharedSemaphore sharedSemaphore(String slot, int permits) {
+        return semaphore(slot, permits, false);
+    }
+
+    /**
+     * The bounded semaphore called {@code slot}: like {@link #sharedSemaphore} but a release beyond the
+     * initial {@code permits} is refused, like Python's BoundedSemaphore.
+     */
+    public SharedSemaphore sharedBoundedSemaphore(String slot, int permits) {
+        return semaphore(slot, permits, true);
+    }
+
+    private SharedSemaphore semaphore(String slot, int permits, boolean bounded) {
+        if (permits < 0) {
+            throw new IllegalArgumentException("semaphore '" + slot + "' needs permits >= 0, was " + permits);
+        }
+        int processes = maxProcesses();
+        byte[] meta = ("permits=" + permits + " bounded=" + bounded).getBytes(StandardCharsets.UTF_8);
+        MemorySegment words = ensureSlot(slot, RegionLayout.TYPE_SEMAPHORE, SharedSemaphore.size(processes), meta,
+                SharedSemaphore.INIT_LENGTH, init -> SharedSemaphore.initialise(init, permits, bounded)).memory();
+        return (SharedSemaphore) primitives.computeIfAbsent(slot,
+                key -> new SharedSemaphore(this, key, words, processes));
+    }
+
+    /** The event called {@code slot}, created unset if it does not exist. See {@link SharedEvent}. */
+    public SharedEvent sharedEvent(String slot) {
+        MemorySegment word = ensureSlot(slot, RegionLayout.TYPE_EVENT, SharedEvent.SIZE, NO_META, 0, init -> { })
+                .memory();
+        return (SharedEvent) primitives.computeIfAbsent(slot, key -> new SharedEvent(this, key, word));
+    }
+
+    /**
+     * The barrier called {@code slot} for {@code parties} parties, created if it does not exist; every process
+     * must name the same number. This process becomes a member until this instance is closed: its death
+     * breaks the barrier. See {@link SharedBarrier}.
+     */
+    public SharedBarrier sharedBarrier(String slot, int parties) {
+        if (parties < 1) {
+            throw new IllegalArgumentException("barrier '" + slot + "' needs at least one party, was " + parties);
+        }
+        byte[] meta = ("parties=" + parties).getBytes(StandardCharsets.UTF_8);
+        MemorySegment words = ensureSlot(slot, RegionLayout.TYPE_BARRIER, SharedBarrier.size(parties), meta,
+                SharedBarrier.INIT_LENGTH, init -> SharedBarrier.initialise(init, parties)).memory();
+        return (SharedBarrier) primitives.computeIfAbsent(slot, key -> new SharedBarrier(this, key, words, parties));
+    }
+
     SharedCondition sharedCondition(SharedMutex lock, String slot) {
         MemorySegment words = ensureSlot(slot, RegionLayout.TYPE_CONDITION, SharedCondition.SIZE, NO_META, 0,
                 init -> { }).memory();
@@ -469,16 +521,29 @@ public final class SharedMemory implements AutoCloseable {
         }
     }
 
+    private int maxProcesses() {
+        return memory.get(JAVA_INT, RegionLayout.HEADER_MAX_PROCESSES_OFFSET);
+    }
+
+    /** The process-table index an owner token names. */
+    int processIndexOf(int token) {
+        return (token & ((1 << RegionLayout.TOKEN_INDEX_BITS) - 1)) - 1;
+    }
+
+    /** The pid recorded in the process-table entry an owner token names (it may be stale once the entry is reused). */
+    int pidOf(int token) {
+        long entry = memory.get(JAVA_LONG, RegionLayout.HEADER_PROCESS_TABLE_OFFSET_OFFSET)
+                + processIndexOf(token) * RegionLayout.PROCESS_ENTRY_SIZE;
+        return memory.get(JAVA_INT, entry + RegionLayout.PROCESS_PID_OFFSET);
+    }
+
     /** "free", "held by pid N" or "held by dead process (pid N)", for messages and tools. */
     String describeOwner(int token) {
         if (token == 0) {
             return "free";
         }
-        int index = (token & ((1 << RegionLayout.TOKEN_INDEX_BITS) - 1)) - 1;
-        long entry = memory.get(JAVA_LONG, RegionLayout.HEADER_PROCESS_TABLE_OFFSET_OFFSET)
-                + index * RegionLayout.PROCESS_ENTRY_SIZE;
-        int pid = memory.get(JAVA_INT, entry + RegionLayout.PROCESS_PID_OFFSET);
-        return ownerAlive(token) ? "held by pid " + pid : "held by a dead process (entry " + index + ")";
+        return ownerAlive(token) ? "held by pid " + pidOf(token)
+                : "held by a dead process (entry " + processIndexOf(token) + ")";
     }
 
     private static final byte[] NO_META = new byte[0];
@@ -625,6 +690,11 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     private void release(State newState) {
+        if (state == State.OPEN) {
+            // Leaving a barrier is not dying: unregister before the process-table entry goes.
+            primitives.values().stream().filter(SharedBarrier.class::isInstance).map(SharedBarrier.class::cast)
+                    .forEach(SharedBarrier::leave);
+        }
         lifecycle.writeLock().lock();
         try {
             if (state != State.OPEN) {

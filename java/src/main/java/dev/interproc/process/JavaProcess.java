@@ -1,6 +1,7 @@
 package dev.interproc.process;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -182,6 +183,7 @@ public final class JavaProcess implements AutoCloseable {
         private final String mainClassName;
         private final List<String> jvmOptions = new ArrayList<>();
         private final List<String> arguments = new ArrayList<>();
+        private final List<Path> classPathPrefix = new ArrayList<>();
         private Path workingDirectory;
 
         private Builder(String mainClassName) {
@@ -203,6 +205,17 @@ public final class JavaProcess implements AutoCloseable {
         /** Adds arguments passed to the child's {@code main}. */
         public Builder args(String... values) {
             arguments.addAll(List.of(values));
+            return this;
+        }
+
+        /**
+         * Puts these directories or JARs on the child's class path before this JVM's own class path, so
+         * that their classes win: for example another release of a class, compiled elsewhere.
+         */
+        public Builder classPathPrefix(Path... entries) {
+            for (Path entry : entries) {
+                classPathPrefix.add(Objects.requireNonNull(entry, "class path entry"));
+            }
             return this;
         }
 
@@ -231,8 +244,11 @@ public final class JavaProcess implements AutoCloseable {
                 command.add("-Dinterproc.library.path=" + libraryPath);
             }
             command.addAll(jvmOptions);
+            List<String> classPath = new ArrayList<>();
+            classPathPrefix.forEach(entry -> classPath.add(entry.toString()));
+            classPath.add(System.getProperty("java.class.path"));
             command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
+            command.add(String.join(File.pathSeparator, classPath));
             command.add(mainClassName);
             command.addAll(arguments);
             return command;

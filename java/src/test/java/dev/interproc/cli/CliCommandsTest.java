@@ -123,6 +123,9 @@ class CliCommandsTest {
             var array = memory.sharedLongArray("samples", 20);
             array.set(0, 3);
             memory.sharedLock("free");
+            memory.sharedSemaphore("permits", 2);
+            memory.sharedEvent("done");
+            memory.sharedBarrier("meet", 1);
             SharedLock held = memory.sharedLock("busy");
             held.lock();
             try {
@@ -136,6 +139,9 @@ class CliCommandsTest {
                 assertSlot(text.out(), "samples", "SharedLongArray", "[3, 0, 0, 0, 0, 0, 0, 0, ... (20 elements)]");
                 assertSlot(text.out(), "free", "SharedLock", "free");
                 assertSlot(text.out(), "busy", "SharedLock", "held by pid " + PID);
+                assertRow(text.out(), "permits +SharedSemaphore +\\d+ +words \\[.*");
+                assertRow(text.out(), "done +SharedEvent +\\d+ +words \\[0.*");
+                assertRow(text.out(), "meet +SharedBarrier +\\d+ +words \\[.*");
 
                 Result json = run("show", "--dir", dir(), "shown", "--json");
                 assertEquals(0, json.exitCode(), json.err());
@@ -148,6 +154,10 @@ class CliCommandsTest {
                 held.unlock();
             }
         }
+    }
+
+    private static void assertRow(String output, String regex) {
+        assertTrue(output.lines().anyMatch(line -> line.matches(regex)), "no line matches " + regex + " in:\n" + output);
     }
 
     private static void assertSlot(String output, String slot, String type, String value) {

@@ -1,0 +1,200 @@
+/*
+ * C11 baseline for the atomics benchmark: the operations SharedLong performs, done by plain C on
+ * the same kind of memory (a 64-byte-aligned 64-bit word in a POSIX shared-memory mapping), by
+ * 1 process (uncontended) and by 2 processes (fork) hammering the same word.
+ *
+ *   atomics_baseline [SECONDS [REPETITIONS]]      defaults: 3 seconds, 3 repetitions
+ *
+ * Every operation is seq_cst, like SharedLong's volatile get/set and its read-modify-writes:
+ *   get           atomic_load
+ *   set           atomic_store
+ *   getAndAdd     atomic_fetch_add(1)
+ *   compareAndSet one successful increment by atomic_compare_exchange_strong, retried on failure
+ *
+ * Output, one line per operation and process count (bench/run parses it; "#" lines are comments):
+ *   result suite=atomics impl=c op=getAndAdd processes=2 ops_per_s=MEDIAN reps=R1,R2,R3
+ * ops_per_s is the total over all processes: operations (successful ones, for compareAndSet) per second.
+ * Process i is pinned to CPU i (mod the CPUs online), so that 2 contending processes always run on
+ * 2 CPUs and move the word's cache line between them, rather than sometimes taking turns on one.
+ */
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Operations between two looks at the clock; the same batch as the Java harness. */
+#define BATCH 4096
+#define MAX_PROCESSES 2
+#define MAX_REPETITIONS 32
+
+/* The shared page: the benchmarked word on its own cache line, then the start barrier and results. */
+struct shared_page {
+    _Alignas(64) _Atomic int64_t word;
+    _Alignas(64) _Atomic int32_t arrived;
+    _Atomic int32_t go;
+    int64_t ops[MAX_PROCESSES];
+    int64_t nanos[MAX_PROCESSES];
+};
+
+enum operation { OP_GET, OP_SET, OP_GET_AND_ADD, OP_COMPARE_AND_SET };
+static const char *const operation_names[] = {"get", "set", "getAndAdd", "compareAndSet"};
+
+/* Where loads go, so that the compiler cannot drop them. */
+static volatile int64_t sink;
+
+static int64_t now_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+static void die(const char *what) {
+    perror(what);
+    exit(1);
+}
+
+/* Runs one operation until the deadline; returns how many it completed. */
+static int64_t run(enum operation op, _Atomic int64_t *word, int64_t deadline) {
+    int64_t ops = 0;
+    int64_t sum = 0;
+    int64_t value = 0;
+    do {
+        switch (op) {
+        case OP_GET:
+            for (int i = 0; i < BATCH; i++) {
+                sum += atomic_load(word);
+            }
+            break;
+        case OP_SET:
+            for (int i = 0; i < BATCH; i++) {
+                atomic_store(word, value++);
+            }
+            break;
+        case OP_GET_AND_ADD:
+            for (int i = 0; i < BATCH; i++) {
+                sum += atomic_fetch_add(word, 1);
+            }
+            break;
+        case OP_COMPARE_AND_SET:
+            value = atomic_load(word);
+            for (int i = 0; i < BATCH; i++) {
+                while (!atomic_compare_exchange_strong(word, &value, value + 1)) {
+                    /* value now holds the witnessed word: retry from there */
+                }
+                value++;
+            }
+            break;
+        }
+        ops += BATCH;
+    } while (now_ns() < deadline);
+    sink = sum;
+    return ops;
+}
+
+/* One participant: warm up alone, wait at the barrier, measure, record. */
+static void participate(struct shared_page *page, int index, int processes, enum operation op, double seconds) {
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    CPU_SET(index % (int)sysconf(_SC_NPROCESSORS_ONLN), &cpus);
+    if (sched_setaffinity(0, sizeof cpus, &cpus) != 0) {
+        die("sched_setaffinity");
+    }
+    run(op, &page->word, now_ns() + 200000000);
+    atomic_fetch_add(&page->arrived, 1);
+    while (atomic_load(&page->arrived) < processes) {
+    }
+    if (index == 0) {
+        atomic_store(&page->go, 1);
+    }
+    while (atomic_load(&page->go) == 0) {
+    }
+    int64_t start = now_ns();
+    page->ops[index] = run(op, &page->word, start + (int64_t)(seconds * 1e9));
+    page->nanos[index] = now_ns() - start;
+}
+
+static double measure(struct shared_page *page, int processes, enum operation op, double seconds) {
+    atomic_store(&page->word, 0);
+    atomic_store(&page->arrived, 0);
+    atomic_store(&page->go, 0);
+    pid_t children[MAX_PROCESSES];
+    for (int i = 1; i < processes; i++) {
+        children[i] = fork();
+        if (children[i] < 0) {
+            die("fork");
+        }
+        if (children[i] == 0) {
+            participate(page, i, processes, op, seconds);
+            _exit(0);
+        }
+    }
+    participate(page, 0, processes, op, seconds);
+    for (int i = 1; i < processes; i++) {
+        int status;
+        if (waitpid(children[i], &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "atomics_baseline: a benchmark process failed\n");
+            exit(1);
+        }
+    }
+    double ops_per_s = 0;
+    for (int i = 0; i < processes; i++) {
+        ops_per_s += (double)page->ops[i] * 1e9 / (double)page->nanos[i];
+    }
+    return ops_per_s;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *)a;
+    double y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv) {
+    double seconds = argc > 1 ? atof(argv[1]) : 3.0;
+    int repetitions = argc > 2 ? atoi(argv[2]) : 3;
+    if (seconds <= 0 || repetitions < 1 || repetitions > MAX_REPETITIONS) {
+        fprintf(stderr, "usage: atomics_baseline [SECONDS > 0 [REPETITIONS 1-%d]]\n", MAX_REPETITIONS);
+        return 2;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "/ip-bench-c-%d", (int)getpid());
+    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        die("shm_open");
+    }
+    shm_unlink(name);
+    if (ftruncate(fd, sizeof(struct shared_page)) != 0) {
+        die("ftruncate");
+    }
+    struct shared_page *page = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (page == MAP_FAILED) {
+        die("mmap");
+    }
+    close(fd);
+
+    printf("# C11 atomics on a shm word, %.1f s x %d repetitions, median reported\n", seconds, repetitions);
+    for (int processes = 1; processes <= MAX_PROCESSES; processes++) {
+        for (int op = OP_GET; op <= OP_COMPARE_AND_SET; op++) {
+            double results[MAX_REPETITIONS];
+            char reps[MAX_REPETITIONS * 24] = "";
+            for (int r = 0; r < repetitions; r++) {
+                results[r] = measure(page, processes, (enum operation)op, seconds);
+                snprintf(reps + strlen(reps), sizeof reps - strlen(reps), "%s%.0f", r == 0 ? "" : ",", results[r]);
+            }
+            qsort(results, (size_t)repetitions, sizeof results[0], compare_doubles);
+            printf("result suite=atomics impl=c op=%s processes=%d ops_per_s=%.0f reps=%s\n", operation_names[op],
+                   processes, results[repetitions / 2], reps);
+            fflush(stdout);
+        }
+    }
+    munmap(page, sizeof *page);
+    return 0;
+}

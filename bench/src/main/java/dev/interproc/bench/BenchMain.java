@@ -1,0 +1,34 @@
+package dev.interproc.bench;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of the benchmarks JAR (bench/run calls it):
+ * <pre>
+ * java -jar benchmarks.jar atomics [SECONDS [REPETITIONS]]   multi-process SharedLong benchmark
+ * java -jar benchmarks.jar locks [SECONDS [REPETITIONS]]     multi-process SharedLock and FileChannel.lock
+ * java -jar benchmarks.jar jmh [JMH OPTIONS]                  the JMH microbenchmarks of this module
+ * </pre>
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String suite = args.length > 0 ? args[0] : "";
+        String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+        switch (suite) {
+            case "atomics" -> AtomicsBenchmark.main(rest);
+            case "locks" -> LocksBenchmark.main(rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            default -> {
+                System.err.println("usage: java -jar benchmarks.jar atomics [SECONDS [REPETITIONS]]\n"
+                        + "       java -jar benchmarks.jar locks [SECONDS [REPETITIONS]]\n"
+                        + "       java -jar benchmarks.jar jmh [JMH OPTIONS]\n"
+                        + "(bench/run runs them all and sets the figures beside their C baselines)");
+                System.exit(2);
+            }
+        }
+    }
+}

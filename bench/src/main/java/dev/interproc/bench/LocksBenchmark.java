@@ -1,0 +1,87 @@
+package dev.interproc.bench;
+
+import dev.interproc.SharedMemory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The multi-process locks benchmark: SharedLock and java.nio FileChannel.lock, each process a
+ * {@link LocksWorker} started by the {@link WorkerHarness}.
+ *
+ * <pre>LocksBenchmark [SECONDS [REPETITIONS]]      defaults: 3 seconds, 3 repetitions</pre>
+ *
+ * Cases: lockUnlock by 1 process; lockIncrement by 1 and by 2 processes. Prints, in the format of
+ * bench/baselines/locks_baseline.c:
+ * <pre>result suite=locks impl=java-shared-lock op=lockIncrement processes=2 ops_per_s=MEDIAN reps=... owner_change=F</pre>
+ * and fails if a lockIncrement run lost an update (the counter must equal the operations).
+ */
+public final class LocksBenchmark {
+
+    static final String LOCK_SLOT = "bench/lock";
+    static final String STATE_SLOT = "bench/state";
+
+    private record Case(String operation, int processes) {
+    }
+
+    private static final List<Case> CASES = List.of(new Case("lockUnlock", 1), new Case("lockIncrement", 1),
+            new Case("lockIncrement", 2));
+
+    private LocksBenchmark() {
+    }
+
+    static Path lockFile(String region) {
+        return Path.of(System.getProperty("java.io.tmpdir"), region + ".filelock");
+    }
+
+    public static void main(String[] args) throws Exception {
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+        int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        if (!(seconds > 0) || repetitions < 1) {
+            throw new IllegalArgumentException("usage: LocksBenchmark [SECONDS > 0 [REPETITIONS >= 1]]");
+        }
+        System.out.printf(Locale.ROOT, "# Java locks across JVMs, %.1f s x %d repetitions, median reported%n",
+                seconds, repetitions);
+        for (String impl : List.of("shared-lock", "file-lock")) {
+            for (Case c : CASES) {
+                measure(impl, c, seconds, repetitions);
+            }
+        }
+    }
+
+    private static void measure(String impl, Case c, double seconds, int repetitions) throws Exception {
+        String region = "ip-bench-" + ProcessHandle.current().pid() + "-" + impl + "-" + c.operation() + "-"
+                + c.processes();
+        Path file = lockFile(region);
+        Files.deleteIfExists(file);
+        Files.createFile(file);
+        try (SharedMemory memory = SharedMemory.create(region)) {
+            memory.sharedLock(LOCK_SLOT);
+            var state = memory.sharedLongArray(STATE_SLOT, 2);
+            long[][][] results = WorkerHarness.run(LocksWorker.class, c.processes(), repetitions, seconds,
+                    i -> new String[] {region, impl, c.operation(), String.valueOf(repetitions),
+                        String.valueOf(seconds), WorkerHarness.cpuOf(i), String.valueOf(i)});
+            double[] opsPerSecond = new double[repetitions];
+            long operations = 0;
+            long changes = 0;
+            for (int r = 0; r < repetitions; r++) {
+                opsPerSecond[r] = WorkerHarness.opsPerSecond(results[r]);
+                for (long[] worker : results[r]) {
+                    operations += worker[0];
+                    changes += worker[2];
+                }
+            }
+            if (c.operation().equals("lockIncrement") && state.get(0) != operations) {
+                throw new IllegalStateException(impl + " lost updates: counter " + state.get(0) + ", operations "
+                        + operations);
+            }
+            System.out.printf(Locale.ROOT, "result suite=locks impl=java-%s op=%s processes=%d ops_per_s=%s"
+                    + " owner_change=%.3f%n", impl, c.operation(), c.processes(),
+                    WorkerHarness.medianAndReps(opsPerSecond), operations == 0 ? 0.0 : (double) changes / operations);
+        } finally {
+            SharedMemory.unlink(region);
+            Files.deleteIfExists(file);
+        }
+    }
+}

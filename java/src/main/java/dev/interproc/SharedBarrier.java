@@ -1,0 +1,329 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.interproc.internal.RegionLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A cyclic barrier for a fixed number of parties in any processes, with the semantics of
+ * {@link java.util.concurrent.CyclicBarrier} (and of Python's {@code multiprocessing.Barrier}). Obtain one with
+ * {@link SharedMemory#sharedBarrier(String, int)}.
+ *
+ * <h2>Breaking</h2>
+ * The barrier breaks, and every waiting party gets {@link BrokenBarrierException}, when a waiting party
+ * times out or is interrupted, when {@link #reset()} is called with parties waiting, and when a party dies:
+ * a process that waits at the barrier, or that has opened it (each {@link SharedMemory} that obtains the
+ * barrier registers its process as a member until it is closed), and is killed breaks it for the others
+ * within one wait slice, instead of leaving them waiting forever. A broken barrier stays broken until
+ * {@link #reset()}.
+ *
+ * <h2>Layout and protocol</h2>
+ * <pre>
+ *   0  lock word + fence   internal lock (the SharedLock protocol), guards everything below
+ *  64  seq                 futex word, bumped when the barrier trips or breaks; waiters sleep on it
+ *  68  parties
+ *  72  arrived             parties waiting in the current round
+ *  76  trips               rounds completed
+ *  80  breaks              times the barrier broke
+ *  84  broken              1 while broken
+ *  88  dead pid            pid of the party whose death broke it, or 0
+ *  96  waiting[parties]    owner tokens of the waiting parties
+ *  ..  members[64]         owner tokens of the processes that opened the barrier
+ * </pre>
+ * Safe for any number of threads. Waits answer interruption within one wait slice.
+ */
+public final class SharedBarrier {
+
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final long LOCK_OFFSET = 0;
+    private static final long SEQ_OFFSET = 64;
+    private static final long PARTIES_OFFSET = 68;
+    private static final long ARRIVED_OFFSET = 72;
+    private static final long TRIPS_OFFSET = 76;
+    private static final long BREAKS_OFFSET = 80;
+    private static final long BROKEN_OFFSET = 84;
+    private static final long DEAD_PID_OFFSET = 88;
+    private static final long WAITING_OFFSET = 96;
+    private static final int MEMBERS = 64;
+
+    /** Bytes of a barrier slot for this many parties. */
+    static long size(int parties) {
+        return WAITING_OFFSET + 4L * parties + 4L * MEMBERS;
+    }
+
+    /** The initial words of a new barrier slot. */
+    static void initialise(MemorySegment init, int parties) {
+        init.set(JAVA_INT, PARTIES_OFFSET, parties);
+    }
+
+    /** Bytes of the initial words written by {@link #initialise}. */
+    static final long INIT_LENGTH = WAITING_OFFSET;
+
+    private final SharedMemory region;
+    private final String name;
+    private final MemorySegment memory;
+    private final LockWord lock;
+    private final WordWatch watch;
+    private final int parties;
+    private final long membersOffset;
+
+    SharedBarrier(SharedMemory region, String name, MemorySegment memory, int parties) {
+        this.region = region;
+        this.name = name;
+        this.memory = memory;
+        this.lock = new LockWord(region, memory.asSlice(LOCK_OFFSET, RegionLayout.LOCK_SIZE));
+        this.watch = new WordWatch(memory.asSlice(SEQ_OFFSET, 4));
+        this.parties = parties;
+        this.membersOffset = WAITING_OFFSET + 4L * parties;
+        join();
+    }
+
+    /** The slot name of the barrier. */
+    public String name() {
+        return name;
+    }
+
+    /** The number of parties needed to trip the barrier. */
+    public int getParties() {
+        return parties;
+    }
+
+    /** The number of parties waiting now (a snapshot). */
+    public int getNumberWaiting() {
+        return read(ARRIVED_OFFSET);
+    }
+
+    /** Whether the barrier is broken. */
+    public boolean isBroken() {
+        return read(BROKEN_OFFSET) == 1;
+    }
+
+    /** Waits until all parties have arrived; returns the arrival index (parties - 1 first, 0 last). */
+    public int await() throws InterruptedException, BrokenBarrierException {
+        try {
+            return await(Long.MAX_VALUE);
+        } catch (TimeoutException impossible) {
+            throw new AssertionError(impossible);
+        }
+    }
+
+    /** As {@link #await()}, breaking the barrier if the timeout passes first. */
+    public int await(long timeout, TimeUnit unit) throws InterruptedException, BrokenBarrierException,
+            TimeoutException {
+        return await(unit.toNanos(timeout));
+    }
+
+    /** As {@link #await(long, TimeUnit)}. */
+    public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
+        return await(timeout.toNanos());
+    }
+
+    private int await(long nanos) throws InterruptedException, BrokenBarrierException, TimeoutException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long start = System.nanoTime();
+        long deadline = nanos > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + nanos;
+        int index;
+        int trips;
+        int breaks;
+        int seen;
+        enter();
+        try {
+            if (isBroken()) {
+                throw broken();
+            }
+            int arrived = read(ARRIVED_OFFSET);
+            index = parties - 1 - arrived;
+            if (arrived + 1 == parties) {
+                write(ARRIVED_OFFSET, 0);
+                write(TRIPS_OFFSET, read(TRIPS_OFFSET) + 1);
+                bumpAndWake();
+                return 0;
+            }
+            write(WAITING_OFFSET + 4L * arrived, region.ownerToken());
+            write(ARRIVED_OFFSET, arrived + 1);
+            trips = read(TRIPS_OFFSET);
+            breaks = read(BREAKS_OFFSET);
+            seen = read(SEQ_OFFSET);
+        } finally {
+            lock.unlockInternal();
+        }
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            boolean interrupted = false;
+            if (remaining > 0) {
+                try {
+                    watch.sleep(seen, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                interrupted |= Thread.interrupted();
+            }
+            enter();
+            try {
+                if (read(BREAKS_OFFSET) != breaks) {
+                    throw broken();
+                }
+                if (read(TRIPS_OFFSET) != trips) {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return index;
+                }
+                if (interrupted) {
+                    breakBarrier(0);
+                    throw new InterruptedException("interrupted while waiting at shared barrier '" + name + "'");
+                }
+                if (deadline - System.nanoTime() <= 0) {
+                    breakBarrier(0);
+                    throw new TimeoutException("shared barrier '" + name + "' timed out with " + read(ARRIVED_OFFSET)
+                            + " of " + parties + " parties; it is broken now");
+                }
+                int deadPid = deadParty();
+                if (deadPid != 0) {
+                    breakBarrier(deadPid);
+                    throw broken();
+                }
+                seen = read(SEQ_OFFSET);
+            } finally {
+                lock.unlockInternal();
+            }
+        }
+    }
+
+    /**
+     * Breaks the barrier for the parties waiting now, then makes it usable again for the next round.
+     */
+    public void reset() {
+        enter();
+        try {
+            if (read(ARRIVED_OFFSET) > 0) {
+                breakBarrier(0);
+            }
+            write(ARRIVED_OFFSET, 0);
+            write(BROKEN_OFFSET, 0);
+            write(DEAD_PID_OFFSET, 0);
+        } finally {
+            lock.unlockInternal();
+        }
+    }
+
+    private BrokenBarrierException broken() {
+        int deadPid = read(DEAD_PID_OFFSET);
+        String cause = deadPid > 0 ? ": party process " + deadPid + " died"
+                : deadPid < 0 ? ": a party process died while updating it" : "";
+        return new BrokenBarrierException("shared barrier '" + name + "' is broken" + cause
+                + "; reset() it to use it again");
+    }
+
+    /** Breaks the barrier; call inside the internal lock. */
+    private void breakBarrier(int deadPid) {
+        write(BROKEN_OFFSET, 1);
+        write(DEAD_PID_OFFSET, deadPid);
+        write(ARRIVED_OFFSET, 0);
+        write(BREAKS_OFFSET, read(BREAKS_OFFSET) + 1);
+        bumpAndWake();
+    }
+
+    private void bumpAndWake() {
+        write(SEQ_OFFSET, read(SEQ_OFFSET) + 1);
+        watch.wakeAll();
+    }
+
+    /**
+     * The pid of a dead waiting party or member (removing it, so that a {@link #reset()} barrier works for the
+     * survivors), or 0 if all live; call inside the internal lock.
+     */
+    private int deadParty() {
+        int arrived = read(ARRIVED_OFFSET);
+        for (int i = 0; i < arrived; i++) {
+            int token = read(WAITING_OFFSET + 4L * i);
+            if (token != 0 && !region.ownerAlive(token)) {
+                write(WAITING_OFFSET + 4L * i, 0);
+                return region.pidOf(token);
+            }
+        }
+        for (int i = 0; i < MEMBERS; i++) {
+            int token = read(membersOffset + 4L * i);
+            if (token != 0 && !region.ownerAlive(token)) {
+                write(membersOffset + 4L * i, 0);
+                return region.pidOf(token);
+            }
+        }
+        return 0;
+    }
+
+    /** Takes the internal lock; a previous holder that died inside it breaks the barrier. */
+    private void enter() {
+        if (lock.lockInternal()) {
+            breakBarrier(-1);
+        }
+    }
+
+    /** Registers this process as a member, so that its death breaks the barrier. */
+    private void join() {
+        int token = region.ownerToken();
+        enter();
+        try {
+            int free = -1;
+            for (int i = 0; i < MEMBERS; i++) {
+                int member = read(membersOffset + 4L * i);
+                if (member == token) {
+                    return;
+                }
+                if (free < 0 && member == 0) {
+                    free = i;
+                }
+            }
+            if (free >= 0) {
+                write(membersOffset + 4L * free, token);
+            }
+        } finally {
+            lock.unlockInternal();
+        }
+    }
+
+    /** Unregisters this process (its region is closing normally): leaving is not dying. */
+    void leave() {
+        int token = region.ownerToken();
+        enter();
+        try {
+            for (int i = 0; i < MEMBERS; i++) {
+                if (read(membersOffset + 4L * i) == token) {
+                    write(membersOffset + 4L * i, 0);
+                }
+            }
+        } finally {
+            lock.unlockInternal();
+        }
+    }
+
+    private int read(long offset) {
+        try {
+            return (int) INT.getVolatile(memory, offset);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    private void write(long offset, int value) {
+        try {
+            INT.setVolatile(memory, offset, value);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SharedBarrier[" + name + ", " + parties + " parties" + (region.isClosed() ? ", region closed"
+                : isBroken() ? ", broken" : ", " + getNumberWaiting() + " waiting") + "]";
+    }
+}

@@ -1,0 +1,113 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.interproc.internal.RegionLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A flag that threads of any process wait for, like Python's {@code multiprocessing.Event}: {@link #set()}
+ * wakes every waiter, {@link #clear()} resets it. Obtain one with {@link SharedMemory#sharedEvent(String)}.
+ *
+ * <p>The slot is one 32-bit word (0 unset, 1 set) that waiters sleep on; setting is a volatile write
+ * followed by a futex wake of all sleepers, so what a thread wrote before {@code set()} is visible to a
+ * thread whose {@code await} returned true. No lock is involved, so the death of any process leaves the
+ * event usable. Waits answer interruption within one wait slice (a few milliseconds). Safe for any
+ * number of threads.
+ */
+public final class SharedEvent {
+
+    private static final VarHandle FLAG = JAVA_INT.varHandle();
+    /** Bytes of an event slot. */
+    static final long SIZE = 64;
+
+    private final SharedMemory region;
+    private final String name;
+    private final MemorySegment memory;
+    private final WordWatch watch;
+
+    SharedEvent(SharedMemory region, String name, MemorySegment memory) {
+        this.region = region;
+        this.name = name;
+        this.memory = memory;
+        this.watch = new WordWatch(memory);
+    }
+
+    /** The slot name of the event. */
+    public String name() {
+        return name;
+    }
+
+    /** Whether the flag is set (volatile read). */
+    public boolean isSet() {
+        try {
+            return (int) FLAG.getVolatile(memory, 0L) != 0;
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Sets the flag and wakes every waiter, in every process. */
+    public void set() {
+        try {
+            FLAG.setVolatile(memory, 0L, 1);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+        watch.wakeAll();
+    }
+
+    /** Clears the flag; later waiters wait until the next {@link #set()}. */
+    public void clear() {
+        try {
+            FLAG.setVolatile(memory, 0L, 0);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    /** Waits until the flag is set. */
+    public void await() throws InterruptedException {
+        await(Long.MAX_VALUE);
+    }
+
+    /**
+     * Waits until the flag is set or the timeout passes.
+     *
+     * @return whether the flag is set (false: timed out)
+     */
+    public boolean await(long time, TimeUnit unit) throws InterruptedException {
+        return await(unit.toNanos(time));
+    }
+
+    /** As {@link #await(long, TimeUnit)}. */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return await(timeout.toNanos());
+    }
+
+    private boolean await(long nanos) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = nanos > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + nanos;
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while awaiting shared event '" + name + "'");
+            }
+            if (isSet()) {
+                return true;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            watch.sleep(0, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SharedEvent[" + name + (region.isClosed() ? ", region closed" : isSet() ? ", set" : ", unset") + "]";
+    }
+}

@@ -1,0 +1,339 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.interproc.internal.RegionLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A counting semaphore shared across processes, with the API of {@link java.util.concurrent.Semaphore}
+ * and the semantics of Python's {@code multiprocessing.Semaphore} / {@code BoundedSemaphore}. Obtain one
+ * with {@link SharedMemory#sharedSemaphore(String, int)} or {@link SharedMemory#sharedBoundedSemaphore(String, int)}.
+ *
+ * <pre>{@code
+ * SharedSemaphore slots = memory.sharedBoundedSemaphore("gpu-slots", 2);
+ * try (SharedSemaphore.Permit permit = slots.acquirePermit()) {
+ *     useTheGpu();
+ * }
+ * }</pre>
+ *
+ * <h2>Permits of dead processes come back</h2>
+ * Like SysV semaphores with {@code SEM_UNDO}, the semaphore remembers, per attached process, how many
+ * permits it holds (acquired minus released). When a process dies, its adjustment is undone: the permits
+ * it held return to the semaphore (and permits it released beyond what it acquired are taken back, never
+ * below zero). Waiters notice within one wait slice; any acquisition that finds too few permits checks
+ * first. A bounded semaphore refuses a release that would exceed its initial permits with
+ * {@link IllegalStateException}, like Python's {@code BoundedSemaphore}.
+ *
+ * <h2>Layout and protocol</h2>
+ * <pre>
+ *   0  lock word + fence   internal lock (the SharedLock protocol), guards everything below
+ *  64  seq                 futex word, bumped by every release; waiters sleep on it
+ *  68  available           permits available now
+ *  72  initial             permits at creation
+ *  76  bounded             1 for a bounded semaphore
+ *  80  holders[maxProcesses] { owner token (int), permits held (int) }, by process-table index
+ * </pre>
+ * If a process dies inside the internal lock, the next one recomputes {@code available} from the holders
+ * of live processes, so a half-done update is never kept.
+ *
+ * <p>Memory effects: a release happens-before the acquisition that takes its permit. Waits answer
+ * interruption within one wait slice. Safe for any number of threads.
+ */
+public final class SharedSemaphore {
+
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final long LOCK_OFFSET = 0;
+    private static final long SEQ_OFFSET = 64;
+    private static final long AVAILABLE_OFFSET = 68;
+    private static final long INITIAL_OFFSET = 72;
+    private static final long BOUNDED_OFFSET = 76;
+    private static final long HOLDERS_OFFSET = 80;
+    private static final long HOLDER_SIZE = 8;
+    private static final long HOLDER_TOKEN_OFFSET = 0;
+    private static final long HOLDER_PERMITS_OFFSET = 4;
+
+    /** Bytes of a semaphore slot in a region with this many process-table entries. */
+    static long size(int maxProcesses) {
+        return HOLDERS_OFFSET + HOLDER_SIZE * maxProcesses;
+    }
+
+    /** The initial words of a new semaphore slot: available = initial = permits, and the bounded flag. */
+    static void initialise(MemorySegment init, int permits, boolean bounded) {
+        init.set(JAVA_INT, AVAILABLE_OFFSET, permits);
+        init.set(JAVA_INT, INITIAL_OFFSET, permits);
+        init.set(JAVA_INT, BOUNDED_OFFSET, bounded ? 1 : 0);
+    }
+
+    /** Bytes of the initial words written by {@link #initialise}. */
+    static final long INIT_LENGTH = HOLDERS_OFFSET;
+
+    /** One permit, released by {@link #close()}. */
+    public static final class Permit implements AutoCloseable {
+
+        private final SharedSemaphore semaphore;
+        private boolean released;
+
+        private Permit(SharedSemaphore semaphore) {
+            this.semaphore = semaphore;
+        }
+
+        /** Releases the permit; a second call does nothing. */
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                semaphore.release();
+            }
+        }
+    }
+
+    private final SharedMemory region;
+    private final String name;
+    private final MemorySegment memory;
+    private final LockWord lock;
+    private final WordWatch watch;
+    private final int maxProcesses;
+
+    SharedSemaphore(SharedMemory region, String name, MemorySegment memory, int maxProcesses) {
+        this.region = region;
+        this.name = name;
+        this.memory = memory;
+        this.lock = new LockWord(region, memory.asSlice(LOCK_OFFSET, RegionLayout.LOCK_SIZE));
+        this.watch = new WordWatch(memory.asSlice(SEQ_OFFSET, 4));
+        this.maxProcesses = maxProcesses;
+    }
+
+    /** The slot name of the semaphore. */
+    public String name() {
+        return name;
+    }
+
+    /** Whether releases beyond the initial permits are refused. */
+    public boolean isBounded() {
+        return read(BOUNDED_OFFSET) == 1;
+    }
+
+    /** The permits available now (a snapshot). */
+    public int availablePermits() {
+        return read(AVAILABLE_OFFSET);
+    }
+
+    /** Acquires one permit, waiting as long as it takes. */
+    public void acquire() throws InterruptedException {
+        acquire(1);
+    }
+
+    /** Acquires {@code permits} permits at once, waiting as long as it takes. */
+    public void acquire(int permits) throws InterruptedException {
+        acquire(permits, Long.MAX_VALUE, true);
+    }
+
+    /** Acquires one permit, waiting as long as it takes; interrupts are deferred until it returns. */
+    public void acquireUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                acquire(1, Long.MAX_VALUE, false);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Acquires one permit and returns a handle whose {@code close()} releases it. */
+    public Permit acquirePermit() throws InterruptedException {
+        acquire(1);
+        return new Permit(this);
+    }
+
+    /** Acquires one permit if one is available now. */
+    public boolean tryAcquire() {
+        try {
+            return acquire(1, 0, false);
+        } catch (InterruptedException impossible) {
+            throw new AssertionError(impossible);
+        }
+    }
+
+    /** Acquires one permit if one becomes available within the timeout. */
+    public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
+        return acquire(1, unit.toNanos(timeout), true);
+    }
+
+    /** Acquires {@code permits} permits if they become available within the timeout. */
+    public boolean tryAcquire(int permits, Duration timeout) throws InterruptedException {
+        return acquire(permits, timeout.toNanos(), true);
+    }
+
+    private boolean acquire(int permits, long nanos, boolean interruptible) throws InterruptedException {
+        if (permits <= 0) {
+            throw new IllegalArgumentException("permits must be positive, was " + permits);
+        }
+        if (interruptible && Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        long start = System.nanoTime();
+        long deadline = nanos > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + nanos;
+        while (true) {
+            int seen;
+            enter();
+            try {
+                if (read(AVAILABLE_OFFSET) < permits) {
+                    reclaimFromDeadProcesses();
+                }
+                int available = read(AVAILABLE_OFFSET);
+                if (available >= permits) {
+                    write(AVAILABLE_OFFSET, available - permits);
+                    adjustOwnHolding(permits);
+                    return true;
+                }
+                seen = read(SEQ_OFFSET);
+            } finally {
+                lock.unlockInternal();
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            try {
+                watch.sleep(seen, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
+            } catch (InterruptedException e) {
+                if (interruptible) {
+                    throw e;
+                }
+                Thread.currentThread().interrupt();
+            }
+            if (interruptible && Thread.interrupted()) {
+                throw new InterruptedException("interrupted while acquiring shared semaphore '" + name + "'");
+            }
+        }
+    }
+
+    /** Releases one permit. */
+    public void release() {
+        release(1);
+    }
+
+    /**
+     * Releases {@code permits} permits and wakes the waiters.
+     *
+     * @throws IllegalStateException if the semaphore is bounded and would exceed its initial permits
+     */
+    public void release(int permits) {
+        if (permits <= 0) {
+            throw new IllegalArgumentException("permits must be positive, was " + permits);
+        }
+        enter();
+        try {
+            int available = read(AVAILABLE_OFFSET);
+            int initial = read(INITIAL_OFFSET);
+            if (isBounded() && (long) available + permits > initial) {
+                throw new IllegalStateException("bounded semaphore '" + name + "' released too many times: "
+                        + available + " + " + permits + " permits would exceed its " + initial + " initial permits");
+            }
+            write(AVAILABLE_OFFSET, available + permits);
+            adjustOwnHolding(-permits);
+            write(SEQ_OFFSET, read(SEQ_OFFSET) + 1);
+        } finally {
+            lock.unlockInternal();
+        }
+        watch.wakeAll();
+    }
+
+    /** Takes the internal lock; a previous holder's death leaves state to recompute. */
+    private void enter() {
+        if (lock.lockInternal()) {
+            recompute();
+        }
+    }
+
+    private long holder(int index) {
+        return HOLDERS_OFFSET + HOLDER_SIZE * index;
+    }
+
+    private void adjustOwnHolding(int delta) {
+        int token = region.ownerToken();
+        long entry = holder(region.processIndexOf(token));
+        if (read(entry + HOLDER_TOKEN_OFFSET) != token) {
+            // The entry belonged to a process that is gone (its table entry is ours now): undo it first.
+            if (read(entry + HOLDER_PERMITS_OFFSET) != 0) {
+                recompute();
+            }
+            write(entry + HOLDER_TOKEN_OFFSET, token);
+            write(entry + HOLDER_PERMITS_OFFSET, 0);
+        }
+        write(entry + HOLDER_PERMITS_OFFSET, read(entry + HOLDER_PERMITS_OFFSET) + delta);
+    }
+
+    /** Undoes the holdings of dead processes, if any; call inside the internal lock. */
+    private void reclaimFromDeadProcesses() {
+        for (int i = 0; i < maxProcesses; i++) {
+            long entry = holder(i);
+            int token = read(entry + HOLDER_TOKEN_OFFSET);
+            if (token != 0 && read(entry + HOLDER_PERMITS_OFFSET) != 0 && !region.ownerAlive(token)) {
+                recompute();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Drops the holdings of dead processes and sets available = initial - what live processes hold, within
+     * [0, initial] for a bounded semaphore and >= 0 otherwise. Exact whatever a dead process left half-done,
+     * because each process only ever changes its own holding and the shared count together.
+     */
+    private void recompute() {
+        long held = 0;
+        for (int i = 0; i < maxProcesses; i++) {
+            long entry = holder(i);
+            int token = read(entry + HOLDER_TOKEN_OFFSET);
+            if (token == 0) {
+                continue;
+            }
+            if (token != region.ownerToken() && !region.ownerAlive(token)) {
+                write(entry + HOLDER_TOKEN_OFFSET, 0);
+                write(entry + HOLDER_PERMITS_OFFSET, 0);
+            } else {
+                held += read(entry + HOLDER_PERMITS_OFFSET);
+            }
+        }
+        long initial = read(INITIAL_OFFSET);
+        long available = Math.max(0, initial - held);
+        if (isBounded()) {
+            available = Math.min(available, initial);
+        }
+        write(AVAILABLE_OFFSET, (int) Math.min(available, Integer.MAX_VALUE));
+        write(SEQ_OFFSET, read(SEQ_OFFSET) + 1);
+        watch.wakeAll();
+    }
+
+    private int read(long offset) {
+        try {
+            return (int) INT.getVolatile(memory, offset);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    private void write(long offset, int value) {
+        try {
+            INT.setVolatile(memory, offset, value);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SharedSemaphore[" + name + (region.isClosed() ? ", region closed" : ", available "
+                + availablePermits()) + (isBounded() ? ", bounded" : "") + "]";
+    }
+}

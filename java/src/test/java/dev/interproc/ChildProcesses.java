@@ -1,0 +1,58 @@
+package dev.interproc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.interproc.process.JavaProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/** Starting {@link ChildMain} JVMs together and checking how they ended, with their transcripts on failure. */
+final class ChildProcesses {
+
+    static final Duration STARTUP = Duration.ofSeconds(60);
+    static final Duration RUN = Duration.ofSeconds(120);
+
+    private ChildProcesses() {
+    }
+
+    /** A child running {@link ChildMain} with these arguments. */
+    static JavaProcess.Builder child(String... args) {
+        return JavaProcess.builder(ChildMain.class).jvmOptions("-Xmx64m", "-XX:+UseSerialGC").args(args);
+    }
+
+    /** Starts every child, waits until each has printed READY, then sends GO to all of them. */
+    static List<JavaProcess> startTogether(List<JavaProcess.Builder> builders)
+            throws InterruptedException, TimeoutException {
+        List<JavaProcess> started = new ArrayList<>();
+        try {
+            for (JavaProcess.Builder builder : builders) {
+                started.add(builder.start());
+            }
+            for (JavaProcess child : started) {
+                child.awaitLine("READY"::equals, STARTUP);
+            }
+        } catch (InterruptedException | TimeoutException | RuntimeException e) {
+            started.forEach(JavaProcess::close);
+            throw e;
+        }
+        started.forEach(child -> child.sendLine("GO"));
+        return started;
+    }
+
+    /** Waits for the child's {@code DONE ...} line and returns the words after DONE. */
+    static String[] done(JavaProcess child) throws InterruptedException, TimeoutException {
+        return child.awaitLine(line -> line.startsWith("DONE "), RUN).substring(5).split(" ");
+    }
+
+    /** Waits for the child to exit and fails, with its transcript, unless it exited with 0. */
+    static void assertExitsCleanly(JavaProcess child) throws InterruptedException, TimeoutException {
+        int code = child.waitFor(RUN);
+        assertEquals(0, code, () -> child + " exited with " + code + "; its output:\n" + child.transcript());
+    }
+
+    static void closeAll(List<JavaProcess> children) {
+        children.forEach(JavaProcess::close);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.interproc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Semaphores, events and barriers between threads of one process; cross-process in CrossProcessCoordinationTest. */
+class CoordinationTest {
+
+    private final String name = TestRegions.uniqueName("coord");
+    private SharedMemory memory;
+
+    @BeforeEach
+    void createRegion() {
+        memory = SharedMemory.create(name);
+    }
+
+    @AfterEach
+    void removeRegion() {
+        memory.unlink();
+    }
+
+    @Test
+    void semaphoreCountsPermits() throws Exception {
+        SharedSemaphore semaphore = memory.sharedSemaphore("s", 2);
+        assertFalse(semaphore.isBounded());
+        semaphore.acquire();
+        assertTrue(semaphore.tryAcquire());
+        assertFalse(semaphore.tryAcquire());
+        assertFalse(semaphore.tryAcquire(20, TimeUnit.MILLISECONDS));
+        semaphore.release(3);
+        assertEquals(3, semaphore.availablePermits(), "an unbounded semaphore may exceed its initial permits");
+        try (SharedSemaphore.Permit permit = semaphore.acquirePermit()) {
+            assertEquals(2, semaphore.availablePermits());
+        }
+        assertEquals(3, semaphore.availablePermits());
+        assertThrows(IllegalArgumentException.class, () -> semaphore.acquire(0));
+        assertThrows(IncompatibleSlotException.class, () -> memory.sharedSemaphore("s", 5));
+    }
+
+    @Test
+    void boundedSemaphoreRefusesTooManyReleases() throws Exception {
+        SharedSemaphore bounded = memory.sharedBoundedSemaphore("b", 1);
+        assertTrue(bounded.isBounded());
+        IllegalStateException tooMany = assertThrows(IllegalStateException.class, bounded::release);
+        assertTrue(tooMany.getMessage().contains("released too many times"), tooMany.getMessage());
+        bounded.acquire();
+        bounded.release();
+        assertEquals(1, bounded.availablePermits());
+    }
+
+    @Test
+    void semaphoreWakesAWaiterAndAnswersInterrupts() throws Exception {
+        SharedSemaphore semaphore = memory.sharedSemaphore("s", 0);
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            started.countDown();
+            try {
+                semaphore.acquire();
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        started.await();
+        semaphore.release();
+        waiter.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(waiter.isAlive());
+        assertEquals(null, outcome.get());
+
+        Thread interrupted = Thread.ofPlatform().start(() -> {
+            try {
+                semaphore.acquire();
+                outcome.set(new AssertionError("acquired a permit that does not exist"));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        interrupted.interrupt();
+        interrupted.join(TimeUnit.SECONDS.toMillis(10));
+        assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
+    }
+
+    @Test
+    void eventReleasesAllWaiters() throws Exception {
+        SharedEvent event = memory.sharedEvent("e");
+        assertFalse(event.isSet());
+        assertFalse(event.await(Duration.ofMillis(20)));
+        List<Thread> waiters = new ArrayList<>();
+        CountDownLatch waiting = new CountDownLatch(50);
+        Set<Thread> released = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 50; i++) {
+            waiters.add(Thread.ofVirtual().start(() -> {
+                waiting.countDown();
+                try {
+                    if (event.await(30, TimeUnit.SECONDS)) {
+                        released.add(Thread.currentThread());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        waiting.await();
+        event.set();
+        for (Thread waiter : waiters) {
+            waiter.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertEquals(50, released.size());
+        assertTrue(event.isSet());
+        event.clear();
+        assertFalse(event.await(Duration.ofMillis(1)));
+    }
+
+    @Test
+    void barrierTripsBreaksOnTimeoutAndResets() throws Exception {
+        SharedBarrier barrier = memory.sharedBarrier("b", 3);
+        assertEquals(3, barrier.getParties());
+        Set<Integer> indexes = ConcurrentHashMap.newKeySet();
+        List<Thread> parties = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 3; i++) {
+                parties.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        indexes.add(barrier.await(30, TimeUnit.SECONDS));
+                    } catch (Exception e) {
+                        indexes.add(-100);
+                    }
+                }));
+            }
+            for (Thread party : parties) {
+                party.join();
+            }
+            assertEquals(Set.of(0, 1, 2), indexes, "each party of a round gets its own arrival index");
+            indexes.clear();
+            parties.clear();
+        }
+
+        assertThrows(TimeoutException.class, () -> barrier.await(Duration.ofMillis(20)));
+        assertTrue(barrier.isBroken());
+        BrokenBarrierException broken = assertThrows(BrokenBarrierException.class, barrier::await);
+        assertTrue(broken.getMessage().contains("reset()"), broken.getMessage());
+        barrier.reset();
+        assertFalse(barrier.isBroken());
+        assertEquals(0, memory.sharedBarrier("single", 1).await());
+        assertThrows(IncompatibleSlotException.class, () -> memory.sharedBarrier("b", 4));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.interproc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.interproc.process.JavaProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Semaphore holders and barrier parties killed with SIGKILL at random moments. */
+class CrossProcessCoordinationTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private final String name = TestRegions.uniqueName("xcoord");
+    private SharedMemory memory;
+
+    @BeforeEach
+    void createRegion() {
+        memory = SharedMemory.create(name);
+    }
+
+    @AfterEach
+    void removeRegion() {
+        memory.unlink();
+    }
+
+    private JavaProcess child(String command, String argument) throws Exception {
+        JavaProcess child = JavaProcess.builder(LockChild.class)
+                .jvmOptions("-Xmx64m", "-XX:+UseSerialGC", "-XX:-UsePerfData")
+                .args(command, name, argument).start();
+        child.awaitLine("READY"::equals, PATIENCE);
+        return child;
+    }
+
+    /**
+     * 40 rounds: a child acquires and releases 1..3 permits of a bounded 3-permit semaphore in a loop and is
+     * killed at a random moment; every permit it held must come back, so the parent can take all three.
+     */
+    @Test
+    void permitsOfAKilledHolderAreReturned() throws Exception {
+        int permits = 3;
+        SharedSemaphore semaphore = memory.sharedBoundedSemaphore("permits", permits);
+        SharedLong acquisitions = memory.sharedLong("acquisitions");
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        List<Long> reclaimMicros = new ArrayList<>();
+        for (int round = 0; round < 40; round++) {
+            long before = acquisitions.get();
+            try (JavaProcess child = child("semaphore", Integer.toString(permits))) {
+                child.sendLine("GO");
+                long deadline = System.nanoTime() + PATIENCE.toNanos();
+                while (acquisitions.get() == before) {
+                    if (System.nanoTime() > deadline) {
+                        fail("the child never acquired:\n" + child.transcript());
+                    }
+                    Thread.onSpinWait();
+                }
+                LockSupport.parkNanos(random.nextInt(2_000_000));
+                long killedAt = System.nanoTime();
+                child.kill();
+                assertTrue(semaphore.tryAcquire(permits, PATIENCE), "round " + round + " (seed " + seed
+                        + "): the killed holder's permits never came back; available " + semaphore.availablePermits());
+                reclaimMicros.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - killedAt));
+                assertEquals(0, semaphore.availablePermits());
+                semaphore.release(permits);
+                assertEquals(permits, semaphore.availablePermits());
+            }
+        }
+        Collections.sort(reclaimMicros);
+        System.out.printf("semaphore kill loop (seed %d): all permits back after a kill in median %d us, max %d us%n",
+                seed, reclaimMicros.get(reclaimMicros.size() / 2), reclaimMicros.getLast());
+    }
+
+    /**
+     * 10 rounds: the parent and two children loop through a 3-party barrier; one child is killed at a random
+     * moment. The parent and the surviving child must get BrokenBarrierException naming the dead party,
+     * instead of waiting forever.
+     */
+    @Test
+    void aKilledBarrierPartyBreaksTheBarrier() throws Exception {
+        SharedLong rounds = memory.sharedLong("rounds");
+        Random random = new Random();
+        for (int round = 0; round < 10; round++) {
+            SharedBarrier barrier = memory.sharedBarrier("barrier", 3);
+            barrier.reset();
+            try (JavaProcess survivor = child("barrier", "3"); JavaProcess victim = child("barrier", "3")) {
+                survivor.sendLine("GO");
+                victim.sendLine("GO");
+                long tripsBefore = rounds.get();
+                long killAfterTrips = tripsBefore + 1 + random.nextInt(20);
+                boolean killed = false;
+                long killedAt = 0;
+                try {
+                    while (true) {
+                        if (!killed && rounds.get() >= killAfterTrips) {
+                            Thread.ofPlatform().start(() -> {
+                                LockSupport.parkNanos(random.nextInt(1_000_000));
+                                victim.kill();
+                            });
+                            killed = true;
+                            killedAt = System.nanoTime();
+                        }
+                        if (barrier.await(PATIENCE) == 0) {
+                            rounds.incrementAndGet();
+                        }
+                    }
+                } catch (BrokenBarrierException e) {
+                    assertTrue(killed, "the barrier broke before any party was killed: " + e.getMessage());
+                    assertTrue(e.getMessage().contains("party process " + victim.pid() + " died")
+                            || e.getMessage().contains("a party process died while updating it"), e.getMessage());
+                    System.out.printf("barrier round %d: broken %.1f ms after the kill: %s%n", round,
+                            (System.nanoTime() - killedAt) / 1e6, e.getMessage());
+                }
+                survivor.awaitLine(line -> line.startsWith("BROKEN "), PATIENCE);
+                assertEquals(0, survivor.waitFor(PATIENCE), survivor.transcript());
+            }
+        }
+    }
+}

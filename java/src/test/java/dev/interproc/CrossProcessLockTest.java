@@ -1,0 +1,336 @@
+package dev.interproc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.interproc.process.JavaProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** SharedLock, SharedRLock and SharedCondition between real JVM processes (and a C program). */
+class CrossProcessLockTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    private final String name = TestRegions.uniqueName("xlock");
+    private SharedMemory memory;
+
+    @BeforeEach
+    void createRegion() {
+        memory = SharedMemory.create(name, RegionOptions.defaults().withSize(4 << 20));
+    }
+
+    @AfterEach
+    void removeRegion() {
+        memory.unlink();
+    }
+
+    private JavaProcess child(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add(1, name);
+        return JavaProcess.builder(LockChild.class)
+                .jvmOptions("-Xmx64m", "-XX:+UseSerialGC", "-XX:-UsePerfData")
+                .args(all.toArray(String[]::new))
+                .start();
+    }
+
+    private static void startTogether(List<JavaProcess> children) throws Exception {
+        for (JavaProcess child : children) {
+            child.awaitLine("READY"::equals, PATIENCE);
+        }
+        for (JavaProcess child : children) {
+            child.sendLine("GO");
+        }
+    }
+
+    private static void awaitSuccess(JavaProcess child) throws Exception {
+        int exit = child.waitFor(PATIENCE);
+        if (exit != 0 || !child.output().contains("DONE")) {
+            fail(child + " exited with " + exit + ":\n" + child.transcript());
+        }
+    }
+
+    private void countWithFourProcesses(String kind) throws Exception {
+        int rounds = 200_000;
+        List<JavaProcess> children = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                children.add(child("count", kind, Integer.toString(rounds)));
+            }
+            startTogether(children);
+            for (JavaProcess child : children) {
+                awaitSuccess(child);
+            }
+        } finally {
+            children.forEach(JavaProcess::close);
+        }
+        assertEquals(4L * rounds, memory.sharedLongArray("counter", 1).get(0));
+        assertFalse((kind.equals("rlock") ? memory.sharedRLock("lock") : memory.sharedLock("lock")).isLocked());
+    }
+
+    @Test
+    void fourJvmsIncrementAPlainCounterUnderASharedLock() throws Exception {
+        countWithFourProcesses("lock");
+    }
+
+    @Test
+    void fourJvmsIncrementAPlainCounterUnderANestedSharedRLock() throws Exception {
+        memory.sharedRLock("lock");
+        countWithFourProcesses("rlock");
+    }
+
+    /** What the survivor thread saw: how often it was told of an owner's death, and when. */
+    private record Survival(int toldOwnerDied, long toldAtNanos) {
+    }
+
+    /**
+     * 200 rounds: a child runs journaled increments under the lock and is killed with SIGKILL at a random
+     * moment. Either the parent holds the lock at the kill (the child is waiting or outside), or a survivor
+     * thread of the parent is waiting for it. The survivor must be told of the owner's death exactly when
+     * the child died holding the lock, must get it within 50 ms of the kill, and the journal must stay exact.
+     */
+    @Test
+    @Timeout(600)
+    void killLoop() throws Exception {
+        SharedLock lock = memory.sharedLock("lock");
+        SharedLongArray journal = memory.sharedLongArray("journal", LockChild.JOURNAL_LENGTH);
+        SharedLongArray perRound = memory.sharedLongArray("per-round", 256);
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        int rounds = 200;
+        int told = 0;
+        int notToldWhileWaiting = 0;
+        int killedWhileParentHeld = 0;
+        List<Long> latenciesMicros = new ArrayList<>();
+        List<Long> reapMicros = new ArrayList<>();
+        JavaProcess next = child("journal", "0", "200");
+        next.awaitLine("READY"::equals, PATIENCE);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                JavaProcess current = next;
+                // The next child starts now and is idle by the time of this round's kill.
+                next = round + 1 < rounds ? child("journal", Integer.toString(round + 1), "200") : null;
+                if (next != null) {
+                    next.awaitLine("READY"::equals, PATIENCE);
+                }
+                current.sendLine("GO");
+                long progressDeadline = System.nanoTime() + PATIENCE.toNanos();
+                while (perRound.get(round) == 0) {
+                    if (System.nanoTime() > progressDeadline) {
+                        fail("round " + round + ": the child made no progress:\n" + current.transcript());
+                    }
+                    Thread.onSpinWait();
+                }
+                String context = "round " + round + " (seed " + seed + ")";
+                if (random.nextInt(3) == 0) {
+                    lock.lock();
+                    LockSupport.parkNanos(random.nextInt(2_000_000));
+                    current.kill();
+                    current.waitFor(PATIENCE);
+                    assertNotEquals(LockChild.HOLDING, journal.get(LockChild.PHASE),
+                            context + ": the child held the lock while the parent did");
+                    lock.unlock();
+                    lock.lock();
+                    lock.unlock();
+                    killedWhileParentHeld++;
+                } else {
+                    // The survivor contends with the child until one acquisition after the child is reaped.
+                    AtomicBoolean childReaped = new AtomicBoolean();
+                    CompletableFuture<Survival> survivor = new CompletableFuture<>();
+                    Thread.ofPlatform().start(() -> {
+                        int toldCount = 0;
+                        long toldAt = 0;
+                        try {
+                            boolean last;
+                            do {
+                                last = childReaped.get();
+                                try {
+                                    lock.lock();
+                                } catch (OwnerDiedException e) {
+                                    toldAt = System.nanoTime();
+                                    toldCount++;
+                                    LockChild.repair(journal, perRound);
+                                }
+                                lock.unlock();
+                                LockSupport.parkNanos(50_000);
+                            } while (!last);
+                            survivor.complete(new Survival(toldCount, toldAt));
+                        } catch (Throwable t) {
+                            survivor.completeExceptionally(t);
+                        }
+                    });
+                    LockSupport.parkNanos(random.nextInt(3_000_000));
+                    long killedAt = System.nanoTime();
+                    current.kill();
+                    current.waitFor(PATIENCE);
+                    reapMicros.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - killedAt));
+                    childReaped.set(true);
+                    Survival survival = survivor.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+                    long phase = journal.get(LockChild.PHASE);
+                    assertTrue(survival.toldOwnerDied() <= 1, context + ": told more than once");
+                    if (survival.toldOwnerDied() == 1) {
+                        told++;
+                        assertNotEquals(LockChild.OUTSIDE, phase, context + ": told of a death, but the child had released");
+                        long latency = survival.toldAtNanos() - killedAt;
+                        latenciesMicros.add(TimeUnit.NANOSECONDS.toMicros(latency));
+                        assertTrue(latency < TimeUnit.MILLISECONDS.toNanos(50),
+                                context + ": the survivor got the lock " + latency / 1000 + " us after the kill");
+                    } else {
+                        notToldWhileWaiting++;
+                        assertNotEquals(LockChild.HOLDING, phase, context + ": the child died holding, nobody was told");
+                    }
+                }
+                assertEquals(0, journal.get(LockChild.INTENT_VALID), context + ": an intent was left unrepaired");
+                long sum = 0;
+                for (int r = 0; r <= round; r++) {
+                    sum += perRound.get(r);
+                }
+                assertEquals(sum, journal.get(LockChild.COUNTER), context + ": increments were lost or doubled");
+            }
+        } finally {
+            if (next != null) {
+                next.close();
+            }
+        }
+        Collections.sort(latenciesMicros);
+        Collections.sort(reapMicros);
+        System.out.printf("kill loop (seed %d): %d rounds, told %d, not told %d, killed while the parent held %d;"
+                        + " takeover after kill: median %d us, max %d us; child reaped after kill: median %d us,"
+                        + " max %d us%n", seed, rounds, told, notToldWhileWaiting, killedWhileParentHeld,
+                median(latenciesMicros), latenciesMicros.isEmpty() ? -1 : latenciesMicros.getLast(),
+                median(reapMicros), reapMicros.isEmpty() ? -1 : reapMicros.getLast());
+        assertTrue(told >= 10 && notToldWhileWaiting + killedWhileParentHeld >= 10,
+                "the loop must exercise both deaths holding the lock and deaths without it");
+    }
+
+    private static long median(List<Long> sorted) {
+        return sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2);
+    }
+
+    @Test
+    void thousandsOfVirtualThreadsInTwoProcesses() throws Exception {
+        List<JavaProcess> children = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                children.add(JavaProcess.builder(LockChild.class)
+                        .jvmOptions("-Xmx128m", "-Djdk.virtualThreadScheduler.parallelism=2",
+                                "-Djdk.virtualThreadScheduler.maxPoolSize=2", "-Djdk.tracePinnedThreads=full")
+                        .args("virtual", name, "1000").start());
+            }
+            startTogether(children);
+            for (JavaProcess child : children) {
+                awaitSuccess(child);
+            }
+        } finally {
+            children.forEach(JavaProcess::close);
+        }
+        assertEquals(2000, memory.sharedLongArray("counter", 1).get(0));
+    }
+
+    @Test
+    void tryLockTimesOutAndInterruptWakesAWaiterAcrossProcesses() throws Exception {
+        SharedLock lock = memory.sharedLock("lock");
+        try (JavaProcess holder = child("hold")) {
+            startTogether(List.of(holder));
+            holder.awaitLine("HELD"::equals, PATIENCE);
+
+            long start = System.nanoTime();
+            assertFalse(lock.tryLock(200, TimeUnit.MILLISECONDS));
+            long waited = System.nanoTime() - start;
+            assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(200), "tryLock gave up early: " + waited + " ns");
+            System.out.printf("tryLock(200 ms) across processes returned after %.1f ms%n", waited / 1e6);
+
+            AtomicReference<Throwable> outcome = new AtomicReference<>();
+            AtomicReference<Long> wokeAt = new AtomicReference<>();
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                try {
+                    lock.lockInterruptibly();
+                    outcome.set(new AssertionError("acquired a lock held by another process"));
+                } catch (Throwable t) {
+                    wokeAt.set(System.nanoTime());
+                    outcome.set(t);
+                }
+            });
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            long interruptedAt = System.nanoTime();
+            waiter.interrupt();
+            waiter.join(PATIENCE.toMillis());
+            assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
+            System.out.printf("an interrupted cross-process waiter woke after %.2f ms%n",
+                    (wokeAt.get() - interruptedAt) / 1e6);
+
+            holder.sendLine("RELEASE");
+            awaitSuccess(holder);
+        }
+        assertTrue(lock.tryLock(5, TimeUnit.SECONDS));
+        lock.unlock();
+    }
+
+    @Test
+    void aCProgramAndAJavaProcessShareOneLock() throws Exception {
+        Path program = Path.of(System.getProperty("interproc.native.build.dir"), "lock_counter");
+        assertTrue(Files.isExecutable(program), "the C test program is missing: " + program);
+        int rounds = 200_000;
+        Process c = new ProcessBuilder(program.toString(), name, Integer.toString(rounds)).redirectErrorStream(true)
+                .start();
+        try (JavaProcess java = child("count", "lock", Integer.toString(rounds));
+             BufferedReader cOut = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+             OutputStream cIn = c.getOutputStream()) {
+            assertEquals("READY", cOut.readLine());
+            java.awaitLine("READY"::equals, PATIENCE);
+            cIn.write("GO\n".getBytes(StandardCharsets.UTF_8));
+            cIn.flush();
+            java.sendLine("GO");
+            assertEquals("DONE", cOut.readLine());
+            assertTrue(c.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(0, c.exitValue());
+            awaitSuccess(java);
+        } catch (IOException e) {
+            c.destroyForcibly();
+            throw e;
+        }
+        assertEquals(2L * rounds, memory.sharedLongArray("counter", 1).get(0));
+    }
+
+    @Test
+    void producerAndTwoConsumersThroughASharedCondition() throws Exception {
+        int items = 2000;
+        try (JavaProcess producer = child("produce", "1", Integer.toString(items));
+             JavaProcess first = child("consume", Integer.toString(items / 2));
+             JavaProcess second = child("consume", Integer.toString(items / 2))) {
+            startTogether(List.of(producer, first, second));
+            awaitSuccess(producer);
+            awaitSuccess(first);
+            awaitSuccess(second);
+            long total = sumOf(first) + sumOf(second);
+            assertEquals((long) items * (items + 1) / 2, total, "every item consumed exactly once");
+        }
+    }
+
+    private static long sumOf(JavaProcess consumer) {
+        return consumer.output().stream().filter(line -> line.startsWith("SUM ")).mapToLong(
+                line -> Long.parseLong(line.substring(4))).findFirst().orElseThrow();
+    }
+}
