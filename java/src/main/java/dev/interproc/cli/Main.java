@@ -1,6 +1,7 @@
 package dev.interproc.cli;
 
 import dev.interproc.InterprocException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -46,6 +47,11 @@ public final class Main implements Runnable {
         commandLine.setExecutionExceptionHandler((failure, failed, parseResult) -> {
             if (failure instanceof InterprocException) {
                 failed.getErr().println("interproc " + failed.getCommandName() + ": " + failure.getMessage());
+                return EXIT_REFUSED;
+            }
+            if (failure instanceof UncheckedIOException) {
+                failed.getErr().println("interproc " + failed.getCommandName() + ": " + failure.getMessage() + " ("
+                        + failure.getCause() + ")");
                 return EXIT_REFUSED;
             }
             if (failure instanceof IllegalArgumentException) {

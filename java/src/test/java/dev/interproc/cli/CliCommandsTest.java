@@ -280,6 +280,10 @@ class CliCommandsTest {
         assertEquals(2, run("show").exitCode());
         assertEquals(2, run("frobnicate").exitCode());
         assertEquals(2, run("show", "--dir", dir(), "bad/name").exitCode());
+        Result noDirectory = run("ls", "--dir", dir() + "/absent");
+        assertEquals(1, noDirectory.exitCode());
+        assertTrue(noDirectory.err().startsWith("interproc ls: cannot list the shared-memory objects in " + dir()
+                + "/absent (java.nio.file.NoSuchFileException"), noDirectory.err());
         Result missing = run("show", "--dir", dir(), "missing");
         assertEquals(1, missing.exitCode());
         assertEquals("interproc show: no region 'missing' in " + dir() + "\n", missing.err());

@@ -46,15 +46,21 @@ final class Scheduler {
     private final AtomicInteger rejected = new AtomicInteger();
     private final AtomicInteger unreachable = new AtomicInteger();
     private final CountDownLatch firstThird;
+    /** Jobs still to get accepted, less the submissions under way: at most that many more get a 202. */
+    private final AtomicInteger unclaimed;
 
     Scheduler(HttpClient client, List<Api> apis, int jobs, DemoLog log) {
         this.client = client;
         this.apis = apis;
         this.log = log;
         this.firstThird = new CountDownLatch(Math.max(1, jobs / 3));
+        this.unclaimed = new AtomicInteger(jobs);
     }
 
-    /** Submits from {@code threads} threads until {@code jobs} were accepted or the time limit passed. */
+    /**
+     * Submits from {@code threads} threads until {@code jobs} were accepted (never more: a thread claims a
+     * job before it submits) or the time limit passed.
+     */
     void run(int threads, int jobs, Duration timeLimit) throws InterruptedException {
         long deadline = System.nanoTime() + timeLimit.toNanos();
         List<Thread> submitters = IntStream.range(0, threads)
@@ -77,8 +83,8 @@ final class Scheduler {
             Api submitTo = serving.get(random.nextInt(serving.size()));
             try {
                 HttpResponse<String> status = send(asked, "GET", "/status");
-                if (status.body().contains("\"IDLE\"")) {
-                    HttpResponse<String> submitted = send(submitTo, "POST", "/jobs");
+                if (status.body().contains("\"IDLE\"") && claim()) {
+                    HttpResponse<String> submitted = sendClaimed(submitTo);
                     if (submitted.statusCode() == 202) {
                         accepted.add(jobOf(submitted.body()));
                         firstThird.countDown();
@@ -98,6 +104,29 @@ final class Scheduler {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+    }
+
+    /** Claims one of the jobs still to submit; false when every one is accepted or under way. */
+    private boolean claim() {
+        if (unclaimed.getAndDecrement() > 0) {
+            return true;
+        }
+        unclaimed.incrementAndGet();
+        return false;
+    }
+
+    /** Submits a claimed job; the claim is returned unless the job was accepted. */
+    private HttpResponse<String> sendClaimed(Api api) throws IOException, InterruptedException {
+        boolean accepted = false;
+        try {
+            HttpResponse<String> response = send(api, "POST", "/jobs");
+            accepted = response.statusCode() == 202;
+            return response;
+        } finally {
+            if (!accepted) {
+                unclaimed.incrementAndGet();
             }
         }
     }
