@@ -48,6 +48,7 @@ final class Scheduler {
     private final CountDownLatch firstThird;
     /** Jobs still to get accepted, less the submissions under way: at most that many more get a 202. */
     private final AtomicInteger unclaimed;
+    private volatile boolean stopped;
 
     Scheduler(HttpClient client, List<Api> apis, int jobs, DemoLog log) {
         this.client = client;
@@ -73,7 +74,7 @@ final class Scheduler {
 
     private void submit(int jobs, long deadline) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (accepted.size() < jobs && System.nanoTime() < deadline) {
+        while (!stopped && accepted.size() < jobs && System.nanoTime() < deadline) {
             List<Api> serving = apis.stream().filter(api -> api.serving).toList();
             if (serving.isEmpty()) {
                 log.say("scheduler", "no API process serves any more; stopping");
@@ -82,22 +83,7 @@ final class Scheduler {
             Api asked = serving.get(random.nextInt(serving.size()));
             Api submitTo = serving.get(random.nextInt(serving.size()));
             try {
-                HttpResponse<String> status = send(asked, "GET", "/status");
-                if (status.body().contains("\"IDLE\"") && claim()) {
-                    HttpResponse<String> submitted = sendClaimed(submitTo);
-                    if (submitted.statusCode() == 202) {
-                        accepted.add(jobOf(submitted.body()));
-                        firstThird.countDown();
-                    } else if (submitted.statusCode() == 409) {
-                        rejected.incrementAndGet();
-                        log.say("scheduler", submitTo.name + " answered 409 (another submission won the race): "
-                                + submitted.body());
-                    } else {
-                        log.say("scheduler", submitTo.name + " answered " + submitted.statusCode() + ": "
-                                + submitted.body());
-                    }
-                }
-                Thread.sleep(random.nextLong(2, 12));
+                submitIfIdle(asked, submitTo);
             } catch (IOException e) {
                 unreachable.incrementAndGet();
                 log.say("scheduler", "no answer from " + asked.name + " or " + submitTo.name + ": " + e);
@@ -105,7 +91,37 @@ final class Scheduler {
                 Thread.currentThread().interrupt();
                 return;
             }
+            try {
+                Thread.sleep(random.nextLong(2, 12));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
+    }
+
+    /** Asks one API process for the status and, if the worker is IDLE, submits a job to the other. */
+    private void submitIfIdle(Api asked, Api submitTo) throws IOException, InterruptedException {
+        HttpResponse<String> status = send(asked, "GET", "/status");
+        if (!status.body().contains("\"IDLE\"") || !claim()) {
+            return;
+        }
+        HttpResponse<String> submitted = sendClaimed(submitTo);
+        if (submitted.statusCode() == 202) {
+            accepted.add(jobOf(submitted.body()));
+            firstThird.countDown();
+        } else if (submitted.statusCode() == 409) {
+            rejected.incrementAndGet();
+            log.say("scheduler", submitTo.name + " answered 409 (another submission won the race): "
+                    + submitted.body());
+        } else {
+            log.say("scheduler", submitTo.name + " answered " + submitted.statusCode() + ": " + submitted.body());
+        }
+    }
+
+    /** Makes every submitting thread stop after its current request (the demo is failing or ending). */
+    void stop() {
+        stopped = true;
     }
 
     /** Claims one of the jobs still to submit; false when every one is accepted or under way. */

@@ -57,7 +57,7 @@ public final class WorkerDemo {
 
     private DemoReport run() throws InterruptedException, TimeoutException, IOException, ExecutionException {
         String region = "interproc-demo-" + ProcessHandle.current().pid();
-        String capacity = String.valueOf(settings.jobs() + SCHEDULER_THREADS + 2);
+        int capacity = settings.jobs() + SCHEDULER_THREADS + 2;
         List<ChildProcess> children = new CopyOnWriteArrayList<>();
         SharedMemory memory = SharedMemory.create(region);
         // Ctrl-C or SIGTERM: kill the children and remove the region all the same.
@@ -66,33 +66,36 @@ public final class WorkerDemo {
             memory.unlink();
         }, "demo clean-up");
         Runtime.getRuntime().addShutdownHook(cleanUp);
+        Scheduler scheduler = null;
         try (HttpClient client = HttpClient.newHttpClient()) {
-            WorkerState state = new WorkerState(memory, Integer.parseInt(capacity), line -> log.say("demo", line));
+            WorkerState state = new WorkerState(memory, capacity, line -> log.say("demo", line));
             log.say("demo", "region " + region + ": worker/status " + state.snapshot().status() + "; starting the "
                     + "worker and " + settings.apiProcesses() + " API processes");
-            ChildProcess worker = ChildProcess.start("worker", WorkerProcess.class, log, region, capacity,
+            ChildProcess worker = ChildProcess.start("worker", WorkerProcess.class, log, region, String.valueOf(capacity),
                     String.valueOf(settings.shortestCalculation().toMillis()),
                     String.valueOf(settings.longestCalculation().toMillis()));
             children.add(worker);
             List<ChildProcess> apiProcesses = new ArrayList<>();
             for (int i = 1; i <= settings.apiProcesses(); i++) {
-                ChildProcess api = ChildProcess.start("api-" + i, ApiServer.class, log, region, capacity);
+                ChildProcess api = ChildProcess.start("api-" + i, ApiServer.class, log, region,
+                        String.valueOf(capacity));
                 apiProcesses.add(api);
                 children.add(api);
             }
-            worker.process().awaitLine(line -> line.startsWith("UNAVAILABLE -> IDLE"), START_TIMEOUT);
+            worker.process().awaitLine(WorkerProcess.READY::equals, START_TIMEOUT);
             List<Scheduler.Api> apis = new ArrayList<>();
             for (ChildProcess api : apiProcesses) {
                 String listening = api.process().awaitLine(line -> line.startsWith(ApiServer.LISTENING), START_TIMEOUT);
                 apis.add(new Scheduler.Api(api.name(),
                         Integer.parseInt(listening.substring(ApiServer.LISTENING.length()))));
             }
-            Scheduler scheduler = new Scheduler(client, apis, settings.jobs(), log);
+            scheduler = new Scheduler(client, apis, settings.jobs(), log);
+            Scheduler submitting = scheduler;
             log.say("demo", "all processes ready; the scheduler submits " + settings.jobs() + " jobs from "
                     + SCHEDULER_THREADS + " threads");
             Thread scheduling = Thread.ofPlatform().name("scheduler").start(() -> {
                 try {
-                    scheduler.run(SCHEDULER_THREADS, settings.jobs(), settings.timeLimit());
+                    submitting.run(SCHEDULER_THREADS, settings.jobs(), settings.timeLimit());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -113,6 +116,9 @@ public final class WorkerDemo {
             }
             return verify(state, scheduler, kill);
         } finally {
+            if (scheduler != null) {
+                scheduler.stop();
+            }
             cleanUp.run();
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanUp);

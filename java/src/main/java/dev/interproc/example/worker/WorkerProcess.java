@@ -14,6 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class WorkerProcess {
 
+    /** The line the worker prints once it is IDLE: the demo's handshake. */
+    public static final String READY = "UNAVAILABLE -> IDLE: ready for jobs";
+
     private WorkerProcess() {
     }
 
@@ -26,7 +29,7 @@ public final class WorkerProcess {
         try (SharedMemory memory = SharedMemory.open(region)) {
             WorkerState state = new WorkerState(memory, capacity, WorkerProcess::say);
             state.markAvailable();
-            say("UNAVAILABLE -> IDLE: ready for jobs");
+            say(READY);
             Thread.ofPlatform().daemon().name("parent watch").start(() -> shutDownWhenInputEnds(state));
             long lastJob = state.snapshot().job();
             while (true) {
