@@ -156,6 +156,41 @@ class CliCommandsTest {
         }
     }
 
+    @Test
+    void showSaysWhenThreadsWaitForALock() throws Exception {
+        try (SharedMemory memory = SharedMemory.create("contended", options)) {
+            SharedLock lock = memory.sharedLock("queue");
+            lock.lock();
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                lock.lock();
+                lock.unlock();
+            });
+            try {
+                awaitWaitersBit("contended", "queue");
+                Result text = run("show", "--dir", dir(), "contended");
+                assertSlot(text.out(), "queue", "SharedLock", "held by pid " + PID + ", waiters");
+                Result json = run("show", "--dir", dir(), "contended", "--json");
+                assertTrue(json.out().contains("\"waiters\": true"), json.out());
+            } finally {
+                lock.unlock();
+                waiter.join();
+            }
+            assertSlot(run("show", "--dir", dir(), "contended").out(), "queue", "SharedLock", "free");
+        }
+    }
+
+    /** Waits until the waiter has set the lock word's waiters bit: the event the test needs, read from memory. */
+    private void awaitWaitersBit(String region, String slot) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (SharedMemory.inspect(region, options).slots().stream()
+                .noneMatch(s -> s.name().equals(slot) && s.lock().waiters())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the waiting thread never set the waiters bit of " + slot);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     private static void assertRow(String output, String regex) {
         assertTrue(output.lines().anyMatch(line -> line.matches(regex)), "no line matches " + regex + " in:\n" + output);
     }
