@@ -10,5 +10,7 @@ module dev.interproc {
 
     requires info.picocli;
     requires pickle;
+    requires java.net.http;
+    requires jdk.httpserver;
     opens dev.interproc.cli to info.picocli;
 }

@@ -45,6 +45,11 @@ import java.util.regex.Pattern;
  * throws {@link IllegalStateException}, never reads unmapped memory. The region itself lives until
  * {@link #unlink()} removes its name; processes that still have it open keep working on it.
  *
+ * <h2>Tools</h2>
+ * {@link #inspect(String)} and {@link #list()} read regions without attaching to them (what
+ * {@code interproc ls} and {@code interproc show} print): snapshots of the header, the attached processes
+ * and every slot, as {@link RegionInfo}.
+ *
  * <h2>Thread safety</h2>
  * Instances and the value objects are safe for use by any number of platform and virtual threads.
  */
@@ -53,7 +58,7 @@ public final class SharedMemory implements AutoCloseable {
     private static final Pattern REGION_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
     private static final Pattern SLOT_NAME = Pattern.compile("[A-Za-z0-9._:/-]{1,63}");
 
-    private enum Mode { CREATE, OPEN, OPEN_OR_CREATE }
+    private enum Mode { CREATE, OPEN, OPEN_OR_CREATE, INSPECT }
 
     private enum State { OPEN, CLOSED, UNLINKED }
 
@@ -139,6 +144,50 @@ public final class SharedMemory implements AutoCloseable {
         }
     }
 
+    /**
+     * A snapshot of the region called {@code name}, read without attaching to it: this process does not
+     * appear in its process table and takes no lock. Fails like {@link #open(String)}: with
+     * {@link RegionNotFoundException} when it does not exist and {@link IncompatibleRegionException} when
+     * the object is not a region of this layout version.
+     */
+    public static RegionInfo inspect(String name) {
+        return inspect(name, RegionOptions.defaults());
+    }
+
+    /** As {@link #inspect(String)}, in the options' directory. */
+    public static RegionInfo inspect(String name, RegionOptions options) {
+        try (SharedMemory region = openForInspection(name, options)) {
+            return RegionInspector.snapshot(region);
+        }
+    }
+
+    /**
+     * Every interproc region in /dev/shm, sorted by name: a {@link RegionInfo} for each region this library
+     * reads, an {@link UnreadableRegion} for each one of another layout version, not ready, or damaged.
+     * Other shared-memory objects are skipped: only their header is read (never mapped), and one without
+     * the interproc magic is not listed.
+     */
+    public static List<RegionListing> list() {
+        return list(RegionOptions.defaults());
+    }
+
+    /** As {@link #list()}, in the options' directory. */
+    public static List<RegionListing> list(RegionOptions options) {
+        return RegionInspector.list(options);
+    }
+
+    /**
+     * Maps a region without attaching to it. The instance has owner token 0: it refuses locks (and every
+     * slot accessor that would need one) with an {@link IllegalStateException}.
+     */
+    static SharedMemory openForInspection(String name, RegionOptions options) {
+        return connect(name, options, Mode.INSPECT);
+    }
+
+    static boolean isValidRegionName(String name) {
+        return REGION_NAME.matcher(name).matches();
+    }
+
     private static SharedMemory connect(String name, RegionOptions options, Mode mode) {
         checkRegionName(name);
         try (Arena call = Arena.ofConfined()) {
@@ -153,9 +202,14 @@ public final class SharedMemory implements AutoCloseable {
                 case OPEN -> Native.regionOpen(cName, dir, timeout, out);
                 case OPEN_OR_CREATE -> Native.regionOpenOrCreate(cName, dir, options.size(), options.mode(),
                         options.maxSlots(), options.maxProcesses(), timeout, out, createdFlag);
+                case INSPECT -> Native.regionInspect(cName, dir, timeout, out);
             };
             if (rc != 0) {
-                throw Errors.region(rc, name, options, mode == Mode.CREATE ? "create" : "open");
+                throw Errors.region(rc, name, options, switch (mode) {
+                    case CREATE -> "create";
+                    case INSPECT -> "inspect";
+                    default -> "open";
+                });
             }
             boolean created = mode == Mode.CREATE || (mode == Mode.OPEN_OR_CREATE && createdFlag.get(JAVA_INT, 0) == 1);
             return new SharedMemory(name, options, created, out.get(ADDRESS, 0));
@@ -336,6 +390,7 @@ public final class SharedMemory implements AutoCloseable {
      * same name returns the same instance; see {@link SharedMutex} for the contract.
      */
     public SharedLock sharedLock(String slot) {
+        requireAttached(slot);
         MemorySegment word = ensureSlot(slot, RegionLayout.TYPE_LOCK, RegionLayout.LOCK_SIZE, NO_META, 0, init -> { })
                 .memory();
         return (SharedLock) primitives.computeIfAbsent(slot, key -> new SharedLock(this, key, new LockWord(this, word)));
@@ -353,6 +408,7 @@ public final class SharedMemory implements AutoCloseable {
      * returns the same instance; see {@link SharedMutex} for the contract.
      */
     public SharedRLock sharedRLock(String slot) {
+        requireAttached(slot);
         MemorySegment word = ensureSlot(slot, RegionLayout.TYPE_RLOCK, RegionLayout.LOCK_SIZE, NO_META, 0, init -> { })
                 .memory();
         return (SharedRLock) primitives.computeIfAbsent(slot,
@@ -427,6 +483,20 @@ public final class SharedMemory implements AutoCloseable {
     /** The default lock of a value slot: a reentrant lock named after it, as Python's Value has an RLock. */
     SharedRLock defaultLockOf(String valueSlot) {
         return sharedRLock(valueSlot + "/lock");
+    }
+
+    /** Refuses locks on an instance opened for inspection, which has no process-table entry to own them. */
+    private void requireAttached(String lockSlot) {
+        if (ownerToken == 0) {
+            throw new IllegalStateException("cannot use lock '" + lockSlot + "' of region '" + name + "': the region "
+                    + "was opened for inspection only (no process-table entry owns locks here); open it with "
+                    + "SharedMemory.open(\"" + name + "\") to take locks");
+        }
+    }
+
+    /** The whole mapped region, for {@link RegionInspector}. */
+    MemorySegment mappedMemory() {
+        return memory;
     }
 
     /** This instance's owner token in the region's process table (the value a held lock word holds). */

@@ -1,6 +1,7 @@
 package dev.interproc.cli;
 
 import dev.interproc.InterprocException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -8,13 +9,28 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code interproc} command (bin/interproc, or {@code java -jar interproc.jar}): {@code demo} runs
- * the demonstration, {@code rm} removes regions, {@code --help} lists everything.
+ * The {@code interproc} command (bin/interproc, or {@code java -jar interproc.jar}): {@code ls},
+ * {@code show} and {@code rm} look at and remove regions, {@code demo} runs the worker example.
+ *
+ * <p>Exit codes, for scripts: {@value #EXIT_OK} success; {@value #EXIT_REFUSED} a region was not found,
+ * not readable, or a removal was refused; {@value #EXIT_USAGE} the command line is wrong. docs/cli.md
+ * describes every command and its JSON output.
  */
 @Command(name = "interproc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Typed shared state and coordination between JVM processes on one Linux host.",
-        subcommands = {DemoCommand.class, RemoveCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LsCommand.class, ShowCommand.class, RmCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:a region was not found or not readable, a removal was refused, "
+                + "or the demo's checks failed", "2:wrong command line"})
 public final class Main implements Runnable {
+
+    /** The command did what was asked. */
+    public static final int EXIT_OK = 0;
+    /** A region was not found or not readable, a removal was refused, or the demo's checks failed. */
+    public static final int EXIT_REFUSED = 1;
+    /** The command line is wrong (picocli's usage error code). */
+    public static final int EXIT_USAGE = 2;
 
     @Spec
     private CommandSpec spec;
@@ -29,9 +45,18 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main());
         // Failures interproc explains in its message need no stack trace.
         commandLine.setExecutionExceptionHandler((failure, failed, parseResult) -> {
-            if (failure instanceof InterprocException || failure instanceof IllegalArgumentException) {
+            if (failure instanceof InterprocException) {
                 failed.getErr().println("interproc " + failed.getCommandName() + ": " + failure.getMessage());
-                return 1;
+                return EXIT_REFUSED;
+            }
+            if (failure instanceof UncheckedIOException) {
+                failed.getErr().println("interproc " + failed.getCommandName() + ": " + failure.getMessage() + " ("
+                        + failure.getCause() + ")");
+                return EXIT_REFUSED;
+            }
+            if (failure instanceof IllegalArgumentException) {
+                failed.getErr().println("interproc " + failed.getCommandName() + ": " + failure.getMessage());
+                return EXIT_USAGE;
             }
             throw failure;
         });

@@ -1,0 +1,23 @@
+package dev.interproc;
+
+import java.util.Optional;
+
+/**
+ * One slot of a region's directory as seen by {@link SharedMemory#inspect(String)}.
+ *
+ * @param name the slot's name
+ * @param type the Java type that accesses it ("SharedLong", "SharedEnum&lt;com.example.Status&gt;",
+ *     "SharedRLock", ...), or "unknown type N" for a type tag this library does not know
+ * @param size bytes of the slot's value
+ * @param value the value rendered as text: numbers as Java prints them, an enum by its constant's name
+ *     (from the descriptor stored in the slot), arrays abbreviated after their first elements, a lock as
+ *     {@link LockInfo#describe()}, other primitives as their raw 32-bit words
+ * @param lock the lock's state for a lock slot, else null
+ */
+public record SlotInfo(String name, String type, long size, String value, LockInfo lock) {
+
+    /** The lock's state, present for lock slots only. */
+    public Optional<LockInfo> lockInfo() {
+        return Optional.ofNullable(lock);
+    }
+}

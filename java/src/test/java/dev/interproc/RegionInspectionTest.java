@@ -1,0 +1,61 @@
+package dev.interproc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** SharedMemory.inspect and list: snapshots taken without attaching, and inspection handles refuse locks. */
+class RegionInspectionTest {
+
+    @Test
+    void inspectionDoesNotAttachAndReadsTheHeader() {
+        String name = TestRegions.uniqueName("inspect");
+        try (SharedMemory memory = SharedMemory.create(name)) {
+            memory.sharedInt("count", 3);
+            RegionInfo first = SharedMemory.inspect(name);
+            RegionInfo second = SharedMemory.inspect(name);
+            long pid = ProcessHandle.current().pid();
+            assertEquals(List.of(new ProcessInfo(0, (int) pid, first.processes().getFirst().startTime(), true)),
+                    second.processes(), "the inspector must not appear in the process table");
+            assertEquals((int) pid, first.creatorPid());
+            assertTrue(first.creatorAlive());
+            assertEquals(RegionOptions.DEFAULT_SIZE, first.size());
+            assertEquals(List.of(new SlotInfo("count", "SharedInt", 4, "3", null)), first.slots());
+        } finally {
+            SharedMemory.unlink(name);
+        }
+    }
+
+    @Test
+    void anInspectionHandleRefusesLocks() {
+        String name = TestRegions.uniqueName("inspect-lock");
+        try (SharedMemory memory = SharedMemory.create(name);
+                SharedMemory inspection = SharedMemory.openForInspection(name, RegionOptions.defaults())) {
+            memory.sharedLock("lock");
+            memory.sharedLong("value");
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> inspection.sharedLock("lock"));
+            assertTrue(refused.getMessage().contains("opened for inspection only"), refused.getMessage());
+            assertThrows(IllegalStateException.class, () -> inspection.sharedRLock("lock"));
+            assertThrows(IllegalStateException.class, () -> inspection.sharedLong("value").getLock());
+        } finally {
+            SharedMemory.unlink(name);
+        }
+    }
+
+    @Test
+    void listFindsRegionsAndInspectFailsForMissingOnes() {
+        String name = TestRegions.uniqueName("listed");
+        try (SharedMemory memory = SharedMemory.create(name)) {
+            assertTrue(SharedMemory.list().stream().anyMatch(region -> region.name().equals(name)));
+        } finally {
+            SharedMemory.unlink(name);
+        }
+        assertFalse(SharedMemory.list().stream().anyMatch(region -> region.name().equals(name)));
+        assertThrows(RegionNotFoundException.class, () -> SharedMemory.inspect(name));
+    }
+}

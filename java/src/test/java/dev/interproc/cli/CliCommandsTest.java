@@ -1,0 +1,331 @@
+package dev.interproc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.interproc.CodedEnum;
+import dev.interproc.RegionOptions;
+import dev.interproc.SharedLock;
+import dev.interproc.SharedMemory;
+import dev.interproc.internal.RegionLayout;
+import dev.interproc.process.JavaProcess;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * interproc ls, show and rm through picocli, on regions these tests create: in a private directory on
+ * /dev/shm's tmpfs (so that {@code rm --dead} never touches anyone else's regions), and in /dev/shm itself
+ * for the foreign-object case.
+ */
+class CliCommandsTest {
+
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final long PID = ProcessHandle.current().pid();
+
+    /** An enum with stable codes, as a worker's status would be. */
+    enum Mode implements CodedEnum {
+        OFF(5), ON(9);
+
+        private final int code;
+
+        Mode(int code) {
+            this.code = code;
+        }
+
+        @Override
+        public int code() {
+            return code;
+        }
+    }
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private Path directory;
+    private RegionOptions options;
+
+    @BeforeEach
+    void createDirectory() throws IOException {
+        directory = Files.createDirectories(Path.of("/dev/shm", "ip-test-cli-" + PID + "-" + COUNTER.incrementAndGet()));
+        options = RegionOptions.defaults().withSize(64 * 1024).withDirectory(directory);
+    }
+
+    @AfterEach
+    void removeDirectory() throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    private String dir() {
+        return directory.toString();
+    }
+
+    @Test
+    void lsListsRegionsWithProcessesAndSlots() {
+        try (SharedMemory memory = SharedMemory.create("listed", options)) {
+            memory.sharedLong("a");
+            memory.sharedInt("b");
+            Result table = run("ls", "--dir", dir());
+            assertEquals(0, table.exitCode(), table.err());
+            String row = table.out().lines().filter(line -> line.startsWith("listed ")).findFirst().orElseThrow();
+            assertTrue(row.contains("64.0 KiB") && row.contains("pid " + PID) && row.endsWith(" 2"), row);
+
+            Result json = run("ls", "--dir", dir(), "--json");
+            assertEquals(0, json.exitCode(), json.err());
+            assertTrue(json.out().contains("\"location\": \"" + dir() + "\""), json.out());
+            assertTrue(json.out().contains("\"name\": \"listed\""), json.out());
+            assertTrue(json.out().contains("\"readable\": true"), json.out());
+            assertTrue(json.out().contains("\"pid\": " + PID + ",\n          \"alive\": true"), json.out());
+            assertTrue(json.out().contains("\"slotCount\": 2"), json.out());
+        }
+    }
+
+    @Test
+    void lsOfAnEmptyDirectorySaysSo() {
+        Result result = run("ls", "--dir", dir());
+        assertEquals(0, result.exitCode());
+        assertEquals("no interproc regions in " + dir() + "\n", result.out());
+    }
+
+    @Test
+    void showRendersEveryTypeOfSlot() throws Exception {
+        try (SharedMemory memory = SharedMemory.create("shown", options)) {
+            memory.sharedLong("jobs", 42);
+            memory.sharedDouble("ratio", 0.5);
+            memory.sharedEnum("mode", Mode.class, Mode.ON);
+            var array = memory.sharedLongArray("samples", 20);
+            array.set(0, 3);
+            memory.sharedLock("free");
+            memory.sharedSemaphore("permits", 2);
+            memory.sharedEvent("done");
+            memory.sharedBarrier("meet", 1);
+            SharedLock held = memory.sharedLock("busy");
+            held.lock();
+            try {
+                Result text = run("show", "--dir", dir(), "shown");
+                assertEquals(0, text.exitCode(), text.err());
+                assertTrue(text.out().startsWith("region shown in " + dir() + ": 64.0 KiB, layout version "
+                        + RegionLayout.LAYOUT_VERSION), text.out());
+                assertSlot(text.out(), "jobs", "SharedLong", "42");
+                assertSlot(text.out(), "ratio", "SharedDouble", "0.5");
+                assertSlot(text.out(), "mode", "SharedEnum<" + Mode.class.getName() + ">", "ON");
+                assertSlot(text.out(), "samples", "SharedLongArray", "[3, 0, 0, 0, 0, 0, 0, 0, ... (20 elements)]");
+                assertSlot(text.out(), "free", "SharedLock", "free");
+                assertSlot(text.out(), "busy", "SharedLock", "held by pid " + PID);
+                assertRow(text.out(), "permits +SharedSemaphore +\\d+ +words \\[.*");
+                assertRow(text.out(), "done +SharedEvent +\\d+ +words \\[0.*");
+                assertRow(text.out(), "meet +SharedBarrier +\\d+ +words \\[.*");
+
+                Result json = run("show", "--dir", dir(), "shown", "--json");
+                assertEquals(0, json.exitCode(), json.err());
+                assertTrue(json.out().contains("\"name\": \"mode\",\n      \"type\": \"SharedEnum<" + Mode.class.getName()
+                        + ">\",\n      \"size\": 4,\n      \"value\": \"ON\""), json.out());
+                assertTrue(json.out().contains("\"state\": \"held\",\n        \"ownerPid\": " + PID
+                        + ",\n        \"waiters\": false,\n        \"fencingToken\": 1"), json.out());
+                assertTrue(json.out().contains("\"state\": \"free\""), json.out());
+            } finally {
+                held.unlock();
+            }
+        }
+    }
+
+    @Test
+    void showSaysWhenThreadsWaitForALock() throws Exception {
+        try (SharedMemory memory = SharedMemory.create("contended", options)) {
+            SharedLock lock = memory.sharedLock("queue");
+            lock.lock();
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                lock.lock();
+                lock.unlock();
+            });
+            try {
+                awaitWaitersBit("contended", "queue");
+                Result text = run("show", "--dir", dir(), "contended");
+                assertSlot(text.out(), "queue", "SharedLock", "held by pid " + PID + ", waiters");
+                Result json = run("show", "--dir", dir(), "contended", "--json");
+                assertTrue(json.out().contains("\"waiters\": true"), json.out());
+            } finally {
+                lock.unlock();
+                waiter.join();
+            }
+            assertSlot(run("show", "--dir", dir(), "contended").out(), "queue", "SharedLock", "free");
+        }
+    }
+
+    /** Waits until the waiter has set the lock word's waiters bit: the event the test needs, read from memory. */
+    private void awaitWaitersBit(String region, String slot) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (SharedMemory.inspect(region, options).slots().stream()
+                .noneMatch(s -> s.name().equals(slot) && s.lock().waiters())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the waiting thread never set the waiters bit of " + slot);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void assertRow(String output, String regex) {
+        assertTrue(output.lines().anyMatch(line -> line.matches(regex)), "no line matches " + regex + " in:\n" + output);
+    }
+
+    private static void assertSlot(String output, String slot, String type, String value) {
+        String row = output.lines().filter(line -> line.startsWith(slot + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no slot " + slot + " in:\n" + output));
+        String[] cells = row.split(" {2,}", 4);
+        assertEquals(slot, cells[0], row);
+        assertEquals(type, cells[1], row);
+        assertEquals(value, cells[3], row);
+    }
+
+    @Test
+    void aKilledCreatorIsShownDeadAndItsRegionRemovedByRmDead() throws Exception {
+        try (JavaProcess holder = JavaProcess.builder(RegionHolder.class).args("abandoned", dir()).start();
+                SharedMemory live = SharedMemory.create("in-use", options)) {
+            holder.awaitLine(RegionHolder.READY::equals, Duration.ofSeconds(60));
+            long childPid = holder.pid();
+            Result whileAlive = run("show", "--dir", dir(), "abandoned");
+            assertSlot(whileAlive.out(), "held", "SharedLock", "held by pid " + childPid);
+            Result refused = run("rm", "--dir", dir(), "abandoned");
+            assertEquals(1, refused.exitCode());
+            assertTrue(refused.err().contains("in use by 1 live process (pid " + childPid + ")"), refused.err());
+
+            holder.kill();
+            holder.waitFor(Duration.ofSeconds(30));
+
+            Result ls = run("ls", "--dir", dir());
+            String row = ls.out().lines().filter(line -> line.startsWith("abandoned ")).findFirst().orElseThrow();
+            assertTrue(row.contains("pid " + childPid + " (gone)") && row.contains(childPid + " (dead)"), row);
+            Result shown = run("show", "--dir", dir(), "abandoned");
+            assertTrue(shown.out().contains("processes: " + childPid + " (dead)"), shown.out());
+            assertSlot(shown.out(), "held", "SharedLock", "owner dead (pid " + childPid + ")");
+            assertSlot(shown.out(), "phase", "SharedEnum<" + RegionHolder.Phase.class.getName() + ">", "RUNNING");
+            Result json = run("show", "--dir", dir(), "abandoned", "--json");
+            assertTrue(json.out().contains("\"state\": \"owner_dead\""), json.out());
+            assertTrue(json.out().contains("\"pid\": " + childPid + ",\n      \"alive\": false"), json.out());
+
+            Result removed = run("rm", "--dir", dir(), "--dead");
+            assertEquals(0, removed.exitCode(), removed.err());
+            assertTrue(removed.out().contains("removed abandoned (no live process; 1 dead)"), removed.out());
+            assertTrue(removed.out().contains("kept in-use: 1 live process"), removed.out());
+            assertEquals(1, run("show", "--dir", dir(), "abandoned").exitCode());
+            assertEquals(0, run("show", "--dir", dir(), "in-use").exitCode());
+        }
+    }
+
+    @Test
+    void rmRefusesARegionInUseUnlessForced() {
+        try (SharedMemory memory = SharedMemory.create("busy", options)) {
+            Result refused = run("rm", "--dir", dir(), "busy");
+            assertEquals(1, refused.exitCode());
+            assertTrue(refused.err().contains("in use by 1 live process (pid " + PID + "); not removed"),
+                    refused.err());
+            Result forced = run("rm", "--dir", dir(), "--force", "busy");
+            assertEquals(0, forced.exitCode(), forced.err());
+            assertEquals("removed busy\n", forced.out());
+            assertFalse(Files.exists(directory.resolve("busy")));
+            assertEquals(1, run("rm", "--dir", dir(), "busy").exitCode());
+        }
+    }
+
+    @Test
+    void aForeignObjectInDevShmIsSkippedAndNeverRemoved() throws IOException {
+        String foreign = "ip-test-" + PID + "-foreign";
+        Path file = Path.of("/dev/shm", foreign);
+        Files.write(file, "not an interproc region\n".repeat(400).getBytes(StandardCharsets.UTF_8));
+        String region = "ip-test-" + PID + "-beside-foreign";
+        try (SharedMemory memory = SharedMemory.create(region)) {
+            Result ls = run("ls");
+            assertEquals(0, ls.exitCode(), ls.err());
+            assertTrue(ls.out().contains(region + " "), ls.out());
+            assertFalse(ls.out().contains(foreign), ls.out());
+            assertFalse(run("ls", "--json").out().contains(foreign));
+
+            Result show = run("show", foreign);
+            assertEquals(1, show.exitCode());
+            assertTrue(show.err().contains("not an interproc region"), show.err());
+            Result rm = run("rm", "--force", foreign);
+            assertEquals(1, rm.exitCode());
+            assertTrue(rm.err().contains("is not an interproc region (another program made it); not removed"),
+                    rm.err());
+            assertTrue(Files.exists(file));
+        } finally {
+            Files.delete(file);
+            SharedMemory.unlink(region);
+        }
+    }
+
+    @Test
+    void aRegionOfAnotherLayoutVersionIsListedButNotRead() throws IOException {
+        int otherVersion = RegionLayout.LAYOUT_VERSION + 98;
+        Path file = directory.resolve("future");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
+            MemorySegment header = channel.map(FileChannel.MapMode.READ_WRITE, 0, 64 * 1024, arena);
+            MemorySegment.copy("interprc".getBytes(StandardCharsets.US_ASCII), 0, header, ValueLayout.JAVA_BYTE,
+                    RegionLayout.HEADER_MAGIC_OFFSET, RegionLayout.MAGIC_LENGTH);
+            header.set(ValueLayout.JAVA_INT, RegionLayout.HEADER_LAYOUT_VERSION_OFFSET, otherVersion);
+        }
+        Result ls = run("ls", "--dir", dir());
+        assertEquals(0, ls.exitCode(), ls.err());
+        String row = ls.out().lines().filter(line -> line.startsWith("future ")).findFirst().orElseThrow();
+        assertTrue(row.contains(" " + otherVersion + " ") && row.contains("unreadable: layout version " + otherVersion
+                + "; this library reads layout version " + RegionLayout.LAYOUT_VERSION), row);
+        Result show = run("show", "--dir", dir(), "future");
+        assertEquals(1, show.exitCode());
+        assertTrue(show.err().contains("it has layout version " + otherVersion), show.err());
+        Result dead = run("rm", "--dir", dir(), "--dead");
+        assertTrue(dead.out().contains("kept future: layout version " + otherVersion), dead.out());
+        assertEquals(1, run("rm", "--dir", dir(), "future").exitCode());
+        assertEquals(0, run("rm", "--dir", dir(), "--force", "future").exitCode());
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndMissingRegionsWithOne() {
+        assertEquals(2, run("rm", "--dir", dir()).exitCode());
+        assertEquals(2, run("rm", "--dir", dir(), "--dead", "x").exitCode());
+        assertEquals(2, run("rm", "--dir", dir(), "--dead", "--force").exitCode());
+        assertEquals(2, run("show").exitCode());
+        assertEquals(2, run("frobnicate").exitCode());
+        assertEquals(2, run("show", "--dir", dir(), "bad/name").exitCode());
+        Result noDirectory = run("ls", "--dir", dir() + "/absent");
+        assertEquals(1, noDirectory.exitCode());
+        assertTrue(noDirectory.err().startsWith("interproc ls: cannot list the shared-memory objects in " + dir()
+                + "/absent (java.nio.file.NoSuchFileException"), noDirectory.err());
+        Result missing = run("show", "--dir", dir(), "missing");
+        assertEquals(1, missing.exitCode());
+        assertEquals("interproc show: no region 'missing' in " + dir() + "\n", missing.err());
+        for (String command : new String[] {"ls", "show", "rm", "demo"}) {
+            Result help = run(command, "--help");
+            assertEquals(0, help.exitCode(), command);
+            assertTrue(help.out().startsWith("Usage: interproc " + command), help.out());
+        }
+    }
+}
