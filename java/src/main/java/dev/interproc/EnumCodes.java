@@ -137,17 +137,35 @@ final class EnumCodes<E extends Enum<E>> {
                 .collect(Collectors.joining(", "));
     }
 
-    /** What differs between a descriptor stored in a slot and this enum, for an error message. */
-    String differencesFrom(String stored) {
-        String[] lines = stored.split("\n");
-        String storedClass = lines.length > 0 && lines[0].startsWith("enum ") ? lines[0].substring(5) : "?";
-        Map<String, Integer> storedCodes = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int equals = lines[i].lastIndexOf('=');
-            if (equals > 0) {
-                storedCodes.put(lines[i].substring(0, equals), Integer.parseInt(lines[i].substring(equals + 1)));
+    /**
+     * A descriptor as read back from a slot: the enum's class name ("?" if missing) and its constants' codes, in
+     * the stored order. Lines that name no code (a damaged descriptor) are left out.
+     */
+    record Stored(String className, Map<String, Integer> codes) {
+
+        static Stored parse(String descriptor) {
+            String[] lines = descriptor.split("\n");
+            String className = lines.length > 0 && lines[0].startsWith("enum ") ? lines[0].substring(5) : "?";
+            Map<String, Integer> codes = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int equals = lines[i].lastIndexOf('=');
+                if (equals > 0) {
+                    try {
+                        codes.put(lines[i].substring(0, equals), Integer.parseInt(lines[i].substring(equals + 1)));
+                    } catch (NumberFormatException damaged) {
+                        // not a NAME=code line
+                    }
+                }
             }
+            return new Stored(className, codes);
         }
+    }
+
+    /** What differs between a descriptor stored in a slot and this enum, for an error message. */
+    String differencesFrom(String descriptor) {
+        Stored stored = Stored.parse(descriptor);
+        String storedClass = stored.className();
+        Map<String, Integer> storedCodes = stored.codes();
         List<String> differences = new ArrayList<>();
         if (!storedClass.equals(type.getName())) {
             differences.add("the region holds enum " + storedClass + ", this process uses " + type.getName());

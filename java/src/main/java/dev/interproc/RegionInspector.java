@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -157,29 +156,18 @@ final class RegionInspector {
             return enumSlot(name, size, descriptor, (int) INT.getVolatile(value, 0L));
         } else if (type == RegionLayout.TYPE_LOCK || type == RegionLayout.TYPE_RLOCK) {
             LockInfo lock = lock(region, memory, value);
-            return new SlotInfo(name, type == RegionLayout.TYPE_LOCK ? "SharedLock" : "SharedRLock", size,
+            return new SlotInfo(name, Errors.typeName(type), size,
                     lock.describe(), lock);
         }
-        return new SlotInfo(name, otherTypeName(type), size, rawWords(value), null);
+        return new SlotInfo(name, Errors.typeName(type), size, rawWords(value), null);
     }
 
     /** Renders an enum slot by the constant names of the descriptor it stores: "enum CLASS\nNAME=code\n...". */
     private static SlotInfo enumSlot(String name, long size, String descriptor, int code) {
-        String[] lines = descriptor.split("\n");
-        String className = lines.length > 0 && lines[0].startsWith("enum ") ? lines[0].substring(5) : "?";
-        Map<Integer, String> names = new HashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int equals = lines[i].lastIndexOf('=');
-            if (equals > 0) {
-                try {
-                    names.put(Integer.parseInt(lines[i].substring(equals + 1)), lines[i].substring(0, equals));
-                } catch (NumberFormatException damaged) {
-                    // A damaged descriptor line names no code; the value is then shown by its code.
-                }
-            }
-        }
-        String constant = names.get(code);
-        return new SlotInfo(name, "SharedEnum<" + className + ">", size,
+        EnumCodes.Stored stored = EnumCodes.Stored.parse(descriptor);
+        String constant = stored.codes().entrySet().stream().filter(e -> e.getValue() == code)
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        return new SlotInfo(name, "SharedEnum<" + stored.className() + ">", size,
                 constant != null ? constant : "unknown code " + code, null);
     }
 
@@ -231,18 +219,5 @@ final class RegionInspector {
             words.add(String.valueOf((int) INT.getVolatile(value, i * Integer.BYTES)));
         }
         return words.toString();
-    }
-
-    private static String otherTypeName(int type) {
-        if (type == RegionLayout.TYPE_CONDITION) {
-            return "SharedCondition";
-        } else if (type == RegionLayout.TYPE_SEMAPHORE) {
-            return "SharedSemaphore";
-        } else if (type == RegionLayout.TYPE_EVENT) {
-            return "SharedEvent";
-        } else if (type == RegionLayout.TYPE_BARRIER) {
-            return "SharedBarrier";
-        }
-        return "unknown type " + type;
     }
 }
