@@ -5,8 +5,10 @@ import java.util.Arrays;
 /**
  * Entry point of the benchmarks JAR (bench/run calls it):
  * <pre>
- * java -jar benchmarks.jar atomics [SECONDS [REPETITIONS]]   multi-process SharedLong benchmark
- * java -jar benchmarks.jar jmh [JMH OPTIONS]                  the JMH microbenchmarks of this module
+ * java -jar benchmarks.jar atomics [SECONDS [REPETITIONS [OPERATION PROCESSES]]]
+ *     the multi-process SharedLong benchmark ({@link AtomicsBenchmark})
+ * java -jar benchmarks.jar jmh [JMH OPTIONS]
+ *     the JMH microbenchmarks of this module
  * </pre>
  */
 public final class BenchMain {
@@ -21,7 +23,8 @@ public final class BenchMain {
             case "atomics" -> AtomicsBenchmark.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: java -jar benchmarks.jar atomics [SECONDS [REPETITIONS]]\n"
+                System.err.println("usage: java -jar benchmarks.jar atomics [SECONDS [REPETITIONS [OPERATION"
+                        + " PROCESSES]]]\n"
                         + "       java -jar benchmarks.jar jmh [JMH OPTIONS]\n"
                         + "(bench/run runs them all and sets the figures beside their C baselines)");
                 System.exit(2);
