@@ -18,9 +18,9 @@ import java.util.concurrent.TimeoutException;
  * Defaults: 3 seconds, 3 repetitions, every operation by 1 and by 2 processes; OPERATION and
  * PROCESSES select one figure (bench/run alternates C and Java repetitions that way).
  *
- * <p>Worker i is pinned to CPU i, as in the C baseline. The processes of one measurement start together: each prints READY, and when all have, each gets
- * GO on standard input. Prints one line per operation and process count, in the C baseline's format
- * (bench/run sets the two side by side):
+ * <p>Worker i is pinned to CPU i, as in the C baseline. The processes of one measurement start
+ * together: each prints READY, and when all have, each gets GO on standard input. Prints one line per
+ * operation and process count, in the C baseline's format (bench/run sets the two side by side):
  * <pre>result suite=atomics impl=java op=getAndAdd processes=2 ops_per_s=MEDIAN reps=R1,R2,R3</pre>
  * where ops_per_s is the total over the processes.
  */
@@ -54,8 +54,9 @@ public final class AtomicsBenchmark {
                 }
                 double[] sorted = results.clone();
                 Arrays.sort(sorted);
-                System.out.printf(Locale.ROOT, "result suite=atomics impl=java op=%s processes=%d ops_per_s=%d reps=%s%n",
-                        operation, processes, Math.round(sorted[repetitions / 2]), reps);
+                System.out.printf(Locale.ROOT,
+                        "result suite=atomics impl=java op=%s processes=%d ops_per_s=%d reps=%s%n", operation,
+                        processes, Math.round(sorted[repetitions / 2]), reps);
             }
         }
     }
