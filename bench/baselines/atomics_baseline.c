@@ -3,7 +3,10 @@
  * the same kind of memory (a 64-byte-aligned 64-bit word in a POSIX shared-memory mapping), by
  * 1 process (uncontended) and by 2 processes (fork) hammering the same word.
  *
- *   atomics_baseline [SECONDS [REPETITIONS]]      defaults: 3 seconds, 3 repetitions
+ *   atomics_baseline [SECONDS [REPETITIONS [OPERATION PROCESSES]]]
+ *
+ * Defaults: 3 seconds, 3 repetitions, every operation by 1 and by 2 processes; OPERATION and
+ * PROCESSES select one figure (bench/run alternates C and Java repetitions that way).
  *
  * Every operation is seq_cst, like SharedLong's volatile get/set and its read-modify-writes:
  *   get           atomic_load
@@ -140,8 +143,20 @@ static double measure(struct shared_page *page, int processes, enum operation op
 int main(int argc, char **argv) {
     double seconds = argc > 1 ? atof(argv[1]) : 3.0;
     int repetitions = argc > 2 ? atoi(argv[2]) : 3;
-    if (seconds <= 0 || repetitions < 1 || repetitions > MAX_REPETITIONS) {
-        fprintf(stderr, "usage: atomics_baseline [SECONDS > 0 [REPETITIONS 1-%d]]\n", MAX_REPETITIONS);
+    int only_operation = -1;
+    int only_processes = 0;
+    if (argc > 4) {
+        for (int op = OP_GET; op <= OP_COMPARE_AND_SET; op++) {
+            if (strcmp(argv[3], operation_names[op]) == 0) {
+                only_operation = op;
+            }
+        }
+        only_processes = atoi(argv[4]);
+    }
+    if (seconds <= 0 || repetitions < 1 || repetitions > MAX_REPETITIONS || argc == 4 ||
+        (argc > 4 && (only_operation < 0 || only_processes < 1 || only_processes > MAX_PROCESSES))) {
+        fprintf(stderr, "usage: atomics_baseline [SECONDS > 0 [REPETITIONS 1-%d [OPERATION PROCESSES]]]\n"
+                        "OPERATION: get, set, getAndAdd or compareAndSet; PROCESSES: 1 or 2\n", MAX_REPETITIONS);
         return 2;
     }
     struct shared_page *page = map_shared_page("ip-bench-c", sizeof(struct shared_page));
@@ -149,6 +164,9 @@ int main(int argc, char **argv) {
     printf("# C11 atomics on a shm word, %.1f s x %d repetitions, median reported\n", seconds, repetitions);
     for (int processes = 1; processes <= MAX_PROCESSES; processes++) {
         for (int op = OP_GET; op <= OP_COMPARE_AND_SET; op++) {
+            if ((only_operation >= 0 && op != only_operation) || (only_processes > 0 && processes != only_processes)) {
+                continue;
+            }
             double results[MAX_REPETITIONS];
             char reps[MAX_REPETITIONS * 24] = "";
             for (int r = 0; r < repetitions; r++) {

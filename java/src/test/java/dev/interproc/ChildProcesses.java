@@ -17,7 +17,10 @@ final class ChildProcesses {
     private ChildProcesses() {
     }
 
-    /** A child running {@link ChildMain} with these arguments. */
+    /**
+     * A child running {@link ChildMain} with these arguments; a small heap and the serial collector keep
+     * its start-up and its GC threads light, as several children share the build machine's cores.
+     */
     static JavaProcess.Builder child(String... args) {
         return JavaProcess.builder(ChildMain.class).jvmOptions("-Xmx64m", "-XX:+UseSerialGC").args(args);
     }

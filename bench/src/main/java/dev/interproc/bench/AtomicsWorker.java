@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * One process of {@link AtomicsBenchmark}: {@code AtomicsWorker REGION OPERATION REPETITIONS SECONDS CPU}.
  *
- * <p>It pins itself to the given CPU, warms the operation up alone (so that the JIT has compiled its loop), then for each repetition
- * prints {@code READY r}, waits for {@code GO} on standard input, runs the operation on the shared long
- * for the given time and prints {@code RESULT r OPERATIONS NANOSECONDS}.
+ * <p>It pins itself to the given CPU, warms the operation up alone (so that the JIT has compiled its
+ * loop), then for each repetition prints {@code READY r}, waits for {@code GO} on standard input, runs
+ * the operation on the shared long for the given time and prints {@code RESULT r OPERATIONS NANOSECONDS}.
  *
  * <p>Each operation has its own loop method calling one SharedLong method, so every call site is
  * monomorphic and inlined; the loops have the shape of the C baseline's (bench/baselines/atomics_baseline.c):

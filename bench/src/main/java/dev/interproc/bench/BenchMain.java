@@ -5,9 +5,12 @@ import java.util.Arrays;
 /**
  * Entry point of the benchmarks JAR (bench/run calls it):
  * <pre>
- * java -jar benchmarks.jar atomics [SECONDS [REPETITIONS]]   multi-process SharedLong benchmark
- * java -jar benchmarks.jar locks [SECONDS [REPETITIONS]]     multi-process SharedLock and FileChannel.lock
- * java -jar benchmarks.jar jmh [JMH OPTIONS]                  the JMH microbenchmarks of this module
+ * java -jar benchmarks.jar atomics [SECONDS [REPETITIONS [OPERATION PROCESSES]]]
+ *     the multi-process SharedLong benchmark ({@link AtomicsBenchmark})
+ * java -jar benchmarks.jar locks [SECONDS [REPETITIONS]]
+ *     the multi-process SharedLock and FileChannel.lock benchmark ({@link LocksBenchmark})
+ * java -jar benchmarks.jar jmh [JMH OPTIONS]
+ *     the JMH microbenchmarks of this module
  * </pre>
  */
 public final class BenchMain {
@@ -23,7 +26,8 @@ public final class BenchMain {
             case "locks" -> LocksBenchmark.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: java -jar benchmarks.jar atomics [SECONDS [REPETITIONS]]\n"
+                System.err.println("usage: java -jar benchmarks.jar atomics [SECONDS [REPETITIONS [OPERATION"
+                        + " PROCESSES]]]\n"
                         + "       java -jar benchmarks.jar locks [SECONDS [REPETITIONS]]\n"
                         + "       java -jar benchmarks.jar jmh [JMH OPTIONS]\n"
                         + "(bench/run runs them all and sets the figures beside their C baselines)");
