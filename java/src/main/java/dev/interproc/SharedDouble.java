@@ -37,10 +37,13 @@ public final class SharedDouble extends SlotValue {
         }
     }
 
-    /** Writes the value with volatile semantics. */
+    /**
+     * Writes the value with volatile semantics, as an atomic exchange: on x86-64 one {@code xchg}, like C11's
+     * {@code atomic_store}, rather than a volatile store's {@code mov} + {@code lock add}.
+     */
     public void set(double newValue) {
         try {
-            BITS.setVolatile(memory, 0L, Double.doubleToRawLongBits(newValue));
+            BITS.getAndSet(memory, 0L, Double.doubleToRawLongBits(newValue));
         } catch (IllegalStateException closed) {
             throw region.closedError(closed);
         }

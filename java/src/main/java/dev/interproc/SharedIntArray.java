@@ -51,11 +51,14 @@ public final class SharedIntArray extends SlotValue {
         }
     }
 
-    /** Writes element {@code index} with volatile semantics. */
+    /**
+     * Writes element {@code index} with volatile semantics, as an atomic exchange: on x86-64 one {@code xchg}, like C11's
+     * {@code atomic_store}, rather than a volatile store's {@code mov} + {@code lock add}.
+     */
     public void set(int index, int newValue) {
         long i = checked(index);
         try {
-            ELEMENT.setVolatile(memory, 0L, i, newValue);
+            ELEMENT.getAndSet(memory, 0L, i, newValue);
         } catch (IllegalStateException closed) {
             throw region.closedError(closed);
         }

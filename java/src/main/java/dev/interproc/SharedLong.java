@@ -38,10 +38,13 @@ public final class SharedLong extends SlotValue {
         }
     }
 
-    /** Writes the value with volatile semantics. */
+    /**
+     * Writes the value with volatile semantics, as an atomic exchange: on x86-64 one {@code xchg}, like C11's
+     * {@code atomic_store}, rather than a volatile store's {@code mov} + {@code lock add}.
+     */
     public void set(long newValue) {
         try {
-            VALUE.setVolatile(memory, 0L, newValue);
+            VALUE.getAndSet(memory, 0L, newValue);
         } catch (IllegalStateException closed) {
             throw region.closedError(closed);
         }
