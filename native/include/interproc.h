@@ -108,9 +108,10 @@ typedef struct ip_region ip_region;
 IP_API const char *ip_strerror(int code);
 
 /*
- * The layout of every native structure, by key ("header.magic.offset",
- * "slot.size", "type.int64", ...: docs/layout.md lists them). Stores the value in
- * *value and returns 0, or returns -ENOENT for an unknown key.
+ * The layout of every native structure, by key: "sizeof.ip_header",
+ * "offsetof.ip_header.magic", "const.IP_TYPE_INT64", ... (native/src/layout.c lists
+ * them; docs/layout.md explains them). Stores the value in *value and returns 0, or
+ * returns -ENOENT for an unknown key.
  */
 IP_API int ip_layout_value(const char *key, int64_t *value);
 

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The FFM bindings of libinterproc: one downcall handle per function of native/include/interproc.h,
  * in jextract's shape, and nothing else. Callers check arguments and state before calling; these
- * methods return the C function's result unchanged (0 or a negative error code, see {@link NativeError}).
+ * methods return the C function's result unchanged (0 or a negative error code that {@link #strerror} explains).
  *
  * <p>Functions that can block (they take the directory mutex or wait for a region) are linked
  * without {@link Linker.Option#critical}, so a blocked call never stalls the garbage collector.
