@@ -261,12 +261,16 @@ public final class SharedSemaphore {
         int token = region.ownerToken();
         long entry = holder(region.processIndexOf(token));
         if (fields.get(entry + HOLDER_TOKEN_OFFSET) != token) {
-            // The entry belonged to a process that is gone (its table entry is ours now): undo it first.
-            if (fields.get(entry + HOLDER_PERMITS_OFFSET) != 0) {
+            // The entry belonged to a process that is gone (its table entry is ours now). The caller has
+            // already changed available by delta: record delta as our holding before recomputing, so that
+            // undoing the dead holding keeps our change instead of handing its permits out a second time.
+            boolean deadHolding = fields.get(entry + HOLDER_PERMITS_OFFSET) != 0;
+            fields.set(entry + HOLDER_TOKEN_OFFSET, token);
+            fields.set(entry + HOLDER_PERMITS_OFFSET, delta);
+            if (deadHolding) {
                 recompute();
             }
-            fields.set(entry + HOLDER_TOKEN_OFFSET, token);
-            fields.set(entry + HOLDER_PERMITS_OFFSET, 0);
+            return;
         }
         fields.set(entry + HOLDER_PERMITS_OFFSET, fields.get(entry + HOLDER_PERMITS_OFFSET) + delta);
     }

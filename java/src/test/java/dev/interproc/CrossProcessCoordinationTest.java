@@ -1,6 +1,7 @@
 package dev.interproc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -80,6 +81,32 @@ class CrossProcessCoordinationTest {
         Collections.sort(reclaimMicros);
         System.out.printf("semaphore kill loop (seed %d): all permits back after a kill in median %d us, max %d us%n",
                 seed, reclaimMicros.get(reclaimMicros.size() / 2), reclaimMicros.getLast());
+    }
+
+    /**
+     * A killed holder's process-table entry is reused by the next process to attach. That process's first
+     * acquisition finds the dead holder's count in its own entry of the holders table: undoing it must not
+     * forget the permits the new process is taking, or the semaphore hands out more permits than it has.
+     */
+    @Test
+    void aProcessReusingADeadHoldersEntryDoesNotCreatePermits() throws Exception {
+        SharedSemaphore semaphore = memory.sharedBoundedSemaphore("permits", 2);
+        try (JavaProcess holder = child("permit", "2")) {
+            holder.sendLine("GO");
+            holder.awaitLine("HELD"::equals, PATIENCE);
+            holder.kill();
+            holder.waitFor(PATIENCE);
+        }
+        assertEquals(1, semaphore.availablePermits());
+        try (SharedMemory successor = SharedMemory.open(name)) {
+            assertEquals(1, successor.processIndexOf(successor.ownerToken()), "the successor reuses the dead"
+                    + " holder's process-table entry (the parent's is 0)");
+            SharedSemaphore reused = successor.sharedBoundedSemaphore("permits", 2);
+            assertTrue(reused.tryAcquire());
+            assertEquals(1, reused.availablePermits(), "the dead holder's permit came back, the successor took one");
+            assertTrue(semaphore.tryAcquire());
+            assertFalse(semaphore.tryAcquire(), "a 2-permit semaphore handed out a third permit");
+        }
     }
 
     /**

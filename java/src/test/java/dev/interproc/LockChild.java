@@ -51,6 +51,7 @@ public final class LockChild {
                 case "consume" -> consume(memory, Integer.parseInt(args[2]));
                 case "semaphore" -> semaphoreLoop(memory, Integer.parseInt(args[2]));
                 case "barrier" -> barrierLoop(memory, Integer.parseInt(args[2]));
+                case "permit" -> holdPermit(memory, Integer.parseInt(args[2]), stdin);
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }
         }
@@ -139,6 +140,14 @@ public final class LockChild {
             semaphore.release(wanted);
             spin(random.nextInt(200));
         }
+    }
+
+    /** Takes one permit of the bounded semaphore "permits", says HELD, and waits to be killed. */
+    private static void holdPermit(SharedMemory memory, int permits, BufferedReader stdin) throws Exception {
+        memory.sharedBoundedSemaphore("permits", permits).acquire();
+        System.out.println("HELD");
+        System.out.flush();
+        stdin.readLine();
     }
 
     /** Waits at the barrier round after round; prints BROKEN and the message when it breaks. */
