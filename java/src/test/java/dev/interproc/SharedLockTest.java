@@ -230,4 +230,94 @@ class SharedLockTest {
         assertEquals(0, items.get());
         assertFalse(lock.isLocked());
     }
+
+    /**
+     * A signal wakes a thread that was waiting when it was sent. A thread that starts waiting afterwards, before
+     * the signalled one re-acquires the lock, must not take the signal: the waiting thread would sleep on.
+     */
+    @Test
+    void aSignalIsNotTakenByALaterWaiter() throws Exception {
+        SharedLock lock = memory.sharedLock("l");
+        SharedCondition changed = lock.newCondition("changed");
+        CountDownLatch waiting = new CountDownLatch(1);
+        AtomicReference<Object> first = new AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            lock.lock();
+            try {
+                waiting.countDown();
+                first.set(changed.await(30, TimeUnit.SECONDS));
+            } catch (Throwable t) {
+                first.set(t);
+            } finally {
+                lock.unlock();
+            }
+        });
+        waiting.await();
+        lock.lock(); // granted only once the waiter has registered and released the lock inside await
+        try {
+            changed.signal();
+            assertFalse(changed.await(0, TimeUnit.NANOSECONDS), "a waiter that came after the signal took it");
+        } finally {
+            lock.unlock();
+        }
+        waiter.join(TimeUnit.SECONDS.toMillis(60));
+        assertEquals(Boolean.TRUE, first.get(), "the thread that was waiting when signalled");
+    }
+
+    /**
+     * A waiter that is signalled and interrupted before it re-acquires the lock returns signalled, with its
+     * interrupt status set: left unconsumed, the signal would count as given to later waiters, who came too
+     * late for it, and the next signal would then wake nobody.
+     */
+    @Test
+    void aSignalledWaiterThatIsInterruptedKeepsTheSignal() throws Exception {
+        SharedLock lock = memory.sharedLock("l");
+        SharedCondition changed = lock.newCondition("changed");
+        CountDownLatch waiting = new CountDownLatch(1);
+        AtomicReference<Object> first = new AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            lock.lock();
+            try {
+                waiting.countDown();
+                first.set(changed.await(30, TimeUnit.SECONDS) + " interrupted=" + Thread.interrupted());
+            } catch (Throwable t) {
+                first.set(t);
+            } finally {
+                lock.unlock();
+            }
+        });
+        waiting.await();
+        lock.lock();
+        try {
+            changed.signal();
+            waiter.interrupt();
+        } finally {
+            lock.unlock();
+        }
+        waiter.join(TimeUnit.SECONDS.toMillis(60));
+        assertEquals("true interrupted=true", String.valueOf(first.get()));
+
+        CountDownLatch secondWaiting = new CountDownLatch(1);
+        AtomicReference<Object> second = new AtomicReference<>();
+        Thread later = Thread.ofPlatform().start(() -> {
+            lock.lock();
+            try {
+                secondWaiting.countDown();
+                second.set(changed.await(30, TimeUnit.SECONDS));
+            } catch (Throwable t) {
+                second.set(t);
+            } finally {
+                lock.unlock();
+            }
+        });
+        secondWaiting.await();
+        lock.lock();
+        try {
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+        later.join(TimeUnit.SECONDS.toMillis(60));
+        assertEquals(Boolean.TRUE, second.get(), "the next waiter gets the next signal");
+    }
 }
