@@ -31,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  *  76  trips               rounds completed
  *  80  breaks              times the barrier broke
  *  84  broken              1 while broken
- *  88  dead pid            pid of the party whose death broke it, or 0
+ *  88  dead pid            pid of the party whose death broke it, -1 if it died inside the internal lock,
+ *                          -2 if its pid was unknown (its process-table entry already reclaimed), or 0
  *  96  waiting[parties]    owner tokens of the waiting parties
  *  ..  members[64]         owner tokens of the processes that opened the barrier
  * </pre>
@@ -49,6 +50,10 @@ public final class SharedBarrier {
     private static final long DEAD_PID_OFFSET = 88;
     private static final long WAITING_OFFSET = 96;
     private static final int MEMBERS = 64;
+    /** dead pid of a party that died inside the internal lock. */
+    private static final int DIED_INSIDE_LOCK = -1;
+    /** dead pid of a dead party whose process-table entry was already reclaimed or reused: pid unknown. */
+    private static final int PID_UNKNOWN = -2;
 
     /** Bytes of a barrier slot for this many parties. */
     static long size(int parties) {
@@ -218,7 +223,8 @@ public final class SharedBarrier {
     private BrokenBarrierException broken() {
         int deadPid = fields.get(DEAD_PID_OFFSET);
         String cause = deadPid > 0 ? ": party process " + deadPid + " died"
-                : deadPid < 0 ? ": a party process died while updating it" : "";
+                : deadPid == DIED_INSIDE_LOCK ? ": a party process died while updating it"
+                : deadPid == PID_UNKNOWN ? ": a party process died" : "";
         return new BrokenBarrierException("shared barrier '" + name + "' is broken" + cause
                 + "; reset() it to use it again");
     }
@@ -239,7 +245,8 @@ public final class SharedBarrier {
 
     /**
      * The pid of a dead waiting party or member (removing it, so that a {@link #reset()} barrier works for the
-     * survivors), or 0 if all live; call inside the internal lock.
+     * survivors), {@link #PID_UNKNOWN} if its pid can no longer be read, or 0 if all live; call inside the
+     * internal lock.
      */
     private int deadParty() {
         int arrived = fields.get(ARRIVED_OFFSET);
@@ -247,17 +254,26 @@ public final class SharedBarrier {
             int token = fields.get(WAITING_OFFSET + 4L * i);
             if (token != 0 && !region.ownerAlive(token)) {
                 fields.set(WAITING_OFFSET + 4L * i, 0);
-                return region.pidOf(token);
+                return deadPid(token);
             }
         }
         for (int i = 0; i < MEMBERS; i++) {
             int token = fields.get(membersOffset + 4L * i);
             if (token != 0 && !region.ownerAlive(token)) {
                 fields.set(membersOffset + 4L * i, 0);
-                return region.pidOf(token);
+                return deadPid(token);
             }
         }
         return 0;
+    }
+
+    /**
+     * The pid of the dead process a token names, or {@link #PID_UNKNOWN}, never 0: once another process's
+     * attach has reclaimed the entry (pid 0) or reused it, the death must still break the barrier.
+     */
+    private int deadPid(int token) {
+        int pid = region.pidOfToken(token);
+        return pid > 0 ? pid : PID_UNKNOWN;
     }
 
     /** Removes every dead member, so that a reset barrier is not broken again by the same death. */
@@ -273,7 +289,7 @@ public final class SharedBarrier {
     /** Takes the internal lock; a previous holder that died inside it breaks the barrier. */
     private void enter() {
         if (lock.lockInternal()) {
-            breakBarrier(-1);
+            breakBarrier(DIED_INSIDE_LOCK);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.interproc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -106,6 +107,37 @@ class CrossProcessCoordinationTest {
             assertEquals(1, reused.availablePermits(), "the dead holder's permit came back, the successor took one");
             assertTrue(semaphore.tryAcquire());
             assertFalse(semaphore.tryAcquire(), "a 2-permit semaphore handed out a third permit");
+        }
+    }
+
+    /**
+     * A waiting party is killed, and another process attaches before the survivors look: its attach reclaims
+     * the dead party's process-table entry (pid 0, free) without taking it. The death must still break the
+     * barrier, not be forgotten because the dead party's pid can no longer be read.
+     */
+    @Test
+    void aKilledPartyWhoseEntryWasReclaimedStillBreaksTheBarrier() throws Exception {
+        SharedBarrier barrier = memory.sharedBarrier("barrier", 3);
+        SharedMemory spacer = SharedMemory.open(name); // entry 1, so that the victim gets entry 2
+        try (JavaProcess victim = child("barrier", "3")) {
+            victim.sendLine("GO");
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (barrier.getNumberWaiting() == 0) {
+                if (System.nanoTime() > deadline) {
+                    fail("the victim never arrived:\n" + victim.transcript());
+                }
+                Thread.onSpinWait();
+            }
+            spacer.close();
+            victim.kill();
+            victim.waitFor(PATIENCE);
+        }
+        try (SharedMemory newcomer = SharedMemory.open(name)) {
+            assertEquals(1, newcomer.processIndexOf(newcomer.ownerToken()), "the newcomer takes the free entry 1"
+                    + " and reclaims the victim's entry 2 without reusing it");
+            BrokenBarrierException broken = assertThrows(BrokenBarrierException.class,
+                    () -> barrier.await(Duration.ofSeconds(20)));
+            assertTrue(broken.getMessage().contains("died"), broken.getMessage());
         }
     }
 
