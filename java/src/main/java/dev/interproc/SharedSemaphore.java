@@ -180,6 +180,7 @@ public final class SharedSemaphore {
         }
         long start = System.nanoTime();
         long deadline = nanos > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + nanos;
+        boolean interruptedMeanwhile = false;
         while (true) {
             int seen;
             enter();
@@ -191,7 +192,7 @@ public final class SharedSemaphore {
                 if (available >= permits) {
                     fields.set(AVAILABLE_OFFSET, available - permits);
                     adjustOwnHolding(permits);
-                    return true;
+                    return reassertInterrupt(interruptedMeanwhile, true);
                 }
                 seen = fields.get(SEQ_OFFSET);
             } finally {
@@ -199,7 +200,7 @@ public final class SharedSemaphore {
             }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                return false;
+                return reassertInterrupt(interruptedMeanwhile, false);
             }
             try {
                 watch.sleep(seen, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
@@ -207,12 +208,20 @@ public final class SharedSemaphore {
                 if (interruptible) {
                     throw e;
                 }
-                Thread.currentThread().interrupt();
+                // Re-asserted only on return: set now, it would end every later sleep at once (a spin).
+                interruptedMeanwhile = true;
             }
             if (interruptible && Thread.interrupted()) {
                 throw new InterruptedException("interrupted while acquiring shared semaphore '" + name + "'");
             }
         }
+    }
+
+    private static boolean reassertInterrupt(boolean interrupted, boolean result) {
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
     }
 
     /** Releases one permit. */
