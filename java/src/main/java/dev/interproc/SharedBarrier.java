@@ -185,8 +185,9 @@ public final class SharedBarrier {
                     throw new InterruptedException("interrupted while waiting at shared barrier '" + name + "'");
                 }
                 if (deadline - System.nanoTime() <= 0) {
+                    int arrived = fields.get(ARRIVED_OFFSET); // before breaking, which zeroes it
                     breakBarrier(0);
-                    throw new TimeoutException("shared barrier '" + name + "' timed out with " + fields.get(ARRIVED_OFFSET)
+                    throw new TimeoutException("shared barrier '" + name + "' timed out with " + arrived
                             + " of " + parties + " parties; it is broken now");
                 }
                 int deadPid = deadParty();

@@ -186,7 +186,8 @@ class CoordinationTest {
             parties.clear();
         }
 
-        assertThrows(TimeoutException.class, () -> barrier.await(Duration.ofMillis(20)));
+        TimeoutException timedOut = assertThrows(TimeoutException.class, () -> barrier.await(Duration.ofMillis(20)));
+        assertTrue(timedOut.getMessage().contains("with 1 of 3 parties"), timedOut.getMessage());
         assertTrue(barrier.isBroken());
         BrokenBarrierException broken = assertThrows(BrokenBarrierException.class, barrier::await);
         assertTrue(broken.getMessage().contains("reset()"), broken.getMessage());
