@@ -171,14 +171,18 @@ public final class SharedBarrier {
             }
             enter();
             try {
-                if (fields.get(BREAKS_OFFSET) != breaks) {
-                    throw broken();
-                }
+                // Trips first: our round ended with the first trip or break after our arrival, and a tripped
+                // round is followed at once by the next, which may break before we wake (a party's next await
+                // times out); a broken round is followed by a trip only after reset() and a whole round of
+                // parties without us.
                 if (fields.get(TRIPS_OFFSET) != trips) {
                     if (interrupted) {
                         Thread.currentThread().interrupt();
                     }
                     return index;
+                }
+                if (fields.get(BREAKS_OFFSET) != breaks) {
+                    throw broken();
                 }
                 if (interrupted) {
                     breakBarrier(0);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -138,6 +139,71 @@ class CrossProcessCoordinationTest {
             BrokenBarrierException broken = assertThrows(BrokenBarrierException.class,
                     () -> barrier.await(Duration.ofSeconds(20)));
             assertTrue(broken.getMessage().contains("died"), broken.getMessage());
+        }
+    }
+
+    /**
+     * A party whose round tripped returns its arrival index even if, before it woke up, the next round broke (here:
+     * the other party's next await timed out). The party is stopped with SIGSTOP while it waits, so that it wakes
+     * only after the next round has broken; it must not report its own, completed round as broken.
+     */
+    @Test
+    void aPartyWhoseRoundTrippedReturnsEvenIfTheNextRoundBrokeBeforeItWoke() throws Exception {
+        SharedBarrier barrier = memory.sharedBarrier("barrier", 2);
+        java.lang.reflect.Field lockField = SharedBarrier.class.getDeclaredField("lock");
+        lockField.setAccessible(true);
+        LockWord internalLock = (LockWord) lockField.get(barrier);
+        try (JavaProcess party = child("barrier-once", "2")) {
+            party.sendLine("GO");
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (barrier.getNumberWaiting() == 0) {
+                if (System.nanoTime() > deadline) {
+                    fail("the party never arrived:\n" + party.transcript());
+                }
+                Thread.onSpinWait();
+            }
+            // Stop it while it sleeps, not while it holds the barrier's internal lock (it checks every slice).
+            while (true) {
+                signal(party, "STOP");
+                if (internalLock.owner() == 0) {
+                    break;
+                }
+                signal(party, "CONT");
+            }
+            try {
+                assertEquals(0, barrier.await(PATIENCE), "the parent arrives last and trips the round");
+                assertThrows(TimeoutException.class, () -> barrier.await(Duration.ZERO), "the next round breaks");
+            } finally {
+                signal(party, "CONT");
+            }
+            String outcome = party.awaitLine(line -> line.startsWith("RETURNED") || line.startsWith("BROKEN"), PATIENCE);
+            assertEquals("RETURNED 1", outcome, "the stopped party's round had tripped");
+        }
+    }
+
+    /** Sends SIGSTOP or SIGCONT and waits until every thread of the child has stopped or is no longer stopped. */
+    private static void signal(JavaProcess child, String signal) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start().waitFor());
+        boolean stop = signal.equals("STOP");
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(child.pid()), "task");
+        while (true) {
+            boolean all = true;
+            try (var list = java.nio.file.Files.list(tasks)) {
+                for (java.nio.file.Path task : list.toList()) {
+                    String stat;
+                    try {
+                        stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    } catch (java.io.IOException gone) {
+                        continue;
+                    }
+                    boolean stopped = stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+                    all &= stopped == stop;
+                }
+            }
+            if (all) {
+                return;
+            }
+            Thread.onSpinWait();
         }
     }
 

@@ -52,6 +52,7 @@ public final class LockChild {
                 case "semaphore" -> semaphoreLoop(memory, Integer.parseInt(args[2]));
                 case "barrier" -> barrierLoop(memory, Integer.parseInt(args[2]));
                 case "permit" -> holdPermit(memory, Integer.parseInt(args[2]), stdin);
+                case "barrier-once" -> barrierOnce(memory, Integer.parseInt(args[2]));
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }
         }
@@ -148,6 +149,15 @@ public final class LockChild {
         System.out.println("HELD");
         System.out.flush();
         stdin.readLine();
+    }
+
+    /** Waits at the barrier once; prints RETURNED and the arrival index, or BROKEN and the message. */
+    private static void barrierOnce(SharedMemory memory, int parties) throws Exception {
+        try {
+            System.out.println("RETURNED " + memory.sharedBarrier("barrier", parties).await(60, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.BrokenBarrierException e) {
+            System.out.println("BROKEN " + e.getMessage());
+        }
     }
 
     /** Waits at the barrier round after round; prints BROKEN and the message when it breaks. */
