@@ -124,7 +124,7 @@ public final class SharedBarrier {
 
     /** As {@link #await(long, TimeUnit)}. */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        return await(timeout.toNanos());
+        return await(TimeUnit.NANOSECONDS.convert(timeout));
     }
 
     private int await(long nanos) throws InterruptedException, BrokenBarrierException, TimeoutException {

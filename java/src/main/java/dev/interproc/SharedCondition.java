@@ -108,7 +108,7 @@ public final class SharedCondition implements Condition {
 
     /** As {@link #await(long, TimeUnit)}. */
     public boolean await(Duration timeout) throws InterruptedException {
-        return awaitNanos(timeout.toNanos()) > 0;
+        return awaitNanos(TimeUnit.NANOSECONDS.convert(timeout)) > 0;
     }
 
     @Override

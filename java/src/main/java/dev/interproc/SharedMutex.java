@@ -147,7 +147,7 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
 
     /** As {@link #tryLock(long, TimeUnit)}. */
     public boolean tryLock(Duration timeout) throws InterruptedException {
-        return tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return tryLock(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
     }
 
     /** Acquires the lock like {@link #lock()} and returns a handle whose {@code close()} unlocks. */

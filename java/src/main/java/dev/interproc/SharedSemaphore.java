@@ -168,7 +168,7 @@ public final class SharedSemaphore {
 
     /** Acquires {@code permits} permits if they become available within the timeout. */
     public boolean tryAcquire(int permits, Duration timeout) throws InterruptedException {
-        return acquire(permits, timeout.toNanos(), true);
+        return acquire(permits, TimeUnit.NANOSECONDS.convert(timeout), true);
     }
 
     private boolean acquire(int permits, long nanos, boolean interruptible) throws InterruptedException {

@@ -320,4 +320,39 @@ class SharedLockTest {
         later.join(TimeUnit.SECONDS.toMillis(60));
         assertEquals(Boolean.TRUE, second.get(), "the next waiter gets the next signal");
     }
+
+    /** A Duration beyond Long.MAX_VALUE nanoseconds (292 years; ChronoUnit.FOREVER) means "no limit", not an error. */
+    @Test
+    void hugeDurationsMeanNoLimit() throws Exception {
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        SharedLock lock = memory.sharedLock("l");
+        assertTrue(lock.tryLock(forever));
+        try {
+            assertFalse(lock.newCondition("c").await(Duration.ofNanos(1)));
+            assertTrue(memory.sharedSemaphore("s", 1).tryAcquire(1, forever));
+        } finally {
+            lock.unlock();
+        }
+        SharedEvent event = memory.sharedEvent("e");
+        event.set();
+        assertTrue(event.await(forever));
+        assertEquals(0, memory.sharedBarrier("b", 1).await(forever));
+        lock.lock();
+        try {
+            memory.sharedSemaphore("s2", 0).release();
+            SharedCondition condition = lock.newCondition("c2");
+            Thread signaller = Thread.ofVirtual().start(() -> {
+                lock.lock();
+                try {
+                    condition.signal();
+                } finally {
+                    lock.unlock();
+                }
+            });
+            assertTrue(condition.await(forever));
+            signaller.join();
+        } finally {
+            lock.unlock();
+        }
+    }
 }
