@@ -355,4 +355,38 @@ class SharedLockTest {
             lock.unlock();
         }
     }
+
+    /**
+     * The region is closed while a thread awaits a condition: await cannot re-acquire the lock, and the unlock in
+     * the waiter's finally block must report the closed region (IllegalStateException), not claim that the thread
+     * never held the lock (IllegalMonitorStateException, which would also hide the first exception).
+     */
+    @Test
+    void unlockAfterTheRegionClosedDuringAwaitSaysClosed() throws Exception {
+        SharedLock lock = memory.sharedLock("l");
+        SharedCondition condition = lock.newCondition("c");
+        CountDownLatch waiting = new CountDownLatch(1);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            try {
+                lock.lock();
+                try {
+                    waiting.countDown();
+                    condition.await();
+                } finally {
+                    lock.unlock();
+                }
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        waiting.await();
+        lock.lock(); // granted once the waiter is inside await
+        lock.unlock();
+        memory.close();
+        waiter.join(TimeUnit.SECONDS.toMillis(30));
+        SharedMemory.unlink(name);
+        assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
+        assertTrue(thrown.get().getMessage().contains("is closed"), thrown.get().getMessage());
+    }
 }
