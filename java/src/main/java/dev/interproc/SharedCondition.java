@@ -148,9 +148,13 @@ public final class SharedCondition implements Condition {
             try {
                 lock.reacquire(holds);
             } catch (OwnerDiedException e) {
-                // Holding the lock now, told of the death: a signal for us is taken with it, as below.
+                // Holding the lock now, told of the death: a signal for us is taken with it, as below, and
+                // an interrupt met while waiting stays pending (Thread.interrupted() above cleared it).
                 if (!takePermit(registered)) {
                     fields.set(WAITERS_OFFSET, fields.get(WAITERS_OFFSET) - 1);
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
                 throw e;
             }
