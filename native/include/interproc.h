@@ -214,8 +214,8 @@ IP_API int ip_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
 IP_API int ip_futex_wake(uint32_t *word, int32_t count);
 
 /*
- * Acquires the lock whose word is at word (a lock slot of region), waiting at most
- * timeout_ns (< 0: no limit). Returns 0, IP_EOWNERDEAD (acquired; the previous owner
+ * Acquires the lock whose word is at word (a lock slot of region, 8-byte aligned: IP_EARG
+ * otherwise), waiting at most timeout_ns (< 0: no limit). Returns 0, IP_EOWNERDEAD (acquired; the previous owner
  * died holding it, so the state it guards may need repair), -ETIMEDOUT, or -EDEADLK
  * when this process already holds it. The owner is the process: a multi-threaded C
  * program serialises its own threads around the lock. *fence, if not NULL, receives

@@ -57,7 +57,8 @@ static int acquired(uint32_t *word, uint64_t *fence, int result) {
 }
 
 int ip_lock_acquire(ip_region *region, uint32_t *word, int64_t timeout_ns, uint64_t *fence) {
-    if (region == NULL || word == NULL || ((uintptr_t)word & 3u) != 0) {
+    /* 8-aligned, not just 4: the 64-bit fencing token at word + 8 is accessed atomically. */
+    if (region == NULL || word == NULL || ((uintptr_t)word & 7u) != 0) {
         return IP_EARG;
     }
     _Atomic uint32_t *lock = (_Atomic uint32_t *)word;
@@ -128,7 +129,7 @@ int ip_lock_acquire(ip_region *region, uint32_t *word, int64_t timeout_ns, uint6
 }
 
 int ip_lock_release(ip_region *region, uint32_t *word) {
-    if (region == NULL || word == NULL || ((uintptr_t)word & 3u) != 0) {
+    if (region == NULL || word == NULL || ((uintptr_t)word & 7u) != 0) {
         return IP_EARG;
     }
     _Atomic uint32_t *lock = (_Atomic uint32_t *)word;

@@ -79,6 +79,9 @@ static void test_misuse_and_timeout(void) {
     CHECK(second == first + 1);
     CHECK_RC(0, ip_lock_release(other, shared->lock));
     CHECK_RC(IP_EARG, ip_lock_acquire(region, (uint32_t *)((char *)shared->lock + 1), 0, NULL));
+    /* 4-aligned but not 8: the 64-bit fencing token beside the word would be misaligned. */
+    CHECK_RC(IP_EARG, ip_lock_acquire(region, shared->lock + 1, 0, NULL));
+    CHECK_RC(IP_EARG, ip_lock_release(region, shared->lock + 1));
     ip_region_close(other);
     ip_region_close(region);
 }

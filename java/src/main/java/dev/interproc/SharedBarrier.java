@@ -31,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  *  76  trips               rounds completed
  *  80  breaks              times the barrier broke
  *  84  broken              1 while broken
- *  88  dead pid            pid of the party whose death broke it, or 0
+ *  88  dead pid            pid of the party whose death broke it, -1 if it died inside the internal lock,
+ *                          -2 if its pid was unknown (its process-table entry already reclaimed), or 0
  *  96  waiting[parties]    owner tokens of the waiting parties
  *  ..  members[64]         owner tokens of the processes that opened the barrier
  * </pre>
@@ -49,6 +50,10 @@ public final class SharedBarrier {
     private static final long DEAD_PID_OFFSET = 88;
     private static final long WAITING_OFFSET = 96;
     private static final int MEMBERS = 64;
+    /** dead pid of a party that died inside the internal lock. */
+    private static final int DIED_INSIDE_LOCK = -1;
+    /** dead pid of a dead party whose process-table entry was already reclaimed or reused: pid unknown. */
+    private static final int PID_UNKNOWN = -2;
 
     /** Bytes of a barrier slot for this many parties. */
     static long size(int parties) {
@@ -119,7 +124,7 @@ public final class SharedBarrier {
 
     /** As {@link #await(long, TimeUnit)}. */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
-        return await(timeout.toNanos());
+        return await(TimeUnit.NANOSECONDS.convert(timeout));
     }
 
     private int await(long nanos) throws InterruptedException, BrokenBarrierException, TimeoutException {
@@ -166,22 +171,27 @@ public final class SharedBarrier {
             }
             enter();
             try {
-                if (fields.get(BREAKS_OFFSET) != breaks) {
-                    throw broken();
-                }
+                // Trips first: our round ended with the first trip or break after our arrival, and a tripped
+                // round is followed at once by the next, which may break before we wake (a party's next await
+                // times out); a broken round is followed by a trip only after reset() and a whole round of
+                // parties without us.
                 if (fields.get(TRIPS_OFFSET) != trips) {
                     if (interrupted) {
                         Thread.currentThread().interrupt();
                     }
                     return index;
                 }
+                if (fields.get(BREAKS_OFFSET) != breaks) {
+                    throw broken();
+                }
                 if (interrupted) {
                     breakBarrier(0);
                     throw new InterruptedException("interrupted while waiting at shared barrier '" + name + "'");
                 }
                 if (deadline - System.nanoTime() <= 0) {
+                    int arrived = fields.get(ARRIVED_OFFSET); // before breaking, which zeroes it
                     breakBarrier(0);
-                    throw new TimeoutException("shared barrier '" + name + "' timed out with " + fields.get(ARRIVED_OFFSET)
+                    throw new TimeoutException("shared barrier '" + name + "' timed out with " + arrived
                             + " of " + parties + " parties; it is broken now");
                 }
                 int deadPid = deadParty();
@@ -218,7 +228,8 @@ public final class SharedBarrier {
     private BrokenBarrierException broken() {
         int deadPid = fields.get(DEAD_PID_OFFSET);
         String cause = deadPid > 0 ? ": party process " + deadPid + " died"
-                : deadPid < 0 ? ": a party process died while updating it" : "";
+                : deadPid == DIED_INSIDE_LOCK ? ": a party process died while updating it"
+                : deadPid == PID_UNKNOWN ? ": a party process died" : "";
         return new BrokenBarrierException("shared barrier '" + name + "' is broken" + cause
                 + "; reset() it to use it again");
     }
@@ -239,7 +250,8 @@ public final class SharedBarrier {
 
     /**
      * The pid of a dead waiting party or member (removing it, so that a {@link #reset()} barrier works for the
-     * survivors), or 0 if all live; call inside the internal lock.
+     * survivors), {@link #PID_UNKNOWN} if its pid can no longer be read, or 0 if all live; call inside the
+     * internal lock.
      */
     private int deadParty() {
         int arrived = fields.get(ARRIVED_OFFSET);
@@ -247,17 +259,26 @@ public final class SharedBarrier {
             int token = fields.get(WAITING_OFFSET + 4L * i);
             if (token != 0 && !region.ownerAlive(token)) {
                 fields.set(WAITING_OFFSET + 4L * i, 0);
-                return region.pidOf(token);
+                return deadPid(token);
             }
         }
         for (int i = 0; i < MEMBERS; i++) {
             int token = fields.get(membersOffset + 4L * i);
             if (token != 0 && !region.ownerAlive(token)) {
                 fields.set(membersOffset + 4L * i, 0);
-                return region.pidOf(token);
+                return deadPid(token);
             }
         }
         return 0;
+    }
+
+    /**
+     * The pid of the dead process a token names, or {@link #PID_UNKNOWN}, never 0: once another process's
+     * attach has reclaimed the entry (pid 0) or reused it, the death must still break the barrier.
+     */
+    private int deadPid(int token) {
+        int pid = region.pidOfToken(token);
+        return pid > 0 ? pid : PID_UNKNOWN;
     }
 
     /** Removes every dead member, so that a reset barrier is not broken again by the same death. */
@@ -273,7 +294,7 @@ public final class SharedBarrier {
     /** Takes the internal lock; a previous holder that died inside it breaks the barrier. */
     private void enter() {
         if (lock.lockInternal()) {
-            breakBarrier(-1);
+            breakBarrier(DIED_INSIDE_LOCK);
         }
     }
 

@@ -36,9 +36,12 @@ import java.util.concurrent.locks.Condition;
  * The slot holds three 32-bit words, changed only by threads holding the lock: {@code seq}, bumped by
  * every signal (the futex word waiters sleep on), {@code waiters}, the registered waiters, and
  * {@code permits}, signals not yet consumed. {@link #signal()} adds one permit if there are more waiters
- * than permits and wakes every sleeper; the first waiter to re-acquire the lock consumes the permit and
- * returns, the others wait again. A waiter that is woken and then dies, times out or is interrupted
- * therefore never swallows a signal meant for a live waiter. A waiter that dies while registered leaves
+ * than permits and wakes every sleeper; the first waiter to re-acquire the lock that registered before
+ * a signal was sent (so that {@code seq} moved since) consumes the permit and returns, the others wait
+ * again: a thread that starts waiting later never takes a signal sent to the waiters of before. A waiter
+ * that finds a permit for it takes it even if it timed out or was interrupted meanwhile (it then returns
+ * signalled with its interrupt status set); one that is woken and then dies never swallows a signal
+ * meant for a live waiter. A waiter that dies while registered leaves
  * its registration behind; it can turn one later signal into a spurious wake-up, never into a lost one.
  * If the lock's owner dies, the waiter that re-acquires the lock throws {@link OwnerDiedException}
  * holding it, like any acquisition.
@@ -105,7 +108,7 @@ public final class SharedCondition implements Condition {
 
     /** As {@link #await(long, TimeUnit)}. */
     public boolean await(Duration timeout) throws InterruptedException {
-        return awaitNanos(timeout.toNanos()) > 0;
+        return awaitNanos(TimeUnit.NANOSECONDS.convert(timeout)) > 0;
     }
 
     @Override
@@ -126,12 +129,14 @@ public final class SharedCondition implements Condition {
         long start = System.nanoTime();
         long deadline = nanosTimeout > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + nanosTimeout;
         fields.set(WAITERS_OFFSET, fields.get(WAITERS_OFFSET) + 1);
-        int seen = fields.get(SEQ_OFFSET);
+        // Only signals sent after this registration are for us: seq moves past this value.
+        int registered = fields.get(SEQ_OFFSET);
+        int seen = registered;
         int holds = lock.releaseFully();
         boolean interrupted = false;
         while (true) {
             long remaining = deadline - System.nanoTime();
-            if (!interrupted && remaining > 0 && fields.get(SEQ_OFFSET) == seen && fields.get(PERMITS_OFFSET) == 0) {
+            if (!interrupted && remaining > 0 && fields.get(SEQ_OFFSET) == seen) {
                 try {
                     watch.sleep(seen, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
                 } catch (InterruptedException e) {
@@ -143,14 +148,24 @@ public final class SharedCondition implements Condition {
             try {
                 lock.reacquire(holds);
             } catch (OwnerDiedException e) {
-                fields.set(WAITERS_OFFSET, fields.get(WAITERS_OFFSET) - 1);
+                // Holding the lock now, told of the death: a signal for us is taken with it, as below, and
+                // an interrupt met while waiting stays pending (Thread.interrupted() above cleared it).
+                if (!takePermit(registered)) {
+                    fields.set(WAITERS_OFFSET, fields.get(WAITERS_OFFSET) - 1);
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
                 throw e;
             }
-            int permits = fields.get(PERMITS_OFFSET);
             remaining = deadline - System.nanoTime();
-            if (permits > 0 && !interrupted) {
-                fields.set(PERMITS_OFFSET, permits - 1);
-                fields.set(WAITERS_OFFSET, fields.get(WAITERS_OFFSET) - 1);
+            // A signal for us is taken even when interrupted or late: left behind, it would count as given
+            // to waiters that registered after it was sent, who may not take it, and the next signal would
+            // see as many permits as waiters and wake nobody.
+            if (takePermit(registered)) {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
                 return Math.max(remaining, 1);
             }
             if (interrupted || remaining <= 0) {
@@ -163,6 +178,21 @@ public final class SharedCondition implements Condition {
             seen = fields.get(SEQ_OFFSET);
             holds = lock.releaseFully();
         }
+    }
+
+    /**
+     * Consumes a permit and deregisters, if there is a permit and a signal was sent since this waiter
+     * registered (seq moved past {@code registered}); permits given before were for the waiters of then.
+     * Call holding the lock.
+     */
+    private boolean takePermit(int registered) {
+        int permits = fields.get(PERMITS_OFFSET);
+        if (permits == 0 || fields.get(SEQ_OFFSET) == registered) {
+            return false;
+        }
+        fields.set(PERMITS_OFFSET, permits - 1);
+        fields.set(WAITERS_OFFSET, fields.get(WAITERS_OFFSET) - 1);
+        return true;
     }
 
     /** Wakes one waiter, in any process, if there is one. */

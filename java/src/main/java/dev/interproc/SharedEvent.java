@@ -70,7 +70,7 @@ public final class SharedEvent {
 
     /** As {@link #await(long, TimeUnit)}. */
     public boolean await(Duration timeout) throws InterruptedException {
-        return await(timeout.toNanos());
+        return await(TimeUnit.NANOSECONDS.convert(timeout));
     }
 
     private boolean await(long nanos) throws InterruptedException {

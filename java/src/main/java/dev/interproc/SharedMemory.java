@@ -537,6 +537,22 @@ public final class SharedMemory implements AutoCloseable {
         return memory.get(JAVA_INT, entry + RegionLayout.PROCESS_PID_OFFSET);
     }
 
+    /**
+     * The pid recorded in the process-table entry an owner token names, or 0 if the entry no longer belongs to
+     * that token: freed (a dead process's entry is reclaimed by the next attach, which zeroes its pid) or reused
+     * by another process (another generation). For messages only: it reads the entry without its lock.
+     */
+    int pidOfToken(int token) {
+        long entry = memory.get(JAVA_LONG, RegionLayout.HEADER_PROCESS_TABLE_OFFSET_OFFSET)
+                + processIndexOf(token) * RegionLayout.PROCESS_ENTRY_SIZE;
+        int generationMask = (1 << RegionLayout.TOKEN_GENERATION_BITS) - 1;
+        int generation = memory.get(JAVA_INT, entry + RegionLayout.PROCESS_GENERATION_OFFSET) & generationMask;
+        boolean attached = memory.get(JAVA_INT, entry + RegionLayout.PROCESS_STATE_OFFSET)
+                == RegionLayout.PROCESS_ATTACHED;
+        return attached && generation == token >>> RegionLayout.TOKEN_INDEX_BITS
+                ? memory.get(JAVA_INT, entry + RegionLayout.PROCESS_PID_OFFSET) : 0;
+    }
+
     /** "free", "held by pid N" or "held by dead process (pid N)", for messages and tools. */
     String describeOwner(int token) {
         if (token == 0) {

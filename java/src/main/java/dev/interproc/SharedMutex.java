@@ -147,7 +147,7 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
 
     /** As {@link #tryLock(long, TimeUnit)}. */
     public boolean tryLock(Duration timeout) throws InterruptedException {
-        return tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return tryLock(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
     }
 
     /** Acquires the lock like {@link #lock()} and returns a handle whose {@code close()} unlocks. */
@@ -160,10 +160,14 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
      * Releases one hold of the lock.
      *
      * @throws IllegalMonitorStateException if the current thread does not hold it
+     * @throws IllegalStateException if the region was closed in this process
      */
     @Override
     public void unlock() {
         if (owner != Thread.currentThread()) {
+            // After close, like every access; and a condition wait that could not re-acquire the lock ends in
+            // the caller's finally block here: say the region closed, not that the lock was never held.
+            region.checkOpen();
             throw new IllegalMonitorStateException("shared lock '" + name + "' is not held by this thread ("
                     + Thread.currentThread() + "): only the holder may unlock it");
         }

@@ -168,7 +168,7 @@ public final class SharedSemaphore {
 
     /** Acquires {@code permits} permits if they become available within the timeout. */
     public boolean tryAcquire(int permits, Duration timeout) throws InterruptedException {
-        return acquire(permits, timeout.toNanos(), true);
+        return acquire(permits, TimeUnit.NANOSECONDS.convert(timeout), true);
     }
 
     private boolean acquire(int permits, long nanos, boolean interruptible) throws InterruptedException {
@@ -180,6 +180,7 @@ public final class SharedSemaphore {
         }
         long start = System.nanoTime();
         long deadline = nanos > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + nanos;
+        boolean interruptedMeanwhile = false;
         while (true) {
             int seen;
             enter();
@@ -191,7 +192,7 @@ public final class SharedSemaphore {
                 if (available >= permits) {
                     fields.set(AVAILABLE_OFFSET, available - permits);
                     adjustOwnHolding(permits);
-                    return true;
+                    return reassertInterrupt(interruptedMeanwhile, true);
                 }
                 seen = fields.get(SEQ_OFFSET);
             } finally {
@@ -199,7 +200,7 @@ public final class SharedSemaphore {
             }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                return false;
+                return reassertInterrupt(interruptedMeanwhile, false);
             }
             try {
                 watch.sleep(seen, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
@@ -207,12 +208,20 @@ public final class SharedSemaphore {
                 if (interruptible) {
                     throw e;
                 }
-                Thread.currentThread().interrupt();
+                // Re-asserted only on return: set now, it would end every later sleep at once (a spin).
+                interruptedMeanwhile = true;
             }
             if (interruptible && Thread.interrupted()) {
                 throw new InterruptedException("interrupted while acquiring shared semaphore '" + name + "'");
             }
         }
+    }
+
+    private static boolean reassertInterrupt(boolean interrupted, boolean result) {
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
     }
 
     /** Releases one permit. */
@@ -261,12 +270,16 @@ public final class SharedSemaphore {
         int token = region.ownerToken();
         long entry = holder(region.processIndexOf(token));
         if (fields.get(entry + HOLDER_TOKEN_OFFSET) != token) {
-            // The entry belonged to a process that is gone (its table entry is ours now): undo it first.
-            if (fields.get(entry + HOLDER_PERMITS_OFFSET) != 0) {
+            // The entry belonged to a process that is gone (its table entry is ours now). The caller has
+            // already changed available by delta: record delta as our holding before recomputing, so that
+            // undoing the dead holding keeps our change instead of handing its permits out a second time.
+            boolean deadHolding = fields.get(entry + HOLDER_PERMITS_OFFSET) != 0;
+            fields.set(entry + HOLDER_TOKEN_OFFSET, token);
+            fields.set(entry + HOLDER_PERMITS_OFFSET, delta);
+            if (deadHolding) {
                 recompute();
             }
-            fields.set(entry + HOLDER_TOKEN_OFFSET, token);
-            fields.set(entry + HOLDER_PERMITS_OFFSET, 0);
+            return;
         }
         fields.set(entry + HOLDER_PERMITS_OFFSET, fields.get(entry + HOLDER_PERMITS_OFFSET) + delta);
     }

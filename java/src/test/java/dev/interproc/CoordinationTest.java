@@ -96,6 +96,41 @@ class CoordinationTest {
         assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
     }
 
+    /**
+     * An interrupted virtual thread in acquireUninterruptibly() must keep sleeping in slices until a permit comes,
+     * its interrupt deferred. Re-asserting the interrupt inside the wait loop made every later sleep return at once:
+     * the thread spun, handing a new futex sleep to a new platform delegate each time, hundreds at once. Correct
+     * waiting has one delegate sleep in flight at a time, plus the one the interrupt cut short (it sleeps out its
+     * slice), so the delegates existing after the observation window grow by at most two, however long it is.
+     */
+    @Test
+    void anInterruptedUninterruptibleAcquireSleepsInsteadOfSpinning() throws Exception {
+        SharedSemaphore semaphore = memory.sharedSemaphore("s", 0);
+        int delegatesBefore = futexDelegates();
+        CountDownLatch interrupted = new CountDownLatch(1);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread waiter = Thread.ofVirtual().unstarted(() -> {
+            Thread.currentThread().interrupt();
+            interrupted.countDown();
+            semaphore.acquireUninterruptibly();
+            outcome.set("acquired, interrupted=" + Thread.currentThread().isInterrupted());
+        });
+        waiter.start();
+        interrupted.await();
+        Thread.sleep(200); // the observation window (not an ordering device): about 50 wait slices
+        int delegatesDuring = futexDelegates();
+        semaphore.release();
+        waiter.join(TimeUnit.SECONDS.toMillis(30));
+        assertEquals("acquired, interrupted=true", outcome.get());
+        assertTrue(delegatesDuring - delegatesBefore <= 2, "the waiter started " + (delegatesDuring - delegatesBefore)
+                + " futex delegate threads while waiting: it spins instead of sleeping");
+    }
+
+    private static int futexDelegates() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("interproc-futex-wait-")).count();
+    }
+
     @Test
     void eventReleasesAllWaiters() throws Exception {
         SharedEvent event = memory.sharedEvent("e");
@@ -151,7 +186,8 @@ class CoordinationTest {
             parties.clear();
         }
 
-        assertThrows(TimeoutException.class, () -> barrier.await(Duration.ofMillis(20)));
+        TimeoutException timedOut = assertThrows(TimeoutException.class, () -> barrier.await(Duration.ofMillis(20)));
+        assertTrue(timedOut.getMessage().contains("with 1 of 3 parties"), timedOut.getMessage());
         assertTrue(barrier.isBroken());
         BrokenBarrierException broken = assertThrows(BrokenBarrierException.class, barrier::await);
         assertTrue(broken.getMessage().contains("reset()"), broken.getMessage());

@@ -1,6 +1,8 @@
 package dev.interproc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +83,128 @@ class CrossProcessCoordinationTest {
         Collections.sort(reclaimMicros);
         System.out.printf("semaphore kill loop (seed %d): all permits back after a kill in median %d us, max %d us%n",
                 seed, reclaimMicros.get(reclaimMicros.size() / 2), reclaimMicros.getLast());
+    }
+
+    /**
+     * A killed holder's process-table entry is reused by the next process to attach. That process's first
+     * acquisition finds the dead holder's count in its own entry of the holders table: undoing it must not
+     * forget the permits the new process is taking, or the semaphore hands out more permits than it has.
+     */
+    @Test
+    void aProcessReusingADeadHoldersEntryDoesNotCreatePermits() throws Exception {
+        SharedSemaphore semaphore = memory.sharedBoundedSemaphore("permits", 2);
+        try (JavaProcess holder = child("permit", "2")) {
+            holder.sendLine("GO");
+            holder.awaitLine("HELD"::equals, PATIENCE);
+            holder.kill();
+            holder.waitFor(PATIENCE);
+        }
+        assertEquals(1, semaphore.availablePermits());
+        try (SharedMemory successor = SharedMemory.open(name)) {
+            assertEquals(1, successor.processIndexOf(successor.ownerToken()), "the successor reuses the dead"
+                    + " holder's process-table entry (the parent's is 0)");
+            SharedSemaphore reused = successor.sharedBoundedSemaphore("permits", 2);
+            assertTrue(reused.tryAcquire());
+            assertEquals(1, reused.availablePermits(), "the dead holder's permit came back, the successor took one");
+            assertTrue(semaphore.tryAcquire());
+            assertFalse(semaphore.tryAcquire(), "a 2-permit semaphore handed out a third permit");
+        }
+    }
+
+    /**
+     * A waiting party is killed, and another process attaches before the survivors look: its attach reclaims
+     * the dead party's process-table entry (pid 0, free) without taking it. The death must still break the
+     * barrier, not be forgotten because the dead party's pid can no longer be read.
+     */
+    @Test
+    void aKilledPartyWhoseEntryWasReclaimedStillBreaksTheBarrier() throws Exception {
+        SharedBarrier barrier = memory.sharedBarrier("barrier", 3);
+        SharedMemory spacer = SharedMemory.open(name); // entry 1, so that the victim gets entry 2
+        try (JavaProcess victim = child("barrier", "3")) {
+            victim.sendLine("GO");
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (barrier.getNumberWaiting() == 0) {
+                if (System.nanoTime() > deadline) {
+                    fail("the victim never arrived:\n" + victim.transcript());
+                }
+                Thread.onSpinWait();
+            }
+            spacer.close();
+            victim.kill();
+            victim.waitFor(PATIENCE);
+        }
+        try (SharedMemory newcomer = SharedMemory.open(name)) {
+            assertEquals(1, newcomer.processIndexOf(newcomer.ownerToken()), "the newcomer takes the free entry 1"
+                    + " and reclaims the victim's entry 2 without reusing it");
+            BrokenBarrierException broken = assertThrows(BrokenBarrierException.class,
+                    () -> barrier.await(Duration.ofSeconds(20)));
+            assertTrue(broken.getMessage().contains("died"), broken.getMessage());
+        }
+    }
+
+    /**
+     * A party whose round tripped returns its arrival index even if, before it woke up, the next round broke (here:
+     * the other party's next await timed out). The party is stopped with SIGSTOP while it waits, so that it wakes
+     * only after the next round has broken; it must not report its own, completed round as broken.
+     */
+    @Test
+    void aPartyWhoseRoundTrippedReturnsEvenIfTheNextRoundBrokeBeforeItWoke() throws Exception {
+        SharedBarrier barrier = memory.sharedBarrier("barrier", 2);
+        java.lang.reflect.Field lockField = SharedBarrier.class.getDeclaredField("lock");
+        lockField.setAccessible(true);
+        LockWord internalLock = (LockWord) lockField.get(barrier);
+        try (JavaProcess party = child("barrier-once", "2")) {
+            party.sendLine("GO");
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (barrier.getNumberWaiting() == 0) {
+                if (System.nanoTime() > deadline) {
+                    fail("the party never arrived:\n" + party.transcript());
+                }
+                Thread.onSpinWait();
+            }
+            // Stop it while it sleeps, not while it holds the barrier's internal lock (it checks every slice).
+            while (true) {
+                signal(party, "STOP");
+                if (internalLock.owner() == 0) {
+                    break;
+                }
+                signal(party, "CONT");
+            }
+            try {
+                assertEquals(0, barrier.await(PATIENCE), "the parent arrives last and trips the round");
+                assertThrows(TimeoutException.class, () -> barrier.await(Duration.ZERO), "the next round breaks");
+            } finally {
+                signal(party, "CONT");
+            }
+            String outcome = party.awaitLine(line -> line.startsWith("RETURNED") || line.startsWith("BROKEN"), PATIENCE);
+            assertEquals("RETURNED 1", outcome, "the stopped party's round had tripped");
+        }
+    }
+
+    /** Sends SIGSTOP or SIGCONT and waits until every thread of the child has stopped or is no longer stopped. */
+    private static void signal(JavaProcess child, String signal) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start().waitFor());
+        boolean stop = signal.equals("STOP");
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(child.pid()), "task");
+        while (true) {
+            boolean all = true;
+            try (var list = java.nio.file.Files.list(tasks)) {
+                for (java.nio.file.Path task : list.toList()) {
+                    String stat;
+                    try {
+                        stat = java.nio.file.Files.readString(task.resolve("stat"));
+                    } catch (java.io.IOException gone) {
+                        continue;
+                    }
+                    boolean stopped = stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+                    all &= stopped == stop;
+                }
+            }
+            if (all) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /**

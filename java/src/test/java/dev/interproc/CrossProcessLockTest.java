@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -286,6 +287,44 @@ class CrossProcessLockTest {
         }
         assertTrue(lock.tryLock(5, TimeUnit.SECONDS));
         lock.unlock();
+    }
+
+    /**
+     * A thread interrupted in await whose re-acquisition then takes the lock over from a dead owner gets
+     * OwnerDiedException, holding the lock, and must keep its interrupt status: the interrupt is not consumed.
+     */
+    @Test
+    void anInterruptedAwaitToldOfOwnerDeathKeepsTheInterrupt() throws Exception {
+        SharedLock lock = memory.sharedLock("lock");
+        SharedCondition condition = lock.newCondition("c");
+        CountDownLatch waiting = new CountDownLatch(1);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            lock.lock();
+            try {
+                waiting.countDown();
+                condition.await();
+                outcome.set("returned");
+            } catch (OwnerDiedException e) {
+                outcome.set("owner died, holding=" + lock.isHeldByCurrentThread() + ", interrupted="
+                        + Thread.currentThread().isInterrupted());
+            } catch (Throwable t) {
+                outcome.set(t);
+            } finally {
+                if (lock.isHeldByCurrentThread()) {
+                    lock.unlock();
+                }
+            }
+        });
+        waiting.await();
+        try (JavaProcess holder = child("hold")) {
+            startTogether(List.of(holder));
+            holder.awaitLine("HELD"::equals, PATIENCE); // granted only once the waiter released it inside await
+            waiter.interrupt();
+            holder.kill();
+            waiter.join(PATIENCE.toMillis());
+        }
+        assertEquals("owner died, holding=true, interrupted=true", String.valueOf(outcome.get()));
     }
 
     @Test

@@ -51,6 +51,8 @@ public final class LockChild {
                 case "consume" -> consume(memory, Integer.parseInt(args[2]));
                 case "semaphore" -> semaphoreLoop(memory, Integer.parseInt(args[2]));
                 case "barrier" -> barrierLoop(memory, Integer.parseInt(args[2]));
+                case "permit" -> holdPermit(memory, Integer.parseInt(args[2]), stdin);
+                case "barrier-once" -> barrierOnce(memory, Integer.parseInt(args[2]));
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }
         }
@@ -138,6 +140,23 @@ public final class LockChild {
             spin(random.nextInt(200));
             semaphore.release(wanted);
             spin(random.nextInt(200));
+        }
+    }
+
+    /** Takes one permit of the bounded semaphore "permits", says HELD, and waits to be killed. */
+    private static void holdPermit(SharedMemory memory, int permits, BufferedReader stdin) throws Exception {
+        memory.sharedBoundedSemaphore("permits", permits).acquire();
+        System.out.println("HELD");
+        System.out.flush();
+        stdin.readLine();
+    }
+
+    /** Waits at the barrier once; prints RETURNED and the arrival index, or BROKEN and the message. */
+    private static void barrierOnce(SharedMemory memory, int parties) throws Exception {
+        try {
+            System.out.println("RETURNED " + memory.sharedBarrier("barrier", parties).await(60, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.BrokenBarrierException e) {
+            System.out.println("BROKEN " + e.getMessage());
         }
     }
 

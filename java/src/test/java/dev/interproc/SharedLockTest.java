@@ -230,4 +230,163 @@ class SharedLockTest {
         assertEquals(0, items.get());
         assertFalse(lock.isLocked());
     }
+
+    /**
+     * A signal wakes a thread that was waiting when it was sent. A thread that starts waiting afterwards, before
+     * the signalled one re-acquires the lock, must not take the signal: the waiting thread would sleep on.
+     */
+    @Test
+    void aSignalIsNotTakenByALaterWaiter() throws Exception {
+        SharedLock lock = memory.sharedLock("l");
+        SharedCondition changed = lock.newCondition("changed");
+        CountDownLatch waiting = new CountDownLatch(1);
+        AtomicReference<Object> first = new AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            lock.lock();
+            try {
+                waiting.countDown();
+                first.set(changed.await(30, TimeUnit.SECONDS));
+            } catch (Throwable t) {
+                first.set(t);
+            } finally {
+                lock.unlock();
+            }
+        });
+        waiting.await();
+        lock.lock(); // granted only once the waiter has registered and released the lock inside await
+        try {
+            changed.signal();
+            assertFalse(changed.await(0, TimeUnit.NANOSECONDS), "a waiter that came after the signal took it");
+        } finally {
+            lock.unlock();
+        }
+        waiter.join(TimeUnit.SECONDS.toMillis(60));
+        assertEquals(Boolean.TRUE, first.get(), "the thread that was waiting when signalled");
+    }
+
+    /**
+     * A waiter that is signalled and interrupted before it re-acquires the lock returns signalled, with its
+     * interrupt status set: left unconsumed, the signal would count as given to later waiters, who came too
+     * late for it, and the next signal would then wake nobody.
+     */
+    @Test
+    void aSignalledWaiterThatIsInterruptedKeepsTheSignal() throws Exception {
+        SharedLock lock = memory.sharedLock("l");
+        SharedCondition changed = lock.newCondition("changed");
+        CountDownLatch waiting = new CountDownLatch(1);
+        AtomicReference<Object> first = new AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            lock.lock();
+            try {
+                waiting.countDown();
+                first.set(changed.await(30, TimeUnit.SECONDS) + " interrupted=" + Thread.interrupted());
+            } catch (Throwable t) {
+                first.set(t);
+            } finally {
+                lock.unlock();
+            }
+        });
+        waiting.await();
+        lock.lock();
+        try {
+            changed.signal();
+            waiter.interrupt();
+        } finally {
+            lock.unlock();
+        }
+        waiter.join(TimeUnit.SECONDS.toMillis(60));
+        assertEquals("true interrupted=true", String.valueOf(first.get()));
+
+        CountDownLatch secondWaiting = new CountDownLatch(1);
+        AtomicReference<Object> second = new AtomicReference<>();
+        Thread later = Thread.ofPlatform().start(() -> {
+            lock.lock();
+            try {
+                secondWaiting.countDown();
+                second.set(changed.await(30, TimeUnit.SECONDS));
+            } catch (Throwable t) {
+                second.set(t);
+            } finally {
+                lock.unlock();
+            }
+        });
+        secondWaiting.await();
+        lock.lock();
+        try {
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+        later.join(TimeUnit.SECONDS.toMillis(60));
+        assertEquals(Boolean.TRUE, second.get(), "the next waiter gets the next signal");
+    }
+
+    /** A Duration beyond Long.MAX_VALUE nanoseconds (292 years; ChronoUnit.FOREVER) means "no limit", not an error. */
+    @Test
+    void hugeDurationsMeanNoLimit() throws Exception {
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        SharedLock lock = memory.sharedLock("l");
+        assertTrue(lock.tryLock(forever));
+        try {
+            assertFalse(lock.newCondition("c").await(Duration.ofNanos(1)));
+            assertTrue(memory.sharedSemaphore("s", 1).tryAcquire(1, forever));
+        } finally {
+            lock.unlock();
+        }
+        SharedEvent event = memory.sharedEvent("e");
+        event.set();
+        assertTrue(event.await(forever));
+        assertEquals(0, memory.sharedBarrier("b", 1).await(forever));
+        lock.lock();
+        try {
+            memory.sharedSemaphore("s2", 0).release();
+            SharedCondition condition = lock.newCondition("c2");
+            Thread signaller = Thread.ofVirtual().start(() -> {
+                lock.lock();
+                try {
+                    condition.signal();
+                } finally {
+                    lock.unlock();
+                }
+            });
+            assertTrue(condition.await(forever));
+            signaller.join();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The region is closed while a thread awaits a condition: await cannot re-acquire the lock, and the unlock in
+     * the waiter's finally block must report the closed region (IllegalStateException), not claim that the thread
+     * never held the lock (IllegalMonitorStateException, which would also hide the first exception).
+     */
+    @Test
+    void unlockAfterTheRegionClosedDuringAwaitSaysClosed() throws Exception {
+        SharedLock lock = memory.sharedLock("l");
+        SharedCondition condition = lock.newCondition("c");
+        CountDownLatch waiting = new CountDownLatch(1);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            try {
+                lock.lock();
+                try {
+                    waiting.countDown();
+                    condition.await();
+                } finally {
+                    lock.unlock();
+                }
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        waiting.await();
+        lock.lock(); // granted once the waiter is inside await
+        lock.unlock();
+        memory.close();
+        waiter.join(TimeUnit.SECONDS.toMillis(30));
+        SharedMemory.unlink(name);
+        assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
+        assertTrue(thrown.get().getMessage().contains("is closed"), thrown.get().getMessage());
+    }
 }
