@@ -30,6 +30,14 @@ final class IntFields {
         }
     }
 
+    boolean compareAndSet(long offset, int expected, int value) {
+        try {
+            return INT.compareAndSet(memory, offset, expected, value);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
     void set(long offset, int value) {
         try {
             INT.setVolatile(memory, offset, value);

@@ -9,15 +9,18 @@ import java.util.concurrent.TimeUnit;
  * A flag that threads of any process wait for, like Python's {@code multiprocessing.Event}: {@link #set()}
  * wakes every waiter, {@link #clear()} resets it. Obtain one with {@link SharedMemory#sharedEvent(String)}.
  *
- * <p>The slot is one 32-bit word (0 unset, 1 set) that waiters sleep on; setting is a volatile write
- * followed by a futex wake of all sleepers, so what a thread wrote before {@code set()} is visible to a
- * thread whose {@code await} returned true. No lock is involved, so the death of any process leaves the
- * event usable. Waits answer interruption within one wait slice (a few milliseconds). Safe for any
- * number of threads.
+ * <p>The slot is one 32-bit word that waiters sleep on: bit 0 is the flag, bits 1 to 31 count the calls of
+ * {@code set()}. So, as in Python, a waiter returns true if the event was set at any moment while it waited,
+ * even if it was cleared again before the waiter ran. Setting is a compare-and-set followed by a futex
+ * wake of all sleepers, so what a thread wrote before {@code set()} is visible to a thread whose
+ * {@code await} returned true. No lock is involved, so the death of any process leaves the event usable.
+ * Waits answer interruption within one wait slice (a few milliseconds). Safe for any number of threads.
  */
 public final class SharedEvent {
 
-    private static final long FLAG_OFFSET = 0;
+    private static final long WORD_OFFSET = 0;
+    private static final int FLAG = 1;
+    private static final int ONE_SET = 2;
     /** Bytes of an event slot. */
     static final long SIZE = 64;
 
@@ -40,18 +43,24 @@ public final class SharedEvent {
 
     /** Whether the flag is set (volatile read). */
     public boolean isSet() {
-        return fields.get(FLAG_OFFSET) != 0;
+        return (fields.get(WORD_OFFSET) & FLAG) != 0;
     }
 
     /** Sets the flag and wakes every waiter, in every process. */
     public void set() {
-        fields.set(FLAG_OFFSET, 1);
+        int word;
+        do {
+            word = fields.get(WORD_OFFSET);
+        } while (!fields.compareAndSet(WORD_OFFSET, word, (word + ONE_SET) | FLAG));
         watch.wakeAll();
     }
 
     /** Clears the flag; later waiters wait until the next {@link #set()}. */
     public void clear() {
-        fields.set(FLAG_OFFSET, 0);
+        int word;
+        do {
+            word = fields.get(WORD_OFFSET);
+        } while ((word & FLAG) != 0 && !fields.compareAndSet(WORD_OFFSET, word, word & ~FLAG));
     }
 
     /** Waits until the flag is set. */
@@ -76,18 +85,21 @@ public final class SharedEvent {
     private boolean await(long nanos) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = nanos > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + nanos;
+        int seen = fields.get(WORD_OFFSET);
+        int setsAtStart = seen >>> 1;
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while awaiting shared event '" + name + "'");
             }
-            if (isSet()) {
+            if ((seen & FLAG) != 0 || seen >>> 1 != setsAtStart) {
                 return true;
             }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 return false;
             }
-            watch.sleep(0, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
+            watch.sleep(seen, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
+            seen = fields.get(WORD_OFFSET);
         }
     }
 

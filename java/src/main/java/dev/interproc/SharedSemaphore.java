@@ -24,7 +24,10 @@ import java.util.concurrent.TimeUnit;
  * permits it holds (acquired minus released). When a process dies, its adjustment is undone: the permits
  * it held return to the semaphore (and permits it released beyond what it acquired are taken back, never
  * below zero). Waiters notice within one wait slice; any acquisition that finds too few permits checks
- * first. A bounded semaphore refuses a release that would exceed its initial permits with
+ * first. The accounting is by process, as with {@code SEM_UNDO}: a permit acquired by one process and
+ * released by another stays counted against the first, so if the first then dies, its acquisition is
+ * undone although the permit was already given back. Do not rely on the undo when permits pass between
+ * processes. A bounded semaphore refuses a release that would exceed its initial permits with
  * {@link IllegalStateException}, like Python's {@code BoundedSemaphore}.
  *
  * <h2>Layout and protocol</h2>
@@ -298,7 +301,7 @@ public final class SharedSemaphore {
 
     /**
      * Drops the holdings of dead processes and sets available = initial - what live processes hold, within
-     * [0, initial] for a bounded semaphore and >= 0 otherwise. Exact whatever a dead process left half-done,
+     * [0, initial] for a bounded semaphore and >= 0 otherwise. The same whatever a dead process left half-done,
      * because each process only ever changes its own holding and the shared count together.
      */
     private void recompute() {

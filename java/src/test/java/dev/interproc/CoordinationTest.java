@@ -163,6 +163,31 @@ class CoordinationTest {
     }
 
     @Test
+    void aWaiterSeesASetThatWasClearedBeforeItRan() throws Exception {
+        SharedEvent event = memory.sharedEvent("pulse");
+        CountDownLatch waiting = new CountDownLatch(1);
+        AtomicReference<Boolean> sawIt = new AtomicReference<>();
+        // A virtual waiter parks (WAITING or TIMED_WAITING) only inside await, after it read the event's word.
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            try {
+                waiting.countDown();
+                sawIt.set(event.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        waiting.await();
+        while (waiter.getState() != Thread.State.TIMED_WAITING && waiter.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        event.set();
+        event.clear();
+        waiter.join(TimeUnit.SECONDS.toMillis(30));
+        assertEquals(Boolean.TRUE, sawIt.get(), "a set while waiting counts, as in Python, even if cleared at once");
+        assertFalse(event.isSet());
+    }
+
+    @Test
     void barrierTripsBreaksOnTimeoutAndResets() throws Exception {
         SharedBarrier barrier = memory.sharedBarrier("b", 3);
         assertEquals(3, barrier.getParties());
