@@ -110,13 +110,18 @@ final class PipeEnd implements Endpoint {
             throw e;
         }
         PipeEnd end = new PipeEnd(in, out);
-        // System.out is not flushed: whatever it still buffers then goes to standard error, not into the stream.
-        int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
         try {
-            dup2(devNull, STDIN);
-            dup2(STDERR, STDOUT);
-        } finally {
-            Libc.close(devNull);
+            // System.out is not flushed: whatever it still buffers then goes to standard error, not into the stream.
+            int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+            try {
+                dup2(devNull, STDIN);
+                dup2(STDERR, STDOUT);
+            } finally {
+                Libc.close(devNull);
+            }
+        } catch (IOException e) {
+            end.close();
+            throw e;
         }
         standardStreamsTaken = true;
         return end;

@@ -65,6 +65,10 @@ class StandardStreamPipeTest {
             assertEquals(List.of(connection), Connections.wait(List.of(connection), TIMEOUT));
             assertEquals("ping", new String(connection.recvBytes(), StandardCharsets.US_ASCII));
             assertFalse(connection.poll());
+            assertThrows(IllegalStateException.class, () -> child.process().awaitLine(line -> true, TIMEOUT),
+                    "standard output carries the connection, it is not read as lines");
+            assertThrows(IllegalStateException.class, () -> child.process().sendLine("x"));
+            assertEquals(List.of(), child.process().output());
         }
     }
 
