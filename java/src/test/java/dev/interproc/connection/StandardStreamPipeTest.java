@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.process.JavaProcess;
 import java.io.EOFException;
+import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -124,6 +125,21 @@ class StandardStreamPipeTest {
             Throwable failure = outcome.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertInstanceOf(IOException.class, failure);
             assertEquals("handle is closed", failure.getMessage());
+            // The echoing child sees end of file on its standard input and fails with it.
+            assertEquals(1, child.process().waitFor(TIMEOUT), child.process().transcript());
+            child.process().awaitErrorLine(line -> line.endsWith("java.io.EOFException: end of file: the peer closed the connection"),
+                    TIMEOUT);
+        }
+    }
+
+    @Test
+    void toParentRefusesAStandardInputThatIsNotAPipe() throws Exception {
+        try (JavaProcess child = JavaProcess.builder(PipeChild.class).args("echo")
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start()) {
+            child.awaitErrorLine(line -> line.endsWith("java.io.IOException: standard input is /dev/null, not a"
+                    + " pipe: start this process with Pipe.startChild, or give it pipes for standard input and output"
+                    + " (Python: subprocess.PIPE)"), TIMEOUT);
+            assertEquals(1, child.waitFor(TIMEOUT), child.transcript());
         }
     }
 
