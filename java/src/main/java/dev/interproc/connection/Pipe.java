@@ -70,9 +70,10 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
      * Starts a child JVM whose standard input and output carry a duplex connection with this JVM; the child makes
      * its end with {@link #toParent()}. Standard error stays a line-read transcript ({@link JavaProcess#awaitErrorLine},
      * {@link JavaProcess#errorOutput()}); standard input and output are {@linkplain
-     * JavaProcess.Builder#redirectInput redirected} on {@code builder}, so the process's {@code sendLine} and
-     * {@code awaitLine} throw. No authentication is performed, as for {@code Pipe()}: the pipes are private to the
-     * two processes.
+     * JavaProcess.Builder#redirectInput redirected}, so the process's {@code sendLine} and {@code awaitLine} throw.
+     * The builder's standard input and output are pipes again on return, so it can be reused; like any builder it
+     * must not be used by another thread meanwhile (different builders may start children concurrently). No
+     * authentication is performed, as for {@code Pipe()}: the pipes are private to the two processes.
      *
      * <p>The connection's calls block as on any connection; {@link Connection#poll(Duration)} and
      * {@link Connections#wait} work with timeouts (through {@code poll(2)}; {@code wait} cannot mix these
@@ -86,8 +87,14 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
     public static Child startChild(JavaProcess.Builder builder) throws IOException {
         Objects.requireNonNull(builder, "builder");
         try (PipeEnd.ChildStreams streams = PipeEnd.ChildStreams.open()) {
-            JavaProcess process = builder.redirectInput(ProcessBuilder.Redirect.from(streams.childInput()))
-                    .redirectOutput(ProcessBuilder.Redirect.to(streams.childOutput())).start();
+            JavaProcess process;
+            try {
+                process = builder.redirectInput(ProcessBuilder.Redirect.from(streams.childInput()))
+                        .redirectOutput(ProcessBuilder.Redirect.to(streams.childOutput())).start();
+            } finally {
+                // The redirects name descriptor numbers that are closed below and may be reused.
+                builder.redirectInput(ProcessBuilder.Redirect.PIPE).redirectOutput(ProcessBuilder.Redirect.PIPE);
+            }
             PipeEnd end;
             try {
                 end = streams.parentEnd();
