@@ -1,5 +1,10 @@
 package dev.interproc.connection;
 
+import static dev.interproc.connection.Libc.CALL_STATE;
+import static dev.interproc.connection.Libc.EINTR;
+import static dev.interproc.connection.Libc.bind;
+import static dev.interproc.connection.Libc.errno;
+import static dev.interproc.connection.Libc.intCall;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -9,13 +14,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -23,7 +23,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A stream socket in Linux's abstract Unix-domain namespace, driven through the C library with the Foreign
@@ -41,8 +40,6 @@ final class AbstractSocketEnd implements Endpoint {
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SHUT_RDWR = 2;
     private static final int MSG_NOSIGNAL = 0x4000;
-    private static final short POLLIN = 0x1;
-    private static final int EINTR = 4;
     private static final int ENOENT = 2;
     private static final int EADDRINUSE = 98;
     private static final int ECONNREFUSED = 111;
@@ -53,13 +50,6 @@ final class AbstractSocketEnd implements Endpoint {
     private static final int MAX_NAME = 107;
     private static final int COPY_BUFFER_SIZE = 64 * 1024;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final StructLayout POLLFD = MemoryLayout.structLayout(
-            JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
-
     private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle LISTEN = bind("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -68,11 +58,7 @@ final class AbstractSocketEnd implements Endpoint {
     private static final MethodHandle CONNECT = bind("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SEND = bind("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private final int fd;
     /** errno of the reading and of the writing thread's calls (both may run at once). */
@@ -87,11 +73,6 @@ final class AbstractSocketEnd implements Endpoint {
 
     private AbstractSocketEnd(int fd) {
         this.fd = fd;
-    }
-
-    private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new IllegalStateException("the C library has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"));
     }
 
     // ------------------------------------------------------------------------------------- socket set-up
@@ -260,42 +241,20 @@ final class AbstractSocketEnd implements Endpoint {
     /** Which of {@code ends} are readable (data, end of file or an error) by {@code deadline}, via one {@code poll}. */
     static List<Boolean> pollReadable(List<AbstractSocketEnd> ends, long deadline) throws IOException {
         int begun = 0;
-        try (Arena arena = Arena.ofConfined()) {
+        try {
+            int[] fds = new int[ends.size()];
+            short[] events = new short[ends.size()];
             for (AbstractSocketEnd end : ends) {
                 end.begin();
-                begun++;
+                fds[begun] = end.fd;
+                events[begun++] = Libc.POLLIN;
             }
-            MemorySegment state = arena.allocate(CALL_STATE);
-            MemorySegment fds = arena.allocate(POLLFD, ends.size());
+            short[] returned = Libc.poll(fds, events, deadline);
+            Boolean[] readable = new Boolean[ends.size()];
             for (int i = 0; i < ends.size(); i++) {
-                fds.set(JAVA_INT, i * POLLFD.byteSize(), ends.get(i).fd);
-                fds.set(JAVA_SHORT, i * POLLFD.byteSize() + 4, POLLIN);
+                readable[i] = returned[i] != 0;
             }
-            while (true) {
-                int timeout;
-                if (deadline == Endpoint.NO_DEADLINE) {
-                    timeout = -1;
-                } else {
-                    long remaining = deadline - System.nanoTime();
-                    timeout = remaining <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
-                }
-                int ready;
-                try {
-                    ready = (int) POLL.invokeExact(state, fds, (long) ends.size(), timeout);
-                } catch (Throwable e) {
-                    throw unexpected(e);
-                }
-                if (ready >= 0) {
-                    Boolean[] readable = new Boolean[ends.size()];
-                    for (int i = 0; i < ends.size(); i++) {
-                        readable[i] = fds.get(JAVA_SHORT, i * POLLFD.byteSize() + 6) != 0;
-                    }
-                    return List.of(readable);
-                }
-                if (errno(state) != EINTR) {
-                    throw error("poll failed", errno(state));
-                }
-            }
+            return List.of(readable);
         } finally {
             for (int i = 0; i < begun; i++) {
                 ends.get(i).end();
@@ -345,9 +304,7 @@ final class AbstractSocketEnd implements Endpoint {
     private void releaseIfUnused() {
         if (closed && callsInProgress == 0 && !released) {
             released = true;
-            try (Arena arena = Arena.ofConfined()) {
-                intCall(CLOSE, arena.allocate(CALL_STATE), fd);
-            }
+            Libc.close(fd);
         }
     }
 
@@ -358,44 +315,12 @@ final class AbstractSocketEnd implements Endpoint {
         try {
             return (long) function.invokeExact(state, fd, buffer, buffer.byteSize(), flags);
         } catch (Throwable e) {
-            throw unexpected(e);
+            throw Libc.unexpected(e);
         }
-    }
-
-    /** The set-up calls, which return an int; not on the hot path, so the generic invocation is fine. */
-    private static int intCall(MethodHandle function, MemorySegment state, Object... arguments) {
-        Object[] all = new Object[arguments.length + 1];
-        all[0] = state;
-        System.arraycopy(arguments, 0, all, 1, arguments.length);
-        try {
-            return (int) function.invokeWithArguments(all);
-        } catch (Throwable e) {
-            throw unexpected(e);
-        }
-    }
-
-    private static RuntimeException unexpected(Throwable e) {
-        if (e instanceof RuntimeException runtime) {
-            return runtime;
-        }
-        if (e instanceof Error error) {
-            throw error;
-        }
-        return new IllegalStateException(e);
-    }
-
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
     }
 
     private static IOException error(String what, int errno) {
-        String reason;
-        try {
-            reason = ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
-        } catch (Throwable e) {
-            reason = "errno " + errno;
-        }
-        String message = what + ": " + reason;
+        String message = what + ": " + Libc.strerror(errno);
         return switch (errno) {
             case ECONNREFUSED -> new ConnectException(message);
             case EADDRINUSE -> new BindException(message);

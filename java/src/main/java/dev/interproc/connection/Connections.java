@@ -22,8 +22,9 @@ public final class Connections {
      * acts as the reader of every connection given for the duration of the call.
      *
      * @throws IOException "handle is closed" or "connection is write-only" for a connection that cannot be read
-     * @throws IllegalArgumentException if abstract-namespace connections are mixed with others (the JDK's
-     *         selectors cannot watch the former)
+     * @throws IllegalArgumentException if abstract-namespace connections, or connections over standard streams
+     *         ({@link Pipe#startChild}, {@link Pipe#toParent}), are mixed with other kinds (the JDK's selectors
+     *         cannot watch them; connections all of one kind work)
      */
     public static List<Connection> wait(Collection<Connection> connections, Duration timeout) throws IOException {
         List<Connection> ready = new ArrayList<>();
@@ -39,14 +40,19 @@ public final class Connections {
         }
         long deadline = Connection.deadlineAfter(timeout);
         long abstractEnds = ends.stream().filter(AbstractSocketEnd.class::isInstance).count();
-        if (abstractEnds == 0) {
+        long pipeEnds = ends.stream().filter(PipeEnd.class::isInstance).count();
+        if (abstractEnds == 0 && pipeEnds == 0) {
             return select(connections, ends, deadline);
         }
-        if (abstractEnds < ends.size()) {
-            throw new IllegalArgumentException("cannot wait on abstract-namespace connections together with others");
+        List<Boolean> readable;
+        if (abstractEnds == ends.size()) {
+            readable = AbstractSocketEnd.pollReadable(ends.stream().map(AbstractSocketEnd.class::cast).toList(), deadline);
+        } else if (pipeEnds == ends.size()) {
+            readable = PipeEnd.pollReadable(ends.stream().map(PipeEnd.class::cast).toList(), deadline);
+        } else {
+            throw new IllegalArgumentException("cannot wait on abstract-namespace or standard-stream connections"
+                    + " together with other kinds");
         }
-        List<Boolean> readable = AbstractSocketEnd.pollReadable(
-                ends.stream().map(AbstractSocketEnd.class::cast).toList(), deadline);
         int index = 0;
         for (Connection connection : connections) {
             if (readable.get(index++)) {

@@ -5,10 +5,11 @@ import java.nio.ByteBuffer;
 
 /**
  * The OS end a {@link Connection} reads and writes: a JDK channel ({@link ChannelEnd}), or a socket in the
- * abstract namespace, which the JDK cannot open ({@link AbstractSocketEnd}). One reading and one writing thread
+ * abstract namespace, which the JDK cannot open ({@link AbstractSocketEnd}), or the pipes of a process's standard
+ * input and output, which the JDK cannot select on ({@link PipeEnd}). One reading and one writing thread
  * may use it at once; {@link #close()} may come from any thread and ends their blocked calls.
  */
-sealed interface Endpoint permits ChannelEnd, AbstractSocketEnd {
+sealed interface Endpoint permits ChannelEnd, AbstractSocketEnd, PipeEnd {
 
     /** A deadline that never comes. */
     long NO_DEADLINE = Long.MAX_VALUE;

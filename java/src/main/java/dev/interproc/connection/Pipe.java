@@ -1,5 +1,6 @@
 package dev.interproc.connection;
 
+import dev.interproc.process.JavaProcess;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -7,15 +8,19 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A pair of connected {@link Connection}s, Python's {@code multiprocessing.Pipe(duplex)}: duplex, both ends read
  * and write over a connected pair of Unix-domain stream sockets; one-way, {@link #first()} is the reader and
  * {@link #second()} the writer of an OS pipe. No authentication is performed, as in Python.
  *
- * <p>Both ends live in this JVM: the JDK cannot hand a file descriptor to another process (Python relies on
- * {@code fork}). Between two JVMs use a {@link Listener} and a {@link Client} on a Unix-domain socket file,
- * which is the same kind of socket as a duplex pipe.
+ * <p>Both ends of such a pair live in this JVM: the JDK cannot hand a file descriptor to another process (Python
+ * relies on {@code fork}). Between a parent JVM and a child JVM it starts, {@link #startChild} and
+ * {@link #toParent()} make a duplex connection of the child's standard input and output, which are OS pipes (what
+ * Python does with {@code subprocess.PIPE} and {@code Connection(fd)}). Between unrelated processes use a
+ * {@link Listener} and a {@link Client} on a Unix-domain socket file, the same kind of socket as a duplex pipe.
  *
  * <p>Closing the pipe closes both ends.
  *
@@ -59,6 +64,83 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
     public static Pipe oneWay() throws IOException {
         java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
         return new Pipe(new Connection(new ChannelEnd(pipe.source()), null), new Connection(null, new ChannelEnd(pipe.sink())));
+    }
+
+    /**
+     * Starts a child JVM whose standard input and output carry a duplex connection with this JVM; the child makes
+     * its end with {@link #toParent()}. Standard error stays a line-read transcript ({@link JavaProcess#awaitErrorLine},
+     * {@link JavaProcess#errorOutput()}); standard input and output are {@linkplain
+     * JavaProcess.Builder#redirectInput redirected}, so the process's {@code sendLine} and {@code awaitLine} throw.
+     * The builder's standard input and output are pipes again on return, so it can be reused; like any builder it
+     * must not be used by another thread meanwhile (different builders may start children concurrently). No
+     * authentication is performed, as for {@code Pipe()}: the pipes are private to the two processes.
+     *
+     * <p>The connection's calls block as on any connection; {@link Connection#poll(Duration)} and
+     * {@link Connections#wait} work with timeouts (through {@code poll(2)}; {@code wait} cannot mix these
+     * connections with other kinds). When the child exits or is killed, receiving gives {@link java.io.EOFException}
+     * (or "got end of file during message" inside a message) and sending fails with "Broken pipe". The connection
+     * and process are safe for use as documented by {@link Connection} and {@link JavaProcess}.
+     *
+     * @throws IOException if the pipes cannot be made
+     * @throws java.io.UncheckedIOException if the child cannot be started
+     */
+    public static Child startChild(JavaProcess.Builder builder) throws IOException {
+        Objects.requireNonNull(builder, "builder");
+        try (PipeEnd.ChildStreams streams = PipeEnd.ChildStreams.open()) {
+            JavaProcess process;
+            try {
+                process = builder.redirectInput(ProcessBuilder.Redirect.from(streams.childInput()))
+                        .redirectOutput(ProcessBuilder.Redirect.to(streams.childOutput())).start();
+            } finally {
+                // The redirects name descriptor numbers that are closed below and may be reused.
+                builder.redirectInput(ProcessBuilder.Redirect.PIPE).redirectOutput(ProcessBuilder.Redirect.PIPE);
+            }
+            PipeEnd end;
+            try {
+                end = streams.parentEnd();
+            } catch (IOException | RuntimeException e) {
+                process.close();
+                throw e;
+            }
+            return new Child(process, new Connection(end, end));
+        }
+    }
+
+    /**
+     * In a child started by {@link #startChild} (or any process whose standard input and output are pipes, such
+     * as a Python {@code subprocess.Popen(..., stdin=PIPE, stdout=PIPE)} child), the duplex connection to the
+     * parent over standard input and output. Call it first thing in {@code main}: it takes both streams over, so
+     * that nothing else can corrupt the framing. From then on {@code System.in} (descriptor 0) reads
+     * {@code /dev/null}, and {@code System.out} (descriptor 1, also for native code) writes to standard error,
+     * where the parent's transcript shows it; output written to standard output before the call reaches the
+     * parent ahead of the first message and corrupts the stream. No authentication, as for {@code Pipe()}.
+     *
+     * <p>Blocking, timeouts and end of file as for the parent's end (see {@link #startChild}).
+     *
+     * @throws IOException if standard input or output is not a pipe, or cannot be reopened
+     * @throws IllegalStateException if this process's standard streams already carry a connection
+     */
+    public static Connection toParent() throws IOException {
+        PipeEnd end = PipeEnd.ofStandardStreams();
+        return new Connection(end, end);
+    }
+
+    /**
+     * A child JVM started by {@link #startChild} and this JVM's connection to it. Closing closes the connection,
+     * then kills the child if it is still running (SIGKILL) and waits for it: to let it finish, close the
+     * connection or tell it to stop, then {@link JavaProcess#waitFor} it first.
+     *
+     * @param process the child JVM; its standard error is read as lines
+     * @param connection the duplex connection over the child's standard input and output
+     */
+    public record Child(JavaProcess process, Connection connection) implements AutoCloseable {
+
+        /** Closes the connection, then kills the child if it is still running and reaps it. */
+        @Override
+        public void close() {
+            connection.close();
+            process.close();
+        }
     }
 
     /** Closes both ends. */

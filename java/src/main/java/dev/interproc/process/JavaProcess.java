@@ -26,7 +26,9 @@ import java.util.function.Predicate;
  * <p>Its standard output and standard error are read as they come, line by line, by two daemon
  * threads: {@link #awaitLine} waits for a line (the handshake a test or a coordinator uses instead of
  * sleeping), {@link #output()} and {@link #errorOutput()} return everything read so far. Standard input
- * stays open for {@link #sendLine}.
+ * stays open for {@link #sendLine}. Standard input and output can be redirected instead
+ * ({@link Builder#redirectInput}, {@link Builder#redirectOutput}, as {@code Pipe.startChild} does to carry a
+ * connection over them); standard error is always read.
  *
  * <p>{@link #kill()} sends SIGKILL, the way a crashing or OOM-killed process ends: no shutdown hook,
  * no finally block runs in the child. {@link #close()} kills the child if it is still alive, so a
@@ -38,13 +40,16 @@ public final class JavaProcess implements AutoCloseable {
 
     private final Process process;
     private final String description;
+    /** Reads standard output, or null when it is redirected. */
     private final LineCollector out;
     private final LineCollector err;
+    private final boolean inputRedirected;
 
-    private JavaProcess(Process process, String description) {
+    private JavaProcess(Process process, String description, boolean inputRedirected, boolean outputRedirected) {
         this.process = process;
         this.description = description;
-        this.out = new LineCollector(process.getInputStream(), description + " stdout");
+        this.inputRedirected = inputRedirected;
+        this.out = outputRedirected ? null : new LineCollector(process.getInputStream(), description + " stdout");
         this.err = new LineCollector(process.getErrorStream(), description + " stderr");
     }
 
@@ -89,7 +94,9 @@ public final class JavaProcess implements AutoCloseable {
             throw new TimeoutException(description + " (pid " + pid() + ") still runs after " + timeout
                     + "; its output so far:\n" + transcript());
         }
-        out.awaitEnd(Duration.ofSeconds(5));
+        if (out != null) {
+            out.awaitEnd(Duration.ofSeconds(5));
+        }
         err.awaitEnd(Duration.ofSeconds(5));
         return process.exitValue();
     }
@@ -100,9 +107,14 @@ public final class JavaProcess implements AutoCloseable {
      *
      * @throws TimeoutException if no such line came within the timeout, or the child exited without one
      * @throws InterruptedException if this thread is interrupted while waiting
+     * @throws IllegalStateException if standard output is {@linkplain Builder#redirectOutput redirected}
      */
     public String awaitLine(Predicate<String> matcher, Duration timeout)
             throws InterruptedException, TimeoutException {
+        if (out == null) {
+            throw new IllegalStateException("the standard output of " + description + " is redirected, not read as"
+                    + " lines; wait for a line on standard error with awaitErrorLine");
+        }
         String line = out.await(matcher, timeout);
         if (line == null) {
             throw new TimeoutException(description + " (pid " + pid() + ") wrote no matching line within " + timeout
@@ -123,8 +135,15 @@ public final class JavaProcess implements AutoCloseable {
         return line;
     }
 
-    /** Writes one line to the child's standard input and flushes it. */
+    /**
+     * Writes one line to the child's standard input and flushes it.
+     *
+     * @throws IllegalStateException if standard input is {@linkplain Builder#redirectInput redirected}
+     */
     public void sendLine(String line) {
+        if (inputRedirected) {
+            throw new IllegalStateException("the standard input of " + description + " is redirected");
+        }
         try {
             OutputStream in = process.getOutputStream();
             in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -134,9 +153,9 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /** Everything the child wrote to standard output so far, one string per line. */
+    /** Everything the child wrote to standard output so far, one string per line; empty when it is redirected. */
     public List<String> output() {
-        return out.lines();
+        return out == null ? List.of() : out.lines();
     }
 
     /** Everything the child wrote to standard error so far, one string per line. */
@@ -147,7 +166,7 @@ public final class JavaProcess implements AutoCloseable {
     /** Standard output and standard error so far, labelled, for failure messages. */
     public String transcript() {
         StringBuilder text = new StringBuilder();
-        out.lines().forEach(line -> text.append("  [out] ").append(line).append('\n'));
+        output().forEach(line -> text.append("  [out] ").append(line).append('\n'));
         err.lines().forEach(line -> text.append("  [err] ").append(line).append('\n'));
         return text.toString();
     }
@@ -185,6 +204,8 @@ public final class JavaProcess implements AutoCloseable {
         private final List<String> arguments = new ArrayList<>();
         private final List<Path> classPathPrefix = new ArrayList<>();
         private Path workingDirectory;
+        private ProcessBuilder.Redirect input = ProcessBuilder.Redirect.PIPE;
+        private ProcessBuilder.Redirect output = ProcessBuilder.Redirect.PIPE;
 
         private Builder(String mainClassName) {
             this.mainClassName = mainClassName;
@@ -225,6 +246,25 @@ public final class JavaProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where the child's standard input comes from instead of a pipe for {@link JavaProcess#sendLine}, which
+         * then throws. See {@link ProcessBuilder#redirectInput(ProcessBuilder.Redirect)}.
+         */
+        public Builder redirectInput(ProcessBuilder.Redirect source) {
+            this.input = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Where the child's standard output goes instead of being read as lines: {@link JavaProcess#awaitLine}
+         * then throws and {@link JavaProcess#output()} is empty. See
+         * {@link ProcessBuilder#redirectOutput(ProcessBuilder.Redirect)}.
+         */
+        public Builder redirectOutput(ProcessBuilder.Redirect destination) {
+            this.output = Objects.requireNonNull(destination, "destination");
+            return this;
+        }
+
         /** The full command line the child is started with. */
         public List<String> command() {
             List<String> command = new ArrayList<>();
@@ -256,13 +296,14 @@ public final class JavaProcess implements AutoCloseable {
 
         /** Starts the child. */
         public JavaProcess start() {
-            ProcessBuilder builder = new ProcessBuilder(command());
+            ProcessBuilder builder = new ProcessBuilder(command()).redirectInput(input).redirectOutput(output);
             if (workingDirectory != null) {
                 builder.directory(workingDirectory.toFile());
             }
             String simpleName = mainClassName.substring(mainClassName.lastIndexOf('.') + 1);
             try {
-                return new JavaProcess(builder.start(), "child JVM " + simpleName);
+                return new JavaProcess(builder.start(), "child JVM " + simpleName,
+                        input.type() != ProcessBuilder.Redirect.Type.PIPE, output.type() != ProcessBuilder.Redirect.Type.PIPE);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start a child JVM: " + String.join(" ", command()), e);
             }

@@ -3,6 +3,7 @@ package dev.interproc.connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Random;
+import java.util.concurrent.FutureTask;
 import java.util.zip.CRC32;
 
 /**
@@ -56,5 +57,29 @@ final class NumberedMessages {
                         + (checksum == (int) crc.getValue() ? "a good" : "a bad") + " checksum");
             }
         }
+    }
+
+    /** Sends {@link #COUNT} messages on a new thread; the task fails with the sender's exception. */
+    static FutureTask<Void> sendInBackground(Connection connection, long seed) {
+        return inThread(() -> send(connection, seed, COUNT));
+    }
+
+    /** Receives and checks {@link #COUNT} messages on a new thread; the task fails naming the first bad one. */
+    static FutureTask<Void> receiveInBackground(Connection connection) {
+        return inThread(() -> receive(connection, COUNT));
+    }
+
+    /** Runs on a new platform thread: the tasks block on sockets and pipes, so a shared pool could starve them. */
+    private static FutureTask<Void> inThread(IoTask task) {
+        FutureTask<Void> future = new FutureTask<>(() -> {
+            task.run();
+            return null;
+        });
+        Thread.ofPlatform().daemon().start(future);
+        return future;
+    }
+
+    private interface IoTask {
+        void run() throws IOException;
     }
 }

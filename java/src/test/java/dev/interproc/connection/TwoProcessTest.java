@@ -36,7 +36,7 @@ class TwoProcessTest {
              JavaProcess child = JavaProcess.builder(ConnectionChild.class).jvmOptions("-Xmx256m")
                      .args("stream", listener.address().toString(), new String(KEY, StandardCharsets.US_ASCII)).start();
              Connection connection = listener.accept()) {
-            FutureTask<Void> sending = sendAsync(connection, 1);
+            FutureTask<Void> sending = NumberedMessages.sendInBackground(connection, 1);
             NumberedMessages.receive(connection, NumberedMessages.COUNT);
             sending.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             child.awaitLine(("RECEIVED " + NumberedMessages.COUNT)::equals, TIMEOUT);
@@ -48,9 +48,9 @@ class TwoProcessTest {
     @Test
     void tenThousandMessagesEachWayThroughADuplexPipe() throws Exception {
         try (Pipe pipe = Pipe.duplex()) {
-            FutureTask<Void> firstSends = sendAsync(pipe.first(), 1);
-            FutureTask<Void> secondSends = sendAsync(pipe.second(), 2);
-            FutureTask<Void> firstReceives = receiveAsync(pipe.first());
+            FutureTask<Void> firstSends = NumberedMessages.sendInBackground(pipe.first(), 1);
+            FutureTask<Void> secondSends = NumberedMessages.sendInBackground(pipe.second(), 2);
+            FutureTask<Void> firstReceives = NumberedMessages.receiveInBackground(pipe.first());
             NumberedMessages.receive(pipe.second(), NumberedMessages.COUNT);
             firstReceives.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             firstSends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -65,9 +65,9 @@ class TwoProcessTest {
     @Test
     void pollingReceiverBesideASenderOnTheSameEnd() throws Exception {
         try (Pipe pipe = Pipe.duplex()) {
-            FutureTask<Void> firstSends = sendAsync(pipe.first(), 1);
-            FutureTask<Void> secondSends = sendAsync(pipe.second(), 2);
-            FutureTask<Void> secondReceives = receiveAsync(pipe.second());
+            FutureTask<Void> firstSends = NumberedMessages.sendInBackground(pipe.first(), 1);
+            FutureTask<Void> secondSends = NumberedMessages.sendInBackground(pipe.second(), 2);
+            FutureTask<Void> secondReceives = NumberedMessages.receiveInBackground(pipe.second());
             NumberedMessages.receive(pipe.first(), NumberedMessages.COUNT, true);
             secondReceives.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             firstSends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -80,7 +80,7 @@ class TwoProcessTest {
     @Test
     void tenThousandMessagesThroughAOneWayPipe() throws Exception {
         try (Pipe pipe = Pipe.oneWay()) {
-            FutureTask<Void> sends = sendAsync(pipe.second(), 3);
+            FutureTask<Void> sends = NumberedMessages.sendInBackground(pipe.second(), 3);
             NumberedMessages.receive(pipe.first(), NumberedMessages.COUNT);
             sends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
@@ -105,27 +105,5 @@ class TwoProcessTest {
             child.awaitLine("NEXT [after]"::equals, TIMEOUT);
             assertEquals(0, child.waitFor(TIMEOUT), child.transcript());
         }
-    }
-
-    /** Runs on a new platform thread: the tasks block on sockets, so a shared pool could starve them. */
-    private static FutureTask<Void> inThread(IoTask task) {
-        FutureTask<Void> future = new FutureTask<>(() -> {
-            task.run();
-            return null;
-        });
-        Thread.ofPlatform().daemon().start(future);
-        return future;
-    }
-
-    private static FutureTask<Void> sendAsync(Connection connection, long seed) {
-        return inThread(() -> NumberedMessages.send(connection, seed, NumberedMessages.COUNT));
-    }
-
-    private static FutureTask<Void> receiveAsync(Connection connection) {
-        return inThread(() -> NumberedMessages.receive(connection, NumberedMessages.COUNT));
-    }
-
-    private interface IoTask {
-        void run() throws java.io.IOException;
     }
 }

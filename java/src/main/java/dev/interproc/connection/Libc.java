@@ -1,0 +1,157 @@
+package dev.interproc.connection;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The C library calls shared by the descriptor-based ends ({@link AbstractSocketEnd}, {@link PipeEnd}), through
+ * the Foreign Function and Memory API, with {@code errno} captured per call into a caller's state segment.
+ */
+final class Libc {
+
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final short POLLIN = 0x1;
+    static final short POLLOUT = 0x4;
+
+    static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    /** The layout of the segment a call's {@code errno} is captured into: allocate one per calling thread. */
+    static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final StructLayout POLLFD = MemoryLayout.structLayout(
+            JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
+
+    static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
+            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private Libc() {
+    }
+
+    /** A downcall to the C library function {@code name} that captures {@code errno}. */
+    static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+        return bind(name, descriptor, Linker.Option.captureCallState("errno"));
+    }
+
+    /** A downcall to a variadic function, such as {@code open}, whose fixed arguments are the first {@code fixed}. */
+    static MethodHandle bindVariadic(String name, FunctionDescriptor descriptor, int fixed) {
+        return bind(name, descriptor, Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(fixed));
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new IllegalStateException("the C library has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    /** The set-up calls, which return an int; not on the hot path, so the generic invocation is fine. */
+    static int intCall(MethodHandle function, MemorySegment state, Object... arguments) {
+        Object[] all = new Object[arguments.length + 1];
+        all[0] = state;
+        System.arraycopy(arguments, 0, all, 1, arguments.length);
+        try {
+            return (int) function.invokeWithArguments(all);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** {@code read} or {@code write} of the whole segment on {@code fd}. */
+    static long transfer(MethodHandle function, MemorySegment state, int fd, MemorySegment buffer) {
+        try {
+            return (long) function.invokeExact(state, fd, buffer, buffer.byteSize());
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** Closes {@code fd}, ignoring errors: after {@code close} the descriptor is released whatever it returns. */
+    static void close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            intCall(CLOSE, arena.allocate(CALL_STATE), fd);
+        }
+    }
+
+    /**
+     * One {@code poll} for {@code events[i]} on {@code fds[i]} until one is ready or {@code deadline}
+     * ({@link System#nanoTime()} scale, {@link Endpoint#NO_DEADLINE} for none) passes, retried on EINTR.
+     *
+     * @return the returned events of each descriptor, all 0 on timeout
+     */
+    static short[] poll(int[] fds, short[] events, long deadline) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment pollfds = arena.allocate(POLLFD, fds.length);
+            for (int i = 0; i < fds.length; i++) {
+                pollfds.set(JAVA_INT, i * POLLFD.byteSize(), fds[i]);
+                pollfds.set(JAVA_SHORT, i * POLLFD.byteSize() + 4, events[i]);
+            }
+            while (true) {
+                int timeout;
+                if (deadline == Endpoint.NO_DEADLINE) {
+                    timeout = -1;
+                } else {
+                    long remaining = deadline - System.nanoTime();
+                    timeout = remaining <= 0 ? 0
+                            : (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
+                }
+                int ready;
+                try {
+                    ready = (int) POLL.invokeExact(state, pollfds, (long) fds.length, timeout);
+                } catch (Throwable e) {
+                    throw unexpected(e);
+                }
+                if (ready >= 0) {
+                    short[] returned = new short[fds.length];
+                    for (int i = 0; i < fds.length; i++) {
+                        returned[i] = pollfds.get(JAVA_SHORT, i * POLLFD.byteSize() + 6);
+                    }
+                    return returned;
+                }
+                if (errno(state) != EINTR) {
+                    throw new IOException("poll failed: " + strerror(errno(state)));
+                }
+            }
+        }
+    }
+
+    static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    /** The C library's text for {@code errno}, such as "Broken pipe". */
+    static String strerror(int errno) {
+        try {
+            return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+        } catch (Throwable e) {
+            return "errno " + errno;
+        }
+    }
+
+    static RuntimeException unexpected(Throwable e) {
+        if (e instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (e instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(e);
+    }
+}

@@ -1,0 +1,410 @@
+package dev.interproc.connection;
+
+import static dev.interproc.connection.Libc.CALL_STATE;
+import static dev.interproc.connection.Libc.EAGAIN;
+import static dev.interproc.connection.Libc.EINTR;
+import static dev.interproc.connection.Libc.errno;
+import static dev.interproc.connection.Libc.intCall;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Two OS pipes, one read and one written, driven through the C library: the standard output and input of a child
+ * process seen from its parent, or a process's own standard input and output. The JDK cannot make a selectable
+ * channel of a pipe it did not create, nor hand its own pipes to a child, so the descriptors are this class's own.
+ *
+ * <p>Both descriptors are non-blocking open file descriptions private to this end (made by {@code pipe2}, or by
+ * reopening {@code /proc/self/fd/N}, which gives a new description of the same pipe), so switching them to
+ * non-blocking mode affects no other process. A read or write that would block waits in {@code poll} on the pipe
+ * and on an {@code eventfd} that {@link #close()} signals: that is what ends a blocked call on close, which closing
+ * a pipe descriptor alone does not do. The descriptors are released only when no call uses them any more, so a
+ * late call never touches a reused descriptor number. A blocked call holds its carrier thread: do not use these
+ * connections from virtual threads.
+ */
+final class PipeEnd implements Endpoint {
+
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+    private static final int O_NONBLOCK = 0x800;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int COPY_BUFFER_SIZE = 64 * 1024;
+    private static final int STDIN = 0;
+    private static final int STDOUT = 1;
+    private static final int STDERR = 2;
+
+    private static final MethodHandle PIPE2 = Libc.bind("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle EVENTFD = Libc.bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN = Libc.bindVariadic("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
+    private static final MethodHandle DUP2 = Libc.bind("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
+    /** Whether {@link #ofStandardStreams()} has taken this process's standard streams. */
+    private static boolean standardStreamsTaken;
+
+    private final int readFd;
+    private final int writeFd;
+    /** An eventfd that becomes readable, for good, when the end is closed. */
+    private final int closeSignal;
+    /** errno of the reading and of the writing thread's calls (both may run at once). */
+    private final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
+    private final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
+    private final Object lock = new Object();
+    private int callsInProgress;
+    private boolean closed;
+    private boolean released;
+    /** Heap buffers are copied through this direct buffer: a downcall may not take a heap segment. */
+    private ByteBuffer copyBuffer;
+
+    /** Takes ownership of both non-blocking descriptors, closing them if the close signal cannot be made. */
+    private PipeEnd(int readFd, int writeFd) throws IOException {
+        this.readFd = readFd;
+        this.writeFd = writeFd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int signal = intCall(EVENTFD, state, 0, O_CLOEXEC | O_NONBLOCK);
+            if (signal < 0) {
+                Libc.close(readFd);
+                Libc.close(writeFd);
+                throw new IOException("cannot create an eventfd: " + Libc.strerror(errno(state)));
+            }
+            this.closeSignal = signal;
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------- set-up
+
+    /**
+     * This process's standard input and output as an end, taken over so that nothing else can use them: both are
+     * reopened as private non-blocking descriptions, then standard input is replaced by {@code /dev/null} and
+     * standard output by standard error (so {@code System.out}, and native code writing to descriptor 1, write to
+     * standard error from then on). Only once per process.
+     *
+     * @throws IOException if standard input or output is not a pipe
+     * @throws IllegalStateException if they were taken before
+     */
+    static synchronized PipeEnd ofStandardStreams() throws IOException {
+        if (standardStreamsTaken) {
+            throw new IllegalStateException("this process's standard input and output already carry a connection");
+        }
+        requirePipe(STDIN, "input");
+        requirePipe(STDOUT, "output");
+        int in = open("/proc/self/fd/" + STDIN, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        int out;
+        try {
+            out = open("/proc/self/fd/" + STDOUT, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        } catch (IOException e) {
+            Libc.close(in);
+            throw e;
+        }
+        PipeEnd end = new PipeEnd(in, out);
+        try {
+            // System.out is not flushed: whatever it still buffers then goes to standard error, not into the stream.
+            int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+            try {
+                dup2(devNull, STDIN);
+                dup2(STDERR, STDOUT);
+            } finally {
+                Libc.close(devNull);
+            }
+        } catch (IOException e) {
+            end.close();
+            throw e;
+        }
+        standardStreamsTaken = true;
+        return end;
+    }
+
+    private static void requirePipe(int fd, String name) throws IOException {
+        String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        if (!target.startsWith("pipe:")) {
+            throw new IOException("standard " + name + " is " + target + ", not a pipe: start this process with"
+                    + " Pipe.startChild, or give it pipes for standard input and output (Python: subprocess.PIPE)");
+        }
+    }
+
+    /**
+     * The two pipes of a child's standard input and output, made before the child starts. The child's ends are
+     * named as {@code /proc/self/fd/N} files for {@link ProcessBuilder.Redirect}, which opens them in this process
+     * and hands them to the child. Not thread-safe.
+     */
+    static final class ChildStreams implements AutoCloseable {
+
+        private final int childInput;
+        private final int parentWrite;
+        private final int parentRead;
+        private final int childOutput;
+        private boolean handedOver;
+
+        private ChildStreams(int[] toChild, int[] fromChild) {
+            this.childInput = toChild[0];
+            this.parentWrite = toChild[1];
+            this.parentRead = fromChild[0];
+            this.childOutput = fromChild[1];
+        }
+
+        static ChildStreams open() throws IOException {
+            int[] toChild = pipe();
+            int[] fromChild;
+            try {
+                fromChild = pipe();
+            } catch (IOException e) {
+                Libc.close(toChild[0]);
+                Libc.close(toChild[1]);
+                throw e;
+            }
+            return new ChildStreams(toChild, fromChild);
+        }
+
+        /** The file to redirect the child's standard input from. */
+        File childInput() {
+            return new File("/proc/self/fd/" + childInput);
+        }
+
+        /** The file to redirect the child's standard output to. */
+        File childOutput() {
+            return new File("/proc/self/fd/" + childOutput);
+        }
+
+        /**
+         * Once the child has started: this process's end. Together with {@link #close()} it closes this process's
+         * copies of the child's ends, so that end of file arrives when the child's copies close.
+         */
+        PipeEnd parentEnd() throws IOException {
+            handedOver = true;
+            return new PipeEnd(parentRead, parentWrite);
+        }
+
+        /** Closes the child's ends here, and this process's ends too unless {@link #parentEnd()} took them. */
+        @Override
+        public void close() {
+            Libc.close(childInput);
+            Libc.close(childOutput);
+            if (!handedOver) {
+                Libc.close(parentRead);
+                Libc.close(parentWrite);
+            }
+        }
+    }
+
+    /** A pipe, read end first; both ends non-blocking and closed on exec (a child gets reopened copies). */
+    private static int[] pipe() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            if (intCall(PIPE2, state, fds, O_NONBLOCK | O_CLOEXEC) < 0) {
+                throw new IOException("cannot create a pipe: " + Libc.strerror(errno(state)));
+            }
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        }
+    }
+
+    private static int open(String path, int flags) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            while (true) {
+                int fd = intCall(OPEN, state, arena.allocateFrom(path), flags, 0);
+                if (fd >= 0) {
+                    return fd;
+                }
+                if (errno(state) != EINTR) {
+                    throw new IOException("cannot open " + path + ": " + Libc.strerror(errno(state)));
+                }
+            }
+        }
+    }
+
+    private static void dup2(int from, int to) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            while (intCall(DUP2, state, from, to) < 0) {
+                if (errno(state) != EINTR) {
+                    throw new IOException("cannot replace descriptor " + to + ": " + Libc.strerror(errno(state)));
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- transfer
+
+    @Override
+    public int read(ByteBuffer dst, long deadline) throws IOException {
+        if (!dst.isDirect()) {
+            throw new IllegalArgumentException("reads go to the connection's direct buffer");
+        }
+        begin();
+        try {
+            MemorySegment target = MemorySegment.ofBuffer(dst);
+            while (true) {
+                long read = Libc.transfer(Libc.READ, readState, readFd, target);
+                if (read > 0) {
+                    dst.position(dst.position() + (int) read);
+                    return (int) read;
+                }
+                if (read == 0) {
+                    return -1;
+                }
+                int errno = errno(readState);
+                if (errno == EAGAIN) {
+                    if (!await(readFd, Libc.POLLIN, deadline)) {
+                        throw new SocketTimeoutException("timed out waiting for data from the peer");
+                    }
+                } else if (errno != EINTR) {
+                    throw new IOException("read from pipe failed: " + Libc.strerror(errno));
+                }
+            }
+        } finally {
+            end();
+        }
+    }
+
+    @Override
+    public void writeFully(ByteBuffer src) throws IOException {
+        begin();
+        try {
+            if (src.isDirect()) {
+                writeAll(src);
+                return;
+            }
+            if (copyBuffer == null) {
+                copyBuffer = ByteBuffer.allocateDirect(COPY_BUFFER_SIZE); // only the writing thread uses it
+            }
+            while (src.hasRemaining()) {
+                copyBuffer.clear();
+                int chunk = Math.min(copyBuffer.capacity(), src.remaining());
+                copyBuffer.put(0, src, src.position(), chunk);
+                copyBuffer.limit(chunk);
+                writeAll(copyBuffer);
+                src.position(src.position() + chunk);
+            }
+        } finally {
+            end();
+        }
+    }
+
+    private void writeAll(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            long written = Libc.transfer(Libc.WRITE, writeState, writeFd, MemorySegment.ofBuffer(src));
+            if (written >= 0) {
+                src.position(src.position() + (int) written);
+                continue;
+            }
+            int errno = errno(writeState);
+            if (errno == EAGAIN) {
+                await(writeFd, Libc.POLLOUT, NO_DEADLINE);
+            } else if (errno != EINTR) {
+                // EPIPE when the reader has gone: the JVM ignores SIGPIPE, so write reports it instead.
+                throw new IOException("write to pipe failed: " + Libc.strerror(errno));
+            }
+        }
+    }
+
+    @Override
+    public boolean awaitReadable(long deadline) throws IOException {
+        return pollReadable(List.of(this), deadline).get(0);
+    }
+
+    /**
+     * Waits for {@code events} on {@code fd} of this end (or an error, or end of file) until the deadline.
+     *
+     * @throws IOException "handle is closed" when the end is closed meanwhile
+     */
+    private boolean await(int fd, short events, long deadline) throws IOException {
+        short[] returned = Libc.poll(new int[] {fd, closeSignal}, new short[] {events, Libc.POLLIN}, deadline);
+        if (returned[1] != 0) {
+            throw new IOException("handle is closed");
+        }
+        return returned[0] != 0;
+    }
+
+    /**
+     * Which of {@code ends} are readable (data, end of file or an error) by {@code deadline}, via one {@code poll}.
+     *
+     * @throws IOException "handle is closed" when one of them is closed meanwhile
+     */
+    static List<Boolean> pollReadable(List<PipeEnd> ends, long deadline) throws IOException {
+        int begun = 0;
+        try {
+            int[] fds = new int[2 * ends.size()];
+            short[] events = new short[fds.length];
+            for (PipeEnd end : ends) {
+                end.begin();
+                fds[2 * begun] = end.readFd;
+                fds[2 * begun + 1] = end.closeSignal;
+                events[2 * begun] = Libc.POLLIN;
+                events[2 * begun + 1] = Libc.POLLIN;
+                begun++;
+            }
+            short[] returned = Libc.poll(fds, events, deadline);
+            Boolean[] readable = new Boolean[ends.size()];
+            for (int i = 0; i < ends.size(); i++) {
+                if (returned[2 * i + 1] != 0) {
+                    throw new IOException("handle is closed");
+                }
+                readable[i] = returned[2 * i] != 0;
+            }
+            return List.of(readable);
+        } finally {
+            for (int i = 0; i < begun; i++) {
+                ends.get(i).end();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ lifetime
+
+    private void begin() throws IOException {
+        synchronized (lock) {
+            if (closed) {
+                throw new IOException("handle is closed");
+            }
+            callsInProgress++;
+        }
+    }
+
+    private void end() {
+        synchronized (lock) {
+            callsInProgress--;
+            releaseIfUnused();
+        }
+    }
+
+    /** Signals the close to waiting calls and closes the descriptors once no call uses them. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment one = arena.allocate(JAVA_LONG);
+                one.set(JAVA_LONG, 0, 1L);
+                // An eventfd write of 1 cannot block or fail short of overflow; the count is never read back.
+                Libc.transfer(Libc.WRITE, arena.allocate(CALL_STATE), closeSignal, one);
+            }
+            releaseIfUnused();
+        }
+    }
+
+    private void releaseIfUnused() {
+        if (closed && callsInProgress == 0 && !released) {
+            released = true;
+            Libc.close(readFd);
+            Libc.close(writeFd);
+            Libc.close(closeSignal);
+        }
+    }
+}

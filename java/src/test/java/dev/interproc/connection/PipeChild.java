@@ -1,0 +1,67 @@
+package dev.interproc.connection;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HexFormat;
+
+/**
+ * The child JVM of {@link StandardStreamPipeTest}, talking to its parent over standard input and output.
+ * {@code stream}: sends {@link NumberedMessages} while receiving and checking the parent's, reports "RECEIVED n" on
+ * standard error, then echoes. {@code echo}: returns every message until an empty one. {@code raw-in N}: reads N
+ * raw bytes of standard input, without a connection, and prints them as hex on standard error. {@code raw-out HEX}:
+ * writes the bytes to standard output, without a connection, and exits.
+ */
+public final class PipeChild {
+
+    /** What the child prints to System.out after the takeover; the parent finds it on standard error. */
+    static final String STRAY_LINE = "System.out after toParent";
+
+    private PipeChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "stream" -> {
+                try (Connection parent = Pipe.toParent()) {
+                    System.out.println(STRAY_LINE);
+                    stream(parent);
+                    echo(parent);
+                }
+            }
+            case "echo" -> {
+                try (Connection parent = Pipe.toParent()) {
+                    echo(parent);
+                }
+            }
+            case "raw-in" -> System.err.println("RAW " + HexFormat.of().formatHex(System.in.readNBytes(Integer.parseInt(args[1]))));
+            case "raw-out" -> {
+                OutputStream out = System.out;
+                out.write(HexFormat.of().parseHex(args[1]));
+                out.flush();
+            }
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    private static void stream(Connection parent) throws Exception {
+        Thread sender = Thread.ofPlatform().start(() -> {
+            try {
+                NumberedMessages.send(parent, 2, NumberedMessages.COUNT);
+            } catch (IOException e) {
+                e.printStackTrace();
+                System.exit(3);
+            }
+        });
+        NumberedMessages.receive(parent, NumberedMessages.COUNT);
+        sender.join();
+        System.err.println("RECEIVED " + NumberedMessages.COUNT);
+    }
+
+    /** Sends every message back until an empty one, the parent's goodbye. */
+    private static void echo(Connection parent) throws IOException {
+        byte[] message;
+        while ((message = parent.recvBytes()).length > 0) {
+            parent.sendBytes(message);
+        }
+    }
+}
