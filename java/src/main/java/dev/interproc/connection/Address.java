@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  * {@code (host, port)} tuple is TCP ({@link Tcp}), any other string a Unix-domain socket file ({@link Unix}),
  * and a string starting with NUL a socket in Linux's abstract namespace ({@link Abstract}).
  *
- * <p>{@link #parse} reads and {@link #toString()} prints Python's notation: {@code ('127.0.0.1', 6000)},
+ * <p>{@link #parse(String)} reads and {@code toString()} prints Python's notation: {@code ('127.0.0.1', 6000)},
  * {@code /tmp/app.sock}, and for an abstract name the bytes literal Python reports, {@code b'\x00name'}
- * ({@link #parse} also takes {@code \0name}, with a real NUL character or the two characters backslash,
+ * ({@link #parse(String)} also takes {@code \0name}, with a real NUL character or the two characters backslash,
  * zero). Every printed address parses back to itself. Unlike Python, TCP addresses may be IPv6
  * ({@code ('::1', 6000)}).
  *
