@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  * times out or is interrupted, when {@link #reset()} is called with parties waiting, and when a party dies:
  * a process that waits at the barrier, or that has opened it (each {@link SharedMemory} that obtains the
  * barrier registers its process as a member until it is closed), and is killed breaks it for the others
- * within one wait slice, instead of leaving them waiting forever. A broken barrier stays broken until
+ * within one wait slice, instead of leaving them waiting forever. The member table holds 64 processes;
+ * the death of a 65th member that is not waiting goes unnoticed. A broken barrier stays broken until
  * {@link #reset()}.
  *
  * <h2>Layout and protocol</h2>

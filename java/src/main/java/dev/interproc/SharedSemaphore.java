@@ -6,6 +6,7 @@ import dev.interproc.internal.RegionLayout;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A counting semaphore shared across processes, with the API of {@link java.util.concurrent.Semaphore}
@@ -76,17 +77,16 @@ public final class SharedSemaphore {
     public static final class Permit implements AutoCloseable {
 
         private final SharedSemaphore semaphore;
-        private boolean released;
+        private final AtomicBoolean released = new AtomicBoolean();
 
         private Permit(SharedSemaphore semaphore) {
             this.semaphore = semaphore;
         }
 
-        /** Releases the permit; a second call does nothing. */
+        /** Releases the permit; later calls, from any thread, do nothing. */
         @Override
         public void close() {
-            if (!released) {
-                released = true;
+            if (released.compareAndSet(false, true)) {
                 semaphore.release();
             }
         }
