@@ -48,7 +48,6 @@ final class AbstractSocketEnd implements Endpoint {
     private static final int SUN_PATH_OFFSET = 2;
     /** The path bytes after the leading NUL that marks the abstract namespace. */
     private static final int MAX_NAME = 107;
-    private static final int COPY_BUFFER_SIZE = 64 * 1024;
 
     private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
@@ -64,15 +63,12 @@ final class AbstractSocketEnd implements Endpoint {
     /** errno of the reading and of the writing thread's calls (both may run at once). */
     private final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
     private final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
-    private final Object lock = new Object();
-    private int callsInProgress;
-    private boolean closed;
-    private boolean released;
-    /** Heap buffers are copied through this direct buffer: a blocking call may not take a heap segment. */
-    private ByteBuffer copyBuffer;
+    private final DescriptorLease lease;
+    private final DirectCopy copy = new DirectCopy();
 
     private AbstractSocketEnd(int fd) {
         this.fd = fd;
+        this.lease = new DescriptorLease(() -> Libc.close(fd));
     }
 
     // ------------------------------------------------------------------------------------- socket set-up
@@ -115,7 +111,7 @@ final class AbstractSocketEnd implements Endpoint {
 
     /** Waits for a client of this listening socket; closing it from another thread ends the wait. */
     AbstractSocketEnd accept() throws IOException {
-        begin();
+        lease.begin();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             while (true) {
@@ -123,13 +119,13 @@ final class AbstractSocketEnd implements Endpoint {
                 if (accepted >= 0) {
                     return new AbstractSocketEnd(accepted);
                 }
-                checkOpen();
+                lease.checkOpen();
                 if (errno(state) != EINTR) {
                     throw error("accept failed", errno(state));
                 }
             }
         } finally {
-            end();
+            lease.end();
         }
     }
 
@@ -168,7 +164,7 @@ final class AbstractSocketEnd implements Endpoint {
         if (!dst.isDirect()) {
             throw new IllegalArgumentException("reads go to the connection's direct buffer");
         }
-        begin();
+        lease.begin();
         try {
             MemorySegment target = MemorySegment.ofBuffer(dst);
             while (true) {
@@ -180,7 +176,7 @@ final class AbstractSocketEnd implements Endpoint {
                     dst.position(dst.position() + (int) received);
                     return (int) received;
                 }
-                checkOpen();
+                lease.checkOpen();
                 if (received == 0) {
                     return -1;
                 }
@@ -189,33 +185,17 @@ final class AbstractSocketEnd implements Endpoint {
                 }
             }
         } finally {
-            end();
+            lease.end();
         }
     }
 
     @Override
     public void writeFully(ByteBuffer src) throws IOException {
-        begin();
+        lease.begin();
         try {
-            if (src.isDirect()) {
-                sendAll(src);
-                return;
-            }
-            synchronized (lock) {
-                if (copyBuffer == null) {
-                    copyBuffer = ByteBuffer.allocateDirect(COPY_BUFFER_SIZE);
-                }
-            }
-            while (src.hasRemaining()) {
-                copyBuffer.clear();
-                int chunk = Math.min(copyBuffer.capacity(), src.remaining());
-                copyBuffer.put(copyBuffer.position(), src, src.position(), chunk);
-                copyBuffer.limit(chunk);
-                sendAll(copyBuffer);
-                src.position(src.position() + chunk);
-            }
+            copy.writeFully(src, this::sendAll);
         } finally {
-            end();
+            lease.end();
         }
     }
 
@@ -226,7 +206,7 @@ final class AbstractSocketEnd implements Endpoint {
                 src.position(src.position() + (int) sent);
                 continue;
             }
-            checkOpen();
+            lease.checkOpen();
             if (errno(writeState) != EINTR) {
                 throw error("send failed", errno(writeState));
             }
@@ -245,7 +225,7 @@ final class AbstractSocketEnd implements Endpoint {
             int[] fds = new int[ends.size()];
             short[] events = new short[ends.size()];
             for (AbstractSocketEnd end : ends) {
-                end.begin();
+                end.lease.begin();
                 fds[begun] = end.fd;
                 events[begun++] = Libc.POLLIN;
             }
@@ -257,55 +237,21 @@ final class AbstractSocketEnd implements Endpoint {
             return List.of(readable);
         } finally {
             for (int i = 0; i < begun; i++) {
-                ends.get(i).end();
+                ends.get(i).lease.end();
             }
         }
     }
 
     // ------------------------------------------------------------------------------------------ lifetime
 
-    private void begin() throws IOException {
-        synchronized (lock) {
-            checkOpen();
-            callsInProgress++;
-        }
-    }
-
-    private void end() {
-        synchronized (lock) {
-            callsInProgress--;
-            releaseIfUnused();
-        }
-    }
-
-    private void checkOpen() throws IOException {
-        synchronized (lock) {
-            if (closed) {
-                throw new IOException("handle is closed");
-            }
-        }
-    }
-
     /** Shuts the socket down (waking blocked calls) and closes the descriptor once no call uses it. Idempotent. */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        lease.close(() -> {
             try (Arena arena = Arena.ofConfined()) {
                 intCall(SHUTDOWN, arena.allocate(CALL_STATE), fd, SHUT_RDWR);
             }
-            releaseIfUnused();
-        }
-    }
-
-    private void releaseIfUnused() {
-        if (closed && callsInProgress == 0 && !released) {
-            released = true;
-            Libc.close(fd);
-        }
+        });
     }
 
     // ------------------------------------------------------------------------------------------- helpers

@@ -40,7 +40,6 @@ final class PipeEnd implements Endpoint {
     private static final int O_WRONLY = 1;
     private static final int O_NONBLOCK = 0x800;
     private static final int O_CLOEXEC = 0x80000;
-    private static final int COPY_BUFFER_SIZE = 64 * 1024;
     private static final int STDIN = 0;
     private static final int STDOUT = 1;
     private static final int STDERR = 2;
@@ -61,12 +60,8 @@ final class PipeEnd implements Endpoint {
     /** errno of the reading and of the writing thread's calls (both may run at once). */
     private final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
     private final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
-    private final Object lock = new Object();
-    private int callsInProgress;
-    private boolean closed;
-    private boolean released;
-    /** Heap buffers are copied through this direct buffer: a downcall may not take a heap segment. */
-    private ByteBuffer copyBuffer;
+    private final DescriptorLease lease;
+    private final DirectCopy copy = new DirectCopy();
 
     /** Takes ownership of both non-blocking descriptors, closing them if the close signal cannot be made. */
     private PipeEnd(int readFd, int writeFd) throws IOException {
@@ -82,6 +77,11 @@ final class PipeEnd implements Endpoint {
             }
             this.closeSignal = signal;
         }
+        this.lease = new DescriptorLease(() -> {
+            Libc.close(readFd);
+            Libc.close(writeFd);
+            Libc.close(closeSignal);
+        });
     }
 
     // -------------------------------------------------------------------------------------------- set-up
@@ -244,7 +244,7 @@ final class PipeEnd implements Endpoint {
         if (!dst.isDirect()) {
             throw new IllegalArgumentException("reads go to the connection's direct buffer");
         }
-        begin();
+        lease.begin();
         try {
             MemorySegment target = MemorySegment.ofBuffer(dst);
             while (true) {
@@ -266,31 +266,17 @@ final class PipeEnd implements Endpoint {
                 }
             }
         } finally {
-            end();
+            lease.end();
         }
     }
 
     @Override
     public void writeFully(ByteBuffer src) throws IOException {
-        begin();
+        lease.begin();
         try {
-            if (src.isDirect()) {
-                writeAll(src);
-                return;
-            }
-            if (copyBuffer == null) {
-                copyBuffer = ByteBuffer.allocateDirect(COPY_BUFFER_SIZE); // only the writing thread uses it
-            }
-            while (src.hasRemaining()) {
-                copyBuffer.clear();
-                int chunk = Math.min(copyBuffer.capacity(), src.remaining());
-                copyBuffer.put(0, src, src.position(), chunk);
-                copyBuffer.limit(chunk);
-                writeAll(copyBuffer);
-                src.position(src.position() + chunk);
-            }
+            copy.writeFully(src, this::writeAll);
         } finally {
-            end();
+            lease.end();
         }
     }
 
@@ -340,7 +326,7 @@ final class PipeEnd implements Endpoint {
             int[] fds = new int[2 * ends.size()];
             short[] events = new short[fds.length];
             for (PipeEnd end : ends) {
-                end.begin();
+                end.lease.begin();
                 fds[2 * begun] = end.readFd;
                 fds[2 * begun + 1] = end.closeSignal;
                 events[2 * begun] = Libc.POLLIN;
@@ -358,53 +344,23 @@ final class PipeEnd implements Endpoint {
             return List.of(readable);
         } finally {
             for (int i = 0; i < begun; i++) {
-                ends.get(i).end();
+                ends.get(i).lease.end();
             }
         }
     }
 
     // ------------------------------------------------------------------------------------------ lifetime
 
-    private void begin() throws IOException {
-        synchronized (lock) {
-            if (closed) {
-                throw new IOException("handle is closed");
-            }
-            callsInProgress++;
-        }
-    }
-
-    private void end() {
-        synchronized (lock) {
-            callsInProgress--;
-            releaseIfUnused();
-        }
-    }
-
     /** Signals the close to waiting calls and closes the descriptors once no call uses them. Idempotent. */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        lease.close(() -> {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment one = arena.allocate(JAVA_LONG);
                 one.set(JAVA_LONG, 0, 1L);
                 // An eventfd write of 1 cannot block or fail short of overflow; the count is never read back.
                 Libc.transfer(Libc.WRITE, arena.allocate(CALL_STATE), closeSignal, one);
             }
-            releaseIfUnused();
-        }
-    }
-
-    private void releaseIfUnused() {
-        if (closed && callsInProgress == 0 && !released) {
-            released = true;
-            Libc.close(readFd);
-            Libc.close(writeFd);
-            Libc.close(closeSignal);
-        }
+        });
     }
 }
