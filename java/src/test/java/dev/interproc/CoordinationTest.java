@@ -15,29 +15,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Semaphores, events and barriers between threads of one process; cross-process in CrossProcessCoordinationTest. */
 class CoordinationTest {
 
-    private final String name = TestRegions.uniqueName("coord");
-    private SharedMemory memory;
-
-    @BeforeEach
-    void createRegion() {
-        memory = SharedMemory.create(name);
-    }
-
-    @AfterEach
-    void removeRegion() {
-        memory.unlink();
-    }
+    @RegisterExtension
+    final TestRegion region = new TestRegion("coord");
 
     @Test
     void semaphoreCountsPermits() throws Exception {
-        SharedSemaphore semaphore = memory.sharedSemaphore("s", 2);
+        SharedSemaphore semaphore = region.memory().sharedSemaphore("s", 2);
         assertFalse(semaphore.isBounded());
         semaphore.acquire();
         assertTrue(semaphore.tryAcquire());
@@ -50,12 +39,12 @@ class CoordinationTest {
         }
         assertEquals(3, semaphore.availablePermits());
         assertThrows(IllegalArgumentException.class, () -> semaphore.acquire(0));
-        assertThrows(IncompatibleSlotException.class, () -> memory.sharedSemaphore("s", 5));
+        assertThrows(IncompatibleSlotException.class, () -> region.memory().sharedSemaphore("s", 5));
     }
 
     @Test
     void boundedSemaphoreRefusesTooManyReleases() throws Exception {
-        SharedSemaphore bounded = memory.sharedBoundedSemaphore("b", 1);
+        SharedSemaphore bounded = region.memory().sharedBoundedSemaphore("b", 1);
         assertTrue(bounded.isBounded());
         IllegalStateException tooMany = assertThrows(IllegalStateException.class, bounded::release);
         assertTrue(tooMany.getMessage().contains("released too many times"), tooMany.getMessage());
@@ -66,7 +55,7 @@ class CoordinationTest {
 
     @Test
     void semaphoreWakesAWaiterAndAnswersInterrupts() throws Exception {
-        SharedSemaphore semaphore = memory.sharedSemaphore("s", 0);
+        SharedSemaphore semaphore = region.memory().sharedSemaphore("s", 0);
         CountDownLatch started = new CountDownLatch(1);
         AtomicReference<Throwable> outcome = new AtomicReference<>();
         Thread waiter = Thread.ofVirtual().start(() -> {
@@ -105,7 +94,7 @@ class CoordinationTest {
      */
     @Test
     void anInterruptedUninterruptibleAcquireSleepsInsteadOfSpinning() throws Exception {
-        SharedSemaphore semaphore = memory.sharedSemaphore("s", 0);
+        SharedSemaphore semaphore = region.memory().sharedSemaphore("s", 0);
         int delegatesBefore = futexDelegates();
         CountDownLatch interrupted = new CountDownLatch(1);
         AtomicReference<Object> outcome = new AtomicReference<>();
@@ -133,7 +122,7 @@ class CoordinationTest {
 
     @Test
     void eventReleasesAllWaiters() throws Exception {
-        SharedEvent event = memory.sharedEvent("e");
+        SharedEvent event = region.memory().sharedEvent("e");
         assertFalse(event.isSet());
         assertFalse(event.await(Duration.ofMillis(20)));
         List<Thread> waiters = new ArrayList<>();
@@ -164,7 +153,7 @@ class CoordinationTest {
 
     @Test
     void aWaiterSeesASetThatWasClearedBeforeItRan() throws Exception {
-        SharedEvent event = memory.sharedEvent("pulse");
+        SharedEvent event = region.memory().sharedEvent("pulse");
         CountDownLatch waiting = new CountDownLatch(1);
         AtomicReference<Boolean> sawIt = new AtomicReference<>();
         // A virtual waiter parks (WAITING or TIMED_WAITING) only inside await, after it read the event's word.
@@ -189,7 +178,7 @@ class CoordinationTest {
 
     @Test
     void barrierTripsBreaksOnTimeoutAndResets() throws Exception {
-        SharedBarrier barrier = memory.sharedBarrier("b", 3);
+        SharedBarrier barrier = region.memory().sharedBarrier("b", 3);
         assertEquals(3, barrier.getParties());
         Set<Integer> indexes = ConcurrentHashMap.newKeySet();
         List<Thread> parties = new ArrayList<>();
@@ -218,7 +207,7 @@ class CoordinationTest {
         assertTrue(broken.getMessage().contains("reset()"), broken.getMessage());
         barrier.reset();
         assertFalse(barrier.isBroken());
-        assertEquals(0, memory.sharedBarrier("single", 1).await());
-        assertThrows(IncompatibleSlotException.class, () -> memory.sharedBarrier("b", 4));
+        assertEquals(0, region.memory().sharedBarrier("single", 1).await());
+        assertThrows(IncompatibleSlotException.class, () -> region.memory().sharedBarrier("b", 4));
     }
 }

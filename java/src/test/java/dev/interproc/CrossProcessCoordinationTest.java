@@ -16,32 +16,21 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Semaphore holders and barrier parties killed with SIGKILL at random moments. */
 class CrossProcessCoordinationTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private final String name = TestRegions.uniqueName("xcoord");
-    private SharedMemory memory;
-
-    @BeforeEach
-    void createRegion() {
-        memory = SharedMemory.create(name);
-    }
-
-    @AfterEach
-    void removeRegion() {
-        memory.unlink();
-    }
+    @RegisterExtension
+    final TestRegion region = new TestRegion("xcoord");
 
     private JavaProcess child(String command, String argument) throws Exception {
         JavaProcess child = JavaProcess.builder(LockChild.class)
                 .jvmOptions("-Xmx64m", "-XX:+UseSerialGC", "-XX:-UsePerfData")
-                .args(command, name, argument).start();
+                .args(command, region.name(), argument).start();
         child.awaitLine("READY"::equals, PATIENCE);
         return child;
     }
@@ -53,8 +42,8 @@ class CrossProcessCoordinationTest {
     @Test
     void permitsOfAKilledHolderAreReturned() throws Exception {
         int permits = 3;
-        SharedSemaphore semaphore = memory.sharedBoundedSemaphore("permits", permits);
-        SharedLong acquisitions = memory.sharedLong("acquisitions");
+        SharedSemaphore semaphore = region.memory().sharedBoundedSemaphore("permits", permits);
+        SharedLong acquisitions = region.memory().sharedLong("acquisitions");
         long seed = System.nanoTime();
         Random random = new Random(seed);
         List<Long> reclaimMicros = new ArrayList<>();
@@ -92,7 +81,7 @@ class CrossProcessCoordinationTest {
      */
     @Test
     void aProcessReusingADeadHoldersEntryDoesNotCreatePermits() throws Exception {
-        SharedSemaphore semaphore = memory.sharedBoundedSemaphore("permits", 2);
+        SharedSemaphore semaphore = region.memory().sharedBoundedSemaphore("permits", 2);
         try (JavaProcess holder = child("permit", "2")) {
             holder.sendLine("GO");
             holder.awaitLine("HELD"::equals, PATIENCE);
@@ -100,7 +89,7 @@ class CrossProcessCoordinationTest {
             holder.waitFor(PATIENCE);
         }
         assertEquals(1, semaphore.availablePermits());
-        try (SharedMemory successor = SharedMemory.open(name)) {
+        try (SharedMemory successor = SharedMemory.open(region.name())) {
             assertEquals(1, successor.processIndexOf(successor.ownerToken()), "the successor reuses the dead"
                     + " holder's process-table entry (the parent's is 0)");
             SharedSemaphore reused = successor.sharedBoundedSemaphore("permits", 2);
@@ -118,8 +107,8 @@ class CrossProcessCoordinationTest {
      */
     @Test
     void aKilledPartyWhoseEntryWasReclaimedStillBreaksTheBarrier() throws Exception {
-        SharedBarrier barrier = memory.sharedBarrier("barrier", 3);
-        SharedMemory spacer = SharedMemory.open(name); // entry 1, so that the victim gets entry 2
+        SharedBarrier barrier = region.memory().sharedBarrier("barrier", 3);
+        SharedMemory spacer = SharedMemory.open(region.name()); // entry 1, so that the victim gets entry 2
         try (JavaProcess victim = child("barrier", "3")) {
             victim.sendLine("GO");
             long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -133,7 +122,7 @@ class CrossProcessCoordinationTest {
             victim.kill();
             victim.waitFor(PATIENCE);
         }
-        try (SharedMemory newcomer = SharedMemory.open(name)) {
+        try (SharedMemory newcomer = SharedMemory.open(region.name())) {
             assertEquals(1, newcomer.processIndexOf(newcomer.ownerToken()), "the newcomer takes the free entry 1"
                     + " and reclaims the victim's entry 2 without reusing it");
             BrokenBarrierException broken = assertThrows(BrokenBarrierException.class,
@@ -149,7 +138,7 @@ class CrossProcessCoordinationTest {
      */
     @Test
     void aPartyWhoseRoundTrippedReturnsEvenIfTheNextRoundBrokeBeforeItWoke() throws Exception {
-        SharedBarrier barrier = memory.sharedBarrier("barrier", 2);
+        SharedBarrier barrier = region.memory().sharedBarrier("barrier", 2);
         java.lang.reflect.Field lockField = SharedBarrier.class.getDeclaredField("lock");
         lockField.setAccessible(true);
         LockWord internalLock = (LockWord) lockField.get(barrier);
@@ -214,10 +203,10 @@ class CrossProcessCoordinationTest {
      */
     @Test
     void aKilledBarrierPartyBreaksTheBarrier() throws Exception {
-        SharedLong rounds = memory.sharedLong("rounds");
+        SharedLong rounds = region.memory().sharedLong("rounds");
         Random random = new Random();
         for (int round = 0; round < 10; round++) {
-            SharedBarrier barrier = memory.sharedBarrier("barrier", 3);
+            SharedBarrier barrier = region.memory().sharedBarrier("barrier", 3);
             barrier.reset();
             try (JavaProcess survivor = child("barrier", "3"); JavaProcess victim = child("barrier", "3")) {
                 survivor.sendLine("GO");

@@ -25,32 +25,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SharedLock, SharedRLock and SharedCondition between real JVM processes (and a C program). */
 class CrossProcessLockTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(120);
 
-    private final String name = TestRegions.uniqueName("xlock");
-    private SharedMemory memory;
-
-    @BeforeEach
-    void createRegion() {
-        memory = SharedMemory.create(name, RegionOptions.defaults().withSize(4 << 20));
-    }
-
-    @AfterEach
-    void removeRegion() {
-        memory.unlink();
-    }
+    @RegisterExtension
+    final TestRegion region = new TestRegion("xlock", RegionOptions.defaults().withSize(4 << 20));
 
     private JavaProcess child(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.add(1, name);
+        all.add(1, region.name());
         return JavaProcess.builder(LockChild.class)
                 .jvmOptions("-Xmx64m", "-XX:+UseSerialGC", "-XX:-UsePerfData")
                 .args(all.toArray(String[]::new))
@@ -87,8 +76,8 @@ class CrossProcessLockTest {
         } finally {
             children.forEach(JavaProcess::close);
         }
-        assertEquals(4L * rounds, memory.sharedLongArray("counter", 1).get(0));
-        assertFalse((kind.equals("rlock") ? memory.sharedRLock("lock") : memory.sharedLock("lock")).isLocked());
+        assertEquals(4L * rounds, region.memory().sharedLongArray("counter", 1).get(0));
+        assertFalse((kind.equals("rlock") ? region.memory().sharedRLock("lock") : region.memory().sharedLock("lock")).isLocked());
     }
 
     @Test
@@ -98,7 +87,7 @@ class CrossProcessLockTest {
 
     @Test
     void fourJvmsIncrementAPlainCounterUnderANestedSharedRLock() throws Exception {
-        memory.sharedRLock("lock");
+        region.memory().sharedRLock("lock");
         countWithFourProcesses("rlock");
     }
 
@@ -115,9 +104,9 @@ class CrossProcessLockTest {
     @Test
     @Timeout(600)
     void killLoop() throws Exception {
-        SharedLock lock = memory.sharedLock("lock");
-        SharedLongArray journal = memory.sharedLongArray("journal", LockChild.JOURNAL_LENGTH);
-        SharedLongArray perRound = memory.sharedLongArray("per-round", 256);
+        SharedLock lock = region.memory().sharedLock("lock");
+        SharedLongArray journal = region.memory().sharedLongArray("journal", LockChild.JOURNAL_LENGTH);
+        SharedLongArray perRound = region.memory().sharedLongArray("per-round", 256);
         long seed = System.nanoTime();
         Random random = new Random(seed);
         int rounds = 200;
@@ -238,7 +227,7 @@ class CrossProcessLockTest {
                 children.add(JavaProcess.builder(LockChild.class)
                         .jvmOptions("-Xmx128m", "-Djdk.virtualThreadScheduler.parallelism=2",
                                 "-Djdk.virtualThreadScheduler.maxPoolSize=2", "-Djdk.tracePinnedThreads=full")
-                        .args("virtual", name, "1000").start());
+                        .args("virtual", region.name(), "1000").start());
             }
             startTogether(children);
             for (JavaProcess child : children) {
@@ -247,12 +236,12 @@ class CrossProcessLockTest {
         } finally {
             children.forEach(JavaProcess::close);
         }
-        assertEquals(2000, memory.sharedLongArray("counter", 1).get(0));
+        assertEquals(2000, region.memory().sharedLongArray("counter", 1).get(0));
     }
 
     @Test
     void tryLockTimesOutAndInterruptWakesAWaiterAcrossProcesses() throws Exception {
-        SharedLock lock = memory.sharedLock("lock");
+        SharedLock lock = region.memory().sharedLock("lock");
         try (JavaProcess holder = child("hold")) {
             startTogether(List.of(holder));
             holder.awaitLine("HELD"::equals, PATIENCE);
@@ -295,7 +284,7 @@ class CrossProcessLockTest {
      */
     @Test
     void anInterruptedAwaitToldOfOwnerDeathKeepsTheInterrupt() throws Exception {
-        SharedLock lock = memory.sharedLock("lock");
+        SharedLock lock = region.memory().sharedLock("lock");
         SharedCondition condition = lock.newCondition("c");
         CountDownLatch waiting = new CountDownLatch(1);
         AtomicReference<Object> outcome = new AtomicReference<>();
@@ -332,7 +321,7 @@ class CrossProcessLockTest {
         Path program = Path.of(System.getProperty("interproc.native.build.dir"), "lock_counter");
         assertTrue(Files.isExecutable(program), "the C test program is missing: " + program);
         int rounds = 200_000;
-        Process c = new ProcessBuilder(program.toString(), name, Integer.toString(rounds)).redirectErrorStream(true)
+        Process c = new ProcessBuilder(program.toString(), region.name(), Integer.toString(rounds)).redirectErrorStream(true)
                 .start();
         try (JavaProcess java = child("count", "lock", Integer.toString(rounds));
              BufferedReader cOut = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
@@ -350,7 +339,7 @@ class CrossProcessLockTest {
             c.destroyForcibly();
             throw e;
         }
-        assertEquals(2L * rounds, memory.sharedLongArray("counter", 1).get(0));
+        assertEquals(2L * rounds, region.memory().sharedLongArray("counter", 1).get(0));
     }
 
     @Test

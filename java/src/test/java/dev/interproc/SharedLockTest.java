@@ -16,30 +16,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Lock semantics between threads of one process; the cross-process tests are in CrossProcessLockTest. */
 class SharedLockTest {
 
-    private final String name = TestRegions.uniqueName("lock");
-    private SharedMemory memory;
-
-    @BeforeEach
-    void createRegion() {
-        memory = SharedMemory.create(name);
-    }
-
-    @AfterEach
-    void removeRegion() {
-        memory.unlink();
-    }
+    @RegisterExtension
+    final TestRegion region = new TestRegion("lock");
 
     @Test
     void excludesThreadsOfOneProcess() throws Exception {
-        SharedLock lock = memory.sharedLock("l");
-        SharedLongArray plain = memory.sharedLongArray("counter", 1);
+        SharedLock lock = region.memory().sharedLock("l");
+        SharedLongArray plain = region.memory().sharedLongArray("counter", 1);
         int threads = 4;
         int rounds = 50_000;
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
@@ -66,7 +55,7 @@ class SharedLockTest {
 
     @Test
     void unlockByANonHolderIsRefused() throws Exception {
-        SharedLock lock = memory.sharedLock("l");
+        SharedLock lock = region.memory().sharedLock("l");
         assertThrows(IllegalMonitorStateException.class, lock::unlock);
         lock.lock();
         AtomicReference<Throwable> fromOther = new AtomicReference<>();
@@ -86,7 +75,7 @@ class SharedLockTest {
 
     @Test
     void sharedLockIsNotReentrantButSharedRLockIs() throws Exception {
-        SharedLock lock = memory.sharedLock("plain");
+        SharedLock lock = region.memory().sharedLock("plain");
         lock.lock();
         assertFalse(lock.tryLock());
         assertFalse(lock.tryLock(10, TimeUnit.MILLISECONDS));
@@ -94,7 +83,7 @@ class SharedLockTest {
         assertTrue(again.getMessage().contains("not reentrant"), again.getMessage());
         lock.unlock();
 
-        SharedRLock rlock = memory.sharedRLock("reentrant");
+        SharedRLock rlock = region.memory().sharedRLock("reentrant");
         rlock.lock();
         rlock.lock();
         assertTrue(rlock.tryLock());
@@ -104,13 +93,13 @@ class SharedLockTest {
         rlock.unlock();
         assertFalse(rlock.isLocked());
         assertThrows(IllegalMonitorStateException.class, rlock::unlock);
-        assertSame(rlock, memory.sharedRLock("reentrant"));
-        assertThrows(IncompatibleSlotException.class, () -> memory.sharedLock("reentrant"));
+        assertSame(rlock, region.memory().sharedRLock("reentrant"));
+        assertThrows(IncompatibleSlotException.class, () -> region.memory().sharedLock("reentrant"));
     }
 
     @Test
     void tryLockWithTimeoutAndInterrupt() throws Exception {
-        SharedLock lock = memory.sharedLock("l");
+        SharedLock lock = region.memory().sharedLock("l");
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Thread holder = Thread.ofPlatform().start(() -> {
@@ -152,7 +141,7 @@ class SharedLockTest {
 
     @Test
     void handleUnlocksAndFencingTokensGrow() {
-        SharedRLock lock = memory.sharedRLock("l");
+        SharedRLock lock = region.memory().sharedRLock("l");
         long first;
         try (SharedMutex.Held held = lock.acquire()) {
             first = held.fencingToken();
@@ -168,15 +157,15 @@ class SharedLockTest {
 
     @Test
     void valuesShareTheLockTheyWereGiven() {
-        SharedRLock state = memory.sharedRLock("worker/state");
-        SharedEnum<Thread.State> status = memory.sharedEnum("status", Thread.State.class, Thread.State.NEW, state);
-        SharedLong jobId = memory.sharedLong("job", 0, state);
+        SharedRLock state = region.memory().sharedRLock("worker/state");
+        SharedEnum<Thread.State> status = region.memory().sharedEnum("status", Thread.State.class, Thread.State.NEW, state);
+        SharedLong jobId = region.memory().sharedLong("job", 0, state);
         assertSame(state, status.getLock());
         assertSame(state, jobId.getLock());
-        SharedLong other = memory.sharedLong("other");
-        SharedInt another = memory.sharedInt("another");
+        SharedLong other = region.memory().sharedLong("other");
+        SharedInt another = region.memory().sharedInt("another");
         assertTrue(other.getLock() instanceof SharedRLock);
-        assertSame(other.getLock(), memory.sharedLong("other").getLock());
+        assertSame(other.getLock(), region.memory().sharedLong("other").getLock());
         assertFalse(other.getLock() == another.getLock());
         try (SharedMutex.Held held = status.getLock().acquire()) {
             status.set(Thread.State.RUNNABLE);
@@ -186,9 +175,9 @@ class SharedLockTest {
 
     @Test
     void conditionBetweenThreads() throws Exception {
-        SharedRLock lock = memory.sharedRLock("queue");
+        SharedRLock lock = region.memory().sharedRLock("queue");
         SharedCondition notEmpty = lock.newCondition("not-empty");
-        SharedLong items = memory.sharedLong("items");
+        SharedLong items = region.memory().sharedLong("items");
         assertThrows(IllegalMonitorStateException.class, notEmpty::signal);
         assertThrows(IllegalMonitorStateException.class, () -> notEmpty.await(1, TimeUnit.MILLISECONDS));
 
@@ -237,7 +226,7 @@ class SharedLockTest {
      */
     @Test
     void aSignalIsNotTakenByALaterWaiter() throws Exception {
-        SharedLock lock = memory.sharedLock("l");
+        SharedLock lock = region.memory().sharedLock("l");
         SharedCondition changed = lock.newCondition("changed");
         CountDownLatch waiting = new CountDownLatch(1);
         AtomicReference<Object> first = new AtomicReference<>();
@@ -271,7 +260,7 @@ class SharedLockTest {
      */
     @Test
     void aSignalledWaiterThatIsInterruptedKeepsTheSignal() throws Exception {
-        SharedLock lock = memory.sharedLock("l");
+        SharedLock lock = region.memory().sharedLock("l");
         SharedCondition changed = lock.newCondition("changed");
         CountDownLatch waiting = new CountDownLatch(1);
         AtomicReference<Object> first = new AtomicReference<>();
@@ -325,21 +314,21 @@ class SharedLockTest {
     @Test
     void hugeDurationsMeanNoLimit() throws Exception {
         Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
-        SharedLock lock = memory.sharedLock("l");
+        SharedLock lock = region.memory().sharedLock("l");
         assertTrue(lock.tryLock(forever));
         try {
             assertFalse(lock.newCondition("c").await(Duration.ofNanos(1)));
-            assertTrue(memory.sharedSemaphore("s", 1).tryAcquire(1, forever));
+            assertTrue(region.memory().sharedSemaphore("s", 1).tryAcquire(1, forever));
         } finally {
             lock.unlock();
         }
-        SharedEvent event = memory.sharedEvent("e");
+        SharedEvent event = region.memory().sharedEvent("e");
         event.set();
         assertTrue(event.await(forever));
-        assertEquals(0, memory.sharedBarrier("b", 1).await(forever));
+        assertEquals(0, region.memory().sharedBarrier("b", 1).await(forever));
         lock.lock();
         try {
-            memory.sharedSemaphore("s2", 0).release();
+            region.memory().sharedSemaphore("s2", 0).release();
             SharedCondition condition = lock.newCondition("c2");
             Thread signaller = Thread.ofVirtual().start(() -> {
                 lock.lock();
@@ -363,7 +352,7 @@ class SharedLockTest {
      */
     @Test
     void unlockAfterTheRegionClosedDuringAwaitSaysClosed() throws Exception {
-        SharedLock lock = memory.sharedLock("l");
+        SharedLock lock = region.memory().sharedLock("l");
         SharedCondition condition = lock.newCondition("c");
         CountDownLatch waiting = new CountDownLatch(1);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -383,9 +372,9 @@ class SharedLockTest {
         waiting.await();
         lock.lock(); // granted once the waiter is inside await
         lock.unlock();
-        memory.close();
+        region.memory().close();
         waiter.join(TimeUnit.SECONDS.toMillis(30));
-        SharedMemory.unlink(name);
+        SharedMemory.unlink(region.name());
         assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
         assertTrue(thrown.get().getMessage().contains("is closed"), thrown.get().getMessage());
     }
