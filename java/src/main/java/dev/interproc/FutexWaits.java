@@ -3,9 +3,9 @@ package dev.interproc;
 import dev.interproc.internal.Native;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * Futex sleeps that never pin a virtual thread's carrier: a platform thread calls
@@ -15,7 +15,7 @@ import java.util.concurrent.Future;
  */
 final class FutexWaits {
 
-    private static final ExecutorService DELEGATES = Executors.newCachedThreadPool(
+    private static final ThreadPoolExecutor DELEGATES = (ThreadPoolExecutor) Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("interproc-futex-wait-", 0).factory());
 
     private FutexWaits() {
@@ -39,6 +39,14 @@ final class FutexWaits {
         } catch (ExecutionException e) {
             throw new IllegalStateException("futex wait failed in its delegate thread", e.getCause());
         }
+    }
+
+    /**
+     * How many futex sleeps virtual threads have handed to delegates since start-up: a waiter that sleeps
+     * in slices adds at most one per slice, so a count that outruns the elapsed slices means a waiter spins.
+     */
+    static long delegatedSleeps() {
+        return DELEGATES.getTaskCount();
     }
 
     static void wakeAll(MemorySegment address) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.interproc.internal.RegionLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,14 +89,13 @@ class CoordinationTest {
     /**
      * An interrupted virtual thread in acquireUninterruptibly() must keep sleeping in slices until a permit comes,
      * its interrupt deferred. Re-asserting the interrupt inside the wait loop made every later sleep return at once:
-     * the thread spun, handing a new futex sleep to a new platform delegate each time, hundreds at once. Correct
-     * waiting has one delegate sleep in flight at a time, plus the one the interrupt cut short (it sleeps out its
-     * slice), so the delegates existing after the observation window grow by at most two, however long it is.
+     * the thread spun, handing a new futex sleep to a delegate thousands of times a second. Nobody touches the
+     * permit word during the window and a futex timeout never ends early, so a sleeping waiter hands over at most
+     * one sleep per elapsed slice, plus the one in flight at each end of the window.
      */
     @Test
     void anInterruptedUninterruptibleAcquireSleepsInsteadOfSpinning() throws Exception {
         SharedSemaphore semaphore = region.memory().sharedSemaphore("s", 0);
-        int delegatesBefore = futexDelegates();
         CountDownLatch interrupted = new CountDownLatch(1);
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread waiter = Thread.ofVirtual().unstarted(() -> {
@@ -106,18 +106,16 @@ class CoordinationTest {
         });
         waiter.start();
         interrupted.await();
+        long sleepsBefore = FutexWaits.delegatedSleeps();
+        long windowStart = System.nanoTime();
         Thread.sleep(200); // the observation window (not an ordering device): about 50 wait slices
-        int delegatesDuring = futexDelegates();
+        long sleepsDuring = FutexWaits.delegatedSleeps() - sleepsBefore;
+        long slicesElapsed = (System.nanoTime() - windowStart) / RegionLayout.LOCK_WAIT_SLICE_NANOS;
         semaphore.release();
         waiter.join(TimeUnit.SECONDS.toMillis(30));
         assertEquals("acquired, interrupted=true", outcome.get());
-        assertTrue(delegatesDuring - delegatesBefore <= 2, "the waiter started " + (delegatesDuring - delegatesBefore)
-                + " futex delegate threads while waiting: it spins instead of sleeping");
-    }
-
-    private static int futexDelegates() {
-        return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith("interproc-futex-wait-")).count();
+        assertTrue(sleepsDuring <= slicesElapsed + 2, "the waiter handed over " + sleepsDuring
+                + " futex sleeps in " + slicesElapsed + " wait slices: it spins instead of sleeping");
     }
 
     @Test
