@@ -57,33 +57,34 @@ class CoordinationTest {
     @Test
     void semaphoreWakesAWaiterAndAnswersInterrupts() throws Exception {
         SharedSemaphore semaphore = region.memory().sharedSemaphore("s", 0);
-        CountDownLatch started = new CountDownLatch(1);
-        AtomicReference<Throwable> outcome = new AtomicReference<>();
-        Thread waiter = Thread.ofVirtual().start(() -> {
-            started.countDown();
-            try {
-                semaphore.acquire();
-            } catch (Throwable t) {
-                outcome.set(t);
-            }
-        });
-        started.await();
-        semaphore.release();
-        waiter.join(TimeUnit.SECONDS.toMillis(10));
-        assertFalse(waiter.isAlive());
-        assertEquals(null, outcome.get());
+        for (Thread.Builder builder : List.of(Thread.ofPlatform(), Thread.ofVirtual())) {
+            AtomicReference<Throwable> outcome = new AtomicReference<>();
+            Thread waiter = builder.start(() -> {
+                try {
+                    semaphore.acquire();
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            Sleepers.awaitAsleep(waiter, Duration.ofSeconds(30));
+            semaphore.release();
+            waiter.join(TimeUnit.SECONDS.toMillis(10));
+            assertFalse(waiter.isAlive(), waiter + " slept on after a release");
+            assertEquals(null, outcome.get());
 
-        Thread interrupted = Thread.ofPlatform().start(() -> {
-            try {
-                semaphore.acquire();
-                outcome.set(new AssertionError("acquired a permit that does not exist"));
-            } catch (Throwable t) {
-                outcome.set(t);
-            }
-        });
-        interrupted.interrupt();
-        interrupted.join(TimeUnit.SECONDS.toMillis(10));
-        assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
+            Thread interrupted = builder.start(() -> {
+                try {
+                    semaphore.acquire();
+                    outcome.set(new AssertionError("acquired a permit that does not exist"));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            Sleepers.awaitAsleep(interrupted, Duration.ofSeconds(30));
+            interrupted.interrupt();
+            interrupted.join(TimeUnit.SECONDS.toMillis(10));
+            assertTrue(outcome.get() instanceof InterruptedException, interrupted + ": " + outcome.get());
+        }
     }
 
     /**
@@ -104,8 +105,13 @@ class CoordinationTest {
             semaphore.acquireUninterruptibly();
             outcome.set("acquired, interrupted=" + Thread.currentThread().isInterrupted());
         });
+        long sleepsAtStart = FutexWaits.delegatedSleeps();
         waiter.start();
         interrupted.await();
+        // The interrupt ends the first sleep at once and the second is handed over at once: the window opens after.
+        while (FutexWaits.delegatedSleeps() - sleepsAtStart < 2) {
+            Thread.onSpinWait();
+        }
         long sleepsBefore = FutexWaits.delegatedSleeps();
         long windowStart = System.nanoTime();
         Thread.sleep(200); // the observation window (not an ordering device): about 50 wait slices

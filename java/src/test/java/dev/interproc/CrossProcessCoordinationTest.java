@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Semaphore holders and barrier parties killed with SIGKILL at random moments. */
@@ -40,6 +41,7 @@ class CrossProcessCoordinationTest {
      * killed at a random moment; every permit it held must come back, so the parent can take all three.
      */
     @Test
+    @Timeout(900) // 40 child JVMs, one after another
     void permitsOfAKilledHolderAreReturned() throws Exception {
         int permits = 3;
         SharedSemaphore semaphore = region.memory().sharedBoundedSemaphore("permits", permits);
@@ -202,6 +204,7 @@ class CrossProcessCoordinationTest {
      * instead of waiting forever.
      */
     @Test
+    @Timeout(600) // 20 child JVMs, two at a time
     void aKilledBarrierPartyBreaksTheBarrier() throws Exception {
         SharedLong rounds = region.memory().sharedLong("rounds");
         Random random = new Random();

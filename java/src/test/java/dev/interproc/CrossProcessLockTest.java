@@ -98,11 +98,13 @@ class CrossProcessLockTest {
     /**
      * 200 rounds: a child runs journaled increments under the lock and is killed with SIGKILL at a random
      * moment. Either the parent holds the lock at the kill (the child is waiting or outside), or a survivor
-     * thread of the parent is waiting for it. The survivor must be told of the owner's death exactly when
+     * thread of the parent is contending for it. The survivor must be told of the owner's death exactly when
      * the child died holding the lock, must get it within 50 ms of the kill, and the journal must stay exact.
+     * In half of the survivor rounds the kill waits for the child to hold the lock, so that deaths while holding
+     * are certain to be covered, not left to the scheduler.
      */
     @Test
-    @Timeout(600)
+    @Timeout(1200)
     void killLoop() throws Exception {
         SharedLock lock = region.memory().sharedLock("lock");
         SharedLongArray journal = region.memory().sharedLongArray("journal", LockChild.JOURNAL_LENGTH);
@@ -131,7 +133,7 @@ class CrossProcessLockTest {
                     if (System.nanoTime() > progressDeadline) {
                         fail("round " + round + ": the child made no progress:\n" + current.transcript());
                     }
-                    Thread.onSpinWait();
+                    LockSupport.parkNanos(50_000);
                 }
                 String context = "round " + round + " (seed " + seed + ")";
                 if (random.nextInt(3) == 0) {
@@ -149,7 +151,9 @@ class CrossProcessLockTest {
                     // The survivor contends with the child until one acquisition after the child is reaped.
                     AtomicBoolean childReaped = new AtomicBoolean();
                     CompletableFuture<Survival> survivor = new CompletableFuture<>();
+                    CountDownLatch contending = new CountDownLatch(1);
                     Thread.ofPlatform().start(() -> {
+                        contending.countDown();
                         int toldCount = 0;
                         long toldAt = 0;
                         try {
@@ -171,7 +175,11 @@ class CrossProcessLockTest {
                             survivor.completeExceptionally(t);
                         }
                     });
+                    contending.await();
                     LockSupport.parkNanos(random.nextInt(3_000_000));
+                    if (random.nextBoolean()) {
+                        awaitPhase(journal, LockChild.HOLDING, current, context);
+                    }
                     long killedAt = System.nanoTime();
                     current.kill();
                     current.waitFor(PATIENCE);
@@ -215,6 +223,16 @@ class CrossProcessLockTest {
                 "the loop must exercise both deaths holding the lock and deaths without it");
     }
 
+    private static void awaitPhase(SharedLongArray journal, long phase, JavaProcess child, String context) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (journal.get(LockChild.PHASE) != phase) {
+            if (System.nanoTime() > deadline) {
+                fail(context + ": the child never reached phase " + phase + ":\n" + child.transcript());
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     private static long median(List<Long> sorted) {
         return sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2);
     }
@@ -250,32 +268,69 @@ class CrossProcessLockTest {
             assertFalse(lock.tryLock(200, TimeUnit.MILLISECONDS));
             long waited = System.nanoTime() - start;
             assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(200), "tryLock gave up early: " + waited + " ns");
+            assertTrue(waited < TimeUnit.MILLISECONDS.toNanos(250), "tryLock overran its timeout: " + waited + " ns");
             System.out.printf("tryLock(200 ms) across processes returned after %.1f ms%n", waited / 1e6);
 
-            AtomicReference<Throwable> outcome = new AtomicReference<>();
-            AtomicReference<Long> wokeAt = new AtomicReference<>();
-            Thread waiter = Thread.ofPlatform().start(() -> {
-                try {
+            for (Thread.Builder builder : List.of(Thread.ofPlatform(), Thread.ofVirtual())) {
+                assertInterruptWakesSleeper(builder, "lockInterruptibly", () -> {
                     lock.lockInterruptibly();
-                    outcome.set(new AssertionError("acquired a lock held by another process"));
-                } catch (Throwable t) {
-                    wokeAt.set(System.nanoTime());
-                    outcome.set(t);
-                }
-            });
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            long interruptedAt = System.nanoTime();
-            waiter.interrupt();
-            waiter.join(PATIENCE.toMillis());
-            assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
-            System.out.printf("an interrupted cross-process waiter woke after %.2f ms%n",
-                    (wokeAt.get() - interruptedAt) / 1e6);
-
+                    throw new AssertionError("acquired a lock held by another process");
+                });
+            }
             holder.sendLine("RELEASE");
             awaitSuccess(holder);
         }
         assertTrue(lock.tryLock(5, TimeUnit.SECONDS));
         lock.unlock();
+
+        SharedCondition neverSignalled = lock.newCondition("never-signalled");
+        for (Thread.Builder builder : List.of(Thread.ofPlatform(), Thread.ofVirtual())) {
+            assertInterruptWakesSleeper(builder, "await", () -> {
+                lock.lock();
+                try {
+                    neverSignalled.await();
+                } finally {
+                    if (!lock.isHeldByCurrentThread()) {
+                        throw new AssertionError("await ended without the lock");
+                    }
+                    lock.unlock();
+                }
+                throw new AssertionError("await returned without a signal");
+            });
+        }
+    }
+
+    /** A blocking call that is meant to end only by an interrupt. */
+    private interface Blocking {
+        void call() throws Exception;
+    }
+
+    /**
+     * Starts {@code blocking} on a new thread, interrupts it once it sleeps, and asserts that it ends with
+     * InterruptedException within 50 ms (a platform thread notices at the end of its 4 ms wait slice).
+     */
+    private static void assertInterruptWakesSleeper(Thread.Builder builder, String what, Blocking blocking)
+            throws Exception {
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        AtomicReference<Long> wokeAt = new AtomicReference<>();
+        Thread waiter = builder.start(() -> {
+            try {
+                blocking.call();
+            } catch (Throwable t) {
+                wokeAt.set(System.nanoTime());
+                outcome.set(t);
+            }
+        });
+        Sleepers.awaitAsleep(waiter, PATIENCE);
+        long interruptedAt = System.nanoTime();
+        waiter.interrupt();
+        waiter.join(PATIENCE.toMillis());
+        assertTrue(outcome.get() instanceof InterruptedException, what + " on " + waiter + ": " + outcome.get());
+        long latency = wokeAt.get() - interruptedAt;
+        System.out.printf("an interrupted %s on a %s thread woke after %.2f ms%n", what,
+                waiter.isVirtual() ? "virtual" : "platform", latency / 1e6);
+        assertTrue(latency < TimeUnit.MILLISECONDS.toNanos(50),
+                what + " answered the interrupt after " + latency / 1000 + " us");
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.interproc;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,6 +30,12 @@ public final class LockChild {
     static final int INTENT_ROUND = 4;
     static final int PHASE = 5;
     static final int JOURNAL_LENGTH = 6;
+
+    /**
+     * How long a producer or consumer waits for one signal before it calls the wake-up lost: far beyond any
+     * scheduling delay of a loaded machine, and below the parent's patience, so a real loss fails the test.
+     */
+    private static final Duration LOST_WAKE_UP = Duration.ofSeconds(60);
 
     private LockChild() {
     }
@@ -232,8 +239,8 @@ public final class LockChild {
             lock.lock();
             try {
                 while (buffer.get(0) != 0) {
-                    if (!notFull.await(10, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("lost wake-up: producer waited 10 s for a free slot");
+                    if (!notFull.await(LOST_WAKE_UP.toNanos(), TimeUnit.NANOSECONDS)) {
+                        throw new IllegalStateException("lost wake-up: producer waited " + LOST_WAKE_UP + " for a free slot");
                     }
                 }
                 buffer.set(1, base + i);
@@ -256,8 +263,8 @@ public final class LockChild {
             lock.lock();
             try {
                 while (buffer.get(0) == 0) {
-                    if (!notEmpty.await(10, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("lost wake-up: consumer waited 10 s for an item");
+                    if (!notEmpty.await(LOST_WAKE_UP.toNanos(), TimeUnit.NANOSECONDS)) {
+                        throw new IllegalStateException("lost wake-up: consumer waited " + LOST_WAKE_UP + " for an item");
                     }
                 }
                 sum += buffer.get(1);

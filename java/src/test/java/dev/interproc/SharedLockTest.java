@@ -117,21 +117,21 @@ class SharedLockTest {
         assertFalse(lock.tryLock());
         assertFalse(lock.tryLock(Duration.ofMillis(30)));
 
-        AtomicReference<Throwable> outcome = new AtomicReference<>();
-        CountDownLatch waiting = new CountDownLatch(1);
-        Thread waiter = Thread.ofPlatform().start(() -> {
-            waiting.countDown();
-            try {
-                lock.lockInterruptibly();
-                outcome.set(new AssertionError("acquired a lock that was held"));
-            } catch (Throwable t) {
-                outcome.set(t);
-            }
-        });
-        waiting.await();
-        waiter.interrupt();
-        waiter.join(TimeUnit.SECONDS.toMillis(10));
-        assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
+        for (Thread.Builder builder : List.of(Thread.ofPlatform(), Thread.ofVirtual())) {
+            AtomicReference<Throwable> outcome = new AtomicReference<>();
+            Thread waiter = builder.start(() -> {
+                try {
+                    lock.lockInterruptibly();
+                    outcome.set(new AssertionError("acquired a lock that was held"));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            Sleepers.awaitAsleep(waiter, Duration.ofSeconds(30));
+            waiter.interrupt();
+            waiter.join(TimeUnit.SECONDS.toMillis(10));
+            assertTrue(outcome.get() instanceof InterruptedException, waiter + ": " + outcome.get());
+        }
 
         release.countDown();
         holder.join();

@@ -1,0 +1,39 @@
+package dev.interproc;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Waiting until a thread is inside a futex sleep of interproc, so that a test interrupts (or otherwise disturbs)
+ * a waiter that really sleeps, not one still on its way in: a waiter interrupted before it blocks answers at its
+ * entry check and would pass a test of its wake-up without ever being woken.
+ */
+final class Sleepers {
+
+    private Sleepers() {
+    }
+
+    /** Returns once {@code thread}'s stack shows it in a futex sleep; fails the test after {@code patience}. */
+    static void awaitAsleep(Thread thread, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!asleep(thread)) {
+            if (!thread.isAlive()) {
+                fail(thread + " ended instead of going to sleep");
+            }
+            if (System.nanoTime() > deadline) {
+                fail(thread + " did not go to sleep within " + patience + "; it is at "
+                        + Arrays.toString(thread.getStackTrace()));
+            }
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private static boolean asleep(Thread thread) {
+        return Arrays.stream(thread.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().equals(FutexWaits.class.getName())
+                        && frame.getMethodName().equals("sleep"));
+    }
+}
