@@ -49,8 +49,8 @@ public final class JavaProcess implements AutoCloseable {
         this.process = process;
         this.description = description;
         this.inputRedirected = inputRedirected;
-        this.out = outputRedirected ? null : new LineCollector(process.getInputStream(), description + " stdout");
-        this.err = new LineCollector(process.getErrorStream(), description + " stderr");
+        this.out = outputRedirected ? null : new LineCollector(process.getInputStream(), description, "stdout");
+        this.err = new LineCollector(process.getErrorStream(), description, "stderr");
     }
 
     /** Starts building a child JVM that runs {@code mainClass.main(args)}. */
@@ -84,20 +84,29 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /**
-     * Waits for the child to exit and returns its exit code (128 + signal number when a signal killed it).
+     * Waits for the child to exit and for its standard output and error to be read to the end, so that
+     * {@link #output()} and {@link #errorOutput()} then hold everything it wrote, and returns its exit code
+     * (128 + signal number when a signal killed it).
      *
-     * @throws TimeoutException if it is still running after the timeout; it is left running
+     * @param timeout how long the whole wait may take: the child's exit and the reading of its last output
+     * @throws TimeoutException if the child is still running after the timeout (it is left running), or it
+     *     exited but a stream did not reach end of file within the timeout (a process it started may hold the
+     *     stream open)
      * @throws InterruptedException if this thread is interrupted while waiting
      */
     public int waitFor(Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
             throw new TimeoutException(description + " (pid " + pid() + ") still runs after " + timeout
                     + "; its output so far:\n" + transcript());
         }
-        if (out != null) {
-            out.awaitEnd(Duration.ofSeconds(5));
+        for (LineCollector collector : out == null ? List.of(err) : List.of(out, err)) {
+            if (!collector.awaitEnd(deadline - System.nanoTime())) {
+                throw new TimeoutException(description + " (pid " + pid() + ") exited with " + process.exitValue()
+                        + ", but its " + collector.name + " did not reach end of file within " + timeout
+                        + " (does a process it started still hold it open?); its output so far:\n" + transcript());
+            }
         }
-        err.awaitEnd(Duration.ofSeconds(5));
         return process.exitValue();
     }
 
@@ -316,11 +325,13 @@ public final class JavaProcess implements AutoCloseable {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private final List<String> lines = new ArrayList<>();
+        /** The stream this reads: "stdout" or "stderr". */
+        final String name;
         private boolean ended;
 
-        LineCollector(InputStream stream, String name) {
-            Thread reader = Thread.ofPlatform().daemon().name(name).unstarted(() -> read(stream));
-            reader.start();
+        LineCollector(InputStream stream, String description, String name) {
+            this.name = name;
+            Thread.ofPlatform().daemon().name(description + " " + name).start(() -> read(stream));
         }
 
         private void read(InputStream stream) {
@@ -369,13 +380,15 @@ public final class JavaProcess implements AutoCloseable {
             }
         }
 
-        void awaitEnd(Duration timeout) throws InterruptedException {
-            long remaining = timeout.toNanos();
+        /** Waits up to {@code nanos} for the end of the stream; returns whether it came. */
+        boolean awaitEnd(long nanos) throws InterruptedException {
+            long remaining = nanos;
             lock.lock();
             try {
                 while (!ended && remaining > 0) {
                     remaining = changed.awaitNanos(remaining);
                 }
+                return ended;
             } finally {
                 lock.unlock();
             }

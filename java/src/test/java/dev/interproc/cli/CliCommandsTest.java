@@ -8,6 +8,7 @@ import dev.interproc.CodedEnum;
 import dev.interproc.RegionOptions;
 import dev.interproc.SharedLock;
 import dev.interproc.SharedMemory;
+import dev.interproc.TestRegions;
 import dev.interproc.internal.RegionLayout;
 import dev.interproc.process.JavaProcess;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 class CliCommandsTest {
 
-    private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final long PID = ProcessHandle.current().pid();
 
     /** An enum with stable codes, as a worker's status would be. */
@@ -63,7 +62,7 @@ class CliCommandsTest {
 
     @BeforeEach
     void createDirectory() throws IOException {
-        directory = Files.createDirectories(Path.of("/dev/shm", "ip-test-cli-" + PID + "-" + COUNTER.incrementAndGet()));
+        directory = Files.createDirectory(Path.of("/dev/shm", TestRegions.uniqueName("cli")));
         options = RegionOptions.defaults().withSize(64 * 1024).withDirectory(directory);
     }
 
@@ -256,10 +255,11 @@ class CliCommandsTest {
 
     @Test
     void aForeignObjectInDevShmIsSkippedAndNeverRemoved() throws IOException {
-        String foreign = "ip-test-" + PID + "-foreign";
+        String foreign = TestRegions.uniqueName("foreign");
         Path file = Path.of("/dev/shm", foreign);
-        Files.write(file, "not an interproc region\n".repeat(400).getBytes(StandardCharsets.UTF_8));
-        String region = "ip-test-" + PID + "-beside-foreign";
+        Files.write(file, "not an interproc region\n".repeat(400).getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        String region = TestRegions.uniqueName("beside-foreign");
         try (SharedMemory memory = SharedMemory.create(region)) {
             Result ls = run("ls");
             assertEquals(0, ls.exitCode(), ls.err());

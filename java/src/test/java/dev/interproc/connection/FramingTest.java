@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.interproc.TestRegions;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -291,10 +292,9 @@ class FramingTest {
         assertEquals("listener is closed", assertThrows(IOException.class, listener::accept).getMessage());
     }
 
-    /** A unique abstract-namespace address, so that parallel or repeated runs never collide. */
+    /** A unique abstract-namespace address. */
     static Address.Abstract abstractAddress() {
-        return new Address.Abstract(("interproc-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime())
-                .getBytes(StandardCharsets.US_ASCII));
+        return new Address.Abstract(TestRegions.uniqueName("socket").getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test

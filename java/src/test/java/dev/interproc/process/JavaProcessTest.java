@@ -1,0 +1,50 @@
+package dev.interproc.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** How {@link JavaProcess#waitFor} ends when the child's standard output outlives the child. */
+class JavaProcessTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    /**
+     * Starts a {@code sleep} that inherits this JVM's standard output, writes its pid to standard error and
+     * exits: the parent's reader of standard output then sees no end of file until the sleep ends.
+     */
+    public static final class LeavesAGrandchild {
+
+        public static void main(String[] args) throws IOException {
+            Process grandchild = new ProcessBuilder("sleep", "600").redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            System.err.println(grandchild.pid());
+        }
+    }
+
+    @Test
+    void waitForFailsWhileAProcessTheChildStartedHoldsItsOutputOpen() throws Exception {
+        try (JavaProcess child = JavaProcess.builder(LeavesAGrandchild.class).start()) {
+            assertTrue(child.process().waitFor(PATIENCE.toNanos(), TimeUnit.NANOSECONDS), child::transcript);
+            ProcessHandle grandchild = ProcessHandle.of(Long.parseLong(
+                    child.awaitErrorLine(line -> line.matches("\\d+"), PATIENCE))).orElseThrow();
+            try {
+                // Nothing ends the grandchild meanwhile, so any timeout gives the same outcome.
+                TimeoutException held = assertThrows(TimeoutException.class, () -> child.waitFor(Duration.ofMillis(100)));
+                assertTrue(held.getMessage().contains("exited with 0, but its stdout did not reach end of file"),
+                        held.getMessage());
+            } finally {
+                grandchild.destroyForcibly();
+            }
+            assertEquals(0, child.waitFor(PATIENCE), child::transcript);
+            assertEquals(List.of(), child.output());
+        }
+    }
+}
