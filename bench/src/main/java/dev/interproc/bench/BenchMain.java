@@ -7,7 +7,7 @@ import java.util.Arrays;
  * <pre>
  * java -jar benchmarks.jar atomics [SECONDS [REPETITIONS [OPERATION PROCESSES]]]
  *     the multi-process SharedLong benchmark ({@link AtomicsBenchmark})
- * java -jar benchmarks.jar locks [SECONDS [REPETITIONS]]
+ * java -jar benchmarks.jar locks [SECONDS [REPETITIONS [IMPLEMENTATION OPERATION PROCESSES]]]
  *     the multi-process SharedLock and FileChannel.lock benchmark ({@link LocksBenchmark})
  * java -jar benchmarks.jar jmh [JMH OPTIONS]
  *     the JMH microbenchmarks of this module
@@ -28,7 +28,7 @@ public final class BenchMain {
             default -> {
                 System.err.println("usage: java -jar benchmarks.jar atomics [SECONDS [REPETITIONS [OPERATION"
                         + " PROCESSES]]]\n"
-                        + "       java -jar benchmarks.jar locks [SECONDS [REPETITIONS]]\n"
+                        + "       java -jar benchmarks.jar locks [SECONDS [REPETITIONS [IMPLEMENTATION OPERATION PROCESSES]]]\n"
                         + "       java -jar benchmarks.jar jmh [JMH OPTIONS]\n"
                         + "(bench/run runs them all and sets the figures beside their C baselines)");
                 System.exit(2);

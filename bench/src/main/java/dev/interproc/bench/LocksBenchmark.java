@@ -10,9 +10,11 @@ import java.util.Locale;
  * The multi-process locks benchmark: SharedLock and java.nio FileChannel.lock, each process a
  * {@link LocksWorker} started by the {@link WorkerHarness}.
  *
- * <pre>LocksBenchmark [SECONDS [REPETITIONS]]      defaults: 3 seconds, 3 repetitions</pre>
+ * <pre>LocksBenchmark [SECONDS [REPETITIONS [IMPLEMENTATION OPERATION PROCESSES]]]
+ *     defaults: 3 seconds, 3 repetitions, every case; IMPLEMENTATION: shared-lock or file-lock</pre>
  *
- * Cases: lockUnlock by 1 process; lockIncrement by 1 and by 2 processes. Prints, in the format of
+ * Cases: lockUnlock by 1 process; lockIncrement by 1 and by 2 processes. The last three arguments select one
+ * figure, for re-running it alone (while tuning, say). Prints, in the format of
  * bench/baselines/locks_baseline.c:
  * <pre>result suite=locks impl=java-shared-lock op=lockIncrement processes=2 ops_per_s=MEDIAN reps=... owner_change=F</pre>
  * and fails if a lockIncrement run lost an update (the counter must equal the operations).
@@ -38,13 +40,21 @@ public final class LocksBenchmark {
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        if (!(seconds > 0) || repetitions < 1) {
-            throw new IllegalArgumentException("usage: LocksBenchmark [SECONDS > 0 [REPETITIONS >= 1]]");
+        List<String> implementations = List.of("shared-lock", "file-lock");
+        List<Case> cases = CASES;
+        if (args.length == 5) {
+            implementations = List.of(args[2]);
+            cases = List.of(new Case(args[3], Integer.parseInt(args[4])));
+        }
+        if (!(seconds > 0) || repetitions < 1 || (args.length > 2 && args.length != 5)
+                || !List.of("shared-lock", "file-lock").containsAll(implementations) || !CASES.containsAll(cases)) {
+            throw new IllegalArgumentException("usage: LocksBenchmark [SECONDS > 0 [REPETITIONS >= 1"
+                    + " [shared-lock|file-lock lockUnlock 1|lockIncrement 1|lockIncrement 2]]]");
         }
         System.out.printf(Locale.ROOT, "# Java locks across JVMs, %.1f s x %d repetitions, median reported%n",
                 seconds, repetitions);
-        for (String impl : List.of("shared-lock", "file-lock")) {
-            for (Case c : CASES) {
+        for (String impl : implementations) {
+            for (Case c : cases) {
                 measure(impl, c, seconds, repetitions);
             }
         }
