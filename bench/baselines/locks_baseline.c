@@ -12,8 +12,9 @@
  *   lockIncrement  lock, increment a plain shared counter, note whether the owner changed, unlock
  *                  (1 and 2 processes)
  * Output (bench/run parses it):
- *   result suite=locks impl=robust-mutex op=lockIncrement processes=2 ops_per_s=MEDIAN reps=R1,R2 owner_change=F
- * owner_change is the fraction of acquisitions that went to another process than the previous one.
+ *   result suite=locks impl=robust-mutex op=lockIncrement processes=2 ops_per_s=MEDIAN reps=R1,R2 owner_change=F fewest_share=S
+ * owner_change is the fraction of acquisitions that went to another process than the previous one;
+ * fewest_share is the least served process's operations over an equal share (1.00: perfectly even).
  * Process i is pinned to CPU i, as in the Java harness.
  */
 #include <errno.h>
@@ -145,8 +146,9 @@ static void init_mutex(pthread_mutex_t *mutex) {
     pthread_mutexattr_destroy(&attributes);
 }
 
+/* Runs one repetition; adds each process's operations to served[] and returns the total ops/s. */
 static double measure(struct shared_page *page, enum impl impl, int increment, int processes, double seconds,
-                      double *owner_change) {
+                      double *owner_change, int64_t *served) {
     init_mutex(&page->mutex);
     page->counter = 0;
     page->last_owner = 0;
@@ -178,6 +180,7 @@ static double measure(struct shared_page *page, enum impl impl, int increment, i
         ops_per_s += (double)page->ops[i] * 1e9 / (double)page->nanos[i];
         total_ops += page->ops[i];
         total_changes += page->changes[i];
+        served[i] += page->ops[i];
     }
     if (increment && page->counter != total_ops) {
         fprintf(stderr, "locks_baseline: %s lost updates: counter %lld, operations %lld\n", impl_names[impl],
@@ -213,17 +216,27 @@ int main(int argc, char **argv) {
         for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
             double results[MAX_REPETITIONS];
             double changes[MAX_REPETITIONS];
+            int64_t served[MAX_PROCESSES] = {0};
             char reps[MAX_REPETITIONS * 24] = "";
             for (int r = 0; r < repetitions; r++) {
-                results[r] = measure(page, (enum impl)impl, cases[c].increment, cases[c].processes, seconds, &changes[r]);
+                results[r] = measure(page, (enum impl)impl, cases[c].increment, cases[c].processes, seconds, &changes[r],
+                                     served);
                 snprintf(reps + strlen(reps), sizeof reps - strlen(reps), "%s%.0f", r == 0 ? "" : ",", results[r]);
             }
             double change = 0;
             for (int r = 0; r < repetitions; r++) {
                 change += changes[r] / repetitions;
             }
-            printf("result suite=locks impl=%s op=%s processes=%d ops_per_s=%.0f reps=%s owner_change=%.3f\n",
-                   impl_names[impl], cases[c].op, cases[c].processes, median(results, repetitions), reps, change);
+            int64_t total = 0;
+            int64_t fewest = served[0];
+            for (int i = 0; i < cases[c].processes; i++) {
+                total += served[i];
+                fewest = served[i] < fewest ? served[i] : fewest;
+            }
+            printf("result suite=locks impl=%s op=%s processes=%d ops_per_s=%.0f reps=%s owner_change=%.3f"
+                   " fewest_share=%.2f\n",
+                   impl_names[impl], cases[c].op, cases[c].processes, median(results, repetitions), reps, change,
+                   total == 0 ? 0.0 : (double)fewest * cases[c].processes / (double)total);
             fflush(stdout);
         }
     }

@@ -7,7 +7,9 @@ Cases, as in bench/baselines/locks_baseline.c and LocksBenchmark: lockUnlock by 
 release the Value's lock), lockIncrement by 1 and 2 processes (with v.get_lock(): v.value += 1, and note
 whether the previous holder was another process). Process i is pinned to CPU i. Prints:
 
-    result suite=locks impl=python-mp-value op=lockIncrement processes=2 ops_per_s=MEDIAN reps=... owner_change=F
+    result suite=locks impl=python-mp-value op=lockIncrement processes=2 ops_per_s=MEDIAN reps=... owner_change=F fewest_share=S
+
+fewest_share is the least served process's operations over an equal share (1.00: perfectly even).
 """
 import multiprocessing as mp
 import os
@@ -37,7 +39,7 @@ def worker(index, increment, seconds, counter, last, start, results):
         ops += BATCH
         if time.perf_counter() >= deadline:
             break
-    results.put((ops, time.perf_counter() - began, changes))
+    results.put((index, ops, time.perf_counter() - began, changes))
 
 
 def measure(increment, processes, seconds):
@@ -49,13 +51,13 @@ def measure(increment, processes, seconds):
                 for i in range(processes)]
     for child in children:
         child.start()
-    collected = [results.get() for _ in children]
+    collected = sorted(results.get() for _ in children)
     for child in children:
         child.join()
-    ops = sum(r[0] for r in collected)
+    ops = sum(r[1] for r in collected)
     if increment and counter.value != ops:
         raise SystemExit(f"python-mp-value lost updates: counter {counter.value}, operations {ops}")
-    return sum(r[0] / r[1] for r in collected), sum(r[2] for r in collected) / ops
+    return sum(r[1] / r[2] for r in collected), sum(r[3] for r in collected) / ops, [r[1] for r in collected]
 
 
 def main():
@@ -69,8 +71,11 @@ def main():
         rates = [f[0] for f in figures]
         median = sorted(rates)[repetitions // 2]
         change = sum(f[1] for f in figures) / repetitions
+        served = [sum(f[2][i] for f in figures) for i in range(processes)]
+        fewest_share = min(served) * processes / sum(served)
         print(f"result suite=locks impl=python-mp-value op={operation} processes={processes} "
-              f"ops_per_s={median:.0f} reps={','.join(f'{r:.0f}' for r in rates)} owner_change={change:.3f}",
+              f"ops_per_s={median:.0f} reps={','.join(f'{r:.0f}' for r in rates)} owner_change={change:.3f} "
+              f"fewest_share={fewest_share:.2f}",
               flush=True)
 
 

@@ -89,6 +89,13 @@ enum ip_slot_type {
 #define IP_LOCK_FENCE_OFFSET 8
 /* Longest single sleep of a lock waiter: it re-checks the owner's liveness (and, in Java, interruption) this often. */
 #define IP_LOCK_WAIT_SLICE_NS 4000000
+/*
+ * A waiter that misses spins before it sleeps: it looks at the word once per IP_LOCK_SPIN_POLL_NS, for up to
+ * IP_LOCK_SPIN_NS. Sparse looks leave the cache line with a busy holder; a patient spin spares the releaser a
+ * futex wake. Not part of the protocol (any spin, or none, is correct), but shared by C and Java.
+ */
+#define IP_LOCK_SPIN_NS 20000
+#define IP_LOCK_SPIN_POLL_NS 1000
 
 /* States of the region header. */
 enum ip_region_state {

@@ -79,6 +79,8 @@ static const struct layout_entry layout[] = {
     CONSTANT(IP_LOCK_SIZE),
     CONSTANT(IP_LOCK_FENCE_OFFSET),
     CONSTANT(IP_LOCK_WAIT_SLICE_NS),
+    CONSTANT(IP_LOCK_SPIN_NS),
+    CONSTANT(IP_LOCK_SPIN_POLL_NS),
     CONSTANT(IP_EOWNERDEAD),
     {"const.ETIMEDOUT", -ETIMEDOUT},
     {"const.EAGAIN", -EAGAIN},

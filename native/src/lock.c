@@ -14,8 +14,6 @@
 
 #include "internal.h"
 
-#define SPINS 100
-
 int ip_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns) {
     if (word == NULL) {
         return IP_EARG;
@@ -46,6 +44,38 @@ static uint64_t monotonic_ns(void) {
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
+static void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/*
+ * The spin before sleeping (interproc.h, IP_LOCK_SPIN_NS): one look at the word per IP_LOCK_SPIN_POLL_NS, for
+ * up to IP_LOCK_SPIN_NS or the timeout if shorter. Returns 1 if it took the word.
+ */
+static int spin(_Atomic uint32_t *lock, uint32_t me, int64_t timeout_ns) {
+    uint64_t now = monotonic_ns();
+    const uint64_t end = now + (timeout_ns >= 0 && timeout_ns < IP_LOCK_SPIN_NS ? (uint64_t)timeout_ns : IP_LOCK_SPIN_NS);
+    for (;;) {
+        uint32_t seen = 0;
+        if (atomic_load_explicit(lock, memory_order_relaxed) == 0 &&
+            atomic_compare_exchange_strong_explicit(lock, &seen, me, memory_order_acquire, memory_order_relaxed)) {
+            return 1;
+        }
+        const uint64_t next_poll = now + IP_LOCK_SPIN_POLL_NS;
+        if (next_poll > end) {
+            return 0;
+        }
+        do {
+            cpu_relax();
+            now = monotonic_ns();
+        } while (now < next_poll);
+    }
+}
+
 static int acquired(uint32_t *word, uint64_t *fence, int result) {
     _Atomic uint64_t *fence_word = (_Atomic uint64_t *)((uint8_t *)word + IP_LOCK_FENCE_OFFSET);
     uint64_t token = atomic_load_explicit(fence_word, memory_order_relaxed) + 1;
@@ -70,14 +100,10 @@ int ip_lock_acquire(ip_region *region, uint32_t *word, int64_t timeout_ns, uint6
     if (atomic_compare_exchange_strong_explicit(lock, &seen, me, memory_order_acquire, memory_order_relaxed)) {
         return acquired(word, fence, 0);
     }
-    for (int spin = 0; spin < SPINS; spin++) {
-        seen = 0;
-        if (atomic_load_explicit(lock, memory_order_relaxed) == 0 &&
-            atomic_compare_exchange_strong_explicit(lock, &seen, me, memory_order_acquire, memory_order_relaxed)) {
-            return acquired(word, fence, 0);
-        }
-    }
     const uint64_t start = monotonic_ns();
+    if (spin(lock, me, timeout_ns)) {
+        return acquired(word, fence, 0);
+    }
     int check_owner = 1;
     for (;;) {
         uint32_t value = atomic_load_explicit(lock, memory_order_acquire);

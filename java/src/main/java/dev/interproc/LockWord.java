@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * Acquire is a compare-and-set 0 -> token with volatile semantics (the fast path, no native call);
  * release is a compare-and-set token -> 0, plus a futex wake when W was set. A thread that misses
- * spins briefly, then queues on a process-local {@link ReentrantLock} (the gate) so that one thread per
+ * spins a little ({@link #spin}: paced, up to 20 us), then queues on a process-local {@link ReentrantLock} (the gate) so that one thread per
  * process at a time sleeps on the word; that thread sleeps at most one wait slice at a time and after
  * each slice that ended without a wake-up checks whether the owner's process is alive (a non-waiting
  * {@link #tryTakeOverFromDeadOwner} checks at once). A dead owner's
@@ -36,7 +36,8 @@ final class LockWord {
     private static final VarHandle WORD = JAVA_INT.varHandle();
     private static final VarHandle FENCE = JAVA_LONG.varHandle();
     private static final int WAITERS = RegionLayout.LOCK_WAITERS;
-    private static final int SPINS = 100;
+    /** Polls of a virtual thread's spin: short, as its carrier may be needed by the holder itself. */
+    private static final int VIRTUAL_SPINS = 100;
 
     /** How an acquisition ended. */
     enum Outcome { ACQUIRED, OWNER_DIED, TIMED_OUT }
@@ -125,15 +126,11 @@ final class LockWord {
      * @throws InterruptedException if interruptible and the thread is interrupted while waiting
      */
     Outcome acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
-        // A tight spin, as in C: with Thread.onSpinWait() (PAUSE, ~140 cycles on recent Xeons) the spinner
-        // notices a release too late, and two contending processes hand the lock over (and sleep) far more often.
-        for (int spin = 0; spin < SPINS; spin++) {
-            if (owner() == 0 && tryAcquire()) {
-                return Outcome.ACQUIRED;
-            }
-        }
         long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
-        if (!enterGate(timeoutNanos, interruptible)) {
+        if (spin(timeoutNanos)) {
+            return Outcome.ACQUIRED;
+        }
+        if (!enterGate(timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime()), interruptible)) {
             return Outcome.TIMED_OUT;
         }
         boolean interruptedMeanwhile = false;
@@ -192,6 +189,42 @@ final class LockWord {
             if (interruptedMeanwhile) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Spins for the word before the caller sleeps on it, and says whether it got it. A platform thread looks
+     * once per {@link RegionLayout#LOCK_SPIN_POLL_NANOS} (1 us) for up to {@link RegionLayout#LOCK_SPIN_NANOS}
+     * (20 us), or the timeout if shorter, as C's {@code ip_lock_acquire} does:
+     * every look pulls the word's cache line away from the holder and slows it down, and every spinner that gives
+     * up and sleeps costs the releaser a futex wake, so a sparse but patient spin lets a busy holder run at nearly
+     * its uncontended speed and hands the lock over in runs instead of after every release. A virtual thread polls
+     * only {@link #VIRTUAL_SPINS} times back to back: its carrier may be the one the holder needs to finish.
+     */
+    private boolean spin(long timeoutNanos) {
+        if (Thread.currentThread().isVirtual()) {
+            for (int poll = 0; poll < VIRTUAL_SPINS; poll++) {
+                if (owner() == 0 && tryAcquire()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        long now = System.nanoTime();
+        long end = now + (timeoutNanos < 0 ? RegionLayout.LOCK_SPIN_NANOS
+                : Math.min(RegionLayout.LOCK_SPIN_NANOS, timeoutNanos));
+        while (true) {
+            if (owner() == 0 && tryAcquire()) {
+                return true;
+            }
+            long nextPoll = now + RegionLayout.LOCK_SPIN_POLL_NANOS;
+            if (nextPoll - end > 0) {
+                return false;
+            }
+            do {
+                Thread.onSpinWait();
+                now = System.nanoTime();
+            } while (now - nextPoll < 0);
         }
     }
 

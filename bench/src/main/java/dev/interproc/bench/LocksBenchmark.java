@@ -3,6 +3,7 @@ package dev.interproc.bench;
 import dev.interproc.SharedMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,7 +17,9 @@ import java.util.Locale;
  * Cases: lockUnlock by 1 process; lockIncrement by 1 and by 2 processes. The last three arguments select one
  * figure, for re-running it alone (while tuning, say). Prints, in the format of
  * bench/baselines/locks_baseline.c:
- * <pre>result suite=locks impl=java-shared-lock op=lockIncrement processes=2 ops_per_s=MEDIAN reps=... owner_change=F</pre>
+ * <pre>result suite=locks impl=java-shared-lock op=lockIncrement processes=2 ops_per_s=MEDIAN reps=... owner_change=F
+ *     fewest_share=S</pre>
+ * where S is the operations of the least served process over an equal share (1.00: perfectly even).
  * and fails if a lockIncrement run lost an update (the counter must equal the operations).
  */
 public final class LocksBenchmark {
@@ -75,20 +78,24 @@ public final class LocksBenchmark {
             double[] opsPerSecond = new double[repetitions];
             long operations = 0;
             long changes = 0;
+            long[] perWorker = new long[c.processes()];
             for (int r = 0; r < repetitions; r++) {
                 opsPerSecond[r] = WorkerHarness.opsPerSecond(results[r]);
-                for (long[] worker : results[r]) {
-                    operations += worker[0];
-                    changes += worker[2];
+                for (int w = 0; w < results[r].length; w++) {
+                    operations += results[r][w][0];
+                    changes += results[r][w][2];
+                    perWorker[w] += results[r][w][0];
                 }
             }
+            double fewestShare = (double) Arrays.stream(perWorker).min().orElseThrow() * c.processes() / operations;
             if (c.operation().equals("lockIncrement") && state.get(0) != operations) {
                 throw new IllegalStateException(impl + " lost updates: counter " + state.get(0) + ", operations "
                         + operations);
             }
             System.out.printf(Locale.ROOT, "result suite=locks impl=java-%s op=%s processes=%d ops_per_s=%s"
-                    + " owner_change=%.3f%n", impl, c.operation(), c.processes(),
-                    WorkerHarness.medianAndReps(opsPerSecond), operations == 0 ? 0.0 : (double) changes / operations);
+                    + " owner_change=%.3f fewest_share=%.2f%n", impl, c.operation(), c.processes(),
+                    WorkerHarness.medianAndReps(opsPerSecond), operations == 0 ? 0.0 : (double) changes / operations,
+                    fewestShare);
         } finally {
             SharedMemory.unlink(region);
             Files.deleteIfExists(file);

@@ -64,6 +64,10 @@ public final class RegionLayout {
     public static final int LOCK_FENCE_OFFSET = constant("IP_LOCK_FENCE_OFFSET");
     /** Longest single futex sleep of a waiter before it re-checks liveness, interruption and deadlines. */
     public static final long LOCK_WAIT_SLICE_NANOS = Native.layout("const.IP_LOCK_WAIT_SLICE_NS");
+    /** How long a platform-thread waiter spins before it sleeps (C: {@code IP_LOCK_SPIN_NS}). */
+    public static final long LOCK_SPIN_NANOS = Native.layout("const.IP_LOCK_SPIN_NS");
+    /** The pace of that spin: one look at the lock word per interval (C: {@code IP_LOCK_SPIN_POLL_NS}). */
+    public static final long LOCK_SPIN_POLL_NANOS = Native.layout("const.IP_LOCK_SPIN_POLL_NS");
 
     /** Error codes: negative errno values (as {@code -ENOENT}) and libinterproc's own {@code IP_E*}. */
     public static final int E_NOENT = constant("ENOENT");
