@@ -29,7 +29,7 @@ final class RegionInspector {
 
     /** Array slots show this many elements, then how many there are. */
     private static final int ARRAY_ELEMENTS_SHOWN = 8;
-    /** Slots of the other primitives (conditions, semaphores, ...) show this many raw 32-bit words. */
+    /** Slots of a type this version does not know show this many raw 32-bit words. */
     private static final int RAW_WORDS_SHOWN = 4;
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle LONG = JAVA_LONG.varHandle();
@@ -158,6 +158,17 @@ final class RegionInspector {
             LockInfo lock = lock(region, memory, value);
             return new SlotInfo(name, Errors.typeName(type), size,
                     lock.describe(), lock);
+        } else if (type == RegionLayout.TYPE_CONDITION) {
+            return new SlotInfo(name, Errors.typeName(type), size, SharedCondition.describe(new IntFields(region, value)),
+                    null);
+        } else if (type == RegionLayout.TYPE_SEMAPHORE) {
+            return new SlotInfo(name, Errors.typeName(type), size, SharedSemaphore.describe(new IntFields(region, value)),
+                    null);
+        } else if (type == RegionLayout.TYPE_EVENT) {
+            return new SlotInfo(name, Errors.typeName(type), size, SharedEvent.describe(new IntFields(region, value)), null);
+        } else if (type == RegionLayout.TYPE_BARRIER) {
+            return new SlotInfo(name, Errors.typeName(type), size, SharedBarrier.describe(new IntFields(region, value)),
+                    null);
         }
         return new SlotInfo(name, Errors.typeName(type), size, rawWords(value), null);
     }

@@ -227,12 +227,24 @@ public final class SharedBarrier {
     }
 
     private BrokenBarrierException broken() {
+        return new BrokenBarrierException("shared barrier '" + name + "' is broken" + brokenCause(fields)
+                + "; reset() it to use it again");
+    }
+
+    private static String brokenCause(IntFields fields) {
         int deadPid = fields.get(DEAD_PID_OFFSET);
-        String cause = deadPid > 0 ? ": party process " + deadPid + " died"
+        return deadPid > 0 ? ": party process " + deadPid + " died"
                 : deadPid == DIED_INSIDE_LOCK ? ": a party process died while updating it"
                 : deadPid == PID_UNKNOWN ? ": a party process died" : "";
-        return new BrokenBarrierException("shared barrier '" + name + "' is broken" + cause
-                + "; reset() it to use it again");
+    }
+
+    /** The state of a barrier slot in words, for inspection: "1 of 3 parties waiting, 7 trips" or "broken: ...". */
+    static String describe(IntFields fields) {
+        if (fields.get(BROKEN_OFFSET) == 1) {
+            return "broken" + brokenCause(fields);
+        }
+        return fields.get(ARRIVED_OFFSET) + " of " + fields.get(PARTIES_OFFSET) + " parties waiting, "
+                + fields.get(TRIPS_OFFSET) + " trips";
     }
 
     /** Breaks the barrier; call inside the internal lock. */

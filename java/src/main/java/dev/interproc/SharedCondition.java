@@ -54,6 +54,11 @@ public final class SharedCondition implements Condition {
     /** Bytes of a condition slot. */
     static final long SIZE = 64;
 
+    /** The state of a condition slot in words, for inspection: "2 waiting". */
+    static String describe(IntFields fields) {
+        return fields.get(WAITERS_OFFSET) + " waiting";
+    }
+
     private final SharedMutex lock;
     private final String name;
     private final IntFields fields;

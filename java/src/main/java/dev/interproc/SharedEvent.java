@@ -46,6 +46,11 @@ public final class SharedEvent {
         return (fields.get(WORD_OFFSET) & FLAG) != 0;
     }
 
+    /** The state of an event slot in words, for inspection: "set" or "clear". */
+    static String describe(IntFields fields) {
+        return (fields.get(WORD_OFFSET) & FLAG) != 0 ? "set" : "clear";
+    }
+
     /** Sets the flag and wakes every waiter, in every process. */
     public void set() {
         int word;

@@ -278,9 +278,21 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
         return newCondition("condition-" + conditionsCreated.incrementAndGet());
     }
 
-    /** The condition of this lock called {@code conditionName}, shared across processes. */
+    /**
+     * The condition of this lock called {@code conditionName}, shared across processes.
+     *
+     * @throws IllegalArgumentException if the name contains {@code '/'}: the condition's slot is
+     *         {@code "<lock>/<condition>"}, so lock {@code "a"} with condition {@code "b/c"} would be lock
+     *         {@code "a/b"}'s condition {@code "c"}
+     */
     public SharedCondition newCondition(String conditionName) {
         Objects.requireNonNull(conditionName, "conditionName");
+        if (conditionName.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("condition name '" + conditionName + "' of lock '" + name
+                    + "' contains '/': its slot '" + name + "/" + conditionName + "' would also be the slot of a"
+                    + " condition of lock '" + name + "/" + conditionName.substring(0, conditionName.lastIndexOf('/'))
+                    + "'; choose a name without '/'");
+        }
         return region.sharedCondition(this, name + "/" + conditionName);
     }
 

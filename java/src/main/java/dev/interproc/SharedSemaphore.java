@@ -123,6 +123,12 @@ public final class SharedSemaphore {
         return fields.get(AVAILABLE_OFFSET);
     }
 
+    /** The state of a semaphore slot in words, for inspection: "2 of 3 permits available (bounded)". */
+    static String describe(IntFields fields) {
+        return fields.get(AVAILABLE_OFFSET) + " of " + fields.get(INITIAL_OFFSET) + " permits available"
+                + (fields.get(BOUNDED_OFFSET) == 1 ? " (bounded)" : "");
+    }
+
     /** Acquires one permit, waiting as long as it takes. */
     public void acquire() throws InterruptedException {
         acquire(1);

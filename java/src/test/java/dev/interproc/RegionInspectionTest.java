@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** SharedMemory.inspect and list: snapshots taken without attaching, and inspection handles refuse locks. */
@@ -25,6 +27,27 @@ class RegionInspectionTest {
             assertTrue(first.creatorAlive());
             assertEquals(RegionOptions.DEFAULT_SIZE, first.size());
             assertEquals(List.of(new SlotInfo("count", "SharedInt", 4, "3", null)), first.slots());
+        } finally {
+            SharedMemory.unlink(name);
+        }
+    }
+
+    @Test
+    void coordinationSlotsAreDescribedInWords() throws Exception {
+        String name = TestRegions.uniqueName("inspect-coordination");
+        try (SharedMemory memory = SharedMemory.create(name)) {
+            SharedSemaphore semaphore = memory.sharedBoundedSemaphore("permits", 3);
+            semaphore.acquire();
+            memory.sharedEvent("ready").set();
+            memory.sharedEvent("stopping");
+            SharedBarrier barrier = memory.sharedBarrier("start", 2);
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> barrier.await(java.time.Duration.ZERO));
+            memory.sharedLock("queue").newCondition("not-empty");
+            Map<String, String> described = SharedMemory.inspect(name).slots().stream()
+                    .filter(slot -> !slot.name().contains("lock") && !slot.name().equals("queue"))
+                    .collect(Collectors.toMap(SlotInfo::name, SlotInfo::value));
+            assertEquals(Map.of("permits", "2 of 3 permits available (bounded)", "ready", "set", "stopping", "clear",
+                    "start", "broken", "queue/not-empty", "0 waiting"), described);
         } finally {
             SharedMemory.unlink(name);
         }

@@ -173,6 +173,17 @@ class SharedLockTest {
         }
     }
 
+    /** Lock "a" with condition "b/c" and lock "a/b" with condition "c" would share the slot "a/b/c". */
+    @Test
+    void aConditionNameCannotAliasAConditionOfAnotherLock() {
+        SharedLock outer = region.memory().sharedLock("a");
+        SharedLock inner = region.memory().sharedLock("a/b");
+        SharedCondition innerCondition = inner.newCondition("c");
+        IllegalArgumentException aliasing = assertThrows(IllegalArgumentException.class, () -> outer.newCondition("b/c"));
+        assertTrue(aliasing.getMessage().contains("lock 'a/b'"), aliasing.getMessage());
+        assertSame(innerCondition, inner.newCondition("c"));
+    }
+
     @Test
     void conditionBetweenThreads() throws Exception {
         SharedRLock lock = region.memory().sharedRLock("queue");
