@@ -1,22 +1,19 @@
 package dev.interproc;
 
 import dev.interproc.internal.Native;
+import dev.interproc.internal.OffCarrier;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Futex sleeps that never pin a virtual thread's carrier: a platform thread calls
- * {@code ip_futex_wait} itself; a virtual thread hands the call to a small pool of platform daemon
- * threads and parks until it returns. Callers sleep for at most one wait slice at a time, so a
- * delegate is busy for at most that long even when its virtual thread gives up early.
+ * Futex sleeps that never pin a virtual thread's carrier: a platform thread calls {@code ip_futex_wait} itself; a
+ * virtual thread hands the call to a platform delegate and parks until it returns ({@link OffCarrier}). Callers
+ * sleep for at most one wait slice at a time, so a delegate is busy for at most that long even when its virtual
+ * thread gives up early.
  */
 final class FutexWaits {
 
-    private static final ThreadPoolExecutor DELEGATES = (ThreadPoolExecutor) Executors.newCachedThreadPool(
-            Thread.ofPlatform().daemon().name("interproc-futex-wait-", 0).factory());
+    private static final LongAdder DELEGATED_SLEEPS = new LongAdder();
 
     private FutexWaits() {
     }
@@ -29,16 +26,10 @@ final class FutexWaits {
      *         thread sleeps out its slice and the caller checks its interrupt status afterwards
      */
     static void sleep(MemorySegment address, int expected, long nanos) throws InterruptedException {
-        if (!Thread.currentThread().isVirtual()) {
-            Native.futexWait(address, expected, nanos);
-            return;
+        if (OffCarrier.wouldPin()) {
+            DELEGATED_SLEEPS.increment();
         }
-        Future<Integer> sleeper = DELEGATES.submit(() -> Native.futexWait(address, expected, nanos));
-        try {
-            sleeper.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("futex wait failed in its delegate thread", e.getCause());
-        }
+        OffCarrier.callInterruptibly(() -> Native.futexWait(address, expected, nanos));
     }
 
     /**
@@ -46,7 +37,7 @@ final class FutexWaits {
      * in slices adds at most one per slice, so a count that outruns the elapsed slices means a waiter spins.
      */
     static long delegatedSleeps() {
-        return DELEGATES.getTaskCount();
+        return DELEGATED_SLEEPS.sum();
     }
 
     static void wakeAll(MemorySegment address) {
