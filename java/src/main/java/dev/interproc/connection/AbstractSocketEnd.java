@@ -1,6 +1,7 @@
 package dev.interproc.connection;
 
 import static dev.interproc.connection.Libc.CALL_STATE;
+import static dev.interproc.connection.Libc.EAGAIN;
 import static dev.interproc.connection.Libc.EINTR;
 import static dev.interproc.connection.Libc.bind;
 import static dev.interproc.connection.Libc.errno;
@@ -11,6 +12,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.interproc.internal.OffCarrier;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -27,11 +29,15 @@ import java.util.List;
 /**
  * A stream socket in Linux's abstract Unix-domain namespace, driven through the C library with the Foreign
  * Function and Memory API, because the JDK's {@link java.net.UnixDomainSocketAddress} cannot name such a socket.
- * Reads and writes are blocking {@code recv}/{@code send} calls on the descriptor; timeouts use {@code poll}.
+ * On a platform thread, reads and writes are blocking {@code recv}/{@code send} calls on the descriptor and
+ * timeouts use {@code poll}. A virtual thread never blocks in native code on its carrier: it calls {@code recv} and
+ * {@code send} with {@code MSG_DONTWAIT} and, when they would block, waits in {@code poll} on a platform delegate
+ * while it parks; {@code accept} and {@code connect} run on a delegate whole ({@link OffCarrier}). Either way an
+ * interrupt does not end a blocked call: it returns as it would have, with the interrupt status set.
  *
- * <p>Closing shuts the socket down first, which wakes a thread blocked on it, and releases the descriptor only
- * when no call is using it any more, so that a concurrent call never touches a reused descriptor number.
- * A blocked call holds its carrier thread: do not use these connections from virtual threads.
+ * <p>Closing shuts the socket down first, which wakes a thread blocked on it (or its delegate), and releases the
+ * descriptor only when no call is using it any more, so that a concurrent call never touches a reused descriptor
+ * number.
  */
 final class AbstractSocketEnd implements Endpoint {
 
@@ -39,6 +45,7 @@ final class AbstractSocketEnd implements Endpoint {
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SHUT_RDWR = 2;
+    private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int ENOENT = 2;
     private static final int EADDRINUSE = 98;
@@ -60,7 +67,7 @@ final class AbstractSocketEnd implements Endpoint {
     private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private final int fd;
-    /** errno of the reading and of the writing thread's calls (both may run at once). */
+    /** errno of the reading and of the writing thread's own calls (both may run at once); never used by delegates. */
     private final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
     private final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
     private final DescriptorLease lease;
@@ -91,17 +98,14 @@ final class AbstractSocketEnd implements Endpoint {
         }
     }
 
-    /** A socket connected to the abstract {@code name}. */
+    /**
+     * A socket connected to the abstract {@code name}. Connecting blocks while the listener's backlog is full, so a
+     * virtual thread connects on a delegate.
+     */
     static AbstractSocketEnd connect(byte[] name) throws IOException {
         AbstractSocketEnd client = new AbstractSocketEnd(newSocket());
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            MemorySegment address = sockaddr(arena, name);
-            while (intCall(CONNECT, state, client.fd, address, addressLength(name)) < 0) {
-                if (errno(state) != EINTR) {
-                    throw error("cannot connect to " + new Address.Abstract(name), errno(state));
-                }
-            }
+        try {
+            OffCarrier.call(() -> client.connectOnThisThread(name));
             return client;
         } catch (IOException | RuntimeException e) {
             client.close();
@@ -109,9 +113,33 @@ final class AbstractSocketEnd implements Endpoint {
         }
     }
 
-    /** Waits for a client of this listening socket; closing it from another thread ends the wait. */
+    private Void connectOnThisThread(byte[] name) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment address = sockaddr(arena, name);
+            while (intCall(CONNECT, state, fd, address, addressLength(name)) < 0) {
+                if (errno(state) != EINTR) {
+                    throw error("cannot connect to " + new Address.Abstract(name), errno(state));
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Waits for a client of this listening socket (a virtual thread on a delegate); closing it from another thread
+     * ends the wait.
+     */
     AbstractSocketEnd accept() throws IOException {
         lease.begin();
+        try {
+            return OffCarrier.call(this::acceptOnThisThread);
+        } finally {
+            lease.end();
+        }
+    }
+
+    private AbstractSocketEnd acceptOnThisThread() throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             while (true) {
@@ -124,8 +152,6 @@ final class AbstractSocketEnd implements Endpoint {
                     throw error("accept failed", errno(state));
                 }
             }
-        } finally {
-            lease.end();
         }
     }
 
@@ -167,11 +193,14 @@ final class AbstractSocketEnd implements Endpoint {
         lease.begin();
         try {
             MemorySegment target = MemorySegment.ofBuffer(dst);
+            // A virtual thread takes what has arrived and waits in poll (on a delegate) when nothing has.
+            boolean waitInPoll = OffCarrier.wouldPin();
+            int flags = waitInPoll ? MSG_DONTWAIT : 0;
             while (true) {
-                if (deadline != Endpoint.NO_DEADLINE && !pollReadable(List.of(this), deadline).get(0)) {
-                    throw new SocketTimeoutException("timed out waiting for data from the peer");
+                if (!waitInPoll && deadline != Endpoint.NO_DEADLINE && !awaitReadable(deadline)) {
+                    throw timedOut();
                 }
-                long received = transfer(RECV, readState, target, 0);
+                long received = transfer(RECV, readState, target, flags);
                 if (received > 0) {
                     dst.position(dst.position() + (int) received);
                     return (int) received;
@@ -180,8 +209,13 @@ final class AbstractSocketEnd implements Endpoint {
                 if (received == 0) {
                     return -1;
                 }
-                if (errno(readState) != EINTR) {
-                    throw error("receive failed", errno(readState));
+                int errno = errno(readState);
+                if (errno == EAGAIN) {
+                    if (!awaitReadable(deadline)) {
+                        throw timedOut();
+                    }
+                } else if (errno != EINTR) {
+                    throw error("receive failed", errno);
                 }
             }
         } finally {
@@ -200,15 +234,20 @@ final class AbstractSocketEnd implements Endpoint {
     }
 
     private void sendAll(ByteBuffer src) throws IOException {
+        // A virtual thread sends what fits and waits in poll (on a delegate) for room when nothing does.
+        int flags = MSG_NOSIGNAL | (OffCarrier.wouldPin() ? MSG_DONTWAIT : 0);
         while (src.hasRemaining()) {
-            long sent = transfer(SEND, writeState, MemorySegment.ofBuffer(src), MSG_NOSIGNAL);
+            long sent = transfer(SEND, writeState, MemorySegment.ofBuffer(src), flags);
             if (sent >= 0) {
                 src.position(src.position() + (int) sent);
                 continue;
             }
             lease.checkOpen();
-            if (errno(writeState) != EINTR) {
-                throw error("send failed", errno(writeState));
+            int errno = errno(writeState);
+            if (errno == EAGAIN) {
+                Libc.poll(new int[] {fd}, new short[] {Libc.POLLOUT}, Endpoint.NO_DEADLINE);
+            } else if (errno != EINTR) {
+                throw error("send failed", errno);
             }
         }
     }
@@ -263,6 +302,10 @@ final class AbstractSocketEnd implements Endpoint {
         } catch (Throwable e) {
             throw Libc.unexpected(e);
         }
+    }
+
+    private static SocketTimeoutException timedOut() {
+        return new SocketTimeoutException("timed out waiting for data from the peer");
     }
 
     private static IOException error(String what, int errno) {

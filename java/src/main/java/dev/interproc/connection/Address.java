@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * <p><b>Abstract namespace:</b> the JDK's Unix-domain sockets cannot bind or connect to abstract names
  * ({@link java.net.UnixDomainSocketAddress} rejects a NUL character), so {@link Listener} and {@link Client} drive
  * such sockets through the C library with the Foreign Function and Memory API (which needs native access, as the
- * rest of this module does). Their connections work as any other, with two limits: a thread blocked on one holds
- * its carrier (use platform threads), and {@link Connections#wait} cannot mix them with other connections.
+ * rest of this module does). Their connections work as any other, from platform and virtual threads alike (a
+ * virtual thread waits without pinning its carrier), with one limit: {@link Connections#wait} cannot mix them with
+ * other connections. Unlike a JDK socket channel, such a connection is not closed by interrupting a thread blocked
+ * on it: the call goes on and returns with the thread's interrupt status set.
  */
 public sealed interface Address {
 

@@ -19,7 +19,8 @@ public final class Connections {
      * Blocks until at least one of {@code connections} has something to read (a message, part of one, or end of
      * file) or the timeout passes, and returns the ready ones, in no particular order; an empty list on timeout.
      * A {@code null} timeout waits without limit; zero or negative checks once and returns. The calling thread
-     * acts as the reader of every connection given for the duration of the call.
+     * acts as the reader of every connection given for the duration of the call. A virtual thread waits without
+     * pinning its carrier, for every kind of connection.
      *
      * @throws IOException "handle is closed" or "connection is write-only" for a connection that cannot be read
      * @throws IllegalArgumentException if abstract-namespace connections, or connections over standard streams

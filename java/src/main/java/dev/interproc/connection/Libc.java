@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.interproc.internal.OffCarrier;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -30,7 +31,10 @@ final class Libc {
 
     static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    /** The layout of the segment a call's {@code errno} is captured into: allocate one per calling thread. */
+    /**
+     * The layout of the segment a call's {@code errno} is captured into: allocate one per calling thread, in an arena
+     * that thread may use (a call handed to a delegate thread allocates its own there).
+     */
     static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final StructLayout POLLFD = MemoryLayout.structLayout(
@@ -93,9 +97,21 @@ final class Libc {
      * One {@code poll} for {@code events[i]} on {@code fds[i]} until one is ready or {@code deadline}
      * ({@link System#nanoTime()} scale, {@link Endpoint#NO_DEADLINE} for none) passes, retried on EINTR.
      *
+     * <p>The one blocking call of {@link PipeEnd} and of {@link Connections#wait}, and the waiting call of a virtual
+     * thread on an {@link AbstractSocketEnd}: on a virtual thread it runs on a platform delegate while the virtual
+     * thread parks ({@link OffCarrier#call}, not ended by an interrupt), its segments allocated there. A poll whose
+     * deadline has passed cannot block and runs on the caller.
+     *
      * @return the returned events of each descriptor, all 0 on timeout
      */
     static short[] poll(int[] fds, short[] events, long deadline) throws IOException {
+        if (deadline != Endpoint.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+            return pollOnThisThread(fds, events, deadline);
+        }
+        return OffCarrier.call(() -> pollOnThisThread(fds, events, deadline));
+    }
+
+    private static short[] pollOnThisThread(int[] fds, short[] events, long deadline) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment pollfds = arena.allocate(POLLFD, fds.length);

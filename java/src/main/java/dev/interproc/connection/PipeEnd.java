@@ -31,8 +31,9 @@ import java.util.List;
  * non-blocking mode affects no other process. A read or write that would block waits in {@code poll} on the pipe
  * and on an {@code eventfd} that {@link #close()} signals: that is what ends a blocked call on close, which closing
  * a pipe descriptor alone does not do. The descriptors are released only when no call uses them any more, so a
- * late call never touches a reused descriptor number. A blocked call holds its carrier thread: do not use these
- * connections from virtual threads.
+ * late call never touches a reused descriptor number. {@code poll} is the only call that blocks; a virtual thread
+ * makes it on a platform delegate while it parks ({@link Libc#poll}), so waiting never pins its carrier, and, as on
+ * a platform thread, an interrupt does not end the wait (the interrupt status stays set).
  */
 final class PipeEnd implements Endpoint {
 
