@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
@@ -108,6 +109,20 @@ public final class JavaProcess implements AutoCloseable {
             }
         }
         return process.exitValue();
+    }
+
+    /**
+     * A future that completes with the child's exit code once it has exited and its standard output and error
+     * have been read to the end, as after {@link #waitFor}, so that {@link #output()} then holds everything it
+     * wrote: for reacting to a child's end without a thread that waits, e.g.
+     * {@code child.onExit().thenAccept(code -> ...)}. It never completes exceptionally; if a process the child
+     * started holds one of its streams open, it completes when that stream closes. Actions chained without an
+     * executor may run on the thread that completes it, which must not be blocked for long.
+     */
+    public CompletableFuture<Integer> onExit() {
+        CompletableFuture<?>[] streamEnds = (out == null ? List.of(err) : List.of(out, err)).stream()
+                .map(collector -> collector.end).toArray(CompletableFuture<?>[]::new);
+        return process.onExit().thenCombine(CompletableFuture.allOf(streamEnds), (exited, read) -> exited.exitValue());
     }
 
     /**
@@ -327,6 +342,8 @@ public final class JavaProcess implements AutoCloseable {
         private final List<String> lines = new ArrayList<>();
         /** The stream this reads: "stdout" or "stderr". */
         final String name;
+        /** Completes when the stream has been read to its end. */
+        final CompletableFuture<Void> end = new CompletableFuture<>();
         private boolean ended;
 
         LineCollector(InputStream stream, String description, String name) {
@@ -356,6 +373,7 @@ public final class JavaProcess implements AutoCloseable {
                 } finally {
                     lock.unlock();
                 }
+                end.complete(null);
             }
         }
 

@@ -1,17 +1,19 @@
 package dev.interproc.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** How {@link JavaProcess#waitFor} ends when the child's standard output outlives the child. */
+/** How {@link JavaProcess#waitFor} and {@link JavaProcess#onExit} end, also when the child's output outlives it. */
 class JavaProcessTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -45,6 +47,43 @@ class JavaProcessTest {
             }
             assertEquals(0, child.waitFor(PATIENCE), child::transcript);
             assertEquals(List.of(), child.output());
+        }
+    }
+
+    /** Prints two lines and exits with the status given as its argument. */
+    public static final class PrintsAndExits {
+
+        public static void main(String[] args) {
+            System.out.println("first");
+            System.out.println("last");
+            System.exit(Integer.parseInt(args[0]));
+        }
+    }
+
+    @Test
+    void onExitCompletesWithTheExitCodeOnceTheOutputIsRead() throws Exception {
+        try (JavaProcess child = JavaProcess.builder(PrintsAndExits.class).args("3").start()) {
+            CompletableFuture<List<String>> outputAtExit = child.onExit().thenApply(code -> {
+                assertEquals(3, code);
+                return child.output();
+            });
+            assertEquals(List.of("first", "last"), outputAtExit.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void onExitWaitsForAStreamAProcessTheChildStartedHoldsOpen() throws Exception {
+        try (JavaProcess child = JavaProcess.builder(LeavesAGrandchild.class).start()) {
+            CompletableFuture<Integer> exit = child.onExit();
+            assertTrue(child.process().waitFor(PATIENCE.toNanos(), TimeUnit.NANOSECONDS), child::transcript);
+            ProcessHandle grandchild = ProcessHandle.of(Long.parseLong(
+                    child.awaitErrorLine(line -> line.matches("\\d+"), PATIENCE))).orElseThrow();
+            try {
+                assertFalse(exit.isDone(), "completed while the grandchild still holds the child's stdout open");
+            } finally {
+                grandchild.destroyForcibly();
+            }
+            assertEquals(0, exit.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
         }
     }
 }
