@@ -135,9 +135,11 @@ final class LockWord {
         }
         boolean interruptedMeanwhile = false;
         try {
-            // The owner's liveness is probed only after a sleep that lasted a whole slice: a probe is a downcall,
-            // too dear for every contended acquisition, and a dead owner is still found within one slice.
+            // The owner's liveness is probed only after a sleep that lasted a whole slice, or once before giving
+            // up: a probe is a downcall, too dear for every contended acquisition, and a dead owner is still found
+            // within one slice, or by a timed attempt too short to sleep at all.
             boolean checkOwner = false;
+            boolean ownerProbed = false;
             while (true) {
                 int value = wordValue();
                 if (value == 0) {
@@ -149,6 +151,7 @@ final class LockWord {
                 }
                 if (checkOwner) {
                     checkOwner = false;
+                    ownerProbed = true;
                     if (!region.ownerAlive(value & ~WAITERS)) {
                         if (WORD.compareAndSet(memory, 0L, value, token | (value & WAITERS))) {
                             return Outcome.OWNER_DIED;
@@ -156,15 +159,20 @@ final class LockWord {
                         continue;
                     }
                 }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    if (!ownerProbed) {
+                        checkOwner = true;
+                        continue;
+                    }
+                    return Outcome.TIMED_OUT;
+                }
+                // Announced only by a thread about to sleep: a release that sees the bit pays for a futex wake.
                 if ((value & WAITERS) == 0) {
                     if (!WORD.compareAndSet(memory, 0L, value, value | WAITERS)) {
                         continue;
                     }
                     value |= WAITERS;
-                }
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return Outcome.TIMED_OUT;
                 }
                 long slice = Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS);
                 long before = System.nanoTime();

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -331,6 +333,55 @@ class CrossProcessLockTest {
                 waiter.isVirtual() ? "virtual" : "platform", latency / 1e6);
         assertTrue(latency < TimeUnit.MILLISECONDS.toNanos(50),
                 what + " answered the interrupt after " + latency / 1000 + " us");
+    }
+
+    /** One way of taking the lock, which must report the death of the owner it takes over from. */
+    private interface Acquisition {
+        void acquire(SharedLock lock) throws Exception;
+    }
+
+    /**
+     * Every way of taking a lock whose owner was killed holding it takes it over and is told, on platform and
+     * virtual threads: among them a timed tryLock too short to sleep even once (10 us, less than the spin), which
+     * must still probe the owner before giving up.
+     */
+    @Test
+    void everyAcquisitionTakesOverFromADeadOwnerAndIsTold() throws Exception {
+        SharedLock lock = region.memory().sharedLock("lock");
+        Map<String, Acquisition> acquisitions = new LinkedHashMap<>();
+        acquisitions.put("tryLock()", held -> assertTrue(held.tryLock()));
+        acquisitions.put("tryLock(10 us)", held -> assertTrue(held.tryLock(10, TimeUnit.MICROSECONDS)));
+        acquisitions.put("tryLock(30 s)", held -> assertTrue(held.tryLock(30, TimeUnit.SECONDS)));
+        acquisitions.put("lock()", SharedLock::lock);
+        acquisitions.put("lockInterruptibly()", SharedLock::lockInterruptibly);
+        for (Map.Entry<String, Acquisition> acquisition : acquisitions.entrySet()) {
+            for (Thread.Builder builder : List.of(Thread.ofPlatform(), Thread.ofVirtual())) {
+                try (JavaProcess holder = child("hold")) {
+                    startTogether(List.of(holder));
+                    holder.awaitLine("HELD"::equals, PATIENCE);
+                    holder.kill();
+                    holder.waitFor(PATIENCE);
+                }
+                String what = acquisition.getKey() + " on a " + (builder instanceof Thread.Builder.OfVirtual
+                        ? "virtual" : "platform") + " thread";
+                AtomicReference<Throwable> outcome = new AtomicReference<>();
+                Thread taker = builder.start(() -> {
+                    try {
+                        acquisition.getValue().acquire(lock);
+                        outcome.set(new AssertionError(what + " took the lock without being told its owner died"));
+                    } catch (Throwable t) {
+                        outcome.set(t);
+                    } finally {
+                        if (lock.isHeldByCurrentThread()) {
+                            lock.unlock();
+                        }
+                    }
+                });
+                taker.join(PATIENCE.toMillis());
+                assertTrue(outcome.get() instanceof OwnerDiedException, what + ": " + outcome.get());
+            }
+        }
+        assertFalse(lock.isLocked());
     }
 
     /**
