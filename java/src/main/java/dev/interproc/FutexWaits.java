@@ -26,10 +26,22 @@ final class FutexWaits {
      *         thread sleeps out its slice and the caller checks its interrupt status afterwards
      */
     static void sleep(MemorySegment address, int expected, long nanos) throws InterruptedException {
-        if (OffCarrier.wouldPin()) {
-            DELEGATED_SLEEPS.increment();
+        if (!OffCarrier.wouldPin()) {
+            Native.futexWait(address, expected, nanos);
+            return;
         }
-        OffCarrier.callInterruptibly(() -> Native.futexWait(address, expected, nanos));
+        if (Thread.interrupted()) {
+            throw new InterruptedException(); // without handing over a sleep that nobody would wait for
+        }
+        DELEGATED_SLEEPS.increment();
+        try {
+            OffCarrier.callInterruptibly(() -> Native.futexWait(address, expected, nanos));
+        } catch (InterruptedException e) {
+            // The abandoned delegate still sleeps on the word, where it could take the one wake a release gives to
+            // a real sleeper: end its sleep. The others woken with it re-check and sleep again.
+            wakeAll(address);
+            throw e;
+        }
     }
 
     /**

@@ -136,7 +136,23 @@ final class RegionInspector {
         String name = memory.getString(entry + RegionLayout.SLOT_NAME_OFFSET);
         int type = memory.get(JAVA_INT, entry + RegionLayout.SLOT_TYPE_OFFSET);
         long size = memory.get(JAVA_LONG, entry + RegionLayout.SLOT_SIZE_OFFSET);
-        MemorySegment value = memory.asSlice(memory.get(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET), size);
+        MemorySegment value;
+        try {
+            value = memory.asSlice(memory.get(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET), size);
+        } catch (IndexOutOfBoundsException corrupt) {
+            return new SlotInfo(name, Errors.typeName(type), size, "unreadable: the directory places it outside the"
+                    + " region", null);
+        }
+        try {
+            return typedSlot(region, memory, entry, name, type, size, value);
+        } catch (IndexOutOfBoundsException corrupt) {
+            return new SlotInfo(name, Errors.typeName(type), size, "unreadable: " + size + " bytes are too few for"
+                    + " its type; " + rawWords(value), null);
+        }
+    }
+
+    private static SlotInfo typedSlot(SharedMemory region, MemorySegment memory, long entry, String name, int type,
+            long size, MemorySegment value) {
         if (type == RegionLayout.TYPE_INT32) {
             return new SlotInfo(name, "SharedInt", size, String.valueOf((int) INT.getVolatile(value, 0L)), null);
         } else if (type == RegionLayout.TYPE_INT64) {

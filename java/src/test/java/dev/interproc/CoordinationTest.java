@@ -108,7 +108,7 @@ class CoordinationTest {
         long sleepsAtStart = FutexWaits.delegatedSleeps();
         waiter.start();
         interrupted.await();
-        // The interrupt ends the first sleep at once and the second is handed over at once: the window opens after.
+        // The window opens once the waiter sleeps in slices, its interrupt deferred.
         while (FutexWaits.delegatedSleeps() - sleepsAtStart < 2) {
             Thread.onSpinWait();
         }

@@ -11,14 +11,34 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.BiConsumer;
 
-/** Writes into a region's slot by walking its directory in a separate file mapping: how a foreign writer would. */
+/**
+ * Writes into a region's slots and directory by walking it in a separate file mapping: how a foreign, buggy or
+ * hostile writer would.
+ */
 final class RawSlotWriter {
 
     private RawSlotWriter() {
     }
 
     static void writeInt(String region, String slot, int value) {
+        editEntry(region, slot, (memory, entry) ->
+                memory.set(JAVA_INT, memory.get(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET), value));
+    }
+
+    /** Overwrites the size the directory records for the slot, as a corrupt or hostile writer could. */
+    static void writeRecordedSize(String region, String slot, long size) {
+        editEntry(region, slot, (memory, entry) -> memory.set(JAVA_LONG, entry + RegionLayout.SLOT_SIZE_OFFSET, size));
+    }
+
+    /** Overwrites the offset the directory records for the slot's value. */
+    static void writeRecordedOffset(String region, String slot, long offset) {
+        editEntry(region, slot, (memory, entry) ->
+                memory.set(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET, offset));
+    }
+
+    private static void editEntry(String region, String slot, BiConsumer<MemorySegment, Long> edit) {
         try (FileChannel channel = FileChannel.open(Path.of("/dev/shm", region), StandardOpenOption.READ,
                 StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
             MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), arena);
@@ -27,7 +47,7 @@ final class RawSlotWriter {
             for (int i = 0; i < count; i++) {
                 long entry = directory + i * RegionLayout.SLOT_ENTRY_SIZE;
                 if (memory.getString(entry + RegionLayout.SLOT_NAME_OFFSET).equals(slot)) {
-                    memory.set(JAVA_INT, memory.get(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET), value);
+                    edit.accept(memory, entry);
                     return;
                 }
             }

@@ -53,6 +53,27 @@ class RegionInspectionTest {
         }
     }
 
+    /** A directory entry whose size or offset does not fit its slot is reported, and the other slots still show. */
+    @Test
+    void aCorruptDirectoryEntryIsReportedNotFatal() {
+        String name = TestRegions.uniqueName("inspect-corrupt");
+        try (SharedMemory memory = SharedMemory.create(name)) {
+            memory.sharedBarrier("shrunk", 2);
+            memory.sharedSemaphore("moved", 1);
+            memory.sharedInt("count", 7);
+            RawSlotWriter.writeRecordedSize(name, "shrunk", 8);
+            RawSlotWriter.writeRecordedOffset(name, "moved", memory.size() + 4096);
+            Map<String, String> described = SharedMemory.inspect(name).slots().stream()
+                    .collect(Collectors.toMap(SlotInfo::name, SlotInfo::value));
+            assertTrue(described.get("shrunk").startsWith("unreadable: 8 bytes are too few for its type; words ["),
+                    described.get("shrunk"));
+            assertEquals("unreadable: the directory places it outside the region", described.get("moved"));
+            assertEquals("7", described.get("count"));
+        } finally {
+            SharedMemory.unlink(name);
+        }
+    }
+
     @Test
     void anInspectionHandleRefusesLocks() {
         String name = TestRegions.uniqueName("inspect-lock");

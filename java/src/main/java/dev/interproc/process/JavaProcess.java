@@ -39,6 +39,9 @@ import java.util.function.Predicate;
  */
 public final class JavaProcess implements AutoCloseable {
 
+    /** How long {@link #waitFor} waits at least for the output of a child that has exited to reach its end. */
+    private static final long STREAM_END_GRACE_MILLIS = 1000;
+
     private final Process process;
     private final String description;
     /** Reads standard output, or null when it is redirected. */
@@ -89,7 +92,9 @@ public final class JavaProcess implements AutoCloseable {
      * {@link #output()} and {@link #errorOutput()} then hold everything it wrote, and returns its exit code
      * (128 + signal number when a signal killed it).
      *
-     * @param timeout how long the whole wait may take: the child's exit and the reading of its last output
+     * @param timeout how long the whole wait may take: the child's exit and the reading of its last output,
+     *     which gets at least {@value #STREAM_END_GRACE_MILLIS} ms after the exit however little of the timeout
+     *     is left
      * @throws TimeoutException if the child is still running after the timeout (it is left running), or it
      *     exited but a stream did not reach end of file within the timeout (a process it started may hold the
      *     stream open)
@@ -102,9 +107,11 @@ public final class JavaProcess implements AutoCloseable {
                     + "; its output so far:\n" + transcript());
         }
         for (LineCollector collector : out == null ? List.of(err) : List.of(out, err)) {
-            if (!collector.awaitEnd(deadline - System.nanoTime())) {
+            long left = Math.max(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(STREAM_END_GRACE_MILLIS));
+            if (!collector.awaitEnd(left)) {
                 throw new TimeoutException(description + " (pid " + pid() + ") exited with " + process.exitValue()
-                        + ", but its " + collector.name + " did not reach end of file within " + timeout
+                        + ", but its " + collector.name + " did not reach end of file within " + timeout + " (or "
+                        + STREAM_END_GRACE_MILLIS + " ms after the exit)"
                         + " (does a process it started still hold it open?); its output so far:\n" + transcript());
             }
         }
