@@ -133,13 +133,6 @@ int ip_lock_acquire(ip_region *region, uint32_t *word, int64_t timeout_ns, uint6
                 continue;
             }
         }
-        if ((value & IP_LOCK_WAITERS) == 0) {
-            if (!atomic_compare_exchange_strong_explicit(lock, &value, value | IP_LOCK_WAITERS, memory_order_relaxed,
-                                                         memory_order_relaxed)) {
-                continue;
-            }
-            value |= IP_LOCK_WAITERS;
-        }
         int64_t slice = IP_LOCK_WAIT_SLICE_NS;
         if (timeout_ns >= 0) {
             int64_t remaining = timeout_ns - (int64_t)(monotonic_ns() - start);
@@ -147,6 +140,14 @@ int ip_lock_acquire(ip_region *region, uint32_t *word, int64_t timeout_ns, uint6
                 return -ETIMEDOUT;
             }
             slice = remaining < slice ? remaining : slice;
+        }
+        /* Announced only by a waiter about to sleep: a release that sees the bit pays for a futex wake. */
+        if ((value & IP_LOCK_WAITERS) == 0) {
+            if (!atomic_compare_exchange_strong_explicit(lock, &value, value | IP_LOCK_WAITERS, memory_order_relaxed,
+                                                         memory_order_relaxed)) {
+                continue;
+            }
+            value |= IP_LOCK_WAITERS;
         }
         if (ip_futex_wait(word, value, slice) == -ETIMEDOUT) {
             check_owner = 1;
