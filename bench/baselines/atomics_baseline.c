@@ -22,14 +22,12 @@
  */
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,8 +41,7 @@
 /* The shared page: the benchmarked word on its own cache line, then the start barrier and results. */
 struct shared_page {
     _Alignas(64) _Atomic int64_t word;
-    _Alignas(64) _Atomic int32_t arrived;
-    _Atomic int32_t go;
+    _Alignas(64) struct start_line start;
     int64_t ops[MAX_PROCESSES];
     int64_t nanos[MAX_PROCESSES];
 };
@@ -93,46 +90,29 @@ static int64_t run(enum operation op, _Atomic int64_t *word, int64_t deadline) {
     return ops;
 }
 
-/* One participant: warm up alone, wait at the barrier, measure, record. */
-static void participate(struct shared_page *page, int index, int processes, enum operation op, double seconds) {
+/* One measurement: what every participating process needs. */
+struct measurement {
+    struct shared_page *page;
+    int processes;
+    enum operation op;
+    double seconds;
+};
+
+/* One participant: warm up alone, wait for the others, measure, record. */
+static void participate(int index, void *context) {
+    const struct measurement *m = context;
     pin_to_cpu(index);
-    run(op, &page->word, now_ns() + 200000000);
-    atomic_fetch_add(&page->arrived, 1);
-    while (atomic_load(&page->arrived) < processes) {
-    }
-    if (index == 0) {
-        atomic_store(&page->go, 1);
-    }
-    while (atomic_load(&page->go) == 0) {
-    }
+    run(m->op, &m->page->word, now_ns() + 200000000);
+    start_together(&m->page->start, index, m->processes);
     int64_t start = now_ns();
-    page->ops[index] = run(op, &page->word, start + (int64_t)(seconds * 1e9));
-    page->nanos[index] = now_ns() - start;
+    m->page->ops[index] = run(m->op, &m->page->word, start + (int64_t)(m->seconds * 1e9));
+    m->page->nanos[index] = now_ns() - start;
 }
 
 static double measure(struct shared_page *page, int processes, enum operation op, double seconds) {
     atomic_store(&page->word, 0);
-    atomic_store(&page->arrived, 0);
-    atomic_store(&page->go, 0);
-    pid_t children[MAX_PROCESSES];
-    for (int i = 1; i < processes; i++) {
-        children[i] = fork();
-        if (children[i] < 0) {
-            die("fork");
-        }
-        if (children[i] == 0) {
-            participate(page, i, processes, op, seconds);
-            _exit(0);
-        }
-    }
-    participate(page, 0, processes, op, seconds);
-    for (int i = 1; i < processes; i++) {
-        int status;
-        if (waitpid(children[i], &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            fprintf(stderr, "atomics_baseline: a benchmark process failed\n");
-            exit(1);
-        }
-    }
+    struct measurement m = {page, processes, op, seconds};
+    run_processes("atomics_baseline", &page->start, processes, participate, &m);
     double ops_per_s = 0;
     for (int i = 0; i < processes; i++) {
         ops_per_s += (double)page->ops[i] * 1e9 / (double)page->nanos[i];

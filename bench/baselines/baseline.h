@@ -1,13 +1,15 @@
-/* What the C baselines of the benchmarks share: clock, CPU pinning, a shared page, medians. */
+/* What the C baselines of the benchmarks share: clock, CPU pinning, a shared page, running N processes, medians. */
 #ifndef INTERPROC_BASELINE_H
 #define INTERPROC_BASELINE_H
 
 #include <fcntl.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +52,56 @@ static inline void *map_shared_page(const char *prefix, size_t size) {
     }
     close(fd);
     return page;
+}
+
+/* Where the processes of one measurement meet, in their shared page, so that they start measuring together. */
+struct start_line {
+    _Atomic int32_t arrived;
+    _Atomic int32_t go;
+};
+
+/* Spins until all processes have arrived; the first process then starts them all at once. */
+static inline void start_together(struct start_line *line, int index, int processes) {
+    atomic_fetch_add(&line->arrived, 1);
+    while (atomic_load(&line->arrived) < processes) {
+    }
+    if (index == 0) {
+        atomic_store(&line->go, 1);
+    }
+    while (atomic_load(&line->go) == 0) {
+    }
+}
+
+#define MAX_PARTICIPANTS 64
+
+/*
+ * Runs participant(index, context) as processes processes (1 to MAX_PARTICIPANTS): index 0 in this one, the others
+ * forked, after resetting the start line they meet at. Returns once all are done; exits the program, naming it,
+ * if a forked one failed.
+ */
+static inline void run_processes(const char *program, struct start_line *line, int processes,
+                                 void (*participant)(int index, void *context), void *context) {
+    atomic_store(&line->arrived, 0);
+    atomic_store(&line->go, 0);
+    pid_t children[MAX_PARTICIPANTS];
+    for (int i = 1; i < processes; i++) {
+        children[i] = fork();
+        if (children[i] < 0) {
+            die("fork");
+        }
+        if (children[i] == 0) {
+            participant(i, context);
+            _exit(0);
+        }
+    }
+    participant(0, context);
+    for (int i = 1; i < processes; i++) {
+        int status;
+        if (waitpid(children[i], &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "%s: a benchmark process failed\n", program);
+            exit(1);
+        }
+    }
 }
 
 static inline int compare_doubles(const void *a, const void *b) {

@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,8 +42,7 @@ struct shared_page {
     _Alignas(64) pthread_mutex_t mutex;
     _Alignas(64) int64_t counter;
     int64_t last_owner;
-    _Alignas(64) _Atomic int32_t arrived;
-    _Atomic int32_t go;
+    _Alignas(64) struct start_line start;
     int64_t ops[MAX_PROCESSES];
     int64_t changes[MAX_PROCESSES];
     int64_t nanos[MAX_PROCESSES];
@@ -95,26 +93,31 @@ static void release(enum impl impl, struct shared_page *page, struct interproc_l
     }
 }
 
-static void participate(struct shared_page *page, enum impl impl, int increment, int index, int processes,
-                        double seconds) {
+/* One measurement: what every participating process needs. */
+struct measurement {
+    struct shared_page *page;
+    enum impl impl;
+    int increment;
+    int processes;
+    double seconds;
+};
+
+static void participate(int index, void *context) {
+    const struct measurement *m = context;
+    struct shared_page *page = m->page;
+    const enum impl impl = m->impl;
+    const int increment = m->increment;
     pin_to_cpu(index);
     struct interproc_lock lock = {0};
     if (impl == C_INTERPROC) {
         lock = open_interproc_lock();
     }
-    atomic_fetch_add(&page->arrived, 1);
-    while (atomic_load(&page->arrived) < processes) {
-    }
-    if (index == 0) {
-        atomic_store(&page->go, 1);
-    }
-    while (atomic_load(&page->go) == 0) {
-    }
+    start_together(&page->start, index, m->processes);
     int64_t me = index + 1;
     int64_t ops = 0;
     int64_t changes = 0;
     int64_t start = now_ns();
-    int64_t deadline = start + (int64_t)(seconds * 1e9);
+    int64_t deadline = start + (int64_t)(m->seconds * 1e9);
     do {
         for (int i = 0; i < BATCH; i++) {
             acquire(impl, page, &lock);
@@ -152,29 +155,10 @@ static double measure(struct shared_page *page, enum impl impl, int increment, i
     init_mutex(&page->mutex);
     page->counter = 0;
     page->last_owner = 0;
-    atomic_store(&page->arrived, 0);
-    atomic_store(&page->go, 0);
-    pid_t children[MAX_PROCESSES];
-    for (int i = 1; i < processes; i++) {
-        children[i] = fork();
-        if (children[i] < 0) {
-            die("fork");
-        }
-        if (children[i] == 0) {
-            participate(page, impl, increment, i, processes, seconds);
-            _exit(0);
-        }
-    }
-    participate(page, impl, increment, 0, processes, seconds);
+    struct measurement m = {page, impl, increment, processes, seconds};
+    run_processes("locks_baseline", &page->start, processes, participate, &m);
     int64_t total_ops = 0;
     int64_t total_changes = 0;
-    for (int i = 1; i < processes; i++) {
-        int status;
-        if (waitpid(children[i], &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            fprintf(stderr, "locks_baseline: a benchmark process failed\n");
-            exit(1);
-        }
-    }
     double ops_per_s = 0;
     for (int i = 0; i < processes; i++) {
         ops_per_s += (double)page->ops[i] * 1e9 / (double)page->nanos[i];

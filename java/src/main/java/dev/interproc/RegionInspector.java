@@ -174,17 +174,14 @@ final class RegionInspector {
             LockInfo lock = lock(region, memory, value);
             return new SlotInfo(name, Errors.typeName(type), size,
                     lock.describe(), lock);
-        } else if (type == RegionLayout.TYPE_CONDITION) {
-            return new SlotInfo(name, Errors.typeName(type), size, SharedCondition.describe(new IntFields(region, value)),
-                    null);
-        } else if (type == RegionLayout.TYPE_SEMAPHORE) {
-            return new SlotInfo(name, Errors.typeName(type), size, SharedSemaphore.describe(new IntFields(region, value)),
-                    null);
-        } else if (type == RegionLayout.TYPE_EVENT) {
-            return new SlotInfo(name, Errors.typeName(type), size, SharedEvent.describe(new IntFields(region, value)), null);
-        } else if (type == RegionLayout.TYPE_BARRIER) {
-            return new SlotInfo(name, Errors.typeName(type), size, SharedBarrier.describe(new IntFields(region, value)),
-                    null);
+        } else if (type == RegionLayout.TYPE_CONDITION || type == RegionLayout.TYPE_SEMAPHORE
+                || type == RegionLayout.TYPE_EVENT || type == RegionLayout.TYPE_BARRIER) {
+            IntFields fields = new IntFields(region, value);
+            String state = type == RegionLayout.TYPE_CONDITION ? SharedCondition.describe(fields)
+                    : type == RegionLayout.TYPE_SEMAPHORE ? SharedSemaphore.describe(fields)
+                    : type == RegionLayout.TYPE_EVENT ? SharedEvent.describe(fields)
+                    : SharedBarrier.describe(fields);
+            return new SlotInfo(name, Errors.typeName(type), size, state, null);
         }
         return new SlotInfo(name, Errors.typeName(type), size, rawWords(value), null);
     }

@@ -1,6 +1,7 @@
 package dev.interproc;
 
 import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.Uninterruptibly;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Date;
@@ -92,18 +93,7 @@ public final class SharedCondition implements Condition {
 
     @Override
     public void awaitUninterruptibly() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                awaitNanos(Long.MAX_VALUE);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.await(() -> awaitNanos(Long.MAX_VALUE));
     }
 
     @Override

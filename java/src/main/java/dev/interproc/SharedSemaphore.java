@@ -3,6 +3,7 @@ package dev.interproc;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.Uninterruptibly;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -141,18 +142,7 @@ public final class SharedSemaphore {
 
     /** Acquires one permit, waiting as long as it takes; interrupts are deferred until it returns. */
     public void acquireUninterruptibly() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                acquire(1, Long.MAX_VALUE, false);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.await(() -> acquire(1, Long.MAX_VALUE, false));
     }
 
     /** Acquires one permit and returns a handle whose {@code close()} releases it. */

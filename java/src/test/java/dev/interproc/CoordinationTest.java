@@ -72,18 +72,7 @@ class CoordinationTest {
             assertFalse(waiter.isAlive(), waiter + " slept on after a release");
             assertEquals(null, outcome.get());
 
-            Thread interrupted = builder.start(() -> {
-                try {
-                    semaphore.acquire();
-                    outcome.set(new AssertionError("acquired a permit that does not exist"));
-                } catch (Throwable t) {
-                    outcome.set(t);
-                }
-            });
-            Sleepers.awaitAsleep(interrupted, Duration.ofSeconds(30));
-            interrupted.interrupt();
-            interrupted.join(TimeUnit.SECONDS.toMillis(10));
-            assertTrue(outcome.get() instanceof InterruptedException, interrupted + ": " + outcome.get());
+            Sleepers.interruptAsleep(builder, "acquire", Duration.ofSeconds(30), semaphore::acquire);
         }
     }
 

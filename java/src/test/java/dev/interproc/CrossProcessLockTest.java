@@ -274,10 +274,7 @@ class CrossProcessLockTest {
             System.out.printf("tryLock(200 ms) across processes returned after %.1f ms%n", waited / 1e6);
 
             for (Thread.Builder builder : List.of(Thread.ofPlatform(), Thread.ofVirtual())) {
-                assertInterruptWakesSleeper(builder, "lockInterruptibly", () -> {
-                    lock.lockInterruptibly();
-                    throw new AssertionError("acquired a lock held by another process");
-                });
+                assertInterruptWakesSleeper(builder, "lockInterruptibly", lock::lockInterruptibly);
             }
             holder.sendLine("RELEASE");
             awaitSuccess(holder);
@@ -297,40 +294,19 @@ class CrossProcessLockTest {
                     }
                     lock.unlock();
                 }
-                throw new AssertionError("await returned without a signal");
             });
         }
     }
 
-    /** A blocking call that is meant to end only by an interrupt. */
-    private interface Blocking {
-        void call() throws Exception;
-    }
-
     /**
-     * Starts {@code blocking} on a new thread, interrupts it once it sleeps, and asserts that it ends with
-     * InterruptedException within 50 ms (a platform thread notices at the end of its 4 ms wait slice).
+     * Interrupts {@code blocking} once it sleeps and asserts that it ends with InterruptedException within 50 ms
+     * (a platform thread notices at the end of its 4 ms wait slice).
      */
-    private static void assertInterruptWakesSleeper(Thread.Builder builder, String what, Blocking blocking)
+    private static void assertInterruptWakesSleeper(Thread.Builder builder, String what, Sleepers.Blocking blocking)
             throws Exception {
-        AtomicReference<Throwable> outcome = new AtomicReference<>();
-        AtomicReference<Long> wokeAt = new AtomicReference<>();
-        Thread waiter = builder.start(() -> {
-            try {
-                blocking.call();
-            } catch (Throwable t) {
-                wokeAt.set(System.nanoTime());
-                outcome.set(t);
-            }
-        });
-        Sleepers.awaitAsleep(waiter, PATIENCE);
-        long interruptedAt = System.nanoTime();
-        waiter.interrupt();
-        waiter.join(PATIENCE.toMillis());
-        assertTrue(outcome.get() instanceof InterruptedException, what + " on " + waiter + ": " + outcome.get());
-        long latency = wokeAt.get() - interruptedAt;
+        long latency = Sleepers.interruptAsleep(builder, what, PATIENCE, blocking);
         System.out.printf("an interrupted %s on a %s thread woke after %.2f ms%n", what,
-                waiter.isVirtual() ? "virtual" : "platform", latency / 1e6);
+                builder instanceof Thread.Builder.OfVirtual ? "virtual" : "platform", latency / 1e6);
         assertTrue(latency < TimeUnit.MILLISECONDS.toNanos(50),
                 what + " answered the interrupt after " + latency / 1000 + " us");
     }

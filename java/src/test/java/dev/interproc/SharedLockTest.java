@@ -118,19 +118,7 @@ class SharedLockTest {
         assertFalse(lock.tryLock(Duration.ofMillis(30)));
 
         for (Thread.Builder builder : List.of(Thread.ofPlatform(), Thread.ofVirtual())) {
-            AtomicReference<Throwable> outcome = new AtomicReference<>();
-            Thread waiter = builder.start(() -> {
-                try {
-                    lock.lockInterruptibly();
-                    outcome.set(new AssertionError("acquired a lock that was held"));
-                } catch (Throwable t) {
-                    outcome.set(t);
-                }
-            });
-            Sleepers.awaitAsleep(waiter, Duration.ofSeconds(30));
-            waiter.interrupt();
-            waiter.join(TimeUnit.SECONDS.toMillis(10));
-            assertTrue(outcome.get() instanceof InterruptedException, waiter + ": " + outcome.get());
+            Sleepers.interruptAsleep(builder, "lockInterruptibly", Duration.ofSeconds(30), lock::lockInterruptibly);
         }
 
         release.countDown();

@@ -69,20 +69,7 @@ public final class OffCarrier {
             return call.call();
         }
         FutureTask<T> task = delegate(call);
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return outcome(task);
-                } catch (InterruptedException e) {
-                    interrupted = true; // get() cleared the status, so the next get() parks again
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return Uninterruptibly.await(() -> outcome(task));
     }
 
     /**

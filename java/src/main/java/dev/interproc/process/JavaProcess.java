@@ -1,5 +1,6 @@
 package dev.interproc.process;
 
+import dev.interproc.internal.Uninterruptibly;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -208,18 +209,7 @@ public final class JavaProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                process.waitFor();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.await(process::waitFor);
     }
 
     @Override
