@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.util.Objects;
 import java.util.function.IntBinaryOperator;
 import java.util.function.IntUnaryOperator;
 
@@ -21,24 +20,12 @@ import java.util.function.IntUnaryOperator;
  * <p>Safe for use by any number of threads. After the region is closed every operation throws
  * {@link IllegalStateException}.
  */
-public final class SharedIntArray extends SlotValue {
+public final class SharedIntArray extends SlotArray {
 
     private static final VarHandle ELEMENT = JAVA_INT.arrayElementVarHandle();
 
-    private final int length;
-
     SharedIntArray(SharedMemory region, String slot, MemorySegment memory, int length, SharedMutex lock) {
-        super(region, slot, memory, lock);
-        this.length = length;
-    }
-
-    /** The number of elements. */
-    public int length() {
-        return length;
-    }
-
-    private long checked(int index) {
-        return Objects.checkIndex(index, length);
+        super(region, slot, memory, length, lock);
     }
 
     /** Reads element {@code index} with volatile semantics. */
@@ -179,8 +166,8 @@ public final class SharedIntArray extends SlotValue {
 
     /** A copy of all elements, each read with volatile semantics (not one atomic snapshot). */
     public int[] toArray() {
-        int[] copy = new int[length];
-        for (int i = 0; i < length; i++) {
+        int[] copy = new int[length()];
+        for (int i = 0; i < length(); i++) {
             copy[i] = get(i);
         }
         return copy;
@@ -188,6 +175,6 @@ public final class SharedIntArray extends SlotValue {
 
     @Override
     public String toString() {
-        return "SharedIntArray[" + slot + ", length " + length + "]";
+        return "SharedIntArray[" + slot + ", length " + length() + "]";
     }
 }

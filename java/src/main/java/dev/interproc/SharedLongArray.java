@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.util.Objects;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 
@@ -21,24 +20,12 @@ import java.util.function.LongUnaryOperator;
  * <p>Safe for use by any number of threads. After the region is closed every operation throws
  * {@link IllegalStateException}.
  */
-public final class SharedLongArray extends SlotValue {
+public final class SharedLongArray extends SlotArray {
 
     private static final VarHandle ELEMENT = JAVA_LONG.arrayElementVarHandle();
 
-    private final int length;
-
     SharedLongArray(SharedMemory region, String slot, MemorySegment memory, int length, SharedMutex lock) {
-        super(region, slot, memory, lock);
-        this.length = length;
-    }
-
-    /** The number of elements. */
-    public int length() {
-        return length;
-    }
-
-    private long checked(int index) {
-        return Objects.checkIndex(index, length);
+        super(region, slot, memory, length, lock);
     }
 
     /** Reads element {@code index} with volatile semantics. */
@@ -179,8 +166,8 @@ public final class SharedLongArray extends SlotValue {
 
     /** A copy of all elements, each read with volatile semantics (not one atomic snapshot). */
     public long[] toArray() {
-        long[] copy = new long[length];
-        for (int i = 0; i < length; i++) {
+        long[] copy = new long[length()];
+        for (int i = 0; i < length(); i++) {
             copy[i] = get(i);
         }
         return copy;
@@ -188,6 +175,6 @@ public final class SharedLongArray extends SlotValue {
 
     @Override
     public String toString() {
-        return "SharedLongArray[" + slot + ", length " + length + "]";
+        return "SharedLongArray[" + slot + ", length " + length() + "]";
     }
 }
