@@ -10,9 +10,13 @@ import dev.interproc.internal.Native;
 import dev.interproc.internal.RegionLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -41,8 +45,8 @@ import java.util.regex.Pattern;
  * <h2>Lifetime</h2>
  * Opening a region attaches this process to it (an entry of the region's process table, held for as
  * long as the region is open here, and released by the kernel if the process dies). {@link #close()}
- * detaches and unmaps: afterwards every accessor and every value object obtained from this instance
- * throws {@link IllegalStateException}, never reads unmapped memory. The region itself lives until
+ * detaches and lets go of the shared memory: afterwards every accessor and every value object obtained
+ * from this instance throws {@link IllegalStateException}, never reads unmapped memory. The region itself lives until
  * {@link #unlink()} removes its name; processes that still have it open keep working on it.
  *
  * <h2>Tools</h2>
@@ -71,6 +75,8 @@ public final class SharedMemory implements AutoCloseable {
     private final int ownerToken;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ConcurrentMap<String, Object> primitives = new ConcurrentHashMap<>();
+    /** The value objects obtained from this instance and still reachable: close retires them. */
+    private final Set<SlotValue> values = Collections.newSetFromMap(new WeakHashMap<>());
     private volatile State state = State.OPEN;
 
     private SharedMemory(String name, RegionOptions options, boolean created, MemorySegment handle) {
@@ -667,6 +673,19 @@ public final class SharedMemory implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------- lifecycle
 
+    /** Records a new value object so that close retires it; fails if this instance is closed. */
+    void register(SlotValue value) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            synchronized (values) {
+                values.add(value);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     void checkOpen() {
         if (state != State.OPEN) {
             throw closedError(null);
@@ -681,8 +700,14 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     /**
-     * Detaches this process from the region and unmaps it. Idempotent. Value objects obtained from this
-     * instance throw {@link IllegalStateException} afterwards. Other processes are not affected.
+     * Detaches this process from the region and lets go of its shared memory. Idempotent. Other processes
+     * are not affected.
+     *
+     * <p>Value objects obtained from this instance throw {@link IllegalStateException} in every thread
+     * that sees the close (an operation that happens after it, or any operation once the close has
+     * become visible). An operation racing with the close takes effect either on the region or on
+     * private memory that replaces the region's mapping until this instance is unreachable, and is then
+     * lost: it never faults. Locks and the other coordination objects are detached as one step.
      */
     @Override
     public void close() {
@@ -717,8 +742,14 @@ public final class SharedMemory implements AutoCloseable {
                 return;
             }
             state = newState;
+            synchronized (values) {
+                values.forEach(SlotValue::retire);
+                values.clear();
+            }
             mapping.close();
-            Native.regionClose(handle);
+            // A value operation may still hold an address it read before retire(): keep the range mapped.
+            Native.regionCloseReserving(handle);
+            ReservedRanges.CLEANER.register(this, new ReservedRanges.Release(memory.address(), memory.byteSize()));
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -728,5 +759,21 @@ public final class SharedMemory implements AutoCloseable {
     public String toString() {
         return "SharedMemory[" + name + ", " + size() + " bytes, " + options.location()
                 + (isClosed() ? ", closed" : "") + "]";
+    }
+
+    /**
+     * Releases the address ranges of closed regions once their {@code SharedMemory} is unreachable: then
+     * no value object is reachable either, so no operation can still be touching the range.
+     */
+    private static final class ReservedRanges {
+
+        static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("interproc-range-release").factory());
+
+        record Release(long base, long size) implements Runnable {
+            @Override
+            public void run() {
+                Native.rangeRelease(MemorySegment.ofAddress(base), size);
+            }
+        }
     }
 }
