@@ -75,8 +75,8 @@ public final class SharedMemory implements AutoCloseable {
     private final int ownerToken;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ConcurrentMap<String, Object> primitives = new ConcurrentHashMap<>();
-    /** The value objects obtained from this instance and still reachable: close retires them. */
-    private final Set<SlotValue> values = Collections.newSetFromMap(new WeakHashMap<>());
+    /** The value objects and lock words of this instance that are still reachable: close retires them. */
+    private final Set<SlotMemory> values = Collections.newSetFromMap(new WeakHashMap<>());
     private volatile State state = State.OPEN;
 
     private SharedMemory(String name, RegionOptions options, boolean created, MemorySegment handle) {
@@ -673,8 +673,8 @@ public final class SharedMemory implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------- lifecycle
 
-    /** Records a new value object so that close retires it; fails if this instance is closed. */
-    void register(SlotValue value) {
+    /** Records a new value object or lock word so that close retires it; fails if this instance is closed. */
+    void register(SlotMemory value) {
         lifecycle.readLock().lock();
         try {
             checkOpen();
@@ -743,11 +743,11 @@ public final class SharedMemory implements AutoCloseable {
             }
             state = newState;
             synchronized (values) {
-                values.forEach(SlotValue::retire);
+                values.forEach(SlotMemory::retire);
                 values.clear();
             }
             mapping.close();
-            // A value operation may still hold an address it read before retire(): keep the range mapped.
+            // An operation may still hold an address it read before retire(): keep the range mapped.
             Native.regionCloseReserving(handle);
             ReservedRanges.CLEANER.register(this, new ReservedRanges.Release(memory.address(), memory.byteSize()));
         } finally {

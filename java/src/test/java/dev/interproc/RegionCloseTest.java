@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Closing a region while value operations run: the operations end with IllegalStateException and never
- * fault, and the address range the close keeps reserved is released once the region is unreachable.
+ * Closing a region while value and lock operations run: the operations end with IllegalStateException
+ * and never fault, and the address range the close keeps reserved is released once the region is unreachable.
  */
 class RegionCloseTest {
 
@@ -46,6 +46,7 @@ class RegionCloseTest {
             SharedEnum<Thread.State> enumValue = memory.sharedEnum("enum", Thread.State.class, Thread.State.NEW);
             SharedIntArray ints = memory.sharedIntArray("ints", 4);
             SharedLongArray longs = memory.sharedLongArray("longs", 4);
+            SharedLock lock = memory.sharedLock("lock");
             List<Consumer<Integer>> operations = List.of(
                     i -> longValue.getAndAdd(1),
                     i -> longValue.get(),
@@ -57,7 +58,20 @@ class RegionCloseTest {
                     i -> enumValue.value(),
                     i -> ints.getAndAdd(i & 3, 1),
                     i -> longs.setRelease(i & 3, i),
-                    i -> longs.getAcquire(i & 3));
+                    i -> longs.getAcquire(i & 3),
+                    i -> {
+                        lock.lock();
+                        try {
+                            longValue.getAndAdd(1);
+                        } finally {
+                            lock.unlock();
+                        }
+                    },
+                    i -> {
+                        if (lock.tryLock()) {
+                            lock.unlock();
+                        }
+                    });
             CountDownLatch running = new CountDownLatch(operations.size());
             List<AtomicReference<Throwable>> endings = new ArrayList<>();
             List<Thread> workers = new ArrayList<>();
