@@ -166,8 +166,8 @@ IP_API int ip_region_close(ip_region *region);
  * shared mapping in one mmap(MAP_FIXED) step, so a thread of this process that still touches the
  * range reads zeros and writes into memory no other process sees, and never faults. The shared
  * memory itself is released as by ip_region_close. Call ip_range_release once no thread can touch
- * the range any more. If the replacement fails the shared mapping stays in place (the error is
- * returned) and ip_range_release still releases it. The handle is gone even on error.
+ * the range any more. If the replacement fails (the error is returned), what the range holds depends
+ * on the kernel: leave it alone for good rather than release it. The handle is gone even on error.
  */
 IP_API int ip_region_close_reserving(ip_region *region);
 

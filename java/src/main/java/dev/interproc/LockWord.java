@@ -62,7 +62,7 @@ final class LockWord extends SlotMemory {
     /** Compare-and-set of the word, volatile semantics. */
     private boolean compareAndSet(int expected, int next) {
         try {
-            return WORD.compareAndSet(ALL_MEMORY, address(), expected, next);
+            return fromRegion(WORD.compareAndSet(ALL_MEMORY, address(), expected, next));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -73,7 +73,7 @@ final class LockWord extends SlotMemory {
     /** The word, volatile read. */
     private int word() {
         try {
-            return (int) WORD.getVolatile(ALL_MEMORY, address());
+            return fromRegion((int) WORD.getVolatile(ALL_MEMORY, address()));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -122,7 +122,7 @@ final class LockWord extends SlotMemory {
             long at = address() + RegionLayout.LOCK_FENCE_OFFSET;
             long next = (long) FENCE.get(ALL_MEMORY, at) + 1;
             FENCE.setOpaque(ALL_MEMORY, at, next);
-            return next;
+            return fromRegion(next);
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -288,6 +288,8 @@ final class LockWord extends SlotMemory {
             if (compareAndSet(value, 0)) {
                 if ((value & WAITERS) != 0) {
                     FutexWaits.wakeOne(futexWord);
+                    // Keeps the range reserved until the wake is made: never a wake on reused memory.
+                    Reference.reachabilityFence(this);
                 }
                 return true;
             }

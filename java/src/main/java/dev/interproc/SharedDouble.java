@@ -32,7 +32,7 @@ public final class SharedDouble extends SlotValue {
     /** Reads the value with volatile semantics. */
     public double get() {
         try {
-            return Double.longBitsToDouble((long) BITS.getVolatile(ALL_MEMORY, address()));
+            return Double.longBitsToDouble(fromRegion((long) BITS.getVolatile(ALL_MEMORY, address())));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -47,6 +47,7 @@ public final class SharedDouble extends SlotValue {
     public void set(double newValue) {
         try {
             BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -57,7 +58,7 @@ public final class SharedDouble extends SlotValue {
     /** Reads the value with acquire semantics. */
     public double getAcquire() {
         try {
-            return Double.longBitsToDouble((long) BITS.getAcquire(ALL_MEMORY, address()));
+            return Double.longBitsToDouble(fromRegion((long) BITS.getAcquire(ALL_MEMORY, address())));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -69,6 +70,7 @@ public final class SharedDouble extends SlotValue {
     public void setRelease(double newValue) {
         try {
             BITS.setRelease(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -79,7 +81,7 @@ public final class SharedDouble extends SlotValue {
     /** Atomically sets the value and returns the old one. */
     public double getAndSet(double newValue) {
         try {
-            return Double.longBitsToDouble((long) BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue)));
+            return Double.longBitsToDouble(fromRegion((long) BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue))));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -90,8 +92,8 @@ public final class SharedDouble extends SlotValue {
     /** Atomically sets the value to {@code newValue} if its bits equal those of {@code expectedValue}. */
     public boolean compareAndSet(double expectedValue, double newValue) {
         try {
-            return BITS.compareAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(expectedValue),
-                    Double.doubleToRawLongBits(newValue));
+            return fromRegion(BITS.compareAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(expectedValue),
+                    Double.doubleToRawLongBits(newValue)));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {

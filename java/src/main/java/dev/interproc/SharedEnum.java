@@ -80,7 +80,7 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
     /** The stored code of the current constant (volatile read), like Python's {@code IntEnumValue.value}. */
     public int value() {
         try {
-            return (int) CODE.getVolatile(ALL_MEMORY, address());
+            return fromRegion((int) CODE.getVolatile(ALL_MEMORY, address()));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -112,7 +112,7 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
         int code = codes.codeOf(value);
         int previousCode;
         try {
-            previousCode = (int) CODE.getAndSet(ALL_MEMORY, address(), code);
+            previousCode = fromRegion((int) CODE.getAndSet(ALL_MEMORY, address(), code));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -129,7 +129,7 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
         int nextCode = codes.codeOf(next);
         boolean swapped;
         try {
-            swapped = CODE.compareAndSet(ALL_MEMORY, address(), expectedCode, nextCode);
+            swapped = fromRegion(CODE.compareAndSet(ALL_MEMORY, address(), expectedCode, nextCode));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {

@@ -33,7 +33,7 @@ public final class SharedInt extends SlotValue {
     /** Reads the value with volatile semantics. */
     public int get() {
         try {
-            return (int) VALUE.getVolatile(ALL_MEMORY, address());
+            return fromRegion((int) VALUE.getVolatile(ALL_MEMORY, address()));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -48,6 +48,7 @@ public final class SharedInt extends SlotValue {
     public void set(int newValue) {
         try {
             VALUE.getAndSet(ALL_MEMORY, address(), newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -58,7 +59,7 @@ public final class SharedInt extends SlotValue {
     /** Reads the value with acquire semantics. */
     public int getAcquire() {
         try {
-            return (int) VALUE.getAcquire(ALL_MEMORY, address());
+            return fromRegion((int) VALUE.getAcquire(ALL_MEMORY, address()));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -70,6 +71,7 @@ public final class SharedInt extends SlotValue {
     public void setRelease(int newValue) {
         try {
             VALUE.setRelease(ALL_MEMORY, address(), newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -80,7 +82,7 @@ public final class SharedInt extends SlotValue {
     /** Reads the value in opaque mode (coherent, no ordering with other accesses). */
     public int getOpaque() {
         try {
-            return (int) VALUE.getOpaque(ALL_MEMORY, address());
+            return fromRegionOpaque((int) VALUE.getOpaque(ALL_MEMORY, address()));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -92,6 +94,7 @@ public final class SharedInt extends SlotValue {
     public void setOpaque(int newValue) {
         try {
             VALUE.setOpaque(ALL_MEMORY, address(), newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -102,7 +105,7 @@ public final class SharedInt extends SlotValue {
     /** Atomically sets the value and returns the old one. */
     public int getAndSet(int newValue) {
         try {
-            return (int) VALUE.getAndSet(ALL_MEMORY, address(), newValue);
+            return fromRegion((int) VALUE.getAndSet(ALL_MEMORY, address(), newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -113,7 +116,7 @@ public final class SharedInt extends SlotValue {
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns whether it did. */
     public boolean compareAndSet(int expectedValue, int newValue) {
         try {
-            return VALUE.compareAndSet(ALL_MEMORY, address(), expectedValue, newValue);
+            return fromRegion(VALUE.compareAndSet(ALL_MEMORY, address(), expectedValue, newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -124,7 +127,7 @@ public final class SharedInt extends SlotValue {
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns the value witnessed. */
     public int compareAndExchange(int expectedValue, int newValue) {
         try {
-            return (int) VALUE.compareAndExchange(ALL_MEMORY, address(), expectedValue, newValue);
+            return fromRegion((int) VALUE.compareAndExchange(ALL_MEMORY, address(), expectedValue, newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -135,7 +138,7 @@ public final class SharedInt extends SlotValue {
     /** Atomically adds {@code delta} and returns the old value. */
     public int getAndAdd(int delta) {
         try {
-            return (int) VALUE.getAndAdd(ALL_MEMORY, address(), delta);
+            return fromRegion((int) VALUE.getAndAdd(ALL_MEMORY, address(), delta));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {

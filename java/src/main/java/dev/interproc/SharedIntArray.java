@@ -33,7 +33,7 @@ public final class SharedIntArray extends SlotArray {
     public int get(int index) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.getVolatile(ALL_MEMORY, address() + i * Integer.BYTES);
+            return fromRegion((int) ELEMENT.getVolatile(ALL_MEMORY, address() + i * Integer.BYTES));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -49,6 +49,7 @@ public final class SharedIntArray extends SlotArray {
         long i = checked(index);
         try {
             ELEMENT.getAndSet(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -60,7 +61,7 @@ public final class SharedIntArray extends SlotArray {
     public int getAcquire(int index) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.getAcquire(ALL_MEMORY, address() + i * Integer.BYTES);
+            return fromRegion((int) ELEMENT.getAcquire(ALL_MEMORY, address() + i * Integer.BYTES));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -73,6 +74,7 @@ public final class SharedIntArray extends SlotArray {
         long i = checked(index);
         try {
             ELEMENT.setRelease(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -84,7 +86,7 @@ public final class SharedIntArray extends SlotArray {
     public int getOpaque(int index) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.getOpaque(ALL_MEMORY, address() + i * Integer.BYTES);
+            return fromRegionOpaque((int) ELEMENT.getOpaque(ALL_MEMORY, address() + i * Integer.BYTES));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -97,6 +99,7 @@ public final class SharedIntArray extends SlotArray {
         long i = checked(index);
         try {
             ELEMENT.setOpaque(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -108,7 +111,7 @@ public final class SharedIntArray extends SlotArray {
     public int getAndSet(int index, int newValue) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.getAndSet(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
+            return fromRegion((int) ELEMENT.getAndSet(ALL_MEMORY, address() + i * Integer.BYTES, newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -120,7 +123,7 @@ public final class SharedIntArray extends SlotArray {
     public boolean compareAndSet(int index, int expectedValue, int newValue) {
         long i = checked(index);
         try {
-            return ELEMENT.compareAndSet(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue);
+            return fromRegion(ELEMENT.compareAndSet(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -132,7 +135,7 @@ public final class SharedIntArray extends SlotArray {
     public int compareAndExchange(int index, int expectedValue, int newValue) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue);
+            return fromRegion((int) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -144,7 +147,7 @@ public final class SharedIntArray extends SlotArray {
     public int getAndAdd(int index, int delta) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.getAndAdd(ALL_MEMORY, address() + i * Integer.BYTES, delta);
+            return fromRegion((int) ELEMENT.getAndAdd(ALL_MEMORY, address() + i * Integer.BYTES, delta));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {

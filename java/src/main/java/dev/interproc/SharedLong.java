@@ -33,7 +33,7 @@ public final class SharedLong extends SlotValue {
     /** Reads the value with volatile semantics. */
     public long get() {
         try {
-            return (long) VALUE.getVolatile(ALL_MEMORY, address());
+            return fromRegion((long) VALUE.getVolatile(ALL_MEMORY, address()));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -48,6 +48,7 @@ public final class SharedLong extends SlotValue {
     public void set(long newValue) {
         try {
             VALUE.getAndSet(ALL_MEMORY, address(), newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -58,7 +59,7 @@ public final class SharedLong extends SlotValue {
     /** Reads the value with acquire semantics. */
     public long getAcquire() {
         try {
-            return (long) VALUE.getAcquire(ALL_MEMORY, address());
+            return fromRegion((long) VALUE.getAcquire(ALL_MEMORY, address()));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -70,6 +71,7 @@ public final class SharedLong extends SlotValue {
     public void setRelease(long newValue) {
         try {
             VALUE.setRelease(ALL_MEMORY, address(), newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -80,7 +82,7 @@ public final class SharedLong extends SlotValue {
     /** Reads the value in opaque mode (coherent, no ordering with other accesses). */
     public long getOpaque() {
         try {
-            return (long) VALUE.getOpaque(ALL_MEMORY, address());
+            return fromRegionOpaque((long) VALUE.getOpaque(ALL_MEMORY, address()));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -92,6 +94,7 @@ public final class SharedLong extends SlotValue {
     public void setOpaque(long newValue) {
         try {
             VALUE.setOpaque(ALL_MEMORY, address(), newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -102,7 +105,7 @@ public final class SharedLong extends SlotValue {
     /** Atomically sets the value and returns the old one. */
     public long getAndSet(long newValue) {
         try {
-            return (long) VALUE.getAndSet(ALL_MEMORY, address(), newValue);
+            return fromRegion((long) VALUE.getAndSet(ALL_MEMORY, address(), newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -113,7 +116,7 @@ public final class SharedLong extends SlotValue {
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns whether it did. */
     public boolean compareAndSet(long expectedValue, long newValue) {
         try {
-            return VALUE.compareAndSet(ALL_MEMORY, address(), expectedValue, newValue);
+            return fromRegion(VALUE.compareAndSet(ALL_MEMORY, address(), expectedValue, newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -124,7 +127,7 @@ public final class SharedLong extends SlotValue {
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns the value witnessed. */
     public long compareAndExchange(long expectedValue, long newValue) {
         try {
-            return (long) VALUE.compareAndExchange(ALL_MEMORY, address(), expectedValue, newValue);
+            return fromRegion((long) VALUE.compareAndExchange(ALL_MEMORY, address(), expectedValue, newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -135,7 +138,7 @@ public final class SharedLong extends SlotValue {
     /** Atomically adds {@code delta} and returns the old value. */
     public long getAndAdd(long delta) {
         try {
-            return (long) VALUE.getAndAdd(ALL_MEMORY, address(), delta);
+            return fromRegion((long) VALUE.getAndAdd(ALL_MEMORY, address(), delta));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {

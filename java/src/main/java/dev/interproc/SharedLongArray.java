@@ -33,7 +33,7 @@ public final class SharedLongArray extends SlotArray {
     public long get(int index) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.getVolatile(ALL_MEMORY, address() + i * Long.BYTES);
+            return fromRegion((long) ELEMENT.getVolatile(ALL_MEMORY, address() + i * Long.BYTES));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -49,6 +49,7 @@ public final class SharedLongArray extends SlotArray {
         long i = checked(index);
         try {
             ELEMENT.getAndSet(ALL_MEMORY, address() + i * Long.BYTES, newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -60,7 +61,7 @@ public final class SharedLongArray extends SlotArray {
     public long getAcquire(int index) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.getAcquire(ALL_MEMORY, address() + i * Long.BYTES);
+            return fromRegion((long) ELEMENT.getAcquire(ALL_MEMORY, address() + i * Long.BYTES));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -73,6 +74,7 @@ public final class SharedLongArray extends SlotArray {
         long i = checked(index);
         try {
             ELEMENT.setRelease(ALL_MEMORY, address() + i * Long.BYTES, newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -84,7 +86,7 @@ public final class SharedLongArray extends SlotArray {
     public long getOpaque(int index) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.getOpaque(ALL_MEMORY, address() + i * Long.BYTES);
+            return fromRegionOpaque((long) ELEMENT.getOpaque(ALL_MEMORY, address() + i * Long.BYTES));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -97,6 +99,7 @@ public final class SharedLongArray extends SlotArray {
         long i = checked(index);
         try {
             ELEMENT.setOpaque(ALL_MEMORY, address() + i * Long.BYTES, newValue);
+            confirmAccess();
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -108,7 +111,7 @@ public final class SharedLongArray extends SlotArray {
     public long getAndSet(int index, long newValue) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.getAndSet(ALL_MEMORY, address() + i * Long.BYTES, newValue);
+            return fromRegion((long) ELEMENT.getAndSet(ALL_MEMORY, address() + i * Long.BYTES, newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -120,7 +123,7 @@ public final class SharedLongArray extends SlotArray {
     public boolean compareAndSet(int index, long expectedValue, long newValue) {
         long i = checked(index);
         try {
-            return ELEMENT.compareAndSet(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue);
+            return fromRegion(ELEMENT.compareAndSet(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -132,7 +135,7 @@ public final class SharedLongArray extends SlotArray {
     public long compareAndExchange(int index, long expectedValue, long newValue) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue);
+            return fromRegion((long) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {
@@ -144,7 +147,7 @@ public final class SharedLongArray extends SlotArray {
     public long getAndAdd(int index, long delta) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.getAndAdd(ALL_MEMORY, address() + i * Long.BYTES, delta);
+            return fromRegion((long) ELEMENT.getAndAdd(ALL_MEMORY, address() + i * Long.BYTES, delta));
         } catch (IndexOutOfBoundsException closed) {
             throw closedError();
         } finally {

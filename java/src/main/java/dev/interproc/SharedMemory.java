@@ -695,8 +695,8 @@ public final class SharedMemory implements AutoCloseable {
     /** The exception for any access after close or unlink, naming the region and what to do. */
     IllegalStateException closedError(IllegalStateException cause) {
         String how = state == State.UNLINKED ? "was unlinked and closed" : "is closed";
-        return new IllegalStateException("region '" + name + "' " + how + " in this process: its memory is unmapped "
-                + "here; open it again with SharedMemory.open(\"" + name + "\") to keep using it", cause);
+        return new IllegalStateException("region '" + name + "' " + how + " in this process: its shared memory is "
+                + "detached here; open it again with SharedMemory.open(\"" + name + "\") to keep using it", cause);
     }
 
     /**
@@ -742,16 +742,32 @@ public final class SharedMemory implements AutoCloseable {
                 return;
             }
             state = newState;
+            boolean retiredAny;
             synchronized (values) {
+                retiredAny = !values.isEmpty();
                 values.forEach(SlotMemory::retire);
                 values.clear();
             }
             mapping.close();
-            // An operation may still hold an address it read before retire(): keep the range mapped.
-            Native.regionCloseReserving(handle);
-            ReservedRanges.CLEANER.register(this, new ReservedRanges.Release(memory.address(), memory.byteSize()));
+            if (retiredAny) {
+                closeReserving();
+            } else {
+                Native.regionClose(handle);
+            }
         } finally {
             lifecycle.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Closes the handle but keeps the address range mapped, to private memory, until this instance is
+     * unreachable: an operation may still hold an address it read before its object was retired. If the
+     * kernel could not replace the mapping, the range is left alone for good rather than risk unmapping a
+     * range that something else has mapped since.
+     */
+    private void closeReserving() {
+        if (Native.regionCloseReserving(handle) == 0) {
+            ReservedRanges.CLEANER.register(this, new ReservedRanges.Release(memory.address(), memory.byteSize()));
         }
     }
 
