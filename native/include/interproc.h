@@ -160,6 +160,20 @@ IP_API int ip_region_inspect(const char *name, const char *dir, uint32_t timeout
 /* Detaches from the region, unmaps it and frees the handle. The handle is gone even on error. */
 IP_API int ip_region_close(ip_region *region);
 
+/*
+ * Detaches from the region and frees the handle like ip_region_close, but keeps the region's
+ * address range (ip_region_base, ip_region_size) reserved: private anonymous memory replaces the
+ * shared mapping in one mmap(MAP_FIXED) step, so a thread of this process that still touches the
+ * range reads zeros and writes into memory no other process sees, and never faults. The shared
+ * memory itself is released as by ip_region_close. Call ip_range_release once no thread can touch
+ * the range any more. If the replacement fails (the error is returned), what the range holds depends
+ * on the kernel: leave it alone for good rather than release it. The handle is gone even on error.
+ */
+IP_API int ip_region_close_reserving(ip_region *region);
+
+/* Releases an address range kept by ip_region_close_reserving (munmap). */
+IP_API int ip_range_release(void *base, uint64_t size);
+
 /* Removes the region's name; processes that still have it mapped keep working. */
 IP_API int ip_region_unlink(const char *name, const char *dir);
 

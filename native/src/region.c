@@ -413,12 +413,16 @@ static ip_region *new_handle(int fd, void *base, uint64_t size) {
     return region;
 }
 
-static void free_handle(ip_region *region) {
-    munmap(region->base, region->size);
+static void free_handle_keeping_range(ip_region *region) {
     close(region->fd);
     pthread_cond_destroy(&region->holder_cond);
     pthread_mutex_destroy(&region->holder_lock);
     free(region);
+}
+
+static void free_handle(ip_region *region) {
+    munmap(region->base, region->size);
+    free_handle_keeping_range(region);
 }
 
 static int init_header(struct ip_header *header, uint64_t size, uint32_t max_slots, uint32_t max_processes) {
@@ -628,6 +632,27 @@ int ip_region_close(ip_region *region) {
     }
     free_handle(region);
     return 0;
+}
+
+int ip_region_close_reserving(ip_region *region) {
+    if (region == NULL) {
+        return IP_EARG;
+    }
+    if (region->process_index >= 0) {
+        detach(region);
+    }
+    void *replaced = mmap(region->base, region->size, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    int rc = replaced == MAP_FAILED ? -errno : 0;
+    free_handle_keeping_range(region);
+    return rc;
+}
+
+int ip_range_release(void *base, uint64_t size) {
+    if (base == NULL || size == 0) {
+        return IP_EARG;
+    }
+    return munmap(base, size) == 0 ? 0 : -errno;
 }
 
 int ip_region_unlink(const char *name, const char *dir) {

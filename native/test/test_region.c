@@ -92,6 +92,31 @@ static void test_create_open_close_unlink(void) {
     CHECK_RC(0, ip_region_close(creator));
 }
 
+/* A reserving close detaches and drops the shared memory, yet the range stays readable and
+ * writable (private zero pages) until it is released. */
+static void test_close_reserving(void) {
+    const char *name = fresh_name("reserve");
+    ip_region *creator = NULL;
+    ip_region *opener = NULL;
+    CHECK_RC(0, ip_region_create(name, NULL, 1 << 16, 0, 0, 0, &creator));
+    CHECK_RC(0, ip_region_open(name, NULL, 0, &opener));
+    volatile int64_t *word = (volatile int64_t *)((uint8_t *)ip_region_base(opener) + 4096);
+    *word = 7;
+    int32_t opener_index = ip_region_process_index(opener);
+    void *base = ip_region_base(opener);
+    uint64_t size = ip_region_size(opener);
+    CHECK_RC(0, ip_region_close_reserving(opener));
+    CHECK_RC(0, ip_process_alive(creator, opener_index));
+    CHECK(*word == 0);
+    *word = 9;
+    CHECK(*(volatile int64_t *)((uint8_t *)ip_region_base(creator) + 4096) == 7);
+    CHECK_RC(0, ip_range_release(base, size));
+    CHECK_RC(IP_EARG, ip_range_release(NULL, size));
+    CHECK_RC(IP_EARG, ip_region_close_reserving(NULL));
+    CHECK_RC(0, ip_region_unlink(name, NULL));
+    CHECK_RC(0, ip_region_close(creator));
+}
+
 static void test_slot_metadata_and_space(void) {
     const char *name = fresh_name("slots");
     ip_region *region = NULL;
@@ -278,6 +303,7 @@ static void test_full_file_system(void) {
 int main(void) {
     test_layout_export();
     test_create_open_close_unlink();
+    test_close_reserving();
     test_slot_metadata_and_space();
     test_bad_arguments();
     test_foreign_and_other_versions();

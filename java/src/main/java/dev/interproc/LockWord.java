@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.interproc.internal.RegionLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,7 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The word names the owning process, not the thread: which thread of this process holds the lock is
  * kept by {@link SharedMutex}.
  */
-final class LockWord {
+final class LockWord extends SlotMemory {
 
     private static final VarHandle WORD = JAVA_INT.varHandle();
     private static final VarHandle FENCE = JAVA_LONG.varHandle();
@@ -42,25 +43,41 @@ final class LockWord {
     /** How an acquisition ended. */
     enum Outcome { ACQUIRED, OWNER_DIED, TIMED_OUT }
 
-    private final SharedMemory region;
-    private final MemorySegment memory;
-    private final MemorySegment address;
+    /** The word's address for futex calls; after close it lies in the reserved private memory. */
+    private final MemorySegment futexWord;
     private final int token;
     private final ReentrantLock gate = new ReentrantLock();
 
     LockWord(SharedMemory region, MemorySegment memory) {
-        this.region = region;
-        this.memory = memory;
-        this.address = MemorySegment.ofAddress(memory.address());
+        super(region, memory);
+        this.futexWord = MemorySegment.ofAddress(memory.address());
         this.token = region.ownerToken();
     }
 
     /** One compare-and-set 0 -> token: the uncontended path. */
     boolean tryAcquire() {
+        return compareAndSet(0, token);
+    }
+
+    /** Compare-and-set of the word, volatile semantics. */
+    private boolean compareAndSet(int expected, int next) {
         try {
-            return WORD.compareAndSet(memory, 0L, 0, token);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion(WORD.compareAndSet(ALL_MEMORY, address(), expected, next));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The word, volatile read. */
+    private int word() {
+        try {
+            return fromRegion((int) WORD.getVolatile(ALL_MEMORY, address()));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -93,7 +110,7 @@ final class LockWord {
     Outcome tryTakeOverFromDeadOwner() {
         int value = wordValue();
         if (value != 0 && (value & ~WAITERS) != token && !region.ownerAlive(value & ~WAITERS)
-                && WORD.compareAndSet(memory, 0L, value, token | (value & WAITERS))) {
+                && compareAndSet(value, token | (value & WAITERS))) {
             return Outcome.OWNER_DIED;
         }
         return value == 0 && tryAcquire() ? Outcome.ACQUIRED : Outcome.TIMED_OUT;
@@ -101,18 +118,21 @@ final class LockWord {
 
     /** Increments the fencing token and returns it; call only while holding the lock. */
     long advanceFence() {
-        long next = (long) FENCE.get(memory, (long) RegionLayout.LOCK_FENCE_OFFSET) + 1;
-        FENCE.setOpaque(memory, (long) RegionLayout.LOCK_FENCE_OFFSET, next);
-        return next;
+        try {
+            long at = address() + RegionLayout.LOCK_FENCE_OFFSET;
+            long next = (long) FENCE.get(ALL_MEMORY, at) + 1;
+            FENCE.setOpaque(ALL_MEMORY, at, next);
+            return fromRegion(next);
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** The owner token in the word (0 when free), without the waiters bit. */
     int owner() {
-        try {
-            return (int) WORD.getVolatile(memory, 0L) & ~WAITERS;
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
-        }
+        return word() & ~WAITERS;
     }
 
     /** Whether the word holds this process's token. */
@@ -144,7 +164,7 @@ final class LockWord {
                 int value = wordValue();
                 if (value == 0) {
                     // Other processes may still sleep here: keep the waiters bit so that our release wakes them.
-                    if (WORD.compareAndSet(memory, 0L, 0, token | WAITERS)) {
+                    if (compareAndSet(0, token | WAITERS)) {
                         return Outcome.ACQUIRED;
                     }
                     continue;
@@ -153,7 +173,7 @@ final class LockWord {
                     checkOwner = false;
                     ownerProbed = true;
                     if (!region.ownerAlive(value & ~WAITERS)) {
-                        if (WORD.compareAndSet(memory, 0L, value, token | (value & WAITERS))) {
+                        if (compareAndSet(value, token | (value & WAITERS))) {
                             return Outcome.OWNER_DIED;
                         }
                         continue;
@@ -169,7 +189,7 @@ final class LockWord {
                 }
                 // Announced only by a thread about to sleep: a release that sees the bit pays for a futex wake.
                 if ((value & WAITERS) == 0) {
-                    if (!WORD.compareAndSet(memory, 0L, value, value | WAITERS)) {
+                    if (!compareAndSet(value, value | WAITERS)) {
                         continue;
                     }
                     value |= WAITERS;
@@ -177,7 +197,7 @@ final class LockWord {
                 long slice = Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS);
                 long before = System.nanoTime();
                 try {
-                    FutexWaits.sleep(address, value, slice);
+                    FutexWaits.sleep(futexWord, value, slice);
                 } catch (InterruptedException e) {
                     if (interruptible) {
                         throw e;
@@ -190,8 +210,6 @@ final class LockWord {
                 // A sleep that lasted its whole slice was not a wake-up: the owner may have died.
                 checkOwner = System.nanoTime() - before >= slice;
             }
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
         } finally {
             gate.unlock();
             if (interruptedMeanwhile) {
@@ -238,7 +256,7 @@ final class LockWord {
 
     private int wordValue() {
         region.checkOpen();
-        return (int) WORD.getVolatile(memory, 0L);
+        return word();
     }
 
     private boolean enterGate(long timeoutNanos, boolean interruptible) throws InterruptedException {
@@ -259,24 +277,22 @@ final class LockWord {
      * @return false if the word does not hold this process's token (nothing is changed)
      */
     boolean release() {
-        try {
-            if (WORD.compareAndSet(memory, 0L, token, 0)) {
+        if (compareAndSet(token, 0)) {
+            return true;
+        }
+        while (true) {
+            int value = word();
+            if ((value & ~WAITERS) != token) {
+                return false;
+            }
+            if (compareAndSet(value, 0)) {
+                if ((value & WAITERS) != 0) {
+                    FutexWaits.wakeOne(futexWord);
+                    // Keeps the range reserved until the wake is made: never a wake on reused memory.
+                    Reference.reachabilityFence(this);
+                }
                 return true;
             }
-            while (true) {
-                int value = (int) WORD.getVolatile(memory, 0L);
-                if ((value & ~WAITERS) != token) {
-                    return false;
-                }
-                if (WORD.compareAndSet(memory, 0L, value, 0)) {
-                    if ((value & WAITERS) != 0) {
-                        FutexWaits.wakeOne(address);
-                    }
-                    return true;
-                }
-            }
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
         }
     }
 }

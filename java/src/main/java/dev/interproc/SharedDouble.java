@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
@@ -31,9 +32,11 @@ public final class SharedDouble extends SlotValue {
     /** Reads the value with volatile semantics. */
     public double get() {
         try {
-            return Double.longBitsToDouble((long) BITS.getVolatile(memory, 0L));
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return Double.longBitsToDouble(fromRegion((long) BITS.getVolatile(ALL_MEMORY, address())));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -43,46 +46,58 @@ public final class SharedDouble extends SlotValue {
      */
     public void set(double newValue) {
         try {
-            BITS.getAndSet(memory, 0L, Double.doubleToRawLongBits(newValue));
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Reads the value with acquire semantics. */
     public double getAcquire() {
         try {
-            return Double.longBitsToDouble((long) BITS.getAcquire(memory, 0L));
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return Double.longBitsToDouble(fromRegion((long) BITS.getAcquire(ALL_MEMORY, address())));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Writes the value with release semantics. */
     public void setRelease(double newValue) {
         try {
-            BITS.setRelease(memory, 0L, Double.doubleToRawLongBits(newValue));
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            BITS.setRelease(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Atomically sets the value and returns the old one. */
     public double getAndSet(double newValue) {
         try {
-            return Double.longBitsToDouble((long) BITS.getAndSet(memory, 0L, Double.doubleToRawLongBits(newValue)));
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return Double.longBitsToDouble(fromRegion((long) BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue))));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Atomically sets the value to {@code newValue} if its bits equal those of {@code expectedValue}. */
     public boolean compareAndSet(double expectedValue, double newValue) {
         try {
-            return BITS.compareAndSet(memory, 0L, Double.doubleToRawLongBits(expectedValue),
-                    Double.doubleToRawLongBits(newValue));
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion(BITS.compareAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(expectedValue),
+                    Double.doubleToRawLongBits(newValue)));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 

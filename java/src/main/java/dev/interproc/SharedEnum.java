@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,9 +80,11 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
     /** The stored code of the current constant (volatile read), like Python's {@code IntEnumValue.value}. */
     public int value() {
         try {
-            return (int) CODE.getVolatile(memory, 0L);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((int) CODE.getVolatile(ALL_MEMORY, address()));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -109,9 +112,11 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
         int code = codes.codeOf(value);
         int previousCode;
         try {
-            previousCode = (int) CODE.getAndSet(memory, 0L, code);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            previousCode = fromRegion((int) CODE.getAndSet(ALL_MEMORY, address(), code));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
         E previous = codes.constantOf(previousCode, slot);
         notifyListeners(previous, value);
@@ -124,9 +129,11 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
         int nextCode = codes.codeOf(next);
         boolean swapped;
         try {
-            swapped = CODE.compareAndSet(memory, 0L, expectedCode, nextCode);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            swapped = fromRegion(CODE.compareAndSet(ALL_MEMORY, address(), expectedCode, nextCode));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
         if (swapped) {
             notifyListeners(expected, next);

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.function.IntBinaryOperator;
 import java.util.function.IntUnaryOperator;
 
@@ -32,9 +33,11 @@ public final class SharedInt extends SlotValue {
     /** Reads the value with volatile semantics. */
     public int get() {
         try {
-            return (int) VALUE.getVolatile(memory, 0L);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((int) VALUE.getVolatile(ALL_MEMORY, address()));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -44,81 +47,102 @@ public final class SharedInt extends SlotValue {
      */
     public void set(int newValue) {
         try {
-            VALUE.getAndSet(memory, 0L, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            VALUE.getAndSet(ALL_MEMORY, address(), newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Reads the value with acquire semantics. */
     public int getAcquire() {
         try {
-            return (int) VALUE.getAcquire(memory, 0L);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((int) VALUE.getAcquire(ALL_MEMORY, address()));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Writes the value with release semantics. */
     public void setRelease(int newValue) {
         try {
-            VALUE.setRelease(memory, 0L, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            VALUE.setRelease(ALL_MEMORY, address(), newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Reads the value in opaque mode (coherent, no ordering with other accesses). */
     public int getOpaque() {
         try {
-            return (int) VALUE.getOpaque(memory, 0L);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegionOpaque((int) VALUE.getOpaque(ALL_MEMORY, address()));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Writes the value in opaque mode. */
     public void setOpaque(int newValue) {
         try {
-            VALUE.setOpaque(memory, 0L, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            VALUE.setOpaque(ALL_MEMORY, address(), newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Atomically sets the value and returns the old one. */
     public int getAndSet(int newValue) {
         try {
-            return (int) VALUE.getAndSet(memory, 0L, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((int) VALUE.getAndSet(ALL_MEMORY, address(), newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns whether it did. */
     public boolean compareAndSet(int expectedValue, int newValue) {
         try {
-            return VALUE.compareAndSet(memory, 0L, expectedValue, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion(VALUE.compareAndSet(ALL_MEMORY, address(), expectedValue, newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns the value witnessed. */
     public int compareAndExchange(int expectedValue, int newValue) {
         try {
-            return (int) VALUE.compareAndExchange(memory, 0L, expectedValue, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((int) VALUE.compareAndExchange(ALL_MEMORY, address(), expectedValue, newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Atomically adds {@code delta} and returns the old value. */
     public int getAndAdd(int delta) {
         try {
-            return (int) VALUE.getAndAdd(memory, 0L, delta);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((int) VALUE.getAndAdd(ALL_MEMORY, address(), delta));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 

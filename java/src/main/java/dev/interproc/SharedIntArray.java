@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.function.IntBinaryOperator;
 import java.util.function.IntUnaryOperator;
 
@@ -22,7 +23,7 @@ import java.util.function.IntUnaryOperator;
  */
 public final class SharedIntArray extends SlotArray {
 
-    private static final VarHandle ELEMENT = JAVA_INT.arrayElementVarHandle();
+    private static final VarHandle ELEMENT = JAVA_INT.varHandle();
 
     SharedIntArray(SharedMemory region, String slot, MemorySegment memory, int length, SharedMutex lock) {
         super(region, slot, memory, length, lock);
@@ -32,9 +33,11 @@ public final class SharedIntArray extends SlotArray {
     public int get(int index) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.getVolatile(memory, 0L, i);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((int) ELEMENT.getVolatile(ALL_MEMORY, address() + i * Integer.BYTES));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -45,9 +48,12 @@ public final class SharedIntArray extends SlotArray {
     public void set(int index, int newValue) {
         long i = checked(index);
         try {
-            ELEMENT.getAndSet(memory, 0L, i, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            ELEMENT.getAndSet(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -55,9 +61,11 @@ public final class SharedIntArray extends SlotArray {
     public int getAcquire(int index) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.getAcquire(memory, 0L, i);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((int) ELEMENT.getAcquire(ALL_MEMORY, address() + i * Integer.BYTES));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -65,9 +73,12 @@ public final class SharedIntArray extends SlotArray {
     public void setRelease(int index, int newValue) {
         long i = checked(index);
         try {
-            ELEMENT.setRelease(memory, 0L, i, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            ELEMENT.setRelease(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -75,9 +86,11 @@ public final class SharedIntArray extends SlotArray {
     public int getOpaque(int index) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.getOpaque(memory, 0L, i);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegionOpaque((int) ELEMENT.getOpaque(ALL_MEMORY, address() + i * Integer.BYTES));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -85,9 +98,12 @@ public final class SharedIntArray extends SlotArray {
     public void setOpaque(int index, int newValue) {
         long i = checked(index);
         try {
-            ELEMENT.setOpaque(memory, 0L, i, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            ELEMENT.setOpaque(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -95,9 +111,11 @@ public final class SharedIntArray extends SlotArray {
     public int getAndSet(int index, int newValue) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.getAndSet(memory, 0L, i, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((int) ELEMENT.getAndSet(ALL_MEMORY, address() + i * Integer.BYTES, newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -105,9 +123,11 @@ public final class SharedIntArray extends SlotArray {
     public boolean compareAndSet(int index, int expectedValue, int newValue) {
         long i = checked(index);
         try {
-            return ELEMENT.compareAndSet(memory, 0L, i, expectedValue, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion(ELEMENT.compareAndSet(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -115,9 +135,11 @@ public final class SharedIntArray extends SlotArray {
     public int compareAndExchange(int index, int expectedValue, int newValue) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.compareAndExchange(memory, 0L, i, expectedValue, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((int) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -125,9 +147,11 @@ public final class SharedIntArray extends SlotArray {
     public int getAndAdd(int index, int delta) {
         long i = checked(index);
         try {
-            return (int) ELEMENT.getAndAdd(memory, 0L, i, delta);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((int) ELEMENT.getAndAdd(ALL_MEMORY, address() + i * Integer.BYTES, delta));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 

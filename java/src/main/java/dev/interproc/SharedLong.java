@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 
@@ -32,9 +33,11 @@ public final class SharedLong extends SlotValue {
     /** Reads the value with volatile semantics. */
     public long get() {
         try {
-            return (long) VALUE.getVolatile(memory, 0L);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((long) VALUE.getVolatile(ALL_MEMORY, address()));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -44,81 +47,102 @@ public final class SharedLong extends SlotValue {
      */
     public void set(long newValue) {
         try {
-            VALUE.getAndSet(memory, 0L, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            VALUE.getAndSet(ALL_MEMORY, address(), newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Reads the value with acquire semantics. */
     public long getAcquire() {
         try {
-            return (long) VALUE.getAcquire(memory, 0L);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((long) VALUE.getAcquire(ALL_MEMORY, address()));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Writes the value with release semantics. */
     public void setRelease(long newValue) {
         try {
-            VALUE.setRelease(memory, 0L, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            VALUE.setRelease(ALL_MEMORY, address(), newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Reads the value in opaque mode (coherent, no ordering with other accesses). */
     public long getOpaque() {
         try {
-            return (long) VALUE.getOpaque(memory, 0L);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegionOpaque((long) VALUE.getOpaque(ALL_MEMORY, address()));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Writes the value in opaque mode. */
     public void setOpaque(long newValue) {
         try {
-            VALUE.setOpaque(memory, 0L, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            VALUE.setOpaque(ALL_MEMORY, address(), newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Atomically sets the value and returns the old one. */
     public long getAndSet(long newValue) {
         try {
-            return (long) VALUE.getAndSet(memory, 0L, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((long) VALUE.getAndSet(ALL_MEMORY, address(), newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns whether it did. */
     public boolean compareAndSet(long expectedValue, long newValue) {
         try {
-            return VALUE.compareAndSet(memory, 0L, expectedValue, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion(VALUE.compareAndSet(ALL_MEMORY, address(), expectedValue, newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns the value witnessed. */
     public long compareAndExchange(long expectedValue, long newValue) {
         try {
-            return (long) VALUE.compareAndExchange(memory, 0L, expectedValue, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((long) VALUE.compareAndExchange(ALL_MEMORY, address(), expectedValue, newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
     /** Atomically adds {@code delta} and returns the old value. */
     public long getAndAdd(long delta) {
         try {
-            return (long) VALUE.getAndAdd(memory, 0L, delta);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((long) VALUE.getAndAdd(ALL_MEMORY, address(), delta));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 

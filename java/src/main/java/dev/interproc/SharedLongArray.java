@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 
@@ -22,7 +23,7 @@ import java.util.function.LongUnaryOperator;
  */
 public final class SharedLongArray extends SlotArray {
 
-    private static final VarHandle ELEMENT = JAVA_LONG.arrayElementVarHandle();
+    private static final VarHandle ELEMENT = JAVA_LONG.varHandle();
 
     SharedLongArray(SharedMemory region, String slot, MemorySegment memory, int length, SharedMutex lock) {
         super(region, slot, memory, length, lock);
@@ -32,9 +33,11 @@ public final class SharedLongArray extends SlotArray {
     public long get(int index) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.getVolatile(memory, 0L, i);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((long) ELEMENT.getVolatile(ALL_MEMORY, address() + i * Long.BYTES));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -45,9 +48,12 @@ public final class SharedLongArray extends SlotArray {
     public void set(int index, long newValue) {
         long i = checked(index);
         try {
-            ELEMENT.getAndSet(memory, 0L, i, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            ELEMENT.getAndSet(ALL_MEMORY, address() + i * Long.BYTES, newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -55,9 +61,11 @@ public final class SharedLongArray extends SlotArray {
     public long getAcquire(int index) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.getAcquire(memory, 0L, i);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((long) ELEMENT.getAcquire(ALL_MEMORY, address() + i * Long.BYTES));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -65,9 +73,12 @@ public final class SharedLongArray extends SlotArray {
     public void setRelease(int index, long newValue) {
         long i = checked(index);
         try {
-            ELEMENT.setRelease(memory, 0L, i, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            ELEMENT.setRelease(ALL_MEMORY, address() + i * Long.BYTES, newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -75,9 +86,11 @@ public final class SharedLongArray extends SlotArray {
     public long getOpaque(int index) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.getOpaque(memory, 0L, i);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegionOpaque((long) ELEMENT.getOpaque(ALL_MEMORY, address() + i * Long.BYTES));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -85,9 +98,12 @@ public final class SharedLongArray extends SlotArray {
     public void setOpaque(int index, long newValue) {
         long i = checked(index);
         try {
-            ELEMENT.setOpaque(memory, 0L, i, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            ELEMENT.setOpaque(ALL_MEMORY, address() + i * Long.BYTES, newValue);
+            confirmAccess();
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -95,9 +111,11 @@ public final class SharedLongArray extends SlotArray {
     public long getAndSet(int index, long newValue) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.getAndSet(memory, 0L, i, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((long) ELEMENT.getAndSet(ALL_MEMORY, address() + i * Long.BYTES, newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -105,9 +123,11 @@ public final class SharedLongArray extends SlotArray {
     public boolean compareAndSet(int index, long expectedValue, long newValue) {
         long i = checked(index);
         try {
-            return ELEMENT.compareAndSet(memory, 0L, i, expectedValue, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion(ELEMENT.compareAndSet(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -115,9 +135,11 @@ public final class SharedLongArray extends SlotArray {
     public long compareAndExchange(int index, long expectedValue, long newValue) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.compareAndExchange(memory, 0L, i, expectedValue, newValue);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((long) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -125,9 +147,11 @@ public final class SharedLongArray extends SlotArray {
     public long getAndAdd(int index, long delta) {
         long i = checked(index);
         try {
-            return (long) ELEMENT.getAndAdd(memory, 0L, i, delta);
-        } catch (IllegalStateException closed) {
-            throw region.closedError(closed);
+            return fromRegion((long) ELEMENT.getAndAdd(ALL_MEMORY, address() + i * Long.BYTES, delta));
+        } catch (IndexOutOfBoundsException closed) {
+            throw closedError();
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 

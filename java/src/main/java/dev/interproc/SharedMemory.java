@@ -10,9 +10,13 @@ import dev.interproc.internal.Native;
 import dev.interproc.internal.RegionLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -41,8 +45,8 @@ import java.util.regex.Pattern;
  * <h2>Lifetime</h2>
  * Opening a region attaches this process to it (an entry of the region's process table, held for as
  * long as the region is open here, and released by the kernel if the process dies). {@link #close()}
- * detaches and unmaps: afterwards every accessor and every value object obtained from this instance
- * throws {@link IllegalStateException}, never reads unmapped memory. The region itself lives until
+ * detaches and lets go of the shared memory: afterwards every accessor and every value object obtained
+ * from this instance throws {@link IllegalStateException}, never reads unmapped memory. The region itself lives until
  * {@link #unlink()} removes its name; processes that still have it open keep working on it.
  *
  * <h2>Tools</h2>
@@ -71,6 +75,8 @@ public final class SharedMemory implements AutoCloseable {
     private final int ownerToken;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ConcurrentMap<String, Object> primitives = new ConcurrentHashMap<>();
+    /** The value objects and lock words of this instance that are still reachable: close retires them. */
+    private final Set<SlotMemory> values = Collections.newSetFromMap(new WeakHashMap<>());
     private volatile State state = State.OPEN;
 
     private SharedMemory(String name, RegionOptions options, boolean created, MemorySegment handle) {
@@ -667,6 +673,19 @@ public final class SharedMemory implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------- lifecycle
 
+    /** Records a new value object or lock word so that close retires it; fails if this instance is closed. */
+    void register(SlotMemory value) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            synchronized (values) {
+                values.add(value);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     void checkOpen() {
         if (state != State.OPEN) {
             throw closedError(null);
@@ -676,13 +695,19 @@ public final class SharedMemory implements AutoCloseable {
     /** The exception for any access after close or unlink, naming the region and what to do. */
     IllegalStateException closedError(IllegalStateException cause) {
         String how = state == State.UNLINKED ? "was unlinked and closed" : "is closed";
-        return new IllegalStateException("region '" + name + "' " + how + " in this process: its memory is unmapped "
-                + "here; open it again with SharedMemory.open(\"" + name + "\") to keep using it", cause);
+        return new IllegalStateException("region '" + name + "' " + how + " in this process: its shared memory is "
+                + "detached here; open it again with SharedMemory.open(\"" + name + "\") to keep using it", cause);
     }
 
     /**
-     * Detaches this process from the region and unmaps it. Idempotent. Value objects obtained from this
-     * instance throw {@link IllegalStateException} afterwards. Other processes are not affected.
+     * Detaches this process from the region and lets go of its shared memory. Idempotent. Other processes
+     * are not affected.
+     *
+     * <p>Value objects obtained from this instance throw {@link IllegalStateException} in every thread
+     * that sees the close (an operation that happens after it, or any operation once the close has
+     * become visible). An operation racing with the close takes effect either on the region or on
+     * private memory that replaces the region's mapping until this instance is unreachable, and is then
+     * lost: it never faults. Locks and the other coordination objects are detached as one step.
      */
     @Override
     public void close() {
@@ -717,10 +742,32 @@ public final class SharedMemory implements AutoCloseable {
                 return;
             }
             state = newState;
+            boolean retiredAny;
+            synchronized (values) {
+                retiredAny = !values.isEmpty();
+                values.forEach(SlotMemory::retire);
+                values.clear();
+            }
             mapping.close();
-            Native.regionClose(handle);
+            if (retiredAny) {
+                closeReserving();
+            } else {
+                Native.regionClose(handle);
+            }
         } finally {
             lifecycle.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Closes the handle but keeps the address range mapped, to private memory, until this instance is
+     * unreachable: an operation may still hold an address it read before its object was retired. If the
+     * kernel could not replace the mapping, the range is left alone for good rather than risk unmapping a
+     * range that something else has mapped since.
+     */
+    private void closeReserving() {
+        if (Native.regionCloseReserving(handle) == 0) {
+            ReservedRanges.CLEANER.register(this, new ReservedRanges.Release(memory.address(), memory.byteSize()));
         }
     }
 
@@ -728,5 +775,21 @@ public final class SharedMemory implements AutoCloseable {
     public String toString() {
         return "SharedMemory[" + name + ", " + size() + " bytes, " + options.location()
                 + (isClosed() ? ", closed" : "") + "]";
+    }
+
+    /**
+     * Releases the address ranges of closed regions once their {@code SharedMemory} is unreachable: then
+     * no value object is reachable either, so no operation can still be touching the range.
+     */
+    private static final class ReservedRanges {
+
+        static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("interproc-range-release").factory());
+
+        record Release(long base, long size) implements Runnable {
+            @Override
+            public void run() {
+                Native.rangeRelease(MemorySegment.ofAddress(base), size);
+            }
+        }
     }
 }

@@ -2,18 +2,18 @@ package dev.interproc;
 
 import java.lang.foreign.MemorySegment;
 
-/** What every shared value has: its region, its slot name and memory, and the lock that guards it. */
-abstract class SlotValue {
+/**
+ * What every shared value has: its region, its slot name, the address of its memory (see
+ * {@link SlotMemory} for the access path and what closing does), and the lock that guards it.
+ */
+abstract class SlotValue extends SlotMemory {
 
-    final SharedMemory region;
     final String slot;
-    final MemorySegment memory;
     private final SharedMutex lock;
 
     SlotValue(SharedMemory region, String slot, MemorySegment memory, SharedMutex lock) {
-        this.region = region;
+        super(region, memory);
         this.slot = slot;
-        this.memory = memory;
         this.lock = lock;
     }
 

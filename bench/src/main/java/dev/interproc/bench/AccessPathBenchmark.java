@@ -32,14 +32,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * baseline's (bench/baselines/atomics_baseline.c: {@value #BATCH} operations per invocation), to tell the price
  * of SharedLong's safety checks from the floor of the Foreign Function &amp; Memory API:
  * <ul>
- *   <li>{@code api}: {@link SharedLong}, a VarHandle on its slot's segment of the region's shared arena: bounds,
- *       alignment and liveness checks on every access (a closed region throws instead of crashing);
+ *   <li>{@code api}: {@link SharedLong}: since 2026-11-23 a VarHandle on one global segment spanning all memory
+ *       at the address its object holds, re-read after the access (a closed region throws instead of crashing;
+ *       before, a VarHandle on its slot's segment of the region's shared arena);
  *   <li>{@code everythingSegmentField}: a VarHandle on one global segment spanning all memory, at an address
- *       read from a field, as a handle object would hold it: alignment and bounds checks only, and nothing
- *       stops an access after the memory is unmapped (a crash), which is why SharedLong does not do this;
+ *       read from a field of the benchmark's state, with no closed check at all;
+ *   <li>{@code getAndAddFinalField}, {@code getAndAddRecordComponent}: the same at an address held by a handle
+ *       object in a {@code final} field or a record component, which the JIT might have treated as constant
+ *       across the loop (it does not: both cost what a plain field does);
  *   <li>{@code everythingSegmentRegister}: the same with the address in a local variable, the best case.
  * </ul>
- * All three work on a word of a POSIX shared-memory mapping.
+ * All work on a word of a POSIX shared-memory mapping.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,6 +62,8 @@ public class AccessPathBenchmark {
     private Path mappedFile;
     private Arena arena;
     private long address;
+    private FinalAddress finalAddress;
+    private RecordAddress recordAddress;
 
     @Setup
     public void open() throws IOException {
@@ -70,6 +75,8 @@ public class AccessPathBenchmark {
                 StandardOpenOption.WRITE)) {
             address = channel.map(FileChannel.MapMode.READ_WRITE, 0, 4096, arena).address() + 64;
         }
+        finalAddress = new FinalAddress(address);
+        recordAddress = new RecordAddress(address);
     }
 
     @TearDown
@@ -126,6 +133,41 @@ public class AccessPathBenchmark {
         long sum = 0;
         for (int i = 0; i < BATCH; i++) {
             sum += (long) LONG.getAndAdd(EVERYTHING, address, 1L);
+        }
+        return sum;
+    }
+
+    /** A handle object holding the address in a final field. */
+    static final class FinalAddress {
+        final long address;
+
+        FinalAddress(long address) {
+            this.address = address;
+        }
+    }
+
+    /** A handle object holding the address as a record component (whose fields HotSpot trusts as final). */
+    record RecordAddress(long address) {
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long getAndAddFinalField() {
+        FinalAddress handle = finalAddress;
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += (long) LONG.getAndAdd(EVERYTHING, handle.address, 1L);
+        }
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long getAndAddRecordComponent() {
+        RecordAddress handle = recordAddress;
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += (long) LONG.getAndAdd(EVERYTHING, handle.address(), 1L);
         }
         return sum;
     }

@@ -102,14 +102,19 @@ public final class AtomicsWorker {
         return ops;
     }
 
-    /** One operation is one successful increment by compareAndSet, re-reading the value after a failure. */
+    /**
+     * One operation is one successful increment by compare-and-set. A failure retries from the witnessed value
+     * that {@code compareAndExchange} returns, as C's failed {@code atomic_compare_exchange_strong} does: the same
+     * {@code lock cmpxchg} as compareAndSet, without a second read of a line the other process just took.
+     */
     private static long compareAndSet(SharedLong value, long deadline) {
         long ops = 0;
         do {
             long seen = value.get();
             for (int i = 0; i < BATCH; i++) {
-                while (!value.compareAndSet(seen, seen + 1)) {
-                    seen = value.get();
+                long witnessed;
+                while ((witnessed = value.compareAndExchange(seen, seen + 1)) != seen) {
+                    seen = witnessed;
                 }
                 seen++;
             }

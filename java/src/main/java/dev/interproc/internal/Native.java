@@ -39,6 +39,10 @@ public final class Native {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), false);
     private static final MethodHandle IP_REGION_CLOSE = bind("ip_region_close",
             FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle IP_REGION_CLOSE_RESERVING = bind("ip_region_close_reserving",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle IP_RANGE_RELEASE = bind("ip_range_release",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), false);
     private static final MethodHandle IP_REGION_UNLINK = bind("ip_region_unlink",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
     private static final MethodHandle IP_REGION_LAYOUT_VERSION = bind("ip_region_layout_version",
@@ -154,6 +158,22 @@ public final class Native {
     public static int regionClose(MemorySegment region) {
         try {
             return (int) IP_REGION_CLOSE.invokeExact(region);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int regionCloseReserving(MemorySegment region) {
+        try {
+            return (int) IP_REGION_CLOSE_RESERVING.invokeExact(region);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int rangeRelease(MemorySegment base, long size) {
+        try {
+            return (int) IP_RANGE_RELEASE.invokeExact(base, size);
         } catch (Throwable t) {
             throw rethrow(t);
         }
