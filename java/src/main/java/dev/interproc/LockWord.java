@@ -61,24 +61,12 @@ final class LockWord extends SlotMemory {
 
     /** Compare-and-set of the word, volatile semantics. */
     private boolean compareAndSet(int expected, int next) {
-        try {
-            return fromRegion(WORD.compareAndSet(ALL_MEMORY, address(), expected, next));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion(WORD.compareAndSet(ALL_MEMORY, address(), expected, next));
     }
 
     /** The word, volatile read. */
     private int word() {
-        try {
-            return fromRegion((int) WORD.getVolatile(ALL_MEMORY, address()));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) WORD.getVolatile(ALL_MEMORY, address()));
     }
 
     /**
@@ -118,16 +106,10 @@ final class LockWord extends SlotMemory {
 
     /** Increments the fencing token and returns it; call only while holding the lock. */
     long advanceFence() {
-        try {
-            long at = address() + RegionLayout.LOCK_FENCE_OFFSET;
-            long next = (long) FENCE.get(ALL_MEMORY, at) + 1;
-            FENCE.setOpaque(ALL_MEMORY, at, next);
-            return fromRegion(next);
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        long at = address() + RegionLayout.LOCK_FENCE_OFFSET;
+        long next = (long) FENCE.get(ALL_MEMORY, at) + 1;
+        FENCE.setOpaque(ALL_MEMORY, at, next);
+        return fromRegion(next);
     }
 
     /** The owner token in the word (0 when free), without the waiters bit. */

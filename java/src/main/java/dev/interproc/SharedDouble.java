@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Reference;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
@@ -31,13 +30,7 @@ public final class SharedDouble extends SlotValue {
 
     /** Reads the value with volatile semantics. */
     public double get() {
-        try {
-            return Double.longBitsToDouble(fromRegion((long) BITS.getVolatile(ALL_MEMORY, address())));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return Double.longBitsToDouble(fromRegion((long) BITS.getVolatile(ALL_MEMORY, address())));
     }
 
     /**
@@ -45,60 +38,30 @@ public final class SharedDouble extends SlotValue {
      * {@code atomic_store}, rather than a volatile store's {@code mov} + {@code lock add}.
      */
     public void set(double newValue) {
-        try {
-            BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
+        confirmAccess();
     }
 
     /** Reads the value with acquire semantics. */
     public double getAcquire() {
-        try {
-            return Double.longBitsToDouble(fromRegion((long) BITS.getAcquire(ALL_MEMORY, address())));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return Double.longBitsToDouble(fromRegion((long) BITS.getAcquire(ALL_MEMORY, address())));
     }
 
     /** Writes the value with release semantics. */
     public void setRelease(double newValue) {
-        try {
-            BITS.setRelease(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        BITS.setRelease(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
+        confirmAccess();
     }
 
     /** Atomically sets the value and returns the old one. */
     public double getAndSet(double newValue) {
-        try {
-            return Double.longBitsToDouble(fromRegion((long) BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue))));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return Double.longBitsToDouble(fromRegion((long) BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue))));
     }
 
     /** Atomically sets the value to {@code newValue} if its bits equal those of {@code expectedValue}. */
     public boolean compareAndSet(double expectedValue, double newValue) {
-        try {
-            return fromRegion(BITS.compareAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(expectedValue),
-                    Double.doubleToRawLongBits(newValue)));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion(BITS.compareAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(expectedValue),
+                Double.doubleToRawLongBits(newValue)));
     }
 
     /** Atomically adds {@code delta} and returns the new value. */

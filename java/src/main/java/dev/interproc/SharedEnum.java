@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Reference;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,13 +78,7 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
 
     /** The stored code of the current constant (volatile read), like Python's {@code IntEnumValue.value}. */
     public int value() {
-        try {
-            return fromRegion((int) CODE.getVolatile(ALL_MEMORY, address()));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) CODE.getVolatile(ALL_MEMORY, address()));
     }
 
     /** The name of the current constant. */
@@ -110,14 +103,7 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
     /** Stores a constant and returns the previous one, atomically. */
     public E getAndSet(E value) {
         int code = codes.codeOf(value);
-        int previousCode;
-        try {
-            previousCode = fromRegion((int) CODE.getAndSet(ALL_MEMORY, address(), code));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        int previousCode = fromRegion((int) CODE.getAndSet(ALL_MEMORY, address(), code));
         E previous = codes.constantOf(previousCode, slot);
         notifyListeners(previous, value);
         return previous;
@@ -127,14 +113,7 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
     public boolean compareAndSet(E expected, E next) {
         int expectedCode = codes.codeOf(expected);
         int nextCode = codes.codeOf(next);
-        boolean swapped;
-        try {
-            swapped = fromRegion(CODE.compareAndSet(ALL_MEMORY, address(), expectedCode, nextCode));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        boolean swapped = fromRegion(CODE.compareAndSet(ALL_MEMORY, address(), expectedCode, nextCode));
         if (swapped) {
             notifyListeners(expected, next);
         }

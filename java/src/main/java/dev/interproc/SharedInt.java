@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Reference;
 import java.util.function.IntBinaryOperator;
 import java.util.function.IntUnaryOperator;
 
@@ -32,13 +31,7 @@ public final class SharedInt extends SlotValue {
 
     /** Reads the value with volatile semantics. */
     public int get() {
-        try {
-            return fromRegion((int) VALUE.getVolatile(ALL_MEMORY, address()));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) VALUE.getVolatile(ALL_MEMORY, address()));
     }
 
     /**
@@ -46,104 +39,50 @@ public final class SharedInt extends SlotValue {
      * {@code atomic_store}, rather than a volatile store's {@code mov} + {@code lock add}.
      */
     public void set(int newValue) {
-        try {
-            VALUE.getAndSet(ALL_MEMORY, address(), newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        VALUE.getAndSet(ALL_MEMORY, address(), newValue);
+        confirmAccess();
     }
 
     /** Reads the value with acquire semantics. */
     public int getAcquire() {
-        try {
-            return fromRegion((int) VALUE.getAcquire(ALL_MEMORY, address()));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) VALUE.getAcquire(ALL_MEMORY, address()));
     }
 
     /** Writes the value with release semantics. */
     public void setRelease(int newValue) {
-        try {
-            VALUE.setRelease(ALL_MEMORY, address(), newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        VALUE.setRelease(ALL_MEMORY, address(), newValue);
+        confirmAccess();
     }
 
     /** Reads the value in opaque mode (coherent, no ordering with other accesses). */
     public int getOpaque() {
-        try {
-            return fromRegionOpaque((int) VALUE.getOpaque(ALL_MEMORY, address()));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegionOpaque((int) VALUE.getOpaque(ALL_MEMORY, address()));
     }
 
     /** Writes the value in opaque mode. */
     public void setOpaque(int newValue) {
-        try {
-            VALUE.setOpaque(ALL_MEMORY, address(), newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        VALUE.setOpaque(ALL_MEMORY, address(), newValue);
+        confirmAccess();
     }
 
     /** Atomically sets the value and returns the old one. */
     public int getAndSet(int newValue) {
-        try {
-            return fromRegion((int) VALUE.getAndSet(ALL_MEMORY, address(), newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) VALUE.getAndSet(ALL_MEMORY, address(), newValue));
     }
 
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns whether it did. */
     public boolean compareAndSet(int expectedValue, int newValue) {
-        try {
-            return fromRegion(VALUE.compareAndSet(ALL_MEMORY, address(), expectedValue, newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion(VALUE.compareAndSet(ALL_MEMORY, address(), expectedValue, newValue));
     }
 
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns the value witnessed. */
     public int compareAndExchange(int expectedValue, int newValue) {
-        try {
-            return fromRegion((int) VALUE.compareAndExchange(ALL_MEMORY, address(), expectedValue, newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) VALUE.compareAndExchange(ALL_MEMORY, address(), expectedValue, newValue));
     }
 
     /** Atomically adds {@code delta} and returns the old value. */
     public int getAndAdd(int delta) {
-        try {
-            return fromRegion((int) VALUE.getAndAdd(ALL_MEMORY, address(), delta));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) VALUE.getAndAdd(ALL_MEMORY, address(), delta));
     }
 
     /** Atomically adds {@code delta} and returns the new value. */

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Reference;
 import java.util.function.IntBinaryOperator;
 import java.util.function.IntUnaryOperator;
 
@@ -32,13 +31,7 @@ public final class SharedIntArray extends SlotArray {
     /** Reads element {@code index} with volatile semantics. */
     public int get(int index) {
         long i = checked(index);
-        try {
-            return fromRegion((int) ELEMENT.getVolatile(ALL_MEMORY, address() + i * Integer.BYTES));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) ELEMENT.getVolatile(ALL_MEMORY, address() + i * Integer.BYTES));
     }
 
     /**
@@ -47,112 +40,58 @@ public final class SharedIntArray extends SlotArray {
      */
     public void set(int index, int newValue) {
         long i = checked(index);
-        try {
-            ELEMENT.getAndSet(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        ELEMENT.getAndSet(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
+        confirmAccess();
     }
 
     /** Reads element {@code index} with acquire semantics. */
     public int getAcquire(int index) {
         long i = checked(index);
-        try {
-            return fromRegion((int) ELEMENT.getAcquire(ALL_MEMORY, address() + i * Integer.BYTES));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) ELEMENT.getAcquire(ALL_MEMORY, address() + i * Integer.BYTES));
     }
 
     /** Writes element {@code index} with release semantics. */
     public void setRelease(int index, int newValue) {
         long i = checked(index);
-        try {
-            ELEMENT.setRelease(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        ELEMENT.setRelease(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
+        confirmAccess();
     }
 
     /** Reads element {@code index} in opaque mode. */
     public int getOpaque(int index) {
         long i = checked(index);
-        try {
-            return fromRegionOpaque((int) ELEMENT.getOpaque(ALL_MEMORY, address() + i * Integer.BYTES));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegionOpaque((int) ELEMENT.getOpaque(ALL_MEMORY, address() + i * Integer.BYTES));
     }
 
     /** Writes element {@code index} in opaque mode. */
     public void setOpaque(int index, int newValue) {
         long i = checked(index);
-        try {
-            ELEMENT.setOpaque(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        ELEMENT.setOpaque(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
+        confirmAccess();
     }
 
     /** Atomically sets element {@code index} and returns its old value. */
     public int getAndSet(int index, int newValue) {
         long i = checked(index);
-        try {
-            return fromRegion((int) ELEMENT.getAndSet(ALL_MEMORY, address() + i * Integer.BYTES, newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) ELEMENT.getAndSet(ALL_MEMORY, address() + i * Integer.BYTES, newValue));
     }
 
     /** Atomically sets element {@code index} to {@code newValue} if it is {@code expectedValue}. */
     public boolean compareAndSet(int index, int expectedValue, int newValue) {
         long i = checked(index);
-        try {
-            return fromRegion(ELEMENT.compareAndSet(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion(ELEMENT.compareAndSet(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
     }
 
     /** As {@link #compareAndSet(int, int, int)}, returning the witnessed value. */
     public int compareAndExchange(int index, int expectedValue, int newValue) {
         long i = checked(index);
-        try {
-            return fromRegion((int) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
     }
 
     /** Atomically adds {@code delta} to element {@code index} and returns its old value. */
     public int getAndAdd(int index, int delta) {
         long i = checked(index);
-        try {
-            return fromRegion((int) ELEMENT.getAndAdd(ALL_MEMORY, address() + i * Integer.BYTES, delta));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((int) ELEMENT.getAndAdd(ALL_MEMORY, address() + i * Integer.BYTES, delta));
     }
 
     /** Atomically adds {@code delta} to element {@code index} and returns its new value. */

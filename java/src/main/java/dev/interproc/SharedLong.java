@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Reference;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 
@@ -32,13 +31,7 @@ public final class SharedLong extends SlotValue {
 
     /** Reads the value with volatile semantics. */
     public long get() {
-        try {
-            return fromRegion((long) VALUE.getVolatile(ALL_MEMORY, address()));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((long) VALUE.getVolatile(ALL_MEMORY, address()));
     }
 
     /**
@@ -46,104 +39,50 @@ public final class SharedLong extends SlotValue {
      * {@code atomic_store}, rather than a volatile store's {@code mov} + {@code lock add}.
      */
     public void set(long newValue) {
-        try {
-            VALUE.getAndSet(ALL_MEMORY, address(), newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        VALUE.getAndSet(ALL_MEMORY, address(), newValue);
+        confirmAccess();
     }
 
     /** Reads the value with acquire semantics. */
     public long getAcquire() {
-        try {
-            return fromRegion((long) VALUE.getAcquire(ALL_MEMORY, address()));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((long) VALUE.getAcquire(ALL_MEMORY, address()));
     }
 
     /** Writes the value with release semantics. */
     public void setRelease(long newValue) {
-        try {
-            VALUE.setRelease(ALL_MEMORY, address(), newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        VALUE.setRelease(ALL_MEMORY, address(), newValue);
+        confirmAccess();
     }
 
     /** Reads the value in opaque mode (coherent, no ordering with other accesses). */
     public long getOpaque() {
-        try {
-            return fromRegionOpaque((long) VALUE.getOpaque(ALL_MEMORY, address()));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegionOpaque((long) VALUE.getOpaque(ALL_MEMORY, address()));
     }
 
     /** Writes the value in opaque mode. */
     public void setOpaque(long newValue) {
-        try {
-            VALUE.setOpaque(ALL_MEMORY, address(), newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        VALUE.setOpaque(ALL_MEMORY, address(), newValue);
+        confirmAccess();
     }
 
     /** Atomically sets the value and returns the old one. */
     public long getAndSet(long newValue) {
-        try {
-            return fromRegion((long) VALUE.getAndSet(ALL_MEMORY, address(), newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((long) VALUE.getAndSet(ALL_MEMORY, address(), newValue));
     }
 
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns whether it did. */
     public boolean compareAndSet(long expectedValue, long newValue) {
-        try {
-            return fromRegion(VALUE.compareAndSet(ALL_MEMORY, address(), expectedValue, newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion(VALUE.compareAndSet(ALL_MEMORY, address(), expectedValue, newValue));
     }
 
     /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns the value witnessed. */
     public long compareAndExchange(long expectedValue, long newValue) {
-        try {
-            return fromRegion((long) VALUE.compareAndExchange(ALL_MEMORY, address(), expectedValue, newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((long) VALUE.compareAndExchange(ALL_MEMORY, address(), expectedValue, newValue));
     }
 
     /** Atomically adds {@code delta} and returns the old value. */
     public long getAndAdd(long delta) {
-        try {
-            return fromRegion((long) VALUE.getAndAdd(ALL_MEMORY, address(), delta));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((long) VALUE.getAndAdd(ALL_MEMORY, address(), delta));
     }
 
     /** Atomically adds {@code delta} and returns the new value. */

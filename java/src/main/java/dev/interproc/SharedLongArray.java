@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Reference;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 
@@ -32,13 +31,7 @@ public final class SharedLongArray extends SlotArray {
     /** Reads element {@code index} with volatile semantics. */
     public long get(int index) {
         long i = checked(index);
-        try {
-            return fromRegion((long) ELEMENT.getVolatile(ALL_MEMORY, address() + i * Long.BYTES));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((long) ELEMENT.getVolatile(ALL_MEMORY, address() + i * Long.BYTES));
     }
 
     /**
@@ -47,112 +40,58 @@ public final class SharedLongArray extends SlotArray {
      */
     public void set(int index, long newValue) {
         long i = checked(index);
-        try {
-            ELEMENT.getAndSet(ALL_MEMORY, address() + i * Long.BYTES, newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        ELEMENT.getAndSet(ALL_MEMORY, address() + i * Long.BYTES, newValue);
+        confirmAccess();
     }
 
     /** Reads element {@code index} with acquire semantics. */
     public long getAcquire(int index) {
         long i = checked(index);
-        try {
-            return fromRegion((long) ELEMENT.getAcquire(ALL_MEMORY, address() + i * Long.BYTES));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((long) ELEMENT.getAcquire(ALL_MEMORY, address() + i * Long.BYTES));
     }
 
     /** Writes element {@code index} with release semantics. */
     public void setRelease(int index, long newValue) {
         long i = checked(index);
-        try {
-            ELEMENT.setRelease(ALL_MEMORY, address() + i * Long.BYTES, newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        ELEMENT.setRelease(ALL_MEMORY, address() + i * Long.BYTES, newValue);
+        confirmAccess();
     }
 
     /** Reads element {@code index} in opaque mode. */
     public long getOpaque(int index) {
         long i = checked(index);
-        try {
-            return fromRegionOpaque((long) ELEMENT.getOpaque(ALL_MEMORY, address() + i * Long.BYTES));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegionOpaque((long) ELEMENT.getOpaque(ALL_MEMORY, address() + i * Long.BYTES));
     }
 
     /** Writes element {@code index} in opaque mode. */
     public void setOpaque(int index, long newValue) {
         long i = checked(index);
-        try {
-            ELEMENT.setOpaque(ALL_MEMORY, address() + i * Long.BYTES, newValue);
-            confirmAccess();
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        ELEMENT.setOpaque(ALL_MEMORY, address() + i * Long.BYTES, newValue);
+        confirmAccess();
     }
 
     /** Atomically sets element {@code index} and returns its old value. */
     public long getAndSet(int index, long newValue) {
         long i = checked(index);
-        try {
-            return fromRegion((long) ELEMENT.getAndSet(ALL_MEMORY, address() + i * Long.BYTES, newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((long) ELEMENT.getAndSet(ALL_MEMORY, address() + i * Long.BYTES, newValue));
     }
 
     /** Atomically sets element {@code index} to {@code newValue} if it is {@code expectedValue}. */
     public boolean compareAndSet(int index, long expectedValue, long newValue) {
         long i = checked(index);
-        try {
-            return fromRegion(ELEMENT.compareAndSet(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion(ELEMENT.compareAndSet(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue));
     }
 
     /** As {@link #compareAndSet(int, long, long)}, returning the witnessed value. */
     public long compareAndExchange(int index, long expectedValue, long newValue) {
         long i = checked(index);
-        try {
-            return fromRegion((long) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((long) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue));
     }
 
     /** Atomically adds {@code delta} to element {@code index} and returns its old value. */
     public long getAndAdd(int index, long delta) {
         long i = checked(index);
-        try {
-            return fromRegion((long) ELEMENT.getAndAdd(ALL_MEMORY, address() + i * Long.BYTES, delta));
-        } catch (IndexOutOfBoundsException closed) {
-            throw closedError();
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return fromRegion((long) ELEMENT.getAndAdd(ALL_MEMORY, address() + i * Long.BYTES, delta));
     }
 
     /** Atomically adds {@code delta} to element {@code index} and returns its new value. */

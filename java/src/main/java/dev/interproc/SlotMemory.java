@@ -17,12 +17,12 @@ import java.lang.invoke.VarHandle;
  * safe differently ({@link SharedMemory#close()}):
  * <pre>
  *   close(), under the region's lifecycle write lock
- *     1. every registered object's address := RETIRED (volatile store; negative, so an access is out
- *        of ALL_MEMORY's bounds and throws IndexOutOfBoundsException, reported as IllegalStateException)
+ *     1. every registered object's address := RETIRED (volatile store): every later operation throws
+ *        IllegalStateException before it touches memory
  *     2. the shared mapping is replaced by private anonymous memory in one mmap(MAP_FIXED) step
  *        (ip_region_close_reserving): the address range stays valid
  *     3. the range is released (munmap) only once the SharedMemory is unreachable: every object holds
- *        its region, and every operation keeps its object reachable to its end
+ *        its region, and every operation keeps its object reachable past its access (the re-read below)
  * </pre>
  * An operation that read its address before step 1 and touches memory after step 2 reads zeros and
  * writes where no other process sees it (a futex call waits on private memory): it never faults, and
@@ -40,6 +40,10 @@ import java.lang.invoke.VarHandle;
  * without synchronising with the close. Every access but an opaque read also orders the re-read after
  * itself; after an opaque read a load-load fence does ({@link #fromRegionOpaque}).
  *
+ * <p><b>Reachability.</b> The re-read uses the object after its access, so the object, and through it
+ * the region, stays reachable until the access is done: the Cleaner of step 3 can't release the range
+ * under it.
+ *
  * <p>The field holds the address XOR {@link #RETIRED}, so that its default 0 reads as retired: a
  * value object published to another thread through a data race can never access address 0.
  */
@@ -48,10 +52,7 @@ abstract class SlotMemory {
     /** The whole address space as one segment, indexed by absolute address. */
     static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
-    /**
-     * The address of a slot whose region is closed: outside {@link #ALL_MEMORY}, 8-byte aligned, and still
-     * negative with any array element offset added.
-     */
+    /** The address of a slot whose region is closed: negative, so never a real one. */
     private static final long RETIRED = Long.MIN_VALUE;
 
     private static final VarHandle ADDRESS;
@@ -75,9 +76,17 @@ abstract class SlotMemory {
         region.register(this);
     }
 
-    /** The absolute address of the slot's memory in {@link #ALL_MEMORY}, or a negative one once closed. */
+    /**
+     * The absolute address of the slot's memory in {@link #ALL_MEMORY}.
+     *
+     * @throws IllegalStateException if the region was closed in this process
+     */
     final long address() {
-        return (long) ADDRESS.get(this) ^ RETIRED;
+        long address = (long) ADDRESS.get(this) ^ RETIRED;
+        if (address < 0) {
+            throw closedError();
+        }
+        return address;
     }
 
     /** Makes every later operation throw: called by the region's close, before the mapping is replaced. */
@@ -117,9 +126,7 @@ abstract class SlotMemory {
 
     /** Throws if the object was retired during the access just made: it may have hit the private memory. */
     final void confirmAccess() {
-        if (address() < 0) {
-            throw closedError();
-        }
+        address();
     }
 
     /** The exception for an operation on a closed region. */
