@@ -15,8 +15,11 @@
  *   compareAndSet one successful increment by atomic_compare_exchange_strong, retried on failure
  *
  * Output, one line per operation and process count (bench/run parses it; "#" lines are comments):
- *   result suite=atomics impl=c op=getAndAdd processes=2 ops_per_s=MEDIAN reps=R1,R2,R3
+ *   result suite=atomics impl=c op=getAndAdd processes=2 ops_per_s=MEDIAN reps=R1,R2,R3 fewest_share=S
  * ops_per_s is the total over all processes: operations (successful ones, for compareAndSet) per second.
+ * fewest_share is, over the repetitions, the lowest of the slowest process's rate over an equal share of
+ * the total: well below 1 means a process was held off its CPU (by the host, on a VM) for part of the
+ * time, so the other ran alone and the total overstates contended throughput.
  * Process i is pinned to CPU i (mod the CPUs online), so that 2 contending processes always run on
  * 2 CPUs and move the word's cache line between them, rather than sometimes taking turns on one.
  */
@@ -109,14 +112,20 @@ static void participate(int index, void *context) {
     m->page->nanos[index] = now_ns() - start;
 }
 
-static double measure(struct shared_page *page, int processes, enum operation op, double seconds) {
+/* Total operations per second; *fewest_share receives the slowest process's rate over an equal share. */
+static double measure(struct shared_page *page, int processes, enum operation op, double seconds,
+                      double *fewest_share) {
     atomic_store(&page->word, 0);
     struct measurement m = {page, processes, op, seconds};
     run_processes("atomics_baseline", &page->start, processes, participate, &m);
     double ops_per_s = 0;
+    double slowest = 0;
     for (int i = 0; i < processes; i++) {
-        ops_per_s += (double)page->ops[i] * 1e9 / (double)page->nanos[i];
+        double rate = (double)page->ops[i] * 1e9 / (double)page->nanos[i];
+        ops_per_s += rate;
+        slowest = i == 0 || rate < slowest ? rate : slowest;
     }
+    *fewest_share = ops_per_s > 0 ? slowest * processes / ops_per_s : 0;
     return ops_per_s;
 }
 
@@ -149,12 +158,15 @@ int main(int argc, char **argv) {
             }
             double results[MAX_REPETITIONS];
             char reps[MAX_REPETITIONS * 24] = "";
+            double fewest_share = 1;
             for (int r = 0; r < repetitions; r++) {
-                results[r] = measure(page, processes, (enum operation)op, seconds);
+                double share = 1;
+                results[r] = measure(page, processes, (enum operation)op, seconds, &share);
+                fewest_share = share < fewest_share ? share : fewest_share;
                 snprintf(reps + strlen(reps), sizeof reps - strlen(reps), "%s%.0f", r == 0 ? "" : ",", results[r]);
             }
-            printf("result suite=atomics impl=c op=%s processes=%d ops_per_s=%.0f reps=%s\n", operation_names[op],
-                   processes, median(results, repetitions), reps);
+            printf("result suite=atomics impl=c op=%s processes=%d ops_per_s=%.0f reps=%s fewest_share=%.2f\n",
+                   operation_names[op], processes, median(results, repetitions), reps, fewest_share);
             fflush(stdout);
         }
     }

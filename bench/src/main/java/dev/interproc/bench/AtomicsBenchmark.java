@@ -41,26 +41,31 @@ public final class AtomicsBenchmark {
                 seconds, repetitions);
         for (int processes : processCounts) {
             for (String operation : operations) {
-                double[] results = measure(operation, processes, seconds, repetitions);
-                System.out.printf(Locale.ROOT, "result suite=atomics impl=java op=%s processes=%d ops_per_s=%s%n",
-                        operation, processes, WorkerHarness.medianAndReps(results));
+                double[] results = new double[repetitions];
+                double fewestShare = measure(operation, processes, seconds, results);
+                System.out.printf(Locale.ROOT,
+                        "result suite=atomics impl=java op=%s processes=%d ops_per_s=%s fewest_share=%.2f%n",
+                        operation, processes, WorkerHarness.medianAndReps(results), fewestShare);
             }
         }
     }
 
-    private static double[] measure(String operation, int processes, double seconds, int repetitions)
+    /** Fills {@code opsPerSecond}, one figure per repetition, and returns the lowest fewest share of them. */
+    private static double measure(String operation, int processes, double seconds, double[] opsPerSecond)
             throws Exception {
+        int repetitions = opsPerSecond.length;
         String region = "ip-bench-" + ProcessHandle.current().pid() + "-" + operation + "-" + processes;
         try (SharedMemory memory = SharedMemory.create(region)) {
             memory.sharedLong(SLOT);
             long[][][] results = WorkerHarness.run(AtomicsWorker.class, processes, repetitions, seconds,
                     i -> new String[] {region, operation, String.valueOf(repetitions), String.valueOf(seconds),
                         WorkerHarness.cpuOf(i)});
-            double[] opsPerSecond = new double[repetitions];
+            double fewestShare = 1;
             for (int r = 0; r < repetitions; r++) {
                 opsPerSecond[r] = WorkerHarness.opsPerSecond(results[r]);
+                fewestShare = Math.min(fewestShare, WorkerHarness.fewestShare(results[r]));
             }
-            return opsPerSecond;
+            return fewestShare;
         } finally {
             SharedMemory.unlink(region);
         }

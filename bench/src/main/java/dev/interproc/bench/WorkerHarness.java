@@ -78,6 +78,18 @@ final class WorkerHarness {
         return total;
     }
 
+    /**
+     * The slowest worker's rate over an equal share of one repetition's total: well below 1 means a worker was
+     * held off its CPU for part of the time (by the host, on a VM), so the others ran alone.
+     */
+    static double fewestShare(long[][] repetition) {
+        double slowest = Double.MAX_VALUE;
+        for (long[] worker : repetition) {
+            slowest = Math.min(slowest, worker[0] * 1e9 / worker[1]);
+        }
+        return slowest * repetition.length / opsPerSecond(repetition);
+    }
+
     /** The median of some figures and all of them, as "MEDIAN reps=R1,R2,..." fields of a result line. */
     static String medianAndReps(double[] figures) {
         double[] sorted = figures.clone();
