@@ -55,7 +55,8 @@ public final class SharedDouble extends SlotValue {
 
     /** Atomically sets the value and returns the old one. */
     public double getAndSet(double newValue) {
-        return Double.longBitsToDouble(fromRegion((long) BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue))));
+        long previous = (long) BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
+        return Double.longBitsToDouble(fromRegion(previous));
     }
 
     /** Atomically sets the value to {@code newValue} if its bits equal those of {@code expectedValue}. */

@@ -85,7 +85,8 @@ public final class SharedIntArray extends SlotArray {
     /** As {@link #compareAndSet(int, int, int)}, returning the witnessed value. */
     public int compareAndExchange(int index, int expectedValue, int newValue) {
         long i = checked(index);
-        return fromRegion((int) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
+        return fromRegion(
+                (int) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
     }
 
     /** Atomically adds {@code delta} to element {@code index} and returns its old value. */

@@ -85,7 +85,8 @@ public final class SharedLongArray extends SlotArray {
     /** As {@link #compareAndSet(int, long, long)}, returning the witnessed value. */
     public long compareAndExchange(int index, long expectedValue, long newValue) {
         long i = checked(index);
-        return fromRegion((long) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue));
+        return fromRegion(
+                (long) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Long.BYTES, expectedValue, newValue));
     }
 
     /** Atomically adds {@code delta} to element {@code index} and returns its old value. */

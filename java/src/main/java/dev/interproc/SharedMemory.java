@@ -46,8 +46,9 @@ import java.util.regex.Pattern;
  * Opening a region attaches this process to it (an entry of the region's process table, held for as
  * long as the region is open here, and released by the kernel if the process dies). {@link #close()}
  * detaches and lets go of the shared memory: afterwards every accessor and every value object obtained
- * from this instance throws {@link IllegalStateException}, never reads unmapped memory. The region itself lives until
- * {@link #unlink()} removes its name; processes that still have it open keep working on it.
+ * from this instance throws {@link IllegalStateException}, never reads unmapped memory. The region
+ * itself lives until {@link #unlink()} removes its name; processes that still have it open keep
+ * working on it.
  *
  * <h2>Tools</h2>
  * {@link #inspect(String)} and {@link #list()} read regions without attaching to them (what
