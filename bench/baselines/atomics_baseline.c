@@ -112,20 +112,18 @@ static void participate(int index, void *context) {
     m->page->nanos[index] = now_ns() - start;
 }
 
-/* Total operations per second; *fewest_share receives the slowest process's rate over an equal share. */
-static double measure(struct shared_page *page, int processes, enum operation op, double seconds,
-                      double *fewest_share) {
+/* Total operations per second; *share receives the slowest process's rate over an equal share. */
+static double measure(struct shared_page *page, int processes, enum operation op, double seconds, double *share) {
     atomic_store(&page->word, 0);
     struct measurement m = {page, processes, op, seconds};
     run_processes("atomics_baseline", &page->start, processes, participate, &m);
+    double rates[MAX_PROCESSES];
     double ops_per_s = 0;
-    double slowest = 0;
     for (int i = 0; i < processes; i++) {
-        double rate = (double)page->ops[i] * 1e9 / (double)page->nanos[i];
-        ops_per_s += rate;
-        slowest = i == 0 || rate < slowest ? rate : slowest;
+        rates[i] = (double)page->ops[i] * 1e9 / (double)page->nanos[i];
+        ops_per_s += rates[i];
     }
-    *fewest_share = ops_per_s > 0 ? slowest * processes / ops_per_s : 0;
+    *share = fewest_share(rates, processes);
     return ops_per_s;
 }
 
@@ -158,15 +156,15 @@ int main(int argc, char **argv) {
             }
             double results[MAX_REPETITIONS];
             char reps[MAX_REPETITIONS * 24] = "";
-            double fewest_share = 1;
+            double lowest_share = 1;
             for (int r = 0; r < repetitions; r++) {
                 double share = 1;
                 results[r] = measure(page, processes, (enum operation)op, seconds, &share);
-                fewest_share = share < fewest_share ? share : fewest_share;
+                lowest_share = share < lowest_share ? share : lowest_share;
                 snprintf(reps + strlen(reps), sizeof reps - strlen(reps), "%s%.0f", r == 0 ? "" : ",", results[r]);
             }
             printf("result suite=atomics impl=c op=%s processes=%d ops_per_s=%.0f reps=%s fewest_share=%.2f\n",
-                   operation_names[op], processes, median(results, repetitions), reps, fewest_share);
+                   operation_names[op], processes, median(results, repetitions), reps, lowest_share);
             fflush(stdout);
         }
     }

@@ -120,4 +120,16 @@ static inline double median(const double *figures, int n) {
     return sorted[n / 2];
 }
 
+/* The least served of n processes' amounts (operations, or rates) over an equal share of their total:
+ * 1.00 when all got the same, 0 when one got nothing. */
+static inline double fewest_share(const double *amounts, int n) {
+    double total = 0;
+    double fewest = amounts[0];
+    for (int i = 0; i < n; i++) {
+        total += amounts[i];
+        fewest = amounts[i] < fewest ? amounts[i] : fewest;
+    }
+    return total > 0 ? fewest * n / total : 0;
+}
+
 #endif /* INTERPROC_BASELINE_H */

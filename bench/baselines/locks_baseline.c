@@ -211,16 +211,14 @@ int main(int argc, char **argv) {
             for (int r = 0; r < repetitions; r++) {
                 change += changes[r] / repetitions;
             }
-            int64_t total = 0;
-            int64_t fewest = served[0];
+            double served_amounts[MAX_PROCESSES];
             for (int i = 0; i < cases[c].processes; i++) {
-                total += served[i];
-                fewest = served[i] < fewest ? served[i] : fewest;
+                served_amounts[i] = (double)served[i];
             }
             printf("result suite=locks impl=%s op=%s processes=%d ops_per_s=%.0f reps=%s owner_change=%.3f"
                    " fewest_share=%.2f\n",
                    impl_names[impl], cases[c].op, cases[c].processes, median(results, repetitions), reps, change,
-                   total == 0 ? 0.0 : (double)fewest * cases[c].processes / (double)total);
+                   fewest_share(served_amounts, cases[c].processes));
             fflush(stdout);
         }
     }

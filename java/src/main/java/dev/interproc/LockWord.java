@@ -96,7 +96,7 @@ final class LockWord extends SlotMemory {
 
     /** Takes the word over if its owner's process is dead; never waits. */
     Outcome tryTakeOverFromDeadOwner() {
-        int value = wordValue();
+        int value = word();
         if (value != 0 && (value & ~WAITERS) != token && !region.ownerAlive(value & ~WAITERS)
                 && compareAndSet(value, token | (value & WAITERS))) {
             return Outcome.OWNER_DIED;
@@ -143,7 +143,7 @@ final class LockWord extends SlotMemory {
             boolean checkOwner = false;
             boolean ownerProbed = false;
             while (true) {
-                int value = wordValue();
+                int value = word();
                 if (value == 0) {
                     // Other processes may still sleep here: keep the waiters bit so that our release wakes them.
                     if (compareAndSet(0, token | WAITERS)) {
@@ -234,11 +234,6 @@ final class LockWord extends SlotMemory {
                 now = System.nanoTime();
             } while (now - nextPoll < 0);
         }
-    }
-
-    private int wordValue() {
-        region.checkOpen();
-        return word();
     }
 
     private boolean enterGate(long timeoutNanos, boolean interruptible) throws InterruptedException {

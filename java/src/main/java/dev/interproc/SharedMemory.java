@@ -77,7 +77,7 @@ public final class SharedMemory implements AutoCloseable {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ConcurrentMap<String, Object> primitives = new ConcurrentHashMap<>();
     /** The value objects and lock words of this instance that are still reachable: close retires them. */
-    private final Set<SlotMemory> values = Collections.newSetFromMap(new WeakHashMap<>());
+    private final Set<SlotMemory> addressHolders = Collections.newSetFromMap(new WeakHashMap<>());
     private volatile State state = State.OPEN;
 
     private SharedMemory(String name, RegionOptions options, boolean created, MemorySegment handle) {
@@ -675,12 +675,12 @@ public final class SharedMemory implements AutoCloseable {
     // ------------------------------------------------------------------------------------- lifecycle
 
     /** Records a new value object or lock word so that close retires it; fails if this instance is closed. */
-    void register(SlotMemory value) {
+    void register(SlotMemory addressHolder) {
         lifecycle.readLock().lock();
         try {
             checkOpen();
-            synchronized (values) {
-                values.add(value);
+            synchronized (addressHolders) {
+                addressHolders.add(addressHolder);
             }
         } finally {
             lifecycle.readLock().unlock();
@@ -744,10 +744,10 @@ public final class SharedMemory implements AutoCloseable {
             }
             state = newState;
             boolean retiredAny;
-            synchronized (values) {
-                retiredAny = !values.isEmpty();
-                values.forEach(SlotMemory::retire);
-                values.clear();
+            synchronized (addressHolders) {
+                retiredAny = !addressHolders.isEmpty();
+                addressHolders.forEach(SlotMemory::retire);
+                addressHolders.clear();
             }
             mapping.close();
             if (retiredAny) {

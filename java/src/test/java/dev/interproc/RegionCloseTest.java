@@ -1,8 +1,8 @@
 package dev.interproc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -119,7 +119,7 @@ class RegionCloseTest {
                 assertInstanceOf(IllegalStateException.class, ending, "round " + round + ", operation " + w);
                 assertTrue(ending.getMessage().contains("is closed"), ending.getMessage());
             }
-            assertEquals(null, madeUp.get(), "round " + round);
+            assertNull(madeUp.get(), "round " + round);
             SharedMemory.unlink(name);
         }
     }

@@ -3,7 +3,6 @@ package dev.interproc.bench;
 import dev.interproc.SharedMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -78,7 +77,7 @@ public final class LocksBenchmark {
             double[] opsPerSecond = new double[repetitions];
             long operations = 0;
             long changes = 0;
-            long[] perWorker = new long[c.processes()];
+            double[] perWorker = new double[c.processes()];
             for (int r = 0; r < repetitions; r++) {
                 opsPerSecond[r] = WorkerHarness.opsPerSecond(results[r]);
                 for (int w = 0; w < results[r].length; w++) {
@@ -87,7 +86,7 @@ public final class LocksBenchmark {
                     perWorker[w] += results[r][w][0];
                 }
             }
-            double fewestShare = (double) Arrays.stream(perWorker).min().orElseThrow() * c.processes() / operations;
+            double fewestShare = WorkerHarness.fewestShare(perWorker);
             if (c.operation().equals("lockIncrement") && state.get(0) != operations) {
                 throw new IllegalStateException(impl + " lost updates: counter " + state.get(0) + ", operations "
                         + operations);

@@ -83,11 +83,13 @@ final class WorkerHarness {
      * held off its CPU for part of the time (by the host, on a VM), so the others ran alone.
      */
     static double fewestShare(long[][] repetition) {
-        double slowest = Double.MAX_VALUE;
-        for (long[] worker : repetition) {
-            slowest = Math.min(slowest, worker[0] * 1e9 / worker[1]);
-        }
-        return slowest * repetition.length / opsPerSecond(repetition);
+        return fewestShare(Arrays.stream(repetition).mapToDouble(worker -> worker[0] * 1e9 / worker[1]).toArray());
+    }
+
+    /** The least served worker's amount (operations, or a rate) over an equal share of all workers' total. */
+    static double fewestShare(double[] perWorker) {
+        double total = Arrays.stream(perWorker).sum();
+        return total > 0 ? Arrays.stream(perWorker).min().orElseThrow() * perWorker.length / total : 0;
     }
 
     /** The median of some figures and all of them, as "MEDIAN reps=R1,R2,..." fields of a result line. */
