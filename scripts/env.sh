@@ -36,6 +36,7 @@ ip_require_tools() {
   command -v gcc >/dev/null || ip_apt_install gcc
   command -v make >/dev/null || ip_apt_install make
   command -v mvn >/dev/null || ip_apt_install maven
+  command -v clang-format >/dev/null || ip_apt_install clang-format # the build checks the C formatting
   if ! JAVA_HOME=$(ip_find_jdk); then
     ip_apt_install temurin-25-jdk 2>/dev/null || true
     JAVA_HOME=$(ip_find_jdk) || ip_die "no JDK 22 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm/*). Install one, e.g. Temurin 25, and set JAVA_HOME."
