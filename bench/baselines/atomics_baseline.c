@@ -142,8 +142,10 @@ int main(int argc, char **argv) {
     }
     if (seconds <= 0 || repetitions < 1 || repetitions > MAX_REPETITIONS || argc == 4 ||
         (argc > 4 && (only_operation < 0 || only_processes < 1 || only_processes > MAX_PROCESSES))) {
-        fprintf(stderr, "usage: atomics_baseline [SECONDS > 0 [REPETITIONS 1-%d [OPERATION PROCESSES]]]\n"
-                        "OPERATION: get, set, getAndAdd or compareAndSet; PROCESSES: 1 or 2\n", MAX_REPETITIONS);
+        fprintf(stderr,
+                "usage: atomics_baseline [SECONDS > 0 [REPETITIONS 1-%d [OPERATION PROCESSES]]]\n"
+                "OPERATION: get, set, getAndAdd or compareAndSet; PROCESSES: 1 or 2\n",
+                MAX_REPETITIONS);
         return 2;
     }
     struct shared_page *page = map_shared_page("ip-bench-c", sizeof(struct shared_page));

@@ -12,8 +12,8 @@
  *   lockIncrement  lock, increment a plain shared counter, note whether the owner changed, unlock
  *                  (1 and 2 processes)
  * Output (bench/run parses it):
- *   result suite=locks impl=robust-mutex op=lockIncrement processes=2 ops_per_s=MEDIAN reps=R1,R2 owner_change=F fewest_share=S
- * owner_change is the fraction of acquisitions that went to another process than the previous one;
+ *   result suite=locks impl=robust-mutex op=lockIncrement processes=2 ops_per_s=MEDIAN reps=R1,R2 owner_change=F
+ * fewest_share=S owner_change is the fraction of acquisitions that went to another process than the previous one;
  * fewest_share is the least served process's operations over an equal share (1.00: perfectly even).
  * Process i is pinned to CPU i, as in the Java harness.
  */
@@ -64,7 +64,8 @@ static struct interproc_lock open_interproc_lock(void) {
     int32_t index;
     int32_t created;
     if (ip_region_open(region_name, NULL, 0, &lock.region) != 0 ||
-        ip_slot_ensure(lock.region, "bench/lock", IP_TYPE_LOCK, IP_LOCK_SIZE, NULL, 0, NULL, 0, &index, &created) != 0) {
+        ip_slot_ensure(lock.region, "bench/lock", IP_TYPE_LOCK, IP_LOCK_SIZE, NULL, 0, NULL, 0, &index, &created) !=
+            0) {
         fprintf(stderr, "locks_baseline: cannot open the interproc lock\n");
         exit(1);
     }
@@ -203,8 +204,8 @@ int main(int argc, char **argv) {
             int64_t served[MAX_PROCESSES] = {0};
             char reps[MAX_REPETITIONS * 24] = "";
             for (int r = 0; r < repetitions; r++) {
-                results[r] = measure(page, (enum impl)impl, cases[c].increment, cases[c].processes, seconds, &changes[r],
-                                     served);
+                results[r] = measure(page, (enum impl)impl, cases[c].increment, cases[c].processes, seconds,
+                                     &changes[r], served);
                 snprintf(reps + strlen(reps), sizeof reps - strlen(reps), "%s%.0f", r == 0 ? "" : ",", results[r]);
             }
             double change = 0;

@@ -43,20 +43,20 @@ extern "C" {
 
 /* Error codes of interproc itself; all other negative values are -errno. */
 enum ip_error {
-    IP_EMAGIC = -1000,      /* the object is not an interproc region (foreign shm object) */
-    IP_EVERSION = -1001,    /* the region has another layout version */
-    IP_ENOTREADY = -1002,   /* the region is still initialising after the open timeout */
-    IP_ECORRUPT = -1003,    /* the header contradicts itself or the object's real size */
-    IP_EDIRFULL = -1004,    /* every slot of the directory is used */
-    IP_ENOSPACE = -1005,    /* the region's data area cannot fit the slot */
-    IP_EPROCFULL = -1006,   /* every entry of the process table is used by a live process */
-    IP_ESLOTTYPE = -1007,   /* a slot of that name exists with another type */
-    IP_ESLOTSIZE = -1008,   /* a slot of that name exists with another size */
-    IP_ESLOTMETA = -1009,   /* a slot of that name exists with other type metadata */
-    IP_ENAME = -1010,       /* a region or slot name is empty, too long or has a bad character */
-    IP_EARG = -1011,        /* an argument is out of range */
-    IP_ESHMFULL = -1012,    /* the shared-memory file system has less free space than the region needs */
-    IP_EOWNERDEAD = -1013   /* the lock was acquired, but its previous owner died holding it */
+    IP_EMAGIC = -1000,    /* the object is not an interproc region (foreign shm object) */
+    IP_EVERSION = -1001,  /* the region has another layout version */
+    IP_ENOTREADY = -1002, /* the region is still initialising after the open timeout */
+    IP_ECORRUPT = -1003,  /* the header contradicts itself or the object's real size */
+    IP_EDIRFULL = -1004,  /* every slot of the directory is used */
+    IP_ENOSPACE = -1005,  /* the region's data area cannot fit the slot */
+    IP_EPROCFULL = -1006, /* every entry of the process table is used by a live process */
+    IP_ESLOTTYPE = -1007, /* a slot of that name exists with another type */
+    IP_ESLOTSIZE = -1008, /* a slot of that name exists with another size */
+    IP_ESLOTMETA = -1009, /* a slot of that name exists with other type metadata */
+    IP_ENAME = -1010,     /* a region or slot name is empty, too long or has a bad character */
+    IP_EARG = -1011,      /* an argument is out of range */
+    IP_ESHMFULL = -1012,  /* the shared-memory file system has less free space than the region needs */
+    IP_EOWNERDEAD = -1013 /* the lock was acquired, but its previous owner died holding it */
 };
 
 /* Slot type tags, stored in the directory. */
@@ -67,8 +67,8 @@ enum ip_slot_type {
     IP_TYPE_INT32_ARRAY = 4,
     IP_TYPE_INT64_ARRAY = 5,
     IP_TYPE_ENUM = 6,
-    IP_TYPE_LOCK = 7,       /* a lock word (docs/layout.md, "Lock protocol"), not reentrant */
-    IP_TYPE_RLOCK = 8,      /* the same lock word; reentrancy is kept by each process */
+    IP_TYPE_LOCK = 7,  /* a lock word (docs/layout.md, "Lock protocol"), not reentrant */
+    IP_TYPE_RLOCK = 8, /* the same lock word; reentrancy is kept by each process */
     IP_TYPE_CONDITION = 9,
     IP_TYPE_SEMAPHORE = 10,
     IP_TYPE_EVENT = 11,
@@ -85,7 +85,7 @@ enum ip_slot_type {
 #define IP_LOCK_WAITERS 0x80000000u
 #define IP_TOKEN_INDEX_BITS 13
 #define IP_TOKEN_GENERATION_BITS 18
-#define IP_LOCK_SIZE 64         /* bytes of a lock slot: word at 0, fencing token (uint64) at 8 */
+#define IP_LOCK_SIZE 64 /* bytes of a lock slot: word at 0, fencing token (uint64) at 8 */
 #define IP_LOCK_FENCE_OFFSET 8
 /* Longest single sleep of a lock waiter: it re-checks the owner's liveness (and, in Java, interruption) this often. */
 #define IP_LOCK_WAIT_SLICE_NS 4000000
@@ -98,16 +98,10 @@ enum ip_slot_type {
 #define IP_LOCK_SPIN_POLL_NS 1000
 
 /* States of the region header. */
-enum ip_region_state {
-    IP_STATE_INITIALISING = 0,
-    IP_STATE_READY = 1
-};
+enum ip_region_state { IP_STATE_INITIALISING = 0, IP_STATE_READY = 1 };
 
 /* States of a process-table entry. */
-enum ip_process_state {
-    IP_PROCESS_FREE = 0,
-    IP_PROCESS_ATTACHED = 1
-};
+enum ip_process_state { IP_PROCESS_FREE = 0, IP_PROCESS_ATTACHED = 1 };
 
 typedef struct ip_region ip_region;
 
@@ -130,8 +124,8 @@ IP_API int ip_layout_value(const char *key, int64_t *value);
  * The memory is allocated at once: a full file system is -ENOSPC or IP_ESHMFULL here,
  * never a SIGBUS later.
  */
-IP_API int ip_region_create(const char *name, const char *dir, uint64_t size, uint32_t mode,
-                            uint32_t max_slots, uint32_t max_processes, ip_region **out);
+IP_API int ip_region_create(const char *name, const char *dir, uint64_t size, uint32_t mode, uint32_t max_slots,
+                            uint32_t max_processes, ip_region **out);
 
 /*
  * Opens and attaches to an existing region, waiting up to timeout_ms (0: the default)
@@ -145,9 +139,8 @@ IP_API int ip_region_open(const char *name, const char *dir, uint32_t timeout_ms
  * one). *created is set to 1 when this call created it. The size and limits apply
  * only to a creation.
  */
-IP_API int ip_region_open_or_create(const char *name, const char *dir, uint64_t size, uint32_t mode,
-                                    uint32_t max_slots, uint32_t max_processes, uint32_t timeout_ms,
-                                    ip_region **out, int32_t *created);
+IP_API int ip_region_open_or_create(const char *name, const char *dir, uint64_t size, uint32_t mode, uint32_t max_slots,
+                                    uint32_t max_processes, uint32_t timeout_ms, ip_region **out, int32_t *created);
 
 /*
  * Maps an existing, ready region for inspection without attaching to it: the process
@@ -204,9 +197,8 @@ IP_API int ip_process_alive(ip_region *region, int32_t index);
  * zero), and meta_len bytes of type metadata; it is published only when complete.
  * Stores the slot's directory index in *index and 1 or 0 in *created.
  */
-IP_API int ip_slot_ensure(ip_region *region, const char *name, uint32_t type, uint64_t size,
-                          const void *meta, uint32_t meta_len, const void *init, uint64_t init_len,
-                          int32_t *index, int32_t *created);
+IP_API int ip_slot_ensure(ip_region *region, const char *name, uint32_t type, uint64_t size, const void *meta,
+                          uint32_t meta_len, const void *init, uint64_t init_len, int32_t *index, int32_t *created);
 
 /* Finds the slot called name: its directory index, or -ENOENT. */
 IP_API int ip_slot_find(ip_region *region, const char *name, int32_t *index);

@@ -21,41 +21,41 @@
 
 /* The region header, at offset 0. */
 struct ip_header {
-    char magic[IP_MAGIC_LENGTH];          /* "interprc", written by the creator before state */
-    uint32_t layout_version;              /* IP_LAYOUT_VERSION of the creator */
-    _Atomic uint32_t state;               /* ip_region_state; READY is stored last, with release */
-    uint64_t size;                        /* total bytes of the object */
-    uint64_t creator_start_time;          /* creator's start time, clock ticks since boot (/proc/PID/stat) */
+    char magic[IP_MAGIC_LENGTH]; /* "interprc", written by the creator before state */
+    uint32_t layout_version;     /* IP_LAYOUT_VERSION of the creator */
+    _Atomic uint32_t state;      /* ip_region_state; READY is stored last, with release */
+    uint64_t size;               /* total bytes of the object */
+    uint64_t creator_start_time; /* creator's start time, clock ticks since boot (/proc/PID/stat) */
     int32_t creator_pid;
-    uint32_t max_processes;               /* entries of the process table */
-    uint32_t max_slots;                   /* entries of the slot directory */
-    uint32_t unused;                      /* zero; keeps the 64-bit fields aligned */
-    uint64_t created_unix_ms;             /* wall-clock creation time */
-    uint64_t process_table_offset;        /* offset of entry 0 of the process table */
-    uint64_t directory_offset;            /* offset of entry 0 of the slot directory */
-    uint64_t data_offset;                 /* first byte of the data area */
-    uint64_t data_top;                    /* first free byte of the data area; guarded by directory_mutex */
-    _Atomic uint32_t slot_count;          /* published directory entries; stored with release */
+    uint32_t max_processes;        /* entries of the process table */
+    uint32_t max_slots;            /* entries of the slot directory */
+    uint32_t unused;               /* zero; keeps the 64-bit fields aligned */
+    uint64_t created_unix_ms;      /* wall-clock creation time */
+    uint64_t process_table_offset; /* offset of entry 0 of the process table */
+    uint64_t directory_offset;     /* offset of entry 0 of the slot directory */
+    uint64_t data_offset;          /* first byte of the data area */
+    uint64_t data_top;             /* first free byte of the data area; guarded by directory_mutex */
+    _Atomic uint32_t slot_count;   /* published directory entries; stored with release */
     alignas(IP_CACHE_LINE) pthread_mutex_t directory_mutex; /* robust, process-shared */
 };
 
 /* One entry of the process table. */
 struct ip_process_entry {
-    pthread_mutex_t liveness;             /* robust, process-shared; held by the attached process */
-    _Atomic uint32_t state;               /* ip_process_state */
+    pthread_mutex_t liveness; /* robust, process-shared; held by the attached process */
+    _Atomic uint32_t state;   /* ip_process_state */
     int32_t pid;
-    uint64_t start_time;                  /* clock ticks since boot (/proc/PID/stat field 22) */
-    _Atomic uint32_t generation;          /* incremented at every attach to this entry */
+    uint64_t start_time;         /* clock ticks since boot (/proc/PID/stat field 22) */
+    _Atomic uint32_t generation; /* incremented at every attach to this entry */
 } __attribute__((aligned(IP_CACHE_LINE)));
 
 /* One entry of the slot directory; immutable once published. */
 struct ip_slot_entry {
-    char name[IP_SLOT_NAME_MAX + 1];      /* NUL-terminated */
-    uint32_t type;                        /* ip_slot_type */
-    uint32_t meta_length;                 /* bytes of type metadata */
-    uint64_t offset;                      /* region offset of the value, 64-byte aligned */
-    uint64_t size;                        /* bytes of the value */
-    uint64_t meta_offset;                 /* region offset of the type metadata */
+    char name[IP_SLOT_NAME_MAX + 1]; /* NUL-terminated */
+    uint32_t type;                   /* ip_slot_type */
+    uint32_t meta_length;            /* bytes of type metadata */
+    uint64_t offset;                 /* region offset of the value, 64-byte aligned */
+    uint64_t size;                   /* bytes of the value */
+    uint64_t meta_offset;            /* region offset of the type metadata */
 };
 
 /* A process-private handle on a mapped region. */
@@ -64,8 +64,8 @@ struct ip_region {
     uint8_t *base;
     uint64_t size;
     int32_t process_index;
-    uint32_t owner_token;                 /* this handle's lock owner token (interproc.h) */
-    pthread_t holder;                     /* holds this process's liveness mutex while attached */
+    uint32_t owner_token; /* this handle's lock owner token (interproc.h) */
+    pthread_t holder;     /* holds this process's liveness mutex while attached */
     pthread_mutex_t holder_lock;
     pthread_cond_t holder_cond;
     int holder_state;

@@ -13,9 +13,12 @@ struct layout_entry {
     int64_t value;
 };
 
-#define SIZE(type) {"sizeof." #type, (int64_t)sizeof(struct type)}
-#define FIELD(type, field) {"offsetof." #type "." #field, (int64_t)offsetof(struct type, field)}
-#define CONSTANT(name) {"const." #name, (int64_t)(name)}
+#define SIZE(type)                                                                                                     \
+    { "sizeof." #type, (int64_t)sizeof(struct type) }
+#define FIELD(type, field)                                                                                             \
+    { "offsetof." #type "." #field, (int64_t)offsetof(struct type, field) }
+#define CONSTANT(name)                                                                                                 \
+    { "const." #name, (int64_t)(name) }
 
 static const struct layout_entry layout[] = {
     SIZE(ip_header),

@@ -58,7 +58,8 @@ static void cpu_relax(void) {
  */
 static int spin(_Atomic uint32_t *lock, uint32_t me, int64_t timeout_ns) {
     uint64_t now = monotonic_ns();
-    const uint64_t end = now + (timeout_ns >= 0 && timeout_ns < IP_LOCK_SPIN_NS ? (uint64_t)timeout_ns : IP_LOCK_SPIN_NS);
+    const uint64_t end =
+        now + (timeout_ns >= 0 && timeout_ns < IP_LOCK_SPIN_NS ? (uint64_t)timeout_ns : IP_LOCK_SPIN_NS);
     for (;;) {
         uint32_t seen = 0;
         if (atomic_load_explicit(lock, memory_order_relaxed) == 0 &&

@@ -8,22 +8,22 @@
 
 static int failures;
 
-#define CHECK(condition)                                                                  \
-    do {                                                                                  \
-        if (!(condition)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-            failures++;                                                                   \
-        }                                                                                 \
+#define CHECK(condition)                                                                                               \
+    do {                                                                                                               \
+        if (!(condition)) {                                                                                            \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition);                              \
+            failures++;                                                                                                \
+        }                                                                                                              \
     } while (0)
 
-#define CHECK_RC(expected, actual)                                                               \
-    do {                                                                                         \
-        int actual_rc = (actual);                                                                \
-        if (actual_rc != (expected)) {                                                           \
-            fprintf(stderr, "%s:%d: %s returned %d (%s), expected %d (%s)\n", __FILE__, __LINE__, \
-                    #actual, actual_rc, ip_strerror(actual_rc), (expected), ip_strerror(expected)); \
-            failures++;                                                                          \
-        }                                                                                        \
+#define CHECK_RC(expected, actual)                                                                                     \
+    do {                                                                                                               \
+        int actual_rc = (actual);                                                                                      \
+        if (actual_rc != (expected)) {                                                                                 \
+            fprintf(stderr, "%s:%d: %s returned %d (%s), expected %d (%s)\n", __FILE__, __LINE__, #actual, actual_rc,  \
+                    ip_strerror(actual_rc), (expected), ip_strerror(expected));                                        \
+            failures++;                                                                                                \
+        }                                                                                                              \
     } while (0)
 
 /* The exit status of a test program: prints the verdict. */

@@ -67,8 +67,9 @@ static void test_create_open_close_unlink(void) {
 
     /* The value is shared memory: what one handle writes the other reads. */
     int64_t offset = 0;
-    uint8_t *directory = (uint8_t *)ip_region_base(creator) +
-                         *(uint64_t *)((uint8_t *)ip_region_base(creator) + layout("offsetof.ip_header.directory_offset"));
+    uint8_t *directory =
+        (uint8_t *)ip_region_base(creator) +
+        *(uint64_t *)((uint8_t *)ip_region_base(creator) + layout("offsetof.ip_header.directory_offset"));
     offset = *(int64_t *)(directory + index * layout("sizeof.ip_slot_entry") + layout("offsetof.ip_slot_entry.offset"));
     CHECK(*(int64_t *)((uint8_t *)ip_region_base(opener) + offset) == 42);
 
@@ -126,10 +127,13 @@ static void test_slot_metadata_and_space(void) {
     const char meta[] = "Status\nIDLE=0\nBUSY=1\n";
     const char other[] = "Status\nIDLE=0\nBUSY=2\n";
     CHECK_RC(0, ip_slot_ensure(region, "status", IP_TYPE_ENUM, 4, meta, sizeof meta, NULL, 0, &index, &created));
-    CHECK_RC(IP_ESLOTMETA, ip_slot_ensure(region, "status", IP_TYPE_ENUM, 4, other, sizeof other, NULL, 0, &index, &created));
+    CHECK_RC(IP_ESLOTMETA,
+             ip_slot_ensure(region, "status", IP_TYPE_ENUM, 4, other, sizeof other, NULL, 0, &index, &created));
     CHECK_RC(0, ip_slot_ensure(region, "array", IP_TYPE_INT64_ARRAY, 80, NULL, 0, NULL, 0, &index, &created));
-    CHECK_RC(IP_ESLOTSIZE, ip_slot_ensure(region, "array", IP_TYPE_INT64_ARRAY, 88, NULL, 0, NULL, 0, &index, &created));
-    CHECK_RC(IP_ENOSPACE, ip_slot_ensure(region, "huge", IP_TYPE_INT64_ARRAY, 1 << 20, NULL, 0, NULL, 0, &index, &created));
+    CHECK_RC(IP_ESLOTSIZE,
+             ip_slot_ensure(region, "array", IP_TYPE_INT64_ARRAY, 88, NULL, 0, NULL, 0, &index, &created));
+    CHECK_RC(IP_ENOSPACE,
+             ip_slot_ensure(region, "huge", IP_TYPE_INT64_ARRAY, 1 << 20, NULL, 0, NULL, 0, &index, &created));
     CHECK_RC(0, ip_slot_ensure(region, "a", IP_TYPE_INT32, 4, NULL, 0, NULL, 0, &index, &created));
     CHECK_RC(0, ip_slot_ensure(region, "b", IP_TYPE_INT32, 4, NULL, 0, NULL, 0, &index, &created));
     CHECK_RC(IP_EDIRFULL, ip_slot_ensure(region, "c", IP_TYPE_INT32, 4, NULL, 0, NULL, 0, &index, &created));

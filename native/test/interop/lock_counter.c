@@ -29,8 +29,10 @@ int main(int argc, char **argv) {
     int32_t lock_index;
     int32_t counter_index;
     int32_t created;
-    if ((rc = ip_slot_ensure(region, "lock", IP_TYPE_LOCK, IP_LOCK_SIZE, NULL, 0, NULL, 0, &lock_index, &created)) != 0 ||
-        (rc = ip_slot_ensure(region, "counter", IP_TYPE_INT64_ARRAY, 8, NULL, 0, NULL, 0, &counter_index, &created)) != 0) {
+    if ((rc = ip_slot_ensure(region, "lock", IP_TYPE_LOCK, IP_LOCK_SIZE, NULL, 0, NULL, 0, &lock_index, &created)) !=
+            0 ||
+        (rc = ip_slot_ensure(region, "counter", IP_TYPE_INT64_ARRAY, 8, NULL, 0, NULL, 0, &counter_index, &created)) !=
+            0) {
         return fail("slot", rc);
     }
     uint32_t *lock = ip_slot_address(region, lock_index);

@@ -12,5 +12,7 @@ module dev.interproc {
     requires pickle;
     requires java.net.http;
     requires jdk.httpserver;
-    opens dev.interproc.cli to info.picocli;
+
+    opens dev.interproc.cli to
+            info.picocli;
 }

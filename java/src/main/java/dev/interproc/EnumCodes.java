@@ -32,8 +32,8 @@ final class EnumCodes<E extends Enum<E>> {
     private final Map<Integer, E> sparseByCode;
     private final byte[] descriptor;
 
-    private EnumCodes(Class<E> type, int[] codeByOrdinal, E[] denseByCode, Map<Integer, E> sparseByCode,
-            byte[] descriptor) {
+    private EnumCodes(
+            Class<E> type, int[] codeByOrdinal, E[] denseByCode, Map<Integer, E> sparseByCode, byte[] descriptor) {
         this.type = type;
         this.codeByOrdinal = codeByOrdinal;
         this.denseByCode = denseByCode;
@@ -77,12 +77,16 @@ final class EnumCodes<E extends Enum<E>> {
             }
         }
         StringBuilder text = new StringBuilder("enum ").append(type.getName()).append('\n');
-        byCode.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(entry -> text.append(entry.getValue().name()).append('=').append(entry.getKey()).append('\n'));
+        byCode.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> text.append(
+                        entry.getValue().name())
+                .append('=')
+                .append(entry.getKey())
+                .append('\n'));
         byte[] descriptor = text.toString().getBytes(StandardCharsets.UTF_8);
         if (descriptor.length > RegionLayout.SLOT_META_MAX) {
-            throw new IllegalArgumentException("enum " + type.getName() + " has too many constants to record in a slot ("
-                    + descriptor.length + " bytes of names and codes, at most " + RegionLayout.SLOT_META_MAX + ")");
+            throw new IllegalArgumentException(
+                    "enum " + type.getName() + " has too many constants to record in a slot (" + descriptor.length
+                            + " bytes of names and codes, at most " + RegionLayout.SLOT_META_MAX + ")");
         }
         return new EnumCodes(type, codes, dense, dense == null ? Map.copyOf(byCode) : null, descriptor);
     }
@@ -101,7 +105,8 @@ final class EnumCodes<E extends Enum<E>> {
             throw new NullPointerException("a SharedEnum of " + type.getSimpleName() + " cannot hold null");
         }
         if (!(value instanceof Enum<?> constant) || constant.getDeclaringClass() != type) {
-            String what = value instanceof Enum<?> other ? other.getDeclaringClass().getName() + "." + other.name()
+            String what = value instanceof Enum<?> other
+                    ? other.getDeclaringClass().getName() + "." + other.name()
                     : value.getClass().getName() + " " + value;
             throw new IllegalArgumentException("cannot store " + what + " in a SharedEnum of " + type.getName()
                     + ": it is not a constant of that enum");
@@ -111,7 +116,8 @@ final class EnumCodes<E extends Enum<E>> {
 
     /** The constant of a stored code, or an exception naming the code and the known ones. */
     E constantOf(int code, String slot) {
-        E constant = denseByCode != null ? (code >= 0 && code < denseByCode.length ? denseByCode[code] : null)
+        E constant = denseByCode != null
+                ? (code >= 0 && code < denseByCode.length ? denseByCode[code] : null)
                 : sparseByCode.get(code);
         if (constant == null) {
             throw new IllegalStateException("SharedEnum '" + slot + "' holds code " + code + ", which enum "
@@ -133,7 +139,8 @@ final class EnumCodes<E extends Enum<E>> {
     }
 
     private String codesText() {
-        return Arrays.stream(type.getEnumConstants()).map(c -> c.name() + "=" + codeByOrdinal[c.ordinal()])
+        return Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name() + "=" + codeByOrdinal[c.ordinal()])
                 .collect(Collectors.joining(", "));
     }
 

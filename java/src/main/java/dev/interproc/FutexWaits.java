@@ -15,8 +15,7 @@ final class FutexWaits {
 
     private static final LongAdder DELEGATED_SLEEPS = new LongAdder();
 
-    private FutexWaits() {
-    }
+    private FutexWaits() {}
 
     /**
      * Sleeps while the 32-bit word at {@code address} holds {@code expected}, for at most {@code nanos};

@@ -23,11 +23,12 @@ public record LockInfo(State state, int ownerPid, boolean waiters, long fencingT
 
     /** "free", "held by pid N" or "owner dead (pid N)", with ", waiters" when the waiters bit is set. */
     public String describe() {
-        String holder = switch (state) {
-            case FREE -> "free";
-            case HELD -> "held by pid " + ownerPid;
-            case OWNER_DEAD -> ownerPid == 0 ? "owner dead" : "owner dead (pid " + ownerPid + ")";
-        };
+        String holder =
+                switch (state) {
+                    case FREE -> "free";
+                    case HELD -> "held by pid " + ownerPid;
+                    case OWNER_DEAD -> ownerPid == 0 ? "owner dead" : "owner dead (pid " + ownerPid + ")";
+                };
         return waiters ? holder + ", waiters" : holder;
     }
 }

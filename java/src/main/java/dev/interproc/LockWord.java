@@ -41,10 +41,15 @@ final class LockWord extends SlotMemory {
     private static final int VIRTUAL_SPINS = 100;
 
     /** How an acquisition ended. */
-    enum Outcome { ACQUIRED, OWNER_DIED, TIMED_OUT }
+    enum Outcome {
+        ACQUIRED,
+        OWNER_DIED,
+        TIMED_OUT
+    }
 
     /** The word's address for futex calls; after close it lies in the reserved private memory. */
     private final MemorySegment futexWord;
+
     private final int token;
     private final ReentrantLock gate = new ReentrantLock();
 
@@ -97,7 +102,9 @@ final class LockWord extends SlotMemory {
     /** Takes the word over if its owner's process is dead; never waits. */
     Outcome tryTakeOverFromDeadOwner() {
         int value = word();
-        if (value != 0 && (value & ~WAITERS) != token && !region.ownerAlive(value & ~WAITERS)
+        if (value != 0
+                && (value & ~WAITERS) != token
+                && !region.ownerAlive(value & ~WAITERS)
                 && compareAndSet(value, token | (value & WAITERS))) {
             return Outcome.OWNER_DIED;
         }
@@ -219,8 +226,10 @@ final class LockWord extends SlotMemory {
             return false;
         }
         long now = System.nanoTime();
-        long end = now + (timeoutNanos < 0 ? RegionLayout.LOCK_SPIN_NANOS
-                : Math.min(RegionLayout.LOCK_SPIN_NANOS, timeoutNanos));
+        long end = now
+                + (timeoutNanos < 0
+                        ? RegionLayout.LOCK_SPIN_NANOS
+                        : Math.min(RegionLayout.LOCK_SPIN_NANOS, timeoutNanos));
         while (true) {
             if (owner() == 0 && tryAcquire()) {
                 return true;

@@ -30,8 +30,11 @@ public final class OwnerDiedException extends InterprocException {
     private final long fencingToken;
 
     OwnerDiedException(SharedMutex lock, long fencingToken) {
-        super("the previous owner of shared lock '" + lock.name() + "' died holding it; this thread now holds it "
-                + "(fencing token " + fencingToken + "): repair the state it guards, then keep using or unlock it", 0);
+        super(
+                "the previous owner of shared lock '" + lock.name() + "' died holding it; this thread now holds it "
+                        + "(fencing token " + fencingToken
+                        + "): repair the state it guards, then keep using or unlock it",
+                0);
         this.lock = lock;
         this.fencingToken = fencingToken;
     }

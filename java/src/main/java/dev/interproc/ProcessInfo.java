@@ -15,5 +15,4 @@ package dev.interproc;
  * @param startTime the process's start time in clock ticks since boot (field 22 of /proc/PID/stat)
  * @param alive whether the process is alive and still attached
  */
-public record ProcessInfo(int index, int pid, long startTime, boolean alive) {
-}
+public record ProcessInfo(int index, int pid, long startTime, boolean alive) {}

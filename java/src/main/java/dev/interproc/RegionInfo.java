@@ -20,9 +20,19 @@ import java.util.List;
  * @param processes the attached processes, alive or dead (see {@link ProcessInfo} for what alive means)
  * @param slots its slots, in creation order
  */
-public record RegionInfo(String name, String location, long size, int layoutVersion, int creatorPid,
-        long creatorStartTime, Instant created, int maxProcesses, int maxSlots, List<ProcessInfo> processes,
-        List<SlotInfo> slots) implements RegionListing {
+public record RegionInfo(
+        String name,
+        String location,
+        long size,
+        int layoutVersion,
+        int creatorPid,
+        long creatorStartTime,
+        Instant created,
+        int maxProcesses,
+        int maxSlots,
+        List<ProcessInfo> processes,
+        List<SlotInfo> slots)
+        implements RegionListing {
 
     /** Copies the lists, so that the snapshot is immutable. */
     public RegionInfo {
@@ -37,7 +47,7 @@ public record RegionInfo(String name, String location, long size, int layoutVers
 
     /** Whether the creator is among the live attached processes (same pid and start time). */
     public boolean creatorAlive() {
-        return processes.stream().anyMatch(p -> p.alive() && p.pid() == creatorPid
-                && p.startTime() == creatorStartTime);
+        return processes.stream()
+                .anyMatch(p -> p.alive() && p.pid() == creatorPid && p.startTime() == creatorStartTime);
     }
 }

@@ -31,13 +31,13 @@ final class RegionInspector {
     private static final int ARRAY_ELEMENTS_SHOWN = 8;
     /** Slots of a type this version does not know show this many raw 32-bit words. */
     private static final int RAW_WORDS_SHOWN = 4;
+
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final int TOKEN_INDEX_MASK = (1 << RegionLayout.TOKEN_INDEX_BITS) - 1;
     private static final int TOKEN_GENERATION_MASK = (1 << RegionLayout.TOKEN_GENERATION_BITS) - 1;
 
-    private RegionInspector() {
-    }
+    private RegionInspector() {}
 
     // ------------------------------------------------------------------------------------- list
 
@@ -45,8 +45,11 @@ final class RegionInspector {
         Path location = Path.of(options.location());
         List<String> names;
         try (Stream<Path> entries = Files.list(location)) {
-            names = entries.filter(Files::isRegularFile).map(path -> path.getFileName().toString())
-                    .filter(SharedMemory::isValidRegionName).sorted().toList();
+            names = entries.filter(Files::isRegularFile)
+                    .map(path -> path.getFileName().toString())
+                    .filter(SharedMemory::isValidRegionName)
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the shared-memory objects in " + location, e);
         }
@@ -62,14 +65,21 @@ final class RegionInspector {
                     found.add(new UnreadableRegion(name, fileSize(location, name), -1, changedMeanwhile.getMessage()));
                 }
             } else if (version >= 0) {
-                found.add(new UnreadableRegion(name, fileSize(location, name), version, "layout version " + version
-                        + "; this library reads layout version " + RegionLayout.LAYOUT_VERSION));
+                found.add(new UnreadableRegion(
+                        name,
+                        fileSize(location, name),
+                        version,
+                        "layout version " + version + "; this library reads layout version "
+                                + RegionLayout.LAYOUT_VERSION));
             } else if (version == RegionLayout.E_NOTREADY) {
-                found.add(new UnreadableRegion(name, fileSize(location, name), -1, "not ready: its creator is still "
-                        + "initialising it, or died doing so"));
+                found.add(new UnreadableRegion(
+                        name,
+                        fileSize(location, name),
+                        -1,
+                        "not ready: its creator is still " + "initialising it, or died doing so"));
             } else if (version == RegionLayout.E_CORRUPT) {
-                found.add(new UnreadableRegion(name, fileSize(location, name), -1, "its header contradicts itself or "
-                        + "the object's size"));
+                found.add(new UnreadableRegion(
+                        name, fileSize(location, name), -1, "its header contradicts itself or " + "the object's size"));
             }
             // Anything else is not an interproc region (IP_EMAGIC), vanished, or not ours to read: skipped.
         }
@@ -79,7 +89,8 @@ final class RegionInspector {
     /** The version in the object's header read with pread (never mapped), or a negative error code. */
     static int storedLayoutVersion(String name, RegionOptions options) {
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment dir = options.directory().map(p -> call.allocateFrom(p.toString()))
+            MemorySegment dir = options.directory()
+                    .map(p -> call.allocateFrom(p.toString()))
                     .orElse(MemorySegment.NULL);
             return Native.regionLayoutVersion(call.allocateFrom(name), dir);
         }
@@ -105,13 +116,18 @@ final class RegionInspector {
         for (int i = 0; i < count; i++) {
             slots.add(slot(region, memory, directory + i * RegionLayout.SLOT_ENTRY_SIZE));
         }
-        return new RegionInfo(region.name(), region.options().location(), memory.byteSize(),
+        return new RegionInfo(
+                region.name(),
+                region.options().location(),
+                memory.byteSize(),
                 memory.get(JAVA_INT, RegionLayout.HEADER_LAYOUT_VERSION_OFFSET),
                 memory.get(JAVA_INT, RegionLayout.HEADER_CREATOR_PID_OFFSET),
                 memory.get(JAVA_LONG, RegionLayout.HEADER_CREATOR_START_TIME_OFFSET),
                 Instant.ofEpochMilli(memory.get(JAVA_LONG, RegionLayout.HEADER_CREATED_UNIX_MS_OFFSET)),
                 memory.get(JAVA_INT, RegionLayout.HEADER_MAX_PROCESSES_OFFSET),
-                memory.get(JAVA_INT, RegionLayout.HEADER_MAX_SLOTS_OFFSET), processes, slots);
+                memory.get(JAVA_INT, RegionLayout.HEADER_MAX_SLOTS_OFFSET),
+                processes,
+                slots);
     }
 
     private static List<ProcessInfo> processes(SharedMemory region, MemorySegment memory) {
@@ -126,8 +142,11 @@ final class RegionInspector {
             }
             int generation = (int) INT.getVolatile(memory, entry + RegionLayout.PROCESS_GENERATION_OFFSET);
             int token = ((generation & TOKEN_GENERATION_MASK) << RegionLayout.TOKEN_INDEX_BITS) | (index + 1);
-            attached.add(new ProcessInfo(index, memory.get(JAVA_INT, entry + RegionLayout.PROCESS_PID_OFFSET),
-                    memory.get(JAVA_LONG, entry + RegionLayout.PROCESS_START_TIME_OFFSET), region.ownerAlive(token)));
+            attached.add(new ProcessInfo(
+                    index,
+                    memory.get(JAVA_INT, entry + RegionLayout.PROCESS_PID_OFFSET),
+                    memory.get(JAVA_LONG, entry + RegionLayout.PROCESS_START_TIME_OFFSET),
+                    region.ownerAlive(token)));
         }
         return attached;
     }
@@ -140,26 +159,44 @@ final class RegionInspector {
         try {
             value = memory.asSlice(memory.get(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET), size);
         } catch (IndexOutOfBoundsException corrupt) {
-            return new SlotInfo(name, Errors.typeName(type), size, "unreadable: the directory places it outside the"
-                    + " region", null);
+            return new SlotInfo(
+                    name,
+                    Errors.typeName(type),
+                    size,
+                    "unreadable: the directory places it outside the" + " region",
+                    null);
         }
         try {
             return typedSlot(region, memory, entry, name, type, size, value);
         } catch (IndexOutOfBoundsException corrupt) {
-            return new SlotInfo(name, Errors.typeName(type), size, "unreadable: " + size + " bytes are too few for"
-                    + " its type; " + rawWords(value), null);
+            return new SlotInfo(
+                    name,
+                    Errors.typeName(type),
+                    size,
+                    "unreadable: " + size + " bytes are too few for" + " its type; " + rawWords(value),
+                    null);
         }
     }
 
-    private static SlotInfo typedSlot(SharedMemory region, MemorySegment memory, long entry, String name, int type,
-            long size, MemorySegment value) {
+    private static SlotInfo typedSlot(
+            SharedMemory region,
+            MemorySegment memory,
+            long entry,
+            String name,
+            int type,
+            long size,
+            MemorySegment value) {
         if (type == RegionLayout.TYPE_INT32) {
             return new SlotInfo(name, "SharedInt", size, String.valueOf((int) INT.getVolatile(value, 0L)), null);
         } else if (type == RegionLayout.TYPE_INT64) {
             return new SlotInfo(name, "SharedLong", size, String.valueOf((long) LONG.getVolatile(value, 0L)), null);
         } else if (type == RegionLayout.TYPE_FLOAT64) {
-            return new SlotInfo(name, "SharedDouble", size,
-                    String.valueOf(Double.longBitsToDouble((long) LONG.getVolatile(value, 0L))), null);
+            return new SlotInfo(
+                    name,
+                    "SharedDouble",
+                    size,
+                    String.valueOf(Double.longBitsToDouble((long) LONG.getVolatile(value, 0L))),
+                    null);
         } else if (type == RegionLayout.TYPE_INT32_ARRAY) {
             return new SlotInfo(name, "SharedIntArray", size, array(value, Integer.BYTES), null);
         } else if (type == RegionLayout.TYPE_INT64_ARRAY) {
@@ -167,20 +204,24 @@ final class RegionInspector {
         } else if (type == RegionLayout.TYPE_ENUM) {
             long metaOffset = memory.get(JAVA_LONG, entry + RegionLayout.SLOT_META_OFFSET_OFFSET);
             int metaLength = memory.get(JAVA_INT, entry + RegionLayout.SLOT_META_LENGTH_OFFSET);
-            String descriptor = new String(memory.asSlice(metaOffset, metaLength).toArray(JAVA_BYTE),
-                    StandardCharsets.UTF_8);
+            String descriptor =
+                    new String(memory.asSlice(metaOffset, metaLength).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
             return enumSlot(name, size, descriptor, (int) INT.getVolatile(value, 0L));
         } else if (type == RegionLayout.TYPE_LOCK || type == RegionLayout.TYPE_RLOCK) {
             LockInfo lock = lock(region, memory, value);
-            return new SlotInfo(name, Errors.typeName(type), size,
-                    lock.describe(), lock);
-        } else if (type == RegionLayout.TYPE_CONDITION || type == RegionLayout.TYPE_SEMAPHORE
-                || type == RegionLayout.TYPE_EVENT || type == RegionLayout.TYPE_BARRIER) {
+            return new SlotInfo(name, Errors.typeName(type), size, lock.describe(), lock);
+        } else if (type == RegionLayout.TYPE_CONDITION
+                || type == RegionLayout.TYPE_SEMAPHORE
+                || type == RegionLayout.TYPE_EVENT
+                || type == RegionLayout.TYPE_BARRIER) {
             IntFields fields = new IntFields(region, value);
-            String state = type == RegionLayout.TYPE_CONDITION ? SharedCondition.describe(fields)
-                    : type == RegionLayout.TYPE_SEMAPHORE ? SharedSemaphore.describe(fields)
-                    : type == RegionLayout.TYPE_EVENT ? SharedEvent.describe(fields)
-                    : SharedBarrier.describe(fields);
+            String state = type == RegionLayout.TYPE_CONDITION
+                    ? SharedCondition.describe(fields)
+                    : type == RegionLayout.TYPE_SEMAPHORE
+                            ? SharedSemaphore.describe(fields)
+                            : type == RegionLayout.TYPE_EVENT
+                                    ? SharedEvent.describe(fields)
+                                    : SharedBarrier.describe(fields);
             return new SlotInfo(name, Errors.typeName(type), size, state, null);
         }
         return new SlotInfo(name, Errors.typeName(type), size, rawWords(value), null);
@@ -189,10 +230,17 @@ final class RegionInspector {
     /** Renders an enum slot by the constant names of the descriptor it stores: "enum CLASS\nNAME=code\n...". */
     private static SlotInfo enumSlot(String name, long size, String descriptor, int code) {
         EnumCodes.Stored stored = EnumCodes.Stored.parse(descriptor);
-        String constant = stored.codes().entrySet().stream().filter(e -> e.getValue() == code)
-                .map(Map.Entry::getKey).findFirst().orElse(null);
-        return new SlotInfo(name, "SharedEnum<" + stored.className() + ">", size,
-                constant != null ? constant : "unknown code " + code, null);
+        String constant = stored.codes().entrySet().stream()
+                .filter(e -> e.getValue() == code)
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
+        return new SlotInfo(
+                name,
+                "SharedEnum<" + stored.className() + ">",
+                size,
+                constant != null ? constant : "unknown code " + code,
+                null);
     }
 
     private static LockInfo lock(SharedMemory region, MemorySegment memory, MemorySegment value) {
@@ -204,8 +252,8 @@ final class RegionInspector {
             return new LockInfo(LockInfo.State.FREE, 0, waiters, fence);
         }
         boolean alive = region.ownerAlive(token);
-        return new LockInfo(alive ? LockInfo.State.HELD : LockInfo.State.OWNER_DEAD, holderPid(memory, token),
-                waiters, fence);
+        return new LockInfo(
+                alive ? LockInfo.State.HELD : LockInfo.State.OWNER_DEAD, holderPid(memory, token), waiters, fence);
     }
 
     /**
@@ -221,9 +269,9 @@ final class RegionInspector {
         long entry = memory.get(JAVA_LONG, RegionLayout.HEADER_PROCESS_TABLE_OFFSET_OFFSET)
                 + index * RegionLayout.PROCESS_ENTRY_SIZE;
         int generation = (int) INT.getVolatile(memory, entry + RegionLayout.PROCESS_GENERATION_OFFSET);
-        boolean sameOwner = (int) INT.getAcquire(memory, entry + RegionLayout.PROCESS_STATE_OFFSET)
-                == RegionLayout.PROCESS_ATTACHED
-                && (generation & TOKEN_GENERATION_MASK) == token >>> RegionLayout.TOKEN_INDEX_BITS;
+        boolean sameOwner =
+                (int) INT.getAcquire(memory, entry + RegionLayout.PROCESS_STATE_OFFSET) == RegionLayout.PROCESS_ATTACHED
+                        && (generation & TOKEN_GENERATION_MASK) == token >>> RegionLayout.TOKEN_INDEX_BITS;
         return sameOwner ? memory.get(JAVA_INT, entry + RegionLayout.PROCESS_PID_OFFSET) : 0;
     }
 
@@ -231,8 +279,10 @@ final class RegionInspector {
         long length = value.byteSize() / elementBytes;
         StringJoiner shown = new StringJoiner(", ", "[", "");
         for (long i = 0; i < Math.min(length, ARRAY_ELEMENTS_SHOWN); i++) {
-            shown.add(elementBytes == Integer.BYTES ? String.valueOf((int) INT.getVolatile(value, i * elementBytes))
-                    : String.valueOf((long) LONG.getVolatile(value, i * elementBytes)));
+            shown.add(
+                    elementBytes == Integer.BYTES
+                            ? String.valueOf((int) INT.getVolatile(value, i * elementBytes))
+                            : String.valueOf((long) LONG.getVolatile(value, i * elementBytes)));
         }
         return shown + (length > ARRAY_ELEMENTS_SHOWN ? ", ... (" + length + " elements)]" : "]");
     }

@@ -22,9 +22,13 @@ public final class RegionOptions {
     /** Default total size of a region: 1 MiB. */
     public static final long DEFAULT_SIZE = 1 << 20;
 
-    private static final RegionOptions DEFAULTS = new RegionOptions(DEFAULT_SIZE, RegionLayout.DEFAULT_MODE,
-            RegionLayout.DEFAULT_MAX_SLOTS, RegionLayout.DEFAULT_MAX_PROCESSES,
-            Duration.ofMillis(RegionLayout.DEFAULT_OPEN_TIMEOUT_MS), null);
+    private static final RegionOptions DEFAULTS = new RegionOptions(
+            DEFAULT_SIZE,
+            RegionLayout.DEFAULT_MODE,
+            RegionLayout.DEFAULT_MAX_SLOTS,
+            RegionLayout.DEFAULT_MAX_PROCESSES,
+            Duration.ofMillis(RegionLayout.DEFAULT_OPEN_TIMEOUT_MS),
+            null);
 
     private final long size;
     private final int mode;
@@ -95,7 +99,12 @@ public final class RegionOptions {
      * the same directory.
      */
     public RegionOptions withDirectory(Path tmpfsDirectory) {
-        return new RegionOptions(size, mode, maxSlots, maxProcesses, openTimeout,
+        return new RegionOptions(
+                size,
+                mode,
+                maxSlots,
+                maxProcesses,
+                openTimeout,
                 Objects.requireNonNull(tmpfsDirectory, "tmpfsDirectory"));
     }
 

@@ -118,8 +118,8 @@ public final class SharedBarrier {
     }
 
     /** As {@link #await()}, breaking the barrier if the timeout passes first. */
-    public int await(long timeout, TimeUnit unit) throws InterruptedException, BrokenBarrierException,
-            TimeoutException {
+    public int await(long timeout, TimeUnit unit)
+            throws InterruptedException, BrokenBarrierException, TimeoutException {
         return await(unit.toNanos(timeout));
     }
 
@@ -192,8 +192,8 @@ public final class SharedBarrier {
                 if (deadline - System.nanoTime() <= 0) {
                     int arrived = fields.get(ARRIVED_OFFSET); // before breaking, which zeroes it
                     breakBarrier(0);
-                    throw new TimeoutException("shared barrier '" + name + "' timed out with " + arrived
-                            + " of " + parties + " parties; it is broken now");
+                    throw new TimeoutException("shared barrier '" + name + "' timed out with " + arrived + " of "
+                            + parties + " parties; it is broken now");
                 }
                 int deadPid = deadParty();
                 if (deadPid != 0) {
@@ -227,15 +227,17 @@ public final class SharedBarrier {
     }
 
     private BrokenBarrierException broken() {
-        return new BrokenBarrierException("shared barrier '" + name + "' is broken" + brokenCause(fields)
-                + "; reset() it to use it again");
+        return new BrokenBarrierException(
+                "shared barrier '" + name + "' is broken" + brokenCause(fields) + "; reset() it to use it again");
     }
 
     private static String brokenCause(IntFields fields) {
         int deadPid = fields.get(DEAD_PID_OFFSET);
-        return deadPid > 0 ? ": party process " + deadPid + " died"
-                : deadPid == DIED_INSIDE_LOCK ? ": a party process died while updating it"
-                : deadPid == PID_UNKNOWN ? ": a party process died" : "";
+        return deadPid > 0
+                ? ": party process " + deadPid + " died"
+                : deadPid == DIED_INSIDE_LOCK
+                        ? ": a party process died while updating it"
+                        : deadPid == PID_UNKNOWN ? ": a party process died" : "";
     }
 
     /** The state of a barrier slot in words, for inspection: "1 of 3 parties waiting, 7 trips" or "broken: ...". */
@@ -349,11 +351,12 @@ public final class SharedBarrier {
         }
     }
 
-
-
     @Override
     public String toString() {
-        return "SharedBarrier[" + name + ", " + parties + " parties" + (region.isClosed() ? ", region closed"
-                : isBroken() ? ", broken" : ", " + getNumberWaiting() + " waiting") + "]";
+        return "SharedBarrier[" + name + ", " + parties + " parties"
+                + (region.isClosed()
+                        ? ", region closed"
+                        : isBroken() ? ", broken" : ", " + getNumberWaiting() + " waiting")
+                + "]";
     }
 }

@@ -77,12 +77,10 @@ public final class SharedCondition implements Condition {
         return name;
     }
 
-
-
     private void requireHeld() {
         if (!lock.isHeldByCurrentThread()) {
-            throw new IllegalMonitorStateException("condition '" + name + "' needs its lock '" + lock.name()
-                    + "' held by the calling thread");
+            throw new IllegalMonitorStateException(
+                    "condition '" + name + "' needs its lock '" + lock.name() + "' held by the calling thread");
         }
     }
 

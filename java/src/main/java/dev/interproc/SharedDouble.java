@@ -23,7 +23,6 @@ public final class SharedDouble extends SlotValue {
 
     private static final VarHandle BITS = JAVA_LONG.varHandle();
 
-
     SharedDouble(SharedMemory region, String slot, MemorySegment memory, SharedMutex lock) {
         super(region, slot, memory, lock);
     }
@@ -61,7 +60,10 @@ public final class SharedDouble extends SlotValue {
 
     /** Atomically sets the value to {@code newValue} if its bits equal those of {@code expectedValue}. */
     public boolean compareAndSet(double expectedValue, double newValue) {
-        return fromRegion(BITS.compareAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(expectedValue),
+        return fromRegion(BITS.compareAndSet(
+                ALL_MEMORY,
+                address(),
+                Double.doubleToRawLongBits(expectedValue),
                 Double.doubleToRawLongBits(newValue)));
     }
 

@@ -24,7 +24,6 @@ public final class SharedInt extends SlotValue {
 
     private static final VarHandle VALUE = JAVA_INT.varHandle();
 
-
     SharedInt(SharedMemory region, String slot, MemorySegment memory, SharedMutex lock) {
         super(region, slot, memory, lock);
     }

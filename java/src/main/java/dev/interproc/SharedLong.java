@@ -24,7 +24,6 @@ public final class SharedLong extends SlotValue {
 
     private static final VarHandle VALUE = JAVA_LONG.varHandle();
 
-
     SharedLong(SharedMemory region, String slot, MemorySegment memory, SharedMutex lock) {
         super(region, slot, memory, lock);
     }

@@ -63,9 +63,18 @@ public final class SharedMemory implements AutoCloseable {
     private static final Pattern REGION_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
     private static final Pattern SLOT_NAME = Pattern.compile("[A-Za-z0-9._:/-]{1,63}");
 
-    private enum Mode { CREATE, OPEN, OPEN_OR_CREATE, INSPECT }
+    private enum Mode {
+        CREATE,
+        OPEN,
+        OPEN_OR_CREATE,
+        INSPECT
+    }
 
-    private enum State { OPEN, CLOSED, UNLINKED }
+    private enum State {
+        OPEN,
+        CLOSED,
+        UNLINKED
+    }
 
     private final String name;
     private final RegionOptions options;
@@ -78,6 +87,7 @@ public final class SharedMemory implements AutoCloseable {
     private final ConcurrentMap<String, Object> primitives = new ConcurrentHashMap<>();
     /** The value objects and lock words of this instance that are still reachable: close retires them. */
     private final Set<SlotMemory> addressHolders = Collections.newSetFromMap(new WeakHashMap<>());
+
     private volatile State state = State.OPEN;
 
     private SharedMemory(String name, RegionOptions options, boolean created, MemorySegment handle) {
@@ -203,20 +213,41 @@ public final class SharedMemory implements AutoCloseable {
             MemorySegment out = call.allocate(ADDRESS);
             MemorySegment createdFlag = call.allocate(JAVA_INT);
             int timeout = (int) options.openTimeout().toMillis();
-            int rc = switch (mode) {
-                case CREATE -> Native.regionCreate(cName, dir, options.size(), options.mode(), options.maxSlots(),
-                        options.maxProcesses(), out);
-                case OPEN -> Native.regionOpen(cName, dir, timeout, out);
-                case OPEN_OR_CREATE -> Native.regionOpenOrCreate(cName, dir, options.size(), options.mode(),
-                        options.maxSlots(), options.maxProcesses(), timeout, out, createdFlag);
-                case INSPECT -> Native.regionInspect(cName, dir, timeout, out);
-            };
+            int rc =
+                    switch (mode) {
+                        case CREATE ->
+                            Native.regionCreate(
+                                    cName,
+                                    dir,
+                                    options.size(),
+                                    options.mode(),
+                                    options.maxSlots(),
+                                    options.maxProcesses(),
+                                    out);
+                        case OPEN -> Native.regionOpen(cName, dir, timeout, out);
+                        case OPEN_OR_CREATE ->
+                            Native.regionOpenOrCreate(
+                                    cName,
+                                    dir,
+                                    options.size(),
+                                    options.mode(),
+                                    options.maxSlots(),
+                                    options.maxProcesses(),
+                                    timeout,
+                                    out,
+                                    createdFlag);
+                        case INSPECT -> Native.regionInspect(cName, dir, timeout, out);
+                    };
             if (rc != 0) {
-                throw Errors.region(rc, name, options, switch (mode) {
-                    case CREATE -> "create";
-                    case INSPECT -> "inspect";
-                    default -> "open";
-                });
+                throw Errors.region(
+                        rc,
+                        name,
+                        options,
+                        switch (mode) {
+                            case CREATE -> "create";
+                            case INSPECT -> "inspect";
+                            default -> "open";
+                        });
             }
             boolean created = mode == Mode.CREATE || (mode == Mode.OPEN_OR_CREATE && createdFlag.get(JAVA_INT, 0) == 1);
             return new SharedMemory(name, options, created, out.get(ADDRESS, 0));
@@ -224,7 +255,9 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     private static MemorySegment directory(Arena arena, RegionOptions options) {
-        return options.directory().map(path -> arena.allocateFrom(path.toString())).orElse(MemorySegment.NULL);
+        return options.directory()
+                .map(path -> arena.allocateFrom(path.toString()))
+                .orElse(MemorySegment.NULL);
     }
 
     private static void checkRegionName(String name) {
@@ -236,8 +269,8 @@ public final class SharedMemory implements AutoCloseable {
 
     private static void checkSlotName(String slot) {
         if (slot == null || !SLOT_NAME.matcher(slot).matches()) {
-            throw new IllegalArgumentException("invalid slot name '" + slot + "': use 1 to 63 characters from"
-                    + " A-Z a-z 0-9 . _ - : /");
+            throw new IllegalArgumentException(
+                    "invalid slot name '" + slot + "': use 1 to 63 characters from" + " A-Z a-z 0-9 . _ - : /");
         }
     }
 
@@ -283,7 +316,12 @@ public final class SharedMemory implements AutoCloseable {
      * and job id of one worker) instead of the value's default lock; null for the default.
      */
     public SharedInt sharedInt(String slot, int initialValue, SharedMutex lock) {
-        Slot found = ensureSlot(slot, RegionLayout.TYPE_INT32, Integer.BYTES, NO_META, Integer.BYTES,
+        Slot found = ensureSlot(
+                slot,
+                RegionLayout.TYPE_INT32,
+                Integer.BYTES,
+                NO_META,
+                Integer.BYTES,
                 init -> init.set(JAVA_INT, 0, initialValue));
         return new SharedInt(this, slot, found.memory(), lock);
     }
@@ -303,7 +341,12 @@ public final class SharedMemory implements AutoCloseable {
      * and job id of one worker) instead of the value's default lock; null for the default.
      */
     public SharedLong sharedLong(String slot, long initialValue, SharedMutex lock) {
-        Slot found = ensureSlot(slot, RegionLayout.TYPE_INT64, Long.BYTES, NO_META, Long.BYTES,
+        Slot found = ensureSlot(
+                slot,
+                RegionLayout.TYPE_INT64,
+                Long.BYTES,
+                NO_META,
+                Long.BYTES,
                 init -> init.set(JAVA_LONG, 0, initialValue));
         return new SharedLong(this, slot, found.memory(), lock);
     }
@@ -323,7 +366,12 @@ public final class SharedMemory implements AutoCloseable {
      * and job id of one worker) instead of the value's default lock; null for the default.
      */
     public SharedDouble sharedDouble(String slot, double initialValue, SharedMutex lock) {
-        Slot found = ensureSlot(slot, RegionLayout.TYPE_FLOAT64, Double.BYTES, NO_META, Double.BYTES,
+        Slot found = ensureSlot(
+                slot,
+                RegionLayout.TYPE_FLOAT64,
+                Double.BYTES,
+                NO_META,
+                Double.BYTES,
                 init -> init.set(JAVA_DOUBLE, 0, initialValue));
         return new SharedDouble(this, slot, found.memory(), lock);
     }
@@ -336,8 +384,8 @@ public final class SharedMemory implements AutoCloseable {
     /** As {@link #sharedIntArray(String, int)}, guarded by {@code lock}; null for the default lock. */
     public SharedIntArray sharedIntArray(String slot, int length, SharedMutex lock) {
         checkLength(slot, length);
-        Slot found = ensureSlot(slot, RegionLayout.TYPE_INT32_ARRAY, (long) length * Integer.BYTES, NO_META, 0,
-                init -> { });
+        Slot found =
+                ensureSlot(slot, RegionLayout.TYPE_INT32_ARRAY, (long) length * Integer.BYTES, NO_META, 0, init -> {});
         return new SharedIntArray(this, slot, found.memory(), length, lock);
     }
 
@@ -349,8 +397,8 @@ public final class SharedMemory implements AutoCloseable {
     /** As {@link #sharedLongArray(String, int)}, guarded by {@code lock}; null for the default lock. */
     public SharedLongArray sharedLongArray(String slot, int length, SharedMutex lock) {
         checkLength(slot, length);
-        Slot found = ensureSlot(slot, RegionLayout.TYPE_INT64_ARRAY, (long) length * Long.BYTES, NO_META, 0,
-                init -> { });
+        Slot found =
+                ensureSlot(slot, RegionLayout.TYPE_INT64_ARRAY, (long) length * Long.BYTES, NO_META, 0, init -> {});
         return new SharedLongArray(this, slot, found.memory(), length, lock);
     }
 
@@ -368,24 +416,30 @@ public final class SharedMemory implements AutoCloseable {
      * As {@link #sharedEnum(String, Class, Enum)}, guarded by {@code lock} (shared by several values, like the
      * state and job id of one worker) instead of the value's default lock; null for the default.
      */
-    public <E extends Enum<E>> SharedEnum<E> sharedEnum(String slot, Class<E> type, E initialValue,
-            SharedMutex lock) {
+    public <E extends Enum<E>> SharedEnum<E> sharedEnum(String slot, Class<E> type, E initialValue, SharedMutex lock) {
         EnumCodes<E> codes = EnumCodes.of(type);
         int initialCode = codes.codeOf(initialValue);
         byte[] descriptor = codes.descriptor();
         Slot found;
         try {
-            found = ensureSlot(slot, RegionLayout.TYPE_ENUM, Integer.BYTES, descriptor, Integer.BYTES,
+            found = ensureSlot(
+                    slot,
+                    RegionLayout.TYPE_ENUM,
+                    Integer.BYTES,
+                    descriptor,
+                    Integer.BYTES,
                     init -> init.set(JAVA_INT, 0, initialCode));
         } catch (IncompatibleSlotException e) {
             if (e.errorCode() != RegionLayout.E_SLOTMETA) {
                 throw e;
             }
             String stored = new String(storedMeta(slot), StandardCharsets.UTF_8);
-            throw new IncompatibleSlotException("enum slot '" + slot + "' in region '" + name
-                    + "' was created for an incompatible enum: " + codes.differencesFrom(stored)
-                    + ". Every process must use the same constants and codes; give constants stable codes with "
-                    + CodedEnum.class.getSimpleName() + " to reorder them safely", e.errorCode());
+            throw new IncompatibleSlotException(
+                    "enum slot '" + slot + "' in region '" + name
+                            + "' was created for an incompatible enum: " + codes.differencesFrom(stored)
+                            + ". Every process must use the same constants and codes; give constants stable codes with "
+                            + CodedEnum.class.getSimpleName() + " to reorder them safely",
+                    e.errorCode());
         }
         return new SharedEnum<>(this, slot, found.memory(), codes, lock);
     }
@@ -398,9 +452,10 @@ public final class SharedMemory implements AutoCloseable {
      */
     public SharedLock sharedLock(String slot) {
         requireAttached(slot);
-        MemorySegment word = ensureSlot(slot, RegionLayout.TYPE_LOCK, RegionLayout.LOCK_SIZE, NO_META, 0, init -> { })
+        MemorySegment word = ensureSlot(slot, RegionLayout.TYPE_LOCK, RegionLayout.LOCK_SIZE, NO_META, 0, init -> {})
                 .memory();
-        return (SharedLock) primitives.computeIfAbsent(slot, key -> new SharedLock(this, key, new LockWord(this, word)));
+        return (SharedLock)
+                primitives.computeIfAbsent(slot, key -> new SharedLock(this, key, new LockWord(this, word)));
     }
 
     /** As {@link #sharedLock(String)}, with a handler that repairs the guarded state after an owner's death. */
@@ -416,10 +471,10 @@ public final class SharedMemory implements AutoCloseable {
      */
     public SharedRLock sharedRLock(String slot) {
         requireAttached(slot);
-        MemorySegment word = ensureSlot(slot, RegionLayout.TYPE_RLOCK, RegionLayout.LOCK_SIZE, NO_META, 0, init -> { })
+        MemorySegment word = ensureSlot(slot, RegionLayout.TYPE_RLOCK, RegionLayout.LOCK_SIZE, NO_META, 0, init -> {})
                 .memory();
-        return (SharedRLock) primitives.computeIfAbsent(slot,
-                key -> new SharedRLock(this, key, new LockWord(this, word)));
+        return (SharedRLock)
+                primitives.computeIfAbsent(slot, key -> new SharedRLock(this, key, new LockWord(this, word)));
     }
 
     /** As {@link #sharedRLock(String)}, with a handler that repairs the guarded state after an owner's death. */
@@ -453,15 +508,21 @@ public final class SharedMemory implements AutoCloseable {
         }
         int processes = maxProcesses();
         byte[] meta = ("permits=" + permits + " bounded=" + bounded).getBytes(StandardCharsets.UTF_8);
-        MemorySegment words = ensureSlot(slot, RegionLayout.TYPE_SEMAPHORE, SharedSemaphore.size(processes), meta,
-                SharedSemaphore.INIT_LENGTH, init -> SharedSemaphore.initialise(init, permits, bounded)).memory();
-        return (SharedSemaphore) primitives.computeIfAbsent(slot,
-                key -> new SharedSemaphore(this, key, words, processes));
+        MemorySegment words = ensureSlot(
+                        slot,
+                        RegionLayout.TYPE_SEMAPHORE,
+                        SharedSemaphore.size(processes),
+                        meta,
+                        SharedSemaphore.INIT_LENGTH,
+                        init -> SharedSemaphore.initialise(init, permits, bounded))
+                .memory();
+        return (SharedSemaphore)
+                primitives.computeIfAbsent(slot, key -> new SharedSemaphore(this, key, words, processes));
     }
 
     /** The event called {@code slot}, created unset if it does not exist. See {@link SharedEvent}. */
     public SharedEvent sharedEvent(String slot) {
-        MemorySegment word = ensureSlot(slot, RegionLayout.TYPE_EVENT, SharedEvent.SIZE, NO_META, 0, init -> { })
+        MemorySegment word = ensureSlot(slot, RegionLayout.TYPE_EVENT, SharedEvent.SIZE, NO_META, 0, init -> {})
                 .memory();
         return (SharedEvent) primitives.computeIfAbsent(slot, key -> new SharedEvent(this, key, word));
     }
@@ -476,14 +537,21 @@ public final class SharedMemory implements AutoCloseable {
             throw new IllegalArgumentException("barrier '" + slot + "' needs at least one party, was " + parties);
         }
         byte[] meta = ("parties=" + parties).getBytes(StandardCharsets.UTF_8);
-        MemorySegment words = ensureSlot(slot, RegionLayout.TYPE_BARRIER, SharedBarrier.size(parties), meta,
-                SharedBarrier.INIT_LENGTH, init -> SharedBarrier.initialise(init, parties)).memory();
+        MemorySegment words = ensureSlot(
+                        slot,
+                        RegionLayout.TYPE_BARRIER,
+                        SharedBarrier.size(parties),
+                        meta,
+                        SharedBarrier.INIT_LENGTH,
+                        init -> SharedBarrier.initialise(init, parties))
+                .memory();
         return (SharedBarrier) primitives.computeIfAbsent(slot, key -> new SharedBarrier(this, key, words, parties));
     }
 
     SharedCondition sharedCondition(SharedMutex lock, String slot) {
-        MemorySegment words = ensureSlot(slot, RegionLayout.TYPE_CONDITION, SharedCondition.SIZE, NO_META, 0,
-                init -> { }).memory();
+        MemorySegment words = ensureSlot(
+                        slot, RegionLayout.TYPE_CONDITION, SharedCondition.SIZE, NO_META, 0, init -> {})
+                .memory();
         return (SharedCondition) primitives.computeIfAbsent(slot, key -> new SharedCondition(lock, key, words));
     }
 
@@ -518,8 +586,10 @@ public final class SharedMemory implements AutoCloseable {
             checkOpen();
             int rc = Native.ownerAlive(handle, token);
             if (rc < 0) {
-                throw new InterprocException("a lock word in region '" + name + "' holds owner token " + token
-                        + ", which names no process-table entry: the region is corrupt (" + Native.strerror(rc) + ")",
+                throw new InterprocException(
+                        "a lock word in region '" + name + "' holds owner token " + token
+                                + ", which names no process-table entry: the region is corrupt (" + Native.strerror(rc)
+                                + ")",
                         rc);
             }
             return rc == 1;
@@ -554,10 +624,11 @@ public final class SharedMemory implements AutoCloseable {
                 + processIndexOf(token) * RegionLayout.PROCESS_ENTRY_SIZE;
         int generationMask = (1 << RegionLayout.TOKEN_GENERATION_BITS) - 1;
         int generation = memory.get(JAVA_INT, entry + RegionLayout.PROCESS_GENERATION_OFFSET) & generationMask;
-        boolean attached = memory.get(JAVA_INT, entry + RegionLayout.PROCESS_STATE_OFFSET)
-                == RegionLayout.PROCESS_ATTACHED;
+        boolean attached =
+                memory.get(JAVA_INT, entry + RegionLayout.PROCESS_STATE_OFFSET) == RegionLayout.PROCESS_ATTACHED;
         return attached && generation == token >>> RegionLayout.TOKEN_INDEX_BITS
-                ? memory.get(JAVA_INT, entry + RegionLayout.PROCESS_PID_OFFSET) : 0;
+                ? memory.get(JAVA_INT, entry + RegionLayout.PROCESS_PID_OFFSET)
+                : 0;
     }
 
     /** "free", "held by pid N" or "held by dead process (pid N)", for messages and tools. */
@@ -565,14 +636,14 @@ public final class SharedMemory implements AutoCloseable {
         if (token == 0) {
             return "free";
         }
-        return ownerAlive(token) ? "held by pid " + pidOf(token)
+        return ownerAlive(token)
+                ? "held by pid " + pidOf(token)
                 : "held by a dead process (entry " + processIndexOf(token) + ")";
     }
 
     private static final byte[] NO_META = new byte[0];
 
-    private record Slot(MemorySegment memory) {
-    }
+    private record Slot(MemorySegment memory) {}
 
     private static void checkLength(String slot, int length) {
         if (length <= 0) {
@@ -580,8 +651,8 @@ public final class SharedMemory implements AutoCloseable {
         }
     }
 
-    private Slot ensureSlot(String slot, int type, long size, byte[] meta, long initLength,
-            Consumer<MemorySegment> initializer) {
+    private Slot ensureSlot(
+            String slot, int type, long size, byte[] meta, long initLength, Consumer<MemorySegment> initializer) {
         checkSlotName(slot);
         lifecycle.readLock().lock();
         try {
@@ -589,12 +660,20 @@ public final class SharedMemory implements AutoCloseable {
             try (Arena call = Arena.ofConfined()) {
                 MemorySegment init = call.allocate(Math.max(initLength, 1));
                 initializer.accept(init);
-                MemorySegment metaSegment = meta.length == 0 ? MemorySegment.NULL
-                        : call.allocateFrom(JAVA_BYTE, meta);
+                MemorySegment metaSegment = meta.length == 0 ? MemorySegment.NULL : call.allocateFrom(JAVA_BYTE, meta);
                 MemorySegment index = call.allocate(JAVA_INT);
                 MemorySegment createdFlag = call.allocate(JAVA_INT);
-                int rc = Native.slotEnsure(handle, call.allocateFrom(slot), type, size, metaSegment, meta.length,
-                        initLength == 0 ? MemorySegment.NULL : init, initLength, index, createdFlag);
+                int rc = Native.slotEnsure(
+                        handle,
+                        call.allocateFrom(slot),
+                        type,
+                        size,
+                        metaSegment,
+                        meta.length,
+                        initLength == 0 ? MemorySegment.NULL : init,
+                        initLength,
+                        index,
+                        createdFlag);
                 if (rc == RegionLayout.E_SLOTTYPE || rc == RegionLayout.E_SLOTSIZE || rc == RegionLayout.E_SLOTMETA) {
                     throw incompatibleSlot(rc, slot, type, size);
                 }
@@ -653,7 +732,8 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     private long directoryEntry(int index) {
-        return memory.get(JAVA_LONG, RegionLayout.HEADER_DIRECTORY_OFFSET_OFFSET) + index * RegionLayout.SLOT_ENTRY_SIZE;
+        return memory.get(JAVA_LONG, RegionLayout.HEADER_DIRECTORY_OFFSET_OFFSET)
+                + index * RegionLayout.SLOT_ENTRY_SIZE;
     }
 
     /** The names of the slots in the region's directory, in creation order. */
@@ -696,8 +776,10 @@ public final class SharedMemory implements AutoCloseable {
     /** The exception for any access after close or unlink, naming the region and what to do. */
     IllegalStateException closedError(IllegalStateException cause) {
         String how = state == State.UNLINKED ? "was unlinked and closed" : "is closed";
-        return new IllegalStateException("region '" + name + "' " + how + " in this process: its shared memory is "
-                + "detached here; open it again with SharedMemory.open(\"" + name + "\") to keep using it", cause);
+        return new IllegalStateException(
+                "region '" + name + "' " + how + " in this process: its shared memory is "
+                        + "detached here; open it again with SharedMemory.open(\"" + name + "\") to keep using it",
+                cause);
     }
 
     /**
@@ -734,7 +816,9 @@ public final class SharedMemory implements AutoCloseable {
     private void release(State newState) {
         if (state == State.OPEN) {
             // Leaving a barrier is not dying: unregister before the process-table entry goes.
-            primitives.values().stream().filter(SharedBarrier.class::isInstance).map(SharedBarrier.class::cast)
+            primitives.values().stream()
+                    .filter(SharedBarrier.class::isInstance)
+                    .map(SharedBarrier.class::cast)
                     .forEach(SharedBarrier::leave);
         }
         lifecycle.writeLock().lock();
@@ -774,8 +858,8 @@ public final class SharedMemory implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "SharedMemory[" + name + ", " + size() + " bytes, " + options.location()
-                + (isClosed() ? ", closed" : "") + "]";
+        return "SharedMemory[" + name + ", " + size() + " bytes, " + options.location() + (isClosed() ? ", closed" : "")
+                + "]";
     }
 
     /**
@@ -784,7 +868,8 @@ public final class SharedMemory implements AutoCloseable {
      */
     private static final class ReservedRanges {
 
-        static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("interproc-range-release").factory());
+        static final Cleaner CLEANER = Cleaner.create(
+                Thread.ofPlatform().name("interproc-range-release").factory());
 
         record Release(long base, long size) implements Runnable {
             @Override

@@ -302,9 +302,9 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
 
     @Override
     public String toString() {
-        String state = region.isClosed() ? "region closed"
-                : owner == Thread.currentThread() ? "held by the current thread"
-                : region.describeOwner(word.owner());
+        String state = region.isClosed()
+                ? "region closed"
+                : owner == Thread.currentThread() ? "held by the current thread" : region.describeOwner(word.owner());
         return getClass().getSimpleName() + "[" + name + ", " + state + "]";
     }
 }

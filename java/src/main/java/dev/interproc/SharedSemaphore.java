@@ -242,8 +242,8 @@ public final class SharedSemaphore {
             int available = fields.get(AVAILABLE_OFFSET);
             int initial = fields.get(INITIAL_OFFSET);
             if (isBounded() && (long) available + permits > initial) {
-                throw new IllegalStateException("bounded semaphore '" + name + "' released too many times: "
-                        + available + " + " + permits + " permits would exceed its " + initial + " initial permits");
+                throw new IllegalStateException("bounded semaphore '" + name + "' released too many times: " + available
+                        + " + " + permits + " permits would exceed its " + initial + " initial permits");
             }
             fields.set(AVAILABLE_OFFSET, available + permits);
             adjustOwnHolding(-permits);
@@ -325,11 +325,9 @@ public final class SharedSemaphore {
         watch.wakeAll();
     }
 
-
-
     @Override
     public String toString() {
-        return "SharedSemaphore[" + name + (region.isClosed() ? ", region closed" : ", available "
-                + availablePermits()) + (isBounded() ? ", bounded" : "") + "]";
+        return "SharedSemaphore[" + name + (region.isClosed() ? ", region closed" : ", available " + availablePermits())
+                + (isBounded() ? ", bounded" : "") + "]";
     }
 }

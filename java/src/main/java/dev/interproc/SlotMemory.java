@@ -66,6 +66,7 @@ abstract class SlotMemory {
     }
 
     final SharedMemory region;
+
     @SuppressWarnings("unused") // accessed through ADDRESS
     private long encodedAddress;
 

@@ -10,5 +10,4 @@ package dev.interproc;
  * @param layoutVersion the layout version stored in its header, or -1 when not known (not ready, damaged)
  * @param problem why it cannot be read, as a sentence fragment ("layout version 2; this library reads 1")
  */
-public record UnreadableRegion(String name, long size, int layoutVersion, String problem) implements RegionListing {
-}
+public record UnreadableRegion(String name, long size, int layoutVersion, String problem) implements RegionListing {}

@@ -17,7 +17,9 @@ public final class ChildMain {
 
     /** The three-state cycle the enum test moves around: A -> B -> C -> A. */
     enum Cycle {
-        A, B, C;
+        A,
+        B,
+        C;
 
         Cycle next() {
             return values()[(ordinal() + 1) % 3];
@@ -27,8 +29,7 @@ public final class ChildMain {
     private static final BufferedReader STDIN =
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
-    private ChildMain() {
-    }
+    private ChildMain() {}
 
     public static void main(String[] args) throws Exception {
         String job = args[0];
@@ -144,8 +145,9 @@ public final class ChildMain {
                         shared.set(words[2]);
                         System.out.println(id + " ok");
                     }
-                    case "cas" -> System.out.println(id + " " + shared.compareAndSet(Enum.valueOf(type, words[2]),
-                            Enum.valueOf(type, words[3])));
+                    case "cas" ->
+                        System.out.println(id + " "
+                                + shared.compareAndSet(Enum.valueOf(type, words[2]), Enum.valueOf(type, words[3])));
                     case "quit" -> {
                         System.out.println(id + " bye");
                         return;

@@ -14,15 +14,16 @@ final class ChildProcesses {
     static final Duration STARTUP = Duration.ofSeconds(60);
     static final Duration RUN = Duration.ofSeconds(120);
 
-    private ChildProcesses() {
-    }
+    private ChildProcesses() {}
 
     /**
      * A child running {@link ChildMain} with these arguments; a small heap and the serial collector keep
      * its start-up and its GC threads light, as several children share the build machine's cores.
      */
     static JavaProcess.Builder child(String... args) {
-        return JavaProcess.builder(ChildMain.class).jvmOptions("-Xmx64m", "-XX:+UseSerialGC").args(args);
+        return JavaProcess.builder(ChildMain.class)
+                .jvmOptions("-Xmx64m", "-XX:+UseSerialGC")
+                .args(args);
     }
 
     /** Starts every child, waits until each has printed READY, then sends GO to all of them. */
@@ -46,7 +47,9 @@ final class ChildProcesses {
 
     /** Waits for the child's {@code DONE ...} line and returns the words after DONE. */
     static String[] done(JavaProcess child) throws InterruptedException, TimeoutException {
-        return child.awaitLine(line -> line.startsWith("DONE "), RUN).substring(5).split(" ");
+        return child.awaitLine(line -> line.startsWith("DONE "), RUN)
+                .substring(5)
+                .split(" ");
     }
 
     /** Waits for the child to exit and fails, with its transcript, unless it exited with 0. */

@@ -109,8 +109,10 @@ class CoordinationTest {
         semaphore.release();
         waiter.join(TimeUnit.SECONDS.toMillis(30));
         assertEquals("acquired, interrupted=true", outcome.get());
-        assertTrue(sleepsDuring <= slicesElapsed + 2, "the waiter handed over " + sleepsDuring
-                + " futex sleeps in " + slicesElapsed + " wait slices: it spins instead of sleeping");
+        assertTrue(
+                sleepsDuring <= slicesElapsed + 2,
+                "the waiter handed over " + sleepsDuring + " futex sleeps in " + slicesElapsed
+                        + " wait slices: it spins instead of sleeping");
     }
 
     @Test

@@ -31,7 +31,8 @@ class CrossProcessCoordinationTest {
     private JavaProcess child(String command, String argument) throws Exception {
         JavaProcess child = JavaProcess.builder(LockChild.class)
                 .jvmOptions("-Xmx64m", "-XX:+UseSerialGC", "-XX:-UsePerfData")
-                .args(command, region.name(), argument).start();
+                .args(command, region.name(), argument)
+                .start();
         child.awaitLine("READY"::equals, PATIENCE);
         return child;
     }
@@ -63,8 +64,11 @@ class CrossProcessCoordinationTest {
                 LockSupport.parkNanos(random.nextInt(2_000_000));
                 long killedAt = System.nanoTime();
                 child.kill();
-                assertTrue(semaphore.tryAcquire(permits, PATIENCE), "round " + round + " (seed " + seed
-                        + "): the killed holder's permits never came back; available " + semaphore.availablePermits());
+                assertTrue(
+                        semaphore.tryAcquire(permits, PATIENCE),
+                        "round " + round + " (seed " + seed
+                                + "): the killed holder's permits never came back; available "
+                                + semaphore.availablePermits());
                 reclaimMicros.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - killedAt));
                 assertEquals(0, semaphore.availablePermits());
                 semaphore.release(permits);
@@ -72,7 +76,8 @@ class CrossProcessCoordinationTest {
             }
         }
         Collections.sort(reclaimMicros);
-        System.out.printf("semaphore kill loop (seed %d): all permits back after a kill in median %d us, max %d us%n",
+        System.out.printf(
+                "semaphore kill loop (seed %d): all permits back after a kill in median %d us, max %d us%n",
                 seed, reclaimMicros.get(reclaimMicros.size() / 2), reclaimMicros.getLast());
     }
 
@@ -92,8 +97,10 @@ class CrossProcessCoordinationTest {
         }
         assertEquals(1, semaphore.availablePermits());
         try (SharedMemory successor = SharedMemory.open(region.name())) {
-            assertEquals(1, successor.processIndexOf(successor.ownerToken()), "the successor reuses the dead"
-                    + " holder's process-table entry (the parent's is 0)");
+            assertEquals(
+                    1,
+                    successor.processIndexOf(successor.ownerToken()),
+                    "the successor reuses the dead" + " holder's process-table entry (the parent's is 0)");
             SharedSemaphore reused = successor.sharedBoundedSemaphore("permits", 2);
             assertTrue(reused.tryAcquire());
             assertEquals(1, reused.availablePermits(), "the dead holder's permit came back, the successor took one");
@@ -125,10 +132,12 @@ class CrossProcessCoordinationTest {
             victim.waitFor(PATIENCE);
         }
         try (SharedMemory newcomer = SharedMemory.open(region.name())) {
-            assertEquals(1, newcomer.processIndexOf(newcomer.ownerToken()), "the newcomer takes the free entry 1"
-                    + " and reclaims the victim's entry 2 without reusing it");
-            BrokenBarrierException broken = assertThrows(BrokenBarrierException.class,
-                    () -> barrier.await(Duration.ofSeconds(20)));
+            assertEquals(
+                    1,
+                    newcomer.processIndexOf(newcomer.ownerToken()),
+                    "the newcomer takes the free entry 1" + " and reclaims the victim's entry 2 without reusing it");
+            BrokenBarrierException broken =
+                    assertThrows(BrokenBarrierException.class, () -> barrier.await(Duration.ofSeconds(20)));
             assertTrue(broken.getMessage().contains("died"), broken.getMessage());
         }
     }
@@ -167,14 +176,19 @@ class CrossProcessCoordinationTest {
             } finally {
                 signal(party, "CONT");
             }
-            String outcome = party.awaitLine(line -> line.startsWith("RETURNED") || line.startsWith("BROKEN"), PATIENCE);
+            String outcome =
+                    party.awaitLine(line -> line.startsWith("RETURNED") || line.startsWith("BROKEN"), PATIENCE);
             assertEquals("RETURNED 1", outcome, "the stopped party's round had tripped");
         }
     }
 
     /** Sends SIGSTOP or SIGCONT and waits until every thread of the child has stopped or is no longer stopped. */
     private static void signal(JavaProcess child, String signal) throws Exception {
-        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start().waitFor());
+        assertEquals(
+                0,
+                new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid()))
+                        .start()
+                        .waitFor());
         boolean stop = signal.equals("STOP");
         java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(child.pid()), "task");
         while (true) {
@@ -211,7 +225,8 @@ class CrossProcessCoordinationTest {
         for (int round = 0; round < 10; round++) {
             SharedBarrier barrier = region.memory().sharedBarrier("barrier", 3);
             barrier.reset();
-            try (JavaProcess survivor = child("barrier", "3"); JavaProcess victim = child("barrier", "3")) {
+            try (JavaProcess survivor = child("barrier", "3");
+                    JavaProcess victim = child("barrier", "3")) {
                 survivor.sendLine("GO");
                 victim.sendLine("GO");
                 long tripsBefore = rounds.get();
@@ -234,10 +249,13 @@ class CrossProcessCoordinationTest {
                     }
                 } catch (BrokenBarrierException e) {
                     assertTrue(killed, "the barrier broke before any party was killed: " + e.getMessage());
-                    assertTrue(e.getMessage().contains("party process " + victim.pid() + " died")
-                            || e.getMessage().contains("a party process died while updating it"), e.getMessage());
-                    System.out.printf("barrier round %d: broken %.1f ms after the kill: %s%n", round,
-                            (System.nanoTime() - killedAt) / 1e6, e.getMessage());
+                    assertTrue(
+                            e.getMessage().contains("party process " + victim.pid() + " died")
+                                    || e.getMessage().contains("a party process died while updating it"),
+                            e.getMessage());
+                    System.out.printf(
+                            "barrier round %d: broken %.1f ms after the kill: %s%n",
+                            round, (System.nanoTime() - killedAt) / 1e6, e.getMessage());
                 }
                 survivor.awaitLine(line -> line.startsWith("BROKEN "), PATIENCE);
                 assertEquals(0, survivor.waitFor(PATIENCE), survivor.transcript());

@@ -79,7 +79,10 @@ class CrossProcessLockTest {
             children.forEach(JavaProcess::close);
         }
         assertEquals(4L * rounds, region.memory().sharedLongArray("counter", 1).get(0));
-        assertFalse((kind.equals("rlock") ? region.memory().sharedRLock("lock") : region.memory().sharedLock("lock")).isLocked());
+        assertFalse((kind.equals("rlock")
+                        ? region.memory().sharedRLock("lock")
+                        : region.memory().sharedLock("lock"))
+                .isLocked());
     }
 
     @Test
@@ -94,8 +97,7 @@ class CrossProcessLockTest {
     }
 
     /** What the survivor thread saw: how often it was told of an owner's death, and when. */
-    private record Survival(int toldOwnerDied, long toldAtNanos) {
-    }
+    private record Survival(int toldOwnerDied, long toldAtNanos) {}
 
     /**
      * 200 rounds: a child runs journaled increments under the lock and is killed with SIGKILL at a random
@@ -143,7 +145,9 @@ class CrossProcessLockTest {
                     LockSupport.parkNanos(random.nextInt(2_000_000));
                     current.kill();
                     current.waitFor(PATIENCE);
-                    assertNotEquals(LockChild.HOLDING, journal.get(LockChild.PHASE),
+                    assertNotEquals(
+                            LockChild.HOLDING,
+                            journal.get(LockChild.PHASE),
                             context + ": the child held the lock while the parent did");
                     lock.unlock();
                     lock.lock();
@@ -192,14 +196,17 @@ class CrossProcessLockTest {
                     assertTrue(survival.toldOwnerDied() <= 1, context + ": told more than once");
                     if (survival.toldOwnerDied() == 1) {
                         told++;
-                        assertNotEquals(LockChild.OUTSIDE, phase, context + ": told of a death, but the child had released");
+                        assertNotEquals(
+                                LockChild.OUTSIDE, phase, context + ": told of a death, but the child had released");
                         long latency = survival.toldAtNanos() - killedAt;
                         latenciesMicros.add(TimeUnit.NANOSECONDS.toMicros(latency));
-                        assertTrue(latency < TimeUnit.MILLISECONDS.toNanos(50),
+                        assertTrue(
+                                latency < TimeUnit.MILLISECONDS.toNanos(50),
                                 context + ": the survivor got the lock " + latency / 1000 + " us after the kill");
                     } else {
                         notToldWhileWaiting++;
-                        assertNotEquals(LockChild.HOLDING, phase, context + ": the child died holding, nobody was told");
+                        assertNotEquals(
+                                LockChild.HOLDING, phase, context + ": the child died holding, nobody was told");
                     }
                 }
                 assertEquals(0, journal.get(LockChild.INTENT_VALID), context + ": an intent was left unrepaired");
@@ -216,12 +223,21 @@ class CrossProcessLockTest {
         }
         Collections.sort(latenciesMicros);
         Collections.sort(reapMicros);
-        System.out.printf("kill loop (seed %d): %d rounds, told %d, not told %d, killed while the parent held %d;"
+        System.out.printf(
+                "kill loop (seed %d): %d rounds, told %d, not told %d, killed while the parent held %d;"
                         + " takeover after kill: median %d us, max %d us; child reaped after kill: median %d us,"
-                        + " max %d us%n", seed, rounds, told, notToldWhileWaiting, killedWhileParentHeld,
-                median(latenciesMicros), latenciesMicros.isEmpty() ? -1 : latenciesMicros.getLast(),
-                median(reapMicros), reapMicros.isEmpty() ? -1 : reapMicros.getLast());
-        assertTrue(told >= 10 && notToldWhileWaiting + killedWhileParentHeld >= 10,
+                        + " max %d us%n",
+                seed,
+                rounds,
+                told,
+                notToldWhileWaiting,
+                killedWhileParentHeld,
+                median(latenciesMicros),
+                latenciesMicros.isEmpty() ? -1 : latenciesMicros.getLast(),
+                median(reapMicros),
+                reapMicros.isEmpty() ? -1 : reapMicros.getLast());
+        assertTrue(
+                told >= 10 && notToldWhileWaiting + killedWhileParentHeld >= 10,
                 "the loop must exercise both deaths holding the lock and deaths without it");
     }
 
@@ -245,9 +261,13 @@ class CrossProcessLockTest {
         try {
             for (int i = 0; i < 2; i++) {
                 children.add(JavaProcess.builder(LockChild.class)
-                        .jvmOptions("-Xmx128m", "-Djdk.virtualThreadScheduler.parallelism=2",
-                                "-Djdk.virtualThreadScheduler.maxPoolSize=2", "-Djdk.tracePinnedThreads=full")
-                        .args("virtual", region.name(), "1000").start());
+                        .jvmOptions(
+                                "-Xmx128m",
+                                "-Djdk.virtualThreadScheduler.parallelism=2",
+                                "-Djdk.virtualThreadScheduler.maxPoolSize=2",
+                                "-Djdk.tracePinnedThreads=full")
+                        .args("virtual", region.name(), "1000")
+                        .start());
             }
             startTogether(children);
             for (JavaProcess child : children) {
@@ -305,9 +325,11 @@ class CrossProcessLockTest {
     private static void assertInterruptWakesSleeper(Thread.Builder builder, String what, Sleepers.Blocking blocking)
             throws Exception {
         long latency = Sleepers.interruptAsleep(builder, what, PATIENCE, blocking);
-        System.out.printf("an interrupted %s on a %s thread woke after %.2f ms%n", what,
-                builder instanceof Thread.Builder.OfVirtual ? "virtual" : "platform", latency / 1e6);
-        assertTrue(latency < TimeUnit.MILLISECONDS.toNanos(50),
+        System.out.printf(
+                "an interrupted %s on a %s thread woke after %.2f ms%n",
+                what, builder instanceof Thread.Builder.OfVirtual ? "virtual" : "platform", latency / 1e6);
+        assertTrue(
+                latency < TimeUnit.MILLISECONDS.toNanos(50),
                 what + " answered the interrupt after " + latency / 1000 + " us");
     }
 
@@ -338,8 +360,8 @@ class CrossProcessLockTest {
                     holder.kill();
                     holder.waitFor(PATIENCE);
                 }
-                String what = acquisition.getKey() + " on a " + (builder instanceof Thread.Builder.OfVirtual
-                        ? "virtual" : "platform") + " thread";
+                String what = acquisition.getKey() + " on a "
+                        + (builder instanceof Thread.Builder.OfVirtual ? "virtual" : "platform") + " thread";
                 AtomicReference<Throwable> outcome = new AtomicReference<>();
                 Thread taker = builder.start(() -> {
                     try {
@@ -403,11 +425,13 @@ class CrossProcessLockTest {
         Path program = Path.of(System.getProperty("interproc.native.build.dir"), "lock_counter");
         assertTrue(Files.isExecutable(program), "the C test program is missing: " + program);
         int rounds = 200_000;
-        Process c = new ProcessBuilder(program.toString(), region.name(), Integer.toString(rounds)).redirectErrorStream(true)
+        Process c = new ProcessBuilder(program.toString(), region.name(), Integer.toString(rounds))
+                .redirectErrorStream(true)
                 .start();
         try (JavaProcess java = child("count", "lock", Integer.toString(rounds));
-             BufferedReader cOut = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
-             OutputStream cIn = c.getOutputStream()) {
+                BufferedReader cOut =
+                        new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream cIn = c.getOutputStream()) {
             assertEquals("READY", cOut.readLine());
             java.awaitLine("READY"::equals, PATIENCE);
             cIn.write("GO\n".getBytes(StandardCharsets.UTF_8));
@@ -428,8 +452,8 @@ class CrossProcessLockTest {
     void producerAndTwoConsumersThroughASharedCondition() throws Exception {
         int items = 2000;
         try (JavaProcess producer = child("produce", "1", Integer.toString(items));
-             JavaProcess first = child("consume", Integer.toString(items / 2));
-             JavaProcess second = child("consume", Integer.toString(items / 2))) {
+                JavaProcess first = child("consume", Integer.toString(items / 2));
+                JavaProcess second = child("consume", Integer.toString(items / 2))) {
             startTogether(List.of(producer, first, second));
             awaitSuccess(producer);
             awaitSuccess(first);
@@ -440,7 +464,10 @@ class CrossProcessLockTest {
     }
 
     private static long sumOf(JavaProcess consumer) {
-        return consumer.output().stream().filter(line -> line.startsWith("SUM ")).mapToLong(
-                line -> Long.parseLong(line.substring(4))).findFirst().orElseThrow();
+        return consumer.output().stream()
+                .filter(line -> line.startsWith("SUM "))
+                .mapToLong(line -> Long.parseLong(line.substring(4)))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -53,8 +53,15 @@ class EnumAcrossProcessesTest {
         Files.createDirectories(source.getParent());
         Files.writeString(source, "package variant;\n" + declaration + "\n");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(null, null, null, "-d", releases.resolve(release).toString(),
-                "-cp", System.getProperty("java.class.path"), source.toString());
+        int rc = javac.run(
+                null,
+                null,
+                null,
+                "-d",
+                releases.resolve(release).toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                source.toString());
         assertEquals(0, rc, "javac failed on release " + release + " of variant.Phase");
     }
 
@@ -65,7 +72,8 @@ class EnumAcrossProcessesTest {
 
     private JavaProcess session(String release, String mode) {
         return child("enum-session", name, "phase", mode, "variant.Phase")
-                .classPathPrefix(releases.resolve(release)).start();
+                .classPathPrefix(releases.resolve(release))
+                .start();
     }
 
     /** Sends a command to an enum session and returns its answer. */
@@ -105,8 +113,9 @@ class EnumAcrossProcessesTest {
         try (JavaProcess creator = session("original", "create")) {
             creator.awaitLine("READY"::equals, STARTUP);
             assertEquals("ok", ask(creator, "set DONE"));
-            assertRefused("reordered", "RUNNING has code 1 in the region but 0 here; "
-                    + "IDLE has code 0 in the region but 1 here");
+            assertRefused(
+                    "reordered",
+                    "RUNNING has code 1 in the region but 0 here; " + "IDLE has code 0 in the region but 1 here");
             assertRefused("renamed", "WORKING=1 exists only here; RUNNING=1 exists only in the region");
             assertRefused("extra", "FAILED=3 exists only here");
             assertEquals("DONE 2", ask(creator, "get"), "refused processes changed nothing");
@@ -133,10 +142,13 @@ class EnumAcrossProcessesTest {
     private void assertRefused(String release, String differences) throws Exception {
         try (JavaProcess refused = session(release, "open")) {
             String line = refused.awaitLine(l -> l.startsWith("REFUSED ") || l.equals("READY"), STARTUP);
-            assertTrue(line.startsWith("REFUSED "), () -> "release " + release + " was accepted; transcript:\n"
-                    + refused.transcript());
-            assertTrue(line.contains("enum slot 'phase' in region '" + name + "' was created for an incompatible enum: "
-                    + differences + ". Every process must use the same constants and codes"), line);
+            assertTrue(
+                    line.startsWith("REFUSED "),
+                    () -> "release " + release + " was accepted; transcript:\n" + refused.transcript());
+            assertTrue(
+                    line.contains("enum slot 'phase' in region '" + name + "' was created for an incompatible enum: "
+                            + differences + ". Every process must use the same constants and codes"),
+                    line);
             assertExitsCleanly(refused);
         }
     }

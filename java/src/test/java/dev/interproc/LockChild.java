@@ -18,12 +18,14 @@ public final class LockChild {
 
     /** Phases the kill loop's child records in shared memory, so the parent knows where it died. */
     static final long ACQUIRING = 1;
+
     static final long HOLDING = 2;
     static final long RELEASING = 3;
     static final long OUTSIDE = 4;
 
     /** Elements of the kill loop's journal array. */
     static final int COUNTER = 0;
+
     static final int INTENT_VALID = 1;
     static final int INTENT_COUNTER = 2;
     static final int INTENT_ROUND_VALUE = 3;
@@ -37,8 +39,7 @@ public final class LockChild {
      */
     private static final Duration LOST_WAKE_UP = Duration.ofSeconds(60);
 
-    private LockChild() {
-    }
+    private LockChild() {}
 
     public static void main(String[] args) throws Exception {
         String command = args[0];
@@ -161,7 +162,8 @@ public final class LockChild {
     /** Waits at the barrier once; prints RETURNED and the arrival index, or BROKEN and the message. */
     private static void barrierOnce(SharedMemory memory, int parties) throws Exception {
         try {
-            System.out.println("RETURNED " + memory.sharedBarrier("barrier", parties).await(60, TimeUnit.SECONDS));
+            System.out.println(
+                    "RETURNED " + memory.sharedBarrier("barrier", parties).await(60, TimeUnit.SECONDS));
         } catch (java.util.concurrent.BrokenBarrierException e) {
             System.out.println("BROKEN " + e.getMessage());
         }
@@ -240,7 +242,8 @@ public final class LockChild {
             try {
                 while (buffer.get(0) != 0) {
                     if (!notFull.await(LOST_WAKE_UP.toNanos(), TimeUnit.NANOSECONDS)) {
-                        throw new IllegalStateException("lost wake-up: producer waited " + LOST_WAKE_UP + " for a free slot");
+                        throw new IllegalStateException(
+                                "lost wake-up: producer waited " + LOST_WAKE_UP + " for a free slot");
                     }
                 }
                 buffer.set(1, base + i);
@@ -264,7 +267,8 @@ public final class LockChild {
             try {
                 while (buffer.get(0) == 0) {
                     if (!notEmpty.await(LOST_WAKE_UP.toNanos(), TimeUnit.NANOSECONDS)) {
-                        throw new IllegalStateException("lost wake-up: consumer waited " + LOST_WAKE_UP + " for an item");
+                        throw new IllegalStateException(
+                                "lost wake-up: consumer waited " + LOST_WAKE_UP + " for an item");
                     }
                 }
                 sum += buffer.get(1);

@@ -121,8 +121,10 @@ class MultiProcessAtomicsTest {
                 // steps number 0, 1, 2, ... leave state (step mod 3)
                 expected[state] = (total - state + 2) / 3;
             }
-            assertEquals(List.of(expected[0], expected[1], expected[2]),
-                    List.of(fromState[0], fromState[1], fromState[2]), "transitions out of A, B and C");
+            assertEquals(
+                    List.of(expected[0], expected[1], expected[2]),
+                    List.of(fromState[0], fromState[1], fromState[2]),
+                    "transitions out of A, B and C");
             assertEquals(Cycle.values()[(int) (total % 3)], cycle.get());
         }
     }
@@ -144,7 +146,9 @@ class MultiProcessAtomicsTest {
         }
         assertEquals(1, creators.stream().filter("creator=true"::equals).count(), creators.toString());
         Collections.sort(joined);
-        assertEquals(IntStream.rangeClosed(1, PROCESSES).asLongStream().boxed().toList(), joined,
+        assertEquals(
+                IntStream.rangeClosed(1, PROCESSES).asLongStream().boxed().toList(),
+                joined,
                 "every racer joined the same region and slot");
     }
 }

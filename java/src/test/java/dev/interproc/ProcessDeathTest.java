@@ -35,7 +35,8 @@ class ProcessDeathTest {
     void processKilledWhileHoldingTheDirectoryLock() throws Exception {
         try (SharedMemory memory = SharedMemory.create(name)) {
             memory.sharedLong("before", 42);
-            try (JavaProcess child = child("pause-in-directory", name, "half-written").start()) {
+            try (JavaProcess child =
+                    child("pause-in-directory", name, "half-written").start()) {
                 child.awaitLine("READY"::equals, STARTUP);
                 child.awaitErrorLine("interproc-debug: pausing with the directory lock held"::equals, STARTUP);
                 killAndReap(child);
@@ -56,8 +57,8 @@ class ProcessDeathTest {
         try (SharedMemory memory = SharedMemory.create(name, twoProcesses)) {
             try (JavaProcess child = child("attach", name).start()) {
                 child.awaitLine("READY"::equals, STARTUP);
-                InsufficientSpaceException full = assertThrows(InsufficientSpaceException.class,
-                        () -> SharedMemory.open(name));
+                InsufficientSpaceException full =
+                        assertThrows(InsufficientSpaceException.class, () -> SharedMemory.open(name));
                 assertEquals(RegionLayout.E_PROCFULL, full.errorCode());
                 assertTrue(full.getMessage().contains("process table is full of live processes"), full.getMessage());
                 killAndReap(child);

@@ -19,12 +19,14 @@ import java.util.function.BiConsumer;
  */
 final class RawSlotWriter {
 
-    private RawSlotWriter() {
-    }
+    private RawSlotWriter() {}
 
     static void writeInt(String region, String slot, int value) {
-        editEntry(region, slot, (memory, entry) ->
-                memory.set(JAVA_INT, memory.get(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET), value));
+        editEntry(
+                region,
+                slot,
+                (memory, entry) -> memory.set(
+                        JAVA_INT, memory.get(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET), value));
     }
 
     /** Overwrites the size the directory records for the slot, as a corrupt or hostile writer could. */
@@ -34,13 +36,16 @@ final class RawSlotWriter {
 
     /** Overwrites the offset the directory records for the slot's value. */
     static void writeRecordedOffset(String region, String slot, long offset) {
-        editEntry(region, slot, (memory, entry) ->
-                memory.set(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET, offset));
+        editEntry(
+                region,
+                slot,
+                (memory, entry) -> memory.set(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET, offset));
     }
 
     private static void editEntry(String region, String slot, BiConsumer<MemorySegment, Long> edit) {
-        try (FileChannel channel = FileChannel.open(Path.of("/dev/shm", region), StandardOpenOption.READ,
-                StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
+        try (FileChannel channel = FileChannel.open(
+                        Path.of("/dev/shm", region), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                Arena arena = Arena.ofConfined()) {
             MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), arena);
             long directory = memory.get(JAVA_LONG, RegionLayout.HEADER_DIRECTORY_OFFSET_OFFSET);
             int count = memory.get(JAVA_INT, RegionLayout.HEADER_SLOT_COUNT_OFFSET);

@@ -108,12 +108,16 @@ class RegionCloseTest {
                     }
                 };
                 // One virtual thread: more would wait for a carrier that the spinning ones never give up.
-                workers.add(w == 1 ? Thread.ofVirtual().start(hammer) : Thread.ofPlatform().daemon().start(hammer));
+                workers.add(
+                        w == 1
+                                ? Thread.ofVirtual().start(hammer)
+                                : Thread.ofPlatform().daemon().start(hammer));
             }
             assertTrue(running.await(30, TimeUnit.SECONDS), "the workers did not get going");
             memory.close();
             for (int w = 0; w < workers.size(); w++) {
-                assertTrue(workers.get(w).join(java.time.Duration.ofSeconds(30)),
+                assertTrue(
+                        workers.get(w).join(java.time.Duration.ofSeconds(30)),
                         "round " + round + ": operation " + w + " kept running after close");
                 Throwable ending = endings.get(w).get();
                 assertInstanceOf(IllegalStateException.class, ending, "round " + round + ", operation " + w);
@@ -142,8 +146,7 @@ class RegionCloseTest {
     void aValueCannotBeMadeFromAClosedRegion() {
         SharedMemory memory = SharedMemory.create(name);
         memory.close();
-        IllegalStateException closed = assertThrows(IllegalStateException.class,
-                () -> memory.sharedLong("late"));
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> memory.sharedLong("late"));
         assertTrue(closed.getMessage().contains("is closed"), closed.getMessage());
     }
 
@@ -153,7 +156,9 @@ class RegionCloseTest {
         SharedLong value = memory.sharedLong("v");
         value.set(5);
         long address = value.address();
-        assertTrue(mappingAt(address).orElseThrow().contains("/dev/shm/" + name), mappingAt(address).orElseThrow());
+        assertTrue(
+                mappingAt(address).orElseThrow().contains("/dev/shm/" + name),
+                mappingAt(address).orElseThrow());
         memory.close();
         assertThrows(IllegalStateException.class, value::address, "retired");
         return address;

@@ -21,8 +21,11 @@ class RegionInspectionTest {
             RegionInfo first = SharedMemory.inspect(name);
             RegionInfo second = SharedMemory.inspect(name);
             long pid = ProcessHandle.current().pid();
-            assertEquals(List.of(new ProcessInfo(0, (int) pid, first.processes().getFirst().startTime(), true)),
-                    second.processes(), "the inspector must not appear in the process table");
+            assertEquals(
+                    List.of(new ProcessInfo(
+                            0, (int) pid, first.processes().getFirst().startTime(), true)),
+                    second.processes(),
+                    "the inspector must not appear in the process table");
             assertEquals((int) pid, first.creatorPid());
             assertTrue(first.creatorAlive());
             assertEquals(RegionOptions.DEFAULT_SIZE, first.size());
@@ -44,10 +47,22 @@ class RegionInspectionTest {
             assertThrows(java.util.concurrent.TimeoutException.class, () -> barrier.await(java.time.Duration.ZERO));
             memory.sharedLock("queue").newCondition("not-empty");
             Map<String, String> described = SharedMemory.inspect(name).slots().stream()
-                    .filter(slot -> !slot.name().contains("lock") && !slot.name().equals("queue"))
+                    .filter(slot ->
+                            !slot.name().contains("lock") && !slot.name().equals("queue"))
                     .collect(Collectors.toMap(SlotInfo::name, SlotInfo::value));
-            assertEquals(Map.of("permits", "2 of 3 permits available (bounded)", "ready", "set", "stopping", "clear",
-                    "start", "broken", "queue/not-empty", "0 waiting"), described);
+            assertEquals(
+                    Map.of(
+                            "permits",
+                            "2 of 3 permits available (bounded)",
+                            "ready",
+                            "set",
+                            "stopping",
+                            "clear",
+                            "start",
+                            "broken",
+                            "queue/not-empty",
+                            "0 waiting"),
+                    described);
         } finally {
             SharedMemory.unlink(name);
         }
@@ -65,7 +80,8 @@ class RegionInspectionTest {
             RawSlotWriter.writeRecordedOffset(name, "moved", memory.size() + 4096);
             Map<String, String> described = SharedMemory.inspect(name).slots().stream()
                     .collect(Collectors.toMap(SlotInfo::name, SlotInfo::value));
-            assertTrue(described.get("shrunk").startsWith("unreadable: 8 bytes are too few for its type; words ["),
+            assertTrue(
+                    described.get("shrunk").startsWith("unreadable: 8 bytes are too few for its type; words ["),
                     described.get("shrunk"));
             assertEquals("unreadable: the directory places it outside the region", described.get("moved"));
             assertEquals("7", described.get("count"));
@@ -81,11 +97,13 @@ class RegionInspectionTest {
                 SharedMemory inspection = SharedMemory.openForInspection(name, RegionOptions.defaults())) {
             memory.sharedLock("lock");
             memory.sharedLong("value");
-            IllegalStateException refused = assertThrows(IllegalStateException.class,
-                    () -> inspection.sharedLock("lock"));
+            IllegalStateException refused =
+                    assertThrows(IllegalStateException.class, () -> inspection.sharedLock("lock"));
             assertTrue(refused.getMessage().contains("opened for inspection only"), refused.getMessage());
             assertThrows(IllegalStateException.class, () -> inspection.sharedRLock("lock"));
-            assertThrows(IllegalStateException.class, () -> inspection.sharedLong("value").getLock());
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> inspection.sharedLong("value").getLock());
         } finally {
             SharedMemory.unlink(name);
         }
@@ -95,11 +113,13 @@ class RegionInspectionTest {
     void listFindsRegionsAndInspectFailsForMissingOnes() {
         String name = TestRegions.uniqueName("listed");
         try (SharedMemory memory = SharedMemory.create(name)) {
-            assertTrue(SharedMemory.list().stream().anyMatch(region -> region.name().equals(name)));
+            assertTrue(SharedMemory.list().stream()
+                    .anyMatch(region -> region.name().equals(name)));
         } finally {
             SharedMemory.unlink(name);
         }
-        assertFalse(SharedMemory.list().stream().anyMatch(region -> region.name().equals(name)));
+        assertFalse(
+                SharedMemory.list().stream().anyMatch(region -> region.name().equals(name)));
         assertThrows(RegionNotFoundException.class, () -> SharedMemory.inspect(name));
     }
 }

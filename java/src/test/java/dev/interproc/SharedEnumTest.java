@@ -12,12 +12,20 @@ import org.junit.jupiter.api.Test;
 
 class SharedEnumTest {
 
-    enum Status { UNAVAILABLE, IDLE, CALCULATING, SHUTTING_DOWN }
+    enum Status {
+        UNAVAILABLE,
+        IDLE,
+        CALCULATING,
+        SHUTTING_DOWN
+    }
 
-    enum Other { IDLE }
+    enum Other {
+        IDLE
+    }
 
     enum Coded implements CodedEnum {
-        LOW(10), HIGH(2000);
+        LOW(10),
+        HIGH(2000);
 
         private final int code;
 
@@ -32,7 +40,8 @@ class SharedEnumTest {
     }
 
     enum Duplicate implements CodedEnum {
-        A, B;
+        A,
+        B;
 
         @Override
         public int code() {
@@ -59,7 +68,10 @@ class SharedEnumTest {
             assertFalse(status.compareAndSet(Status.IDLE, Status.SHUTTING_DOWN));
             assertTrue(status.compareAndSet(Status.CALCULATING, Status.SHUTTING_DOWN));
             assertEquals(Status.SHUTTING_DOWN, status.getAndSet(Status.IDLE));
-            assertEquals(Status.IDLE, memory.sharedEnum("status", Status.class, Status.UNAVAILABLE).get());
+            assertEquals(
+                    Status.IDLE,
+                    memory.sharedEnum("status", Status.class, Status.UNAVAILABLE)
+                            .get());
         }
     }
 
@@ -68,8 +80,10 @@ class SharedEnumTest {
         try (SharedMemory memory = SharedMemory.create(name)) {
             SharedEnum<Status> status = memory.sharedEnum("status", Status.class, Status.IDLE);
             IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> status.set("NOPE"));
-            assertEquals("enum " + Status.class.getName() + " has no constant 'NOPE'; valid names: UNAVAILABLE, IDLE,"
-                    + " CALCULATING, SHUTTING_DOWN", unknown.getMessage());
+            assertEquals(
+                    "enum " + Status.class.getName() + " has no constant 'NOPE'; valid names: UNAVAILABLE, IDLE,"
+                            + " CALCULATING, SHUTTING_DOWN",
+                    unknown.getMessage());
             assertEquals(Status.IDLE, status.get());
         }
     }
@@ -96,8 +110,8 @@ class SharedEnumTest {
             coded.set(Coded.LOW);
             assertEquals(10, coded.value());
             assertEquals(Coded.LOW, coded.get());
-            IllegalArgumentException duplicate = assertThrows(IllegalArgumentException.class,
-                    () -> memory.sharedEnum("dup", Duplicate.class, Duplicate.A));
+            IllegalArgumentException duplicate = assertThrows(
+                    IllegalArgumentException.class, () -> memory.sharedEnum("dup", Duplicate.class, Duplicate.A));
             assertTrue(duplicate.getMessage().contains("gives code 7 to both A and B"), duplicate.getMessage());
         }
     }
@@ -106,11 +120,13 @@ class SharedEnumTest {
     void slotOfAnotherEnumIsRefusedListingTheDifference() {
         try (SharedMemory memory = SharedMemory.create(name)) {
             memory.sharedEnum("status", Status.class, Status.IDLE);
-            IncompatibleSlotException refused = assertThrows(IncompatibleSlotException.class,
-                    () -> memory.sharedEnum("status", Other.class, Other.IDLE));
+            IncompatibleSlotException refused = assertThrows(
+                    IncompatibleSlotException.class, () -> memory.sharedEnum("status", Other.class, Other.IDLE));
             String message = refused.getMessage();
-            assertTrue(message.contains("the region holds enum " + Status.class.getName() + ", this process uses "
-                    + Other.class.getName()), message);
+            assertTrue(
+                    message.contains("the region holds enum " + Status.class.getName() + ", this process uses "
+                            + Other.class.getName()),
+                    message);
             assertTrue(message.contains("IDLE has code 1 in the region but 0 here"), message);
             assertTrue(message.contains("CALCULATING=2 exists only in the region"), message);
             assertThrows(IncompatibleSlotException.class, () -> memory.sharedInt("status"));
@@ -123,8 +139,11 @@ class SharedEnumTest {
             SharedEnum<Status> status = memory.sharedEnum("status", Status.class, Status.IDLE);
             RawSlotWriter.writeInt(name, "status", 99);
             IllegalStateException unknown = assertThrows(IllegalStateException.class, status::get);
-            assertTrue(unknown.getMessage().contains("holds code 99, which enum " + Status.class.getName()
-                    + " does not define (its codes: UNAVAILABLE=0, IDLE=1, CALCULATING=2, SHUTTING_DOWN=3)"),
+            assertTrue(
+                    unknown.getMessage()
+                            .contains(
+                                    "holds code 99, which enum " + Status.class.getName()
+                                            + " does not define (its codes: UNAVAILABLE=0, IDLE=1, CALCULATING=2, SHUTTING_DOWN=3)"),
                     unknown.getMessage());
             assertEquals(99, status.value());
         }
@@ -144,8 +163,8 @@ class SharedEnumTest {
             status.getAndSet(Status.SHUTTING_DOWN);
             assertTrue(status.removeListener(listener));
             status.set(Status.IDLE);
-            assertEquals(List.of("UNAVAILABLE->IDLE", "IDLE->CALCULATING", "CALCULATING->IDLE", "IDLE->SHUTTING_DOWN"),
-                    log);
+            assertEquals(
+                    List.of("UNAVAILABLE->IDLE", "IDLE->CALCULATING", "CALCULATING->IDLE", "IDLE->SHUTTING_DOWN"), log);
         }
     }
 }

@@ -146,7 +146,8 @@ class SharedLockTest {
     @Test
     void valuesShareTheLockTheyWereGiven() {
         SharedRLock state = region.memory().sharedRLock("worker/state");
-        SharedEnum<Thread.State> status = region.memory().sharedEnum("status", Thread.State.class, Thread.State.NEW, state);
+        SharedEnum<Thread.State> status =
+                region.memory().sharedEnum("status", Thread.State.class, Thread.State.NEW, state);
         SharedLong jobId = region.memory().sharedLong("job", 0, state);
         assertSame(state, status.getLock());
         assertSame(state, jobId.getLock());
@@ -167,7 +168,8 @@ class SharedLockTest {
         SharedLock outer = region.memory().sharedLock("a");
         SharedLock inner = region.memory().sharedLock("a/b");
         SharedCondition innerCondition = inner.newCondition("c");
-        IllegalArgumentException aliasing = assertThrows(IllegalArgumentException.class, () -> outer.newCondition("b/c"));
+        IllegalArgumentException aliasing =
+                assertThrows(IllegalArgumentException.class, () -> outer.newCondition("b/c"));
         assertTrue(aliasing.getMessage().contains("lock 'a/b'"), aliasing.getMessage());
         assertSame(innerCondition, inner.newCondition("c"));
     }

@@ -31,7 +31,8 @@ class SharedMemoryTest {
 
     @Test
     void valuesAreSharedBetweenTwoMappings() {
-        try (SharedMemory creator = SharedMemory.create(name); SharedMemory opener = SharedMemory.open(name)) {
+        try (SharedMemory creator = SharedMemory.create(name);
+                SharedMemory opener = SharedMemory.open(name)) {
             assertTrue(creator.isCreator());
             assertFalse(opener.isCreator());
             SharedLong a = creator.sharedLong("counter", 40);
@@ -92,11 +93,13 @@ class SharedMemoryTest {
         try (SharedMemory memory = SharedMemory.create(name)) {
             memory.sharedLong("x");
             IncompatibleSlotException type = assertThrows(IncompatibleSlotException.class, () -> memory.sharedInt("x"));
-            assertEquals("slot 'x' in region '" + name + "' is a SharedLong, not a SharedInt: use the accessor of its"
-                    + " type, or another slot name", type.getMessage());
+            assertEquals(
+                    "slot 'x' in region '" + name + "' is a SharedLong, not a SharedInt: use the accessor of its"
+                            + " type, or another slot name",
+                    type.getMessage());
             memory.sharedLongArray("a", 4);
-            IncompatibleSlotException length = assertThrows(IncompatibleSlotException.class,
-                    () -> memory.sharedLongArray("a", 5));
+            IncompatibleSlotException length =
+                    assertThrows(IncompatibleSlotException.class, () -> memory.sharedLongArray("a", 5));
             assertTrue(length.getMessage().contains("of 32 bytes, not 40"), length.getMessage());
             assertThrows(IllegalArgumentException.class, () -> memory.sharedLongArray("b", 0));
             assertThrows(IllegalArgumentException.class, () -> memory.sharedLong("bad name"));
@@ -143,7 +146,7 @@ class SharedMemoryTest {
         RegionNotFoundException missing = assertThrows(RegionNotFoundException.class, () -> SharedMemory.open(name));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
         try (SharedMemory created = SharedMemory.openOrCreate(name);
-             SharedMemory opened = SharedMemory.openOrCreate(name)) {
+                SharedMemory opened = SharedMemory.openOrCreate(name)) {
             assertTrue(created.isCreator());
             assertFalse(opened.isCreator());
             assertNotSame(created, opened);
@@ -152,13 +155,17 @@ class SharedMemoryTest {
         assertThrows(IllegalArgumentException.class, () -> SharedMemory.create("has/slash"));
         assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(".hidden"));
         assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(""));
-        assertThrows(IllegalArgumentException.class, () -> RegionOptions.defaults().withSize(0));
-        assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(name, RegionOptions.defaults().withSize(100)));
+        assertThrows(
+                IllegalArgumentException.class, () -> RegionOptions.defaults().withSize(0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SharedMemory.create(name, RegionOptions.defaults().withSize(100)));
     }
 
     @Test
     void modeIsApplied() throws IOException {
-        try (SharedMemory memory = SharedMemory.create(name, RegionOptions.defaults().withMode(0640))) {
+        try (SharedMemory memory =
+                SharedMemory.create(name, RegionOptions.defaults().withMode(0640))) {
             assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(shmPath(name))));
         }
     }
@@ -166,9 +173,11 @@ class SharedMemoryTest {
     @Test
     void foreignObjectIsRefused() throws IOException {
         Files.write(shmPath(name), new byte[8192]);
-        Files.write(shmPath(name), "some other program's data, not a region".repeat(100).getBytes());
-        IncompatibleRegionException foreign = assertThrows(IncompatibleRegionException.class,
-                () -> SharedMemory.open(name));
+        Files.write(
+                shmPath(name),
+                "some other program's data, not a region".repeat(100).getBytes());
+        IncompatibleRegionException foreign =
+                assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(name));
         assertTrue(foreign.getMessage().contains("is not an interproc region"), foreign.getMessage());
         Files.write(shmPath(name), new byte[] {1, 2, 3});
         assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(name));
@@ -178,7 +187,8 @@ class SharedMemoryTest {
     @Test
     void regionThatNeverFinishesInitialisingTimesOut() throws IOException {
         Files.write(shmPath(name), new byte[0]);
-        IncompatibleRegionException stuck = assertThrows(IncompatibleRegionException.class,
+        IncompatibleRegionException stuck = assertThrows(
+                IncompatibleRegionException.class,
                 () -> SharedMemory.open(name, RegionOptions.defaults().withOpenTimeout(Duration.ofMillis(100))));
         assertTrue(stuck.getMessage().contains("still initialising after 100 ms"), stuck.getMessage());
     }
@@ -190,19 +200,24 @@ class SharedMemoryTest {
         }
         int other = RegionLayout.LAYOUT_VERSION + 1;
         try (FileChannel channel = FileChannel.open(shmPath(name), StandardOpenOption.WRITE)) {
-            ByteBuffer version = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, other);
+            ByteBuffer version =
+                    ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, other);
             channel.write(version, RegionLayout.HEADER_LAYOUT_VERSION_OFFSET);
         }
-        IncompatibleRegionException refused = assertThrows(IncompatibleRegionException.class,
-                () -> SharedMemory.open(name));
-        assertTrue(refused.getMessage().contains("has layout version " + other + ", this library reads layout version "
-                + RegionLayout.LAYOUT_VERSION), refused.getMessage());
+        IncompatibleRegionException refused =
+                assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(name));
+        assertTrue(
+                refused.getMessage()
+                        .contains("has layout version " + other + ", this library reads layout version "
+                                + RegionLayout.LAYOUT_VERSION),
+                refused.getMessage());
     }
 
     @Test
     void regionLargerThanFreeSharedMemoryFailsAtCreation() throws IOException {
         long free = Files.getFileStore(Path.of("/dev/shm")).getUsableSpace();
-        InsufficientSpaceException full = assertThrows(InsufficientSpaceException.class,
+        InsufficientSpaceException full = assertThrows(
+                InsufficientSpaceException.class,
                 () -> SharedMemory.create(name, RegionOptions.defaults().withSize(free + (1L << 30))));
         assertTrue(full.getMessage().contains("less free space"), full.getMessage());
         assertFalse(Files.exists(shmPath(name)), "a failed creation leaves no object behind");
@@ -210,19 +225,20 @@ class SharedMemoryTest {
 
     @Test
     void fullDataAreaAndDirectory() {
-        try (SharedMemory memory = SharedMemory.create(name,
+        try (SharedMemory memory = SharedMemory.create(
+                name,
                 RegionOptions.defaults().withSize(64 * 1024).withMaxSlots(2).withMaxProcesses(2))) {
-            InsufficientSpaceException noRoom = assertThrows(InsufficientSpaceException.class,
-                    () -> memory.sharedLongArray("big", 1 << 20));
+            InsufficientSpaceException noRoom =
+                    assertThrows(InsufficientSpaceException.class, () -> memory.sharedLongArray("big", 1 << 20));
             assertTrue(noRoom.getMessage().contains("withSize"), noRoom.getMessage());
             memory.sharedInt("a");
             memory.sharedInt("b");
-            InsufficientSpaceException dirFull = assertThrows(InsufficientSpaceException.class,
-                    () -> memory.sharedInt("c"));
+            InsufficientSpaceException dirFull =
+                    assertThrows(InsufficientSpaceException.class, () -> memory.sharedInt("c"));
             assertTrue(dirFull.getMessage().contains("withMaxSlots"), dirFull.getMessage());
             try (SharedMemory second = SharedMemory.open(name)) {
-                InsufficientSpaceException tableFull = assertThrows(InsufficientSpaceException.class,
-                        () -> SharedMemory.open(name));
+                InsufficientSpaceException tableFull =
+                        assertThrows(InsufficientSpaceException.class, () -> SharedMemory.open(name));
                 assertTrue(tableFull.getMessage().contains("withMaxProcesses"), tableFull.getMessage());
                 assertEquals(0, second.sharedInt("a").get());
             }

@@ -21,8 +21,7 @@ final class Sleepers {
         void call() throws Exception;
     }
 
-    private Sleepers() {
-    }
+    private Sleepers() {}
 
     /**
      * Starts {@code blocking} on a new thread of {@code builder}, interrupts it once it sleeps, and asserts that it

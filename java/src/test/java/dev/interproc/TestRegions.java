@@ -12,10 +12,10 @@ public final class TestRegions {
     /** The pid alone repeats: a killed run's leftovers can carry the pid that a later run gets. */
     private static final String RUN = ProcessHandle.current().pid() + "-"
             + Long.toHexString(ThreadLocalRandom.current().nextLong());
+
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    private TestRegions() {
-    }
+    private TestRegions() {}
 
     /** A name no other call returns, in this run or another: {@code ip-test-<pid>-<random>-<n>-<purpose>}. */
     public static String uniqueName(String purpose) {

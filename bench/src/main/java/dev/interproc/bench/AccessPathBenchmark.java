@@ -69,11 +69,13 @@ public class AccessPathBenchmark {
     public void open() throws IOException {
         memory = SharedMemory.create("ip-jmh-path-" + ProcessHandle.current().pid());
         shared = memory.sharedLong("word");
-        mappedFile = Path.of("/dev/shm", "ip-jmh-path-raw-" + ProcessHandle.current().pid());
+        mappedFile =
+                Path.of("/dev/shm", "ip-jmh-path-raw-" + ProcessHandle.current().pid());
         arena = Arena.ofShared();
-        try (FileChannel channel = FileChannel.open(mappedFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            address = channel.map(FileChannel.MapMode.READ_WRITE, 0, 4096, arena).address() + 64;
+        try (FileChannel channel = FileChannel.open(
+                mappedFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            address =
+                    channel.map(FileChannel.MapMode.READ_WRITE, 0, 4096, arena).address() + 64;
         }
         finalAddress = new FinalAddress(address);
         recordAddress = new RecordAddress(address);
@@ -147,8 +149,7 @@ public class AccessPathBenchmark {
     }
 
     /** A handle object holding the address as a record component (whose fields HotSpot trusts as final). */
-    record RecordAddress(long address) {
-    }
+    record RecordAddress(long address) {}
 
     @Benchmark
     @OperationsPerInvocation(BATCH)

@@ -24,28 +24,37 @@ public final class AtomicsBenchmark {
     static final String SLOT = "bench/word";
     static final List<String> OPERATIONS = List.of("get", "set", "getAndAdd", "compareAndSet");
 
-    private AtomicsBenchmark() {
-    }
+    private AtomicsBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         List<String> operations = args.length > 3 ? List.of(args[2]) : OPERATIONS;
         List<Integer> processCounts = args.length > 3 ? List.of(Integer.parseInt(args[3])) : List.of(1, 2);
-        if (!(seconds > 0) || repetitions < 1 || args.length == 3 || !OPERATIONS.containsAll(operations)
+        if (!(seconds > 0)
+                || repetitions < 1
+                || args.length == 3
+                || !OPERATIONS.containsAll(operations)
                 || processCounts.get(0) < 1) {
             throw new IllegalArgumentException("usage: AtomicsBenchmark [SECONDS > 0 [REPETITIONS >= 1 [OPERATION "
                     + "PROCESSES]]]; OPERATION: one of " + OPERATIONS);
         }
-        System.out.printf(Locale.ROOT, "# SharedLong across JVMs, %.1f s x %d repetitions, median reported%n",
-                seconds, repetitions);
+        System.out.printf(
+                Locale.ROOT,
+                "# SharedLong across JVMs, %.1f s x %d repetitions, median reported%n",
+                seconds,
+                repetitions);
         for (int processes : processCounts) {
             for (String operation : operations) {
                 double[] results = new double[repetitions];
                 double fewestShare = measure(operation, processes, seconds, results);
-                System.out.printf(Locale.ROOT,
+                System.out.printf(
+                        Locale.ROOT,
                         "result suite=atomics impl=java op=%s processes=%d ops_per_s=%s fewest_share=%.2f%n",
-                        operation, processes, WorkerHarness.medianAndReps(results), fewestShare);
+                        operation,
+                        processes,
+                        WorkerHarness.medianAndReps(results),
+                        fewestShare);
             }
         }
     }
@@ -57,9 +66,10 @@ public final class AtomicsBenchmark {
         String region = "ip-bench-" + ProcessHandle.current().pid() + "-" + operation + "-" + processes;
         try (SharedMemory memory = SharedMemory.create(region)) {
             memory.sharedLong(SLOT);
-            long[][][] results = WorkerHarness.run(AtomicsWorker.class, processes, repetitions, seconds,
-                    i -> new String[] {region, operation, String.valueOf(repetitions), String.valueOf(seconds),
-                        WorkerHarness.cpuOf(i)});
+            long[][][] results =
+                    WorkerHarness.run(AtomicsWorker.class, processes, repetitions, seconds, i -> new String[] {
+                        region, operation, String.valueOf(repetitions), String.valueOf(seconds), WorkerHarness.cpuOf(i)
+                    });
             double fewestShare = 1;
             for (int r = 0; r < repetitions; r++) {
                 opsPerSecond[r] = WorkerHarness.opsPerSecond(results[r]);

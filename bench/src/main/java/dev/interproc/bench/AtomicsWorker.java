@@ -22,13 +22,13 @@ public final class AtomicsWorker {
 
     /** Operations between two looks at the clock, as in the C baseline. */
     static final int BATCH = 4096;
+
     private static final long WARMUP_NANOS = 1_500_000_000L;
 
     /** Where loads go, so that the JIT cannot drop them. */
     private static volatile long sink;
 
-    private AtomicsWorker() {
-    }
+    private AtomicsWorker() {}
 
     public static void main(String[] args) throws IOException {
         String region = args[0];
@@ -59,8 +59,9 @@ public final class AtomicsWorker {
             case "set" -> set(value, deadline);
             case "getAndAdd" -> getAndAdd(value, deadline);
             case "compareAndSet" -> compareAndSet(value, deadline);
-            default -> throw new IllegalArgumentException("unknown operation " + operation
-                    + "; one of get, set, getAndAdd, compareAndSet");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown operation " + operation + "; one of get, set, getAndAdd, compareAndSet");
         };
     }
 

@@ -15,8 +15,7 @@ import java.util.Arrays;
  */
 public final class BenchMain {
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         String suite = args.length > 0 ? args[0] : "";

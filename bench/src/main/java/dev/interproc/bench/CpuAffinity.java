@@ -17,12 +17,15 @@ import java.lang.invoke.MethodHandle;
  */
 final class CpuAffinity {
 
-    private static final MethodHandle SCHED_SETAFFINITY = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("sched_setaffinity").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SCHED_SETAFFINITY = Linker.nativeLinker()
+            .downcallHandle(
+                    Linker.nativeLinker()
+                            .defaultLookup()
+                            .find("sched_setaffinity")
+                            .orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
 
-    private CpuAffinity() {
-    }
+    private CpuAffinity() {}
 
     /** Pins the calling thread to CPU {@code cpu} (0 to 63). */
     static void pinCurrentThread(int cpu) {

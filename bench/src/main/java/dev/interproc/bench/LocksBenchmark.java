@@ -26,14 +26,12 @@ public final class LocksBenchmark {
     static final String LOCK_SLOT = "bench/lock";
     static final String STATE_SLOT = "bench/state";
 
-    private record Case(String operation, int processes) {
-    }
+    private record Case(String operation, int processes) {}
 
-    private static final List<Case> CASES = List.of(new Case("lockUnlock", 1), new Case("lockIncrement", 1),
-            new Case("lockIncrement", 2));
+    private static final List<Case> CASES =
+            List.of(new Case("lockUnlock", 1), new Case("lockIncrement", 1), new Case("lockIncrement", 2));
 
-    private LocksBenchmark() {
-    }
+    private LocksBenchmark() {}
 
     static Path lockFile(String region) {
         return Path.of(System.getProperty("java.io.tmpdir"), region + ".filelock");
@@ -48,13 +46,19 @@ public final class LocksBenchmark {
             implementations = List.of(args[2]);
             cases = List.of(new Case(args[3], Integer.parseInt(args[4])));
         }
-        if (!(seconds > 0) || repetitions < 1 || (args.length > 2 && args.length != 5)
-                || !List.of("shared-lock", "file-lock").containsAll(implementations) || !CASES.containsAll(cases)) {
+        if (!(seconds > 0)
+                || repetitions < 1
+                || (args.length > 2 && args.length != 5)
+                || !List.of("shared-lock", "file-lock").containsAll(implementations)
+                || !CASES.containsAll(cases)) {
             throw new IllegalArgumentException("usage: LocksBenchmark [SECONDS > 0 [REPETITIONS >= 1"
                     + " [shared-lock|file-lock lockUnlock 1|lockIncrement 1|lockIncrement 2]]]");
         }
-        System.out.printf(Locale.ROOT, "# Java locks across JVMs, %.1f s x %d repetitions, median reported%n",
-                seconds, repetitions);
+        System.out.printf(
+                Locale.ROOT,
+                "# Java locks across JVMs, %.1f s x %d repetitions, median reported%n",
+                seconds,
+                repetitions);
         for (String impl : implementations) {
             for (Case c : cases) {
                 measure(impl, c, seconds, repetitions);
@@ -63,17 +67,24 @@ public final class LocksBenchmark {
     }
 
     private static void measure(String impl, Case c, double seconds, int repetitions) throws Exception {
-        String region = "ip-bench-" + ProcessHandle.current().pid() + "-" + impl + "-" + c.operation() + "-"
-                + c.processes();
+        String region =
+                "ip-bench-" + ProcessHandle.current().pid() + "-" + impl + "-" + c.operation() + "-" + c.processes();
         Path file = lockFile(region);
         Files.deleteIfExists(file);
         Files.createFile(file);
         try (SharedMemory memory = SharedMemory.create(region)) {
             memory.sharedLock(LOCK_SLOT);
             var state = memory.sharedLongArray(STATE_SLOT, 2);
-            long[][][] results = WorkerHarness.run(LocksWorker.class, c.processes(), repetitions, seconds,
-                    i -> new String[] {region, impl, c.operation(), String.valueOf(repetitions),
-                        String.valueOf(seconds), WorkerHarness.cpuOf(i), String.valueOf(i)});
+            long[][][] results =
+                    WorkerHarness.run(LocksWorker.class, c.processes(), repetitions, seconds, i -> new String[] {
+                        region,
+                        impl,
+                        c.operation(),
+                        String.valueOf(repetitions),
+                        String.valueOf(seconds),
+                        WorkerHarness.cpuOf(i),
+                        String.valueOf(i)
+                    });
             double[] opsPerSecond = new double[repetitions];
             long operations = 0;
             long changes = 0;
@@ -88,12 +99,18 @@ public final class LocksBenchmark {
             }
             double fewestShare = WorkerHarness.fewestShare(perWorker);
             if (c.operation().equals("lockIncrement") && state.get(0) != operations) {
-                throw new IllegalStateException(impl + " lost updates: counter " + state.get(0) + ", operations "
-                        + operations);
+                throw new IllegalStateException(
+                        impl + " lost updates: counter " + state.get(0) + ", operations " + operations);
             }
-            System.out.printf(Locale.ROOT, "result suite=locks impl=java-%s op=%s processes=%d ops_per_s=%s"
-                    + " owner_change=%.3f fewest_share=%.2f%n", impl, c.operation(), c.processes(),
-                    WorkerHarness.medianAndReps(opsPerSecond), operations == 0 ? 0.0 : (double) changes / operations,
+            System.out.printf(
+                    Locale.ROOT,
+                    "result suite=locks impl=java-%s op=%s processes=%d ops_per_s=%s"
+                            + " owner_change=%.3f fewest_share=%.2f%n",
+                    impl,
+                    c.operation(),
+                    c.processes(),
+                    WorkerHarness.medianAndReps(opsPerSecond),
+                    operations == 0 ? 0.0 : (double) changes / operations,
                     fewestShare);
         } finally {
             SharedMemory.unlink(region);

@@ -25,8 +25,7 @@ public final class LocksWorker {
     static final int BATCH = 256;
     private static final long WARMUP_NANOS = 1_500_000_000L;
 
-    private LocksWorker() {
-    }
+    private LocksWorker() {}
 
     public static void main(String[] args) throws IOException {
         String region = args[0];
@@ -38,7 +37,7 @@ public final class LocksWorker {
         long me = Long.parseLong(args[6]) + 1;
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (SharedMemory memory = SharedMemory.open(region);
-             FileChannel file = FileChannel.open(LocksBenchmark.lockFile(region), StandardOpenOption.WRITE)) {
+                FileChannel file = FileChannel.open(LocksBenchmark.lockFile(region), StandardOpenOption.WRITE)) {
             SharedLock lock = memory.sharedLock(LocksBenchmark.LOCK_SLOT);
             SharedLongArray state = memory.sharedLongArray(LocksBenchmark.STATE_SLOT, 2);
             run(impl, lock, file, state, increment, me, System.nanoTime() + WARMUP_NANOS);
@@ -56,8 +55,15 @@ public final class LocksWorker {
         }
     }
 
-    private static long[] run(String impl, SharedLock lock, FileChannel file, SharedLongArray state, boolean increment,
-            long me, long deadline) throws IOException {
+    private static long[] run(
+            String impl,
+            SharedLock lock,
+            FileChannel file,
+            SharedLongArray state,
+            boolean increment,
+            long me,
+            long deadline)
+            throws IOException {
         return switch (impl) {
             case "shared-lock" -> sharedLock(lock, state, increment, me, deadline);
             case "file-lock" -> fileLock(file, state, increment, me, deadline);
@@ -65,8 +71,8 @@ public final class LocksWorker {
         };
     }
 
-    private static long[] sharedLock(SharedLock lock, SharedLongArray state, boolean increment, long me,
-            long deadline) {
+    private static long[] sharedLock(
+            SharedLock lock, SharedLongArray state, boolean increment, long me, long deadline) {
         long ops = 0;
         long changes = 0;
         do {
@@ -86,8 +92,8 @@ public final class LocksWorker {
         return new long[] {ops, changes};
     }
 
-    private static long[] fileLock(FileChannel file, SharedLongArray state, boolean increment, long me,
-            long deadline) throws IOException {
+    private static long[] fileLock(FileChannel file, SharedLongArray state, boolean increment, long me, long deadline)
+            throws IOException {
         long ops = 0;
         long changes = 0;
         do {

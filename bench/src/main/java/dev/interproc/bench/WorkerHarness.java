@@ -19,8 +19,7 @@ final class WorkerHarness {
 
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
-    private WorkerHarness() {
-    }
+    private WorkerHarness() {}
 
     /**
      * Runs {@code processes} workers of {@code workerClass} for {@code repetitions} rounds of about
@@ -29,13 +28,16 @@ final class WorkerHarness {
      * @param argsOfWorker the arguments of worker i
      * @return results[r][i] = the numbers of worker i's RESULT line of repetition r
      */
-    static long[][][] run(Class<?> workerClass, int processes, int repetitions, double seconds,
-            IntFunction<String[]> argsOfWorker) throws Exception {
+    static long[][][] run(
+            Class<?> workerClass, int processes, int repetitions, double seconds, IntFunction<String[]> argsOfWorker)
+            throws Exception {
         Duration round = Duration.ofMillis((long) (seconds * 1000) + 60_000);
         List<JavaProcess> workers = new ArrayList<>();
         try {
             for (int i = 0; i < processes; i++) {
-                workers.add(JavaProcess.builder(workerClass).jvmOptions("-Xmx256m").args(argsOfWorker.apply(i))
+                workers.add(JavaProcess.builder(workerClass)
+                        .jvmOptions("-Xmx256m")
+                        .args(argsOfWorker.apply(i))
                         .start());
             }
             long[][][] results = new long[repetitions][processes][];
@@ -48,8 +50,10 @@ final class WorkerHarness {
                 String prefix = "RESULT " + r + " ";
                 for (int i = 0; i < processes; i++) {
                     String line = workers.get(i).awaitLine(l -> l.startsWith(prefix), round);
-                    results[r][i] = Arrays.stream(line.substring(prefix.length()).split(" "))
-                            .mapToLong(Long::parseLong).toArray();
+                    results[r][i] = Arrays.stream(
+                                    line.substring(prefix.length()).split(" "))
+                            .mapToLong(Long::parseLong)
+                            .toArray();
                 }
             }
             for (JavaProcess worker : workers) {
@@ -83,7 +87,9 @@ final class WorkerHarness {
      * held off its CPU for part of the time (by the host, on a VM), so the others ran alone.
      */
     static double fewestShare(long[][] repetition) {
-        return fewestShare(Arrays.stream(repetition).mapToDouble(worker -> worker[0] * 1e9 / worker[1]).toArray());
+        return fewestShare(Arrays.stream(repetition)
+                .mapToDouble(worker -> worker[0] * 1e9 / worker[1])
+                .toArray());
     }
 
     /** The least served worker's amount (operations, or a rate) over an equal share of all workers' total. */

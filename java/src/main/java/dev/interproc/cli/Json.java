@@ -10,8 +10,7 @@ import java.util.Map;
  */
 final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     /** The JSON text of a value. */
     static String write(Object value) {
@@ -29,7 +28,9 @@ final class Json {
             case Long number -> out.append(number);
             case Map<?, ?> map -> object(map, out, depth);
             case List<?> list -> array(list, out, depth);
-            default -> throw new IllegalArgumentException("cannot write a " + value.getClass().getName() + " as JSON");
+            default ->
+                throw new IllegalArgumentException(
+                        "cannot write a " + value.getClass().getName() + " as JSON");
         }
     }
 

@@ -18,12 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code interproc ls}: every interproc region on the host, without attaching to any. */
-@Command(name = "ls", mixinStandardHelpOptions = true,
-        description = {"Lists every interproc region: size, layout version, creator, attached processes "
-                + "(alive or dead) and slot count.",
-                "Other shared-memory objects are skipped: only their header is read, never mapped. A region of "
-                + "another layout version is listed with its version and nothing else.",
-                "A process is alive while it runs and has the region open; one killed without closing it is dead."})
+@Command(
+        name = "ls",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Lists every interproc region: size, layout version, creator, attached processes "
+                    + "(alive or dead) and slot count.",
+            "Other shared-memory objects are skipped: only their header is read, never mapped. A region of "
+                    + "another layout version is listed with its version and nothing else.",
+            "A process is alive while it runs and has the region open; one killed without closing it is dead."
+        })
 final class LsCommand implements Callable<Integer> {
 
     @Spec
@@ -50,13 +54,24 @@ final class LsCommand implements Callable<Integer> {
             TextTable table = new TextTable("REGION", "SIZE", "VERSION", "CREATOR", "CREATED", "PROCESSES", "SLOTS");
             for (RegionListing listing : regions) {
                 switch (listing) {
-                    case RegionInfo region -> table.add(region.name(), TextTable.bytes(region.size()),
-                            String.valueOf(region.layoutVersion()), creator(region), region.created().toString(),
-                            processes(region.processes()), String.valueOf(region.slots().size()));
-                    case UnreadableRegion unreadable -> table.add(unreadable.name(),
-                            TextTable.bytes(unreadable.size()),
-                            unreadable.layoutVersion() < 0 ? "?" : String.valueOf(unreadable.layoutVersion()),
-                            "-", "-", "unreadable: " + unreadable.problem(), "-");
+                    case RegionInfo region ->
+                        table.add(
+                                region.name(),
+                                TextTable.bytes(region.size()),
+                                String.valueOf(region.layoutVersion()),
+                                creator(region),
+                                region.created().toString(),
+                                processes(region.processes()),
+                                String.valueOf(region.slots().size()));
+                    case UnreadableRegion unreadable ->
+                        table.add(
+                                unreadable.name(),
+                                TextTable.bytes(unreadable.size()),
+                                unreadable.layoutVersion() < 0 ? "?" : String.valueOf(unreadable.layoutVersion()),
+                                "-",
+                                "-",
+                                "unreadable: " + unreadable.problem(),
+                                "-");
                 }
             }
             table.print(out);
@@ -74,6 +89,8 @@ final class LsCommand implements Callable<Integer> {
         if (processes.isEmpty()) {
             return "none";
         }
-        return processes.stream().map(p -> p.pid() + (p.alive() ? "" : " (dead)")).collect(Collectors.joining(", "));
+        return processes.stream()
+                .map(p -> p.pid() + (p.alive() ? "" : " (dead)"))
+                .collect(Collectors.joining(", "));
     }
 }

@@ -16,13 +16,24 @@ import picocli.CommandLine.Spec;
  * not readable, or a removal was refused; {@value #EXIT_USAGE} the command line is wrong. docs/cli.md
  * describes every command and its JSON output.
  */
-@Command(name = "interproc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "interproc",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Typed shared state and coordination between JVM processes on one Linux host.",
-        subcommands = {LsCommand.class, ShowCommand.class, RmCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {
+            LsCommand.class,
+            ShowCommand.class,
+            RmCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:a region was not found or not readable, a removal was refused, "
-                + "or the demo's checks failed", "2:wrong command line"})
+        exitCodeList = {
+            "0:success",
+            "1:a region was not found or not readable, a removal was refused, " + "or the demo's checks failed",
+            "2:wrong command line"
+        })
 public final class Main implements Runnable {
 
     /** The command did what was asked. */
@@ -50,8 +61,9 @@ public final class Main implements Runnable {
                 return EXIT_REFUSED;
             }
             if (failure instanceof UncheckedIOException) {
-                failed.getErr().println("interproc " + failed.getCommandName() + ": " + failure.getMessage() + " ("
-                        + failure.getCause() + ")");
+                failed.getErr()
+                        .println("interproc " + failed.getCommandName() + ": " + failure.getMessage() + " ("
+                                + failure.getCause() + ")");
                 return EXIT_REFUSED;
             }
             if (failure instanceof IllegalArgumentException) {

@@ -14,8 +14,7 @@ import java.util.Map;
 /** The JSON shapes of {@code ls --json} and {@code show --json} (docs/cli.md), as maps for {@link Json}. */
 final class RegionJson {
 
-    private RegionJson() {
-    }
+    private RegionJson() {}
 
     /** One entry of {@code ls --json}: a readable region's summary, or an unreadable one's problem. */
     static Map<String, Object> listing(RegionListing listing) {
@@ -61,13 +60,15 @@ final class RegionJson {
     }
 
     private static List<Object> processes(List<ProcessInfo> processes) {
-        return processes.stream().map(process -> {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("index", process.index());
-            json.put("pid", process.pid());
-            json.put("alive", process.alive());
-            return (Object) json;
-        }).toList();
+        return processes.stream()
+                .map(process -> {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("index", process.index());
+                    json.put("pid", process.pid());
+                    json.put("alive", process.alive());
+                    return (Object) json;
+                })
+                .toList();
     }
 
     private static Map<String, Object> slot(SlotInfo slot) {

@@ -7,14 +7,18 @@ import picocli.CommandLine.Option;
 /** The {@code --dir} option every region command shares: where the regions live. */
 final class RegionLocation {
 
-    @Option(names = "--dir", paramLabel = "DIR",
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
             description = "Look for regions in this directory (on a tmpfs) instead of /dev/shm, as "
                     + "RegionOptions.withDirectory does.")
     private Path directory;
 
     /** The options that name the location. */
     RegionOptions options() {
-        return directory == null ? RegionOptions.defaults() : RegionOptions.defaults().withDirectory(directory);
+        return directory == null
+                ? RegionOptions.defaults()
+                : RegionOptions.defaults().withDirectory(directory);
     }
 
     /** The location for messages: the directory, or /dev/shm. */

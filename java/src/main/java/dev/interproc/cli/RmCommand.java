@@ -22,13 +22,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code interproc rm REGION... | --dead}: removes regions that no live process uses. */
-@Command(name = "rm", mixinStandardHelpOptions = true,
-        description = {"Removes regions: the named ones, or with --dead every region no live process is attached "
-                + "to (its processes all exited or were killed).",
-                "A region with live processes is refused unless --force; they keep working on it, but no new "
-                + "process can open it. A region of another layout version is refused unless --force, as its "
-                + "users cannot be told; a shared-memory object that is not an interproc region is never removed.",
-                "Exit code 1 when any named region was not found or refused."})
+@Command(
+        name = "rm",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Removes regions: the named ones, or with --dead every region no live process is attached "
+                    + "to (its processes all exited or were killed).",
+            "A region with live processes is refused unless --force; they keep working on it, but no new "
+                    + "process can open it. A region of another layout version is refused unless --force, as its "
+                    + "users cannot be told; a shared-memory object that is not an interproc region is never removed.",
+            "Exit code 1 when any named region was not found or refused."
+        })
 final class RmCommand implements Callable<Integer> {
 
     @Spec
@@ -66,8 +70,8 @@ final class RmCommand implements Callable<Integer> {
             if (refusal == null && SharedMemory.unlink(name, location.options())) {
                 out.println("removed " + name);
             } else {
-                err.println("interproc rm: " + (refusal != null ? refusal
-                        : "no region '" + name + "' in " + location.describe()));
+                err.println("interproc rm: "
+                        + (refusal != null ? refusal : "no region '" + name + "' in " + location.describe()));
                 exitCode = Main.EXIT_REFUSED;
             }
         }
@@ -83,7 +87,8 @@ final class RmCommand implements Callable<Integer> {
             if (live.isEmpty() || force) {
                 return null;
             }
-            return "region '" + name + "' is in use by " + live.size() + " live process" + (live.size() == 1 ? "" : "es")
+            return "region '" + name + "' is in use by " + live.size() + " live process"
+                    + (live.size() == 1 ? "" : "es")
                     + " (pid " + live.stream().map(p -> String.valueOf(p.pid())).collect(Collectors.joining(", "))
                     + "); not removed. Stop them first, or use --force (they keep working on it, but nobody can open "
                     + "it again)";
@@ -103,18 +108,24 @@ final class RmCommand implements Callable<Integer> {
         int removed = 0;
         for (RegionListing listing : SharedMemory.list(location.options())) {
             switch (listing) {
-                case RegionInfo region when region.liveProcesses().isEmpty() -> {
+                case RegionInfo region
+                when region.liveProcesses().isEmpty() -> {
                     if (SharedMemory.unlink(region.name(), location.options())) {
                         removed++;
-                        out.println("removed " + region.name() + (region.processes().isEmpty()
-                                ? " (no process attached)"
-                                : " (no live process; " + region.processes().size() + " dead)"));
+                        out.println("removed " + region.name()
+                                + (region.processes().isEmpty()
+                                        ? " (no process attached)"
+                                        : " (no live process; "
+                                                + region.processes().size() + " dead)"));
                     }
                 }
-                case RegionInfo inUse -> out.println("kept " + inUse.name() + ": " + inUse.liveProcesses().size()
-                        + " live process" + (inUse.liveProcesses().size() == 1 ? "" : "es"));
-                case UnreadableRegion unreadable -> out.println("kept " + unreadable.name() + ": "
-                        + unreadable.problem() + " (cannot tell whether it is in use)");
+                case RegionInfo inUse ->
+                    out.println("kept " + inUse.name() + ": "
+                            + inUse.liveProcesses().size() + " live process"
+                            + (inUse.liveProcesses().size() == 1 ? "" : "es"));
+                case UnreadableRegion unreadable ->
+                    out.println("kept " + unreadable.name() + ": " + unreadable.problem()
+                            + " (cannot tell whether it is in use)");
             }
         }
         out.println("removed " + removed + " region" + (removed == 1 ? "" : "s"));

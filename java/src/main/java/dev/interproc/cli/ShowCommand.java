@@ -14,11 +14,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code interproc show REGION}: every slot of one region, without attaching to it. */
-@Command(name = "show", mixinStandardHelpOptions = true,
-        description = {"Shows one region: its header, attached processes and every slot with its type and value.",
-                "Enums show their constant's name; locks show free, held by pid N, or owner dead, and whether "
-                + "threads wait on them. The region is read without attaching to it.",
-                "Exit code 1 when there is no such region or it is not readable by this version."})
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Shows one region: its header, attached processes and every slot with its type and value.",
+            "Enums show their constant's name; locks show free, held by pid N, or owner dead, and whether "
+                    + "threads wait on them. The region is read without attaching to it.",
+            "Exit code 1 when there is no such region or it is not readable by this version."
+        })
 final class ShowCommand implements Callable<Integer> {
 
     @Spec

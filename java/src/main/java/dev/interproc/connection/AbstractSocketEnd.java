@@ -52,23 +52,29 @@ final class AbstractSocketEnd implements Endpoint {
     private static final int ECONNREFUSED = 111;
     /** {@code sizeof(struct sockaddr_un)}: the 2-byte family and 108 path bytes. */
     private static final int SOCKADDR_UN_SIZE = 110;
+
     private static final int SUN_PATH_OFFSET = 2;
     /** The path bytes after the leading NUL that marks the abstract namespace. */
     private static final int MAX_NAME = 107;
 
-    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKET =
+            bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle LISTEN = bind("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle ACCEPT4 = bind("accept4",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle CONNECT = bind("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle SEND = bind("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle ACCEPT4 =
+            bind("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT =
+            bind("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECV =
+            bind("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SEND =
+            bind("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private final int fd;
     /** errno of the reading and of the writing thread's own calls (both may run at once); never used by delegates. */
     private final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
+
     private final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
     private final DescriptorLease lease;
     private final DirectCopy copy = new DirectCopy();
@@ -169,8 +175,8 @@ final class AbstractSocketEnd implements Endpoint {
     /** {@code struct sockaddr_un} with a NUL first path byte, then the name. */
     private static MemorySegment sockaddr(Arena arena, byte[] name) {
         if (name.length > MAX_NAME) {
-            throw new IllegalArgumentException("abstract socket name of " + name.length + " bytes is longer than "
-                    + MAX_NAME);
+            throw new IllegalArgumentException(
+                    "abstract socket name of " + name.length + " bytes is longer than " + MAX_NAME);
         }
         MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE);
         address.set(JAVA_SHORT, 0, (short) AF_UNIX);

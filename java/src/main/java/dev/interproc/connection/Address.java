@@ -40,17 +40,21 @@ public sealed interface Address {
     static Address parse(String text) {
         Objects.requireNonNull(text, "text");
         if (text.isEmpty()) {
-            throw new IllegalArgumentException("an empty string is no address; give a (host, port) tuple or a socket path");
+            throw new IllegalArgumentException(
+                    "an empty string is no address; give a (host, port) tuple or a socket path");
         }
         if (text.startsWith("(")) {
             Matcher tuple = Tcp.TUPLE.matcher(text);
             if (!tuple.matches()) {
-                throw new IllegalArgumentException("address " + text + " is not a (host, port) tuple such as ('127.0.0.1', 6000)");
+                throw new IllegalArgumentException(
+                        "address " + text + " is not a (host, port) tuple such as ('127.0.0.1', 6000)");
             }
             String host = tuple.group(2) != null ? tuple.group(2) : tuple.group(3);
             return new Tcp(host, Integer.parseInt(tuple.group(4)));
         }
-        if (text.length() >= 3 && text.charAt(0) == 'b' && (text.charAt(1) == '\'' || text.charAt(1) == '"')
+        if (text.length() >= 3
+                && text.charAt(0) == 'b'
+                && (text.charAt(1) == '\'' || text.charAt(1) == '"')
                 && text.charAt(text.length() - 1) == text.charAt(1)) {
             byte[] bytes = PyRepr.parseBytes(text.substring(2, text.length() - 1));
             if (bytes.length == 0 || bytes[0] != 0) {
@@ -70,8 +74,8 @@ public sealed interface Address {
     /** A TCP address: host name or IP literal (IPv4 or IPv6) and port; port 0 asks a listener for a free one. */
     record Tcp(String host, int port) implements Address {
 
-        private static final Pattern TUPLE = Pattern.compile(
-                "\\(\\s*(?:(['\"])(.*?)\\1|([^,'\"\\s]+))\\s*,\\s*(\\d{1,5})\\s*\\)");
+        private static final Pattern TUPLE =
+                Pattern.compile("\\(\\s*(?:(['\"])(.*?)\\1|([^,'\"\\s]+))\\s*,\\s*(\\d{1,5})\\s*\\)");
 
         /** @throws IllegalArgumentException if the port is outside 0..65535 */
         public Tcp {

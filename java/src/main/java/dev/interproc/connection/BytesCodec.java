@@ -11,8 +11,7 @@ public final class BytesCodec implements Codec {
     /** The shared instance. */
     public static final BytesCodec INSTANCE = new BytesCodec();
 
-    private BytesCodec() {
-    }
+    private BytesCodec() {}
 
     /** @throws IOException if {@code value} is not a {@code byte[]} */
     @Override
@@ -20,7 +19,8 @@ public final class BytesCodec implements Codec {
         if (value instanceof byte[] bytes) {
             return bytes;
         }
-        throw new IOException("BytesCodec sends byte[] only, not " + (value == null ? "null" : value.getClass().getName())
+        throw new IOException("BytesCodec sends byte[] only, not "
+                + (value == null ? "null" : value.getClass().getName())
                 + "; choose another codec with Connection.setCodec");
     }
 

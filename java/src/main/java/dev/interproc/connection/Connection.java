@@ -52,12 +52,14 @@ public final class Connection implements AutoCloseable {
     private static final int READ_BUFFER_SIZE = 64 * 1024;
     /** Large heap payloads are written in slices so that the JDK's temporary direct buffer stays small. */
     private static final int WRITE_SLICE = 256 * 1024;
+
     private static final int SHORT_HEADER_LIMIT = 0x7FFFFFFF;
 
     private final Endpoint in;
     private final Endpoint out;
     /** Unread received bytes, between position and limit (read mode). */
     private final ByteBuffer readBuffer;
+
     private final ByteBuffer writeBuffer;
     private volatile boolean readable;
     private final boolean writable;
@@ -75,7 +77,8 @@ public final class Connection implements AutoCloseable {
         this.out = out;
         this.readable = in != null;
         this.writable = out != null;
-        this.readBuffer = in == null ? null : ByteBuffer.allocateDirect(READ_BUFFER_SIZE).flip();
+        this.readBuffer =
+                in == null ? null : ByteBuffer.allocateDirect(READ_BUFFER_SIZE).flip();
         this.writeBuffer = out == null ? null : ByteBuffer.allocateDirect(SMALL_MESSAGE + 12);
     }
 
@@ -340,7 +343,8 @@ public final class Connection implements AutoCloseable {
     }
 
     private static IOException endOfFile(boolean insideStep) {
-        return insideStep ? new IOException("got end of file during message")
+        return insideStep
+                ? new IOException("got end of file during message")
                 : new EOFException("end of file: the peer closed the connection");
     }
 
@@ -386,7 +390,9 @@ public final class Connection implements AutoCloseable {
         if (timeout.isNegative()) {
             return now;
         }
-        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : timeout.toNanos();
+        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0
+                ? Duration.ofDays(365).toNanos()
+                : timeout.toNanos();
         return now + nanos;
     }
 
@@ -439,7 +445,8 @@ public final class Connection implements AutoCloseable {
 
     static long checkMaxMessageLength(long maxLength) {
         if (maxLength < 0 || maxLength > MAX_ARRAY_LENGTH) {
-            throw new IllegalArgumentException("maximum message length " + maxLength + " is outside 0.." + MAX_ARRAY_LENGTH);
+            throw new IllegalArgumentException(
+                    "maximum message length " + maxLength + " is outside 0.." + MAX_ARRAY_LENGTH);
         }
         return maxLength;
     }

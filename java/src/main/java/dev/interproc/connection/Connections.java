@@ -12,8 +12,7 @@ import java.util.List;
 /** Waiting on several connections at once: Python's {@code multiprocessing.connection.wait}. */
 public final class Connections {
 
-    private Connections() {
-    }
+    private Connections() {}
 
     /**
      * Blocks until at least one of {@code connections} has something to read (a message, part of one, or end of
@@ -40,19 +39,22 @@ public final class Connections {
             return ready;
         }
         long deadline = Connection.deadlineAfter(timeout);
-        long abstractEnds = ends.stream().filter(AbstractSocketEnd.class::isInstance).count();
+        long abstractEnds =
+                ends.stream().filter(AbstractSocketEnd.class::isInstance).count();
         long pipeEnds = ends.stream().filter(PipeEnd.class::isInstance).count();
         if (abstractEnds == 0 && pipeEnds == 0) {
             return select(connections, ends, deadline);
         }
         List<Boolean> readable;
         if (abstractEnds == ends.size()) {
-            readable = AbstractSocketEnd.pollReadable(ends.stream().map(AbstractSocketEnd.class::cast).toList(), deadline);
+            readable = AbstractSocketEnd.pollReadable(
+                    ends.stream().map(AbstractSocketEnd.class::cast).toList(), deadline);
         } else if (pipeEnds == ends.size()) {
-            readable = PipeEnd.pollReadable(ends.stream().map(PipeEnd.class::cast).toList(), deadline);
+            readable =
+                    PipeEnd.pollReadable(ends.stream().map(PipeEnd.class::cast).toList(), deadline);
         } else {
-            throw new IllegalArgumentException("cannot wait on abstract-namespace or standard-stream connections"
-                    + " together with other kinds");
+            throw new IllegalArgumentException(
+                    "cannot wait on abstract-namespace or standard-stream connections" + " together with other kinds");
         }
         int index = 0;
         for (Connection connection : connections) {

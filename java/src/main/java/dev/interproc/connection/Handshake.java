@@ -26,14 +26,24 @@ final class Handshake {
     static final byte[] FAILURE = ascii("#FAILURE#");
     /** Every handshake receive is limited to this, as in Python, so a peer cannot make us allocate. */
     static final int MAX_HANDSHAKE_MESSAGE = 256;
+
     static final String DEFAULT_DIGEST = "sha256";
     private static final int MESSAGE_LENGTH = 40;
     private static final int MD5_ONLY_MESSAGE_LENGTH = 20;
     private static final int MD5_LENGTH = 16;
     /** Python's allowed digest names and the JDK's HMAC algorithm for each. */
     private static final Map<String, String> HMAC_ALGORITHMS = Map.of(
-            "md5", "HmacMD5", "sha256", "HmacSHA256", "sha384", "HmacSHA384",
-            "sha3_256", "HmacSHA3-256", "sha3_384", "HmacSHA3-384");
+            "md5",
+            "HmacMD5",
+            "sha256",
+            "HmacSHA256",
+            "sha384",
+            "HmacSHA384",
+            "sha3_256",
+            "HmacSHA3-256",
+            "sha3_384",
+            "HmacSHA3-384");
+
     private static final int MAX_DIGEST_NAME = 8;
     private static final SecureRandom SECURE_RANDOM = new SecureRandom();
 
@@ -132,7 +142,8 @@ final class Handshake {
         String name = digest.isEmpty() ? "md5" : digest;
         byte[] expected = hmac(name, authkey, message);
         if (expected.length != mac.length) {
-            throw new AuthenticationException("expected '" + name + "' of length " + expected.length + " got " + mac.length);
+            throw new AuthenticationException(
+                    "expected '" + name + "' of length " + expected.length + " got " + mac.length);
         }
         if (!MessageDigest.isEqual(expected, mac)) {
             throw new AuthenticationException("digest received was wrong");
@@ -158,8 +169,9 @@ final class Handshake {
                 }
             }
         }
-        throw new AuthenticationException("unsupported message length, missing digest prefix, or unsupported digest: message="
-                + PyRepr.bytes(message));
+        throw new AuthenticationException(
+                "unsupported message length, missing digest prefix, or unsupported digest: message="
+                        + PyRepr.bytes(message));
     }
 
     static byte[] hmac(String digestName, byte[] authkey, byte[] message) {

@@ -32,11 +32,23 @@ public final class JavaSerializationCodec implements Codec {
 
     /** The default allow-list, in {@link ObjectInputFilter.Config#createFilter} pattern syntax. */
     public static final List<String> DEFAULT_ALLOWED = List.of(
-            "java.lang.Boolean", "java.lang.Byte", "java.lang.Short", "java.lang.Integer", "java.lang.Long",
-            "java.lang.Float", "java.lang.Double", "java.lang.Character", "java.lang.String", "java.lang.Number",
+            "java.lang.Boolean",
+            "java.lang.Byte",
+            "java.lang.Short",
+            "java.lang.Integer",
+            "java.lang.Long",
+            "java.lang.Float",
+            "java.lang.Double",
+            "java.lang.Character",
+            "java.lang.String",
+            "java.lang.Number",
             // Object itself cannot be deserialized; allowing it lets Object[] fields (as in List.of) through.
             "java.lang.Object",
-            "java.lang.Enum", "java.math.BigInteger", "java.math.BigDecimal", "java.util.*", "java.time.*");
+            "java.lang.Enum",
+            "java.math.BigInteger",
+            "java.math.BigDecimal",
+            "java.util.*",
+            "java.time.*");
 
     private final ObjectInputFilter filter;
     private final String filterText;
@@ -97,24 +109,31 @@ public final class JavaSerializationCodec implements Codec {
             try {
                 return in.readObject();
             } catch (InvalidClassException e) {
-                InvalidClassException refused = new InvalidClassException(e.classname, "refused "
-                        + (refusal[0] == null ? "by the filter" : refusal[0]) + "; the allow-list and limits are "
-                        + filterText + "; if the class is trusted, add it with JavaSerializationCodec.builder().allow(...)");
+                InvalidClassException refused = new InvalidClassException(
+                        e.classname,
+                        "refused "
+                                + (refusal[0] == null ? "by the filter" : refusal[0])
+                                + "; the allow-list and limits are "
+                                + filterText
+                                + "; if the class is trusted, add it with JavaSerializationCodec.builder().allow(...)");
                 refused.initCause(e);
                 throw refused;
             } catch (ClassNotFoundException e) {
-                throw new IOException("the peer sent an object of class " + e.getMessage() + ", which is not on this"
-                        + " JVM's class path", e);
+                throw new IOException(
+                        "the peer sent an object of class " + e.getMessage() + ", which is not on this"
+                                + " JVM's class path",
+                        e);
             }
         }
     }
 
     private static String describe(ObjectInputFilter.FilterInfo info) {
         if (info.serialClass() != null) {
-            return "class " + info.serialClass().getName() + (info.arrayLength() >= 0 ? " (array of " + info.arrayLength() + ")" : "");
+            return "class " + info.serialClass().getName()
+                    + (info.arrayLength() >= 0 ? " (array of " + info.arrayLength() + ")" : "");
         }
-        return "a stream at depth " + info.depth() + " with " + info.references() + " references and " + info.streamBytes()
-                + " bytes";
+        return "a stream at depth " + info.depth() + " with " + info.references() + " references and "
+                + info.streamBytes() + " bytes";
     }
 
     /** Configures a {@link JavaSerializationCodec}. Not thread-safe. */
@@ -126,8 +145,7 @@ public final class JavaSerializationCodec implements Codec {
         private long maxBytes = 64L << 20;
         private long maxArrayLength = 16L << 20;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Adds allowed classes or packages ({@code com.example.Type}, {@code com.example.*}, {@code com.example.**}). */
         public Builder allow(String... patterns) {

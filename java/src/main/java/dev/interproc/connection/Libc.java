@@ -36,6 +36,7 @@ final class Libc {
      * that thread may use (a call handed to a delegate thread allocates its own there).
      */
     static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final StructLayout POLLFD = MemoryLayout.structLayout(
             JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
@@ -43,12 +44,12 @@ final class Libc {
     static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle POLL =
+            bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle STRERROR =
+            LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
-    private Libc() {
-    }
+    private Libc() {}
 
     /** A downcall to the C library function {@code name} that captures {@code errno}. */
     static MethodHandle bind(String name, FunctionDescriptor descriptor) {
@@ -61,7 +62,8 @@ final class Libc {
     }
 
     private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new IllegalStateException("the C library has no " + name));
+        MemorySegment symbol =
+                LIBC.find(name).orElseThrow(() -> new IllegalStateException("the C library has no " + name));
         return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
@@ -125,7 +127,8 @@ final class Libc {
                     timeout = -1;
                 } else {
                     long remaining = deadline - System.nanoTime();
-                    timeout = remaining <= 0 ? 0
+                    timeout = remaining <= 0
+                            ? 0
                             : (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999));
                 }
                 int ready;
@@ -155,7 +158,9 @@ final class Libc {
     /** The C library's text for {@code errno}, such as "Broken pipe". */
     static String strerror(int errno) {
         try {
-            return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+            return ((MemorySegment) STRERROR.invokeExact(errno))
+                    .reinterpret(256)
+                    .getString(0);
         } catch (Throwable e) {
             return "errno " + errno;
         }

@@ -40,8 +40,7 @@ public final class PickleCodec implements Codec {
 
     private static final int MAX_DEPTH = 1000;
 
-    private PickleCodec() {
-    }
+    private PickleCodec() {}
 
     @Override
     public byte[] encode(Object value) throws IOException {
@@ -66,11 +65,12 @@ public final class PickleCodec implements Codec {
 
         @Override
         protected Object dispatch(short opcode) throws PickleException, IOException {
-            int lengthSize = switch (opcode) {
-                case 'X', 'B', 'T', 0x8b -> 4; // BINUNICODE, BINBYTES, BINSTRING, LONG4
-                case 0x8d, 0x8e, 0x96, 0x95 -> 8; // BINUNICODE8, BINBYTES8, BYTEARRAY8, FRAME
-                default -> 0;
-            };
+            int lengthSize =
+                    switch (opcode) {
+                        case 'X', 'B', 'T', 0x8b -> 4; // BINUNICODE, BINBYTES, BINSTRING, LONG4
+                        case 0x8d, 0x8e, 0x96, 0x95 -> 8; // BINUNICODE8, BINBYTES8, BYTEARRAY8, FRAME
+                        default -> 0;
+                    };
             if (lengthSize > 0) {
                 ByteArrayInputStream source = (ByteArrayInputStream) input;
                 source.mark(lengthSize);
@@ -82,7 +82,8 @@ public final class PickleCodec implements Codec {
                 }
                 if (field.length < lengthSize || length < 0 || length > source.available() - lengthSize) {
                     throw new PickleException("opcode 0x" + Integer.toHexString(opcode) + " announces "
-                            + Long.toUnsignedString(length) + " bytes but only " + Math.max(0, source.available() - lengthSize)
+                            + Long.toUnsignedString(length) + " bytes but only "
+                            + Math.max(0, source.available() - lengthSize)
                             + " follow");
                 }
             }
@@ -119,7 +120,10 @@ public final class PickleCodec implements Codec {
                 out.put('N');
             } else if (value instanceof Boolean bool) {
                 out.put(bool ? 0x88 : 0x89);
-            } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            } else if (value instanceof Integer
+                    || value instanceof Long
+                    || value instanceof Short
+                    || value instanceof Byte) {
                 saveInt(((Number) value).longValue());
             } else if (value instanceof BigInteger big) {
                 if (big.bitLength() < 64) {
@@ -222,9 +226,10 @@ public final class PickleCodec implements Codec {
                     saveItems(map.entrySet(), 's', 'u');
                 }
                 case Object[] tuple -> saveTuple(tuple);
-                default -> throw new IOException("cannot pickle " + value.getClass().getName() + ": PickleCodec supports"
-                        + " null, Boolean, integers, BigInteger, Float, Double, CharSequence, byte[], List, Object[] (tuple),"
-                        + " Map and Set; use JavaSerializationCodec between JVMs");
+                default ->
+                    throw new IOException("cannot pickle " + value.getClass().getName() + ": PickleCodec supports"
+                            + " null, Boolean, integers, BigInteger, Float, Double, CharSequence, byte[], List, Object[] (tuple),"
+                            + " Map and Set; use JavaSerializationCodec between JVMs");
             }
         }
 

@@ -63,7 +63,8 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
     /** An OS pipe: {@link #first()} only reads, {@link #second()} only writes. */
     public static Pipe oneWay() throws IOException {
         java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
-        return new Pipe(new Connection(new ChannelEnd(pipe.source()), null), new Connection(null, new ChannelEnd(pipe.sink())));
+        return new Pipe(
+                new Connection(new ChannelEnd(pipe.source()), null), new Connection(null, new ChannelEnd(pipe.sink())));
     }
 
     /**
@@ -90,7 +91,8 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
             JavaProcess process;
             try {
                 process = builder.redirectInput(ProcessBuilder.Redirect.from(streams.childInput()))
-                        .redirectOutput(ProcessBuilder.Redirect.to(streams.childOutput())).start();
+                        .redirectOutput(ProcessBuilder.Redirect.to(streams.childOutput()))
+                        .start();
             } finally {
                 // The redirects name descriptor numbers that are closed below and may be reused.
                 builder.redirectInput(ProcessBuilder.Redirect.PIPE).redirectOutput(ProcessBuilder.Redirect.PIPE);

@@ -46,9 +46,10 @@ final class PipeEnd implements Endpoint {
     private static final int STDERR = 2;
 
     private static final MethodHandle PIPE2 = Libc.bind("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle EVENTFD = Libc.bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle OPEN = Libc.bindVariadic("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
+    private static final MethodHandle EVENTFD =
+            Libc.bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN =
+            Libc.bindVariadic("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
     private static final MethodHandle DUP2 = Libc.bind("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     /** Whether {@link #ofStandardStreams()} has taken this process's standard streams. */
@@ -60,6 +61,7 @@ final class PipeEnd implements Endpoint {
     private final int closeSignal;
     /** errno of the reading and of the writing thread's calls (both may run at once). */
     private final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
+
     private final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
     private final DescriptorLease lease;
     private final DirectCopy copy = new DirectCopy();

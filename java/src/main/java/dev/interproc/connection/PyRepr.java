@@ -3,8 +3,7 @@ package dev.interproc.connection;
 /** Python's {@code repr()} of a {@code bytes} value, so that messages and addresses quote data as Python does. */
 final class PyRepr {
 
-    private PyRepr() {
-    }
+    private PyRepr() {}
 
     static String bytes(byte[] value) {
         boolean hasSingle = false;

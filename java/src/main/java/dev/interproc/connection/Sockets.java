@@ -13,14 +13,14 @@ import java.nio.file.Path;
 /** Turning {@link Address}es into listening and connected sockets, configured as Python configures its own. */
 final class Sockets {
 
-    private Sockets() {
-    }
+    private Sockets() {}
 
     static SocketAddress toSocketAddress(Address address) {
         return switch (address) {
             case Address.Tcp tcp -> new InetSocketAddress(tcp.host(), tcp.port());
             case Address.Unix unix -> UnixDomainSocketAddress.of(unix.path());
-            case Address.Abstract abs -> throw new IllegalArgumentException("abstract socket " + abs + " has no JDK address");
+            case Address.Abstract abs ->
+                throw new IllegalArgumentException("abstract socket " + abs + " has no JDK address");
         };
     }
 
@@ -44,8 +44,7 @@ final class Sockets {
     }
 
     /** An accepted client: its end and its address as Python's {@code last_accepted} reports it. */
-    record Accepted(Endpoint end, Address peer) {
-    }
+    record Accepted(Endpoint end, Address peer) {}
 
     /** Binds and listens; TCP sockets reuse the address as Python does on POSIX. */
     static Server listen(Address address, int backlog) throws IOException {
@@ -98,7 +97,8 @@ final class Sockets {
     private static ServerSocketChannel bind(Address address, int backlog) throws IOException {
         SocketAddress socketAddress = toSocketAddress(address);
         ServerSocketChannel server = address instanceof Address.Tcp
-                ? ServerSocketChannel.open() : ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                ? ServerSocketChannel.open()
+                : ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             if (address instanceof Address.Tcp) {
                 server.setOption(StandardSocketOptions.SO_REUSEADDR, true);

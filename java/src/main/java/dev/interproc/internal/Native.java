@@ -26,63 +26,71 @@ public final class Native {
     private static final Map<String, FunctionDescriptor> DESCRIPTORS = new LinkedHashMap<>();
 
     private static final MethodHandle IP_STRERROR = bind("ip_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), true);
-    private static final MethodHandle IP_LAYOUT_VALUE = bind("ip_layout_value",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), true);
-    private static final MethodHandle IP_REGION_CREATE = bind("ip_region_create",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), false);
-    private static final MethodHandle IP_REGION_OPEN = bind("ip_region_open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), false);
-    private static final MethodHandle IP_REGION_OPEN_OR_CREATE = bind("ip_region_open_or_create",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                    ADDRESS, ADDRESS), false);
-    private static final MethodHandle IP_REGION_INSPECT = bind("ip_region_inspect",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), false);
-    private static final MethodHandle IP_REGION_CLOSE = bind("ip_region_close",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle IP_REGION_CLOSE_RESERVING = bind("ip_region_close_reserving",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
-    private static final MethodHandle IP_RANGE_RELEASE = bind("ip_range_release",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), false);
-    private static final MethodHandle IP_REGION_UNLINK = bind("ip_region_unlink",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
-    private static final MethodHandle IP_REGION_LAYOUT_VERSION = bind("ip_region_layout_version",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
-    private static final MethodHandle IP_REGION_BASE = bind("ip_region_base",
-            FunctionDescriptor.of(ADDRESS, ADDRESS), true);
-    private static final MethodHandle IP_REGION_SIZE = bind("ip_region_size",
-            FunctionDescriptor.of(JAVA_LONG, ADDRESS), true);
-    private static final MethodHandle IP_REGION_PROCESS_INDEX = bind("ip_region_process_index",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
-    private static final MethodHandle IP_PROCESS_ALIVE = bind("ip_process_alive",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
-    private static final MethodHandle IP_SLOT_ENSURE = bind("ip_slot_ensure",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS,
-                    JAVA_LONG, ADDRESS, ADDRESS), false);
-    private static final MethodHandle IP_SLOT_FIND = bind("ip_slot_find",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), true);
-    private static final MethodHandle IP_SLOT_ADDRESS = bind("ip_slot_address",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle IP_REGION_OWNER_TOKEN = bind("ip_region_owner_token",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
-    private static final MethodHandle IP_OWNER_ALIVE = bind("ip_owner_alive",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle IP_FUTEX_WAIT = bind("ip_futex_wait",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG), false);
-    private static final MethodHandle IP_FUTEX_WAKE = bind("ip_futex_wake",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
-    private static final MethodHandle IP_LOCK_ACQUIRE = bind("ip_lock_acquire",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), false);
-    private static final MethodHandle IP_LOCK_RELEASE = bind("ip_lock_release",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
-    private static final MethodHandle IP_DEBUG_SET_DIRECTORY_PAUSE = bind("ip_debug_set_directory_pause",
-            FunctionDescriptor.ofVoid(JAVA_INT), true);
+    private static final MethodHandle IP_LAYOUT_VALUE =
+            bind("ip_layout_value", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), true);
+    private static final MethodHandle IP_REGION_CREATE = bind(
+            "ip_region_create",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
+            false);
+    private static final MethodHandle IP_REGION_OPEN =
+            bind("ip_region_open", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), false);
+    private static final MethodHandle IP_REGION_OPEN_OR_CREATE = bind(
+            "ip_region_open_or_create",
+            FunctionDescriptor.of(
+                    JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
+            false);
+    private static final MethodHandle IP_REGION_INSPECT =
+            bind("ip_region_inspect", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), false);
+    private static final MethodHandle IP_REGION_CLOSE =
+            bind("ip_region_close", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle IP_REGION_CLOSE_RESERVING =
+            bind("ip_region_close_reserving", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+    private static final MethodHandle IP_RANGE_RELEASE =
+            bind("ip_range_release", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), false);
+    private static final MethodHandle IP_REGION_UNLINK =
+            bind("ip_region_unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle IP_REGION_LAYOUT_VERSION =
+            bind("ip_region_layout_version", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle IP_REGION_BASE =
+            bind("ip_region_base", FunctionDescriptor.of(ADDRESS, ADDRESS), true);
+    private static final MethodHandle IP_REGION_SIZE =
+            bind("ip_region_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS), true);
+    private static final MethodHandle IP_REGION_PROCESS_INDEX =
+            bind("ip_region_process_index", FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
+    private static final MethodHandle IP_PROCESS_ALIVE =
+            bind("ip_process_alive", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
+    private static final MethodHandle IP_SLOT_ENSURE = bind(
+            "ip_slot_ensure",
+            FunctionDescriptor.of(
+                    JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS,
+                    ADDRESS),
+            false);
+    private static final MethodHandle IP_SLOT_FIND =
+            bind("ip_slot_find", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), true);
+    private static final MethodHandle IP_SLOT_ADDRESS =
+            bind("ip_slot_address", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle IP_REGION_OWNER_TOKEN =
+            bind("ip_region_owner_token", FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
+    private static final MethodHandle IP_OWNER_ALIVE =
+            bind("ip_owner_alive", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle IP_FUTEX_WAIT =
+            bind("ip_futex_wait", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG), false);
+    private static final MethodHandle IP_FUTEX_WAKE =
+            bind("ip_futex_wake", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle IP_LOCK_ACQUIRE =
+            bind("ip_lock_acquire", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), false);
+    private static final MethodHandle IP_LOCK_RELEASE =
+            bind("ip_lock_release", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle IP_DEBUG_SET_DIRECTORY_PAUSE =
+            bind("ip_debug_set_directory_pause", FunctionDescriptor.ofVoid(JAVA_INT), true);
 
-    private Native() {
-    }
+    private Native() {}
 
     private static MethodHandle bind(String name, FunctionDescriptor descriptor, boolean critical) {
-        MemorySegment symbol = NativeLibrary.lookup().find(name).orElseThrow(() -> new IllegalStateException(
-                "libinterproc has no function " + name + ": the loaded library is older than these bindings"));
+        MemorySegment symbol = NativeLibrary.lookup()
+                .find(name)
+                .orElseThrow(() -> new IllegalStateException(
+                        "libinterproc has no function " + name + ": the loaded library is older than these bindings"));
         DESCRIPTORS.put(name, descriptor);
         Linker.Option[] options = critical ? new Linker.Option[] {Linker.Option.critical(false)} : new Linker.Option[0];
         return Linker.nativeLinker().downcallHandle(symbol, descriptor, options);
@@ -106,7 +114,9 @@ public final class Native {
     /** The explanation of an error code. */
     public static String strerror(int code) {
         try {
-            return ((MemorySegment) IP_STRERROR.invokeExact(code)).reinterpret(Long.MAX_VALUE).getString(0);
+            return ((MemorySegment) IP_STRERROR.invokeExact(code))
+                    .reinterpret(Long.MAX_VALUE)
+                    .getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -120,8 +130,14 @@ public final class Native {
         }
     }
 
-    public static int regionCreate(MemorySegment name, MemorySegment dir, long size, int mode, int maxSlots,
-            int maxProcesses, MemorySegment out) {
+    public static int regionCreate(
+            MemorySegment name,
+            MemorySegment dir,
+            long size,
+            int mode,
+            int maxSlots,
+            int maxProcesses,
+            MemorySegment out) {
         try {
             return (int) IP_REGION_CREATE.invokeExact(name, dir, size, mode, maxSlots, maxProcesses, out);
         } catch (Throwable t) {
@@ -137,11 +153,19 @@ public final class Native {
         }
     }
 
-    public static int regionOpenOrCreate(MemorySegment name, MemorySegment dir, long size, int mode, int maxSlots,
-            int maxProcesses, int timeoutMs, MemorySegment out, MemorySegment created) {
+    public static int regionOpenOrCreate(
+            MemorySegment name,
+            MemorySegment dir,
+            long size,
+            int mode,
+            int maxSlots,
+            int maxProcesses,
+            int timeoutMs,
+            MemorySegment out,
+            MemorySegment created) {
         try {
-            return (int) IP_REGION_OPEN_OR_CREATE.invokeExact(name, dir, size, mode, maxSlots, maxProcesses,
-                    timeoutMs, out, created);
+            return (int) IP_REGION_OPEN_OR_CREATE.invokeExact(
+                    name, dir, size, mode, maxSlots, maxProcesses, timeoutMs, out, created);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -227,11 +251,20 @@ public final class Native {
         }
     }
 
-    public static int slotEnsure(MemorySegment region, MemorySegment name, int type, long size, MemorySegment meta,
-            int metaLength, MemorySegment init, long initLength, MemorySegment index, MemorySegment created) {
+    public static int slotEnsure(
+            MemorySegment region,
+            MemorySegment name,
+            int type,
+            long size,
+            MemorySegment meta,
+            int metaLength,
+            MemorySegment init,
+            long initLength,
+            MemorySegment index,
+            MemorySegment created) {
         try {
-            return (int) IP_SLOT_ENSURE.invokeExact(region, name, type, size, meta, metaLength, init, initLength,
-                    index, created);
+            return (int) IP_SLOT_ENSURE.invokeExact(
+                    region, name, type, size, meta, metaLength, init, initLength, index, created);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -317,8 +350,8 @@ public final class Native {
             MemorySegment value = arena.allocate(JAVA_LONG);
             int rc = layoutValue(arena.allocateFrom(key), value);
             if (rc != 0) {
-                throw new IllegalStateException("libinterproc does not know the layout key '" + key
-                        + "' (" + strerror(rc) + "): the loaded library does not match these bindings");
+                throw new IllegalStateException("libinterproc does not know the layout key '" + key + "' ("
+                        + strerror(rc) + "): the loaded library does not match these bindings");
             }
             return value.get(JAVA_LONG, 0);
         }

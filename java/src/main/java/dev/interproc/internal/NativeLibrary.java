@@ -24,8 +24,7 @@ public final class NativeLibrary {
 
     private static final SymbolLookup LOOKUP = load();
 
-    private NativeLibrary() {
-    }
+    private NativeLibrary() {}
 
     /** The symbols of the loaded library. */
     public static SymbolLookup lookup() {
@@ -41,8 +40,8 @@ public final class NativeLibrary {
         String configured = System.getProperty(PATH_PROPERTY);
         Path path = configured != null ? Path.of(configured) : extractFromJar();
         if (!Files.isReadable(path)) {
-            throw new IllegalStateException("cannot read libinterproc at " + path + " (system property "
-                    + PATH_PROPERTY + "); point it at a libinterproc.so built by this project's CMake build");
+            throw new IllegalStateException("cannot read libinterproc at " + path + " (system property " + PATH_PROPERTY
+                    + "); point it at a libinterproc.so built by this project's CMake build");
         }
         return SymbolLookup.libraryLookup(path, Arena.global());
     }
@@ -52,7 +51,8 @@ public final class NativeLibrary {
         try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("this interproc JAR has no native library for linux-"
-                        + System.getProperty("os.arch") + " (resource " + resource + "); build it for this platform or set -D"
+                        + System.getProperty("os.arch") + " (resource " + resource
+                        + "); build it for this platform or set -D"
                         + PATH_PROPERTY + "=/path/to/libinterproc.so");
             }
             Path directory = Files.createTempDirectory("interproc-native-");

@@ -45,8 +45,7 @@ public final class OffCarrier {
     private static final ExecutorService DELEGATES = Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("interproc-off-carrier-", 0).factory());
 
-    private OffCarrier() {
-    }
+    private OffCarrier() {}
 
     /**
      * Whether a blocking native call on the current thread would pin a carrier, that is, whether this is a virtual
@@ -80,8 +79,7 @@ public final class OffCarrier {
      *
      * @throws InterruptedException only on a virtual thread, as described
      */
-    public static <T, X extends Exception> T callInterruptibly(BlockingCall<T, X> call)
-            throws X, InterruptedException {
+    public static <T, X extends Exception> T callInterruptibly(BlockingCall<T, X> call) throws X, InterruptedException {
         if (!wouldPin()) {
             return call.call();
         }

@@ -57,10 +57,12 @@ public final class RegionLayout {
 
     /** The waiters bit of a lock word (bit 31). */
     public static final int LOCK_WAITERS = (int) Native.layout("const.IP_LOCK_WAITERS");
+
     public static final int TOKEN_INDEX_BITS = constant("IP_TOKEN_INDEX_BITS");
     public static final int TOKEN_GENERATION_BITS = constant("IP_TOKEN_GENERATION_BITS");
     /** Bytes of a lock: the word at offset 0, the 64-bit fencing token at {@link #LOCK_FENCE_OFFSET}. */
     public static final int LOCK_SIZE = constant("IP_LOCK_SIZE");
+
     public static final int LOCK_FENCE_OFFSET = constant("IP_LOCK_FENCE_OFFSET");
     /** Longest single futex sleep of a waiter before it re-checks liveness, interruption and deadlines. */
     public static final long LOCK_WAIT_SLICE_NANOS = Native.layout("const.IP_LOCK_WAIT_SLICE_NS");
@@ -71,6 +73,7 @@ public final class RegionLayout {
 
     /** Error codes: negative errno values (as {@code -ENOENT}) and libinterproc's own {@code IP_E*}. */
     public static final int E_NOENT = constant("ENOENT");
+
     public static final int E_EXIST = constant("EEXIST");
     public static final int E_ACCES = constant("EACCES");
     public static final int E_NOSPC = constant("ENOSPC");
@@ -124,8 +127,7 @@ public final class RegionLayout {
     public static final long SLOT_SIZE_OFFSET = field("ip_slot_entry", "size");
     public static final long SLOT_META_OFFSET_OFFSET = field("ip_slot_entry", "meta_offset");
 
-    private RegionLayout() {
-    }
+    private RegionLayout() {}
 
     private static int constant(String name) {
         return Math.toIntExact(Native.layout("const." + name));

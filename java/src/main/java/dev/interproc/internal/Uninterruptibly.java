@@ -13,8 +13,7 @@ public final class Uninterruptibly {
         T await() throws X, InterruptedException;
     }
 
-    private Uninterruptibly() {
-    }
+    private Uninterruptibly() {}
 
     /**
      * Runs {@code wait} until it returns or throws anything but {@link InterruptedException}, retrying it after

@@ -47,6 +47,7 @@ public final class JavaProcess implements AutoCloseable {
     private final String description;
     /** Reads standard output, or null when it is redirected. */
     private final LineCollector out;
+
     private final LineCollector err;
     private final boolean inputRedirected;
 
@@ -128,8 +129,8 @@ public final class JavaProcess implements AutoCloseable {
      * executor may run on the thread that completes it, which must not be blocked for long.
      */
     public CompletableFuture<Integer> onExit() {
-        CompletableFuture<?>[] streamEnds = (out == null ? List.of(err) : List.of(out, err)).stream()
-                .map(collector -> collector.end).toArray(CompletableFuture<?>[]::new);
+        CompletableFuture<?>[] streamEnds = (out == null ? List.of(err) : List.of(out, err))
+                .stream().map(collector -> collector.end).toArray(CompletableFuture<?>[]::new);
         return process.onExit().thenCombine(CompletableFuture.allOf(streamEnds), (exited, read) -> exited.exitValue());
     }
 
@@ -141,8 +142,7 @@ public final class JavaProcess implements AutoCloseable {
      * @throws InterruptedException if this thread is interrupted while waiting
      * @throws IllegalStateException if standard output is {@linkplain Builder#redirectOutput redirected}
      */
-    public String awaitLine(Predicate<String> matcher, Duration timeout)
-            throws InterruptedException, TimeoutException {
+    public String awaitLine(Predicate<String> matcher, Duration timeout) throws InterruptedException, TimeoutException {
         if (out == null) {
             throw new IllegalStateException("the standard output of " + description + " is redirected, not read as"
                     + " lines; wait for a line on standard error with awaitErrorLine");
@@ -317,14 +317,18 @@ public final class JavaProcess implements AutoCloseable {
 
         /** Starts the child. */
         public JavaProcess start() {
-            ProcessBuilder builder = new ProcessBuilder(command()).redirectInput(input).redirectOutput(output);
+            ProcessBuilder builder =
+                    new ProcessBuilder(command()).redirectInput(input).redirectOutput(output);
             if (workingDirectory != null) {
                 builder.directory(workingDirectory.toFile());
             }
             String simpleName = mainClassName.substring(mainClassName.lastIndexOf('.') + 1);
             try {
-                return new JavaProcess(builder.start(), "child JVM " + simpleName,
-                        input.type() != ProcessBuilder.Redirect.Type.PIPE, output.type() != ProcessBuilder.Redirect.Type.PIPE);
+                return new JavaProcess(
+                        builder.start(),
+                        "child JVM " + simpleName,
+                        input.type() != ProcessBuilder.Redirect.Type.PIPE,
+                        output.type() != ProcessBuilder.Redirect.Type.PIPE);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start a child JVM: " + String.join(" ", command()), e);
             }
@@ -341,6 +345,7 @@ public final class JavaProcess implements AutoCloseable {
         final String name;
         /** Completes when the stream has been read to its end. */
         final CompletableFuture<Void> end = new CompletableFuture<>();
+
         private boolean ended;
 
         LineCollector(InputStream stream, String description, String name) {

@@ -40,7 +40,8 @@ class CliCommandsTest {
 
     /** An enum with stable codes, as a worker's status would be. */
     enum Mode implements CodedEnum {
-        OFF(5), ON(9);
+        OFF(5),
+        ON(9);
 
         private final int code;
 
@@ -54,8 +55,7 @@ class CliCommandsTest {
         }
     }
 
-    private record Result(int exitCode, String out, String err) {
-    }
+    private record Result(int exitCode, String out, String err) {}
 
     private Path directory;
     private RegionOptions options;
@@ -78,7 +78,10 @@ class CliCommandsTest {
     private static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exitCode = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int exitCode = Main.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(args);
         return new Result(exitCode, out.toString(), err.toString());
     }
 
@@ -93,7 +96,11 @@ class CliCommandsTest {
             memory.sharedInt("b");
             Result table = run("ls", "--dir", dir());
             assertEquals(0, table.exitCode(), table.err());
-            String row = table.out().lines().filter(line -> line.startsWith("listed ")).findFirst().orElseThrow();
+            String row = table.out()
+                    .lines()
+                    .filter(line -> line.startsWith("listed "))
+                    .findFirst()
+                    .orElseThrow();
             assertTrue(row.contains("64.0 KiB") && row.contains("pid " + PID) && row.endsWith(" 2"), row);
 
             Result json = run("ls", "--dir", dir(), "--json");
@@ -130,8 +137,11 @@ class CliCommandsTest {
             try {
                 Result text = run("show", "--dir", dir(), "shown");
                 assertEquals(0, text.exitCode(), text.err());
-                assertTrue(text.out().startsWith("region shown in " + dir() + ": 64.0 KiB, layout version "
-                        + RegionLayout.LAYOUT_VERSION), text.out());
+                assertTrue(
+                        text.out()
+                                .startsWith("region shown in " + dir() + ": 64.0 KiB, layout version "
+                                        + RegionLayout.LAYOUT_VERSION),
+                        text.out());
                 assertSlot(text.out(), "jobs", "SharedLong", "42");
                 assertSlot(text.out(), "ratio", "SharedDouble", "0.5");
                 assertSlot(text.out(), "mode", "SharedEnum<" + Mode.class.getName() + ">", "ON");
@@ -144,10 +154,16 @@ class CliCommandsTest {
 
                 Result json = run("show", "--dir", dir(), "shown", "--json");
                 assertEquals(0, json.exitCode(), json.err());
-                assertTrue(json.out().contains("\"name\": \"mode\",\n      \"type\": \"SharedEnum<" + Mode.class.getName()
-                        + ">\",\n      \"size\": 4,\n      \"value\": \"ON\""), json.out());
-                assertTrue(json.out().contains("\"state\": \"held\",\n        \"ownerPid\": " + PID
-                        + ",\n        \"waiters\": false,\n        \"fencingToken\": 1"), json.out());
+                assertTrue(
+                        json.out()
+                                .contains("\"name\": \"mode\",\n      \"type\": \"SharedEnum<" + Mode.class.getName()
+                                        + ">\",\n      \"size\": 4,\n      \"value\": \"ON\""),
+                        json.out());
+                assertTrue(
+                        json.out()
+                                .contains("\"state\": \"held\",\n        \"ownerPid\": " + PID
+                                        + ",\n        \"waiters\": false,\n        \"fencingToken\": 1"),
+                        json.out());
                 assertTrue(json.out().contains("\"state\": \"free\""), json.out());
             } finally {
                 held.unlock();
@@ -191,7 +207,9 @@ class CliCommandsTest {
     }
 
     private static void assertSlot(String output, String slot, String type, String value) {
-        String row = output.lines().filter(line -> line.startsWith(slot + " ")).findFirst()
+        String row = output.lines()
+                .filter(line -> line.startsWith(slot + " "))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no slot " + slot + " in:\n" + output));
         String[] cells = row.split(" {2,}", 4);
         assertEquals(slot, cells[0], row);
@@ -201,7 +219,9 @@ class CliCommandsTest {
 
     @Test
     void aKilledCreatorIsShownDeadAndItsRegionRemovedByRmDead() throws Exception {
-        try (JavaProcess holder = JavaProcess.builder(RegionHolder.class).args("abandoned", dir()).start();
+        try (JavaProcess holder = JavaProcess.builder(RegionHolder.class)
+                        .args("abandoned", dir())
+                        .start();
                 SharedMemory live = SharedMemory.create("in-use", options)) {
             holder.awaitLine(RegionHolder.READY::equals, Duration.ofSeconds(60));
             long childPid = holder.pid();
@@ -215,7 +235,11 @@ class CliCommandsTest {
             holder.waitFor(Duration.ofSeconds(30));
 
             Result ls = run("ls", "--dir", dir());
-            String row = ls.out().lines().filter(line -> line.startsWith("abandoned ")).findFirst().orElseThrow();
+            String row = ls.out()
+                    .lines()
+                    .filter(line -> line.startsWith("abandoned "))
+                    .findFirst()
+                    .orElseThrow();
             assertTrue(row.contains("pid " + childPid + " (gone)") && row.contains(childPid + " (dead)"), row);
             Result shown = run("show", "--dir", dir(), "abandoned");
             assertTrue(shown.out().contains("processes: " + childPid + " (dead)"), shown.out());
@@ -239,8 +263,8 @@ class CliCommandsTest {
         try (SharedMemory memory = SharedMemory.create("busy", options)) {
             Result refused = run("rm", "--dir", dir(), "busy");
             assertEquals(1, refused.exitCode());
-            assertTrue(refused.err().contains("in use by 1 live process (pid " + PID + "); not removed"),
-                    refused.err());
+            assertTrue(
+                    refused.err().contains("in use by 1 live process (pid " + PID + "); not removed"), refused.err());
             Result forced = run("rm", "--dir", dir(), "--force", "busy");
             assertEquals(0, forced.exitCode(), forced.err());
             assertEquals("removed busy\n", forced.out());
@@ -253,8 +277,11 @@ class CliCommandsTest {
     void aForeignObjectInDevShmIsSkippedAndNeverRemoved() throws IOException {
         String foreign = TestRegions.uniqueName("foreign");
         Path file = Path.of("/dev/shm", foreign);
-        Files.write(file, "not an interproc region\n".repeat(400).getBytes(StandardCharsets.UTF_8),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.write(
+                file,
+                "not an interproc region\n".repeat(400).getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
         String region = TestRegions.uniqueName("beside-foreign");
         try (SharedMemory memory = SharedMemory.create(region)) {
             Result ls = run("ls");
@@ -268,8 +295,8 @@ class CliCommandsTest {
             assertTrue(show.err().contains("not an interproc region"), show.err());
             Result rm = run("rm", "--force", foreign);
             assertEquals(1, rm.exitCode());
-            assertTrue(rm.err().contains("is not an interproc region (another program made it); not removed"),
-                    rm.err());
+            assertTrue(
+                    rm.err().contains("is not an interproc region (another program made it); not removed"), rm.err());
             assertTrue(Files.exists(file));
         } finally {
             Files.delete(file);
@@ -281,18 +308,31 @@ class CliCommandsTest {
     void aRegionOfAnotherLayoutVersionIsListedButNotRead() throws IOException {
         int otherVersion = RegionLayout.LAYOUT_VERSION + 98;
         Path file = directory.resolve("future");
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
+        try (FileChannel channel = FileChannel.open(
+                        file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                Arena arena = Arena.ofConfined()) {
             MemorySegment header = channel.map(FileChannel.MapMode.READ_WRITE, 0, 64 * 1024, arena);
-            MemorySegment.copy("interprc".getBytes(StandardCharsets.US_ASCII), 0, header, ValueLayout.JAVA_BYTE,
-                    RegionLayout.HEADER_MAGIC_OFFSET, RegionLayout.MAGIC_LENGTH);
+            MemorySegment.copy(
+                    "interprc".getBytes(StandardCharsets.US_ASCII),
+                    0,
+                    header,
+                    ValueLayout.JAVA_BYTE,
+                    RegionLayout.HEADER_MAGIC_OFFSET,
+                    RegionLayout.MAGIC_LENGTH);
             header.set(ValueLayout.JAVA_INT, RegionLayout.HEADER_LAYOUT_VERSION_OFFSET, otherVersion);
         }
         Result ls = run("ls", "--dir", dir());
         assertEquals(0, ls.exitCode(), ls.err());
-        String row = ls.out().lines().filter(line -> line.startsWith("future ")).findFirst().orElseThrow();
-        assertTrue(row.contains(" " + otherVersion + " ") && row.contains("unreadable: layout version " + otherVersion
-                + "; this library reads layout version " + RegionLayout.LAYOUT_VERSION), row);
+        String row = ls.out()
+                .lines()
+                .filter(line -> line.startsWith("future "))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(
+                row.contains(" " + otherVersion + " ")
+                        && row.contains("unreadable: layout version " + otherVersion
+                                + "; this library reads layout version " + RegionLayout.LAYOUT_VERSION),
+                row);
         Result show = run("show", "--dir", dir(), "future");
         assertEquals(1, show.exitCode());
         assertTrue(show.err().contains("it has layout version " + otherVersion), show.err());
@@ -313,8 +353,12 @@ class CliCommandsTest {
         assertEquals(2, run("show", "--dir", dir(), "bad/name").exitCode());
         Result noDirectory = run("ls", "--dir", dir() + "/absent");
         assertEquals(1, noDirectory.exitCode());
-        assertTrue(noDirectory.err().startsWith("interproc ls: cannot list the shared-memory objects in " + dir()
-                + "/absent (java.nio.file.NoSuchFileException"), noDirectory.err());
+        assertTrue(
+                noDirectory
+                        .err()
+                        .startsWith("interproc ls: cannot list the shared-memory objects in " + dir()
+                                + "/absent (java.nio.file.NoSuchFileException"),
+                noDirectory.err());
         Result missing = run("show", "--dir", dir(), "missing");
         assertEquals(1, missing.exitCode());
         assertEquals("interproc show: no region 'missing' in " + dir() + "\n", missing.err());

@@ -20,7 +20,8 @@ public final class RegionHolder {
 
     /** Test enum with stable codes. */
     enum Phase implements CodedEnum {
-        STARTING(10), RUNNING(20);
+        STARTING(10),
+        RUNNING(20);
 
         private final int code;
 
@@ -34,8 +35,7 @@ public final class RegionHolder {
         }
     }
 
-    private RegionHolder() {
-    }
+    private RegionHolder() {}
 
     public static void main(String[] args) throws IOException {
         RegionOptions options = RegionOptions.defaults().withSize(64 * 1024).withDirectory(Path.of(args[1]));

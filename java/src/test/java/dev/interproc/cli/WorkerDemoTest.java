@@ -22,15 +22,27 @@ class WorkerDemoTest {
         StringWriter err = new StringWriter();
         // This checks exactly-once processing, not speed: the time limit only makes a demo whose jobs stop being
         // accepted end with its own summary before the test times out.
-        int exitCode = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute("demo", "--apis", "3", "--jobs", "24", "--time-limit", "120", "--calculation-ms", "5..20",
+        int exitCode = Main.commandLine()
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(
+                        "demo",
+                        "--apis",
+                        "3",
+                        "--jobs",
+                        "24",
+                        "--time-limit",
+                        "120",
+                        "--calculation-ms",
+                        "5..20",
                         "--kill-api");
         String transcript = out + "\n" + err;
         assertEquals(0, exitCode, transcript);
-        assertTrue(transcript.contains("[api-2]     paused holding worker/lock halfway through submitting job"),
+        assertTrue(
+                transcript.contains("[api-2]     paused holding worker/lock halfway through submitting job"),
                 transcript);
-        assertTrue(transcript.contains("repaired after the lock owner died: rolled back half-submitted job"),
-                transcript);
+        assertTrue(
+                transcript.contains("repaired after the lock owner died: rolled back half-submitted job"), transcript);
         assertTrue(transcript.contains("  jobs accepted (202)     24\n"), transcript);
         assertTrue(transcript.contains("  jobs calculated         24\n"), transcript);
         assertTrue(transcript.contains("  overlaps                0\n"), transcript);
@@ -39,7 +51,9 @@ class WorkerDemoTest {
         assertTrue(transcript.contains("  repairs after the kill  1\n"), transcript);
         assertTrue(transcript.contains("[worker]    SHUTTING_DOWN -> UNAVAILABLE"), transcript);
         assertTrue(transcript.contains("OK: every accepted job was calculated exactly once"), transcript);
-        assertFalse(Files.exists(Path.of("/dev/shm", "interproc-demo-" + ProcessHandle.current().pid())),
+        assertFalse(
+                Files.exists(Path.of(
+                        "/dev/shm", "interproc-demo-" + ProcessHandle.current().pid())),
                 "the demo's region was not removed");
     }
 }

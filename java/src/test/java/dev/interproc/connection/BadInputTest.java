@@ -36,7 +36,11 @@ class BadInputTest {
 
     @BeforeEach
     void listen() throws IOException {
-        listener = Listener.builder(Address.Tcp.loopback(0)).backlog(8).authkey(KEY).maxMessageLength(1 << 20).bind();
+        listener = Listener.builder(Address.Tcp.loopback(0))
+                .backlog(8)
+                .authkey(KEY)
+                .maxMessageLength(1 << 20)
+                .bind();
     }
 
     @AfterEach
@@ -73,7 +77,8 @@ class BadInputTest {
     private void assertListenerStillServes() throws Exception {
         FutureTask<Connection> client = new FutureTask<>(() -> Client.connect(listener.address(), KEY));
         Thread.ofPlatform().daemon().start(client);
-        try (Connection server = listener.accept(); Connection connection = client.get(30, TimeUnit.SECONDS)) {
+        try (Connection server = listener.accept();
+                Connection connection = client.get(30, TimeUnit.SECONDS)) {
             connection.sendBytes(new byte[] {42});
             assertArrayEquals(new byte[] {42}, server.recvBytes());
         }
@@ -86,7 +91,9 @@ class BadInputTest {
 
     @Test
     void truncatedPayload() throws Exception {
-        assertEquals("got end of file during message", acceptFails("00000010" + "0102030405", true).getMessage());
+        assertEquals(
+                "got end of file during message",
+                acceptFails("00000010" + "0102030405", true).getMessage());
     }
 
     @Test
@@ -96,7 +103,9 @@ class BadInputTest {
 
     @Test
     void negativeLength() throws Exception {
-        assertTrue(acceptFails("fffffffb", false).getMessage().startsWith("bad message length: negative length header -5"));
+        assertTrue(acceptFails("fffffffb", false)
+                .getMessage()
+                .startsWith("bad message length: negative length header -5"));
     }
 
     @Test
@@ -106,31 +115,39 @@ class BadInputTest {
 
     @Test
     void garbageInsteadOfTheChallengeAnswer() throws Exception {
-        assertEquals("digest received was wrong",
-                acceptFails("00000010" + "00112233445566778899aabbccddeeff", false).getMessage());
-        assertEquals("expected 'md5' of length 16 got 20",
-                acceptFails("00000014" + "00112233445566778899aabbccddeeff00112233", false).getMessage());
+        assertEquals(
+                "digest received was wrong",
+                acceptFails("00000010" + "00112233445566778899aabbccddeeff", false)
+                        .getMessage());
+        assertEquals(
+                "expected 'md5' of length 16 got 20",
+                acceptFails("00000014" + "00112233445566778899aabbccddeeff00112233", false)
+                        .getMessage());
         IOException unsupported = acceptFails("00000005" + "48454c4c4f", false);
         assertInstanceOf(AuthenticationException.class, unsupported);
-        assertEquals("unsupported message length, missing digest prefix, or unsupported digest: message=b'HELLO'",
+        assertEquals(
+                "unsupported message length, missing digest prefix, or unsupported digest: message=b'HELLO'",
                 unsupported.getMessage());
     }
 
     /** A raw client that writes {@code hex}, then stalls, makes a listener with a short handshake timeout time out. */
     private static SocketTimeoutException stalledClientTimesOut(String hex) throws IOException {
-        try (Listener impatient = Listener.builder(Address.Tcp.loopback(0)).authkey(KEY)
-                .handshakeTimeout(SHORT_HANDSHAKE_TIMEOUT).bind();
-             RawPeer raw = rawClient(impatient, hex, false)) {
+        try (Listener impatient = Listener.builder(Address.Tcp.loopback(0))
+                        .authkey(KEY)
+                        .handshakeTimeout(SHORT_HANDSHAKE_TIMEOUT)
+                        .bind();
+                RawPeer raw = rawClient(impatient, hex, false)) {
             // Bounded here, so that a listener that ignores its timeout fails this test instead of hanging it.
-            return assertTimeoutPreemptively(Duration.ofSeconds(30),
-                    () -> assertThrows(SocketTimeoutException.class, impatient::accept));
+            return assertTimeoutPreemptively(
+                    Duration.ofSeconds(30), () -> assertThrows(SocketTimeoutException.class, impatient::accept));
         }
     }
 
     @Test
     void silentClientTimesOut() throws Exception {
         SocketTimeoutException timedOut = stalledClientTimesOut("");
-        assertTrue(timedOut.getMessage().startsWith("authentication handshake timed out after PT2S"),
+        assertTrue(
+                timedOut.getMessage().startsWith("authentication handshake timed out after PT2S"),
                 timedOut.getMessage());
     }
 
@@ -141,11 +158,14 @@ class BadInputTest {
 
     @Test
     void wrongKey() throws Exception {
-        FutureTask<Connection> client = new FutureTask<>(() -> Client.connect(listener.address(), "other key".getBytes(StandardCharsets.US_ASCII)));
+        FutureTask<Connection> client = new FutureTask<>(
+                () -> Client.connect(listener.address(), "other key".getBytes(StandardCharsets.US_ASCII)));
         Thread.ofPlatform().daemon().start(client);
-        assertEquals("digest received was wrong", assertThrows(AuthenticationException.class, listener::accept).getMessage());
-        java.util.concurrent.ExecutionException rejected = assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> client.get(30, TimeUnit.SECONDS));
+        assertEquals(
+                "digest received was wrong",
+                assertThrows(AuthenticationException.class, listener::accept).getMessage());
+        java.util.concurrent.ExecutionException rejected =
+                assertThrows(java.util.concurrent.ExecutionException.class, () -> client.get(30, TimeUnit.SECONDS));
         assertEquals("digest sent was rejected", rejected.getCause().getMessage());
         assertListenerStillServes();
     }
@@ -163,7 +183,9 @@ class BadInputTest {
             Thread.ofPlatform().daemon().start(oversized);
             try {
                 IOException refused = assertThrows(IOException.class, server::recvBytes);
-                assertTrue(refused.getMessage().startsWith("bad message length: the peer announced 1048577 bytes"), refused.getMessage());
+                assertTrue(
+                        refused.getMessage().startsWith("bad message length: the peer announced 1048577 bytes"),
+                        refused.getMessage());
                 assertFalse(server.isReadable());
             } finally {
                 server.close(); // unblocks the sender, which may or may not have handed everything to the OS

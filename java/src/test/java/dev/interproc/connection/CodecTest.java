@@ -31,23 +31,39 @@ class CodecTest {
     @Test
     void pickleWritesTheBytesCPythonWrites() throws IOException {
         assertEquals("80044e2e", Hex.text(pickle.encode(null)));
-        assertEquals("8004950700000000000000430378797a942e", Hex.text(pickle.encode("xyz".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(
+                "8004950700000000000000430378797a942e",
+                Hex.text(pickle.encode("xyz".getBytes(StandardCharsets.US_ASCII))));
         assertEquals("8004950b000000000000005d94284b018c016194652e", Hex.text(pickle.encode(List.of(1, "a"))));
         assertEquals("8004950a000000000000007d948c0161944b01732e", Hex.text(pickle.encode(Map.of("a", 1))));
         // pickle.dumps([(1,2,3,4), 'a', 'a', 300, 70000, -1, 2**31, -2**31-1, 2**63, 1e300, ()], protocol=4)
-        List<Object> mixed = Arrays.asList(new Object[] {1, 2, 3, 4}, "a", "a", 300, 70000, -1, 1L << 31,
-                -(1L << 31) - 1, BigInteger.ONE.shiftLeft(63), 1e300, new Object[0]);
-        assertEquals("80049546000000000000005d9428284b014b024b034b0474948c01619468024d2c014a701101004affffffff8a0500000080"
-                + "008a05ffffff7fff8a09000000000000008000477e37e43c8800759c29652e", Hex.text(pickle.encode(mixed)));
+        List<Object> mixed = Arrays.asList(
+                new Object[] {1, 2, 3, 4},
+                "a",
+                "a",
+                300,
+                70000,
+                -1,
+                1L << 31,
+                -(1L << 31) - 1,
+                BigInteger.ONE.shiftLeft(63),
+                1e300,
+                new Object[0]);
+        assertEquals(
+                "80049546000000000000005d9428284b014b024b034b0474948c01619468024d2c014a701101004affffffff8a0500000080"
+                        + "008a05ffffff7fff8a09000000000000008000477e37e43c8800759c29652e",
+                Hex.text(pickle.encode(mixed)));
     }
 
     @Test
     void pickleReadsWhatCPythonWritesAtProtocols2To5() throws IOException {
         assertEquals(Map.of("a", 1), pickle.decode(Hex.bytes("8004950a000000000000007d948c0161944b01732e")));
-        Map<?, ?> sample = (Map<?, ?>) pickle.decode(Hex.bytes(
-                "8005958e000000000000007d94288c046e6f6e65944e8c017494888c016694898c0169944afdffffff8c03626967948a0d00000000"
-                + "0000000000000000108c036e6567948a090000000000000000c08c02666c94473ff80000000000008c0173948c0668c3a96c6c6f"
-                + "948c016294430200ff948c016c945d94284b014b02658c027475944b018c01619486948c027365948f94284b0790752e"));
+        Map<?, ?> sample = (Map<?, ?>)
+                pickle.decode(
+                        Hex.bytes(
+                                "8005958e000000000000007d94288c046e6f6e65944e8c017494888c016694898c0169944afdffffff8c03626967948a0d00000000"
+                                        + "0000000000000000108c036e6567948a090000000000000000c08c02666c94473ff80000000000008c0173948c0668c3a96c6c6f"
+                                        + "948c016294430200ff948c016c945d94284b014b02658c027475944b018c01619486948c027365948f94284b0790752e"));
         assertTrue(sample.containsKey("none") && sample.get("none") == null);
         assertEquals(true, sample.get("t"));
         assertEquals(false, sample.get("f"));
@@ -61,9 +77,10 @@ class CodecTest {
         assertArrayEquals(new Object[] {1, "a"}, (Object[]) sample.get("tu"));
         assertEquals(Set.of(7), sample.get("se"));
         // protocol 2: [1, 'a', (None,), b'xy', {3}]
-        List<?> old = (List<?>) pickle.decode(Hex.bytes("80025d7100284b0158010000006171014e857102635f636f646563730a656e636f64650a"
-                + "710358020000007879710458060000006c6174696e317105867106527107635f5f6275696c74696e5f5f0a7365740a71085d71094b0361"
-                + "85710a52710b652e"));
+        List<?> old = (List<?>)
+                pickle.decode(Hex.bytes("80025d7100284b0158010000006171014e857102635f636f646563730a656e636f64650a"
+                        + "710358020000007879710458060000006c6174696e317105867106527107635f5f6275696c74696e5f5f0a7365740a71085d71094b0361"
+                        + "85710a52710b652e"));
         assertEquals(1, old.get(0));
         assertEquals("a", old.get(1));
         assertArrayEquals(new Object[] {null}, (Object[]) old.get(2));
@@ -103,7 +120,8 @@ class CodecTest {
     @Test
     void javaSerializationRoundTripsAllowedValues() throws IOException {
         JavaSerializationCodec codec = JavaSerializationCodec.standard();
-        Object value = new ArrayList<>(List.of(Map.of("when", LocalDate.of(2024, 2, 29)), new int[] {1, 2}, BigInteger.TWO));
+        Object value =
+                new ArrayList<>(List.of(Map.of("when", LocalDate.of(2024, 2, 29)), new int[] {1, 2}, BigInteger.TWO));
         Object back = codec.decode(codec.encode(value));
         assertEquals(Map.of("when", LocalDate.of(2024, 2, 29)), ((List<?>) back).get(0));
         assertArrayEquals(new int[] {1, 2}, (int[]) ((List<?>) back).get(1));
@@ -116,17 +134,22 @@ class CodecTest {
         byte[] hostile = codec.encode(List.of(new SerializationProbe.Hostile()));
         SerializationProbe.reset();
         InvalidClassException refused = assertThrows(InvalidClassException.class, () -> codec.decode(hostile));
-        assertTrue(refused.getMessage().startsWith("refused class " + SerializationProbe.Hostile.class.getName()), refused.getMessage());
+        assertTrue(
+                refused.getMessage().startsWith("refused class " + SerializationProbe.Hostile.class.getName()),
+                refused.getMessage());
         assertFalse(SerializationProbe.READ_OBJECT_RAN.get(), "readObject ran");
         assertFalse(SerializationProbe.CONSTRUCTOR_RAN.get(), "an instance was created");
-        JavaSerializationCodec allowing = JavaSerializationCodec.builder().allow(SerializationProbe.Hostile.class.getName()).build();
+        JavaSerializationCodec allowing = JavaSerializationCodec.builder()
+                .allow(SerializationProbe.Hostile.class.getName())
+                .build();
         assertInstanceOf(SerializationProbe.Hostile.class, ((List<?>) allowing.decode(hostile)).get(0));
         assertTrue(SerializationProbe.READ_OBJECT_RAN.get(), "the probe must detect deserialization when it happens");
     }
 
     @Test
     void javaSerializationLimitsDepth() throws IOException {
-        JavaSerializationCodec shallow = JavaSerializationCodec.builder().maxDepth(5).build();
+        JavaSerializationCodec shallow =
+                JavaSerializationCodec.builder().maxDepth(5).build();
         List<Object> deep = new ArrayList<>();
         List<Object> current = deep;
         for (int i = 0; i < 10; i++) {
@@ -138,23 +161,25 @@ class CodecTest {
     }
 
     @Test
-    void javaSerializationNeedsAnAuthenticatedConnection(@org.junit.jupiter.api.io.TempDir Path directory) throws Exception {
+    void javaSerializationNeedsAnAuthenticatedConnection(@org.junit.jupiter.api.io.TempDir Path directory)
+            throws Exception {
         try (Pipe pipe = Pipe.duplex()) {
-            IllegalStateException refused = assertThrows(IllegalStateException.class,
-                    () -> pipe.first().setCodec(JavaSerializationCodec.standard()));
+            IllegalStateException refused = assertThrows(
+                    IllegalStateException.class, () -> pipe.first().setCodec(JavaSerializationCodec.standard()));
             assertTrue(refused.getMessage().contains("authkey"), refused.getMessage());
         }
         byte[] key = "k".getBytes(StandardCharsets.US_ASCII);
         try (Listener listener = Listener.bind(new Address.Unix(directory.resolve("s")), 1, key)) {
-            java.util.concurrent.CompletableFuture<Connection> accepted = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return listener.accept();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            java.util.concurrent.CompletableFuture<Connection> accepted =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return listener.accept();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
             try (Connection client = Client.connect(listener.address(), key);
-                 Connection server = accepted.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    Connection server = accepted.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 client.setCodec(JavaSerializationCodec.standard());
                 server.setCodec(JavaSerializationCodec.standard());
                 client.send(LocalDate.of(2000, 1, 1));
@@ -178,8 +203,10 @@ class CodecTest {
         assertEquals(abstractName, Address.parse(abstractName.toString()));
         Address quoted = new Address.Abstract(new byte[] {'i', '\'', '\\', 0, (byte) 0xe9, '\n'});
         assertEquals(quoted, Address.parse(quoted.toString()));
-        assertEquals("address type of b'plain' unrecognized",
-                assertThrows(IllegalArgumentException.class, () -> Address.parse("b'plain'")).getMessage());
+        assertEquals(
+                "address type of b'plain' unrecognized",
+                assertThrows(IllegalArgumentException.class, () -> Address.parse("b'plain'"))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> Address.parse("('h', 70000)"));
         assertThrows(IllegalArgumentException.class, () -> Address.parse("(h)"));
     }

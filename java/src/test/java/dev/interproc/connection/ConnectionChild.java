@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ConnectionChild {
 
-    private ConnectionChild() {
-    }
+    private ConnectionChild() {}
 
     public static void main(String[] args) throws Exception {
         Address address = Address.parse(args[1]);

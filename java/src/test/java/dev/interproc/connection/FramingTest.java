@@ -29,7 +29,9 @@ class FramingTest {
         try (RawPeer.Pair pair = RawPeer.pair()) {
             pair.connection().sendBytes(ascii("hello world"));
             pair.connection().sendBytes(new byte[0]);
-            assertEquals("0000000b68656c6c6f20776f726c6400000000", Hex.text(pair.raw().read(19)));
+            assertEquals(
+                    "0000000b68656c6c6f20776f726c6400000000",
+                    Hex.text(pair.raw().read(19)));
         }
     }
 
@@ -41,7 +43,9 @@ class FramingTest {
             pair.connection().sendBytes(data, 1, 3);
             pair.connection().sendBytes(data, 6); // offset == length: an empty message
             pair.connection().sendBytes(ByteBuffer.wrap(data), 4, 2);
-            assertEquals("00000004636465660000000362636400000000" + "000000026566", Hex.text(pair.raw().read(25)));
+            assertEquals(
+                    "00000004636465660000000362636400000000" + "000000026566",
+                    Hex.text(pair.raw().read(25)));
         }
     }
 
@@ -50,13 +54,34 @@ class FramingTest {
         try (RawPeer.Pair pair = RawPeer.pair()) {
             Connection connection = pair.connection();
             byte[] data = new byte[4];
-            assertEquals("offset is negative", assertThrows(IllegalArgumentException.class, () -> connection.sendBytes(data, -1, -1)).getMessage());
-            assertEquals("buffer length < offset", assertThrows(IllegalArgumentException.class, () -> connection.sendBytes(data, 5, -1)).getMessage());
-            assertEquals("size is negative", assertThrows(IllegalArgumentException.class, () -> connection.sendBytes(data, 1, -1)).getMessage());
-            assertEquals("buffer length < offset + size", assertThrows(IllegalArgumentException.class, () -> connection.sendBytes(data, 1, 4)).getMessage());
-            assertEquals("negative maxlength", assertThrows(IllegalArgumentException.class, () -> connection.recvBytes(-1)).getMessage());
-            assertEquals("negative offset", assertThrows(IllegalArgumentException.class, () -> connection.recvBytesInto(data, -1)).getMessage());
-            assertEquals("offset too large", assertThrows(IllegalArgumentException.class, () -> connection.recvBytesInto(data, 5)).getMessage());
+            assertEquals(
+                    "offset is negative",
+                    assertThrows(IllegalArgumentException.class, () -> connection.sendBytes(data, -1, -1))
+                            .getMessage());
+            assertEquals(
+                    "buffer length < offset",
+                    assertThrows(IllegalArgumentException.class, () -> connection.sendBytes(data, 5, -1))
+                            .getMessage());
+            assertEquals(
+                    "size is negative",
+                    assertThrows(IllegalArgumentException.class, () -> connection.sendBytes(data, 1, -1))
+                            .getMessage());
+            assertEquals(
+                    "buffer length < offset + size",
+                    assertThrows(IllegalArgumentException.class, () -> connection.sendBytes(data, 1, 4))
+                            .getMessage());
+            assertEquals(
+                    "negative maxlength",
+                    assertThrows(IllegalArgumentException.class, () -> connection.recvBytes(-1))
+                            .getMessage());
+            assertEquals(
+                    "negative offset",
+                    assertThrows(IllegalArgumentException.class, () -> connection.recvBytesInto(data, -1))
+                            .getMessage());
+            assertEquals(
+                    "offset too large",
+                    assertThrows(IllegalArgumentException.class, () -> connection.recvBytesInto(data, 5))
+                            .getMessage());
         }
     }
 
@@ -101,10 +126,14 @@ class FramingTest {
     void v9MessageAboveMaxLengthPoisonsTheReadingSideOnly() throws IOException {
         try (RawPeer.Pair pair = RawPeer.pair()) {
             pair.raw().write("0000000568656c6c6f");
-            IOException refused = assertThrows(IOException.class, () -> pair.connection().recvBytes(4));
+            IOException refused =
+                    assertThrows(IOException.class, () -> pair.connection().recvBytes(4));
             assertEquals("bad message length", refused.getMessage());
             assertFalse(pair.connection().isReadable());
-            assertEquals("connection is write-only", assertThrows(IOException.class, () -> pair.connection().recvBytes()).getMessage());
+            assertEquals(
+                    "connection is write-only",
+                    assertThrows(IOException.class, () -> pair.connection().recvBytes())
+                            .getMessage());
             pair.connection().sendBytes(ascii("ok"));
             assertEquals("000000026f6b", Hex.text(pair.raw().read(6)));
         }
@@ -115,8 +144,11 @@ class FramingTest {
         try (RawPeer.Pair pair = RawPeer.pair()) {
             pair.connection().setMaxMessageLength(1000);
             pair.raw().write("7fffffff");
-            IOException refused = assertThrows(IOException.class, () -> pair.connection().recvBytes());
-            assertTrue(refused.getMessage().startsWith("bad message length: the peer announced 2147483647 bytes"), refused.getMessage());
+            IOException refused =
+                    assertThrows(IOException.class, () -> pair.connection().recvBytes());
+            assertTrue(
+                    refused.getMessage().startsWith("bad message length: the peer announced 2147483647 bytes"),
+                    refused.getMessage());
             assertFalse(pair.connection().isReadable());
         }
     }
@@ -125,8 +157,11 @@ class FramingTest {
     void negativeHeaderOtherThanMinusOneIsAProtocolError() throws IOException {
         try (RawPeer.Pair pair = RawPeer.pair()) {
             pair.raw().write("fffffffb");
-            IOException refused = assertThrows(IOException.class, () -> pair.connection().recvBytes());
-            assertTrue(refused.getMessage().startsWith("bad message length: negative length header -5"), refused.getMessage());
+            IOException refused =
+                    assertThrows(IOException.class, () -> pair.connection().recvBytes());
+            assertTrue(
+                    refused.getMessage().startsWith("bad message length: negative length header -5"),
+                    refused.getMessage());
         }
     }
 
@@ -145,7 +180,8 @@ class FramingTest {
             try (RawPeer.Pair pair = RawPeer.pair()) {
                 pair.raw().write(entry.getKey());
                 pair.raw().shutdownOutput();
-                IOException thrown = assertThrows(IOException.class, () -> pair.connection().recvBytes(), entry.getKey());
+                IOException thrown =
+                        assertThrows(IOException.class, () -> pair.connection().recvBytes(), entry.getKey());
                 if (entry.getValue() == EOFException.class) {
                     assertInstanceOf(EOFException.class, thrown, entry.getKey());
                 } else {
@@ -163,8 +199,8 @@ class FramingTest {
             byte[] target = new byte[16];
             assertEquals(8, pair.connection().recvBytesInto(target, 4));
             assertEquals("00000000070000000900000000000000", Hex.text(target));
-            BufferTooShortException tooShort = assertThrows(BufferTooShortException.class,
-                    () -> pair.connection().recvBytesInto(new byte[4], 2));
+            BufferTooShortException tooShort = assertThrows(
+                    BufferTooShortException.class, () -> pair.connection().recvBytesInto(new byte[4], 2));
             assertArrayEquals(ascii("abc"), tooShort.message());
             ByteBuffer direct = ByteBuffer.allocateDirect(4);
             assertEquals(1, pair.connection().recvBytesInto(direct, 3));
@@ -194,13 +230,16 @@ class FramingTest {
 
     @Test
     void waitReturnsTheReadyConnectionsOrNoneAfterTheTimeout() throws IOException {
-        try (RawPeer.Pair one = RawPeer.pair(); RawPeer.Pair two = RawPeer.pair(); Pipe pipe = Pipe.duplex()) {
+        try (RawPeer.Pair one = RawPeer.pair();
+                RawPeer.Pair two = RawPeer.pair();
+                Pipe pipe = Pipe.duplex()) {
             List<Connection> all = List.of(one.connection(), two.connection(), pipe.first());
             assertEquals(List.of(), Connections.wait(all, Duration.ofMillis(20)));
             assertEquals(List.of(), Connections.wait(List.of(), Duration.ofMillis(1)));
             two.raw().write("00000001");
             pipe.second().sendBytes(ascii("x"));
-            assertEquals(java.util.Set.of(two.connection(), pipe.first()),
+            assertEquals(
+                    java.util.Set.of(two.connection(), pipe.first()),
                     java.util.Set.copyOf(Connections.wait(all, Duration.ofSeconds(10))));
             assertArrayEquals(ascii("x"), pipe.first().recvBytes());
             // The connections are back in blocking mode and work normally.
@@ -222,14 +261,24 @@ class FramingTest {
             Connection writer = pipe.second();
             assertTrue(reader.isReadable() && !reader.isWritable());
             assertTrue(writer.isWritable() && !writer.isReadable());
-            assertEquals("connection is read-only", assertThrows(IOException.class, () -> reader.sendBytes(new byte[1])).getMessage());
-            assertEquals("connection is write-only", assertThrows(IOException.class, writer::recvBytes).getMessage());
-            assertEquals("connection is write-only", assertThrows(IOException.class, writer::poll).getMessage());
+            assertEquals(
+                    "connection is read-only",
+                    assertThrows(IOException.class, () -> reader.sendBytes(new byte[1]))
+                            .getMessage());
+            assertEquals(
+                    "connection is write-only",
+                    assertThrows(IOException.class, writer::recvBytes).getMessage());
+            assertEquals(
+                    "connection is write-only",
+                    assertThrows(IOException.class, writer::poll).getMessage());
             writer.send(List.of(1, "a"));
             assertEquals(List.of(1, "a"), reader.recv());
             writer.close();
             assertThrows(EOFException.class, reader::recvBytes);
-            assertEquals("handle is closed", assertThrows(IOException.class, () -> writer.sendBytes(new byte[1])).getMessage());
+            assertEquals(
+                    "handle is closed",
+                    assertThrows(IOException.class, () -> writer.sendBytes(new byte[1]))
+                            .getMessage());
         }
     }
 
@@ -237,9 +286,14 @@ class FramingTest {
     void oneWayPipeReaderIsClosedWhenPoisoned() throws IOException {
         try (Pipe pipe = Pipe.oneWay()) {
             pipe.second().sendBytes(new byte[10]);
-            assertEquals("bad message length", assertThrows(IOException.class, () -> pipe.first().recvBytes(5)).getMessage());
+            assertEquals(
+                    "bad message length",
+                    assertThrows(IOException.class, () -> pipe.first().recvBytes(5))
+                            .getMessage());
             assertTrue(pipe.first().isClosed());
-            assertEquals("handle is closed", assertThrows(IOException.class, pipe.first()::recvBytes).getMessage());
+            assertEquals(
+                    "handle is closed",
+                    assertThrows(IOException.class, pipe.first()::recvBytes).getMessage());
         }
     }
 
@@ -270,11 +324,14 @@ class FramingTest {
     void ipv6ListenerAndClientTalk() throws Exception {
         byte[] key = ascii("v6");
         try (Listener listener = Listener.bind(new Address.Tcp("::1", 0), 1, key)) {
-            java.util.concurrent.FutureTask<Connection> client = new java.util.concurrent.FutureTask<>(
-                    () -> Client.connect(listener.address(), key));
+            java.util.concurrent.FutureTask<Connection> client =
+                    new java.util.concurrent.FutureTask<>(() -> Client.connect(listener.address(), key));
             Thread.ofPlatform().daemon().start(client);
-            try (Connection server = listener.accept(); Connection connection = client.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                assertEquals(new Address.Tcp("0:0:0:0:0:0:0:1", ((Address.Tcp) listener.address()).port()), listener.address());
+            try (Connection server = listener.accept();
+                    Connection connection = client.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                assertEquals(
+                        new Address.Tcp("0:0:0:0:0:0:0:1", ((Address.Tcp) listener.address()).port()),
+                        listener.address());
                 connection.send(List.of("over", 6));
                 assertEquals(List.of("over", 6), server.recv());
             }
@@ -282,14 +339,17 @@ class FramingTest {
     }
 
     @Test
-    void unixListenerDeletesItsSocketFileWhenClosed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) throws IOException {
+    void unixListenerDeletesItsSocketFileWhenClosed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory)
+            throws IOException {
         java.nio.file.Path socket = directory.resolve("listener.sock");
         Listener listener = Listener.bind(new Address.Unix(socket), 1, null);
         assertTrue(java.nio.file.Files.exists(socket));
         assertEquals(new Address.Unix(socket), listener.address());
         listener.close();
         assertFalse(java.nio.file.Files.exists(socket));
-        assertEquals("listener is closed", assertThrows(IOException.class, listener::accept).getMessage());
+        assertEquals(
+                "listener is closed",
+                assertThrows(IOException.class, listener::accept).getMessage());
     }
 
     /** A unique abstract-namespace address. */
@@ -304,9 +364,11 @@ class FramingTest {
         try (Listener listener = Listener.bind(address, 1, key)) {
             assertEquals(address, listener.address());
             assertThrows(java.net.BindException.class, () -> Listener.bind(address, 1, key));
-            java.util.concurrent.FutureTask<Connection> client = new java.util.concurrent.FutureTask<>(() -> Client.connect(address, key));
+            java.util.concurrent.FutureTask<Connection> client =
+                    new java.util.concurrent.FutureTask<>(() -> Client.connect(address, key));
             Thread.ofPlatform().daemon().start(client);
-            try (Connection server = listener.accept(); Connection connection = client.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            try (Connection server = listener.accept();
+                    Connection connection = client.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 assertTrue(server.isAuthenticated());
                 assertFalse(server.poll(Duration.ofMillis(10)));
                 assertEquals(List.of(), Connections.wait(List.of(server), Duration.ofMillis(10)));
@@ -318,7 +380,9 @@ class FramingTest {
                 server.send(Map.of("k", List.of(1, 2)));
                 assertEquals(Map.of("k", List.of(1, 2)), connection.recv());
                 try (Pipe pipe = Pipe.duplex()) {
-                    assertThrows(IllegalArgumentException.class, () -> Connections.wait(List.of(server, pipe.first()), Duration.ZERO));
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> Connections.wait(List.of(server, pipe.first()), Duration.ZERO));
                 }
                 connection.close();
                 assertTrue(server.poll(Duration.ofSeconds(10)));
@@ -331,8 +395,9 @@ class FramingTest {
     @Test
     void closingAnAbstractNamespaceConnectionEndsABlockedReceive() throws Exception {
         Address.Abstract address = abstractAddress();
-        try (Listener listener = Listener.bind(address, 1, null); Connection client = Client.connect(address, null);
-             Connection server = listener.accept()) {
+        try (Listener listener = Listener.bind(address, 1, null);
+                Connection client = Client.connect(address, null);
+                Connection server = listener.accept()) {
             java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
             java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
             Thread.ofPlatform().start(() -> {
@@ -359,7 +424,8 @@ class FramingTest {
         java.util.concurrent.FutureTask<Connection> accepting = new java.util.concurrent.FutureTask<>(listener::accept);
         Thread.ofPlatform().daemon().start(accepting);
         listener.close();
-        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+        java.util.concurrent.ExecutionException failed = assertThrows(
+                java.util.concurrent.ExecutionException.class,
                 () -> accepting.get(30, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals("listener is closed", failed.getCause().getMessage());
     }

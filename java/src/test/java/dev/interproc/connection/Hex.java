@@ -5,8 +5,7 @@ import java.util.HexFormat;
 /** Hex text to bytes for test vectors written as in the spec (spaces and line breaks ignored). */
 final class Hex {
 
-    private Hex() {
-    }
+    private Hex() {}
 
     static byte[] bytes(String hex) {
         return HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));

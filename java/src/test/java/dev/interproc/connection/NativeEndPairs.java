@@ -14,8 +14,7 @@ import java.util.Arrays;
  */
 final class NativeEndPairs {
 
-    private NativeEndPairs() {
-    }
+    private NativeEndPairs() {}
 
     /** The far side of a connection under test. */
     interface Peer extends AutoCloseable {
@@ -106,7 +105,8 @@ final class NativeEndPairs {
 
     /** Whether {@code thread}'s stack has a frame of {@code end}'s class. */
     static boolean isIn(Thread thread, Class<?> end) {
-        return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(end.getName()));
+        return Arrays.stream(thread.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().equals(end.getName()));
     }
 
     /** The state and stack of {@code thread}, for a failure message. */

@@ -16,8 +16,7 @@ final class NumberedMessages {
     /** Sizes cross the 16 KiB single-write threshold and the 64 KiB read buffer. */
     private static final int MAX_SIZE = 80 * 1024;
 
-    private NumberedMessages() {
-    }
+    private NumberedMessages() {}
 
     static void send(Connection connection, long seed, int count) throws IOException {
         Random random = new Random(seed);

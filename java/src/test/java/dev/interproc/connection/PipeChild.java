@@ -16,8 +16,7 @@ public final class PipeChild {
     /** What the child prints to System.out after the takeover; the parent finds it on standard error. */
     static final String STRAY_LINE = "System.out after toParent";
 
-    private PipeChild() {
-    }
+    private PipeChild() {}
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
@@ -33,7 +32,8 @@ public final class PipeChild {
                     echo(parent);
                 }
             }
-            case "raw-in" -> System.err.println("RAW " + HexFormat.of().formatHex(System.in.readNBytes(Integer.parseInt(args[1]))));
+            case "raw-in" ->
+                System.err.println("RAW " + HexFormat.of().formatHex(System.in.readNBytes(Integer.parseInt(args[1]))));
             case "raw-out" -> {
                 OutputStream out = System.out;
                 out.write(HexFormat.of().parseHex(args[1]));

@@ -40,8 +40,11 @@ class PythonInteropTest {
     Path directory;
 
     static Stream<Arguments> versionsAndFamilies() {
-        return Stream.of("3.11", "3.12", "3.13").flatMap(version -> Stream.of(
-                Arguments.of(version, "tcp"), Arguments.of(version, "unix"), Arguments.of(version, "abstract")));
+        return Stream.of("3.11", "3.12", "3.13")
+                .flatMap(version -> Stream.of(
+                        Arguments.of(version, "tcp"),
+                        Arguments.of(version, "unix"),
+                        Arguments.of(version, "abstract")));
     }
 
     private Address javaAddress(String family) {
@@ -74,8 +77,13 @@ class PythonInteropTest {
     @MethodSource("versionsAndFamilies")
     void javaListenerWithPythonClient(String version, String family) throws Exception {
         try (Listener listener = Listener.bind(javaAddress(family), 1, KEY);
-             PythonPeer python = PythonPeer.start(version, SCRIPT, "connect", family, pythonAddress(listener.address()),
-                     new String(KEY, StandardCharsets.US_ASCII))) {
+                PythonPeer python = PythonPeer.start(
+                        version,
+                        SCRIPT,
+                        "connect",
+                        family,
+                        pythonAddress(listener.address()),
+                        new String(KEY, StandardCharsets.US_ASCII))) {
             try (Connection connection = listener.accept()) {
                 exchange(connection, family.equals("tcp"));
             }
@@ -89,7 +97,8 @@ class PythonInteropTest {
     @MethodSource("versionsAndFamilies")
     void pythonListenerWithJavaClient(String version, String family) throws Exception {
         String where = pythonListenAddress(family);
-        try (PythonPeer python = PythonPeer.start(version, SCRIPT, "listen", family, where, new String(KEY, StandardCharsets.US_ASCII))) {
+        try (PythonPeer python = PythonPeer.start(
+                version, SCRIPT, "listen", family, where, new String(KEY, StandardCharsets.US_ASCII))) {
             Address address = parsePythonAddress(python.awaitLine(line -> line.startsWith("ADDRESS "), 30));
             try (Connection connection = Client.connect(address, KEY)) {
                 exchange(connection, family.equals("unix"));
@@ -103,8 +112,13 @@ class PythonInteropTest {
     @MethodSource("versionsAndFamilies")
     void javaListenerRefusesAPythonClientWithAWrongKey(String version, String family) throws Exception {
         try (Listener listener = Listener.bind(javaAddress(family), 1, KEY);
-             PythonPeer python = PythonPeer.start(version, SCRIPT, "connect", family, pythonAddress(listener.address()),
-                     new String(WRONG_KEY, StandardCharsets.US_ASCII))) {
+                PythonPeer python = PythonPeer.start(
+                        version,
+                        SCRIPT,
+                        "connect",
+                        family,
+                        pythonAddress(listener.address()),
+                        new String(WRONG_KEY, StandardCharsets.US_ASCII))) {
             AuthenticationException refused = assertThrows(AuthenticationException.class, listener::accept);
             assertEquals("digest received was wrong", refused.getMessage());
             python.awaitLine("ERROR AuthenticationError: digest sent was rejected"::equals, 30);
@@ -116,9 +130,11 @@ class PythonInteropTest {
     @MethodSource("versionsAndFamilies")
     void pythonListenerRefusesAJavaClientWithAWrongKey(String version, String family) throws Exception {
         String where = pythonListenAddress(family);
-        try (PythonPeer python = PythonPeer.start(version, SCRIPT, "listen", family, where, new String(KEY, StandardCharsets.US_ASCII))) {
+        try (PythonPeer python = PythonPeer.start(
+                version, SCRIPT, "listen", family, where, new String(KEY, StandardCharsets.US_ASCII))) {
             Address address = parsePythonAddress(python.awaitLine(line -> line.startsWith("ADDRESS "), 30));
-            AuthenticationException refused = assertThrows(AuthenticationException.class, () -> Client.connect(address, WRONG_KEY));
+            AuthenticationException refused =
+                    assertThrows(AuthenticationException.class, () -> Client.connect(address, WRONG_KEY));
             assertEquals("digest sent was rejected", refused.getMessage());
             python.awaitLine("ERROR AuthenticationError: digest received was wrong"::equals, 30);
             assertEquals(1, python.waitFor(30));
@@ -140,7 +156,8 @@ class PythonInteropTest {
     /** Drives interop_peer.py's exchange: echoes of bytes and objects, then the sample each way. */
     private static void exchange(Connection connection, boolean withBigMessage) throws IOException {
         Random random = new Random(11);
-        List<Integer> sizes = new ArrayList<>(List.of(0, 1, 100, Connection.SMALL_MESSAGE, Connection.SMALL_MESSAGE + 1, (1 << 20) + 3));
+        List<Integer> sizes = new ArrayList<>(
+                List.of(0, 1, 100, Connection.SMALL_MESSAGE, Connection.SMALL_MESSAGE + 1, (1 << 20) + 3));
         if (withBigMessage) {
             sizes.add(BIG_MESSAGE);
         }
@@ -151,15 +168,22 @@ class PythonInteropTest {
             assertArrayEquals(message, connection.recvBytes(), "echo of " + size + " bytes");
         }
         connection.sendBytes("END-BYTES".getBytes(StandardCharsets.US_ASCII));
-        for (Object value : List.of(List.of(1, "a"), Map.of("k", List.of(2.5, true)), new Object[] {1, "x", new byte[] {9}},
-                Set.of(-1, 2), BigInteger.TWO.pow(80).negate(), "\u20ac".repeat(20_000), Long.MIN_VALUE)) {
+        for (Object value : List.of(
+                List.of(1, "a"),
+                Map.of("k", List.of(2.5, true)),
+                new Object[] {1, "x", new byte[] {9}},
+                Set.of(-1, 2),
+                BigInteger.TWO.pow(80).negate(),
+                "\u20ac".repeat(20_000),
+                Long.MIN_VALUE)) {
             connection.send(value);
             assertEquals(normalize(value), normalize(connection.recv()), "echo of " + normalize(value));
         }
         connection.send("END-OBJECTS");
         assertEquals(normalize(javaSample()), normalize(connection.recv()), "Python's sample");
         connection.send(javaSample());
-        assertEquals("OK", new String(connection.recvBytes(), StandardCharsets.UTF_8), "Python's verdict on Java's sample");
+        assertEquals(
+                "OK", new String(connection.recvBytes(), StandardCharsets.UTF_8), "Python's verdict on Java's sample");
     }
 
     /** The Java form of interop_peer.py's SAMPLE. */
@@ -184,9 +208,13 @@ class PythonInteropTest {
         return switch (value) {
             case null -> "None";
             case byte[] bytes -> "bytes:" + HexFormat.of().formatHex(bytes);
-            case Object[] tuple -> List.of("tuple", Arrays.stream(tuple).map(PythonInteropTest::normalize).toList());
+            case Object[] tuple ->
+                List.of(
+                        "tuple",
+                        Arrays.stream(tuple).map(PythonInteropTest::normalize).toList());
             case List<?> list -> list.stream().map(PythonInteropTest::normalize).toList();
-            case Set<?> set -> Set.copyOf(set.stream().map(PythonInteropTest::normalize).toList());
+            case Set<?> set ->
+                Set.copyOf(set.stream().map(PythonInteropTest::normalize).toList());
             case Map<?, ?> map -> {
                 Map<Object, Object> normalized = new java.util.HashMap<>();
                 map.forEach((k, v) -> normalized.put(normalize(k), normalize(v)));

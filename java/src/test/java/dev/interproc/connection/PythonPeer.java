@@ -39,11 +39,15 @@ final class PythonPeer implements AutoCloseable {
         if (configured != null && !configured.isBlank()) {
             Arrays.stream(configured.split(",")).map(String::trim).map(Path::of).forEach(candidates::add);
         }
-        Path versions = Path.of(System.getenv().getOrDefault("PYENV_ROOT", System.getProperty("user.home") + "/.pyenv"), "versions");
+        Path versions = Path.of(
+                System.getenv().getOrDefault("PYENV_ROOT", System.getProperty("user.home") + "/.pyenv"), "versions");
         if (Files.isDirectory(versions)) {
             try (Stream<Path> installed = Files.list(versions)) {
-                installed.filter(dir -> dir.getFileName().toString().startsWith(version + "."))
-                        .map(dir -> dir.resolve("bin").resolve("python" + version)).sorted().forEach(candidates::add);
+                installed
+                        .filter(dir -> dir.getFileName().toString().startsWith(version + "."))
+                        .map(dir -> dir.resolve("bin").resolve("python" + version))
+                        .sorted()
+                        .forEach(candidates::add);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -51,9 +55,11 @@ final class PythonPeer implements AutoCloseable {
         return candidates.stream()
                 .filter(path -> path.getFileName().toString().equals("python" + version) && Files.isExecutable(path))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("CPython " + version + " is required by the interop tests but was not"
-                        + " found in INTERPROC_PYTHONS=" + configured + " nor under " + versions + "; install it (pyenv install "
-                        + version + ") or run the tests through scripts/test"));
+                .orElseThrow(
+                        () -> new AssertionError("CPython " + version + " is required by the interop tests but was not"
+                                + " found in INTERPROC_PYTHONS=" + configured + " nor under " + versions
+                                + "; install it (pyenv install "
+                                + version + ") or run the tests through scripts/test"));
     }
 
     static PythonPeer start(String version, String script, String... args) {
@@ -76,7 +82,8 @@ final class PythonPeer implements AutoCloseable {
     }
 
     private void collect() {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 synchronized (this) {

@@ -17,8 +17,7 @@ final class SerializationProbe {
     static final AtomicBoolean CONSTRUCTOR_RAN = new AtomicBoolean();
     static final AtomicBoolean READ_OBJECT_RAN = new AtomicBoolean();
 
-    private SerializationProbe() {
-    }
+    private SerializationProbe() {}
 
     static void reset() {
         STATIC_INIT_RAN.set(false);

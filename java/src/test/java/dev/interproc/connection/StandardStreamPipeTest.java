@@ -28,7 +28,8 @@ class StandardStreamPipeTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private static Pipe.Child start(String... args) throws IOException {
-        return Pipe.startChild(JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args(args));
+        return Pipe.startChild(
+                JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args(args));
     }
 
     @Test
@@ -47,7 +48,9 @@ class StandardStreamPipeTest {
 
             connection.sendBytes(new byte[0]);
             assertEquals(0, child.process().waitFor(TIMEOUT), child.process().transcript());
-            assertTrue(child.process().errorOutput().contains(PipeChild.STRAY_LINE), child.process().transcript());
+            assertTrue(
+                    child.process().errorOutput().contains(PipeChild.STRAY_LINE),
+                    child.process().transcript());
             assertThrows(EOFException.class, connection::recvBytes);
         }
     }
@@ -66,7 +69,9 @@ class StandardStreamPipeTest {
             assertEquals(List.of(connection), Connections.wait(List.of(connection), TIMEOUT));
             assertEquals("ping", new String(connection.recvBytes(), StandardCharsets.US_ASCII));
             assertFalse(connection.poll());
-            assertThrows(IllegalStateException.class, () -> child.process().awaitLine(line -> true, TIMEOUT),
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> child.process().awaitLine(line -> true, TIMEOUT),
                     "standard output carries the connection, it is not read as lines");
             assertThrows(IllegalStateException.class, () -> child.process().sendLine("x"));
             assertEquals(List.of(), child.process().output());
@@ -127,18 +132,24 @@ class StandardStreamPipeTest {
             assertEquals("handle is closed", failure.getMessage());
             // The echoing child sees end of file on its standard input and fails with it.
             assertEquals(1, child.process().waitFor(TIMEOUT), child.process().transcript());
-            child.process().awaitErrorLine(line -> line.endsWith("java.io.EOFException: end of file: the peer closed the connection"),
-                    TIMEOUT);
+            child.process()
+                    .awaitErrorLine(
+                            line -> line.endsWith("java.io.EOFException: end of file: the peer closed the connection"),
+                            TIMEOUT);
         }
     }
 
     @Test
     void toParentRefusesAStandardInputThatIsNotAPipe() throws Exception {
-        try (JavaProcess child = JavaProcess.builder(PipeChild.class).args("echo")
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start()) {
-            child.awaitErrorLine(line -> line.endsWith("java.io.IOException: standard input is /dev/null, not a"
-                    + " pipe: start this process with Pipe.startChild, or give it pipes for standard input and output"
-                    + " (Python: subprocess.PIPE)"), TIMEOUT);
+        try (JavaProcess child = JavaProcess.builder(PipeChild.class)
+                .args("echo")
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start()) {
+            child.awaitErrorLine(
+                    line -> line.endsWith("java.io.IOException: standard input is /dev/null, not a"
+                            + " pipe: start this process with Pipe.startChild, or give it pipes for standard input and output"
+                            + " (Python: subprocess.PIPE)"),
+                    TIMEOUT);
             assertEquals(1, child.waitFor(TIMEOUT), child.transcript());
         }
     }
@@ -147,17 +158,21 @@ class StandardStreamPipeTest {
     void pythonChildWrapsItsStandardStreamsInConnections() throws Exception {
         Path script;
         try {
-            script = Path.of(StandardStreamPipeTest.class.getResource("stdio_peer.py").toURI());
+            script = Path.of(
+                    StandardStreamPipeTest.class.getResource("stdio_peer.py").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-        ProcessBuilder builder = new ProcessBuilder(PythonPeer.interpreter("3.12").toString(), script.toString())
+        ProcessBuilder builder = new ProcessBuilder(
+                        PythonPeer.interpreter("3.12").toString(), script.toString())
                 .redirectError(ProcessBuilder.Redirect.PIPE);
         builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
         Process python;
         Connection connection;
         try (PipeEnd.ChildStreams streams = PipeEnd.ChildStreams.open()) {
-            python = builder.redirectInput(streams.childInput()).redirectOutput(streams.childOutput()).start();
+            python = builder.redirectInput(streams.childInput())
+                    .redirectOutput(streams.childOutput())
+                    .start();
             PipeEnd end = streams.parentEnd();
             connection = new Connection(end, end);
         }

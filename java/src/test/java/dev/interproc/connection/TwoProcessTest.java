@@ -27,15 +27,18 @@ class TwoProcessTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"unix", "tcp", "abstract"})
     void tenThousandMessagesEachWayBetweenTwoJvms(String family) throws Exception {
-        Address address = switch (family) {
-            case "tcp" -> Address.Tcp.loopback(0);
-            case "unix" -> new Address.Unix(directory.resolve("s"));
-            default -> FramingTest.abstractAddress();
-        };
+        Address address =
+                switch (family) {
+                    case "tcp" -> Address.Tcp.loopback(0);
+                    case "unix" -> new Address.Unix(directory.resolve("s"));
+                    default -> FramingTest.abstractAddress();
+                };
         try (Listener listener = Listener.bind(address, 1, KEY);
-             JavaProcess child = JavaProcess.builder(ConnectionChild.class).jvmOptions("-Xmx256m")
-                     .args("stream", listener.address().toString(), new String(KEY, StandardCharsets.US_ASCII)).start();
-             Connection connection = listener.accept()) {
+                JavaProcess child = JavaProcess.builder(ConnectionChild.class)
+                        .jvmOptions("-Xmx256m")
+                        .args("stream", listener.address().toString(), new String(KEY, StandardCharsets.US_ASCII))
+                        .start();
+                Connection connection = listener.accept()) {
             FutureTask<Void> sending = NumberedMessages.sendInBackground(connection, 1);
             NumberedMessages.receive(connection, NumberedMessages.COUNT);
             sending.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -93,14 +96,20 @@ class TwoProcessTest {
     @Test
     void hostileSerializedObjectIsRefusedInAFreshJvm() throws Exception {
         try (Listener listener = Listener.bind(new Address.Unix(directory.resolve("victim")), 1, KEY);
-             JavaProcess child = JavaProcess.builder(ConnectionChild.class).jvmOptions("-Xmx128m")
-                     .args("victim", listener.address().toString(), new String(KEY, StandardCharsets.US_ASCII)).start();
-             Connection connection = listener.accept()) {
-            connection.setCodec(JavaSerializationCodec.builder().allow(SerializationProbe.class.getName() + "$*").build());
+                JavaProcess child = JavaProcess.builder(ConnectionChild.class)
+                        .jvmOptions("-Xmx128m")
+                        .args("victim", listener.address().toString(), new String(KEY, StandardCharsets.US_ASCII))
+                        .start();
+                Connection connection = listener.accept()) {
+            connection.setCodec(JavaSerializationCodec.builder()
+                    .allow(SerializationProbe.class.getName() + "$*")
+                    .build());
             connection.send(new SerializationProbe.Hostile());
             connection.send(List.of("after"));
-            String refused = child.awaitLine(line -> line.startsWith("REFUSED ") || line.startsWith("ACCEPTED "), TIMEOUT);
-            assertTrue(refused.startsWith("REFUSED refused class " + SerializationProbe.Hostile.class.getName()), refused);
+            String refused =
+                    child.awaitLine(line -> line.startsWith("REFUSED ") || line.startsWith("ACCEPTED "), TIMEOUT);
+            assertTrue(
+                    refused.startsWith("REFUSED refused class " + SerializationProbe.Hostile.class.getName()), refused);
             child.awaitLine("FLAGS staticInit=false constructor=false readObject=false"::equals, TIMEOUT);
             child.awaitLine("NEXT [after]"::equals, TIMEOUT);
             assertEquals(0, child.waitFor(TIMEOUT), child.transcript());

@@ -44,8 +44,7 @@ public final class VirtualThreadChild {
     private static final Map<String, Object> OUTCOMES = new ConcurrentHashMap<>();
     private static final List<Thread> BLOCKED = new ArrayList<>();
 
-    private VirtualThreadChild() {
-    }
+    private VirtualThreadChild() {}
 
     public static void main(String[] args) throws Exception {
         try {
@@ -63,8 +62,8 @@ public final class VirtualThreadChild {
 
     private static void run(String kind) throws Exception {
         Class<?> endClass = kind.equals("abstract") ? AbstractSocketEnd.class : PipeEnd.class;
-        List<NativeEndPairs.Pair> pairs = kind.equals("abstract") ? abstractPairsAcceptedByAVirtualThread()
-                : pipePairs();
+        List<NativeEndPairs.Pair> pairs =
+                kind.equals("abstract") ? abstractPairsAcceptedByAVirtualThread() : pipePairs();
 
         for (int i = 0; i < READERS; i++) {
             Connection end = pairs.get(i).end();
@@ -135,7 +134,8 @@ public final class VirtualThreadChild {
 
     /** Eight abstract-namespace pairs, accepted by a virtual thread that first blocks in {@code accept}. */
     private static List<NativeEndPairs.Pair> abstractPairsAcceptedByAVirtualThread() throws Exception {
-        Listener listener = Listener.builder(FramingTest.abstractAddress()).backlog(PAIRS).bind();
+        Listener listener =
+                Listener.builder(FramingTest.abstractAddress()).backlog(PAIRS).bind();
         BlockingQueue<Object> accepted = new LinkedBlockingQueue<>();
         Thread acceptor = Thread.ofVirtual().name("acceptor").start(() -> {
             for (int i = 0; i < PAIRS; i++) {

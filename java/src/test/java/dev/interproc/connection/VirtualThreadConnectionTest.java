@@ -40,9 +40,12 @@ class VirtualThreadConnectionTest {
     @ValueSource(strings = {"abstract", "pipe"})
     void virtualThreadsBlockedOnConnectionsLeaveTheCarriersToOthers(String kind) throws Exception {
         try (JavaProcess child = JavaProcess.builder(VirtualThreadChild.class)
-                .jvmOptions("-Xmx128m", "-Djdk.virtualThreadScheduler.parallelism=2",
+                .jvmOptions(
+                        "-Xmx128m",
+                        "-Djdk.virtualThreadScheduler.parallelism=2",
                         "-Djdk.virtualThreadScheduler.maxPoolSize=2")
-                .args(kind).start()) {
+                .args(kind)
+                .start()) {
             assertEquals(0, child.waitFor(TIMEOUT), child.transcript());
             assertEquals(List.of("OK"), child.output());
         }
@@ -80,10 +83,13 @@ class VirtualThreadConnectionTest {
                     + ", interrupted=" + Thread.currentThread().isInterrupted());
             awaitParked(reader.thread(), kind);
             reader.thread().interrupt();
-            // The interrupt must not end the wait: the reader is parked in the receive again, the message still to come.
+            // The interrupt must not end the wait: the reader is parked in the receive again, the message still to
+            // come.
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             awaitParked(reader.thread(), kind);
-            assertFalse(reader.outcome().isDone(), () -> "the interrupt ended the receive: " + reader.outcome().join());
+            assertFalse(
+                    reader.outcome().isDone(),
+                    () -> "the interrupt ended the receive: " + reader.outcome().join());
             pair.peer().send("late".getBytes(StandardCharsets.US_ASCII));
             assertEquals("late, interrupted=true", reader.outcome().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         }
@@ -104,10 +110,16 @@ class VirtualThreadConnectionTest {
                 List<Connection> ready = Connections.wait(List.of(end), Duration.ofSeconds(30));
                 byte[] message = end.recvBytes();
                 end.sendBytes(new byte[] {43});
-                return List.of(early, waitedOut, none.size(), ready.equals(List.of(end)), message[0],
+                return List.of(
+                        early,
+                        waitedOut,
+                        none.size(),
+                        ready.equals(List.of(end)),
+                        message[0],
                         pair.peer().receive()[0]);
             });
-            assertEquals(List.of(false, true, 0, true, (byte) 42, (byte) 43),
+            assertEquals(
+                    List.of(false, true, 0, true, (byte) 42, (byte) 43),
                     user.outcome().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         }
     }
@@ -141,8 +153,7 @@ class VirtualThreadConnectionTest {
     }
 
     /** A virtual thread making a call, and what the call returned or threw. */
-    private record Started(Thread thread, CompletableFuture<Object> outcome) {
-    }
+    private record Started(Thread thread, CompletableFuture<Object> outcome) {}
 
     private static Started inVirtualThread(Call call) {
         CompletableFuture<Object> outcome = new CompletableFuture<>();

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The hand-written bindings must bind every function of interproc.h, with its exact signature, and nothing else. */
 class NativeBindingTest {
 
-    private static final Pattern DECLARATION = Pattern.compile(
-            "IP_API\\s+([\\w\\s]+?\\s*\\**)\\s*(ip_\\w+)\\s*\\(([^)]*)\\)\\s*;", Pattern.DOTALL);
+    private static final Pattern DECLARATION =
+            Pattern.compile("IP_API\\s+([\\w\\s]+?\\s*\\**)\\s*(ip_\\w+)\\s*\\(([^)]*)\\)\\s*;", Pattern.DOTALL);
 
     @Test
     void bindingsMatchTheHeader() throws IOException {
@@ -32,7 +32,9 @@ class NativeBindingTest {
         }
         Map<String, String> fromBindings = new LinkedHashMap<>();
         Native.descriptors().forEach((name, descriptor) -> fromBindings.put(name, signature(descriptor)));
-        assertEquals(fromHeader, fromBindings,
+        assertEquals(
+                fromHeader,
+                fromBindings,
                 "native/include/interproc.h and dev.interproc.internal.Native disagree: add, remove or fix the binding");
     }
 
@@ -42,7 +44,10 @@ class NativeBindingTest {
         if (!params.equals("void") && !params.isEmpty()) {
             for (String parameter : params.split(",")) {
                 String p = parameter.trim();
-                kinds.add(kind(p.contains("*") ? "*" : p.substring(0, p.lastIndexOf(' ')).replace("const ", "")));
+                kinds.add(kind(
+                        p.contains("*")
+                                ? "*"
+                                : p.substring(0, p.lastIndexOf(' ')).replace("const ", "")));
             }
         }
         return kind(returnType.replace("const ", "").trim()) + " " + kinds;
@@ -61,7 +66,9 @@ class NativeBindingTest {
     }
 
     private static String signature(FunctionDescriptor descriptor) {
-        List<String> kinds = descriptor.argumentLayouts().stream().map(NativeBindingTest::kind).toList();
+        List<String> kinds = descriptor.argumentLayouts().stream()
+                .map(NativeBindingTest::kind)
+                .toList();
         return descriptor.returnLayout().map(NativeBindingTest::kind).orElse("void") + " " + kinds;
     }
 

@@ -26,7 +26,10 @@ class OffCarrierTest {
             try {
                 Thread delegate = OffCarrier.call(Thread::currentThread);
                 Thread interruptibleDelegate = OffCarrier.callInterruptibly(Thread::currentThread);
-                seen.complete(List.of(delegate.isVirtual(), delegate.isDaemon(), delegate.getName(),
+                seen.complete(List.of(
+                        delegate.isVirtual(),
+                        delegate.isDaemon(),
+                        delegate.getName(),
                         interruptibleDelegate.isVirtual()));
             } catch (Throwable e) {
                 seen.completeExceptionally(e);
@@ -92,7 +95,8 @@ class OffCarrierTest {
                         return "not expected";
                     });
                 } catch (InterruptedException e) {
-                    second = "InterruptedException, interrupted=" + Thread.currentThread().isInterrupted();
+                    second = "InterruptedException, interrupted="
+                            + Thread.currentThread().isInterrupted();
                 }
                 outcome.complete(result + ", interrupted=" + interrupted + "; " + second);
             } catch (Throwable e) {
@@ -104,7 +108,8 @@ class OffCarrierTest {
         TimeUnit.MILLISECONDS.sleep(50);
         assertFalse(outcome.isDone(), "the interrupt ended call()");
         release.countDown();
-        assertEquals("returned, interrupted=true; InterruptedException, interrupted=false",
+        assertEquals(
+                "returned, interrupted=true; InterruptedException, interrupted=false",
                 outcome.get(30, TimeUnit.SECONDS));
     }
 }

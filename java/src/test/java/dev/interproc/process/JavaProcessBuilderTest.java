@@ -11,11 +11,16 @@ class JavaProcessBuilderTest {
 
     @Test
     void classPathPrefixGoesBeforeThisJvmsClassPathInOrder() {
-        List<String> command = JavaProcess.builder("example.Main").classPathPrefix(Path.of("/first"))
-                .classPathPrefix(Path.of("/second"), Path.of("/third.jar")).args("x").command();
+        List<String> command = JavaProcess.builder("example.Main")
+                .classPathPrefix(Path.of("/first"))
+                .classPathPrefix(Path.of("/second"), Path.of("/third.jar"))
+                .args("x")
+                .command();
         int classPath = command.indexOf("-cp") + 1;
-        assertEquals(String.join(File.pathSeparator, "/first", "/second", "/third.jar",
-                System.getProperty("java.class.path")), command.get(classPath));
+        assertEquals(
+                String.join(
+                        File.pathSeparator, "/first", "/second", "/third.jar", System.getProperty("java.class.path")),
+                command.get(classPath));
         assertEquals(List.of("example.Main", "x"), command.subList(classPath + 1, command.size()));
     }
 }

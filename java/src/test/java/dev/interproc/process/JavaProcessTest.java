@@ -25,8 +25,10 @@ class JavaProcessTest {
     public static final class LeavesAGrandchild {
 
         public static void main(String[] args) throws IOException {
-            Process grandchild = new ProcessBuilder("sleep", "600").redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process grandchild = new ProcessBuilder("sleep", "600")
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             System.err.println(grandchild.pid());
         }
     }
@@ -35,12 +37,15 @@ class JavaProcessTest {
     void waitForFailsWhileAProcessTheChildStartedHoldsItsOutputOpen() throws Exception {
         try (JavaProcess child = JavaProcess.builder(LeavesAGrandchild.class).start()) {
             assertTrue(child.process().waitFor(PATIENCE.toNanos(), TimeUnit.NANOSECONDS), child::transcript);
-            ProcessHandle grandchild = ProcessHandle.of(Long.parseLong(
-                    child.awaitErrorLine(line -> line.matches("\\d+"), PATIENCE))).orElseThrow();
+            ProcessHandle grandchild = ProcessHandle.of(
+                            Long.parseLong(child.awaitErrorLine(line -> line.matches("\\d+"), PATIENCE)))
+                    .orElseThrow();
             try {
                 // Nothing ends the grandchild meanwhile, so any timeout gives the same outcome.
-                TimeoutException held = assertThrows(TimeoutException.class, () -> child.waitFor(Duration.ofMillis(100)));
-                assertTrue(held.getMessage().contains("exited with 0, but its stdout did not reach end of file"),
+                TimeoutException held =
+                        assertThrows(TimeoutException.class, () -> child.waitFor(Duration.ofMillis(100)));
+                assertTrue(
+                        held.getMessage().contains("exited with 0, but its stdout did not reach end of file"),
                         held.getMessage());
             } finally {
                 grandchild.destroyForcibly();
@@ -62,7 +67,8 @@ class JavaProcessTest {
 
     @Test
     void onExitCompletesWithTheExitCodeOnceTheOutputIsRead() throws Exception {
-        try (JavaProcess child = JavaProcess.builder(PrintsAndExits.class).args("3").start()) {
+        try (JavaProcess child =
+                JavaProcess.builder(PrintsAndExits.class).args("3").start()) {
             CompletableFuture<List<String>> outputAtExit = child.onExit().thenApply(code -> {
                 assertEquals(3, code);
                 return child.output();
@@ -76,8 +82,9 @@ class JavaProcessTest {
         try (JavaProcess child = JavaProcess.builder(LeavesAGrandchild.class).start()) {
             CompletableFuture<Integer> exit = child.onExit();
             assertTrue(child.process().waitFor(PATIENCE.toNanos(), TimeUnit.NANOSECONDS), child::transcript);
-            ProcessHandle grandchild = ProcessHandle.of(Long.parseLong(
-                    child.awaitErrorLine(line -> line.matches("\\d+"), PATIENCE))).orElseThrow();
+            ProcessHandle grandchild = ProcessHandle.of(
+                            Long.parseLong(child.awaitErrorLine(line -> line.matches("\\d+"), PATIENCE)))
+                    .orElseThrow();
             try {
                 assertFalse(exit.isDone(), "completed while the grandchild still holds the child's stdout open");
             } finally {

@@ -42,8 +42,7 @@ public final class ConnectionBenchmark {
     private static final byte[] KEY = "benchmark".getBytes(StandardCharsets.US_ASCII);
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
-    private ConnectionBenchmark() {
-    }
+    private ConnectionBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("peer")) {
@@ -54,8 +53,8 @@ public final class ConnectionBenchmark {
         int repetitions = Integer.getInteger("repetitions", 9);
         int pythonRoundTrips = Integer.getInteger("pythonRoundTrips", 50_000);
         Path python = python();
-        System.out.println("# machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs; Java "
-                + Runtime.version() + "; " + python);
+        System.out.println("# machine: " + cpuModel() + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs; Java " + Runtime.version() + "; " + python);
         System.out.println("# " + MESSAGE_SIZE + "-byte round trips between two processes; median of " + repetitions
                 + " repetitions of " + roundTrips + " (Python: " + pythonRoundTrips + "), after a warm-up");
         List<String> figures = new ArrayList<>();
@@ -64,7 +63,7 @@ public final class ConnectionBenchmark {
             long[] connection = new long[repetitions];
             Path directory = Files.createTempDirectory("interproc-bench");
             try (PingPong rawSide = RawPingPong.start(transport, directory);
-                 PingPong connectionSide = ConnectionPingPong.start(transport, directory)) {
+                    PingPong connectionSide = ConnectionPingPong.start(transport, directory)) {
                 rawSide.roundTripNanos(roundTrips);
                 connectionSide.roundTripNanos(roundTrips);
                 // Alternating the two keeps a load change on the machine from favouring one of them.
@@ -83,19 +82,29 @@ public final class ConnectionBenchmark {
             long[] pythonRuns = runPython(python, transport, pythonRoundTrips, repetitions);
             System.out.println("# " + transport + " raw socket ns: " + Arrays.toString(raw) + "; Connection ns: "
                     + Arrays.toString(connection) + "; Python ns: " + Arrays.toString(pythonRuns));
-            System.out.printf("# %s fastest repetitions: Connection %d ns, raw socket %d ns (ratio %.3f), Python %d ns"
-                    + " (ratio %.3f)%n", transport, min(connection), min(raw), (double) min(connection) / min(raw),
-                    min(pythonRuns), (double) min(connection) / min(pythonRuns));
+            System.out.printf(
+                    "# %s fastest repetitions: Connection %d ns, raw socket %d ns (ratio %.3f), Python %d ns"
+                            + " (ratio %.3f)%n",
+                    transport,
+                    min(connection),
+                    min(raw),
+                    (double) min(connection) / min(raw),
+                    min(pythonRuns),
+                    (double) min(connection) / min(pythonRuns));
             figures.add(figure("connection-" + transport, median(connection), "raw-socket-" + transport, median(raw)));
-            figures.add(figure("connection-" + transport, median(connection), "python3.12-connection-" + transport,
+            figures.add(figure(
+                    "connection-" + transport,
+                    median(connection),
+                    "python3.12-connection-" + transport,
                     median(pythonRuns)));
         }
         figures.forEach(System.out::println);
     }
 
     private static String figure(String name, long nanos, String baseline, long baselineNanos) {
-        return String.format("%-20s rtt_ns=%7d  baseline=%-30s baseline_ns=%7d  ratio=%.3f", name, nanos, baseline,
-                baselineNanos, (double) nanos / baselineNanos);
+        return String.format(
+                "%-20s rtt_ns=%7d  baseline=%-30s baseline_ns=%7d  ratio=%.3f",
+                name, nanos, baseline, baselineNanos, (double) nanos / baselineNanos);
     }
 
     private static long min(long[] values) {
@@ -118,8 +127,10 @@ public final class ConnectionBenchmark {
     }
 
     private static JavaProcess startPeer(String kind, String transport, Address address) {
-        return JavaProcess.builder(ConnectionBenchmark.class).jvmOptions("-Xmx128m")
-                .args("peer", kind, transport, address.toString()).start();
+        return JavaProcess.builder(ConnectionBenchmark.class)
+                .jvmOptions("-Xmx128m")
+                .args("peer", kind, transport, address.toString())
+                .start();
     }
 
     private static Address address(String transport, Path directory, String name) {
@@ -276,15 +287,28 @@ public final class ConnectionBenchmark {
             Files.write(script, source.readAllBytes());
         }
         try {
-            Process process = new ProcessBuilder(python.toString(), script.toString(), transport, String.valueOf(roundTrips),
-                    String.valueOf(repetitions), String.valueOf(MESSAGE_SIZE)).redirectErrorStream(true).start();
-            List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            Process process = new ProcessBuilder(
+                            python.toString(),
+                            script.toString(),
+                            transport,
+                            String.valueOf(roundTrips),
+                            String.valueOf(repetitions),
+                            String.valueOf(MESSAGE_SIZE))
+                    .redirectErrorStream(true)
+                    .start();
+            List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList();
             if (process.waitFor() != 0) {
                 throw new IOException("the Python ping-pong failed:\n" + String.join("\n", lines));
             }
-            long[] runs = lines.stream().filter(line -> line.startsWith("RTT_NS ")).mapToLong(line -> Long.parseLong(line.substring(7))).toArray();
+            long[] runs = lines.stream()
+                    .filter(line -> line.startsWith("RTT_NS "))
+                    .mapToLong(line -> Long.parseLong(line.substring(7)))
+                    .toArray();
             if (runs.length != repetitions) {
-                throw new IOException("the Python ping-pong printed " + runs.length + " results:\n" + String.join("\n", lines));
+                throw new IOException(
+                        "the Python ping-pong printed " + runs.length + " results:\n" + String.join("\n", lines));
             }
             return runs;
         } finally {
@@ -301,22 +325,34 @@ public final class ConnectionBenchmark {
         }
         String configured = System.getenv("INTERPROC_PYTHONS");
         if (configured != null) {
-            Arrays.stream(configured.split(",")).map(String::trim).filter(path -> path.endsWith("python3.12"))
-                    .map(Path::of).forEach(candidates::add);
+            Arrays.stream(configured.split(","))
+                    .map(String::trim)
+                    .filter(path -> path.endsWith("python3.12"))
+                    .map(Path::of)
+                    .forEach(candidates::add);
         }
         Path versions = Path.of(System.getProperty("user.home"), ".pyenv", "versions");
         if (Files.isDirectory(versions)) {
             try (Stream<Path> installed = Files.list(versions)) {
-                installed.filter(dir -> dir.getFileName().toString().startsWith("3.12."))
-                        .map(dir -> dir.resolve("bin/python3.12")).sorted().forEach(candidates::add);
+                installed
+                        .filter(dir -> dir.getFileName().toString().startsWith("3.12."))
+                        .map(dir -> dir.resolve("bin/python3.12"))
+                        .sorted()
+                        .forEach(candidates::add);
             }
         }
-        return candidates.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new IOException(
-                "Python 3.12 not found: pass -Dpython=/path/to/python3.12 or set INTERPROC_PYTHONS"));
+        return candidates.stream()
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() -> new IOException(
+                        "Python 3.12 not found: pass -Dpython=/path/to/python3.12 or set INTERPROC_PYTHONS"));
     }
 
     private static String cpuModel() throws IOException {
-        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name"))
-                .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(line -> line.startsWith("model name"))
+                .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                .findFirst()
+                .orElse("unknown CPU");
     }
 }

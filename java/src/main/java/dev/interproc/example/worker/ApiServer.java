@@ -46,8 +46,7 @@ public final class ApiServer {
 
     private static final AtomicBoolean PAUSE_ARMED = new AtomicBoolean();
 
-    private ApiServer() {
-    }
+    private ApiServer() {}
 
     /** Serves until {@value #EXIT} or the end of standard input. */
     public static void main(String[] args) throws IOException {
@@ -58,14 +57,20 @@ public final class ApiServer {
             WorkerState state = new WorkerState(memory, capacity, ApiServer::say);
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
             server.setExecutor(handlers);
-            server.createContext("/status", exchange -> handle(exchange, "GET", () -> respond(exchange, 200,
-                    state.snapshot().toJson())));
+            server.createContext(
+                    "/status",
+                    exchange -> handle(
+                            exchange,
+                            "GET",
+                            () -> respond(exchange, 200, state.snapshot().toJson())));
             server.createContext("/jobs", exchange -> handle(exchange, "POST", () -> submit(exchange, state)));
-            server.createContext("/shutdown", exchange -> handle(exchange, "POST", () -> {
-                WorkerState.Snapshot after = state.requestShutdown();
-                say("shutdown requested: " + after.status() + " (job " + after.job() + ")");
-                respond(exchange, 202, after.toJson());
-            }));
+            server.createContext(
+                    "/shutdown",
+                    exchange -> handle(exchange, "POST", () -> {
+                        WorkerState.Snapshot after = state.requestShutdown();
+                        say("shutdown requested: " + after.status() + " (job " + after.job() + ")");
+                        respond(exchange, 202, after.toJson());
+                    }));
             server.start();
             try {
                 say(LISTENING + server.getAddress().getPort());
@@ -92,8 +97,8 @@ public final class ApiServer {
     private static void submit(HttpExchange exchange, WorkerState state) throws IOException {
         WorkerState.Submission submission = state.submit(() -> {
             if (PAUSE_ARMED.getAndSet(false)) {
-                say(PAUSED + " halfway through submitting job " + state.snapshot().job()
-                        + " (job id published, status still IDLE)");
+                say(PAUSED + " halfway through submitting job "
+                        + state.snapshot().job() + " (job id published, status still IDLE)");
                 pauseForever();
             }
         });

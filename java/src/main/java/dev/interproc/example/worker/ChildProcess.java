@@ -27,7 +27,8 @@ final class ChildProcess implements AutoCloseable {
     static ChildProcess start(String name, Class<?> mainClass, DemoLog log, String... args) {
         JavaProcess process = JavaProcess.builder(mainClass)
                 .jvmOptions("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData")
-                .args(args).start();
+                .args(args)
+                .start();
         return new ChildProcess(name, process, log);
     }
 

@@ -21,8 +21,18 @@ import java.util.Locale;
  * @param problems every broken invariant, described; empty when the run is correct
  * @param elapsed the whole run, from the first process start to the region's removal
  */
-public record DemoReport(int apiProcesses, int accepted, int rejected, int unreachable, int calculated,
-        int unacknowledged, int overlaps, int lost, String kill, int repairs, List<String> problems,
+public record DemoReport(
+        int apiProcesses,
+        int accepted,
+        int rejected,
+        int unreachable,
+        int calculated,
+        int unacknowledged,
+        int overlaps,
+        int lost,
+        String kill,
+        int repairs,
+        List<String> problems,
         Duration elapsed) {
 
     /** Copies the list of problems. */
@@ -44,8 +54,14 @@ public record DemoReport(int apiProcesses, int accepted, int rejected, int unrea
         if (unreachable > 0) {
             out.printf(Locale.ROOT, "  requests unanswered     %d (their API process was killed)%n", unreachable);
         }
-        out.printf(Locale.ROOT, "  jobs calculated         %d%s%n", calculated, unacknowledged == 0 ? ""
-                : " (" + unacknowledged + " accepted by the killed process before it died, never acknowledged)");
+        out.printf(
+                Locale.ROOT,
+                "  jobs calculated         %d%s%n",
+                calculated,
+                unacknowledged == 0
+                        ? ""
+                        : " (" + unacknowledged
+                                + " accepted by the killed process before it died, never acknowledged)");
         out.printf(Locale.ROOT, "  overlaps                %d%n", overlaps);
         out.printf(Locale.ROOT, "  lost                    %d%n", lost);
         if (kill != null) {

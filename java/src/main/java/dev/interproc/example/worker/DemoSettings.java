@@ -12,14 +12,19 @@ import java.time.Duration;
  * @param longestCalculation the longest calculation of the worker
  * @param killApi whether to SIGKILL one API process while it holds the lock, a third of the way through
  */
-public record DemoSettings(int apiProcesses, int jobs, Duration timeLimit, Duration shortestCalculation,
-        Duration longestCalculation, boolean killApi) {
+public record DemoSettings(
+        int apiProcesses,
+        int jobs,
+        Duration timeLimit,
+        Duration shortestCalculation,
+        Duration longestCalculation,
+        boolean killApi) {
 
     /** Checks the settings. */
     public DemoSettings {
         if (apiProcesses < (killApi ? 2 : 1)) {
-            throw new IllegalArgumentException("the demo needs at least " + (killApi ? "2 API processes to kill one"
-                    : "1 API process") + ", not " + apiProcesses);
+            throw new IllegalArgumentException("the demo needs at least "
+                    + (killApi ? "2 API processes to kill one" : "1 API process") + ", not " + apiProcesses);
         }
         if (jobs < 1) {
             throw new IllegalArgumentException("the demo needs at least 1 job, not " + jobs);

@@ -53,6 +53,7 @@ final class Scheduler {
     private final CountDownLatch firstThird;
     /** Jobs still to get accepted, less the submissions under way: at most that many more get a 202. */
     private final AtomicInteger unclaimed;
+
     private volatile boolean stopped;
 
     Scheduler(HttpClient client, List<Api> apis, int jobs, DemoLog log) {
@@ -117,8 +118,9 @@ final class Scheduler {
             firstThird.countDown();
         } else if (submitted.statusCode() == 409) {
             rejected.incrementAndGet();
-            log.say("scheduler", submitTo.name + " answered 409 (another submission won the race): "
-                    + submitted.body());
+            log.say(
+                    "scheduler",
+                    submitTo.name + " answered 409 (another submission won the race): " + submitted.body());
         } else {
             log.say("scheduler", submitTo.name + " answered " + submitted.statusCode() + ": " + submitted.body());
         }
@@ -153,8 +155,10 @@ final class Scheduler {
     }
 
     HttpResponse<String> send(Api api, String method, String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(api.base.resolve(path)).timeout(REQUEST_TIMEOUT)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest request = HttpRequest.newBuilder(api.base.resolve(path))
+                .timeout(REQUEST_TIMEOUT)
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -50,8 +50,8 @@ public final class WorkerDemo {
      *
      * @throws TimeoutException if a child process did not start, or did not exit, in time
      */
-    public static DemoReport run(DemoSettings settings, PrintWriter out) throws InterruptedException,
-            TimeoutException, IOException, ExecutionException {
+    public static DemoReport run(DemoSettings settings, PrintWriter out)
+            throws InterruptedException, TimeoutException, IOException, ExecutionException {
         return new WorkerDemo(settings, out).run();
     }
 
@@ -61,24 +61,33 @@ public final class WorkerDemo {
         List<ChildProcess> children = new CopyOnWriteArrayList<>();
         SharedMemory memory = SharedMemory.create(region);
         // Ctrl-C or SIGTERM: kill the children and remove the region all the same.
-        Thread cleanUp = new Thread(() -> {
-            children.forEach(ChildProcess::close);
-            memory.unlink();
-        }, "demo clean-up");
+        Thread cleanUp = new Thread(
+                () -> {
+                    children.forEach(ChildProcess::close);
+                    memory.unlink();
+                },
+                "demo clean-up");
         Runtime.getRuntime().addShutdownHook(cleanUp);
         Scheduler scheduler = null;
         try (HttpClient client = HttpClient.newHttpClient()) {
             WorkerState state = new WorkerState(memory, capacity, line -> log.say("demo", line));
-            log.say("demo", "region " + region + ": worker/status " + state.snapshot().status() + "; starting the "
-                    + "worker and " + settings.apiProcesses() + " API processes");
-            ChildProcess worker = ChildProcess.start("worker", WorkerProcess.class, log, region, String.valueOf(capacity),
+            log.say(
+                    "demo",
+                    "region " + region + ": worker/status " + state.snapshot().status() + "; starting the "
+                            + "worker and " + settings.apiProcesses() + " API processes");
+            ChildProcess worker = ChildProcess.start(
+                    "worker",
+                    WorkerProcess.class,
+                    log,
+                    region,
+                    String.valueOf(capacity),
                     String.valueOf(settings.shortestCalculation().toMillis()),
                     String.valueOf(settings.longestCalculation().toMillis()));
             children.add(worker);
             List<ChildProcess> apiProcesses = new ArrayList<>();
             for (int i = 1; i <= settings.apiProcesses(); i++) {
-                ChildProcess api = ChildProcess.start("api-" + i, ApiServer.class, log, region,
-                        String.valueOf(capacity));
+                ChildProcess api =
+                        ChildProcess.start("api-" + i, ApiServer.class, log, region, String.valueOf(capacity));
                 apiProcesses.add(api);
                 children.add(api);
             }
@@ -86,13 +95,15 @@ public final class WorkerDemo {
             List<Scheduler.Api> apis = new ArrayList<>();
             for (ChildProcess api : apiProcesses) {
                 String listening = api.process().awaitLine(line -> line.startsWith(ApiServer.LISTENING), START_TIMEOUT);
-                apis.add(new Scheduler.Api(api.name(),
-                        Integer.parseInt(listening.substring(ApiServer.LISTENING.length()))));
+                apis.add(new Scheduler.Api(
+                        api.name(), Integer.parseInt(listening.substring(ApiServer.LISTENING.length()))));
             }
             scheduler = new Scheduler(client, apis, settings.jobs(), log);
             Scheduler submitting = scheduler;
-            log.say("demo", "all processes ready; the scheduler submits " + settings.jobs() + " jobs from "
-                    + SCHEDULER_THREADS + " threads");
+            log.say(
+                    "demo",
+                    "all processes ready; the scheduler submits " + settings.jobs() + " jobs from " + SCHEDULER_THREADS
+                            + " threads");
             Thread scheduling = Thread.ofPlatform().name("scheduler").start(() -> {
                 try {
                     submitting.run(SCHEDULER_THREADS, settings.jobs(), settings.timeLimit());
@@ -133,8 +144,9 @@ public final class WorkerDemo {
      * until one is accepted (a busy worker answers 409), and kills it with SIGKILL once it says it paused.
      * The other processes then find the lock's owner dead and repair the state.
      */
-    private String killWhileHoldingTheLock(HttpClient client, ChildProcess victim, Scheduler.Api victimApi,
-            Scheduler scheduler) throws InterruptedException, TimeoutException, ExecutionException {
+    private String killWhileHoldingTheLock(
+            HttpClient client, ChildProcess victim, Scheduler.Api victimApi, Scheduler scheduler)
+            throws InterruptedException, TimeoutException, ExecutionException {
         victimApi.serving = false;
         victim.process().sendLine(ApiServer.PAUSE_NEXT_SUBMISSION);
         victim.process().awaitLine(ApiServer.PAUSE_ARMED_LINE::equals, START_TIMEOUT);
@@ -149,8 +161,11 @@ public final class WorkerDemo {
         });
         CompletableFuture<HttpResponse<String>> attempt;
         do {
-            attempt = client.sendAsync(HttpRequest.newBuilder(victimApi.base.resolve("/jobs"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            attempt = client.sendAsync(
+                    HttpRequest.newBuilder(victimApi.base.resolve("/jobs"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             CompletableFuture.anyOf(attempt, paused).get(START_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
             if (!paused.isDone()) {
                 Thread.sleep(2); // the worker was busy (409): try again soon, as a scheduler would
@@ -163,21 +178,24 @@ public final class WorkerDemo {
         int exit = victim.process().waitFor(EXIT_TIMEOUT);
         log.say("demo", victim.name() + " is dead (exit code " + exit + "); the scheduler goes on with the others");
         attempt.handle((response, failure) -> {
-            scheduler.countUnreachable();
-            return null;
-        }).join();
+                    scheduler.countUnreachable();
+                    return null;
+                })
+                .join();
         return victim.name() + " (pid " + pid + ") with SIGKILL while " + pausedLine.substring("paused ".length());
     }
 
     /** Asks for a shutdown through an API process, waits for the worker to exit, then stops the API processes. */
-    private void shutDown(Scheduler scheduler, List<Scheduler.Api> apis, ChildProcess worker,
-            List<ChildProcess> apiProcesses) throws InterruptedException, TimeoutException, IOException {
+    private void shutDown(
+            Scheduler scheduler, List<Scheduler.Api> apis, ChildProcess worker, List<ChildProcess> apiProcesses)
+            throws InterruptedException, TimeoutException, IOException {
         Scheduler.Api asked = apis.stream().filter(a -> a.serving).findFirst().orElseThrow();
         HttpResponse<String> response = scheduler.send(asked, "POST", "/shutdown");
         log.say("demo", "POST /shutdown to " + asked.name + ": " + response.statusCode() + " " + response.body());
         int workerExit = worker.process().waitFor(EXIT_TIMEOUT);
         if (workerExit != 0) {
-            problems.add("the worker exited with " + workerExit + ":\n" + worker.process().transcript());
+            problems.add("the worker exited with " + workerExit + ":\n"
+                    + worker.process().transcript());
         }
         for (int i = 0; i < apis.size(); i++) {
             if (apis.get(i).serving) {
@@ -185,7 +203,8 @@ public final class WorkerDemo {
                 api.process().sendLine(ApiServer.EXIT);
                 int exit = api.process().waitFor(EXIT_TIMEOUT);
                 if (exit != 0) {
-                    problems.add(api.name() + " exited with " + exit + ":\n" + api.process().transcript());
+                    problems.add(api.name() + " exited with " + exit + ":\n"
+                            + api.process().transcript());
                 }
             }
         }
@@ -208,8 +227,10 @@ public final class WorkerDemo {
                 problems.add("accepted job " + id + " was not calculated exactly once: " + record);
             }
         }
-        List<WorkerState.JobRecord> calculated = Arrays.stream(records).filter(r -> r.runs() > 0)
-                .sorted(Comparator.comparingLong(WorkerState.JobRecord::accepted)).toList();
+        List<WorkerState.JobRecord> calculated = Arrays.stream(records)
+                .filter(r -> r.runs() > 0)
+                .sorted(Comparator.comparingLong(WorkerState.JobRecord::accepted))
+                .toList();
         int overlaps = 0;
         for (int i = 0; i < calculated.size(); i++) {
             WorkerState.JobRecord job = calculated.get(i);
@@ -219,17 +240,28 @@ public final class WorkerDemo {
             }
             if (i > 0 && job.accepted() < calculated.get(i - 1).ended()) {
                 overlaps++;
-                problems.add("job " + job.job() + " was accepted before job " + calculated.get(i - 1).job()
-                        + " ended: " + calculated.get(i - 1) + ", " + job);
+                problems.add("job " + job.job() + " was accepted before job "
+                        + calculated.get(i - 1).job() + " ended: " + calculated.get(i - 1) + ", " + job);
             }
         }
-        int unacknowledged = (int) calculated.stream().filter(r -> !accepted.contains(r.job())).count();
+        int unacknowledged = (int)
+                calculated.stream().filter(r -> !accepted.contains(r.job())).count();
         if (unacknowledged > 0 && kill == null) {
             problems.add(unacknowledged + " jobs were calculated that no API process acknowledged, with no process "
                     + "killed");
         }
-        return new DemoReport(settings.apiProcesses(), accepted.size(), scheduler.rejected(),
-                scheduler.unreachable(), calculated.size(), unacknowledged, overlaps, lost, kill, state.repairs(),
-                problems, Duration.ofNanos(System.nanoTime() - startNanos));
+        return new DemoReport(
+                settings.apiProcesses(),
+                accepted.size(),
+                scheduler.rejected(),
+                scheduler.unreachable(),
+                calculated.size(),
+                unacknowledged,
+                overlaps,
+                lost,
+                kill,
+                state.repairs(),
+                problems,
+                Duration.ofNanos(System.nanoTime() - startNanos));
     }
 }

@@ -17,8 +17,7 @@ public final class WorkerProcess {
     /** The line the worker prints once it is IDLE: the demo's handshake. */
     public static final String READY = "UNAVAILABLE -> IDLE: ready for jobs";
 
-    private WorkerProcess() {
-    }
+    private WorkerProcess() {}
 
     /** Runs the worker until shutdown. */
     public static void main(String[] args) throws InterruptedException {

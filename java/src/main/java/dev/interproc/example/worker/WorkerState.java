@@ -36,6 +36,7 @@ public final class WorkerState {
 
     /** Longs per job in the job log. */
     public static final int ROW = 4;
+
     private static final int ACCEPTED = 0;
     private static final int STARTED = 1;
     private static final int ENDED = 2;
@@ -52,8 +53,7 @@ public final class WorkerState {
     }
 
     /** One job's row of the job log: nanoTime stamps (0 when not reached) and how many times it ran. */
-    public record JobRecord(long job, long accepted, long started, long ended, long runs) {
-    }
+    public record JobRecord(long job, long accepted, long started, long ended, long runs) {}
 
     private final SharedRLock lock;
     private final SharedCondition jobSubmitted;
@@ -89,8 +89,7 @@ public final class WorkerState {
     }
 
     /** The outcome of {@link #submit}: whether the job was accepted, and the status and job id afterwards. */
-    public record Submission(boolean accepted, Snapshot snapshot) {
-    }
+    public record Submission(boolean accepted, Snapshot snapshot) {}
 
     /**
      * Submits the next job if the worker is IDLE, atomically: checks the status, publishes the new job id and
@@ -188,8 +187,12 @@ public final class WorkerState {
             JobRecord[] records = new JobRecord[(int) job.get()];
             for (int i = 0; i < records.length; i++) {
                 int row = row(i + 1);
-                records[i] = new JobRecord(i + 1, log.get(row + ACCEPTED), log.get(row + STARTED),
-                        log.get(row + ENDED), log.get(row + RUNS));
+                records[i] = new JobRecord(
+                        i + 1,
+                        log.get(row + ACCEPTED),
+                        log.get(row + STARTED),
+                        log.get(row + ENDED),
+                        log.get(row + RUNS));
             }
             return records;
         }
@@ -214,7 +217,8 @@ public final class WorkerState {
             job.set(id - 1);
             events.accept("repaired after the lock owner died: rolled back half-submitted job " + id
                     + " (its id was published, its status never set); state IDLE, job " + (id - 1));
-        } else if (id > 0 && (current == WorkerStatus.CALCULATING || current == WorkerStatus.SHUTTING_DOWN)
+        } else if (id > 0
+                && (current == WorkerStatus.CALCULATING || current == WorkerStatus.SHUTTING_DOWN)
                 && log.get(row(id) + STARTED) == 0) {
             jobSubmitted.signalAll();
             events.accept("repaired after the lock owner died: woke the worker for pending job " + id);
