@@ -1,6 +1,6 @@
 package dev.interproc;
 
-import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.ffm.RegionLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.interproc;
 
-import dev.interproc.internal.Native;
-import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.ffm.Native;
+import dev.interproc.internal.ffm.RegionLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

@@ -3,7 +3,8 @@ package dev.interproc;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.ffm.RegionLayout;
+import dev.interproc.internal.wait.FutexWaits;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;

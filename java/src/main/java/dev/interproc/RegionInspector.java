@@ -4,8 +4,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.interproc.internal.Native;
-import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.ffm.Native;
+import dev.interproc.internal.ffm.RegionLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;

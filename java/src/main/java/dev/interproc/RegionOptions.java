@@ -1,6 +1,6 @@
 package dev.interproc;
 
-import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.ffm.RegionLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -2,7 +2,8 @@ package dev.interproc;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.ffm.RegionLayout;
+import dev.interproc.internal.wait.WordWatch;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.BrokenBarrierException;

@@ -6,8 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.interproc.internal.Native;
-import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.ffm.Native;
+import dev.interproc.internal.ffm.RegionLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;

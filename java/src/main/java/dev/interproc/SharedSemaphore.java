@@ -2,8 +2,9 @@ package dev.interproc;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import dev.interproc.internal.RegionLayout;
-import dev.interproc.internal.Uninterruptibly;
+import dev.interproc.internal.ffm.RegionLayout;
+import dev.interproc.internal.wait.Uninterruptibly;
+import dev.interproc.internal.wait.WordWatch;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package dev.interproc;
 
-import dev.interproc.internal.Native;
+import dev.interproc.internal.ffm.Native;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

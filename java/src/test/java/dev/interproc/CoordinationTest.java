@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.ffm.RegionLayout;
+import dev.interproc.internal.wait.FutexWaits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.interproc.RegionListing;
 import dev.interproc.RegionNotFoundException;
 import dev.interproc.SharedMemory;
 import dev.interproc.UnreadableRegion;
-import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.ffm.RegionLayout;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

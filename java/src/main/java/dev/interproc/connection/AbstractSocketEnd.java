@@ -1,18 +1,19 @@
 package dev.interproc.connection;
 
-import static dev.interproc.connection.Libc.CALL_STATE;
-import static dev.interproc.connection.Libc.EAGAIN;
-import static dev.interproc.connection.Libc.EINTR;
-import static dev.interproc.connection.Libc.bind;
-import static dev.interproc.connection.Libc.errno;
-import static dev.interproc.connection.Libc.intCall;
+import static dev.interproc.internal.ffm.Libc.CALL_STATE;
+import static dev.interproc.internal.ffm.Libc.EAGAIN;
+import static dev.interproc.internal.ffm.Libc.EINTR;
+import static dev.interproc.internal.ffm.Libc.bind;
+import static dev.interproc.internal.ffm.Libc.errno;
+import static dev.interproc.internal.ffm.Libc.intCall;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import dev.interproc.internal.OffCarrier;
+import dev.interproc.internal.ffm.Libc;
+import dev.interproc.internal.wait.OffCarrier;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

@@ -1,5 +1,6 @@
 package dev.interproc.connection;
 
+import dev.interproc.internal.ffm.Libc;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -12,7 +13,7 @@ import java.nio.ByteBuffer;
 sealed interface Endpoint permits ChannelEnd, AbstractSocketEnd, PipeEnd {
 
     /** A deadline that never comes. */
-    long NO_DEADLINE = Long.MAX_VALUE;
+    long NO_DEADLINE = Libc.NO_DEADLINE;
 
     /**
      * Reads at least one byte into {@code dst}, blocking until some arrive.

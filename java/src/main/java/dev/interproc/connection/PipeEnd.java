@@ -1,14 +1,15 @@
 package dev.interproc.connection;
 
-import static dev.interproc.connection.Libc.CALL_STATE;
-import static dev.interproc.connection.Libc.EAGAIN;
-import static dev.interproc.connection.Libc.EINTR;
-import static dev.interproc.connection.Libc.errno;
-import static dev.interproc.connection.Libc.intCall;
+import static dev.interproc.internal.ffm.Libc.CALL_STATE;
+import static dev.interproc.internal.ffm.Libc.EAGAIN;
+import static dev.interproc.internal.ffm.Libc.EINTR;
+import static dev.interproc.internal.ffm.Libc.errno;
+import static dev.interproc.internal.ffm.Libc.intCall;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.interproc.internal.ffm.Libc;
 import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.Arena;

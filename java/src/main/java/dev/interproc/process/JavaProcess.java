@@ -1,6 +1,6 @@
 package dev.interproc.process;
 
-import dev.interproc.internal.Uninterruptibly;
+import dev.interproc.internal.wait.Uninterruptibly;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

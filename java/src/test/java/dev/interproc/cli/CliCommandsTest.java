@@ -9,7 +9,7 @@ import dev.interproc.RegionOptions;
 import dev.interproc.SharedLock;
 import dev.interproc.SharedMemory;
 import dev.interproc.TestRegions;
-import dev.interproc.internal.RegionLayout;
+import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
 import java.io.IOException;
 import java.io.PrintWriter;

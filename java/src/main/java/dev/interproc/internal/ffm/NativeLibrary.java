@@ -1,4 +1,4 @@
-package dev.interproc.internal;
+package dev.interproc.internal.ffm;
 
 import java.io.IOException;
 import java.io.InputStream;

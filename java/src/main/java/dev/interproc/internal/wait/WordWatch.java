@@ -1,4 +1,4 @@
-package dev.interproc;
+package dev.interproc.internal.wait;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
@@ -12,14 +12,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * and no carrier is pinned (see {@link FutexWaits}). Each call sleeps at most the given time; callers
  * loop, re-checking their state, deadlines, interruption and the liveness of other processes.
  */
-final class WordWatch {
+public final class WordWatch {
 
     private final MemorySegment address;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition leaderReturned = lock.newCondition();
     private boolean leaderSleeping;
 
-    WordWatch(MemorySegment word) {
+    public WordWatch(MemorySegment word) {
         this.address = MemorySegment.ofAddress(word.address());
     }
 
@@ -28,7 +28,7 @@ final class WordWatch {
      *
      * @throws InterruptedException if a thread parked behind the leader is interrupted, or a virtual leader is
      */
-    void sleep(int expected, long nanos) throws InterruptedException {
+    public void sleep(int expected, long nanos) throws InterruptedException {
         lock.lock();
         try {
             if (leaderSleeping) {
@@ -53,7 +53,7 @@ final class WordWatch {
     }
 
     /** Wakes every sleeper of the word, in every process. */
-    void wakeAll() {
+    public void wakeAll() {
         FutexWaits.wakeAll(address);
     }
 }

@@ -1,4 +1,4 @@
-package dev.interproc.internal;
+package dev.interproc.internal.wait;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.interproc.internal;
+package dev.interproc.internal.wait;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;

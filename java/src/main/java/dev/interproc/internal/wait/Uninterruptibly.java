@@ -1,4 +1,4 @@
-package dev.interproc.internal;
+package dev.interproc.internal.wait;
 
 /**
  * Waiting to the end whatever interrupts come, the idiom of {@code Condition.awaitUninterruptibly}: an

@@ -1,11 +1,11 @@
-package dev.interproc.connection;
+package dev.interproc.internal.ffm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import dev.interproc.internal.OffCarrier;
+import dev.interproc.internal.wait.OffCarrier;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -19,31 +19,36 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The C library calls shared by the descriptor-based ends ({@link AbstractSocketEnd}, {@link PipeEnd}), through
+ * The C library calls shared by the descriptor-based ends ({@code AbstractSocketEnd}, {@code PipeEnd}), through
  * the Foreign Function and Memory API, with {@code errno} captured per call into a caller's state segment.
  */
-final class Libc {
+public final class Libc {
 
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
-    static final short POLLIN = 0x1;
-    static final short POLLOUT = 0x4;
+    /** The deadline of a call that waits for ever ({@link System#nanoTime()} scale). */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
 
-    static final Linker LINKER = Linker.nativeLinker();
+    public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
+    public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
+
+    public static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     /**
      * The layout of the segment a call's {@code errno} is captured into: allocate one per calling thread, in an arena
      * that thread may use (a call handed to a delegate thread allocates its own there).
      */
-    static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    public static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
 
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final StructLayout POLLFD = MemoryLayout.structLayout(
             JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
 
-    static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    public static final MethodHandle READ =
+            bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    public static final MethodHandle WRITE =
+            bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    public static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL =
             bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle STRERROR =
@@ -52,12 +57,12 @@ final class Libc {
     private Libc() {}
 
     /** A downcall to the C library function {@code name} that captures {@code errno}. */
-    static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+    public static MethodHandle bind(String name, FunctionDescriptor descriptor) {
         return bind(name, descriptor, Linker.Option.captureCallState("errno"));
     }
 
     /** A downcall to a variadic function, such as {@code open}, whose fixed arguments are the first {@code fixed}. */
-    static MethodHandle bindVariadic(String name, FunctionDescriptor descriptor, int fixed) {
+    public static MethodHandle bindVariadic(String name, FunctionDescriptor descriptor, int fixed) {
         return bind(name, descriptor, Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(fixed));
     }
 
@@ -68,7 +73,7 @@ final class Libc {
     }
 
     /** The set-up calls, which return an int; not on the hot path, so the generic invocation is fine. */
-    static int intCall(MethodHandle function, MemorySegment state, Object... arguments) {
+    public static int intCall(MethodHandle function, MemorySegment state, Object... arguments) {
         Object[] all = new Object[arguments.length + 1];
         all[0] = state;
         System.arraycopy(arguments, 0, all, 1, arguments.length);
@@ -80,7 +85,7 @@ final class Libc {
     }
 
     /** {@code read} or {@code write} of the whole segment on {@code fd}. */
-    static long transfer(MethodHandle function, MemorySegment state, int fd, MemorySegment buffer) {
+    public static long transfer(MethodHandle function, MemorySegment state, int fd, MemorySegment buffer) {
         try {
             return (long) function.invokeExact(state, fd, buffer, buffer.byteSize());
         } catch (Throwable e) {
@@ -89,7 +94,7 @@ final class Libc {
     }
 
     /** Closes {@code fd}, ignoring errors: after {@code close} the descriptor is released whatever it returns. */
-    static void close(int fd) {
+    public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             intCall(CLOSE, arena.allocate(CALL_STATE), fd);
         }
@@ -97,17 +102,17 @@ final class Libc {
 
     /**
      * One {@code poll} for {@code events[i]} on {@code fds[i]} until one is ready or {@code deadline}
-     * ({@link System#nanoTime()} scale, {@link Endpoint#NO_DEADLINE} for none) passes, retried on EINTR.
+     * ({@link System#nanoTime()} scale, {@link #NO_DEADLINE} for none) passes, retried on EINTR.
      *
-     * <p>The one blocking call of {@link PipeEnd} and of {@link Connections#wait}, and the waiting call of a virtual
-     * thread on an {@link AbstractSocketEnd}: on a virtual thread it runs on a platform delegate while the virtual
+     * <p>The one blocking call of {@code PipeEnd} and of {@code Connections.wait}, and the waiting call of a virtual
+     * thread on an {@code AbstractSocketEnd}: on a virtual thread it runs on a platform delegate while the virtual
      * thread parks ({@link OffCarrier#call}, not ended by an interrupt), its segments allocated there. A poll whose
      * deadline has passed cannot block and runs on the caller.
      *
      * @return the returned events of each descriptor, all 0 on timeout
      */
-    static short[] poll(int[] fds, short[] events, long deadline) throws IOException {
-        if (deadline != Endpoint.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+    public static short[] poll(int[] fds, short[] events, long deadline) throws IOException {
+        if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
             return pollOnThisThread(fds, events, deadline);
         }
         return OffCarrier.call(() -> pollOnThisThread(fds, events, deadline));
@@ -123,7 +128,7 @@ final class Libc {
             }
             while (true) {
                 int timeout;
-                if (deadline == Endpoint.NO_DEADLINE) {
+                if (deadline == NO_DEADLINE) {
                     timeout = -1;
                 } else {
                     long remaining = deadline - System.nanoTime();
@@ -151,12 +156,12 @@ final class Libc {
         }
     }
 
-    static int errno(MemorySegment state) {
+    public static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 
     /** The C library's text for {@code errno}, such as "Broken pipe". */
-    static String strerror(int errno) {
+    public static String strerror(int errno) {
         try {
             return ((MemorySegment) STRERROR.invokeExact(errno))
                     .reinterpret(256)
@@ -166,7 +171,7 @@ final class Libc {
         }
     }
 
-    static RuntimeException unexpected(Throwable e) {
+    public static RuntimeException unexpected(Throwable e) {
         if (e instanceof RuntimeException runtime) {
             return runtime;
         }

@@ -1,7 +1,6 @@
-package dev.interproc;
+package dev.interproc.internal.wait;
 
-import dev.interproc.internal.Native;
-import dev.interproc.internal.OffCarrier;
+import dev.interproc.internal.ffm.Native;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -11,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  * sleep for at most one wait slice at a time, so a delegate is busy for at most that long even when its virtual
  * thread gives up early.
  */
-final class FutexWaits {
+public final class FutexWaits {
 
     private static final LongAdder DELEGATED_SLEEPS = new LongAdder();
 
@@ -24,7 +23,7 @@ final class FutexWaits {
      * @throws InterruptedException only for a virtual thread interrupted while parked; a platform
      *         thread sleeps out its slice and the caller checks its interrupt status afterwards
      */
-    static void sleep(MemorySegment address, int expected, long nanos) throws InterruptedException {
+    public static void sleep(MemorySegment address, int expected, long nanos) throws InterruptedException {
         if (!OffCarrier.wouldPin()) {
             Native.futexWait(address, expected, nanos);
             return;
@@ -47,15 +46,15 @@ final class FutexWaits {
      * How many futex sleeps virtual threads have handed to delegates since start-up: a waiter that sleeps
      * in slices adds at most one per slice, so a count that outruns the elapsed slices means a waiter spins.
      */
-    static long delegatedSleeps() {
+    public static long delegatedSleeps() {
         return DELEGATED_SLEEPS.sum();
     }
 
-    static void wakeAll(MemorySegment address) {
+    public static void wakeAll(MemorySegment address) {
         Native.futexWake(address, Integer.MAX_VALUE);
     }
 
-    static void wakeOne(MemorySegment address) {
+    public static void wakeOne(MemorySegment address) {
         Native.futexWake(address, 1);
     }
 }

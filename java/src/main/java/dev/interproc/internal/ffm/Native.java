@@ -1,4 +1,4 @@
-package dev.interproc.internal;
+package dev.interproc.internal.ffm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;

@@ -1,4 +1,4 @@
-package dev.interproc.internal;
+package dev.interproc.internal.ffm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

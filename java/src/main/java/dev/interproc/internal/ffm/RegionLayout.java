@@ -1,4 +1,4 @@
-package dev.interproc.internal;
+package dev.interproc.internal.ffm;
 
 /**
  * The byte layout of a region, read once from libinterproc ({@code ip_layout_value}) so that Java
