@@ -3,7 +3,6 @@ package dev.interproc;
 import dev.interproc.internal.ffm.Native;
 import dev.interproc.internal.ffm.RegionLayout;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 /** Turns libinterproc error codes into exceptions whose messages say what broke and what to do. */
 final class Errors {
@@ -79,61 +78,9 @@ final class Errors {
         return new InterprocException("cannot " + verb + " " + where + cause, rc);
     }
 
-    static RuntimeException slot(int rc, String slot, String region, long size) {
-        String where = "slot '" + slot + "' in region '" + region + "'";
-        if (rc == RegionLayout.E_NOSPACE) {
-            return new InsufficientSpaceException(
-                    "cannot create " + where + " of " + size + " bytes: the region's data "
-                            + "area is full; create the region with a larger RegionOptions.withSize",
-                    rc);
-        }
-        if (rc == RegionLayout.E_DIRFULL) {
-            return new InsufficientSpaceException(
-                    "cannot create " + where + ": the region's slot directory is full; "
-                            + "create the region with a larger RegionOptions.withMaxSlots",
-                    rc);
-        }
-        if (rc == RegionLayout.E_NAME || rc == RegionLayout.E_ARG) {
-            return new IllegalArgumentException("bad " + where + " (" + Native.strerror(rc) + ")");
-        }
-        return new InterprocException("cannot create or find " + where + " (" + Native.strerror(rc) + ")", rc);
-    }
-
-    static String typeName(int type) {
-        if (type == RegionLayout.TYPE_INT32) {
-            return "SharedInt";
-        } else if (type == RegionLayout.TYPE_INT64) {
-            return "SharedLong";
-        } else if (type == RegionLayout.TYPE_FLOAT64) {
-            return "SharedDouble";
-        } else if (type == RegionLayout.TYPE_INT32_ARRAY) {
-            return "SharedIntArray";
-        } else if (type == RegionLayout.TYPE_INT64_ARRAY) {
-            return "SharedLongArray";
-        } else if (type == RegionLayout.TYPE_ENUM) {
-            return "SharedEnum";
-        } else if (type == RegionLayout.TYPE_LOCK) {
-            return "SharedLock";
-        } else if (type == RegionLayout.TYPE_RLOCK) {
-            return "SharedRLock";
-        } else if (type == RegionLayout.TYPE_CONDITION) {
-            return "SharedCondition";
-        } else if (type == RegionLayout.TYPE_SEMAPHORE) {
-            return "SharedSemaphore";
-        } else if (type == RegionLayout.TYPE_EVENT) {
-            return "SharedEvent";
-        } else if (type == RegionLayout.TYPE_BARRIER) {
-            return "SharedBarrier";
-        }
-        return "slot of unknown type " + type;
-    }
-
     private static int storedVersion(String name, RegionOptions options) {
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment dir = options.directory()
-                    .map(p -> call.allocateFrom(p.toString()))
-                    .orElse(MemorySegment.NULL);
-            return Native.regionLayoutVersion(call.allocateFrom(name), dir);
+            return Native.regionLayoutVersion(call.allocateFrom(name), options.directoryIn(call));
         }
     }
 }

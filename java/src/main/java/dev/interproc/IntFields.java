@@ -14,10 +14,10 @@ final class IntFields {
 
     private static final VarHandle INT = JAVA_INT.varHandle();
 
-    private final SharedMemory region;
+    private final Region region;
     private final MemorySegment memory;
 
-    IntFields(SharedMemory region, MemorySegment memory) {
+    IntFields(Region region, MemorySegment memory) {
         this.region = region;
         this.memory = memory;
     }

@@ -52,12 +52,32 @@ final class LockWord extends SlotMemory {
     private final MemorySegment futexWord;
 
     private final int token;
+    private final ProcessTable processes;
     private final ReentrantLock gate = new ReentrantLock();
 
-    LockWord(SharedMemory region, MemorySegment memory) {
+    LockWord(Region region, MemorySegment memory) {
         super(region, memory);
         this.futexWord = MemorySegment.ofAddress(memory.address());
         this.token = region.ownerToken();
+        this.processes = new ProcessTable(region);
+    }
+
+    /** A stored lock slot for tools: free, held or owner dead, with the holder's pid and the fencing token. */
+    static SlotType.Described describe(SlotType.Stored slot) {
+        MemorySegment value = slot.value();
+        int word = (int) WORD.getVolatile(value, 0L);
+        long fence = (long) FENCE.getVolatile(value, (long) RegionLayout.LOCK_FENCE_OFFSET);
+        boolean waiters = (word & WAITERS) != 0;
+        int owner = word & ~WAITERS;
+        LockInfo lock;
+        if (owner == 0) {
+            lock = new LockInfo(LockInfo.State.FREE, 0, waiters, fence);
+        } else {
+            ProcessTable processes = new ProcessTable(slot.region());
+            LockInfo.State state = processes.isAlive(owner) ? LockInfo.State.HELD : LockInfo.State.OWNER_DEAD;
+            lock = new LockInfo(state, processes.pidOf(owner), waiters, fence);
+        }
+        return new SlotType.Described(null, lock.describe(), lock);
     }
 
     /** One compare-and-set 0 -> token: the uncontended path. */
@@ -105,7 +125,7 @@ final class LockWord extends SlotMemory {
         int value = word();
         if (value != 0
                 && (value & ~WAITERS) != token
-                && !region.ownerAlive(value & ~WAITERS)
+                && !processes.isAlive(value & ~WAITERS)
                 && compareAndSet(value, token | (value & WAITERS))) {
             return Outcome.OWNER_DIED;
         }
@@ -162,7 +182,7 @@ final class LockWord extends SlotMemory {
                 if (checkOwner) {
                     checkOwner = false;
                     ownerProbed = true;
-                    if (!region.ownerAlive(value & ~WAITERS)) {
+                    if (!processes.isAlive(value & ~WAITERS)) {
                         if (compareAndSet(value, token | (value & WAITERS))) {
                             return Outcome.OWNER_DIED;
                         }

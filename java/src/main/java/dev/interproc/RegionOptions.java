@@ -1,6 +1,8 @@
 package dev.interproc;
 
 import dev.interproc.internal.ffm.RegionLayout;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -131,6 +133,11 @@ public final class RegionOptions {
     /** The directory set by {@link #withDirectory}, or empty for POSIX shared memory. */
     public Optional<Path> directory() {
         return Optional.ofNullable(directory);
+    }
+
+    /** The directory as a C string allocated in {@code arena}, or NULL for POSIX shared memory. */
+    MemorySegment directoryIn(Arena arena) {
+        return directory == null ? MemorySegment.NULL : arena.allocateFrom(directory.toString());
     }
 
     /** Where region objects live: the directory, or /dev/shm. */

@@ -3,7 +3,6 @@ package dev.interproc;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.interproc.internal.ffm.RegionLayout;
-import dev.interproc.internal.wait.WordWatch;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.BrokenBarrierException;
@@ -40,7 +39,7 @@ import java.util.concurrent.TimeoutException;
  * </pre>
  * Safe for any number of threads. Waits answer interruption within one wait slice.
  */
-public final class SharedBarrier {
+public final class SharedBarrier extends CoordinationSlot {
 
     private static final long LOCK_OFFSET = 0;
     private static final long SEQ_OFFSET = 64;
@@ -62,36 +61,43 @@ public final class SharedBarrier {
         return WAITING_OFFSET + 4L * parties + 4L * MEMBERS;
     }
 
-    /** The initial words of a new barrier slot. */
-    static void initialise(MemorySegment init, int parties) {
-        init.set(JAVA_INT, PARTIES_OFFSET, parties);
+    /**
+     * The barrier called {@code slot} for {@code parties}, created if it does not exist, with this process as a
+     * member; see {@link SharedMemory#sharedBarrier}.
+     *
+     * @throws IllegalArgumentException if {@code parties} is below 1
+     */
+    static SharedBarrier find(SlotDirectory slots, String slot, int parties) {
+        if (parties < 1) {
+            throw new IllegalArgumentException("barrier '" + slot + "' needs at least one party, was " + parties);
+        }
+        SlotDirectory.Spec spec = SlotDirectory.Spec.initialised(
+                        SlotType.BARRIER,
+                        size(parties),
+                        WAITING_OFFSET,
+                        init -> init.set(JAVA_INT, PARTIES_OFFSET, parties))
+                .withMeta("parties=" + parties);
+        MemorySegment words = slots.ensure(slot, spec);
+        Region region = slots.region();
+        return region.instance(slot, SharedBarrier.class, key -> {
+            SharedBarrier barrier = new SharedBarrier(region, key, words, parties);
+            region.leaveOnClose(barrier::leave);
+            return barrier;
+        });
     }
 
-    /** Bytes of the initial words written by {@link #initialise}. */
-    static final long INIT_LENGTH = WAITING_OFFSET;
-
-    private final SharedMemory region;
-    private final String name;
-    private final IntFields fields;
     private final LockWord lock;
-    private final WordWatch watch;
+    private final ProcessTable processes;
     private final int parties;
     private final long membersOffset;
 
-    SharedBarrier(SharedMemory region, String name, MemorySegment memory, int parties) {
-        this.region = region;
-        this.name = name;
-        this.fields = new IntFields(region, memory);
-        this.lock = new LockWord(region, memory.asSlice(LOCK_OFFSET, RegionLayout.LOCK_SIZE));
-        this.watch = new WordWatch(memory.asSlice(SEQ_OFFSET, 4));
+    private SharedBarrier(Region region, String name, MemorySegment memory, int parties) {
+        super(region, name, memory, SEQ_OFFSET);
+        this.lock = internalLock(region, memory, LOCK_OFFSET);
+        this.processes = new ProcessTable(region);
         this.parties = parties;
         this.membersOffset = WAITING_OFFSET + 4L * parties;
         join();
-    }
-
-    /** The slot name of the barrier. */
-    public String name() {
-        return name;
     }
 
     /** The number of parties needed to trip the barrier. */
@@ -273,14 +279,14 @@ public final class SharedBarrier {
         int arrived = fields.get(ARRIVED_OFFSET);
         for (int i = 0; i < arrived; i++) {
             int token = fields.get(WAITING_OFFSET + 4L * i);
-            if (token != 0 && !region.ownerAlive(token)) {
+            if (token != 0 && !processes.isAlive(token)) {
                 fields.set(WAITING_OFFSET + 4L * i, 0);
                 return deadPid(token);
             }
         }
         for (int i = 0; i < MEMBERS; i++) {
             int token = fields.get(membersOffset + 4L * i);
-            if (token != 0 && !region.ownerAlive(token)) {
+            if (token != 0 && !processes.isAlive(token)) {
                 fields.set(membersOffset + 4L * i, 0);
                 return deadPid(token);
             }
@@ -293,7 +299,7 @@ public final class SharedBarrier {
      * attach has reclaimed the entry (pid 0) or reused it, the death must still break the barrier.
      */
     private int deadPid(int token) {
-        int pid = region.pidOfToken(token);
+        int pid = processes.pidOf(token);
         return pid > 0 ? pid : PID_UNKNOWN;
     }
 
@@ -301,7 +307,7 @@ public final class SharedBarrier {
     private void forgetDeadMembers() {
         for (int i = 0; i < MEMBERS; i++) {
             int token = fields.get(membersOffset + 4L * i);
-            if (token != 0 && !region.ownerAlive(token)) {
+            if (token != 0 && !processes.isAlive(token)) {
                 fields.set(membersOffset + 4L * i, 0);
             }
         }

@@ -2,7 +2,6 @@ package dev.interproc;
 
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.internal.wait.Uninterruptibly;
-import dev.interproc.internal.wait.WordWatch;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Date;
@@ -48,7 +47,7 @@ import java.util.concurrent.locks.Condition;
  * If the lock's owner dies, the waiter that re-acquires the lock throws {@link OwnerDiedException}
  * holding it, like any acquisition.
  */
-public final class SharedCondition implements Condition {
+public final class SharedCondition extends CoordinationSlot implements Condition {
 
     private static final long SEQ_OFFSET = 0;
     private static final long WAITERS_OFFSET = 4;
@@ -62,20 +61,17 @@ public final class SharedCondition implements Condition {
     }
 
     private final SharedMutex lock;
-    private final String name;
-    private final IntFields fields;
-    private final WordWatch watch;
 
-    SharedCondition(SharedMutex lock, String name, MemorySegment memory) {
-        this.lock = lock;
-        this.name = name;
-        this.fields = new IntFields(lock.region(), memory);
-        this.watch = new WordWatch(memory);
+    /** The condition of {@code lock} in slot {@code slot}, created if it does not exist. */
+    static SharedCondition find(SharedMutex lock, String slot) {
+        SlotDirectory slots = new SlotDirectory(lock.region());
+        MemorySegment words = slots.ensure(slot, SlotDirectory.Spec.zeroed(SlotType.CONDITION, SIZE));
+        return lock.region().instance(slot, SharedCondition.class, key -> new SharedCondition(lock, key, words));
     }
 
-    /** The slot name of the condition. */
-    public String name() {
-        return name;
+    private SharedCondition(SharedMutex lock, String name, MemorySegment memory) {
+        super(lock.region(), name, memory, SEQ_OFFSET);
+        this.lock = lock;
     }
 
     private void requireHeld() {

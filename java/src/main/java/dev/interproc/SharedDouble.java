@@ -1,5 +1,6 @@
 package dev.interproc;
 
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.MemorySegment;
@@ -23,7 +24,16 @@ public final class SharedDouble extends SlotValue {
 
     private static final VarHandle BITS = JAVA_LONG.varHandle();
 
-    SharedDouble(SharedMemory region, String slot, MemorySegment memory, SharedMutex lock) {
+    /** The double slot called {@code slot}, created with {@code initialValue}; see {@link SharedMemory#sharedDouble}. */
+    static SharedDouble find(SlotDirectory slots, String slot, double initialValue, SharedMutex lock) {
+        MemorySegment memory = slots.ensure(
+                slot,
+                SlotDirectory.Spec.initialised(
+                        SlotType.DOUBLE, Double.BYTES, Double.BYTES, init -> init.set(JAVA_DOUBLE, 0, initialValue)));
+        return new SharedDouble(slots.region(), slot, memory, lock);
+    }
+
+    SharedDouble(Region region, String slot, MemorySegment memory, SharedMutex lock) {
         super(region, slot, memory, lock);
     }
 

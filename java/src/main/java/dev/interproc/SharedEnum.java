@@ -2,9 +2,11 @@ package dev.interproc;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.interproc.internal.ffm.RegionLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -61,7 +63,57 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
     private final EnumCodes<E> codes;
     private final List<Listener<E>> listeners = new CopyOnWriteArrayList<>();
 
-    SharedEnum(SharedMemory region, String slot, MemorySegment memory, EnumCodes<E> codes, SharedMutex lock) {
+    /**
+     * The enum slot called {@code slot}, created with {@code initialValue}; see {@link SharedMemory#sharedEnum}.
+     *
+     * @throws IncompatibleSlotException listing the differences if the slot was created for an incompatible enum
+     */
+    static <E extends Enum<E>> SharedEnum<E> find(
+            SlotDirectory slots, String slot, Class<E> type, E initialValue, SharedMutex lock) {
+        EnumCodes<E> codes = EnumCodes.of(type);
+        int initialCode = codes.codeOf(initialValue);
+        SlotDirectory.Spec spec = new SlotDirectory.Spec(
+                SlotType.ENUM,
+                Integer.BYTES,
+                codes.descriptor(),
+                Integer.BYTES,
+                init -> init.set(JAVA_INT, 0, initialCode));
+        MemorySegment memory;
+        try {
+            memory = slots.ensure(slot, spec);
+        } catch (IncompatibleSlotException e) {
+            if (e.errorCode() != RegionLayout.E_SLOTMETA) {
+                throw e;
+            }
+            throw new IncompatibleSlotException(
+                    "enum slot '" + slot + "' in region '" + slots.region().name()
+                            + "' was created for an incompatible enum: "
+                            + codes.differencesFrom(slots.storedMeta(slot))
+                            + ". Every process must use the same constants and codes; give constants stable codes with "
+                            + CodedEnum.class.getSimpleName() + " to reorder them safely",
+                    e.errorCode());
+        }
+        return new SharedEnum<>(slots.region(), slot, memory, codes, lock);
+    }
+
+    /** A stored enum slot for tools: the constant's name by the descriptor it stores, the type with its class. */
+    static SlotType.Described describe(SlotType.Stored slot) {
+        String descriptor = slot.entry().meta();
+        if (descriptor == null) {
+            throw new IndexOutOfBoundsException("the enum descriptor lies outside the region");
+        }
+        EnumCodes.Stored stored = EnumCodes.Stored.parse(descriptor);
+        int code = (int) CODE.getVolatile(slot.value(), 0L);
+        String constant = stored.codes().entrySet().stream()
+                .filter(e -> e.getValue() == code)
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
+        return new SlotType.Described(
+                "SharedEnum<" + stored.className() + ">", constant != null ? constant : "unknown code " + code, null);
+    }
+
+    SharedEnum(Region region, String slot, MemorySegment memory, EnumCodes<E> codes, SharedMutex lock) {
         super(region, slot, memory, lock);
         this.codes = codes;
     }

@@ -1,7 +1,6 @@
 package dev.interproc;
 
 import dev.interproc.internal.ffm.RegionLayout;
-import dev.interproc.internal.wait.WordWatch;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * {@code await} returned true. No lock is involved, so the death of any process leaves the event usable.
  * Waits answer interruption within one wait slice (a few milliseconds). Safe for any number of threads.
  */
-public final class SharedEvent {
+public final class SharedEvent extends CoordinationSlot {
 
     private static final long WORD_OFFSET = 0;
     private static final int FLAG = 1;
@@ -25,21 +24,14 @@ public final class SharedEvent {
     /** Bytes of an event slot. */
     static final long SIZE = 64;
 
-    private final SharedMemory region;
-    private final String name;
-    private final IntFields fields;
-    private final WordWatch watch;
-
-    SharedEvent(SharedMemory region, String name, MemorySegment memory) {
-        this.region = region;
-        this.name = name;
-        this.fields = new IntFields(region, memory);
-        this.watch = new WordWatch(memory);
+    /** The event called {@code slot}, created unset if it does not exist; see {@link SharedMemory#sharedEvent}. */
+    static SharedEvent find(SlotDirectory slots, String slot) {
+        MemorySegment word = slots.ensure(slot, SlotDirectory.Spec.zeroed(SlotType.EVENT, SIZE));
+        return slots.region().instance(slot, SharedEvent.class, key -> new SharedEvent(slots.region(), key, word));
     }
 
-    /** The slot name of the event. */
-    public String name() {
-        return name;
+    private SharedEvent(Region region, String name, MemorySegment memory) {
+        super(region, name, memory, WORD_OFFSET);
     }
 
     /** Whether the flag is set (volatile read). */

@@ -24,7 +24,16 @@ public final class SharedInt extends SlotValue {
 
     private static final VarHandle VALUE = JAVA_INT.varHandle();
 
-    SharedInt(SharedMemory region, String slot, MemorySegment memory, SharedMutex lock) {
+    /** The int slot called {@code slot}, created with {@code initialValue}; see {@link SharedMemory#sharedInt}. */
+    static SharedInt find(SlotDirectory slots, String slot, int initialValue, SharedMutex lock) {
+        MemorySegment memory = slots.ensure(
+                slot,
+                SlotDirectory.Spec.initialised(
+                        SlotType.INT, Integer.BYTES, Integer.BYTES, init -> init.set(JAVA_INT, 0, initialValue)));
+        return new SharedInt(slots.region(), slot, memory, lock);
+    }
+
+    SharedInt(Region region, String slot, MemorySegment memory, SharedMutex lock) {
         super(region, slot, memory, lock);
     }
 

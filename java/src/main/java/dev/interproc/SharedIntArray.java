@@ -24,7 +24,14 @@ public final class SharedIntArray extends SlotArray {
 
     private static final VarHandle ELEMENT = JAVA_INT.varHandle();
 
-    SharedIntArray(SharedMemory region, String slot, MemorySegment memory, int length, SharedMutex lock) {
+    /** The int array slot called {@code slot} of {@code length} elements; see {@link SharedMemory#sharedIntArray}. */
+    static SharedIntArray find(SlotDirectory slots, String slot, int length, SharedMutex lock) {
+        MemorySegment memory = slots.ensure(
+                slot, SlotDirectory.Spec.zeroed(SlotType.INT_ARRAY, checkLength(slot, length) * Integer.BYTES));
+        return new SharedIntArray(slots.region(), slot, memory, length, lock);
+    }
+
+    SharedIntArray(Region region, String slot, MemorySegment memory, int length, SharedMutex lock) {
         super(region, slot, memory, length, lock);
     }
 

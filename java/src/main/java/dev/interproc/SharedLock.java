@@ -8,7 +8,12 @@ package dev.interproc;
  */
 public final class SharedLock extends SharedMutex {
 
-    SharedLock(SharedMemory region, String name, LockWord word) {
+    /** The lock called {@code slot}; see {@link SharedMemory#sharedLock(String)}. */
+    static SharedLock find(SlotDirectory slots, String slot) {
+        return find(slots, slot, SlotType.LOCK, SharedLock.class, SharedLock::new);
+    }
+
+    SharedLock(Region region, String name, LockWord word) {
         super(region, name, word);
     }
 

@@ -24,7 +24,16 @@ public final class SharedLong extends SlotValue {
 
     private static final VarHandle VALUE = JAVA_LONG.varHandle();
 
-    SharedLong(SharedMemory region, String slot, MemorySegment memory, SharedMutex lock) {
+    /** The long slot called {@code slot}, created with {@code initialValue}; see {@link SharedMemory#sharedLong}. */
+    static SharedLong find(SlotDirectory slots, String slot, long initialValue, SharedMutex lock) {
+        MemorySegment memory = slots.ensure(
+                slot,
+                SlotDirectory.Spec.initialised(
+                        SlotType.LONG, Long.BYTES, Long.BYTES, init -> init.set(JAVA_LONG, 0, initialValue)));
+        return new SharedLong(slots.region(), slot, memory, lock);
+    }
+
+    SharedLong(Region region, String slot, MemorySegment memory, SharedMutex lock) {
         super(region, slot, memory, lock);
     }
 

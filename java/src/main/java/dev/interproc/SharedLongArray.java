@@ -24,7 +24,14 @@ public final class SharedLongArray extends SlotArray {
 
     private static final VarHandle ELEMENT = JAVA_LONG.varHandle();
 
-    SharedLongArray(SharedMemory region, String slot, MemorySegment memory, int length, SharedMutex lock) {
+    /** The long array slot called {@code slot} of {@code length} elements; see {@link SharedMemory#sharedLongArray}. */
+    static SharedLongArray find(SlotDirectory slots, String slot, int length, SharedMutex lock) {
+        MemorySegment memory = slots.ensure(
+                slot, SlotDirectory.Spec.zeroed(SlotType.LONG_ARRAY, checkLength(slot, length) * Long.BYTES));
+        return new SharedLongArray(slots.region(), slot, memory, length, lock);
+    }
+
+    SharedLongArray(Region region, String slot, MemorySegment memory, int length, SharedMutex lock) {
         super(region, slot, memory, length, lock);
     }
 

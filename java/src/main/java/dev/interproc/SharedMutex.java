@@ -1,5 +1,7 @@
 package dev.interproc;
 
+import dev.interproc.internal.ffm.RegionLayout;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +83,7 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
         }
     }
 
-    private final SharedMemory region;
+    private final Region region;
     private final String name;
     private final LockWord word;
     private final AtomicInteger conditionsCreated = new AtomicInteger();
@@ -91,10 +93,28 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
     private int holds;
     private long fence;
 
-    SharedMutex(SharedMemory region, String name, LockWord word) {
+    SharedMutex(Region region, String name, LockWord word) {
         this.region = region;
         this.name = name;
         this.word = word;
+    }
+
+    /** Makes the lock object of a class from its region, slot name and word. */
+    interface Maker<L extends SharedMutex> {
+        L make(Region region, String name, LockWord word);
+    }
+
+    /**
+     * The one instance in this process of the lock called {@code slot}, created free if it does not exist.
+     *
+     * @throws IllegalStateException if the region was opened for inspection only, or is closed
+     */
+    static <L extends SharedMutex> L find(
+            SlotDirectory slots, String slot, SlotType type, Class<L> kind, Maker<L> maker) {
+        Region region = slots.region();
+        region.requireAttached(slot);
+        MemorySegment word = slots.ensure(slot, SlotDirectory.Spec.zeroed(type, RegionLayout.LOCK_SIZE));
+        return region.instance(slot, kind, key -> maker.make(region, key, new LockWord(region, word)));
     }
 
     abstract boolean reentrant();
@@ -293,10 +313,10 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
                     + " condition of lock '" + name + "/" + conditionName.substring(0, conditionName.lastIndexOf('/'))
                     + "'; choose a name without '/'");
         }
-        return region.sharedCondition(this, name + "/" + conditionName);
+        return SharedCondition.find(this, name + "/" + conditionName);
     }
 
-    SharedMemory region() {
+    Region region() {
         return region;
     }
 
@@ -304,7 +324,9 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
     public String toString() {
         String state = region.isClosed()
                 ? "region closed"
-                : owner == Thread.currentThread() ? "held by the current thread" : region.describeOwner(word.owner());
+                : owner == Thread.currentThread()
+                        ? "held by the current thread"
+                        : new ProcessTable(region).describeOwner(word.owner());
         return getClass().getSimpleName() + "[" + name + ", " + state + "]";
     }
 }

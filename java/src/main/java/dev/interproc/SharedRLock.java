@@ -7,7 +7,12 @@ package dev.interproc;
  */
 public final class SharedRLock extends SharedMutex {
 
-    SharedRLock(SharedMemory region, String name, LockWord word) {
+    /** The lock called {@code slot}; see {@link SharedMemory#sharedRLock(String)}. */
+    static SharedRLock find(SlotDirectory slots, String slot) {
+        return find(slots, slot, SlotType.RLOCK, SharedRLock.class, SharedRLock::new);
+    }
+
+    SharedRLock(Region region, String name, LockWord word) {
         super(region, name, word);
     }
 

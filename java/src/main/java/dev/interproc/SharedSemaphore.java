@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.internal.wait.Uninterruptibly;
-import dev.interproc.internal.wait.WordWatch;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Memory effects: a release happens-before the acquisition that takes its permit. Waits answer
  * interruption within one wait slice. Safe for any number of threads.
  */
-public final class SharedSemaphore {
+public final class SharedSemaphore extends CoordinationSlot {
 
     private static final long LOCK_OFFSET = 0;
     private static final long SEQ_OFFSET = 64;
@@ -65,15 +64,28 @@ public final class SharedSemaphore {
         return HOLDERS_OFFSET + HOLDER_SIZE * maxProcesses;
     }
 
-    /** The initial words of a new semaphore slot: available = initial = permits, and the bounded flag. */
-    static void initialise(MemorySegment init, int permits, boolean bounded) {
-        init.set(JAVA_INT, AVAILABLE_OFFSET, permits);
-        init.set(JAVA_INT, INITIAL_OFFSET, permits);
-        init.set(JAVA_INT, BOUNDED_OFFSET, bounded ? 1 : 0);
+    /**
+     * The semaphore called {@code slot}, created with {@code permits} if it does not exist: available = initial =
+     * permits, and the bounded flag. See {@link SharedMemory#sharedSemaphore}.
+     *
+     * @throws IllegalArgumentException if {@code permits} is negative
+     */
+    static SharedSemaphore find(SlotDirectory slots, String slot, int permits, boolean bounded) {
+        if (permits < 0) {
+            throw new IllegalArgumentException("semaphore '" + slot + "' needs permits >= 0, was " + permits);
+        }
+        Region region = slots.region();
+        int processes = new ProcessTable(region).capacity();
+        SlotDirectory.Spec spec = SlotDirectory.Spec.initialised(
+                        SlotType.SEMAPHORE, size(processes), HOLDERS_OFFSET, init -> {
+                            init.set(JAVA_INT, AVAILABLE_OFFSET, permits);
+                            init.set(JAVA_INT, INITIAL_OFFSET, permits);
+                            init.set(JAVA_INT, BOUNDED_OFFSET, bounded ? 1 : 0);
+                        })
+                .withMeta("permits=" + permits + " bounded=" + bounded);
+        MemorySegment words = slots.ensure(slot, spec);
+        return region.instance(slot, SharedSemaphore.class, key -> new SharedSemaphore(region, key, words, processes));
     }
-
-    /** Bytes of the initial words written by {@link #initialise}. */
-    static final long INIT_LENGTH = HOLDERS_OFFSET;
 
     /** One permit, released by {@link #close()}. */
     public static final class Permit implements AutoCloseable {
@@ -94,25 +106,15 @@ public final class SharedSemaphore {
         }
     }
 
-    private final SharedMemory region;
-    private final String name;
-    private final IntFields fields;
     private final LockWord lock;
-    private final WordWatch watch;
+    private final ProcessTable processes;
     private final int maxProcesses;
 
-    SharedSemaphore(SharedMemory region, String name, MemorySegment memory, int maxProcesses) {
-        this.region = region;
-        this.name = name;
-        this.fields = new IntFields(region, memory);
-        this.lock = new LockWord(region, memory.asSlice(LOCK_OFFSET, RegionLayout.LOCK_SIZE));
-        this.watch = new WordWatch(memory.asSlice(SEQ_OFFSET, 4));
+    private SharedSemaphore(Region region, String name, MemorySegment memory, int maxProcesses) {
+        super(region, name, memory, SEQ_OFFSET);
+        this.lock = internalLock(region, memory, LOCK_OFFSET);
+        this.processes = new ProcessTable(region);
         this.maxProcesses = maxProcesses;
-    }
-
-    /** The slot name of the semaphore. */
-    public String name() {
-        return name;
     }
 
     /** Whether releases beyond the initial permits are refused. */
@@ -268,7 +270,7 @@ public final class SharedSemaphore {
 
     private void adjustOwnHolding(int delta) {
         int token = region.ownerToken();
-        long entry = holder(region.processIndexOf(token));
+        long entry = holder(ProcessTable.indexOf(token));
         if (fields.get(entry + HOLDER_TOKEN_OFFSET) != token) {
             // The entry belonged to a process that is gone (its table entry is ours now). The caller has
             // already changed available by delta: record delta as our holding before recomputing, so that
@@ -289,7 +291,7 @@ public final class SharedSemaphore {
         for (int i = 0; i < maxProcesses; i++) {
             long entry = holder(i);
             int token = fields.get(entry + HOLDER_TOKEN_OFFSET);
-            if (token != 0 && fields.get(entry + HOLDER_PERMITS_OFFSET) != 0 && !region.ownerAlive(token)) {
+            if (token != 0 && fields.get(entry + HOLDER_PERMITS_OFFSET) != 0 && !processes.isAlive(token)) {
                 recompute();
                 return;
             }
@@ -309,7 +311,7 @@ public final class SharedSemaphore {
             if (token == 0) {
                 continue;
             }
-            if (token != region.ownerToken() && !region.ownerAlive(token)) {
+            if (token != region.ownerToken() && !processes.isAlive(token)) {
                 fields.set(entry + HOLDER_TOKEN_OFFSET, 0);
                 fields.set(entry + HOLDER_PERMITS_OFFSET, 0);
             } else {

@@ -8,9 +8,21 @@ abstract class SlotArray extends SlotValue {
 
     private final int length;
 
-    SlotArray(SharedMemory region, String slot, MemorySegment memory, int length, SharedMutex lock) {
+    SlotArray(Region region, String slot, MemorySegment memory, int length, SharedMutex lock) {
         super(region, slot, memory, lock);
         this.length = length;
+    }
+
+    /**
+     * The length as a byte count factor, once checked.
+     *
+     * @throws IllegalArgumentException if {@code length} is not positive
+     */
+    static long checkLength(String slot, int length) {
+        if (length <= 0) {
+            throw new IllegalArgumentException("array slot '" + slot + "' needs a positive length, was " + length);
+        }
+        return length;
     }
 
     /** The number of elements. */

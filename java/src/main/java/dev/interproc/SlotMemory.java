@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * no region segment's bounds, alignment and liveness checks run on every access.
  *
  * <p><b>Closing.</b> Since the arena's liveness check is not on this path, the region's close makes it
- * safe differently ({@link SharedMemory#close()}):
+ * safe differently ({@link SharedMemory#close()}, implemented by {@link Region#release}):
  * <pre>
  *   close(), under the region's lifecycle write lock
  *     1. every registered object's address := RETIRED (volatile store): every later operation throws
@@ -65,13 +65,13 @@ abstract class SlotMemory {
         }
     }
 
-    final SharedMemory region;
+    final Region region;
 
     @SuppressWarnings("unused") // accessed through ADDRESS
     private long encodedAddress;
 
     /** Registers the new object with its region, which fails if the region is closed. */
-    SlotMemory(SharedMemory region, MemorySegment memory) {
+    SlotMemory(Region region, MemorySegment memory) {
         this.region = region;
         this.encodedAddress = memory.address() ^ RETIRED;
         region.register(this);

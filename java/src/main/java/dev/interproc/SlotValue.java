@@ -11,7 +11,7 @@ abstract class SlotValue extends SlotMemory {
     final String slot;
     private final SharedMutex lock;
 
-    SlotValue(SharedMemory region, String slot, MemorySegment memory, SharedMutex lock) {
+    SlotValue(Region region, String slot, MemorySegment memory, SharedMutex lock) {
         super(region, memory);
         this.slot = slot;
         this.lock = lock;
@@ -28,6 +28,6 @@ abstract class SlotValue extends SlotMemory {
      * process. Single operations of the value are atomic without it.
      */
     public SharedMutex getLock() {
-        return lock != null ? lock : region.defaultLockOf(slot);
+        return lock != null ? lock : SharedRLock.find(new SlotDirectory(region), slot + "/lock");
     }
 }

@@ -99,7 +99,7 @@ class CrossProcessCoordinationTest {
         try (SharedMemory successor = SharedMemory.open(region.name())) {
             assertEquals(
                     1,
-                    successor.processIndexOf(successor.ownerToken()),
+                    ProcessTable.indexOf(successor.region().ownerToken()),
                     "the successor reuses the dead" + " holder's process-table entry (the parent's is 0)");
             SharedSemaphore reused = successor.sharedBoundedSemaphore("permits", 2);
             assertTrue(reused.tryAcquire());
@@ -134,7 +134,7 @@ class CrossProcessCoordinationTest {
         try (SharedMemory newcomer = SharedMemory.open(region.name())) {
             assertEquals(
                     1,
-                    newcomer.processIndexOf(newcomer.ownerToken()),
+                    ProcessTable.indexOf(newcomer.region().ownerToken()),
                     "the newcomer takes the free entry 1" + " and reclaims the victim's entry 2 without reusing it");
             BrokenBarrierException broken =
                     assertThrows(BrokenBarrierException.class, () -> barrier.await(Duration.ofSeconds(20)));

@@ -1,0 +1,231 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.interproc.internal.ffm.Native;
+import dev.interproc.internal.ffm.RegionLayout;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The region's directory of named slots, as the Java side uses it: find a slot or create it atomically across
+ * processes ({@code ip_slot_ensure}), read what a slot was created with, and list the slots. The directory's
+ * bytes and its protocol are specified in docs/layout.md, "Slot directory"; every offset comes from
+ * {@link RegionLayout}.
+ */
+final class SlotDirectory {
+
+    private static final Pattern SLOT_NAME = Pattern.compile("[A-Za-z0-9._:/-]{1,63}");
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final byte[] NO_META = new byte[0];
+
+    /**
+     * What a slot of one type and shape is created with: its size, its type metadata (compared byte for byte
+     * by every later opener), and the initial bytes its creator writes before publishing it.
+     */
+    record Spec(SlotType type, long size, byte[] meta, long initLength, Consumer<MemorySegment> initializer) {
+
+        /** A slot created zeroed, without metadata. */
+        static Spec zeroed(SlotType type, long size) {
+            return new Spec(type, size, NO_META, 0, init -> {});
+        }
+
+        /** A slot without metadata whose first {@code initLength} bytes {@code initializer} writes. */
+        static Spec initialised(SlotType type, long size, long initLength, Consumer<MemorySegment> initializer) {
+            return new Spec(type, size, NO_META, initLength, initializer);
+        }
+
+        /** As {@link #initialised}, with text metadata every opener must repeat exactly. */
+        Spec withMeta(String text) {
+            return new Spec(type, size, text.getBytes(StandardCharsets.UTF_8), initLength, initializer);
+        }
+    }
+
+    /**
+     * A directory entry as stored, for tools; {@code value} is null where it lies outside the region, and
+     * {@code meta} where the metadata does.
+     */
+    record Entry(String name, int tag, long size, MemorySegment value, String meta) {}
+
+    private final Region region;
+
+    SlotDirectory(Region region) {
+        this.region = region;
+    }
+
+    Region region() {
+        return region;
+    }
+
+    /**
+     * The memory of the slot called {@code slot}, created as {@code spec} says if it does not exist.
+     *
+     * @throws IllegalArgumentException if the slot name is invalid
+     * @throws IncompatibleSlotException if the slot exists with another type, size or metadata
+     * @throws InsufficientSpaceException if the data area or the directory is full
+     * @throws IllegalStateException if the region is closed in this process
+     */
+    MemorySegment ensure(String slot, Spec spec) {
+        checkName(slot);
+        return region.whileOpen(() -> {
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment init = call.allocate(Math.max(spec.initLength(), 1));
+                spec.initializer().accept(init);
+                byte[] meta = spec.meta();
+                MemorySegment metaSegment = meta.length == 0 ? MemorySegment.NULL : call.allocateFrom(JAVA_BYTE, meta);
+                MemorySegment index = call.allocate(JAVA_INT);
+                MemorySegment createdFlag = call.allocate(JAVA_INT);
+                int rc = Native.slotEnsure(
+                        region.handle(),
+                        call.allocateFrom(slot),
+                        spec.type().tag(),
+                        spec.size(),
+                        metaSegment,
+                        meta.length,
+                        spec.initLength() == 0 ? MemorySegment.NULL : init,
+                        spec.initLength(),
+                        index,
+                        createdFlag);
+                if (rc == RegionLayout.E_SLOTTYPE || rc == RegionLayout.E_SLOTSIZE || rc == RegionLayout.E_SLOTMETA) {
+                    throw incompatible(rc, slot, spec);
+                }
+                if (rc != 0) {
+                    throw notCreated(rc, slot, spec.size());
+                }
+                long entry = entry(index.get(JAVA_INT, 0));
+                long offset = region.memory().get(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET);
+                return region.memory().asSlice(offset, spec.size());
+            }
+        });
+    }
+
+    /** The metadata the slot called {@code slot} was created with, as text. */
+    String storedMeta(String slot) {
+        return region.whileOpen(() -> metaOf(entry(find(slot))));
+    }
+
+    /** The names of the slots, in creation order. */
+    List<String> names() {
+        return region.whileOpen(() -> {
+            List<String> names = new ArrayList<>();
+            for (int i = 0, count = count(); i < count; i++) {
+                names.add(region.memory().getString(entry(i) + RegionLayout.SLOT_NAME_OFFSET));
+            }
+            return names;
+        });
+    }
+
+    /** Every entry as stored, in creation order, for tools. */
+    List<Entry> entries() {
+        return region.whileOpen(() -> {
+            MemorySegment memory = region.memory();
+            List<Entry> entries = new ArrayList<>();
+            for (int i = 0, count = count(); i < count; i++) {
+                long entry = entry(i);
+                long size = memory.get(JAVA_LONG, entry + RegionLayout.SLOT_SIZE_OFFSET);
+                MemorySegment value;
+                try {
+                    value = memory.asSlice(memory.get(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET), size);
+                } catch (IndexOutOfBoundsException corrupt) {
+                    value = null;
+                }
+                String meta;
+                try {
+                    meta = metaOf(entry);
+                } catch (IndexOutOfBoundsException corrupt) {
+                    meta = null;
+                }
+                entries.add(new Entry(
+                        memory.getString(entry + RegionLayout.SLOT_NAME_OFFSET),
+                        memory.get(JAVA_INT, entry + RegionLayout.SLOT_TYPE_OFFSET),
+                        size,
+                        value,
+                        meta));
+            }
+            return entries;
+        });
+    }
+
+    private int count() {
+        return (int) INT.getAcquire(region.memory(), RegionLayout.HEADER_SLOT_COUNT_OFFSET);
+    }
+
+    private String metaOf(long entry) {
+        MemorySegment memory = region.memory();
+        long metaOffset = memory.get(JAVA_LONG, entry + RegionLayout.SLOT_META_OFFSET_OFFSET);
+        int metaLength = memory.get(JAVA_INT, entry + RegionLayout.SLOT_META_LENGTH_OFFSET);
+        if (metaLength == 0) {
+            return "";
+        }
+        return new String(memory.asSlice(metaOffset, metaLength).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    private IncompatibleSlotException incompatible(int rc, String slot, Spec spec) {
+        long entry = entry(find(slot));
+        String stored = SlotType.nameOf(region.memory().get(JAVA_INT, entry + RegionLayout.SLOT_TYPE_OFFSET));
+        long storedSize = region.memory().get(JAVA_LONG, entry + RegionLayout.SLOT_SIZE_OFFSET);
+        String where = "slot '" + slot + "' in region '" + region.name() + "'";
+        String message;
+        if (rc == RegionLayout.E_SLOTTYPE) {
+            message = where + " is a " + stored + ", not a " + spec.type().javaName()
+                    + ": use the accessor of its type, or another slot name";
+        } else if (rc == RegionLayout.E_SLOTSIZE) {
+            message = where + " is a " + stored + " of " + storedSize + " bytes, not " + spec.size()
+                    + " (arrays keep the length they were created with)";
+        } else {
+            message = where + " was created with other type metadata";
+        }
+        return new IncompatibleSlotException(message, rc);
+    }
+
+    private RuntimeException notCreated(int rc, String slot, long size) {
+        String where = "slot '" + slot + "' in region '" + region.name() + "'";
+        if (rc == RegionLayout.E_NOSPACE) {
+            return new InsufficientSpaceException(
+                    "cannot create " + where + " of " + size + " bytes: the region's data "
+                            + "area is full; create the region with a larger RegionOptions.withSize",
+                    rc);
+        }
+        if (rc == RegionLayout.E_DIRFULL) {
+            return new InsufficientSpaceException(
+                    "cannot create " + where + ": the region's slot directory is full; "
+                            + "create the region with a larger RegionOptions.withMaxSlots",
+                    rc);
+        }
+        if (rc == RegionLayout.E_NAME || rc == RegionLayout.E_ARG) {
+            return new IllegalArgumentException("bad " + where + " (" + Native.strerror(rc) + ")");
+        }
+        return new InterprocException("cannot create or find " + where + " (" + Native.strerror(rc) + ")", rc);
+    }
+
+    private int find(String slot) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment index = call.allocate(JAVA_INT);
+            int rc = Native.slotFind(region.handle(), call.allocateFrom(slot), index);
+            if (rc != 0) {
+                throw notCreated(rc, slot, 0);
+            }
+            return index.get(JAVA_INT, 0);
+        }
+    }
+
+    private long entry(int index) {
+        return region.memory().get(JAVA_LONG, RegionLayout.HEADER_DIRECTORY_OFFSET_OFFSET)
+                + (long) index * RegionLayout.SLOT_ENTRY_SIZE;
+    }
+
+    private static void checkName(String slot) {
+        if (slot == null || !SLOT_NAME.matcher(slot).matches()) {
+            throw new IllegalArgumentException(
+                    "invalid slot name '" + slot + "': use 1 to 63 characters from" + " A-Z a-z 0-9 . _ - : /");
+        }
+    }
+}
