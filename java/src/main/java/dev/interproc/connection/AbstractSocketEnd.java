@@ -13,6 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.interproc.internal.ffm.Libc;
+import dev.interproc.internal.wait.DescriptorWait;
 import dev.interproc.internal.wait.OffCarrier;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -252,7 +253,7 @@ final class AbstractSocketEnd implements Endpoint {
             lease.checkOpen();
             int errno = errno(writeState);
             if (errno == EAGAIN) {
-                Libc.poll(new int[] {fd}, new short[] {Libc.POLLOUT}, Endpoint.NO_DEADLINE);
+                DescriptorWait.poll(new int[] {fd}, new short[] {Libc.POLLOUT}, Endpoint.NO_DEADLINE);
             } else if (errno != EINTR) {
                 throw error("send failed", errno);
             }
@@ -275,7 +276,7 @@ final class AbstractSocketEnd implements Endpoint {
                 fds[begun] = end.fd;
                 events[begun++] = Libc.POLLIN;
             }
-            short[] returned = Libc.poll(fds, events, deadline);
+            short[] returned = DescriptorWait.poll(fds, events, deadline);
             Boolean[] readable = new Boolean[ends.size()];
             for (int i = 0; i < ends.size(); i++) {
                 readable[i] = returned[i] != 0;

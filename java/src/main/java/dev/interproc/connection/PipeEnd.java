@@ -10,6 +10,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.interproc.internal.ffm.Libc;
+import dev.interproc.internal.wait.DescriptorWait;
 import java.io.File;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -33,7 +34,7 @@ import java.util.List;
  * and on an {@code eventfd} that {@link #close()} signals: that is what ends a blocked call on close, which closing
  * a pipe descriptor alone does not do. The descriptors are released only when no call uses them any more, so a
  * late call never touches a reused descriptor number. {@code poll} is the only call that blocks; a virtual thread
- * makes it on a platform delegate while it parks ({@link Libc#poll}), so waiting never pins its carrier, and, as on
+ * makes it on a platform delegate while it parks ({@link DescriptorWait#poll}), so waiting never pins its carrier, and, as on
  * a platform thread, an interrupt does not end the wait (the interrupt status stays set).
  */
 final class PipeEnd implements Endpoint {
@@ -312,7 +313,8 @@ final class PipeEnd implements Endpoint {
      * @throws IOException "handle is closed" when the end is closed meanwhile
      */
     private boolean await(int fd, short events, long deadline) throws IOException {
-        short[] returned = Libc.poll(new int[] {fd, closeSignal}, new short[] {events, Libc.POLLIN}, deadline);
+        short[] returned =
+                DescriptorWait.poll(new int[] {fd, closeSignal}, new short[] {events, Libc.POLLIN}, deadline);
         if (returned[1] != 0) {
             throw new IOException("handle is closed");
         }
@@ -337,7 +339,7 @@ final class PipeEnd implements Endpoint {
                 events[2 * begun + 1] = Libc.POLLIN;
                 begun++;
             }
-            short[] returned = Libc.poll(fds, events, deadline);
+            short[] returned = DescriptorWait.poll(fds, events, deadline);
             Boolean[] readable = new Boolean[ends.size()];
             for (int i = 0; i < ends.size(); i++) {
                 if (returned[2 * i + 1] != 0) {

@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import dev.interproc.internal.wait.OffCarrier;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -102,23 +101,13 @@ public final class Libc {
 
     /**
      * One {@code poll} for {@code events[i]} on {@code fds[i]} until one is ready or {@code deadline}
-     * ({@link System#nanoTime()} scale, {@link #NO_DEADLINE} for none) passes, retried on EINTR.
-     *
-     * <p>The one blocking call of {@code PipeEnd} and of {@code Connections.wait}, and the waiting call of a virtual
-     * thread on an {@code AbstractSocketEnd}: on a virtual thread it runs on a platform delegate while the virtual
-     * thread parks ({@link OffCarrier#call}, not ended by an interrupt), its segments allocated there. A poll whose
-     * deadline has passed cannot block and runs on the caller.
+     * ({@link System#nanoTime()} scale, {@link #NO_DEADLINE} for none) passes, retried on EINTR, on the calling
+     * thread. Blocks the carrier of a virtual thread: such callers use {@code internal.wait.DescriptorWait}.
      *
      * @return the returned events of each descriptor, all 0 on timeout
+     * @throws IOException if poll fails other than by EINTR
      */
     public static short[] poll(int[] fds, short[] events, long deadline) throws IOException {
-        if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
-            return pollOnThisThread(fds, events, deadline);
-        }
-        return OffCarrier.call(() -> pollOnThisThread(fds, events, deadline));
-    }
-
-    private static short[] pollOnThisThread(int[] fds, short[] events, long deadline) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment pollfds = arena.allocate(POLLFD, fds.length);
