@@ -13,7 +13,11 @@ abstract class SlotArray extends SlotValue {
         this.length = length;
     }
 
-    /** The number of elements. */
+    /**
+     * The number of elements.
+     *
+     * @return the length fixed when the slot was created
+     */
     public int length() {
         return length;
     }
