@@ -113,8 +113,8 @@ public final class SharedCondition implements Condition {
      * @throws InterruptedException if the thread is interrupted on entry or while waiting and no signal was taken; it
      *     holds the lock again. Signalled and interrupted, it returns {@code true} with the interrupt status set
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
-     * @throws OwnerDiedException if, on re-acquiring, the lock was taken over from a dead owner and has no {@link
-     *     OwnerDeathHandler}; the thread then holds the lock
+     * @throws OwnerDiedException if, on re-acquiring, the lock was taken over from a dead owner and has no
+     *     {@link OwnerDeathHandler}; the thread then holds the lock
      */
     public boolean await(Duration timeout) throws InterruptedException {
         return awaitNanos(TimeUnit.NANOSECONDS.convert(timeout)) > 0;

@@ -103,8 +103,8 @@ public final class SharedEvent {
      * As {@link #await(long, TimeUnit)}.
      *
      * @param timeout the longest time to wait; zero or negative does not wait
-     * @return {@code true} if the flag was set on entry or was set while waiting (even if cleared again since), {@code
-     *     false} if the timeout elapsed first
+     * @return {@code true} if the flag was set on entry or was set while waiting (even if cleared again since),
+     *     {@code false} if the timeout elapsed first
      * @throws InterruptedException if the thread is interrupted on entry (even with the flag set) or while waiting
      */
     public boolean await(Duration timeout) throws InterruptedException {

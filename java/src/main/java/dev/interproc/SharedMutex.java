@@ -151,8 +151,8 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
      * Acquires the lock if it is free, or held by a process that has died (then throws
      * {@link OwnerDiedException} holding it); never waits.
      *
-     * @return {@code true} if the lock was acquired, {@code false} if another live thread holds it (or, for a {@link
-     *     SharedLock}, the calling thread itself)
+     * @return {@code true} if the lock was acquired, {@code false} if another live thread holds it (or, for a
+     *     {@link SharedLock}, the calling thread itself)
      * @throws OwnerDiedException if the lock was taken over from a dead owner and no {@link OwnerDeathHandler} is set;
      *     the thread then holds the lock
      */
@@ -330,8 +330,8 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
     /**
      * Sets what runs when an acquisition takes the lock over from a dead owner (null: throw).
      *
-     * @param handler what to run in the acquiring thread, holding the lock; {@code null} to throw {@link
-     *     OwnerDiedException} instead. It applies to this process's handle of the lock only
+     * @param handler what to run in the acquiring thread, holding the lock; {@code null} to throw
+     *     {@link OwnerDiedException} instead. It applies to this process's handle of the lock only
      */
     public void setOwnerDeathHandler(OwnerDeathHandler handler) {
         this.ownerDeathHandler = handler;
