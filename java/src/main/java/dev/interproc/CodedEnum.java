@@ -19,6 +19,10 @@ package dev.interproc;
  */
 public interface CodedEnum {
 
-    /** The stored code of this constant. */
+    /**
+     * The stored code of this constant.
+     *
+     * @return the code, unique within the enum and stable across releases
+     */
     int code();
 }

@@ -21,7 +21,11 @@ public record LockInfo(State state, int ownerPid, boolean waiters, long fencingT
         OWNER_DEAD
     }
 
-    /** "free", "held by pid N" or "owner dead (pid N)", with ", waiters" when the waiters bit is set. */
+    /**
+     * "free", "held by pid N" or "owner dead (pid N)", with ", waiters" when the waiters bit is set.
+     *
+     * @return the state in words, as {@code interproc inspect} prints it
+     */
     public String describe() {
         String holder =
                 switch (state) {

@@ -9,6 +9,8 @@ package dev.interproc;
 public interface OwnerDeathHandler {
 
     /**
+     * Repairs what the dead owner left half-done. Called once per take-over, in this process only.
+     *
      * @param lock the lock, held by the calling thread
      * @param fencingToken the fencing token of this acquisition
      */

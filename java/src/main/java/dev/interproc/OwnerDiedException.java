@@ -27,6 +27,7 @@ public final class OwnerDiedException extends InterprocException {
     private static final long serialVersionUID = 1L;
 
     private final transient SharedMutex lock;
+    /** The fencing token of the acquisition that took the lock over, serialized with the exception. */
     private final long fencingToken;
 
     OwnerDiedException(SharedMutex lock, long fencingToken) {
@@ -39,12 +40,20 @@ public final class OwnerDiedException extends InterprocException {
         this.fencingToken = fencingToken;
     }
 
-    /** The lock, now held by the thread that caught this. */
+    /**
+     * The lock, now held by the thread that caught this.
+     *
+     * @return the lock that was taken over
+     */
     public SharedMutex lock() {
         return lock;
     }
 
-    /** The fencing token of the acquisition that took the lock over. */
+    /**
+     * The fencing token of the acquisition that took the lock over.
+     *
+     * @return the token, which every later acquisition exceeds
+     */
     public long fencingToken() {
         return fencingToken;
     }

@@ -40,12 +40,20 @@ public record RegionInfo(
         slots = List.copyOf(slots);
     }
 
-    /** The attached processes that are alive. */
+    /**
+     * The attached processes that are alive.
+     *
+     * @return the entries of {@link #processes()} whose process is alive, in table order
+     */
     public List<ProcessInfo> liveProcesses() {
         return processes.stream().filter(ProcessInfo::alive).toList();
     }
 
-    /** Whether the creator is among the live attached processes (same pid and start time). */
+    /**
+     * Whether the creator is among the live attached processes (same pid and start time).
+     *
+     * @return {@code true} if a live entry has the creator's pid and start time
+     */
     public boolean creatorAlive() {
         return processes.stream()
                 .anyMatch(p -> p.alive() && p.pid() == creatorPid && p.startTime() == creatorStartTime);

@@ -7,9 +7,17 @@ package dev.interproc;
  */
 public sealed interface RegionListing permits RegionInfo, UnreadableRegion {
 
-    /** The region's name. */
+    /**
+     * The region's name.
+     *
+     * @return the name, as given to {@link SharedMemory#open(String)}
+     */
     String name();
 
-    /** Total bytes of the shared-memory object. */
+    /**
+     * Total bytes of the shared-memory object.
+     *
+     * @return the size in bytes
+     */
     long size();
 }

@@ -48,12 +48,22 @@ public final class RegionOptions {
         this.directory = directory;
     }
 
-    /** 1 MiB, mode 0600, 256 slots, 128 processes, a 5 s open timeout, in POSIX shared memory (/dev/shm). */
+    /**
+     * 1 MiB, mode 0600, 256 slots, 128 processes, a 5 s open timeout, in POSIX shared memory (/dev/shm).
+     *
+     * @return the default options
+     */
     public static RegionOptions defaults() {
         return DEFAULTS;
     }
 
-    /** Total bytes of the region, including its header, process table and slot directory. */
+    /**
+     * Total bytes of the region, including its header, process table and slot directory.
+     *
+     * @param bytes the size in bytes; positive, and large enough for the header and tables (checked on creation)
+     * @return a copy with this size
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
     public RegionOptions withSize(long bytes) {
         if (bytes <= 0) {
             throw new IllegalArgumentException("region size must be positive, was " + bytes);
@@ -61,7 +71,13 @@ public final class RegionOptions {
         return new RegionOptions(bytes, mode, maxSlots, maxProcesses, openTimeout, directory);
     }
 
-    /** Permission bits of the shared-memory object, as for chmod (0600 by default: this user only). */
+    /**
+     * Permission bits of the shared-memory object, as for chmod (0600 by default: this user only).
+     *
+     * @param permissionBits the bits, 01 to 07777 (octal); the umask does not apply
+     * @return a copy with this mode
+     * @throws IllegalArgumentException if the bits are out of range
+     */
     public RegionOptions withMode(int permissionBits) {
         if (permissionBits <= 0 || permissionBits > 07777) {
             throw new IllegalArgumentException("mode must be permission bits between 01 and 07777 (octal), was 0"
@@ -70,7 +86,13 @@ public final class RegionOptions {
         return new RegionOptions(size, permissionBits, maxSlots, maxProcesses, openTimeout, directory);
     }
 
-    /** How many named slots the region's directory holds (1 to 65536). */
+    /**
+     * How many named slots the region's directory holds (1 to 65536).
+     *
+     * @param slots the capacity, 1 to 65536
+     * @return a copy with this capacity
+     * @throws IllegalArgumentException if {@code slots} is out of range
+     */
     public RegionOptions withMaxSlots(int slots) {
         if (slots < 1 || slots > 65536) {
             throw new IllegalArgumentException("maxSlots must be between 1 and 65536, was " + slots);
@@ -78,7 +100,13 @@ public final class RegionOptions {
         return new RegionOptions(size, mode, slots, maxProcesses, openTimeout, directory);
     }
 
-    /** How many processes may be attached at once (1 to 4096). */
+    /**
+     * How many processes may be attached at once (1 to 4096).
+     *
+     * @param processes the capacity, 1 to 4096
+     * @return a copy with this capacity
+     * @throws IllegalArgumentException if {@code processes} is out of range
+     */
     public RegionOptions withMaxProcesses(int processes) {
         if (processes < 1 || processes > 4096) {
             throw new IllegalArgumentException("maxProcesses must be between 1 and 4096, was " + processes);
@@ -86,7 +114,13 @@ public final class RegionOptions {
         return new RegionOptions(size, mode, maxSlots, processes, openTimeout, directory);
     }
 
-    /** How long an opener waits for the region's creator to finish initialising it (1 ms to 1 hour). */
+    /**
+     * How long an opener waits for the region's creator to finish initialising it (1 ms to 1 hour).
+     *
+     * @param timeout the timeout, 1 ms to 1 hour
+     * @return a copy with this timeout
+     * @throws IllegalArgumentException if {@code timeout} is out of range
+     */
     public RegionOptions withOpenTimeout(Duration timeout) {
         long millis = timeout.toMillis();
         if (millis < 1 || millis > 3_600_000) {
@@ -99,6 +133,10 @@ public final class RegionOptions {
      * Keeps the region as a file in this directory, which should be on a tmpfs, instead of in POSIX
      * shared memory: for containers whose /dev/shm is small, and for tests. Every process must name
      * the same directory.
+     *
+     * @param tmpfsDirectory the directory
+     * @return a copy that keeps regions in this directory
+     * @throws NullPointerException if {@code tmpfsDirectory} is null
      */
     public RegionOptions withDirectory(Path tmpfsDirectory) {
         return new RegionOptions(
@@ -110,27 +148,56 @@ public final class RegionOptions {
                 Objects.requireNonNull(tmpfsDirectory, "tmpfsDirectory"));
     }
 
+    /**
+     * The total size in bytes, as set by {@link #withSize}.
+     *
+     * @return the size in bytes
+     */
     public long size() {
         return size;
     }
 
+    /**
+     * The permission bits, as set by {@link #withMode}.
+     *
+     * @return the permission bits (for example {@code 0600})
+     */
     public int mode() {
         return mode;
     }
 
+    /**
+     * The slot directory's capacity, as set by {@link #withMaxSlots}.
+     *
+     * @return the number of slots, 1 to 65536
+     */
     public int maxSlots() {
         return maxSlots;
     }
 
+    /**
+     * The process table's capacity, as set by {@link #withMaxProcesses}.
+     *
+     * @return the number of processes, 1 to 4096
+     */
     public int maxProcesses() {
         return maxProcesses;
     }
 
+    /**
+     * How long an opener waits for the creator, as set by {@link #withOpenTimeout}.
+     *
+     * @return the timeout, 1 ms to 1 hour
+     */
     public Duration openTimeout() {
         return openTimeout;
     }
 
-    /** The directory set by {@link #withDirectory}, or empty for POSIX shared memory. */
+    /**
+     * The directory set by {@link #withDirectory}, or empty for POSIX shared memory.
+     *
+     * @return the directory, or empty
+     */
     public Optional<Path> directory() {
         return Optional.ofNullable(directory);
     }

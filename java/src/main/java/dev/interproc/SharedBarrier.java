@@ -100,22 +100,43 @@ public final class SharedBarrier extends CoordinationSlot {
         join();
     }
 
-    /** The number of parties needed to trip the barrier. */
+    /**
+     * The number of parties needed to trip the barrier.
+     *
+     * @return the parties fixed when the slot was created
+     */
     public int getParties() {
         return parties;
     }
 
-    /** The number of parties waiting now (a snapshot). */
+    /**
+     * The number of parties waiting now (a snapshot).
+     *
+     * @return the parties waiting in the current round when read; stale as soon as it returns
+     */
     public int getNumberWaiting() {
         return fields.get(ARRIVED_OFFSET);
     }
 
-    /** Whether the barrier is broken. */
+    /**
+     * Whether the barrier is broken.
+     *
+     * @return {@code true} if the barrier broke and was not {@link #reset()} since
+     */
     public boolean isBroken() {
         return fields.get(BROKEN_OFFSET) == 1;
     }
 
-    /** Waits until all parties have arrived; returns the arrival index (parties - 1 first, 0 last). */
+    /**
+     * Waits until all parties have arrived; returns the arrival index (parties - 1 first, 0 last).
+     *
+     * @return the arrival index: {@code getParties() - 1} for the first to arrive, 0 for the last, which trips the
+     *     barrier
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting (noticed within one wait
+     *     slice); a wait so ended breaks the barrier for the others
+     * @throws BrokenBarrierException if the barrier is broken on entry or breaks while the thread waits: another party
+     *     timed out, was interrupted or died, or {@link #reset()} was called
+     */
     public int await() throws InterruptedException, BrokenBarrierException {
         try {
             return await(Long.MAX_VALUE);
@@ -124,13 +145,38 @@ public final class SharedBarrier extends CoordinationSlot {
         }
     }
 
-    /** As {@link #await()}, breaking the barrier if the timeout passes first. */
+    /**
+     * As {@link #await()}, breaking the barrier if the timeout passes first.
+     *
+     * @param timeout the longest time to wait; zero or less breaks the barrier at once unless this arrival trips it
+     * @param unit the unit of {@code timeout}
+     * @return the arrival index: {@code getParties() - 1} for the first to arrive, 0 for the last, which trips the
+     *     barrier
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting (noticed within one wait
+     *     slice); a wait so ended breaks the barrier for the others
+     * @throws BrokenBarrierException if the barrier is broken on entry or breaks while the thread waits: another party
+     *     timed out, was interrupted or died, or {@link #reset()} was called
+     * @throws TimeoutException if the timeout elapses before the barrier trips; the barrier is then broken for the
+     *     others
+     */
     public int await(long timeout, TimeUnit unit)
             throws InterruptedException, BrokenBarrierException, TimeoutException {
         return await(unit.toNanos(timeout));
     }
 
-    /** As {@link #await(long, TimeUnit)}. */
+    /**
+     * As {@link #await(long, TimeUnit)}.
+     *
+     * @param timeout the longest time to wait; zero or negative breaks the barrier at once unless this arrival trips it
+     * @return the arrival index: {@code getParties() - 1} for the first to arrive, 0 for the last, which trips the
+     *     barrier
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting (noticed within one wait
+     *     slice); a wait so ended breaks the barrier for the others
+     * @throws BrokenBarrierException if the barrier is broken on entry or breaks while the thread waits: another party
+     *     timed out, was interrupted or died, or {@link #reset()} was called
+     * @throws TimeoutException if the timeout elapses before the barrier trips; the barrier is then broken for the
+     *     others
+     */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException, TimeoutException {
         return await(TimeUnit.NANOSECONDS.convert(timeout));
     }

@@ -96,7 +96,18 @@ public final class SharedCondition extends CoordinationSlot implements Condition
         return awaitNanos(unit.toNanos(time)) > 0;
     }
 
-    /** As {@link #await(long, TimeUnit)}. */
+    /**
+     * As {@link #await(long, TimeUnit)}.
+     *
+     * @param timeout the longest time to wait; zero or negative releases and re-acquires the lock without waiting
+     * @return {@code true} if signalled, {@code false} if the timeout elapsed first; either way the thread holds the
+     *     lock again
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting and no signal was taken; it
+     *     holds the lock again. Signalled and interrupted, it returns {@code true} with the interrupt status set
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     * @throws OwnerDiedException if, on re-acquiring, the lock was taken over from a dead owner and has no
+     *     {@link OwnerDeathHandler}; the thread then holds the lock
+     */
     public boolean await(Duration timeout) throws InterruptedException {
         return awaitNanos(TimeUnit.NANOSECONDS.convert(timeout)) > 0;
     }

@@ -37,7 +37,11 @@ public final class SharedDouble extends SlotValue {
         super(region, slot, memory, lock);
     }
 
-    /** Reads the value with volatile semantics. */
+    /**
+     * Reads the value with volatile semantics.
+     *
+     * @return the current value
+     */
     public double get() {
         return Double.longBitsToDouble(fromRegion((long) BITS.getVolatile(ALL_MEMORY, address())));
     }
@@ -45,30 +49,52 @@ public final class SharedDouble extends SlotValue {
     /**
      * Writes the value with volatile semantics, as an atomic exchange: on x86-64 one {@code xchg}, like C11's
      * {@code atomic_store}, rather than a volatile store's {@code mov} + {@code lock add}.
+     *
+     * @param newValue the new value
      */
     public void set(double newValue) {
         BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
         confirmAccess();
     }
 
-    /** Reads the value with acquire semantics. */
+    /**
+     * Reads the value with acquire semantics.
+     *
+     * @return the current value
+     */
     public double getAcquire() {
         return Double.longBitsToDouble(fromRegion((long) BITS.getAcquire(ALL_MEMORY, address())));
     }
 
-    /** Writes the value with release semantics. */
+    /**
+     * Writes the value with release semantics.
+     *
+     * @param newValue the new value
+     */
     public void setRelease(double newValue) {
         BITS.setRelease(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
         confirmAccess();
     }
 
-    /** Atomically sets the value and returns the old one. */
+    /**
+     * Atomically sets the value and returns the old one.
+     *
+     * @param newValue the new value
+     * @return the previous value
+     */
     public double getAndSet(double newValue) {
         long previous = (long) BITS.getAndSet(ALL_MEMORY, address(), Double.doubleToRawLongBits(newValue));
         return Double.longBitsToDouble(fromRegion(previous));
     }
 
-    /** Atomically sets the value to {@code newValue} if its bits equal those of {@code expectedValue}. */
+    /**
+     * Atomically sets the value to {@code newValue} if its bits equal those of {@code expectedValue}.
+     *
+     * @param expectedValue the value it must have, compared by its raw bits (so {@code -0.0} differs from {@code 0.0}
+     *     and a NaN matches only the same NaN bits)
+     * @param newValue the new value
+     * @return {@code true} if it was set, {@code false} if the bits differed
+     */
     public boolean compareAndSet(double expectedValue, double newValue) {
         return fromRegion(BITS.compareAndSet(
                 ALL_MEMORY,
@@ -77,12 +103,22 @@ public final class SharedDouble extends SlotValue {
                 Double.doubleToRawLongBits(newValue)));
     }
 
-    /** Atomically adds {@code delta} and returns the new value. */
+    /**
+     * Atomically adds {@code delta} and returns the new value.
+     *
+     * @param delta the value to add
+     * @return the updated value
+     */
     public double addAndGet(double delta) {
         return updateAndGet(current -> current + delta);
     }
 
-    /** Atomically adds {@code delta} and returns the old value. */
+    /**
+     * Atomically adds {@code delta} and returns the old value.
+     *
+     * @param delta the value to add
+     * @return the previous value
+     */
     public double getAndAdd(double delta) {
         while (true) {
             double previous = get();
@@ -92,7 +128,12 @@ public final class SharedDouble extends SlotValue {
         }
     }
 
-    /** Atomically replaces the value with {@code update} applied to it; the function must be side-effect free. */
+    /**
+     * Atomically replaces the value with {@code update} applied to it; the function must be side-effect free.
+     *
+     * @param update the function to apply, free of side effects: it may run several times under contention
+     * @return the updated value
+     */
     public double updateAndGet(DoubleUnaryOperator update) {
         while (true) {
             double previous = get();
@@ -103,7 +144,14 @@ public final class SharedDouble extends SlotValue {
         }
     }
 
-    /** Atomically combines the value with {@code x}; returns the new value. */
+    /**
+     * Atomically combines the value with {@code x}; returns the new value.
+     *
+     * @param x the second argument of {@code accumulator}
+     * @param accumulator the function of the current value and {@code x}, free of side effects: it may run several
+     *     times under contention
+     * @return the updated value
+     */
     public double accumulateAndGet(double x, DoubleBinaryOperator accumulator) {
         return updateAndGet(current -> accumulator.applyAsDouble(current, x));
     }

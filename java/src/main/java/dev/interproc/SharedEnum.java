@@ -56,7 +56,12 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
     @FunctionalInterface
     public interface Listener<E extends Enum<E>> {
 
-        /** Called after the value changed from {@code previous} to {@code current} (they may be equal). */
+        /**
+         * Called after the value changed from {@code previous} to {@code current} (they may be equal).
+         *
+         * @param previous the constant before the change
+         * @param current the constant after it
+         */
         void changed(E previous, E current);
     }
 
@@ -118,27 +123,52 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
         this.codes = codes;
     }
 
-    /** The enum class. */
+    /**
+     * The enum class.
+     *
+     * @return the enum class the slot was created for
+     */
     public Class<E> type() {
         return codes.type();
     }
 
-    /** The current constant (volatile read). */
+    /**
+     * The current constant (volatile read).
+     *
+     * @return the current constant
+     * @throws IllegalStateException if the stored code is no constant's (stored by a process with another release of
+     *     the enum), or the region is closed
+     */
     public E get() {
         return codes.constantOf(value(), slot);
     }
 
-    /** The stored code of the current constant (volatile read), like Python's {@code IntEnumValue.value}. */
+    /**
+     * The stored code of the current constant (volatile read), like Python's {@code IntEnumValue.value}.
+     *
+     * @return the current code: the constant's {@link CodedEnum#code()}, or else its ordinal
+     */
     public int value() {
         return fromRegion((int) CODE.getVolatile(ALL_MEMORY, address()));
     }
 
-    /** The name of the current constant. */
+    /**
+     * The name of the current constant.
+     *
+     * @return the current constant's {@link Enum#name()}
+     * @throws IllegalStateException if the stored code is no constant's (stored by a process with another release of
+     *     the enum), or the region is closed
+     */
     public String name() {
         return get().name();
     }
 
-    /** Stores a constant (volatile write). */
+    /**
+     * Stores a constant (volatile write).
+     *
+     * @param value the constant to store
+     * @throws NullPointerException if {@code value} is null
+     */
     public void set(E value) {
         getAndSet(value);
     }
@@ -146,13 +176,23 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
     /**
      * Stores the constant called {@code name}.
      *
+     * @param name the name of the constant to store
      * @throws IllegalArgumentException if the enum has no such constant; the message lists the valid names
+     * @throws NullPointerException if {@code name} is null
      */
     public void set(String name) {
         set(codes.constantNamed(Objects.requireNonNull(name, "name")));
     }
 
-    /** Stores a constant and returns the previous one, atomically. */
+    /**
+     * Stores a constant and returns the previous one, atomically.
+     *
+     * @param value the constant to store
+     * @return the constant stored before
+     * @throws NullPointerException if {@code value} is null
+     * @throws IllegalStateException if the stored code is no constant's (stored by a process with another release of
+     *     the enum), or the region is closed
+     */
     public E getAndSet(E value) {
         int code = codes.codeOf(value);
         int previousCode = fromRegion((int) CODE.getAndSet(ALL_MEMORY, address(), code));
@@ -161,7 +201,14 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
         return previous;
     }
 
-    /** Stores {@code next} if the current constant is {@code expected}, atomically across processes. */
+    /**
+     * Stores {@code next} if the current constant is {@code expected}, atomically across processes.
+     *
+     * @param expected the constant it must hold
+     * @param next the constant to store
+     * @return {@code true} if stored, {@code false} if the current constant was not {@code expected}
+     * @throws NullPointerException if {@code expected} or {@code next} is null
+     */
     public boolean compareAndSet(E expected, E next) {
         int expectedCode = codes.codeOf(expected);
         int nextCode = codes.codeOf(next);
@@ -172,12 +219,22 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
         return swapped;
     }
 
-    /** Adds a listener told of every later change made through this object. */
+    /**
+     * Adds a listener told of every later change made through this object.
+     *
+     * @param listener called in the changing thread after each change, in the order added
+     * @throws NullPointerException if {@code listener} is null
+     */
     public void addListener(Listener<E> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    /** Removes a listener added earlier; returns whether it was there. */
+    /**
+     * Removes a listener added earlier; returns whether it was there.
+     *
+     * @param listener the listener to remove
+     * @return {@code true} if it had been added and is now removed
+     */
     public boolean removeListener(Listener<E> listener) {
         return listeners.remove(listener);
     }

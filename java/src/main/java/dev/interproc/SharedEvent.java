@@ -34,7 +34,11 @@ public final class SharedEvent extends CoordinationSlot {
         super(region, name, memory, WORD_OFFSET);
     }
 
-    /** Whether the flag is set (volatile read). */
+    /**
+     * Whether the flag is set (volatile read).
+     *
+     * @return {@code true} if the flag was set when read
+     */
     public boolean isSet() {
         return (fields.get(WORD_OFFSET) & FLAG) != 0;
     }
@@ -61,7 +65,11 @@ public final class SharedEvent extends CoordinationSlot {
         } while ((word & FLAG) != 0 && !fields.compareAndSet(WORD_OFFSET, word, word & ~FLAG));
     }
 
-    /** Waits until the flag is set. */
+    /**
+     * Waits until the flag is set.
+     *
+     * @throws InterruptedException if the thread is interrupted on entry (even with the flag set) or while waiting
+     */
     public void await() throws InterruptedException {
         await(Long.MAX_VALUE);
     }
@@ -69,13 +77,24 @@ public final class SharedEvent extends CoordinationSlot {
     /**
      * Waits until the flag is set or the timeout passes.
      *
-     * @return whether the flag is set (false: timed out)
+     * @param time the longest time to wait; zero or less does not wait
+     * @param unit the unit of {@code time}
+     * @return {@code true} if the flag was set on entry or was set while waiting (even if cleared again since),
+     *     {@code false} if the timeout elapsed first
+     * @throws InterruptedException if the thread is interrupted on entry (even with the flag set) or while waiting
      */
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
         return await(unit.toNanos(time));
     }
 
-    /** As {@link #await(long, TimeUnit)}. */
+    /**
+     * As {@link #await(long, TimeUnit)}.
+     *
+     * @param timeout the longest time to wait; zero or negative does not wait
+     * @return {@code true} if the flag was set on entry or was set while waiting (even if cleared again since),
+     *     {@code false} if the timeout elapsed first
+     * @throws InterruptedException if the thread is interrupted on entry (even with the flag set) or while waiting
+     */
     public boolean await(Duration timeout) throws InterruptedException {
         return await(TimeUnit.NANOSECONDS.convert(timeout));
     }

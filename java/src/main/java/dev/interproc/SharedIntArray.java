@@ -35,7 +35,12 @@ public final class SharedIntArray extends SlotArray {
         super(region, slot, memory, length, lock);
     }
 
-    /** Reads element {@code index} with volatile semantics. */
+    /**
+     * Reads element {@code index} with volatile semantics.
+     *
+     * @param index the element index
+     * @return the element's current value
+     */
     public int get(int index) {
         long i = checked(index);
         return fromRegion((int) ELEMENT.getVolatile(ALL_MEMORY, address() + i * Integer.BYTES));
@@ -44,6 +49,9 @@ public final class SharedIntArray extends SlotArray {
     /**
      * Writes element {@code index} with volatile semantics, as an atomic exchange: on x86-64 one {@code xchg}, like C11's
      * {@code atomic_store}, rather than a volatile store's {@code mov} + {@code lock add}.
+     *
+     * @param index the element index
+     * @param newValue the new value
      */
     public void set(int index, int newValue) {
         long i = checked(index);
@@ -51,73 +59,142 @@ public final class SharedIntArray extends SlotArray {
         confirmAccess();
     }
 
-    /** Reads element {@code index} with acquire semantics. */
+    /**
+     * Reads element {@code index} with acquire semantics.
+     *
+     * @param index the element index
+     * @return the element's current value
+     */
     public int getAcquire(int index) {
         long i = checked(index);
         return fromRegion((int) ELEMENT.getAcquire(ALL_MEMORY, address() + i * Integer.BYTES));
     }
 
-    /** Writes element {@code index} with release semantics. */
+    /**
+     * Writes element {@code index} with release semantics.
+     *
+     * @param index the element index
+     * @param newValue the new value
+     */
     public void setRelease(int index, int newValue) {
         long i = checked(index);
         ELEMENT.setRelease(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
         confirmAccess();
     }
 
-    /** Reads element {@code index} in opaque mode. */
+    /**
+     * Reads element {@code index} in opaque mode (coherent, no ordering with other accesses).
+     *
+     * @param index the element index
+     * @return the element's current value
+     */
     public int getOpaque(int index) {
         long i = checked(index);
         return fromRegionOpaque((int) ELEMENT.getOpaque(ALL_MEMORY, address() + i * Integer.BYTES));
     }
 
-    /** Writes element {@code index} in opaque mode. */
+    /**
+     * Writes element {@code index} in opaque mode.
+     *
+     * @param index the element index
+     * @param newValue the new value
+     */
     public void setOpaque(int index, int newValue) {
         long i = checked(index);
         ELEMENT.setOpaque(ALL_MEMORY, address() + i * Integer.BYTES, newValue);
         confirmAccess();
     }
 
-    /** Atomically sets element {@code index} and returns its old value. */
+    /**
+     * Atomically sets element {@code index} and returns its old value.
+     *
+     * @param index the element index
+     * @param newValue the new value
+     * @return the element's previous value
+     */
     public int getAndSet(int index, int newValue) {
         long i = checked(index);
         return fromRegion((int) ELEMENT.getAndSet(ALL_MEMORY, address() + i * Integer.BYTES, newValue));
     }
 
-    /** Atomically sets element {@code index} to {@code newValue} if it is {@code expectedValue}. */
+    /**
+     * Atomically sets element {@code index} to {@code newValue} if it is {@code expectedValue}.
+     *
+     * @param index the element index
+     * @param expectedValue the value it must have
+     * @param newValue the new value
+     * @return {@code true} if it was set, {@code false} if the element was not {@code expectedValue}
+     */
     public boolean compareAndSet(int index, int expectedValue, int newValue) {
         long i = checked(index);
         return fromRegion(ELEMENT.compareAndSet(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
     }
 
-    /** As {@link #compareAndSet(int, int, int)}, returning the witnessed value. */
+    /**
+     * Atomically sets element {@code index} to {@code newValue} if it is {@code expectedValue}.
+     *
+     * @param index the element index
+     * @param expectedValue the value it must have
+     * @param newValue the new value
+     * @return the value witnessed, which equals {@code expectedValue} if and only if it was set
+     */
     public int compareAndExchange(int index, int expectedValue, int newValue) {
         long i = checked(index);
         return fromRegion(
                 (int) ELEMENT.compareAndExchange(ALL_MEMORY, address() + i * Integer.BYTES, expectedValue, newValue));
     }
 
-    /** Atomically adds {@code delta} to element {@code index} and returns its old value. */
+    /**
+     * Atomically adds {@code delta} to element {@code index}, wrapping around on overflow.
+     *
+     * @param index the element index
+     * @param delta the value to add
+     * @return the element's previous value
+     */
     public int getAndAdd(int index, int delta) {
         long i = checked(index);
         return fromRegion((int) ELEMENT.getAndAdd(ALL_MEMORY, address() + i * Integer.BYTES, delta));
     }
 
-    /** Atomically adds {@code delta} to element {@code index} and returns its new value. */
+    /**
+     * Atomically adds {@code delta} to element {@code index}, wrapping around on overflow.
+     *
+     * @param index the element index
+     * @param delta the value to add
+     * @return the element's updated value
+     */
     public int addAndGet(int index, int delta) {
         return getAndAdd(index, delta) + delta;
     }
 
-    /** Atomically adds one to element {@code index} and returns its new value. */
+    /**
+     * Atomically adds one to element {@code index}, wrapping around on overflow.
+     *
+     * @param index the element index
+     * @return the element's updated value
+     */
     public int incrementAndGet(int index) {
         return getAndAdd(index, 1) + 1;
     }
 
-    /** Atomically subtracts one from element {@code index} and returns its new value. */
+    /**
+     * Atomically subtracts one from element {@code index}, wrapping around on overflow.
+     *
+     * @param index the element index
+     * @return the element's updated value
+     */
     public int decrementAndGet(int index) {
         return getAndAdd(index, -1) - 1;
     }
 
-    /** Atomically replaces element {@code index} with {@code update} applied to it; returns the new value. */
+    /**
+     * Atomically replaces element {@code index} with {@code update} applied to it. The function may run
+     * several times under contention, so it must be free of side effects.
+     *
+     * @param index the element index
+     * @param update the function to apply, free of side effects
+     * @return the element's updated value
+     */
     public int updateAndGet(int index, IntUnaryOperator update) {
         int previous = get(index);
         while (true) {
@@ -130,12 +207,25 @@ public final class SharedIntArray extends SlotArray {
         }
     }
 
-    /** Atomically combines element {@code index} with {@code x}; returns the new value. */
+    /**
+     * Atomically replaces element {@code index} with {@code accumulator} applied to it and {@code x}. The
+     * function may run several times under contention, so it must be free of side effects.
+     *
+     * @param index the element index
+     * @param x the second argument of {@code accumulator}
+     * @param accumulator the function of the element's current value and {@code x}, free of side effects
+     * @return the element's updated value
+     */
     public int accumulateAndGet(int index, int x, IntBinaryOperator accumulator) {
         return updateAndGet(index, current -> accumulator.applyAsInt(current, x));
     }
 
-    /** A copy of all elements, each read with volatile semantics (not one atomic snapshot). */
+    /**
+     * Copies all elements, each read with volatile semantics: not one atomic snapshot, as other processes
+     * may write between the reads.
+     *
+     * @return a new array of {@link #length()} elements
+     */
     public int[] toArray() {
         int[] copy = new int[length()];
         for (int i = 0; i < length(); i++) {

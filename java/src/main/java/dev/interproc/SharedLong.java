@@ -37,7 +37,11 @@ public final class SharedLong extends SlotValue {
         super(region, slot, memory, lock);
     }
 
-    /** Reads the value with volatile semantics. */
+    /**
+     * Reads the value with volatile semantics.
+     *
+     * @return the current value
+     */
     public long get() {
         return fromRegion((long) VALUE.getVolatile(ALL_MEMORY, address()));
     }
@@ -45,75 +49,136 @@ public final class SharedLong extends SlotValue {
     /**
      * Writes the value with volatile semantics, as an atomic exchange: on x86-64 one {@code xchg}, like C11's
      * {@code atomic_store}, rather than a volatile store's {@code mov} + {@code lock add}.
+     *
+     * @param newValue the new value
      */
     public void set(long newValue) {
         VALUE.getAndSet(ALL_MEMORY, address(), newValue);
         confirmAccess();
     }
 
-    /** Reads the value with acquire semantics. */
+    /**
+     * Reads the value with acquire semantics.
+     *
+     * @return the current value
+     */
     public long getAcquire() {
         return fromRegion((long) VALUE.getAcquire(ALL_MEMORY, address()));
     }
 
-    /** Writes the value with release semantics. */
+    /**
+     * Writes the value with release semantics.
+     *
+     * @param newValue the new value
+     */
     public void setRelease(long newValue) {
         VALUE.setRelease(ALL_MEMORY, address(), newValue);
         confirmAccess();
     }
 
-    /** Reads the value in opaque mode (coherent, no ordering with other accesses). */
+    /**
+     * Reads the value in opaque mode (coherent, no ordering with other accesses).
+     *
+     * @return the current value
+     */
     public long getOpaque() {
         return fromRegionOpaque((long) VALUE.getOpaque(ALL_MEMORY, address()));
     }
 
-    /** Writes the value in opaque mode. */
+    /**
+     * Writes the value in opaque mode.
+     *
+     * @param newValue the new value
+     */
     public void setOpaque(long newValue) {
         VALUE.setOpaque(ALL_MEMORY, address(), newValue);
         confirmAccess();
     }
 
-    /** Atomically sets the value and returns the old one. */
+    /**
+     * Atomically sets the value and returns the old one.
+     *
+     * @param newValue the new value
+     * @return the previous value
+     */
     public long getAndSet(long newValue) {
         return fromRegion((long) VALUE.getAndSet(ALL_MEMORY, address(), newValue));
     }
 
-    /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns whether it did. */
+    /**
+     * Atomically sets the value to {@code newValue} if it is {@code expectedValue}.
+     *
+     * @param expectedValue the value it must have
+     * @param newValue the new value
+     * @return {@code true} if it was set, {@code false} if the value was not {@code expectedValue}
+     */
     public boolean compareAndSet(long expectedValue, long newValue) {
         return fromRegion(VALUE.compareAndSet(ALL_MEMORY, address(), expectedValue, newValue));
     }
 
-    /** Atomically sets the value to {@code newValue} if it is {@code expectedValue}; returns the value witnessed. */
+    /**
+     * Atomically sets the value to {@code newValue} if it is {@code expectedValue}.
+     *
+     * @param expectedValue the value it must have
+     * @param newValue the new value
+     * @return the value witnessed, which equals {@code expectedValue} if and only if it was set
+     */
     public long compareAndExchange(long expectedValue, long newValue) {
         return fromRegion((long) VALUE.compareAndExchange(ALL_MEMORY, address(), expectedValue, newValue));
     }
 
-    /** Atomically adds {@code delta} and returns the old value. */
+    /**
+     * Atomically adds {@code delta}, wrapping around on overflow.
+     *
+     * @param delta the value to add
+     * @return the previous value
+     */
     public long getAndAdd(long delta) {
         return fromRegion((long) VALUE.getAndAdd(ALL_MEMORY, address(), delta));
     }
 
-    /** Atomically adds {@code delta} and returns the new value. */
+    /**
+     * Atomically adds {@code delta}, wrapping around on overflow.
+     *
+     * @param delta the value to add
+     * @return the updated value
+     */
     public long addAndGet(long delta) {
         return getAndAdd(delta) + delta;
     }
 
-    /** Atomically adds one and returns the old value. */
+    /**
+     * Atomically adds one, wrapping around on overflow.
+     *
+     * @return the previous value
+     */
     public long getAndIncrement() {
         return getAndAdd(1);
     }
 
-    /** Atomically adds one and returns the new value. */
+    /**
+     * Atomically adds one, wrapping around on overflow.
+     *
+     * @return the updated value
+     */
     public long incrementAndGet() {
         return getAndAdd(1) + 1;
     }
 
-    /** Atomically subtracts one and returns the old value. */
+    /**
+     * Atomically subtracts one, wrapping around on overflow.
+     *
+     * @return the previous value
+     */
     public long getAndDecrement() {
         return getAndAdd(-1);
     }
 
-    /** Atomically subtracts one and returns the new value. */
+    /**
+     * Atomically subtracts one, wrapping around on overflow.
+     *
+     * @return the updated value
+     */
     public long decrementAndGet() {
         return getAndAdd(-1) - 1;
     }
@@ -121,6 +186,9 @@ public final class SharedLong extends SlotValue {
     /**
      * Atomically replaces the value with {@code update} applied to it and returns the old value. The function
      * may run several times under contention, so it must be free of side effects.
+     *
+     * @param update the function to apply, free of side effects
+     * @return the previous value
      */
     public long getAndUpdate(LongUnaryOperator update) {
         long previous = get();
@@ -133,7 +201,13 @@ public final class SharedLong extends SlotValue {
         }
     }
 
-    /** As {@link #getAndUpdate}, returning the new value. */
+    /**
+     * Atomically replaces the value with {@code update} applied to it. The function may run several times
+     * under contention, so it must be free of side effects.
+     *
+     * @param update the function to apply, free of side effects
+     * @return the updated value
+     */
     public long updateAndGet(LongUnaryOperator update) {
         long previous = get();
         while (true) {
@@ -146,12 +220,26 @@ public final class SharedLong extends SlotValue {
         }
     }
 
-    /** Atomically combines the value with {@code x} and returns the old value; the function must be side-effect free. */
+    /**
+     * Atomically replaces the value with {@code accumulator} applied to it and {@code x}. The function may run
+     * several times under contention, so it must be free of side effects.
+     *
+     * @param x the second argument of {@code accumulator}
+     * @param accumulator the function of the current value and {@code x}, free of side effects
+     * @return the previous value
+     */
     public long getAndAccumulate(long x, LongBinaryOperator accumulator) {
         return getAndUpdate(current -> accumulator.applyAsLong(current, x));
     }
 
-    /** Atomically combines the value with {@code x} and returns the new value; the function must be side-effect free. */
+    /**
+     * Atomically replaces the value with {@code accumulator} applied to it and {@code x}. The function may run
+     * several times under contention, so it must be free of side effects.
+     *
+     * @param x the second argument of {@code accumulator}
+     * @param accumulator the function of the current value and {@code x}, free of side effects
+     * @return the updated value
+     */
     public long accumulateAndGet(long x, LongBinaryOperator accumulator) {
         return updateAndGet(current -> accumulator.applyAsLong(current, x));
     }

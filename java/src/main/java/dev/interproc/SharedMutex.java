@@ -71,7 +71,11 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
             this.fencingToken = fencingToken;
         }
 
-        /** The fencing token of this acquisition. */
+        /**
+         * The fencing token of this acquisition.
+         *
+         * @return the token, as {@link SharedMutex#fencingToken()} returned it while this hold was current
+         */
         public long fencingToken() {
             return fencingToken;
         }
@@ -119,12 +123,23 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
 
     abstract boolean reentrant();
 
-    /** The slot name of the lock. */
+    /**
+     * The slot name of the lock.
+     *
+     * @return the name given when the lock was created
+     */
     public String name() {
         return name;
     }
 
-    /** Acquires the lock, waiting as long as it takes; interrupts are deferred until it returns. */
+    /**
+     * Acquires the lock, waiting as long as it takes; interrupts are deferred until it returns.
+     *
+     * @throws OwnerDiedException if the lock was taken over from a dead owner and no {@link OwnerDeathHandler} is set;
+     *     the thread then holds the lock
+     * @throws IllegalMonitorStateException if this is a {@link SharedLock} the thread already holds: waiting would
+     *     deadlock
+     */
     @Override
     public void lock() {
         try {
@@ -134,7 +149,16 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
         }
     }
 
-    /** Acquires the lock unless the thread is interrupted (noticed within one wait slice). */
+    /**
+     * Acquires the lock unless the thread is interrupted (noticed within one wait slice).
+     *
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; it then does not hold the
+     *     lock
+     * @throws OwnerDiedException if the lock was taken over from a dead owner and no {@link OwnerDeathHandler} is set;
+     *     the thread then holds the lock
+     * @throws IllegalMonitorStateException if this is a {@link SharedLock} the thread already holds: waiting would
+     *     deadlock
+     */
     @Override
     public void lockInterruptibly() throws InterruptedException {
         if (Thread.interrupted()) {
@@ -146,6 +170,11 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
     /**
      * Acquires the lock if it is free, or held by a process that has died (then throws
      * {@link OwnerDiedException} holding it); never waits.
+     *
+     * @return {@code true} if the lock was acquired, {@code false} if another live thread holds it (or, for a
+     *     {@link SharedLock}, the calling thread itself)
+     * @throws OwnerDiedException if the lock was taken over from a dead owner and no {@link OwnerDeathHandler} is set;
+     *     the thread then holds the lock
      */
     @Override
     public boolean tryLock() {
@@ -156,7 +185,17 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
         }
     }
 
-    /** Acquires the lock if it becomes free within the timeout; answers interrupts within one wait slice. */
+    /**
+     * Acquires the lock if it becomes free within the timeout; answers interrupts within one wait slice.
+     *
+     * @param time the longest time to wait; zero or less does not wait
+     * @param unit the unit of {@code time}
+     * @return {@code true} if the lock was acquired, {@code false} if the timeout elapsed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; it then does not hold the
+     *     lock
+     * @throws OwnerDiedException if the lock was taken over from a dead owner and no {@link OwnerDeathHandler} is set;
+     *     the thread then holds the lock
+     */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
         if (Thread.interrupted()) {
@@ -165,12 +204,28 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
         return acquire(Math.max(0, unit.toNanos(time)), true);
     }
 
-    /** As {@link #tryLock(long, TimeUnit)}. */
+    /**
+     * As {@link #tryLock(long, TimeUnit)}.
+     *
+     * @param timeout the longest time to wait; zero or negative does not wait
+     * @return {@code true} if the lock was acquired, {@code false} if the timeout elapsed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; it then does not hold the
+     *     lock
+     * @throws OwnerDiedException if the lock was taken over from a dead owner and no {@link OwnerDeathHandler} is set;
+     *     the thread then holds the lock
+     */
     public boolean tryLock(Duration timeout) throws InterruptedException {
         return tryLock(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
     }
 
-    /** Acquires the lock like {@link #lock()} and returns a handle whose {@code close()} unlocks. */
+    /**
+     * Acquires the lock like {@link #lock()} and returns a handle whose {@code close()} unlocks.
+     *
+     * @return the hold; closing it releases this one hold
+     * @throws OwnerDiedException if the lock was taken over from a dead owner and no {@link OwnerDeathHandler} is set;
+     *     the thread then holds the lock but gets no handle to close, so it must call {@link #unlock()}
+     * @throws IllegalMonitorStateException if this is a {@link SharedLock} the thread already holds
+     */
     public Held acquire() {
         lock();
         return new Held(this, fence);
@@ -264,6 +319,7 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
     /**
      * The fencing token of the current thread's hold: it grows with every acquisition, across processes.
      *
+     * @return the token of the current hold
      * @throws IllegalMonitorStateException if the current thread does not hold the lock
      */
     public long fencingToken() {
@@ -273,17 +329,30 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
         return fence;
     }
 
-    /** Whether the current thread holds the lock. */
+    /**
+     * Whether the current thread holds the lock.
+     *
+     * @return {@code true} if the calling thread holds the lock
+     */
     public boolean isHeldByCurrentThread() {
         return owner == Thread.currentThread();
     }
 
-    /** Whether some thread of some process holds the lock (a snapshot). */
+    /**
+     * Whether some thread of some process holds the lock (a snapshot).
+     *
+     * @return {@code true} if the lock word had an owner when read; stale as soon as it returns
+     */
     public boolean isLocked() {
         return word.owner() != 0;
     }
 
-    /** Sets what runs when an acquisition takes the lock over from a dead owner (null: throw). */
+    /**
+     * Sets what runs when an acquisition takes the lock over from a dead owner (null: throw).
+     *
+     * @param handler what to run in the acquiring thread, holding the lock; {@code null} to throw
+     *     {@link OwnerDiedException} instead. It applies to this process's handle of the lock only
+     */
     public void setOwnerDeathHandler(OwnerDeathHandler handler) {
         this.ownerDeathHandler = handler;
     }
@@ -301,6 +370,8 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
     /**
      * The condition of this lock called {@code conditionName}, shared across processes.
      *
+     * @param conditionName the condition's name, unique among this lock's conditions
+     * @return the condition; the same one in every process that asks for this name
      * @throws IllegalArgumentException if the name contains {@code '/'}: the condition's slot is
      *         {@code "<lock>/<condition>"}, so lock {@code "a"} with condition {@code "b/c"} would be lock
      *         {@code "a/b"}'s condition {@code "c"}

@@ -117,12 +117,20 @@ public final class SharedSemaphore extends CoordinationSlot {
         this.maxProcesses = maxProcesses;
     }
 
-    /** Whether releases beyond the initial permits are refused. */
+    /**
+     * Whether releases beyond the initial permits are refused.
+     *
+     * @return {@code true} for a semaphore from {@link SharedMemory#sharedBoundedSemaphore(String, int)}
+     */
     public boolean isBounded() {
         return fields.get(BOUNDED_OFFSET) == 1;
     }
 
-    /** The permits available now (a snapshot). */
+    /**
+     * The permits available now (a snapshot).
+     *
+     * @return the permits available when read; stale as soon as it returns
+     */
     public int availablePermits() {
         return fields.get(AVAILABLE_OFFSET);
     }
@@ -133,12 +141,24 @@ public final class SharedSemaphore extends CoordinationSlot {
                 + (fields.get(BOUNDED_OFFSET) == 1 ? " (bounded)" : "");
     }
 
-    /** Acquires one permit, waiting as long as it takes. */
+    /**
+     * Acquires one permit, waiting as long as it takes.
+     *
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting (noticed within one wait
+     *     slice); it then holds no new permit
+     */
     public void acquire() throws InterruptedException {
         acquire(1);
     }
 
-    /** Acquires {@code permits} permits at once, waiting as long as it takes. */
+    /**
+     * Acquires {@code permits} permits at once, waiting as long as it takes.
+     *
+     * @param permits how many permits to take, all at once
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting (noticed within one wait
+     *     slice); it then holds no new permit
+     * @throws IllegalArgumentException if {@code permits} is not positive
+     */
     public void acquire(int permits) throws InterruptedException {
         acquire(permits, Long.MAX_VALUE, true);
     }
@@ -148,13 +168,24 @@ public final class SharedSemaphore extends CoordinationSlot {
         Uninterruptibly.await(() -> acquire(1, Long.MAX_VALUE, false));
     }
 
-    /** Acquires one permit and returns a handle whose {@code close()} releases it. */
+    /**
+     * Acquires one permit and returns a handle whose {@code close()} releases it.
+     *
+     * @return the permit; closing it releases it
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting (noticed within one wait
+     *     slice); it then holds no new permit
+     */
     public Permit acquirePermit() throws InterruptedException {
         acquire(1);
         return new Permit(this);
     }
 
-    /** Acquires one permit if one is available now. */
+    /**
+     * Acquires one permit if one is available now.
+     *
+     * @return {@code true} if a permit was taken, {@code false} if none was available, even after reclaiming those of
+     *     dead processes
+     */
     public boolean tryAcquire() {
         try {
             return acquire(1, 0, false);
@@ -163,12 +194,29 @@ public final class SharedSemaphore extends CoordinationSlot {
         }
     }
 
-    /** Acquires one permit if one becomes available within the timeout. */
+    /**
+     * Acquires one permit if one becomes available within the timeout.
+     *
+     * @param timeout the longest time to wait; zero or less does not wait
+     * @param unit the unit of {@code timeout}
+     * @return {@code true} if a permit was taken, {@code false} if the timeout elapsed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting (noticed within one wait
+     *     slice); it then holds no new permit
+     */
     public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
         return acquire(1, unit.toNanos(timeout), true);
     }
 
-    /** Acquires {@code permits} permits if they become available within the timeout. */
+    /**
+     * Acquires {@code permits} permits if they become available within the timeout.
+     *
+     * @param permits how many permits to take, all at once
+     * @param timeout the longest time to wait; zero or negative does not wait
+     * @return {@code true} if the permits were taken, {@code false} if the timeout elapsed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting (noticed within one wait
+     *     slice); it then holds no new permit
+     * @throws IllegalArgumentException if {@code permits} is not positive
+     */
     public boolean tryAcquire(int permits, Duration timeout) throws InterruptedException {
         return acquire(permits, TimeUnit.NANOSECONDS.convert(timeout), true);
     }
@@ -234,7 +282,9 @@ public final class SharedSemaphore extends CoordinationSlot {
     /**
      * Releases {@code permits} permits and wakes the waiters.
      *
+     * @param permits how many permits to return
      * @throws IllegalStateException if the semaphore is bounded and would exceed its initial permits
+     * @throws IllegalArgumentException if {@code permits} is not positive
      */
     public void release(int permits) {
         if (permits <= 0) {

@@ -14,8 +14,11 @@ abstract class SlotArray extends SlotValue {
     }
 
     /**
-     * The length as a byte count factor, once checked.
+     * The length of a new array slot, once checked.
      *
+     * @param slot the slot's name, for the message
+     * @param length the number of elements asked for
+     * @return {@code length}, as a factor of the slot's byte size
      * @throws IllegalArgumentException if {@code length} is not positive
      */
     static long checkLength(String slot, int length) {
@@ -25,7 +28,11 @@ abstract class SlotArray extends SlotValue {
         return length;
     }
 
-    /** The number of elements. */
+    /**
+     * The number of elements.
+     *
+     * @return the length fixed when the slot was created
+     */
     public int length() {
         return length;
     }

@@ -16,7 +16,11 @@ import java.util.Optional;
  */
 public record SlotInfo(String name, String type, long size, String value, LockInfo lock) {
 
-    /** The lock's state, present for lock slots only. */
+    /**
+     * The lock's state, present for lock slots only.
+     *
+     * @return the lock's state, or empty for a slot that is no lock
+     */
     public Optional<LockInfo> lockInfo() {
         return Optional.ofNullable(lock);
     }

@@ -17,7 +17,11 @@ abstract class SlotValue extends SlotMemory {
         this.lock = lock;
     }
 
-    /** The slot's name. */
+    /**
+     * The slot's name.
+     *
+     * @return the name the value was created with
+     */
     public String slotName() {
         return slot;
     }
@@ -26,6 +30,8 @@ abstract class SlotValue extends SlotMemory {
      * The lock that guards this value for compound updates, like Python's {@code get_lock()}: the one it was
      * created with, or else its default {@link SharedRLock} (slot {@code "<slot>/lock"}), the same in every
      * process. Single operations of the value are atomic without it.
+     *
+     * @return the lock, the same in every process that uses this value
      */
     public SharedMutex getLock() {
         return lock != null ? lock : SharedRLock.find(new SlotDirectory(region), slot + "/lock");

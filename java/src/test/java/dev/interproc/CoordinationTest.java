@@ -36,7 +36,7 @@ class CoordinationTest {
         assertFalse(semaphore.tryAcquire(20, TimeUnit.MILLISECONDS));
         semaphore.release(3);
         assertEquals(3, semaphore.availablePermits(), "an unbounded semaphore may exceed its initial permits");
-        try (SharedSemaphore.Permit permit = semaphore.acquirePermit()) {
+        try (SharedSemaphore.Permit _ = semaphore.acquirePermit()) {
             assertEquals(2, semaphore.availablePermits());
         }
         assertEquals(3, semaphore.availablePermits());

@@ -112,7 +112,7 @@ class RegionInspectionTest {
     @Test
     void listFindsRegionsAndInspectFailsForMissingOnes() {
         String name = TestRegions.uniqueName("listed");
-        try (SharedMemory memory = SharedMemory.create(name)) {
+        try (SharedMemory _ = SharedMemory.create(name)) {
             assertTrue(SharedMemory.list().stream()
                     .anyMatch(region -> region.name().equals(name)));
         } finally {

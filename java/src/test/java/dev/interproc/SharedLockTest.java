@@ -156,7 +156,7 @@ class SharedLockTest {
         assertTrue(other.getLock() instanceof SharedRLock);
         assertSame(other.getLock(), region.memory().sharedLong("other").getLock());
         assertFalse(other.getLock() == another.getLock());
-        try (SharedMutex.Held held = status.getLock().acquire()) {
+        try (SharedMutex.Held _ = status.getLock().acquire()) {
             status.set(Thread.State.RUNNABLE);
             jobId.set(42);
         }

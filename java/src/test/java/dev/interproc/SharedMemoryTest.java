@@ -164,8 +164,7 @@ class SharedMemoryTest {
 
     @Test
     void modeIsApplied() throws IOException {
-        try (SharedMemory memory =
-                SharedMemory.create(name, RegionOptions.defaults().withMode(0640))) {
+        try (SharedMemory _ = SharedMemory.create(name, RegionOptions.defaults().withMode(0640))) {
             assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(shmPath(name))));
         }
     }

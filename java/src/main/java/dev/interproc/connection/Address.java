@@ -34,8 +34,11 @@ public sealed interface Address {
      * starting with NUL (or the two characters {@code \0}), or a bytes literal starting with {@code \x00}, is
      * abstract; anything else is a socket file path.
      *
+     * @param text the address as Python prints or accepts it
+     * @return the address
      * @throws IllegalArgumentException if the text is empty, a tuple whose port is not a number in 0..65535, or a
      *         bytes literal not starting with NUL (Python's "address type of b'...' unrecognized")
+     * @throws NullPointerException if {@code text} is null
      */
     static Address parse(String text) {
         Objects.requireNonNull(text, "text");
@@ -71,13 +74,23 @@ public sealed interface Address {
         return new Unix(Path.of(text));
     }
 
-    /** A TCP address: host name or IP literal (IPv4 or IPv6) and port; port 0 asks a listener for a free one. */
+    /**
+     * A TCP address: host name or IP literal (IPv4 or IPv6) and port; port 0 asks a listener for a free one.
+     *
+     * @param host the host name or IP literal
+     * @param port the port, 0 for any free one when binding
+     */
     record Tcp(String host, int port) implements Address {
 
         private static final Pattern TUPLE =
                 Pattern.compile("\\(\\s*(?:(['\"])(.*?)\\1|([^,'\"\\s]+))\\s*,\\s*(\\d{1,5})\\s*\\)");
 
-        /** @throws IllegalArgumentException if the port is outside 0..65535 */
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code host} is null
+         * @throws IllegalArgumentException if the port is outside 0..65535
+         */
         public Tcp {
             Objects.requireNonNull(host, "host");
             if (port < 0 || port > 65535) {
@@ -85,7 +98,12 @@ public sealed interface Address {
             }
         }
 
-        /** The loopback interface {@code 127.0.0.1} with {@code port}. */
+        /**
+         * The loopback interface {@code 127.0.0.1} with {@code port}.
+         *
+         * @param port the port, 0 for any free one when binding
+         * @return the address
+         */
         public static Tcp loopback(int port) {
             return new Tcp("127.0.0.1", port);
         }
@@ -101,10 +119,18 @@ public sealed interface Address {
         }
     }
 
-    /** A Unix-domain socket file. A listener creates it and deletes it when closed. */
+    /**
+     * A Unix-domain socket file. A listener creates it and deletes it when closed.
+     *
+     * @param path the socket file's path
+     */
     record Unix(Path path) implements Address {
 
-        /** @throws NullPointerException if {@code path} is null */
+        /**
+         * Checks the path.
+         *
+         * @throws NullPointerException if {@code path} is null
+         */
         public Unix {
             Objects.requireNonNull(path, "path");
         }
@@ -120,6 +146,8 @@ public sealed interface Address {
      * A Unix-domain socket in Linux's abstract namespace, named by the bytes after the leading NUL (at most 107).
      * No file is created; the name disappears with the last socket bound to it. See the
      * {@linkplain Address interface documentation} for how it is implemented.
+     *
+     * @param name the name's bytes, without the leading NUL
      */
     record Abstract(byte[] name) implements Address {
 
@@ -128,7 +156,11 @@ public sealed interface Address {
             name = name.clone();
         }
 
-        /** A copy of the name, without the leading NUL. */
+        /**
+         * A copy of the name, without the leading NUL.
+         *
+         * @return a new array of the name's bytes
+         */
         @Override
         public byte[] name() {
             return name.clone();

@@ -12,7 +12,11 @@ public class AuthenticationException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with Python's message. */
+    /**
+     * Creates the exception with Python's message.
+     *
+     * @param message the message, as Python words it
+     */
     public AuthenticationException(String message) {
         super(message);
     }

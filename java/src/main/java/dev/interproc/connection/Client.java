@@ -29,6 +29,9 @@ public final class Client {
     /**
      * Connects and, when {@code authkey} is not null, authenticates.
      *
+     * @param address where the listener is
+     * @param authkey the authentication key, or null to connect without a handshake (then the listener must have none)
+     * @return the connected, and if a key was given authenticated, connection
      * @throws AuthenticationException if the handshake failed (the connection is closed)
      * @throws java.net.SocketTimeoutException if the listener did not complete the handshake in time
      * @throws java.net.ConnectException if nobody listens at a TCP address
@@ -38,7 +41,13 @@ public final class Client {
         return builder(address).authkey(authkey).connect();
     }
 
-    /** Starts configuring a client of {@code address}. */
+    /**
+     * Starts configuring a client of {@code address}.
+     *
+     * @param address where the listener is
+     * @return a new builder with no key, no handshake timeout and the default message limit
+     * @throws NullPointerException if {@code address} is null
+     */
     public static Builder builder(Address address) {
         return new Builder(new Client(address));
     }
@@ -52,19 +61,35 @@ public final class Client {
             this.client = client;
         }
 
-        /** The authentication key (copied), or null (the default) for no handshake. */
+        /**
+         * The authentication key (copied), or null (the default) for no handshake.
+         *
+         * @param authkey the key, or null
+         * @return this builder
+         */
         public Builder authkey(byte[] authkey) {
             client.authkey = authkey == null ? null : authkey.clone();
             return this;
         }
 
-        /** The limit on the handshake; {@code null} for none (Python has none). */
+        /**
+         * The limit on the handshake; {@code null} for none (Python has none).
+         *
+         * @param timeout the longest the whole handshake may take, or null
+         * @return this builder
+         */
         public Builder handshakeTimeout(Duration timeout) {
             client.handshakeTimeout = timeout;
             return this;
         }
 
-        /** The longest message the connection receives; see {@link Connection#setMaxMessageLength}. */
+        /**
+         * The longest message the connection receives; see {@link Connection#setMaxMessageLength}.
+         *
+         * @param maxLength the limit in bytes, 0 to {@link Connection#MAX_ARRAY_LENGTH}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxLength} is out of range
+         */
         public Builder maxMessageLength(long maxLength) {
             client.maxMessageLength = Connection.checkMaxMessageLength(maxLength);
             return this;
@@ -76,7 +101,16 @@ public final class Client {
             return this;
         }
 
-        /** Connects; see {@link Client#connect(Address, byte[])}. */
+        /**
+         * Connects; see {@link Client#connect(Address, byte[])}.
+         *
+         * @return the connected, and if a key was set authenticated, connection
+         * @throws AuthenticationException if the handshake failed (the connection is closed)
+         * @throws java.net.SocketTimeoutException if the listener did not complete the handshake within the handshake
+         *     timeout
+         * @throws java.net.ConnectException if nobody listens at a TCP address
+         * @throws IOException on other socket errors
+         */
         public Connection connect() throws IOException {
             Endpoint end = Sockets.connect(client.address);
             Connection connection = new Connection(end, end);

@@ -84,12 +84,28 @@ public final class Connection implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------- sending
 
-    /** Sends all of {@code message} as one message. Blocks until it is handed to the OS. */
+    /**
+     * Sends all of {@code message} as one message. Blocks until it is handed to the OS.
+     *
+     * @param message the bytes to send
+     * @throws IOException "handle is closed" if the connection is closed, also by another thread while this one blocks;
+     *     "connection is read-only" for the reading end of a one-way pipe; or the operating system's error, such as a
+     *     broken pipe when the peer has gone
+     */
     public void sendBytes(byte[] message) throws IOException {
         sendBytes(message, 0, message.length);
     }
 
-    /** Sends {@code message[offset:]} as one message (Python's {@code send_bytes(buf, offset)}). */
+    /**
+     * Sends {@code message[offset:]} as one message (Python's {@code send_bytes(buf, offset)}).
+     *
+     * @param message the bytes to send
+     * @param offset the index of the first byte to send
+     * @throws IOException "handle is closed" if the connection is closed, also by another thread while this one blocks;
+     *     "connection is read-only" for the reading end of a one-way pipe; or the operating system's error, such as a
+     *     broken pipe when the peer has gone
+     * @throws IllegalArgumentException "offset is negative" or "buffer length &lt; offset"
+     */
     public void sendBytes(byte[] message, int offset) throws IOException {
         checkOffset(offset, message.length);
         sendBytes(message, offset, message.length - offset);
@@ -98,8 +114,14 @@ public final class Connection implements AutoCloseable {
     /**
      * Sends {@code size} bytes of {@code message} from {@code offset} as one message.
      *
+     * @param message the bytes to send
+     * @param offset the index of the first byte to send
+     * @param size how many bytes to send
      * @throws IllegalArgumentException "offset is negative", "buffer length &lt; offset", "size is negative" or
      *         "buffer length &lt; offset + size", checked in that order as Python does
+     * @throws IOException "handle is closed" if the connection is closed, also by another thread while this one blocks;
+     *     "connection is read-only" for the reading end of a one-way pipe; or the operating system's error, such as a
+     *     broken pipe when the peer has gone
      */
     public void sendBytes(byte[] message, int offset, int size) throws IOException {
         checkOffsetAndSize(offset, size, message.length);
@@ -109,6 +131,11 @@ public final class Connection implements AutoCloseable {
     /**
      * Sends the bytes between {@code message}'s position and limit as one message; on return the position
      * equals the limit. Direct buffers are written without copying when larger than 16 KiB.
+     *
+     * @param message the buffer whose remaining bytes to send
+     * @throws IOException "handle is closed" if the connection is closed, also by another thread while this one blocks;
+     *     "connection is read-only" for the reading end of a one-way pipe; or the operating system's error, such as a
+     *     broken pipe when the peer has gone
      */
     public void sendBytes(ByteBuffer message) throws IOException {
         sendFrame(message);
@@ -118,13 +145,28 @@ public final class Connection implements AutoCloseable {
      * Sends {@code size} bytes of {@code message} from absolute index {@code offset} (the buffer's length being
      * its limit) as one message; the buffer's position is not changed. Validation as
      * {@link #sendBytes(byte[], int, int)}.
+     *
+     * @param message the buffer holding the bytes to send
+     * @param offset the absolute index of the first byte to send
+     * @param size how many bytes to send
+     * @throws IOException "handle is closed" if the connection is closed, also by another thread while this one blocks;
+     *     "connection is read-only" for the reading end of a one-way pipe; or the operating system's error, such as a
+     *     broken pipe when the peer has gone
+     * @throws IllegalArgumentException as for {@link #sendBytes(byte[], int, int)}
      */
     public void sendBytes(ByteBuffer message, int offset, int size) throws IOException {
         checkOffsetAndSize(offset, size, message.limit());
         sendFrame(message.slice(offset, size));
     }
 
-    /** Encodes {@code value} with this connection's {@link #codec()} and sends it as one message. */
+    /**
+     * Encodes {@code value} with this connection's {@link #codec()} and sends it as one message.
+     *
+     * @param value the value to encode
+     * @throws IOException "handle is closed" if the connection is closed, also by another thread while this one blocks;
+     *     "connection is read-only" for the reading end of a one-way pipe; or the operating system's error, such as a
+     *     broken pipe when the peer has gone, or the codec's failure to encode {@code value}
+     */
     public void send(Object value) throws IOException {
         sendBytes(codec.encode(value));
     }
@@ -169,7 +211,15 @@ public final class Connection implements AutoCloseable {
 
     // -------------------------------------------------------------------------------------------- receiving
 
-    /** Receives one message and returns it. Blocks until it has arrived whole. */
+    /**
+     * Receives one message and returns it. Blocks until it has arrived whole.
+     *
+     * @return the message's payload, a new array
+     * @throws IOException {@link java.io.EOFException} at end of file before a message starts; "handle is closed" if
+     *     the connection is closed, also by another thread while this one blocks; "connection is write-only" for the
+     *     writing end of a one-way pipe or after "bad message length"; "got end of file during message"; "bad message
+     *     length" for a message longer than {@link #maxMessageLength()}, which is left unread
+     */
     public byte[] recvBytes() throws IOException {
         return receive(Long.MAX_VALUE, Endpoint.NO_DEADLINE);
     }
@@ -179,7 +229,14 @@ public final class Connection implements AutoCloseable {
      * becomes write-only (closed, if it is not writable) and {@code IOException("bad message length")} is
      * thrown, exactly as Python does.
      *
+     * @param maxLength the longest message accepted, in bytes; the connection's own {@link #maxMessageLength()} applies
+     *     too
+     * @return the message's payload, a new array
      * @throws IllegalArgumentException "negative maxlength"
+     * @throws IOException {@link java.io.EOFException} at end of file before a message starts; "handle is closed" if
+     *     the connection is closed, also by another thread while this one blocks; "connection is write-only" for the
+     *     writing end of a one-way pipe or after "bad message length"; "got end of file during message"; "bad message
+     *     length" for a message longer than {@link #maxMessageLength()}, which is left unread
      */
     public byte[] recvBytes(int maxLength) throws IOException {
         if (maxLength < 0) {
@@ -193,7 +250,13 @@ public final class Connection implements AutoCloseable {
         return receive(maxLength, deadline);
     }
 
-    /** Receives one message into {@code buffer} from index 0; see {@link #recvBytesInto(byte[], int)}. */
+    /**
+     * Receives one message into {@code buffer} from index 0; see {@link #recvBytesInto(byte[], int)}.
+     *
+     * @param buffer where the message is copied
+     * @return the message's length in bytes
+     * @throws IOException as for {@link #recvBytes()}, and {@link BufferTooShortException} if the message does not fit
+     */
     public int recvBytesInto(byte[] buffer) throws IOException {
         return recvBytesInto(buffer, 0);
     }
@@ -201,15 +264,25 @@ public final class Connection implements AutoCloseable {
     /**
      * Receives one message into {@code buffer} at {@code offset} and returns its length.
      *
+     * @param buffer where the message is copied
+     * @param offset the index in {@code buffer} of the message's first byte
+     * @return the message's length in bytes
      * @throws IllegalArgumentException "negative offset" or "offset too large", before anything is read
      * @throws BufferTooShortException if the message does not fit; it carries the whole (consumed) message
+     * @throws IOException as for {@link #recvBytes()}, and {@link BufferTooShortException} if the message does not fit
      */
     public int recvBytesInto(byte[] buffer, int offset) throws IOException {
         checkIntoOffset(offset, buffer.length);
         return receiveInto(ByteBuffer.wrap(buffer, offset, buffer.length - offset));
     }
 
-    /** Receives one message into {@code buffer} from index 0; see {@link #recvBytesInto(ByteBuffer, int)}. */
+    /**
+     * Receives one message into {@code buffer} from index 0; see {@link #recvBytesInto(ByteBuffer, int)}.
+     *
+     * @param buffer where the message is copied, from absolute index 0 to its limit
+     * @return the message's length in bytes
+     * @throws IOException as for {@link #recvBytes()}, and {@link BufferTooShortException} if the message does not fit
+     */
     public int recvBytesInto(ByteBuffer buffer) throws IOException {
         return recvBytesInto(buffer, 0);
     }
@@ -218,15 +291,28 @@ public final class Connection implements AutoCloseable {
      * Receives one message into {@code buffer} at absolute index {@code offset}, the buffer's length being its
      * limit, and returns its length; the buffer's position is not changed.
      *
+     * @param buffer where the message is copied
+     * @param offset the absolute index in {@code buffer} of the message's first byte
+     * @return the message's length in bytes
      * @throws IllegalArgumentException "negative offset" or "offset too large", before anything is read
      * @throws BufferTooShortException if the message does not fit; it carries the whole (consumed) message
+     * @throws IOException as for {@link #recvBytes()}, and {@link BufferTooShortException} if the message does not fit
      */
     public int recvBytesInto(ByteBuffer buffer, int offset) throws IOException {
         checkIntoOffset(offset, buffer.limit());
         return receiveInto(buffer.slice(offset, buffer.limit() - offset));
     }
 
-    /** Receives one message and decodes it with this connection's {@link #codec()}. */
+    /**
+     * Receives one message and decodes it with this connection's {@link #codec()}.
+     *
+     * @return the decoded value
+     * @throws IOException {@link java.io.EOFException} at end of file before a message starts; "handle is closed" if
+     *     the connection is closed, also by another thread while this one blocks; "connection is write-only" for the
+     *     writing end of a one-way pipe or after "bad message length"; "got end of file during message"; "bad message
+     *     length" for a message longer than {@link #maxMessageLength()}, which is left unread, or the codec's failure
+     *     to decode it
+     */
     public Object recv() throws IOException {
         return codec.decode(recvBytes());
     }
@@ -359,7 +445,12 @@ public final class Connection implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ poll
 
-    /** Whether a message (or part of one, or end of file) is ready to read now; never blocks. */
+    /**
+     * Whether a message (or part of one, or end of file) is ready to read now; never blocks.
+     *
+     * @return {@code true} if a read would not block
+     * @throws IOException "handle is closed" or "connection is write-only", as for {@link #recvBytes()}
+     */
     public boolean poll() throws IOException {
         return poll(Duration.ZERO);
     }
@@ -368,6 +459,11 @@ public final class Connection implements AutoCloseable {
      * Waits up to {@code timeout} for data to read, without consuming it, and says whether there is some. As in
      * Python, "some" is OS-level readiness: part of a message or end of file count too. A zero or negative
      * timeout checks and returns at once; {@code null} waits without limit.
+     *
+     * @param timeout the longest time to wait; zero or negative does not wait, {@code null} waits without limit
+     * @return {@code true} if data or end of file is ready to read, {@code false} if the timeout elapsed first
+     * @throws IOException "handle is closed" if the connection is closed, also by another thread while this one waits;
+     *     "connection is write-only" as for {@link #recvBytes()}
      */
     public boolean poll(Duration timeout) throws IOException {
         checkReadable();
@@ -408,7 +504,11 @@ public final class Connection implements AutoCloseable {
 
     // --------------------------------------------------------------------------------------- configuration
 
-    /** The codec {@link #send} and {@link #recv} use; {@link PickleCodec} unless changed. */
+    /**
+     * The codec {@link #send} and {@link #recv} use; {@link PickleCodec} unless changed.
+     *
+     * @return the current codec
+     */
     public Codec codec() {
         return codec;
     }
@@ -416,9 +516,11 @@ public final class Connection implements AutoCloseable {
     /**
      * Sets the codec for {@link #send} and {@link #recv}.
      *
+     * @param codec the codec to use from now on
      * @throws IllegalStateException if the codec {@linkplain Codec#requiresAuthenticatedPeer() requires an
      *         authenticated peer} and this connection was not authenticated: use a Listener and Client with an
      *         authentication key
+     * @throws NullPointerException if {@code codec} is null
      */
     public void setCodec(Codec codec) {
         Objects.requireNonNull(codec, "codec");
@@ -429,7 +531,11 @@ public final class Connection implements AutoCloseable {
         this.codec = codec;
     }
 
-    /** The longest message this connection accepts; longer ones poison it (see {@link #recvBytes(int)}). */
+    /**
+     * The longest message this connection accepts; longer ones poison it (see {@link #recvBytes(int)}).
+     *
+     * @return the limit in bytes
+     */
     public long maxMessageLength() {
         return maxMessageLength;
     }
@@ -437,6 +543,7 @@ public final class Connection implements AutoCloseable {
     /**
      * Sets the longest message this connection accepts, at most {@link #MAX_ARRAY_LENGTH}.
      *
+     * @param maxLength the new limit in bytes, for messages received from now on
      * @throws IllegalArgumentException if {@code maxLength} is negative or above {@link #MAX_ARRAY_LENGTH}
      */
     public void setMaxMessageLength(long maxLength) {
@@ -451,7 +558,11 @@ public final class Connection implements AutoCloseable {
         return maxLength;
     }
 
-    /** Whether both ends proved the same authentication key when this connection was made. */
+    /**
+     * Whether both ends proved the same authentication key when this connection was made.
+     *
+     * @return {@code true} if made by a {@link Listener} and a {@link Client} with the same authentication key
+     */
     public boolean isAuthenticated() {
         return authenticated;
     }
@@ -460,17 +571,29 @@ public final class Connection implements AutoCloseable {
         authenticated = true;
     }
 
-    /** Whether messages can still be received (false for a write-only end, or after "bad message length"). */
+    /**
+     * Whether messages can still be received (false for a write-only end, or after "bad message length").
+     *
+     * @return {@code true} if {@code recv*} may still succeed
+     */
     public boolean isReadable() {
         return readable;
     }
 
-    /** Whether messages can be sent (false for the reading end of a one-way pipe). */
+    /**
+     * Whether messages can be sent (false for the reading end of a one-way pipe).
+     *
+     * @return {@code true} if this end can send
+     */
     public boolean isWritable() {
         return writable;
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return {@code true} once closed, by any thread
+     */
     public boolean isClosed() {
         return closed;
     }

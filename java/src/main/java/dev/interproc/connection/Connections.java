@@ -21,6 +21,9 @@ public final class Connections {
      * acts as the reader of every connection given for the duration of the call. A virtual thread waits without
      * pinning its carrier, for every kind of connection.
      *
+     * @param connections the connections to watch, possibly none
+     * @param timeout the longest time to wait, or null for no limit
+     * @return a new list of the ready connections, empty if the timeout elapsed first
      * @throws IOException "handle is closed" or "connection is write-only" for a connection that cannot be read
      * @throws IllegalArgumentException if abstract-namespace connections, or connections over standard streams
      *         ({@link Pipe#startChild}, {@link Pipe#toParent}), are mixed with other kinds (the JDK's selectors

@@ -57,13 +57,22 @@ public final class Listener implements AutoCloseable {
      * Binds and listens: Python's {@code Listener(address, backlog=backlog, authkey=authkey)}.
      *
      * @param authkey the authentication key, or null for no authentication
+     * @param address where to listen; TCP port 0 picks a free port
+     * @param backlog the listen backlog
+     * @return the listening listener
      * @throws IOException if the address cannot be bound (for example it is in use)
      */
     public static Listener bind(Address address, int backlog, byte[] authkey) throws IOException {
         return builder(address).backlog(backlog).authkey(authkey).bind();
     }
 
-    /** Starts configuring a listener on {@code address} (TCP port 0 picks a free port). */
+    /**
+     * Starts configuring a listener on {@code address} (TCP port 0 picks a free port).
+     *
+     * @param address where to listen
+     * @return a new builder: backlog 1, no key, the default handshake timeout and message limit
+     * @throws NullPointerException if {@code address} is null
+     */
     public static Builder builder(Address address) {
         return new Builder(address);
     }
@@ -72,6 +81,7 @@ public final class Listener implements AutoCloseable {
      * Waits for a client, authenticates it if this listener has a key, and returns the connection. Blocks with
      * no limit until a client connects; the handshake is limited by the handshake timeout.
      *
+     * @return the accepted, and if this listener has a key authenticated, connection
      * @throws AuthenticationException if the client failed the handshake (its connection is closed)
      * @throws java.net.SocketTimeoutException if the client did not complete the handshake in time
      * @throws IOException "listener is closed", or another socket error
@@ -103,7 +113,11 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    /** The address this listener is bound to, with the real port when port 0 was asked for. */
+    /**
+     * The address this listener is bound to, with the real port when port 0 was asked for.
+     *
+     * @return the bound address
+     */
     public Address address() {
         return address;
     }
@@ -111,6 +125,8 @@ public final class Listener implements AutoCloseable {
     /**
      * The peer address of the last accepted connection: a TCP address, or for a Unix-domain client its bound path,
      * empty for an unnamed client (Python's {@code ''}); null before the first connection.
+     *
+     * @return the last peer's address, or null
      */
     public Address lastAccepted() {
         return lastAccepted;
@@ -151,25 +167,46 @@ public final class Listener implements AutoCloseable {
             this.address = Objects.requireNonNull(address, "address");
         }
 
-        /** The listen backlog; default 1, as in Python. */
+        /**
+         * The listen backlog; default 1, as in Python.
+         *
+         * @param backlog the most pending connections the operating system queues
+         * @return this builder
+         */
         public Builder backlog(int backlog) {
             this.backlog = backlog;
             return this;
         }
 
-        /** The authentication key (copied), or null (the default) for none. */
+        /**
+         * The authentication key (copied), or null (the default) for none.
+         *
+         * @param authkey the key, or null
+         * @return this builder
+         */
         public Builder authkey(byte[] authkey) {
             this.authkey = authkey == null ? null : authkey.clone();
             return this;
         }
 
-        /** The limit on one accepted connection's handshake; {@code null} for none (Python has none). */
+        /**
+         * The limit on one accepted connection's handshake; {@code null} for none (Python has none).
+         *
+         * @param timeout the longest one handshake may take, or null
+         * @return this builder
+         */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = timeout;
             return this;
         }
 
-        /** The longest message accepted connections receive; see {@link Connection#setMaxMessageLength}. */
+        /**
+         * The longest message accepted connections receive; see {@link Connection#setMaxMessageLength}.
+         *
+         * @param maxLength the limit in bytes, 0 to {@link Connection#MAX_ARRAY_LENGTH}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxLength} is out of range
+         */
         public Builder maxMessageLength(long maxLength) {
             this.maxMessageLength = Connection.checkMaxMessageLength(maxLength);
             return this;
@@ -184,6 +221,7 @@ public final class Listener implements AutoCloseable {
         /**
          * Binds and listens.
          *
+         * @return the listening listener
          * @throws IOException if the address cannot be bound
          */
         public Listener bind() throws IOException {

@@ -29,7 +29,13 @@ import java.util.Objects;
  */
 public record Pipe(Connection first, Connection second) implements AutoCloseable {
 
-    /** Python's {@code Pipe(duplex)}. */
+    /**
+     * Python's {@code Pipe(duplex)}.
+     *
+     * @param duplex {@code true} for {@link #duplex()}, {@code false} for {@link #oneWay()}
+     * @return the two connected ends
+     * @throws IOException if the operating system cannot make the pipe
+     */
     public static Pipe open(boolean duplex) throws IOException {
         return duplex ? duplex() : oneWay();
     }
@@ -37,6 +43,9 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
     /**
      * Two connected read-write ends. The JDK has no {@code socketpair}, so the pair is made by connecting to a
      * listening socket in a fresh private temporary directory, which is removed before this returns.
+     *
+     * @return the two connected ends
+     * @throws IOException if the socket pair cannot be made
      */
     public static Pipe duplex() throws IOException {
         Path directory = Files.createTempDirectory("interproc-pipe");
@@ -60,7 +69,12 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
         }
     }
 
-    /** An OS pipe: {@link #first()} only reads, {@link #second()} only writes. */
+    /**
+     * An OS pipe: {@link #first()} only reads, {@link #second()} only writes.
+     *
+     * @return the reading end first, the writing end second
+     * @throws IOException if the pipe cannot be made
+     */
     public static Pipe oneWay() throws IOException {
         java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
         return new Pipe(
@@ -82,6 +96,8 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
      * (or "got end of file during message" inside a message) and sending fails with "Broken pipe". The connection
      * and process are safe for use as documented by {@link Connection} and {@link JavaProcess}.
      *
+     * @param builder the child to start; its standard input and output are redirected to the pipes
+     * @return the running child and the connection to it
      * @throws IOException if the pipes cannot be made
      * @throws java.io.UncheckedIOException if the child cannot be started
      */
@@ -119,6 +135,7 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
      *
      * <p>Blocking, timeouts and end of file as for the parent's end (see {@link #startChild}).
      *
+     * @return the duplex connection to the parent
      * @throws IOException if standard input or output is not a pipe, or cannot be reopened
      * @throws IllegalStateException if this process's standard streams already carry a connection
      */

@@ -59,27 +59,50 @@ public final class JavaProcess implements AutoCloseable {
         this.err = new LineCollector(process.getErrorStream(), description, "stderr");
     }
 
-    /** Starts building a child JVM that runs {@code mainClass.main(args)}. */
+    /**
+     * Starts building a child JVM that runs {@code mainClass.main(args)}.
+     *
+     * @param mainClass the class whose {@code main} the child runs; it must be on this JVM's class path or module path
+     * @return a new builder with no options or arguments
+     */
     public static Builder builder(Class<?> mainClass) {
         return new Builder(mainClass.getName());
     }
 
-    /** Starts building a child JVM that runs the {@code main} method of the named class. */
+    /**
+     * Starts building a child JVM that runs the {@code main} method of the named class.
+     *
+     * @param mainClassName the binary name of the class whose {@code main} the child runs
+     * @return a new builder with no options or arguments
+     * @throws NullPointerException if {@code mainClassName} is null
+     */
     public static Builder builder(String mainClassName) {
         return new Builder(Objects.requireNonNull(mainClassName, "mainClassName"));
     }
 
-    /** The operating-system process id of the child. */
+    /**
+     * The operating-system process id of the child.
+     *
+     * @return the pid
+     */
     public long pid() {
         return process.pid();
     }
 
-    /** Whether the child is still running. */
+    /**
+     * Whether the child is still running.
+     *
+     * @return {@code true} if the child has not exited yet
+     */
     public boolean isAlive() {
         return process.isAlive();
     }
 
-    /** The underlying {@link Process}. */
+    /**
+     * The underlying {@link Process}.
+     *
+     * @return the process, for what this class does not offer
+     */
     public Process process() {
         return process;
     }
@@ -97,6 +120,7 @@ public final class JavaProcess implements AutoCloseable {
      * @param timeout how long the whole wait may take: the child's exit and the reading of its last output,
      *     which gets at least {@value #STREAM_END_GRACE_MILLIS} ms after the exit however little of the timeout
      *     is left
+     * @return the exit code
      * @throws TimeoutException if the child is still running after the timeout (it is left running), or it
      *     exited but a stream did not reach end of file within the timeout (a process it started may hold the
      *     stream open)
@@ -127,6 +151,8 @@ public final class JavaProcess implements AutoCloseable {
      * {@code child.onExit().thenAccept(code -> ...)}. It never completes exceptionally; if a process the child
      * started holds one of its streams open, it completes when that stream closes. Actions chained without an
      * executor may run on the thread that completes it, which must not be blocked for long.
+     *
+     * @return a new future of the exit code
      */
     public CompletableFuture<Integer> onExit() {
         CompletableFuture<?>[] streamEnds = (out == null ? List.of(err) : List.of(out, err))
@@ -138,6 +164,9 @@ public final class JavaProcess implements AutoCloseable {
      * Waits until the child writes a line to standard output that matches, and returns it. Lines read
      * by an earlier call are searched too: no line is missed because it came before the call.
      *
+     * @param matcher tested on each line, from the first the child wrote, in order
+     * @param timeout the longest time to wait
+     * @return the first line that matches
      * @throws TimeoutException if no such line came within the timeout, or the child exited without one
      * @throws InterruptedException if this thread is interrupted while waiting
      * @throws IllegalStateException if standard output is {@linkplain Builder#redirectOutput redirected}
@@ -156,7 +185,15 @@ public final class JavaProcess implements AutoCloseable {
         return line;
     }
 
-    /** As {@link #awaitLine(Predicate, Duration)}, on standard error. */
+    /**
+     * As {@link #awaitLine(Predicate, Duration)}, on standard error.
+     *
+     * @param matcher tested on each line, from the first the child wrote, in order
+     * @param timeout the longest time to wait
+     * @return the first line that matches
+     * @throws TimeoutException if no such line came within the timeout, or the child's standard error ended without one
+     * @throws InterruptedException if this thread is interrupted while waiting
+     */
     public String awaitErrorLine(Predicate<String> matcher, Duration timeout)
             throws InterruptedException, TimeoutException {
         String line = err.await(matcher, timeout);
@@ -170,7 +207,9 @@ public final class JavaProcess implements AutoCloseable {
     /**
      * Writes one line to the child's standard input and flushes it.
      *
+     * @param line the line, without its line separator; written as UTF-8
      * @throws IllegalStateException if standard input is {@linkplain Builder#redirectInput redirected}
+     * @throws java.io.UncheckedIOException if the write fails, for example because the child has exited
      */
     public void sendLine(String line) {
         if (inputRedirected) {
@@ -185,17 +224,29 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /** Everything the child wrote to standard output so far, one string per line; empty when it is redirected. */
+    /**
+     * Everything the child wrote to standard output so far, one string per line; empty when it is redirected.
+     *
+     * @return an immutable copy of the lines read so far
+     */
     public List<String> output() {
         return out == null ? List.of() : out.lines();
     }
 
-    /** Everything the child wrote to standard error so far, one string per line. */
+    /**
+     * Everything the child wrote to standard error so far, one string per line.
+     *
+     * @return an immutable copy of the lines read so far
+     */
     public List<String> errorOutput() {
         return err.lines();
     }
 
-    /** Standard output and standard error so far, labelled, for failure messages. */
+    /**
+     * Standard output and standard error so far, labelled, for failure messages.
+     *
+     * @return every line read so far, each prefixed with {@code [out]} or {@code [err]}
+     */
     public String transcript() {
         StringBuilder text = new StringBuilder();
         output().forEach(line -> text.append("  [out] ").append(line).append('\n'));
@@ -232,19 +283,35 @@ public final class JavaProcess implements AutoCloseable {
             this.mainClassName = mainClassName;
         }
 
-        /** Adds options for the child JVM, such as {@code -Xmx256m} or {@code -Dkey=value}. */
+        /**
+         * Adds options for the child JVM, such as {@code -Xmx256m} or {@code -Dkey=value}.
+         *
+         * @param options the options, in order, before the main class
+         * @return this builder
+         */
         public Builder jvmOptions(String... options) {
             jvmOptions.addAll(List.of(options));
             return this;
         }
 
-        /** Adds a system property of the child JVM. */
+        /**
+         * Adds a system property of the child JVM.
+         *
+         * @param key the property name
+         * @param value its value
+         * @return this builder
+         */
         public Builder systemProperty(String key, String value) {
             jvmOptions.add("-D" + key + "=" + value);
             return this;
         }
 
-        /** Adds arguments passed to the child's {@code main}. */
+        /**
+         * Adds arguments passed to the child's {@code main}.
+         *
+         * @param values the arguments, in order
+         * @return this builder
+         */
         public Builder args(String... values) {
             arguments.addAll(List.of(values));
             return this;
@@ -253,6 +320,10 @@ public final class JavaProcess implements AutoCloseable {
         /**
          * Puts these directories or JARs on the child's class path before this JVM's own class path, so
          * that their classes win: for example another release of a class, compiled elsewhere.
+         *
+         * @param entries the directories or JARs, in order
+         * @return this builder
+         * @throws NullPointerException if an entry is null
          */
         public Builder classPathPrefix(Path... entries) {
             for (Path entry : entries) {
@@ -261,7 +332,12 @@ public final class JavaProcess implements AutoCloseable {
             return this;
         }
 
-        /** Runs the child in this directory instead of the current one. */
+        /**
+         * Runs the child in this directory instead of the current one.
+         *
+         * @param directory the working directory; {@code null} for this JVM's
+         * @return this builder
+         */
         public Builder workingDirectory(Path directory) {
             this.workingDirectory = directory;
             return this;
@@ -270,6 +346,9 @@ public final class JavaProcess implements AutoCloseable {
         /**
          * Where the child's standard input comes from instead of a pipe for {@link JavaProcess#sendLine}, which
          * then throws. See {@link ProcessBuilder#redirectInput(ProcessBuilder.Redirect)}.
+         *
+         * @param source where standard input comes from
+         * @return this builder
          */
         public Builder redirectInput(ProcessBuilder.Redirect source) {
             this.input = Objects.requireNonNull(source, "source");
@@ -280,13 +359,20 @@ public final class JavaProcess implements AutoCloseable {
          * Where the child's standard output goes instead of being read as lines: {@link JavaProcess#awaitLine}
          * then throws and {@link JavaProcess#output()} is empty. See
          * {@link ProcessBuilder#redirectOutput(ProcessBuilder.Redirect)}.
+         *
+         * @param destination where standard output goes
+         * @return this builder
          */
         public Builder redirectOutput(ProcessBuilder.Redirect destination) {
             this.output = Objects.requireNonNull(destination, "destination");
             return this;
         }
 
-        /** The full command line the child is started with. */
+        /**
+         * The full command line the child is started with.
+         *
+         * @return a new list: the {@code java} binary, its options, the class path, the main class and the arguments
+         */
         public List<String> command() {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -315,7 +401,12 @@ public final class JavaProcess implements AutoCloseable {
             return command;
         }
 
-        /** Starts the child. */
+        /**
+         * Starts the child.
+         *
+         * @return the running child
+         * @throws java.io.UncheckedIOException if the process cannot be started
+         */
         public JavaProcess start() {
             ProcessBuilder builder =
                     new ProcessBuilder(command()).redirectInput(input).redirectOutput(output);

@@ -222,7 +222,7 @@ class CliCommandsTest {
         try (JavaProcess holder = JavaProcess.builder(RegionHolder.class)
                         .args("abandoned", dir())
                         .start();
-                SharedMemory live = SharedMemory.create("in-use", options)) {
+                SharedMemory _ = SharedMemory.create("in-use", options)) {
             holder.awaitLine(RegionHolder.READY::equals, Duration.ofSeconds(60));
             long childPid = holder.pid();
             Result whileAlive = run("show", "--dir", dir(), "abandoned");
@@ -260,7 +260,7 @@ class CliCommandsTest {
 
     @Test
     void rmRefusesARegionInUseUnlessForced() {
-        try (SharedMemory memory = SharedMemory.create("busy", options)) {
+        try (SharedMemory _ = SharedMemory.create("busy", options)) {
             Result refused = run("rm", "--dir", dir(), "busy");
             assertEquals(1, refused.exitCode());
             assertTrue(
@@ -283,7 +283,7 @@ class CliCommandsTest {
                 StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE);
         String region = TestRegions.uniqueName("beside-foreign");
-        try (SharedMemory memory = SharedMemory.create(region)) {
+        try (SharedMemory _ = SharedMemory.create(region)) {
             Result ls = run("ls");
             assertEquals(0, ls.exitCode(), ls.err());
             assertTrue(ls.out().contains(region + " "), ls.out());

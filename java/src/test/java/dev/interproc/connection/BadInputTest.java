@@ -136,7 +136,7 @@ class BadInputTest {
                         .authkey(KEY)
                         .handshakeTimeout(SHORT_HANDSHAKE_TIMEOUT)
                         .bind();
-                RawPeer raw = rawClient(impatient, hex, false)) {
+                RawPeer _ = rawClient(impatient, hex, false)) {
             // Bounded here, so that a listener that ignores its timeout fails this test instead of hanging it.
             return assertTimeoutPreemptively(
                     Duration.ofSeconds(30), () -> assertThrows(SocketTimeoutException.class, impatient::accept));

@@ -83,7 +83,7 @@ public final class WorkerState {
 
     /** The status and job id, read together. */
     public Snapshot snapshot() {
-        try (SharedMutex.Held held = lock.acquire()) {
+        try (SharedMutex.Held _ = lock.acquire()) {
             return new Snapshot(status.get(), job.get());
         }
     }
@@ -100,7 +100,7 @@ public final class WorkerState {
      *     the status: the demo's fault injection pauses there; pass {@code () -> { }} otherwise
      */
     public Submission submit(Runnable midway) {
-        try (SharedMutex.Held held = lock.acquire()) {
+        try (SharedMutex.Held _ = lock.acquire()) {
             long id = job.get() + 1;
             if (status.get() != WorkerStatus.IDLE || id > capacity) {
                 return new Submission(false, new Snapshot(status.get(), job.get()));
@@ -116,7 +116,7 @@ public final class WorkerState {
 
     /** Asks the worker to exit after the current job: IDLE or CALCULATING become SHUTTING_DOWN. */
     public Snapshot requestShutdown() {
-        try (SharedMutex.Held held = lock.acquire()) {
+        try (SharedMutex.Held _ = lock.acquire()) {
             WorkerStatus current = status.get();
             if (current == WorkerStatus.IDLE || current == WorkerStatus.CALCULATING) {
                 status.set(WorkerStatus.SHUTTING_DOWN);
@@ -128,7 +128,7 @@ public final class WorkerState {
 
     /** Worker: UNAVAILABLE to IDLE, ready for jobs. */
     public void markAvailable() {
-        try (SharedMutex.Held held = lock.acquire()) {
+        try (SharedMutex.Held _ = lock.acquire()) {
             status.set(WorkerStatus.IDLE);
             jobSubmitted.signalAll();
         }
@@ -136,7 +136,7 @@ public final class WorkerState {
 
     /** Worker: to UNAVAILABLE, as it exits. */
     public void markUnavailable() {
-        try (SharedMutex.Held held = lock.acquire()) {
+        try (SharedMutex.Held _ = lock.acquire()) {
             status.set(WorkerStatus.UNAVAILABLE);
         }
     }
@@ -148,7 +148,7 @@ public final class WorkerState {
      * @return the job id to run, or 0 to shut down
      */
     public long awaitJob(long lastJob) throws InterruptedException {
-        try (SharedMutex.Held held = lock.acquire()) {
+        try (SharedMutex.Held _ = lock.acquire()) {
             while (true) {
                 WorkerStatus current = status.get();
                 long id = job.get();
@@ -172,7 +172,7 @@ public final class WorkerState {
      * @return the status afterwards: IDLE, or SHUTTING_DOWN
      */
     public WorkerStatus finish(long id) {
-        try (SharedMutex.Held held = lock.acquire()) {
+        try (SharedMutex.Held _ = lock.acquire()) {
             log.set(row(id) + ENDED, System.nanoTime());
             if (status.get() == WorkerStatus.CALCULATING) {
                 status.set(WorkerStatus.IDLE);
@@ -183,7 +183,7 @@ public final class WorkerState {
 
     /** The job log's row of every id up to the current job id. */
     public JobRecord[] jobLog() {
-        try (SharedMutex.Held held = lock.acquire()) {
+        try (SharedMutex.Held _ = lock.acquire()) {
             JobRecord[] records = new JobRecord[(int) job.get()];
             for (int i = 0; i < records.length; i++) {
                 int row = row(i + 1);
