@@ -1,6 +1,7 @@
 /*
- * Private structures of libinterproc: the byte layout of a region (docs/layout.md).
- * Only layout.c exports their sizes and offsets; nothing outside native/ includes this.
+ * Private declarations of libinterproc: the byte layout of a region (docs/layout.md), whose
+ * sizes and offsets only layout.c exports, and the functions the source files share. Nothing
+ * outside native/src includes this; none of these functions is exported (libinterproc.map).
  */
 #ifndef INTERPROC_INTERNAL_H
 #define INTERPROC_INTERNAL_H
@@ -9,6 +10,7 @@
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "interproc.h"
 
@@ -74,5 +76,50 @@ struct ip_region {
 
 #define IP_TOKEN_INDEX_MASK ((1u << IP_TOKEN_INDEX_BITS) - 1u)
 #define IP_TOKEN_GENERATION_MASK ((1u << IP_TOKEN_GENERATION_BITS) - 1u)
+
+static inline uint64_t align_up(uint64_t value, uint64_t alignment) {
+    return (value + alignment - 1) & ~(alignment - 1);
+}
+
+static inline struct ip_header *header_of(const ip_region *region) {
+    return (struct ip_header *)region->base;
+}
+
+static inline struct ip_process_entry *process_entry(const ip_region *region, int32_t index) {
+    return (struct ip_process_entry *)(region->base + header_of(region)->process_table_offset) + index;
+}
+
+static inline struct ip_slot_entry *slot_entry(const ip_region *region, int32_t index) {
+    return (struct ip_slot_entry *)(region->base + header_of(region)->directory_offset) + index;
+}
+
+/* clock.c: clocks, sleeping and the start time of this process. */
+uint64_t monotonic_ms(void);
+uint64_t realtime_ms(void);
+void sleep_ms(uint32_t ms);
+uint64_t own_start_time(void);
+
+/* names.c: region and slot names (docs/layout.md, "The object", "Slot directory"); 0 or IP_ENAME. */
+int check_region_name(const char *name);
+int check_slot_name(const char *name);
+
+/* shm.c: the named object of a region, under POSIX shared memory or in a directory (dir != NULL). */
+int object_open(const char *name, const char *dir, int flags, mode_t mode);
+int object_unlink(const char *name, const char *dir);
+
+/* mutex.c: the robust, process-shared mutexes of a region. */
+int robust_mutex_init(pthread_mutex_t *mutex);
+int robust_mutex_lock(pthread_mutex_t *mutex);
+int directory_lock(ip_region *region);
+void directory_unlock(ip_region *region);
+
+/* liveness.c: the thread that holds this process's liveness mutex, and the probe of an entry's. */
+int holder_start(ip_region *region);
+void holder_stop(ip_region *region);
+int liveness_held(struct ip_process_entry *entry);
+
+/* process_table.c: attaching this handle to the process table and detaching it. */
+int process_attach(ip_region *region);
+void process_detach(ip_region *region);
 
 #endif /* INTERPROC_INTERNAL_H */
