@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "interproc_debug.h"
 
 static _Atomic uint32_t directory_pause_ms;
 

@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "interproc.h"
+#include "interproc_debug.h"
 
 static char region_name[64];
 
