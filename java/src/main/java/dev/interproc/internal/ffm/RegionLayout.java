@@ -81,7 +81,7 @@ public final class RegionLayout {
     public static final int E_ARG = constant("IP_EARG");
     public static final int E_SHMFULL = constant("IP_ESHMFULL");
 
-    public static final long HEADER_SIZE = Native.layout("sizeof.ip_header");
+    public static final long HEADER_SIZE = size("ip_header");
     public static final long HEADER_MAGIC_OFFSET = header("magic");
     public static final long HEADER_LAYOUT_VERSION_OFFSET = header("layout_version");
     public static final long HEADER_STATE_OFFSET = header("state");
@@ -97,13 +97,13 @@ public final class RegionLayout {
     public static final long HEADER_DATA_TOP_OFFSET = header("data_top");
     public static final long HEADER_SLOT_COUNT_OFFSET = header("slot_count");
 
-    public static final long PROCESS_ENTRY_SIZE = Native.layout("sizeof.ip_process_entry");
+    public static final long PROCESS_ENTRY_SIZE = size("ip_process_entry");
     public static final long PROCESS_STATE_OFFSET = field("ip_process_entry", "state");
     public static final long PROCESS_PID_OFFSET = field("ip_process_entry", "pid");
     public static final long PROCESS_START_TIME_OFFSET = field("ip_process_entry", "start_time");
     public static final long PROCESS_GENERATION_OFFSET = field("ip_process_entry", "generation");
 
-    public static final long SLOT_ENTRY_SIZE = Native.layout("sizeof.ip_slot_entry");
+    public static final long SLOT_ENTRY_SIZE = size("ip_slot_entry");
     public static final long SLOT_NAME_OFFSET = field("ip_slot_entry", "name");
     public static final long SLOT_TYPE_OFFSET = field("ip_slot_entry", "type");
     public static final long SLOT_META_LENGTH_OFFSET = field("ip_slot_entry", "meta_length");
@@ -112,14 +112,14 @@ public final class RegionLayout {
     public static final long SLOT_META_OFFSET_OFFSET = field("ip_slot_entry", "meta_offset");
 
     /** Condition slot: docs/layout.md, "Condition slot". */
-    public static final long CONDITION_SIZE = Native.layout("sizeof.ip_condition_slot");
+    public static final long CONDITION_SIZE = size("ip_condition_slot");
 
     public static final long CONDITION_SEQ_OFFSET = field("ip_condition_slot", "seq");
     public static final long CONDITION_WAITERS_OFFSET = field("ip_condition_slot", "waiters");
     public static final long CONDITION_PERMITS_OFFSET = field("ip_condition_slot", "permits");
 
     /** Event slot: docs/layout.md, "Event slot". */
-    public static final long EVENT_SIZE = Native.layout("sizeof.ip_event_slot");
+    public static final long EVENT_SIZE = size("ip_event_slot");
 
     public static final long EVENT_WORD_OFFSET = field("ip_event_slot", "word");
     /** Bit 0 of the event word: the event is set. */
@@ -135,7 +135,7 @@ public final class RegionLayout {
     public static final long SEMAPHORE_INITIAL_OFFSET = field("ip_semaphore_slot", "initial");
     public static final long SEMAPHORE_BOUNDED_OFFSET = field("ip_semaphore_slot", "bounded");
     public static final long SEMAPHORE_HOLDERS_OFFSET = field("ip_semaphore_slot", "holders");
-    public static final long SEMAPHORE_HOLDER_SIZE = Native.layout("sizeof.ip_semaphore_holder");
+    public static final long SEMAPHORE_HOLDER_SIZE = size("ip_semaphore_holder");
     public static final long SEMAPHORE_HOLDER_TOKEN_OFFSET = field("ip_semaphore_holder", "token");
     public static final long SEMAPHORE_HOLDER_PERMITS_OFFSET = field("ip_semaphore_holder", "permits");
 
@@ -162,6 +162,10 @@ public final class RegionLayout {
 
     private static int constant(String name) {
         return Math.toIntExact(Native.layout("const." + name));
+    }
+
+    private static long size(String struct) {
+        return Native.layout("sizeof." + struct);
     }
 
     private static long header(String field) {
