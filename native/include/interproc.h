@@ -239,14 +239,6 @@ IP_API int ip_lock_acquire(ip_region *region, uint32_t *word, int64_t timeout_ns
 /* Releases the lock; -EPERM if this process does not hold it. */
 IP_API int ip_lock_release(ip_region *region, uint32_t *word);
 
-/*
- * Test hook: while set (ms > 0), every slot creation in this process pauses for ms
- * milliseconds while it holds the directory lock, after writing the new entry and
- * before publishing it, and first writes one line to standard error:
- * "interproc-debug: pausing with the directory lock held". 0 turns it off.
- */
-IP_API void ip_debug_set_directory_pause(uint32_t ms);
-
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,7 @@
 /*
- * Private structures of libinterproc: the byte layout of a region (docs/layout.md).
- * Only layout.c exports their sizes and offsets; nothing outside native/ includes this.
+ * Private declarations of libinterproc: the byte layout of a region (docs/layout.md), whose
+ * sizes and offsets only layout.c exports, and the functions the source files share. Nothing
+ * outside native/src includes this; none of these functions is exported (libinterproc.map).
  */
 #ifndef INTERPROC_INTERNAL_H
 #define INTERPROC_INTERNAL_H
@@ -9,6 +10,7 @@
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "interproc.h"
 
@@ -58,6 +60,65 @@ struct ip_slot_entry {
     uint64_t meta_offset;            /* region offset of the type metadata */
 };
 
+/*
+ * The values of the coordination slots (docs/layout.md, "Lock protocol"). C runs only the lock
+ * protocol; the Java binding runs the others, and takes their layout from here (layout.c).
+ */
+
+/* A lock slot (IP_TYPE_LOCK, IP_TYPE_RLOCK): IP_LOCK_SIZE bytes, fence at IP_LOCK_FENCE_OFFSET. */
+struct ip_lock_slot {
+    _Atomic uint32_t word; /* 0 free, else owner token | IP_LOCK_WAITERS; the futex word */
+    uint32_t unused;
+    uint64_t fence; /* fencing token, incremented by every new holder */
+} __attribute__((aligned(IP_CACHE_LINE)));
+
+/* A condition slot (IP_TYPE_CONDITION); every word changes only under the condition's lock. */
+struct ip_condition_slot {
+    uint32_t seq;     /* futex word, bumped by every signal */
+    uint32_t waiters; /* registered waiters */
+    uint32_t permits; /* signals not yet consumed */
+} __attribute__((aligned(IP_CACHE_LINE)));
+
+/* An event slot (IP_TYPE_EVENT): one futex word, the flag and a count of the calls of set. */
+struct ip_event_slot {
+    uint32_t word;
+} __attribute__((aligned(IP_CACHE_LINE)));
+#define IP_EVENT_FLAG 1u          /* bit 0 of the word: the event is set */
+#define IP_EVENT_SET_INCREMENT 2u /* what every set adds to bits 1 to 31 */
+
+/* One entry of a semaphore's holders, indexed like the process table. */
+struct ip_semaphore_holder {
+    uint32_t token;  /* owner token of the process the entry counts for, 0 if none */
+    int32_t permits; /* permits it holds: acquired minus released */
+};
+
+/* A semaphore slot (IP_TYPE_SEMAPHORE): offsetof(holders) + max_processes holders bytes. */
+struct ip_semaphore_slot {
+    struct ip_lock_slot lock; /* guards the rest */
+    uint32_t seq;             /* futex word, bumped by every release */
+    uint32_t available;
+    uint32_t initial;
+    uint32_t bounded; /* 1: a release beyond initial is refused */
+    struct ip_semaphore_holder holders[];
+};
+
+/* A barrier slot (IP_TYPE_BARRIER): waiting[parties], then members[IP_BARRIER_MEMBERS]. */
+struct ip_barrier_slot {
+    struct ip_lock_slot lock; /* guards the rest */
+    uint32_t seq;             /* futex word, bumped when the barrier trips or breaks */
+    uint32_t parties;
+    uint32_t arrived; /* parties waiting in this round */
+    uint32_t trips;   /* rounds completed */
+    uint32_t breaks;  /* times broken */
+    uint32_t broken;  /* 1 while broken */
+    int32_t dead_pid; /* pid of the party whose death broke it, or one of the two values below, or 0 */
+    uint32_t unused;
+    uint32_t waiting[]; /* owner tokens of the waiting parties, then of the members */
+};
+#define IP_BARRIER_MEMBERS 64            /* owner tokens of the processes that opened the barrier */
+#define IP_BARRIER_DIED_INSIDE_LOCK (-1) /* dead_pid: the party died inside the internal lock */
+#define IP_BARRIER_PID_UNKNOWN (-2)      /* dead_pid: its process-table entry was reclaimed or reused */
+
 /* A process-private handle on a mapped region. */
 struct ip_region {
     int fd;
@@ -74,5 +135,50 @@ struct ip_region {
 
 #define IP_TOKEN_INDEX_MASK ((1u << IP_TOKEN_INDEX_BITS) - 1u)
 #define IP_TOKEN_GENERATION_MASK ((1u << IP_TOKEN_GENERATION_BITS) - 1u)
+
+static inline uint64_t align_up(uint64_t value, uint64_t alignment) {
+    return (value + alignment - 1) & ~(alignment - 1);
+}
+
+static inline struct ip_header *header_of(const ip_region *region) {
+    return (struct ip_header *)region->base;
+}
+
+static inline struct ip_process_entry *process_entry(const ip_region *region, int32_t index) {
+    return (struct ip_process_entry *)(region->base + header_of(region)->process_table_offset) + index;
+}
+
+static inline struct ip_slot_entry *slot_entry(const ip_region *region, int32_t index) {
+    return (struct ip_slot_entry *)(region->base + header_of(region)->directory_offset) + index;
+}
+
+/* clock.c: clocks, sleeping and the start time of this process. */
+uint64_t monotonic_ms(void);
+uint64_t realtime_ms(void);
+void sleep_ms(uint32_t ms);
+uint64_t own_start_time(void);
+
+/* names.c: region and slot names (docs/layout.md, "The object", "Slot directory"); 0 or IP_ENAME. */
+int check_region_name(const char *name);
+int check_slot_name(const char *name);
+
+/* shm.c: the named object of a region, under POSIX shared memory or in a directory (dir != NULL). */
+int object_open(const char *name, const char *dir, int flags, mode_t mode);
+int object_unlink(const char *name, const char *dir);
+
+/* mutex.c: the robust, process-shared mutexes of a region. */
+int robust_mutex_init(pthread_mutex_t *mutex);
+int robust_mutex_lock(pthread_mutex_t *mutex);
+int directory_lock(ip_region *region);
+void directory_unlock(ip_region *region);
+
+/* liveness.c: the thread that holds this process's liveness mutex, and the probe of an entry's. */
+int holder_start(ip_region *region);
+void holder_stop(ip_region *region);
+int liveness_held(struct ip_process_entry *entry);
+
+/* process_table.c: attaching this handle to the process table and detaching it. */
+int process_attach(ip_region *region);
+void process_detach(ip_region *region);
 
 #endif /* INTERPROC_INTERNAL_H */

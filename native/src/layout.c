@@ -8,6 +8,10 @@
 
 #include "internal.h"
 
+/* The public lock constants and the lock slot are two spellings of one layout. */
+_Static_assert(sizeof(struct ip_lock_slot) == IP_LOCK_SIZE, "IP_LOCK_SIZE");
+_Static_assert(offsetof(struct ip_lock_slot, fence) == IP_LOCK_FENCE_OFFSET, "IP_LOCK_FENCE_OFFSET");
+
 struct layout_entry {
     const char *key;
     int64_t value;
@@ -30,6 +34,7 @@ static const struct layout_entry layout[] = {
     FIELD(ip_header, creator_pid),
     FIELD(ip_header, max_processes),
     FIELD(ip_header, max_slots),
+    FIELD(ip_header, unused),
     FIELD(ip_header, created_unix_ms),
     FIELD(ip_header, process_table_offset),
     FIELD(ip_header, directory_offset),
@@ -50,6 +55,33 @@ static const struct layout_entry layout[] = {
     FIELD(ip_slot_entry, offset),
     FIELD(ip_slot_entry, size),
     FIELD(ip_slot_entry, meta_offset),
+    SIZE(ip_lock_slot),
+    FIELD(ip_lock_slot, word),
+    FIELD(ip_lock_slot, fence),
+    SIZE(ip_condition_slot),
+    FIELD(ip_condition_slot, seq),
+    FIELD(ip_condition_slot, waiters),
+    FIELD(ip_condition_slot, permits),
+    SIZE(ip_event_slot),
+    FIELD(ip_event_slot, word),
+    FIELD(ip_semaphore_slot, lock),
+    FIELD(ip_semaphore_slot, seq),
+    FIELD(ip_semaphore_slot, available),
+    FIELD(ip_semaphore_slot, initial),
+    FIELD(ip_semaphore_slot, bounded),
+    FIELD(ip_semaphore_slot, holders),
+    SIZE(ip_semaphore_holder),
+    FIELD(ip_semaphore_holder, token),
+    FIELD(ip_semaphore_holder, permits),
+    FIELD(ip_barrier_slot, lock),
+    FIELD(ip_barrier_slot, seq),
+    FIELD(ip_barrier_slot, parties),
+    FIELD(ip_barrier_slot, arrived),
+    FIELD(ip_barrier_slot, trips),
+    FIELD(ip_barrier_slot, breaks),
+    FIELD(ip_barrier_slot, broken),
+    FIELD(ip_barrier_slot, dead_pid),
+    FIELD(ip_barrier_slot, waiting),
     CONSTANT(IP_LAYOUT_VERSION),
     CONSTANT(IP_MAGIC_LENGTH),
     CONSTANT(IP_CACHE_LINE),
@@ -84,6 +116,11 @@ static const struct layout_entry layout[] = {
     CONSTANT(IP_LOCK_WAIT_SLICE_NS),
     CONSTANT(IP_LOCK_SPIN_NS),
     CONSTANT(IP_LOCK_SPIN_POLL_NS),
+    CONSTANT(IP_EVENT_FLAG),
+    CONSTANT(IP_EVENT_SET_INCREMENT),
+    CONSTANT(IP_BARRIER_MEMBERS),
+    CONSTANT(IP_BARRIER_DIED_INSIDE_LOCK),
+    CONSTANT(IP_BARRIER_PID_UNKNOWN),
     CONSTANT(IP_EOWNERDEAD),
     {"const.ETIMEDOUT", -ETIMEDOUT},
     {"const.EAGAIN", -EAGAIN},

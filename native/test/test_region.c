@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "interproc.h"
+#include "interproc_debug.h"
 
 static char region_name[64];
 
@@ -23,6 +24,12 @@ static const char *fresh_name(const char *what) {
     snprintf(region_name, sizeof region_name, "ip-ctest-%d-%s", (int)getpid(), what);
     ip_region_unlink(region_name, NULL);
     return region_name;
+}
+
+/* The end of a test: closes the last handle on the region and removes the region. */
+static void close_and_unlink(ip_region *region, const char *name, const char *dir) {
+    CHECK_RC(0, ip_region_close(region));
+    CHECK_RC(0, ip_region_unlink(name, dir));
 }
 
 static int64_t layout(const char *key) {
@@ -138,8 +145,7 @@ static void test_slot_metadata_and_space(void) {
     CHECK_RC(0, ip_slot_ensure(region, "b", IP_TYPE_INT32, 4, NULL, 0, NULL, 0, &index, &created));
     CHECK_RC(IP_EDIRFULL, ip_slot_ensure(region, "c", IP_TYPE_INT32, 4, NULL, 0, NULL, 0, &index, &created));
     CHECK_RC(IP_EARG, ip_slot_ensure(region, "d", IP_TYPE_INT32, 4, NULL, 0, "12345", 5, &index, &created));
-    CHECK_RC(0, ip_region_close(region));
-    CHECK_RC(0, ip_region_unlink(name, NULL));
+    close_and_unlink(region, name, NULL);
 }
 
 static void test_bad_arguments(void) {
@@ -186,8 +192,7 @@ static void test_foreign_and_other_versions(void) {
     CHECK_RC(IP_LAYOUT_VERSION + 1, ip_region_layout_version(name, NULL));
     *version = IP_LAYOUT_VERSION;
     CHECK_RC(IP_LAYOUT_VERSION, ip_region_layout_version(name, NULL));
-    CHECK_RC(0, ip_region_close(region));
-    CHECK_RC(0, ip_region_unlink(name, NULL));
+    close_and_unlink(region, name, NULL);
 }
 
 static void test_open_or_create(void) {
@@ -200,8 +205,7 @@ static void test_open_or_create(void) {
     CHECK_RC(0, ip_region_open_or_create(name, NULL, 1 << 20, 0, 0, 0, 0, &second, &created));
     CHECK(created == 0);
     CHECK_RC(0, ip_region_close(second));
-    CHECK_RC(0, ip_region_close(first));
-    CHECK_RC(0, ip_region_unlink(name, NULL));
+    close_and_unlink(first, name, NULL);
 }
 
 /* A child that attaches and is killed: its process-table entry reads dead and is reclaimed. */
@@ -236,8 +240,7 @@ static void test_dead_process_entry_is_reclaimed(void) {
     CHECK_RC(0, ip_region_close(third));
     close(ready[0]);
     close(ready[1]);
-    CHECK_RC(0, ip_region_close(region));
-    CHECK_RC(0, ip_region_unlink(name, NULL));
+    close_and_unlink(region, name, NULL);
 }
 
 /* A child killed while it holds the directory lock mid-creation: others still create slots. */
@@ -274,8 +277,7 @@ static void test_directory_lock_owner_death(void) {
     CHECK_RC(0, ip_slot_find(region, "before", &index));
     close(errors[0]);
     close(errors[1]);
-    CHECK_RC(0, ip_region_close(region));
-    CHECK_RC(0, ip_region_unlink(name, NULL));
+    close_and_unlink(region, name, NULL);
 }
 
 /* A region larger than the free space of a small tmpfs fails at creation, not with SIGBUS later. */
@@ -298,8 +300,7 @@ static void test_full_file_system(void) {
     char path[128];
     snprintf(path, sizeof path, "%s/too-large", directory);
     CHECK(access(path, F_OK) != 0);
-    CHECK_RC(0, ip_region_close(region));
-    CHECK_RC(0, ip_region_unlink("fits", directory));
+    close_and_unlink(region, "fits", directory);
     CHECK(umount(directory) == 0);
     rmdir(directory);
 }

@@ -24,37 +24,25 @@ import java.util.concurrent.TimeoutException;
  * {@link #reset()}.
  *
  * <h2>Layout and protocol</h2>
- * <pre>
- *   0  lock word + fence   internal lock (the SharedLock protocol), guards everything below
- *  64  seq                 futex word, bumped when the barrier trips or breaks; waiters sleep on it
- *  68  parties
- *  72  arrived             parties waiting in the current round
- *  76  trips               rounds completed
- *  80  breaks              times the barrier broke
- *  84  broken              1 while broken
- *  88  dead pid            pid of the party whose death broke it, -1 if it died inside the internal lock,
- *                          -2 if its pid was unknown (its process-table entry already reclaimed), or 0
- *  96  waiting[parties]    owner tokens of the waiting parties
- *  ..  members[64]         owner tokens of the processes that opened the barrier
- * </pre>
+ * docs/layout.md, section "Barrier slot", specifies the bytes and the protocol.
  * Safe for any number of threads. Waits answer interruption within one wait slice.
  */
 public final class SharedBarrier extends CoordinationSlot {
 
-    private static final long LOCK_OFFSET = 0;
-    private static final long SEQ_OFFSET = 64;
-    private static final long PARTIES_OFFSET = 68;
-    private static final long ARRIVED_OFFSET = 72;
-    private static final long TRIPS_OFFSET = 76;
-    private static final long BREAKS_OFFSET = 80;
-    private static final long BROKEN_OFFSET = 84;
-    private static final long DEAD_PID_OFFSET = 88;
-    private static final long WAITING_OFFSET = 96;
-    private static final int MEMBERS = 64;
+    private static final long LOCK_OFFSET = RegionLayout.BARRIER_LOCK_OFFSET;
+    private static final long SEQ_OFFSET = RegionLayout.BARRIER_SEQ_OFFSET;
+    private static final long PARTIES_OFFSET = RegionLayout.BARRIER_PARTIES_OFFSET;
+    private static final long ARRIVED_OFFSET = RegionLayout.BARRIER_ARRIVED_OFFSET;
+    private static final long TRIPS_OFFSET = RegionLayout.BARRIER_TRIPS_OFFSET;
+    private static final long BREAKS_OFFSET = RegionLayout.BARRIER_BREAKS_OFFSET;
+    private static final long BROKEN_OFFSET = RegionLayout.BARRIER_BROKEN_OFFSET;
+    private static final long DEAD_PID_OFFSET = RegionLayout.BARRIER_DEAD_PID_OFFSET;
+    private static final long WAITING_OFFSET = RegionLayout.BARRIER_WAITING_OFFSET;
+    private static final int MEMBERS = RegionLayout.BARRIER_MEMBERS;
     /** dead pid of a party that died inside the internal lock. */
-    private static final int DIED_INSIDE_LOCK = -1;
+    private static final int DIED_INSIDE_LOCK = RegionLayout.BARRIER_DIED_INSIDE_LOCK;
     /** dead pid of a dead party whose process-table entry was already reclaimed or reused: pid unknown. */
-    private static final int PID_UNKNOWN = -2;
+    private static final int PID_UNKNOWN = RegionLayout.BARRIER_PID_UNKNOWN;
 
     /** Bytes of a barrier slot for this many parties. */
     static long size(int parties) {

@@ -49,11 +49,11 @@ import java.util.concurrent.locks.Condition;
  */
 public final class SharedCondition extends CoordinationSlot implements Condition {
 
-    private static final long SEQ_OFFSET = 0;
-    private static final long WAITERS_OFFSET = 4;
-    private static final long PERMITS_OFFSET = 8;
+    private static final long SEQ_OFFSET = RegionLayout.CONDITION_SEQ_OFFSET;
+    private static final long WAITERS_OFFSET = RegionLayout.CONDITION_WAITERS_OFFSET;
+    private static final long PERMITS_OFFSET = RegionLayout.CONDITION_PERMITS_OFFSET;
     /** Bytes of a condition slot. */
-    static final long SIZE = 64;
+    static final long SIZE = RegionLayout.CONDITION_SIZE;
 
     /** The state of a condition slot in words, for inspection: "2 waiting". */
     static String describe(IntFields fields) {

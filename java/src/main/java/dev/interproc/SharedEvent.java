@@ -18,11 +18,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SharedEvent extends CoordinationSlot {
 
-    private static final long WORD_OFFSET = 0;
-    private static final int FLAG = 1;
-    private static final int ONE_SET = 2;
+    private static final long WORD_OFFSET = RegionLayout.EVENT_WORD_OFFSET;
+    private static final int FLAG = RegionLayout.EVENT_FLAG;
+    private static final int ONE_SET = RegionLayout.EVENT_SET_INCREMENT;
     /** Bytes of an event slot. */
-    static final long SIZE = 64;
+    static final long SIZE = RegionLayout.EVENT_SIZE;
 
     /** The event called {@code slot}, created unset if it does not exist; see {@link SharedMemory#sharedEvent}. */
     static SharedEvent find(SlotDirectory slots, String slot) {

@@ -33,14 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link IllegalStateException}, like Python's {@code BoundedSemaphore}.
  *
  * <h2>Layout and protocol</h2>
- * <pre>
- *   0  lock word + fence   internal lock (the SharedLock protocol), guards everything below
- *  64  seq                 futex word, bumped by every release; waiters sleep on it
- *  68  available           permits available now
- *  72  initial             permits at creation
- *  76  bounded             1 for a bounded semaphore
- *  80  holders[maxProcesses] { owner token (int), permits held (int) }, by process-table index
- * </pre>
+ * docs/layout.md, section "Semaphore slot", specifies the bytes and the protocol: an internal lock guards
+ * the counts and, per process-table index, the permits each process holds.
  * If a process dies inside the internal lock, the next one recomputes {@code available} from the holders
  * of live processes, so a half-done update is never kept.
  *
@@ -49,15 +43,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class SharedSemaphore extends CoordinationSlot {
 
-    private static final long LOCK_OFFSET = 0;
-    private static final long SEQ_OFFSET = 64;
-    private static final long AVAILABLE_OFFSET = 68;
-    private static final long INITIAL_OFFSET = 72;
-    private static final long BOUNDED_OFFSET = 76;
-    private static final long HOLDERS_OFFSET = 80;
-    private static final long HOLDER_SIZE = 8;
-    private static final long HOLDER_TOKEN_OFFSET = 0;
-    private static final long HOLDER_PERMITS_OFFSET = 4;
+    private static final long LOCK_OFFSET = RegionLayout.SEMAPHORE_LOCK_OFFSET;
+    private static final long SEQ_OFFSET = RegionLayout.SEMAPHORE_SEQ_OFFSET;
+    private static final long AVAILABLE_OFFSET = RegionLayout.SEMAPHORE_AVAILABLE_OFFSET;
+    private static final long INITIAL_OFFSET = RegionLayout.SEMAPHORE_INITIAL_OFFSET;
+    private static final long BOUNDED_OFFSET = RegionLayout.SEMAPHORE_BOUNDED_OFFSET;
+    private static final long HOLDERS_OFFSET = RegionLayout.SEMAPHORE_HOLDERS_OFFSET;
+    private static final long HOLDER_SIZE = RegionLayout.SEMAPHORE_HOLDER_SIZE;
+    private static final long HOLDER_TOKEN_OFFSET = RegionLayout.SEMAPHORE_HOLDER_TOKEN_OFFSET;
+    private static final long HOLDER_PERMITS_OFFSET = RegionLayout.SEMAPHORE_HOLDER_PERMITS_OFFSET;
 
     /** Bytes of a semaphore slot in a region with this many process-table entries. */
     static long size(int maxProcesses) {

@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The FFM bindings of libinterproc: one downcall handle per function of native/include/interproc.h,
- * in jextract's shape, and nothing else. Callers check arguments and state before calling; these
+ * The FFM bindings of libinterproc: one downcall handle per function of native/include/interproc.h
+ * and of its test hooks, native/include/interproc_debug.h, in jextract's shape, and nothing else. Callers check arguments and state before calling; these
  * methods return the C function's result unchanged (0 or a negative error code that {@link #strerror} explains).
  *
  * <p>Functions that can block (they take the directory mutex or wait for a region) are linked
@@ -335,7 +335,7 @@ public final class Native {
         }
     }
 
-    /** Test hook: see ip_debug_set_directory_pause in interproc.h. */
+    /** Test hook: see ip_debug_set_directory_pause in interproc_debug.h. */
     public static void debugSetDirectoryPause(int ms) {
         try {
             IP_DEBUG_SET_DIRECTORY_PAUSE.invokeExact(ms);

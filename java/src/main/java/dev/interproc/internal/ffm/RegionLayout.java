@@ -2,26 +2,10 @@ package dev.interproc.internal.ffm;
 
 /**
  * The byte layout of a region, read once from libinterproc ({@code ip_layout_value}) so that Java
- * hard-codes no size or offset. docs/layout.md draws it:
+ * hard-codes no size or offset: native/src/internal.h is the one source of every number here, and
+ * docs/layout.md ("Overview" and the sections after it) draws and explains them.
  *
- * <pre>
- *  0                                  64                                128
- *  +----------------------------------+----------------------------------+
- *  | header: magic, version, state,   | ...  directory_mutex (robust,    |
- *  | size, creator, table offsets,    |      process-shared pthread)     |
- *  | data_top, slot_count             |                                  |
- *  +----------------------------------+----------------------------------+
- *  | process table: max_processes x PROCESS_ENTRY_SIZE                   |
- *  |   liveness mutex | state | pid | start_time | generation           |
- *  +---------------------------------------------------------------------+
- *  | slot directory: max_slots x SLOT_ENTRY_SIZE                         |
- *  |   name[64] | type | meta_length | offset | size | meta_offset      |
- *  +---------------------------------------------------------------------+
- *  | data area: slot values (64-byte aligned) and their type metadata    |
- *  +---------------------------------------------------------------------+
- * </pre>
- *
- * All header fields but {@code state}, {@code slot_count} and {@code data_top} are written once by the
+ * <p>All header fields but {@code state}, {@code slot_count} and {@code data_top} are written once by the
  * creator before it stores {@code state = READY} with release semantics; an opener reads {@code state}
  * with acquire semantics first. Directory entries are immutable once {@code slot_count} (stored with
  * release, read with acquire) covers them.
@@ -97,7 +81,7 @@ public final class RegionLayout {
     public static final int E_ARG = constant("IP_EARG");
     public static final int E_SHMFULL = constant("IP_ESHMFULL");
 
-    public static final long HEADER_SIZE = Native.layout("sizeof.ip_header");
+    public static final long HEADER_SIZE = size("ip_header");
     public static final long HEADER_MAGIC_OFFSET = header("magic");
     public static final long HEADER_LAYOUT_VERSION_OFFSET = header("layout_version");
     public static final long HEADER_STATE_OFFSET = header("state");
@@ -113,13 +97,13 @@ public final class RegionLayout {
     public static final long HEADER_DATA_TOP_OFFSET = header("data_top");
     public static final long HEADER_SLOT_COUNT_OFFSET = header("slot_count");
 
-    public static final long PROCESS_ENTRY_SIZE = Native.layout("sizeof.ip_process_entry");
+    public static final long PROCESS_ENTRY_SIZE = size("ip_process_entry");
     public static final long PROCESS_STATE_OFFSET = field("ip_process_entry", "state");
     public static final long PROCESS_PID_OFFSET = field("ip_process_entry", "pid");
     public static final long PROCESS_START_TIME_OFFSET = field("ip_process_entry", "start_time");
     public static final long PROCESS_GENERATION_OFFSET = field("ip_process_entry", "generation");
 
-    public static final long SLOT_ENTRY_SIZE = Native.layout("sizeof.ip_slot_entry");
+    public static final long SLOT_ENTRY_SIZE = size("ip_slot_entry");
     public static final long SLOT_NAME_OFFSET = field("ip_slot_entry", "name");
     public static final long SLOT_TYPE_OFFSET = field("ip_slot_entry", "type");
     public static final long SLOT_META_LENGTH_OFFSET = field("ip_slot_entry", "meta_length");
@@ -127,10 +111,61 @@ public final class RegionLayout {
     public static final long SLOT_SIZE_OFFSET = field("ip_slot_entry", "size");
     public static final long SLOT_META_OFFSET_OFFSET = field("ip_slot_entry", "meta_offset");
 
+    /** Condition slot: docs/layout.md, "Condition slot". */
+    public static final long CONDITION_SIZE = size("ip_condition_slot");
+
+    public static final long CONDITION_SEQ_OFFSET = field("ip_condition_slot", "seq");
+    public static final long CONDITION_WAITERS_OFFSET = field("ip_condition_slot", "waiters");
+    public static final long CONDITION_PERMITS_OFFSET = field("ip_condition_slot", "permits");
+
+    /** Event slot: docs/layout.md, "Event slot". */
+    public static final long EVENT_SIZE = size("ip_event_slot");
+
+    public static final long EVENT_WORD_OFFSET = field("ip_event_slot", "word");
+    /** Bit 0 of the event word: the event is set. */
+    public static final int EVENT_FLAG = constant("IP_EVENT_FLAG");
+    /** What every {@code set} adds to the event word, whose bits 1 to 31 count them. */
+    public static final int EVENT_SET_INCREMENT = constant("IP_EVENT_SET_INCREMENT");
+
+    /** Semaphore slot: docs/layout.md, "Semaphore slot"; its size depends on the process table's. */
+    public static final long SEMAPHORE_LOCK_OFFSET = field("ip_semaphore_slot", "lock");
+
+    public static final long SEMAPHORE_SEQ_OFFSET = field("ip_semaphore_slot", "seq");
+    public static final long SEMAPHORE_AVAILABLE_OFFSET = field("ip_semaphore_slot", "available");
+    public static final long SEMAPHORE_INITIAL_OFFSET = field("ip_semaphore_slot", "initial");
+    public static final long SEMAPHORE_BOUNDED_OFFSET = field("ip_semaphore_slot", "bounded");
+    public static final long SEMAPHORE_HOLDERS_OFFSET = field("ip_semaphore_slot", "holders");
+    public static final long SEMAPHORE_HOLDER_SIZE = size("ip_semaphore_holder");
+    public static final long SEMAPHORE_HOLDER_TOKEN_OFFSET = field("ip_semaphore_holder", "token");
+    public static final long SEMAPHORE_HOLDER_PERMITS_OFFSET = field("ip_semaphore_holder", "permits");
+
+    /** Barrier slot: docs/layout.md, "Barrier slot"; its size depends on the parties. */
+    public static final long BARRIER_LOCK_OFFSET = field("ip_barrier_slot", "lock");
+
+    public static final long BARRIER_SEQ_OFFSET = field("ip_barrier_slot", "seq");
+    public static final long BARRIER_PARTIES_OFFSET = field("ip_barrier_slot", "parties");
+    public static final long BARRIER_ARRIVED_OFFSET = field("ip_barrier_slot", "arrived");
+    public static final long BARRIER_TRIPS_OFFSET = field("ip_barrier_slot", "trips");
+    public static final long BARRIER_BREAKS_OFFSET = field("ip_barrier_slot", "breaks");
+    public static final long BARRIER_BROKEN_OFFSET = field("ip_barrier_slot", "broken");
+    public static final long BARRIER_DEAD_PID_OFFSET = field("ip_barrier_slot", "dead_pid");
+    /** The waiting parties' owner tokens, followed by the {@link #BARRIER_MEMBERS} members' tokens. */
+    public static final long BARRIER_WAITING_OFFSET = field("ip_barrier_slot", "waiting");
+    /** Entries of a barrier's member table. */
+    public static final int BARRIER_MEMBERS = constant("IP_BARRIER_MEMBERS");
+    /** {@code dead_pid} of a party that died inside the barrier's internal lock. */
+    public static final int BARRIER_DIED_INSIDE_LOCK = constant("IP_BARRIER_DIED_INSIDE_LOCK");
+    /** {@code dead_pid} of a dead party whose process-table entry was already reclaimed or reused. */
+    public static final int BARRIER_PID_UNKNOWN = constant("IP_BARRIER_PID_UNKNOWN");
+
     private RegionLayout() {}
 
     private static int constant(String name) {
         return Math.toIntExact(Native.layout("const." + name));
+    }
+
+    private static long size(String struct) {
+        return Native.layout("sizeof." + struct);
     }
 
     private static long header(String field) {

@@ -1,6 +1,7 @@
 package dev.interproc.internal.ffm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
@@ -16,26 +17,36 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The hand-written bindings must bind every function of interproc.h, with its exact signature, and nothing else. */
+/**
+ * The hand-written bindings must bind every function of interproc.h and interproc_debug.h, with its exact
+ * signature, and nothing else.
+ */
 class NativeBindingTest {
+
+    /** The headers whose functions libinterproc exports: the API and its test hooks. */
+    private static final List<String> HEADERS = List.of("interproc.h", "interproc_debug.h");
 
     private static final Pattern DECLARATION =
             Pattern.compile("IP_API\\s+([\\w\\s]+?\\s*\\**)\\s*(ip_\\w+)\\s*\\(([^)]*)\\)\\s*;", Pattern.DOTALL);
 
     @Test
-    void bindingsMatchTheHeader() throws IOException {
-        Path header = Path.of(System.getProperty("interproc.repo.root"), "native", "include", "interproc.h");
-        Map<String, String> fromHeader = new LinkedHashMap<>();
-        Matcher matcher = DECLARATION.matcher(Files.readString(header));
-        while (matcher.find()) {
-            fromHeader.put(matcher.group(2), signature(matcher.group(1), matcher.group(3)));
+    void bindingsMatchTheHeaders() throws IOException {
+        Map<String, String> fromHeaders = new LinkedHashMap<>();
+        for (String header : HEADERS) {
+            Path path = Path.of(System.getProperty("interproc.repo.root"), "native", "include", header);
+            Matcher matcher = DECLARATION.matcher(Files.readString(path));
+            while (matcher.find()) {
+                String previous = fromHeaders.put(matcher.group(2), signature(matcher.group(1), matcher.group(3)));
+                assertNull(previous, matcher.group(2) + " is declared twice in " + HEADERS);
+            }
         }
         Map<String, String> fromBindings = new LinkedHashMap<>();
         Native.descriptors().forEach((name, descriptor) -> fromBindings.put(name, signature(descriptor)));
         assertEquals(
-                fromHeader,
+                fromHeaders,
                 fromBindings,
-                "native/include/interproc.h and dev.interproc.internal.Native disagree: add, remove or fix the binding");
+                "native/include/" + HEADERS + " and dev.interproc.internal.ffm.Native disagree:"
+                        + " add, remove or fix the binding");
     }
 
     private static String signature(String returnType, String parameters) {
