@@ -2,6 +2,7 @@ package dev.interproc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -165,6 +166,25 @@ class SharedEnumTest {
             status.set(Status.IDLE);
             assertEquals(
                     List.of("UNAVAILABLE->IDLE", "IDLE->CALCULATING", "CALCULATING->IDLE", "IDLE->SHUTTING_DOWN"), log);
+        }
+    }
+
+    /** The numeric values' locks are AtomicContractTest's. */
+    @Test
+    void anEnumHasADefaultLockOrTheOneItWasGiven() {
+        try (SharedMemory memory = SharedMemory.create(name)) {
+            SharedRLock state = memory.sharedRLock("worker/state");
+            SharedEnum<Status> status = memory.sharedEnum("status", Status.class, Status.IDLE, state);
+            assertSame(state, status.getLock());
+            SharedEnum<Status> other = memory.sharedEnum("other", Status.class, Status.IDLE);
+            assertTrue(other.getLock() instanceof SharedRLock);
+            assertSame(
+                    other.getLock(),
+                    memory.sharedEnum("other", Status.class, Status.IDLE).getLock());
+            try (SharedMutex.Held held = status.getLock().acquire()) {
+                status.set(Status.CALCULATING);
+            }
+            assertEquals(Status.CALCULATING, status.get());
         }
     }
 }

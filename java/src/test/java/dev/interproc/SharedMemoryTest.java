@@ -1,6 +1,5 @@
 package dev.interproc;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -55,14 +54,10 @@ class SharedMemoryTest {
         }
     }
 
+    /** The operations all numeric types share are AtomicContractTest's; here what only doubles do. */
     @Test
-    void intDoubleAndArrays() {
+    void doublesAddFractionsAndCompareBitPatterns() {
         try (SharedMemory memory = SharedMemory.create(name)) {
-            SharedInt i = memory.sharedInt("i", -3);
-            assertEquals(-2, i.incrementAndGet());
-            assertEquals(-2, i.compareAndExchange(-2, 7));
-            assertEquals(14, i.accumulateAndGet(2, (x, y) -> x * y));
-
             SharedDouble d = memory.sharedDouble("d", 1.5);
             assertEquals(1.5, d.getAndAdd(0.25));
             assertEquals(1.75, d.get());
@@ -70,21 +65,6 @@ class SharedMemoryTest {
             d.set(0.0);
             assertFalse(d.compareAndSet(-0.0, 3.0), "compareAndSet compares bit patterns");
             assertTrue(d.compareAndSet(0.0, 3.0));
-
-            SharedLongArray longs = memory.sharedLongArray("longs", 4);
-            longs.set(3, 9);
-            assertEquals(10, longs.incrementAndGet(3));
-            assertEquals(5, longs.addAndGet(0, 5));
-            assertArrayEquals(new long[] {5, 0, 0, 10}, longs.toArray());
-            IndexOutOfBoundsException outside = assertThrows(IndexOutOfBoundsException.class, () -> longs.get(4));
-            assertTrue(outside.getMessage().contains("4"), outside.getMessage());
-            assertThrows(IndexOutOfBoundsException.class, () -> longs.set(-1, 1));
-
-            SharedIntArray ints = memory.sharedIntArray("ints", 3);
-            assertTrue(ints.compareAndSet(1, 0, 4));
-            assertEquals(8, ints.updateAndGet(1, v -> v * 2));
-            assertArrayEquals(new int[] {0, 8, 0}, ints.toArray());
-            assertEquals(3, memory.sharedIntArray("ints", 3).length());
         }
     }
 

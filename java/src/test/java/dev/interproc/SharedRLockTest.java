@@ -2,7 +2,6 @@ package dev.interproc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,24 +60,5 @@ class SharedRLockTest extends SharedMutexContract<SharedRLock> {
         assertEquals(Boolean.TRUE, consumer.outcome(), "the outer hold survives the wait");
         assertEquals(0, items.get());
         assertFalse(lock.isLocked());
-    }
-
-    @Test
-    void valuesShareTheLockTheyWereGiven() {
-        SharedRLock state = lock("worker/state");
-        SharedEnum<Thread.State> status =
-                region.memory().sharedEnum("status", Thread.State.class, Thread.State.NEW, state);
-        SharedLong jobId = region.memory().sharedLong("job", 0, state);
-        assertSame(state, status.getLock());
-        assertSame(state, jobId.getLock());
-        SharedLong other = region.memory().sharedLong("other");
-        SharedInt another = region.memory().sharedInt("another");
-        assertTrue(other.getLock() instanceof SharedRLock);
-        assertSame(other.getLock(), region.memory().sharedLong("other").getLock());
-        assertFalse(other.getLock() == another.getLock());
-        try (SharedMutex.Held held = status.getLock().acquire()) {
-            status.set(Thread.State.RUNNABLE);
-            jobId.set(42);
-        }
     }
 }
