@@ -16,22 +16,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SharedMemoryTest {
 
-    private final String name = TestRegions.uniqueName("memory");
+    @RegisterExtension
+    final TestRegion region = new TestRegion("memory");
 
-    @AfterEach
-    void removeRegion() {
-        SharedMemory.unlink(name);
-    }
+    /** For the tests of creating and opening, which make the region themselves (or a file in its place). */
+    @RegisterExtension
+    final TestRegion unmade = TestRegion.nameOnly("memory-unmade");
 
     @Test
     void valuesAreSharedBetweenTwoMappings() {
-        try (SharedMemory creator = SharedMemory.create(name);
-                SharedMemory opener = SharedMemory.open(name)) {
+        SharedMemory creator = region.memory();
+        try (SharedMemory opener = SharedMemory.open(region.name())) {
             assertTrue(creator.isCreator());
             assertFalse(opener.isCreator());
             SharedLong a = creator.sharedLong("counter", 40);
@@ -57,68 +57,67 @@ class SharedMemoryTest {
     /** The operations all numeric types share are AtomicContractTest's; here what only doubles do. */
     @Test
     void doublesAddFractionsAndCompareBitPatterns() {
-        try (SharedMemory memory = SharedMemory.create(name)) {
-            SharedDouble d = memory.sharedDouble("d", 1.5);
-            assertEquals(1.5, d.getAndAdd(0.25));
-            assertEquals(1.75, d.get());
-            assertFalse(d.compareAndSet(-0.0, 3.0));
-            d.set(0.0);
-            assertFalse(d.compareAndSet(-0.0, 3.0), "compareAndSet compares bit patterns");
-            assertTrue(d.compareAndSet(0.0, 3.0));
-        }
+        SharedMemory memory = region.memory();
+        SharedDouble d = memory.sharedDouble("d", 1.5);
+        assertEquals(1.5, d.getAndAdd(0.25));
+        assertEquals(1.75, d.get());
+        assertFalse(d.compareAndSet(-0.0, 3.0));
+        d.set(0.0);
+        assertFalse(d.compareAndSet(-0.0, 3.0), "compareAndSet compares bit patterns");
+        assertTrue(d.compareAndSet(0.0, 3.0));
     }
 
     /** A slot of another type is refused in SlotContractTest. */
     @Test
     void arrayOfAnotherLengthAndBadNamesAreRefused() {
-        try (SharedMemory memory = SharedMemory.create(name)) {
-            memory.sharedLongArray("a", 4);
-            IncompatibleSlotException length =
-                    assertThrows(IncompatibleSlotException.class, () -> memory.sharedLongArray("a", 5));
-            assertTrue(length.getMessage().contains("of 32 bytes, not 40"), length.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> memory.sharedLongArray("b", 0));
-            assertThrows(IllegalArgumentException.class, () -> memory.sharedLong("bad name"));
-            assertThrows(IllegalArgumentException.class, () -> memory.sharedLong("x".repeat(64)));
-        }
+        SharedMemory memory = region.memory();
+        memory.sharedLongArray("a", 4);
+        IncompatibleSlotException length =
+                assertThrows(IncompatibleSlotException.class, () -> memory.sharedLongArray("a", 5));
+        assertTrue(length.getMessage().contains("of 32 bytes, not 40"), length.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> memory.sharedLongArray("b", 0));
+        assertThrows(IllegalArgumentException.class, () -> memory.sharedLong("bad name"));
+        assertThrows(IllegalArgumentException.class, () -> memory.sharedLong("x".repeat(64)));
     }
 
     /** The slots' uses after close are SlotContractTest's; here the region's own. */
     @Test
     void closedRegionThrowsIllegalStateEverywhere() {
-        SharedMemory memory = SharedMemory.create(name);
+        SharedMemory memory = region.memory();
         memory.close();
         memory.close();
         assertTrue(memory.isClosed());
         IllegalStateException listing = assertThrows(IllegalStateException.class, memory::slotNames);
-        assertTrue(listing.getMessage().contains("region '" + name + "' is closed"), listing.getMessage());
+        assertTrue(listing.getMessage().contains("region '" + region.name() + "' is closed"), listing.getMessage());
         assertThrows(IllegalStateException.class, () -> memory.sharedLong("v"));
     }
 
     @Test
     void unlinkedRegionIsGoneForOpenersButOthersKeepWorking() {
-        SharedMemory first = SharedMemory.create(name);
-        try (SharedMemory second = SharedMemory.open(name)) {
+        SharedMemory first = region.memory();
+        try (SharedMemory second = SharedMemory.open(region.name())) {
             SharedLong kept = second.sharedLong("kept");
             first.sharedLong("kept").set(5);
             first.unlink();
             IllegalStateException gone = assertThrows(IllegalStateException.class, () -> first.sharedLong("kept"));
             assertTrue(gone.getMessage().contains("was unlinked and closed"), gone.getMessage());
-            assertThrows(RegionNotFoundException.class, () -> SharedMemory.open(name));
+            assertThrows(RegionNotFoundException.class, () -> SharedMemory.open(region.name()));
             assertEquals(6, kept.incrementAndGet());
         }
-        assertFalse(SharedMemory.unlink(name));
+        assertFalse(SharedMemory.unlink(region.name()));
     }
 
     @Test
     void createOpenAndNames() {
-        RegionNotFoundException missing = assertThrows(RegionNotFoundException.class, () -> SharedMemory.open(name));
+        RegionNotFoundException missing =
+                assertThrows(RegionNotFoundException.class, () -> SharedMemory.open(unmade.name()));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
-        try (SharedMemory created = SharedMemory.openOrCreate(name);
-                SharedMemory opened = SharedMemory.openOrCreate(name)) {
+        try (SharedMemory created = SharedMemory.openOrCreate(unmade.name());
+                SharedMemory opened = SharedMemory.openOrCreate(unmade.name())) {
             assertTrue(created.isCreator());
             assertFalse(opened.isCreator());
             assertNotSame(created, opened);
-            assertThrows(RegionExistsException.class, () -> SharedMemory.create(name));
+            assertThrows(RegionExistsException.class, () -> SharedMemory.create(unmade.name()));
         }
         assertThrows(IllegalArgumentException.class, () -> SharedMemory.create("has/slash"));
         assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(".hidden"));
@@ -127,53 +126,55 @@ class SharedMemoryTest {
                 IllegalArgumentException.class, () -> RegionOptions.defaults().withSize(0));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> SharedMemory.create(name, RegionOptions.defaults().withSize(100)));
+                () -> SharedMemory.create(
+                        unmade.name(), RegionOptions.defaults().withSize(100)));
     }
 
     @Test
     void modeIsApplied() throws IOException {
         try (SharedMemory memory =
-                SharedMemory.create(name, RegionOptions.defaults().withMode(0640))) {
-            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(shmPath(name))));
+                SharedMemory.create(unmade.name(), RegionOptions.defaults().withMode(0640))) {
+            assertEquals(
+                    "rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(shmPath(unmade.name()))));
         }
     }
 
     @Test
     void foreignObjectIsRefused() throws IOException {
-        Files.write(shmPath(name), new byte[8192]);
+        Files.write(shmPath(unmade.name()), new byte[8192]);
         Files.write(
-                shmPath(name),
+                shmPath(unmade.name()),
                 "some other program's data, not a region".repeat(100).getBytes());
         IncompatibleRegionException foreign =
-                assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(name));
+                assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(unmade.name()));
         assertTrue(foreign.getMessage().contains("is not an interproc region"), foreign.getMessage());
-        Files.write(shmPath(name), new byte[] {1, 2, 3});
-        assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(name));
-        assertThrows(IncompatibleRegionException.class, () -> SharedMemory.openOrCreate(name));
+        Files.write(shmPath(unmade.name()), new byte[] {1, 2, 3});
+        assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(unmade.name()));
+        assertThrows(IncompatibleRegionException.class, () -> SharedMemory.openOrCreate(unmade.name()));
     }
 
     @Test
     void regionThatNeverFinishesInitialisingTimesOut() throws IOException {
-        Files.write(shmPath(name), new byte[0]);
+        Files.write(shmPath(unmade.name()), new byte[0]);
         IncompatibleRegionException stuck = assertThrows(
                 IncompatibleRegionException.class,
-                () -> SharedMemory.open(name, RegionOptions.defaults().withOpenTimeout(Duration.ofMillis(100))));
+                () -> SharedMemory.open(
+                        unmade.name(), RegionOptions.defaults().withOpenTimeout(Duration.ofMillis(100))));
         assertTrue(stuck.getMessage().contains("still initialising after 100 ms"), stuck.getMessage());
     }
 
     @Test
     void otherLayoutVersionIsRefusedNamingBoth() throws IOException {
-        try (SharedMemory memory = SharedMemory.create(name)) {
-            memory.sharedLong("x");
-        }
+        region.memory().sharedLong("x");
+        region.memory().close();
         int other = RegionLayout.LAYOUT_VERSION + 1;
-        try (FileChannel channel = FileChannel.open(shmPath(name), StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(shmPath(region.name()), StandardOpenOption.WRITE)) {
             ByteBuffer version =
                     ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, other);
             channel.write(version, RegionLayout.HEADER_LAYOUT_VERSION_OFFSET);
         }
         IncompatibleRegionException refused =
-                assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(name));
+                assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(region.name()));
         assertTrue(
                 refused.getMessage()
                         .contains("has layout version " + other + ", this library reads layout version "
@@ -186,15 +187,16 @@ class SharedMemoryTest {
         long free = Files.getFileStore(Path.of("/dev/shm")).getUsableSpace();
         InsufficientSpaceException full = assertThrows(
                 InsufficientSpaceException.class,
-                () -> SharedMemory.create(name, RegionOptions.defaults().withSize(free + (1L << 30))));
+                () -> SharedMemory.create(
+                        unmade.name(), RegionOptions.defaults().withSize(free + (1L << 30))));
         assertTrue(full.getMessage().contains("less free space"), full.getMessage());
-        assertFalse(Files.exists(shmPath(name)), "a failed creation leaves no object behind");
+        assertFalse(Files.exists(shmPath(unmade.name())), "a failed creation leaves no object behind");
     }
 
     @Test
     void fullDataAreaAndDirectory() {
         try (SharedMemory memory = SharedMemory.create(
-                name,
+                unmade.name(),
                 RegionOptions.defaults().withSize(64 * 1024).withMaxSlots(2).withMaxProcesses(2))) {
             InsufficientSpaceException noRoom =
                     assertThrows(InsufficientSpaceException.class, () -> memory.sharedLongArray("big", 1 << 20));
@@ -204,9 +206,9 @@ class SharedMemoryTest {
             InsufficientSpaceException dirFull =
                     assertThrows(InsufficientSpaceException.class, () -> memory.sharedInt("c"));
             assertTrue(dirFull.getMessage().contains("withMaxSlots"), dirFull.getMessage());
-            try (SharedMemory second = SharedMemory.open(name)) {
+            try (SharedMemory second = SharedMemory.open(unmade.name())) {
                 InsufficientSpaceException tableFull =
-                        assertThrows(InsufficientSpaceException.class, () -> SharedMemory.open(name));
+                        assertThrows(InsufficientSpaceException.class, () -> SharedMemory.open(unmade.name()));
                 assertTrue(tableFull.getMessage().contains("withMaxProcesses"), tableFull.getMessage());
                 assertEquals(0, second.sharedInt("a").get());
             }
