@@ -50,6 +50,18 @@ interface AtomicCells {
         long decrementAndGet(int index);
     }
 
+    /** The operations that only the integral scalars (int and long) offer. */
+    interface Counter extends Integral {
+
+        long getAndIncrement(int index);
+
+        long getAndDecrement(int index);
+
+        long getAndUpdate(int index, LongUnaryOperator update);
+
+        long getAndAccumulate(int index, long x, LongBinaryOperator accumulator);
+    }
+
     /** The operations of the array types. */
     interface Array extends Integral {
 
@@ -75,26 +87,28 @@ interface AtomicCells {
 
     /** Every numeric slot type. */
     List<Kind> ALL = List.of(
-            new Kind("SharedInt", (memory, slot, lock) -> ofInt(memory.sharedInt(slot, 0, lock))),
-            new Kind("SharedLong", (memory, slot, lock) -> ofLong(memory.sharedLong(slot, 0, lock))),
-            new Kind("SharedDouble", (memory, slot, lock) -> ofDouble(memory.sharedDouble(slot, 0, lock))),
-            new Kind(
-                    "SharedIntArray",
-                    (memory, slot, lock) -> ofIntArray(memory.sharedIntArray(slot, ARRAY_LENGTH, lock))),
-            new Kind(
-                    "SharedLongArray",
-                    (memory, slot, lock) -> ofLongArray(memory.sharedLongArray(slot, ARRAY_LENGTH, lock))));
+            new Kind("SharedInt", (memory, slot, lock) -> of(memory.sharedInt(slot, 0, lock))),
+            new Kind("SharedLong", (memory, slot, lock) -> of(memory.sharedLong(slot, 0, lock))),
+            new Kind("SharedDouble", (memory, slot, lock) -> of(memory.sharedDouble(slot, 0, lock))),
+            new Kind("SharedIntArray", (memory, slot, lock) -> of(memory.sharedIntArray(slot, ARRAY_LENGTH, lock))),
+            new Kind("SharedLongArray", (memory, slot, lock) -> of(memory.sharedLongArray(slot, ARRAY_LENGTH, lock))));
 
     /** The entries of {@link #ALL} whose cells are {@link Integral}. */
     List<Kind> INTEGRAL =
             ALL.stream().filter(kind -> !kind.type().equals("SharedDouble")).toList();
 
+    /** The entries of {@link #ALL} whose cells are a {@link Counter}. */
+    List<Kind> COUNTERS = ALL.stream()
+            .filter(kind -> kind.type().equals("SharedInt") || kind.type().equals("SharedLong"))
+            .toList();
+
     /** The entries of {@link #ALL} whose cells are an {@link Array}. */
     List<Kind> ARRAYS =
             ALL.stream().filter(kind -> kind.type().endsWith("Array")).toList();
 
-    private static Integral ofInt(SharedInt value) {
-        return new Integral() {
+    /** The cell of an int slot. */
+    static Counter of(SharedInt value) {
+        return new Counter() {
             @Override
             public SlotValue value() {
                 return value;
@@ -171,6 +185,26 @@ interface AtomicCells {
             }
 
             @Override
+            public long getAndIncrement(int index) {
+                return value.getAndIncrement();
+            }
+
+            @Override
+            public long getAndDecrement(int index) {
+                return value.getAndDecrement();
+            }
+
+            @Override
+            public long getAndUpdate(int index, LongUnaryOperator update) {
+                return value.getAndUpdate(v -> (int) update.applyAsLong(v));
+            }
+
+            @Override
+            public long getAndAccumulate(int index, long x, LongBinaryOperator accumulator) {
+                return value.getAndAccumulate((int) x, (v, y) -> (int) accumulator.applyAsLong(v, y));
+            }
+
+            @Override
             public long updateAndGet(int index, LongUnaryOperator update) {
                 return value.updateAndGet(v -> (int) update.applyAsLong(v));
             }
@@ -182,8 +216,9 @@ interface AtomicCells {
         };
     }
 
-    private static Integral ofLong(SharedLong value) {
-        return new Integral() {
+    /** The cell of a long slot. */
+    static Counter of(SharedLong value) {
+        return new Counter() {
             @Override
             public SlotValue value() {
                 return value;
@@ -260,6 +295,26 @@ interface AtomicCells {
             }
 
             @Override
+            public long getAndIncrement(int index) {
+                return value.getAndIncrement();
+            }
+
+            @Override
+            public long getAndDecrement(int index) {
+                return value.getAndDecrement();
+            }
+
+            @Override
+            public long getAndUpdate(int index, LongUnaryOperator update) {
+                return value.getAndUpdate(update);
+            }
+
+            @Override
+            public long getAndAccumulate(int index, long x, LongBinaryOperator accumulator) {
+                return value.getAndAccumulate(x, accumulator);
+            }
+
+            @Override
             public long updateAndGet(int index, LongUnaryOperator update) {
                 return value.updateAndGet(update);
             }
@@ -271,7 +326,8 @@ interface AtomicCells {
         };
     }
 
-    private static AtomicCells ofDouble(SharedDouble value) {
+    /** The cell of a double slot. */
+    static AtomicCells of(SharedDouble value) {
         return new AtomicCells() {
             @Override
             public SlotValue value() {
@@ -335,7 +391,8 @@ interface AtomicCells {
         };
     }
 
-    private static Array ofIntArray(SharedIntArray array) {
+    /** The cells of an int array slot. */
+    static Array of(SharedIntArray array) {
         return new Array() {
             @Override
             public SlotValue value() {
@@ -429,7 +486,8 @@ interface AtomicCells {
         };
     }
 
-    private static Array ofLongArray(SharedLongArray array) {
+    /** The cells of a long array slot. */
+    static Array of(SharedLongArray array) {
         return new Array() {
             @Override
             public SlotValue value() {

@@ -86,6 +86,18 @@ class AtomicContractTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @FieldSource("dev.interproc.AtomicCells#COUNTERS")
+    void aScalarReturnsTheValueBeforeItsUpdates(AtomicCells.Kind kind) {
+        AtomicCells.Counter cell = (AtomicCells.Counter) open(kind, "v");
+        cell.set(0, 5);
+        assertEquals(5, cell.getAndIncrement(0));
+        assertEquals(6, cell.getAndDecrement(0));
+        assertEquals(5, cell.getAndUpdate(0, v -> v * 10));
+        assertEquals(50, cell.getAndAccumulate(0, 3, Math::max));
+        assertEquals(50, cell.get(0));
+    }
+
+    @ParameterizedTest(name = "{0}")
     @FieldSource("dev.interproc.AtomicCells#ARRAYS")
     void anArrayHasItsLengthAndCopiesOut(AtomicCells.Kind kind) {
         AtomicCells.Array cells = (AtomicCells.Array) open(kind, "v");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -66,139 +67,31 @@ record SlotKind<A>(
 
     /** Every slot type of the library; slot names given to these accessors must contain a '/' (for conditions). */
     static final List<SlotKind<?>> ALL = List.of(
-            kind(
+            number(
                     "SharedInt",
-                    (memory, slot) -> memory.sharedInt(slot, 7),
-                    (memory, slot) -> memory.sharedInt(slot, 9),
-                    (first, second) -> {
-                        assertEquals(7, second.get());
-                        first.set(11);
-                        assertEquals(11, second.get());
-                    },
-                    value -> List.of(
-                            value::get,
-                            () -> value.set(1),
-                            value::getAcquire,
-                            () -> value.setRelease(1),
-                            value::getOpaque,
-                            () -> value.setOpaque(1),
-                            () -> value.getAndSet(1),
-                            () -> value.compareAndSet(0, 1),
-                            () -> value.compareAndExchange(0, 1),
-                            () -> value.getAndAdd(1),
-                            () -> value.addAndGet(1),
-                            value::getAndIncrement,
-                            value::incrementAndGet,
-                            value::getAndDecrement,
-                            value::decrementAndGet,
-                            () -> value.getAndUpdate(v -> v),
-                            () -> value.updateAndGet(v -> v),
-                            () -> value.getAndAccumulate(1, Integer::sum),
-                            () -> value.accumulateAndGet(1, Integer::sum),
-                            value::getLock)),
-            kind(
+                    (memory, slot) -> AtomicCells.of(memory.sharedInt(slot, 7)),
+                    (memory, slot) -> AtomicCells.of(memory.sharedInt(slot, 9)),
+                    7),
+            number(
                     "SharedLong",
-                    (memory, slot) -> memory.sharedLong(slot, 7),
-                    (memory, slot) -> memory.sharedLong(slot, 9),
-                    (first, second) -> {
-                        assertEquals(7, second.get());
-                        first.set(11);
-                        assertEquals(11, second.get());
-                    },
-                    value -> List.of(
-                            value::get,
-                            () -> value.set(1),
-                            value::getAcquire,
-                            () -> value.setRelease(1),
-                            value::getOpaque,
-                            () -> value.setOpaque(1),
-                            () -> value.getAndSet(1),
-                            () -> value.compareAndSet(0, 1),
-                            () -> value.compareAndExchange(0, 1),
-                            () -> value.getAndAdd(1),
-                            () -> value.addAndGet(1),
-                            value::getAndIncrement,
-                            value::incrementAndGet,
-                            value::getAndDecrement,
-                            value::decrementAndGet,
-                            () -> value.getAndUpdate(v -> v),
-                            () -> value.updateAndGet(v -> v),
-                            () -> value.getAndAccumulate(1, Long::sum),
-                            () -> value.accumulateAndGet(1, Long::sum),
-                            value::getLock)),
-            kind(
+                    (memory, slot) -> AtomicCells.of(memory.sharedLong(slot, 7)),
+                    (memory, slot) -> AtomicCells.of(memory.sharedLong(slot, 9)),
+                    7),
+            number(
                     "SharedDouble",
-                    (memory, slot) -> memory.sharedDouble(slot, 1.5),
-                    (memory, slot) -> memory.sharedDouble(slot, 2.5),
-                    (first, second) -> {
-                        assertEquals(1.5, second.get());
-                        first.set(0.25);
-                        assertEquals(0.25, second.get());
-                    },
-                    value -> List.of(
-                            value::get,
-                            () -> value.set(1),
-                            value::getAcquire,
-                            () -> value.setRelease(1),
-                            () -> value.getAndSet(1),
-                            () -> value.compareAndSet(0, 1),
-                            () -> value.getAndAdd(1),
-                            () -> value.addAndGet(1),
-                            () -> value.updateAndGet(v -> v),
-                            () -> value.accumulateAndGet(1, Double::sum),
-                            value::getLock)),
-            kind(
+                    (memory, slot) -> AtomicCells.of(memory.sharedDouble(slot, 7)),
+                    (memory, slot) -> AtomicCells.of(memory.sharedDouble(slot, 9)),
+                    7),
+            number(
                     "SharedIntArray",
-                    (memory, slot) -> memory.sharedIntArray(slot, 3),
-                    (memory, slot) -> memory.sharedIntArray(slot, 3),
-                    (first, second) -> {
-                        first.set(2, 5);
-                        assertEquals(5, second.get(2));
-                    },
-                    array -> List.of(
-                            () -> array.get(0),
-                            () -> array.set(0, 1),
-                            () -> array.getAcquire(0),
-                            () -> array.setRelease(0, 1),
-                            () -> array.getOpaque(0),
-                            () -> array.setOpaque(0, 1),
-                            () -> array.getAndSet(0, 1),
-                            () -> array.compareAndSet(0, 0, 1),
-                            () -> array.compareAndExchange(0, 0, 1),
-                            () -> array.getAndAdd(0, 1),
-                            () -> array.addAndGet(0, 1),
-                            () -> array.incrementAndGet(0),
-                            () -> array.decrementAndGet(0),
-                            () -> array.updateAndGet(0, v -> v),
-                            () -> array.accumulateAndGet(0, 1, Integer::sum),
-                            array::toArray,
-                            array::getLock)),
-            kind(
+                    (memory, slot) -> AtomicCells.of(memory.sharedIntArray(slot, 3)),
+                    (memory, slot) -> AtomicCells.of(memory.sharedIntArray(slot, 3)),
+                    0),
+            number(
                     "SharedLongArray",
-                    (memory, slot) -> memory.sharedLongArray(slot, 3),
-                    (memory, slot) -> memory.sharedLongArray(slot, 3),
-                    (first, second) -> {
-                        first.set(2, 5);
-                        assertEquals(5, second.get(2));
-                    },
-                    array -> List.of(
-                            () -> array.get(0),
-                            () -> array.set(0, 1),
-                            () -> array.getAcquire(0),
-                            () -> array.setRelease(0, 1),
-                            () -> array.getOpaque(0),
-                            () -> array.setOpaque(0, 1),
-                            () -> array.getAndSet(0, 1),
-                            () -> array.compareAndSet(0, 0, 1),
-                            () -> array.compareAndExchange(0, 0, 1),
-                            () -> array.getAndAdd(0, 1),
-                            () -> array.addAndGet(0, 1),
-                            () -> array.incrementAndGet(0),
-                            () -> array.decrementAndGet(0),
-                            () -> array.updateAndGet(0, v -> v),
-                            () -> array.accumulateAndGet(0, 1, Long::sum),
-                            array::toArray,
-                            array::getLock)),
+                    (memory, slot) -> AtomicCells.of(memory.sharedLongArray(slot, 3)),
+                    (memory, slot) -> AtomicCells.of(memory.sharedLongArray(slot, 3)),
+                    0),
             new SlotKind<>(
                     "SharedEnum",
                     "",
@@ -223,23 +116,13 @@ record SlotKind<A>(
                     "SharedLock",
                     SharedMemory::sharedLock,
                     SharedMemory::sharedLock,
-                    (first, second) -> {
-                        first.lock();
-                        assertTrue(second.isLocked());
-                        first.unlock();
-                        assertFalse(second.isLocked());
-                    },
+                    SlotKind::shareALock,
                     SlotKind::usesOfALock),
             kind(
                     "SharedRLock",
                     SharedMemory::sharedRLock,
                     SharedMemory::sharedRLock,
-                    (first, second) -> {
-                        first.lock();
-                        assertTrue(second.isLocked());
-                        first.unlock();
-                        assertFalse(second.isLocked());
-                    },
+                    SlotKind::shareALock,
                     SlotKind::usesOfALock),
             kind(
                     "SharedCondition",
@@ -327,6 +210,66 @@ record SlotKind<A>(
     private static <A> SlotKind<A> kind(
             String type, Accessor<A> creator, Accessor<A> another, Sharing<A> sharing, UsesAfterClose<A> uses) {
         return new SlotKind<>(type, "", type, creator, another, sharing, uses);
+    }
+
+    /**
+     * A numeric slot, accessed through {@link AtomicCells}: {@code initial} is what its creator stores (arrays
+     * are created zeroed).
+     */
+    private static SlotKind<AtomicCells> number(
+            String type, Accessor<AtomicCells> creator, Accessor<AtomicCells> another, long initial) {
+        return kind(
+                type,
+                creator,
+                another,
+                (first, second) -> {
+                    int last = first.length() - 1;
+                    assertEquals(initial, second.get(last));
+                    first.set(last, 11);
+                    assertEquals(11, second.get(last));
+                },
+                SlotKind::usesOfANumber);
+    }
+
+    private static List<Executable> usesOfANumber(AtomicCells cells) {
+        List<Executable> uses = new ArrayList<>(List.of(
+                () -> cells.get(0),
+                () -> cells.set(0, 1),
+                () -> cells.getAcquire(0),
+                () -> cells.setRelease(0, 1),
+                () -> cells.getAndSet(0, 1),
+                () -> cells.compareAndSet(0, 0, 1),
+                () -> cells.getAndAdd(0, 1),
+                () -> cells.addAndGet(0, 1),
+                () -> cells.updateAndGet(0, v -> v),
+                () -> cells.accumulateAndGet(0, 1, Long::sum),
+                () -> cells.value().getLock()));
+        if (cells instanceof AtomicCells.Integral integral) {
+            uses.addAll(List.of(
+                    () -> integral.getOpaque(0),
+                    () -> integral.setOpaque(0, 1),
+                    () -> integral.compareAndExchange(0, 0, 1),
+                    () -> integral.incrementAndGet(0),
+                    () -> integral.decrementAndGet(0)));
+        }
+        if (cells instanceof AtomicCells.Counter counter) {
+            uses.addAll(List.of(
+                    () -> counter.getAndIncrement(0),
+                    () -> counter.getAndDecrement(0),
+                    () -> counter.getAndUpdate(0, v -> v),
+                    () -> counter.getAndAccumulate(0, 1, Long::sum)));
+        }
+        if (cells instanceof AtomicCells.Array array) {
+            uses.add(array::toArray);
+        }
+        return uses;
+    }
+
+    private static void shareALock(SharedMutex first, SharedMutex second) {
+        first.lock();
+        assertTrue(second.isLocked());
+        first.unlock();
+        assertFalse(second.isLocked());
     }
 
     private static List<Executable> usesOfALock(SharedMutex lock) {
