@@ -1,13 +1,22 @@
 package dev.interproc;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntBinaryOperator;
+import java.util.function.IntUnaryOperator;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 
 /**
  * A shared numeric value seen through longs, so that one test body serves every numeric slot type: a scalar slot
  * is one cell (index 0), an array slot one cell per element. Doubles hold the tests' small whole numbers exactly.
+ * The sub-interfaces are the levels of the types' APIs: a type is viewed at the level whose operations it offers.
  */
 interface AtomicCells {
 
@@ -74,7 +83,7 @@ interface AtomicCells {
     }
 
     /** One numeric slot type: its name as inspection reports it, and how to open a slot of it. */
-    record Kind(String type, Opener opener) {
+    record Kind(String type, Class<? extends AtomicCells> level, Opener opener) {
 
         @Override
         public String toString() {
@@ -87,497 +96,127 @@ interface AtomicCells {
 
     /** Every numeric slot type. */
     List<Kind> ALL = List.of(
-            new Kind("SharedInt", (memory, slot, lock) -> of(memory.sharedInt(slot, 0, lock))),
-            new Kind("SharedLong", (memory, slot, lock) -> of(memory.sharedLong(slot, 0, lock))),
-            new Kind("SharedDouble", (memory, slot, lock) -> of(memory.sharedDouble(slot, 0, lock))),
-            new Kind("SharedIntArray", (memory, slot, lock) -> of(memory.sharedIntArray(slot, ARRAY_LENGTH, lock))),
-            new Kind("SharedLongArray", (memory, slot, lock) -> of(memory.sharedLongArray(slot, ARRAY_LENGTH, lock))));
+            new Kind("SharedInt", Counter.class, (memory, slot, lock) -> of(memory.sharedInt(slot, 0, lock))),
+            new Kind("SharedLong", Counter.class, (memory, slot, lock) -> of(memory.sharedLong(slot, 0, lock))),
+            new Kind("SharedDouble", AtomicCells.class, (memory, slot, lock) -> of(memory.sharedDouble(slot, 0, lock))),
+            new Kind(
+                    "SharedIntArray",
+                    Array.class,
+                    (memory, slot, lock) -> of(memory.sharedIntArray(slot, ARRAY_LENGTH, lock))),
+            new Kind(
+                    "SharedLongArray",
+                    Array.class,
+                    (memory, slot, lock) -> of(memory.sharedLongArray(slot, ARRAY_LENGTH, lock))));
 
-    /** The entries of {@link #ALL} whose cells are {@link Integral}. */
-    List<Kind> INTEGRAL =
-            ALL.stream().filter(kind -> !kind.type().equals("SharedDouble")).toList();
+    /** The entries of {@link #ALL} viewed as {@link Integral}. */
+    List<Kind> INTEGRAL = atLevel(Integral.class);
 
-    /** The entries of {@link #ALL} whose cells are a {@link Counter}. */
-    List<Kind> COUNTERS = ALL.stream()
-            .filter(kind -> kind.type().equals("SharedInt") || kind.type().equals("SharedLong"))
-            .toList();
+    /** The entries of {@link #ALL} viewed as a {@link Counter}. */
+    List<Kind> COUNTERS = atLevel(Counter.class);
 
-    /** The entries of {@link #ALL} whose cells are an {@link Array}. */
-    List<Kind> ARRAYS =
-            ALL.stream().filter(kind -> kind.type().endsWith("Array")).toList();
+    /** The entries of {@link #ALL} viewed as an {@link Array}. */
+    List<Kind> ARRAYS = atLevel(Array.class);
+
+    private static List<Kind> atLevel(Class<? extends AtomicCells> level) {
+        return ALL.stream().filter(kind -> level.isAssignableFrom(kind.level())).toList();
+    }
 
     /** The cell of an int slot. */
     static Counter of(SharedInt value) {
-        return new Counter() {
-            @Override
-            public SlotValue value() {
-                return value;
-            }
-
-            @Override
-            public int length() {
-                return 1;
-            }
-
-            @Override
-            public long get(int index) {
-                return value.get();
-            }
-
-            @Override
-            public void set(int index, long newValue) {
-                value.set((int) newValue);
-            }
-
-            @Override
-            public long getAcquire(int index) {
-                return value.getAcquire();
-            }
-
-            @Override
-            public void setRelease(int index, long newValue) {
-                value.setRelease((int) newValue);
-            }
-
-            @Override
-            public long getOpaque(int index) {
-                return value.getOpaque();
-            }
-
-            @Override
-            public void setOpaque(int index, long newValue) {
-                value.setOpaque((int) newValue);
-            }
-
-            @Override
-            public long getAndSet(int index, long newValue) {
-                return value.getAndSet((int) newValue);
-            }
-
-            @Override
-            public boolean compareAndSet(int index, long expected, long newValue) {
-                return value.compareAndSet((int) expected, (int) newValue);
-            }
-
-            @Override
-            public long compareAndExchange(int index, long expected, long newValue) {
-                return value.compareAndExchange((int) expected, (int) newValue);
-            }
-
-            @Override
-            public long getAndAdd(int index, long delta) {
-                return value.getAndAdd((int) delta);
-            }
-
-            @Override
-            public long addAndGet(int index, long delta) {
-                return value.addAndGet((int) delta);
-            }
-
-            @Override
-            public long incrementAndGet(int index) {
-                return value.incrementAndGet();
-            }
-
-            @Override
-            public long decrementAndGet(int index) {
-                return value.decrementAndGet();
-            }
-
-            @Override
-            public long getAndIncrement(int index) {
-                return value.getAndIncrement();
-            }
-
-            @Override
-            public long getAndDecrement(int index) {
-                return value.getAndDecrement();
-            }
-
-            @Override
-            public long getAndUpdate(int index, LongUnaryOperator update) {
-                return value.getAndUpdate(v -> (int) update.applyAsLong(v));
-            }
-
-            @Override
-            public long getAndAccumulate(int index, long x, LongBinaryOperator accumulator) {
-                return value.getAndAccumulate((int) x, (v, y) -> (int) accumulator.applyAsLong(v, y));
-            }
-
-            @Override
-            public long updateAndGet(int index, LongUnaryOperator update) {
-                return value.updateAndGet(v -> (int) update.applyAsLong(v));
-            }
-
-            @Override
-            public long accumulateAndGet(int index, long x, LongBinaryOperator accumulator) {
-                return value.accumulateAndGet((int) x, (v, y) -> (int) accumulator.applyAsLong(v, y));
-            }
-        };
+        return view(value, Counter.class);
     }
 
     /** The cell of a long slot. */
     static Counter of(SharedLong value) {
-        return new Counter() {
-            @Override
-            public SlotValue value() {
-                return value;
-            }
-
-            @Override
-            public int length() {
-                return 1;
-            }
-
-            @Override
-            public long get(int index) {
-                return value.get();
-            }
-
-            @Override
-            public void set(int index, long newValue) {
-                value.set(newValue);
-            }
-
-            @Override
-            public long getAcquire(int index) {
-                return value.getAcquire();
-            }
-
-            @Override
-            public void setRelease(int index, long newValue) {
-                value.setRelease(newValue);
-            }
-
-            @Override
-            public long getOpaque(int index) {
-                return value.getOpaque();
-            }
-
-            @Override
-            public void setOpaque(int index, long newValue) {
-                value.setOpaque(newValue);
-            }
-
-            @Override
-            public long getAndSet(int index, long newValue) {
-                return value.getAndSet(newValue);
-            }
-
-            @Override
-            public boolean compareAndSet(int index, long expected, long newValue) {
-                return value.compareAndSet(expected, newValue);
-            }
-
-            @Override
-            public long compareAndExchange(int index, long expected, long newValue) {
-                return value.compareAndExchange(expected, newValue);
-            }
-
-            @Override
-            public long getAndAdd(int index, long delta) {
-                return value.getAndAdd(delta);
-            }
-
-            @Override
-            public long addAndGet(int index, long delta) {
-                return value.addAndGet(delta);
-            }
-
-            @Override
-            public long incrementAndGet(int index) {
-                return value.incrementAndGet();
-            }
-
-            @Override
-            public long decrementAndGet(int index) {
-                return value.decrementAndGet();
-            }
-
-            @Override
-            public long getAndIncrement(int index) {
-                return value.getAndIncrement();
-            }
-
-            @Override
-            public long getAndDecrement(int index) {
-                return value.getAndDecrement();
-            }
-
-            @Override
-            public long getAndUpdate(int index, LongUnaryOperator update) {
-                return value.getAndUpdate(update);
-            }
-
-            @Override
-            public long getAndAccumulate(int index, long x, LongBinaryOperator accumulator) {
-                return value.getAndAccumulate(x, accumulator);
-            }
-
-            @Override
-            public long updateAndGet(int index, LongUnaryOperator update) {
-                return value.updateAndGet(update);
-            }
-
-            @Override
-            public long accumulateAndGet(int index, long x, LongBinaryOperator accumulator) {
-                return value.accumulateAndGet(x, accumulator);
-            }
-        };
+        return view(value, Counter.class);
     }
 
     /** The cell of a double slot. */
     static AtomicCells of(SharedDouble value) {
-        return new AtomicCells() {
-            @Override
-            public SlotValue value() {
-                return value;
-            }
-
-            @Override
-            public int length() {
-                return 1;
-            }
-
-            @Override
-            public long get(int index) {
-                return (long) value.get();
-            }
-
-            @Override
-            public void set(int index, long newValue) {
-                value.set(newValue);
-            }
-
-            @Override
-            public long getAcquire(int index) {
-                return (long) value.getAcquire();
-            }
-
-            @Override
-            public void setRelease(int index, long newValue) {
-                value.setRelease(newValue);
-            }
-
-            @Override
-            public long getAndSet(int index, long newValue) {
-                return (long) value.getAndSet(newValue);
-            }
-
-            @Override
-            public boolean compareAndSet(int index, long expected, long newValue) {
-                return value.compareAndSet(expected, newValue);
-            }
-
-            @Override
-            public long getAndAdd(int index, long delta) {
-                return (long) value.getAndAdd(delta);
-            }
-
-            @Override
-            public long addAndGet(int index, long delta) {
-                return (long) value.addAndGet(delta);
-            }
-
-            @Override
-            public long updateAndGet(int index, LongUnaryOperator update) {
-                return (long) value.updateAndGet(v -> update.applyAsLong((long) v));
-            }
-
-            @Override
-            public long accumulateAndGet(int index, long x, LongBinaryOperator accumulator) {
-                return (long) value.accumulateAndGet(x, (v, y) -> accumulator.applyAsLong((long) v, (long) y));
-            }
-        };
+        return view(value, AtomicCells.class);
     }
 
     /** The cells of an int array slot. */
     static Array of(SharedIntArray array) {
-        return new Array() {
-            @Override
-            public SlotValue value() {
-                return array;
-            }
-
-            @Override
-            public int length() {
-                return array.length();
-            }
-
-            @Override
-            public long[] toArray() {
-                return Arrays.stream(array.toArray()).asLongStream().toArray();
-            }
-
-            @Override
-            public long get(int index) {
-                return array.get(index);
-            }
-
-            @Override
-            public void set(int index, long newValue) {
-                array.set(index, (int) newValue);
-            }
-
-            @Override
-            public long getAcquire(int index) {
-                return array.getAcquire(index);
-            }
-
-            @Override
-            public void setRelease(int index, long newValue) {
-                array.setRelease(index, (int) newValue);
-            }
-
-            @Override
-            public long getOpaque(int index) {
-                return array.getOpaque(index);
-            }
-
-            @Override
-            public void setOpaque(int index, long newValue) {
-                array.setOpaque(index, (int) newValue);
-            }
-
-            @Override
-            public long getAndSet(int index, long newValue) {
-                return array.getAndSet(index, (int) newValue);
-            }
-
-            @Override
-            public boolean compareAndSet(int index, long expected, long newValue) {
-                return array.compareAndSet(index, (int) expected, (int) newValue);
-            }
-
-            @Override
-            public long compareAndExchange(int index, long expected, long newValue) {
-                return array.compareAndExchange(index, (int) expected, (int) newValue);
-            }
-
-            @Override
-            public long getAndAdd(int index, long delta) {
-                return array.getAndAdd(index, (int) delta);
-            }
-
-            @Override
-            public long addAndGet(int index, long delta) {
-                return array.addAndGet(index, (int) delta);
-            }
-
-            @Override
-            public long incrementAndGet(int index) {
-                return array.incrementAndGet(index);
-            }
-
-            @Override
-            public long decrementAndGet(int index) {
-                return array.decrementAndGet(index);
-            }
-
-            @Override
-            public long updateAndGet(int index, LongUnaryOperator update) {
-                return array.updateAndGet(index, v -> (int) update.applyAsLong(v));
-            }
-
-            @Override
-            public long accumulateAndGet(int index, long x, LongBinaryOperator accumulator) {
-                return array.accumulateAndGet(index, (int) x, (v, y) -> (int) accumulator.applyAsLong(v, y));
-            }
-        };
+        return view(array, Array.class);
     }
 
     /** The cells of a long array slot. */
     static Array of(SharedLongArray array) {
-        return new Array() {
-            @Override
-            public SlotValue value() {
-                return array;
-            }
+        return view(array, Array.class);
+    }
 
-            @Override
-            public int length() {
-                return array.length();
-            }
-
-            @Override
-            public long[] toArray() {
-                return array.toArray();
-            }
-
-            @Override
-            public long get(int index) {
-                return array.get(index);
-            }
-
-            @Override
-            public void set(int index, long newValue) {
-                array.set(index, newValue);
-            }
-
-            @Override
-            public long getAcquire(int index) {
-                return array.getAcquire(index);
-            }
-
-            @Override
-            public void setRelease(int index, long newValue) {
-                array.setRelease(index, newValue);
-            }
-
-            @Override
-            public long getOpaque(int index) {
-                return array.getOpaque(index);
-            }
-
-            @Override
-            public void setOpaque(int index, long newValue) {
-                array.setOpaque(index, newValue);
-            }
-
-            @Override
-            public long getAndSet(int index, long newValue) {
-                return array.getAndSet(index, newValue);
-            }
-
-            @Override
-            public boolean compareAndSet(int index, long expected, long newValue) {
-                return array.compareAndSet(index, expected, newValue);
-            }
-
-            @Override
-            public long compareAndExchange(int index, long expected, long newValue) {
-                return array.compareAndExchange(index, expected, newValue);
-            }
-
-            @Override
-            public long getAndAdd(int index, long delta) {
-                return array.getAndAdd(index, delta);
-            }
-
-            @Override
-            public long addAndGet(int index, long delta) {
-                return array.addAndGet(index, delta);
-            }
-
-            @Override
-            public long incrementAndGet(int index) {
-                return array.incrementAndGet(index);
-            }
-
-            @Override
-            public long decrementAndGet(int index) {
-                return array.decrementAndGet(index);
-            }
-
-            @Override
-            public long updateAndGet(int index, LongUnaryOperator update) {
-                return array.updateAndGet(index, update);
-            }
-
-            @Override
-            public long accumulateAndGet(int index, long x, LongBinaryOperator accumulator) {
-                return array.accumulateAndGet(index, x, accumulator);
-            }
+    /**
+     * {@code value} viewed at {@code level}: a call runs the value's method of the same name (without the index,
+     * for a scalar), with the long arguments and operators converted to the value's element type and the result
+     * converted back to long. One implementation for all types, so that the view cannot treat one type otherwise;
+     * a type without the method fails the test naming it.
+     */
+    private static <C extends AtomicCells> C view(SlotValue value, Class<C> level) {
+        boolean indexed = value instanceof SlotArray;
+        InvocationHandler handler = (proxy, method, args) -> switch (method.getName()) {
+            case "value" -> value;
+            case "length" -> indexed ? ((SlotArray) value).length() : 1;
+            case "toArray" -> toLongs(call(value, "toArray", new Object[0]));
+            case "toString" -> "cells of " + value;
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            default -> call(value, method.getName(), indexed ? args : Arrays.copyOfRange(args, 1, args.length));
         };
+        // Naming AtomicCells, which is package-private, defines the proxy in this package, where SlotValue is visible.
+        Class<?>[] interfaces =
+                level == AtomicCells.class ? new Class<?>[] {level} : new Class<?>[] {level, AtomicCells.class};
+        return level.cast(Proxy.newProxyInstance(level.getClassLoader(), interfaces, handler));
+    }
+
+    private static Object call(SlotValue value, String name, Object[] args) throws Throwable {
+        Method target = Arrays.stream(value.getClass().getMethods())
+                .filter(method -> method.getName().equals(name) && method.getParameterCount() == args.length)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        value.getClass().getSimpleName() + " has no " + name + " of " + args.length + " arguments"));
+        Class<?>[] types = target.getParameterTypes();
+        Object[] converted = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            converted[i] = convert(args[i], types[i]);
+        }
+        Object result;
+        try {
+            result = target.invoke(value, converted);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+        return result instanceof Number number ? number.longValue() : result;
+    }
+
+    private static Object convert(Object argument, Class<?> type) {
+        if (argument instanceof Long number) {
+            if (type == int.class) {
+                return (int) (long) number;
+            }
+            if (type == double.class) {
+                return (double) number;
+            }
+            return number;
+        }
+        if (argument instanceof LongUnaryOperator update) {
+            if (type == IntUnaryOperator.class) {
+                return (IntUnaryOperator) v -> (int) update.applyAsLong(v);
+            }
+            return type == DoubleUnaryOperator.class ? (DoubleUnaryOperator) v -> update.applyAsLong((long) v) : update;
+        }
+        if (argument instanceof LongBinaryOperator accumulator) {
+            if (type == IntBinaryOperator.class) {
+                return (IntBinaryOperator) (v, x) -> (int) accumulator.applyAsLong(v, x);
+            }
+            return type == DoubleBinaryOperator.class
+                    ? (DoubleBinaryOperator) (v, x) -> accumulator.applyAsLong((long) v, (long) x)
+                    : accumulator;
+        }
+        return argument;
+    }
+
+    private static long[] toLongs(Object array) {
+        return array instanceof int[] ints ? Arrays.stream(ints).asLongStream().toArray() : (long[]) array;
     }
 }
