@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.internal.wait.FutexWaits;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -114,6 +115,17 @@ class CoordinationTest {
                 sleepsDuring <= slicesElapsed + 2,
                 "the waiter handed over " + sleepsDuring + " futex sleeps in " + slicesElapsed
                         + " wait slices: it spins instead of sleeping");
+    }
+
+    /** A Duration beyond Long.MAX_VALUE nanoseconds (292 years; ChronoUnit.FOREVER) means "no limit", not an error. */
+    @Test
+    void hugeDurationsMeanNoLimit() throws Exception {
+        Duration forever = ChronoUnit.FOREVER.getDuration();
+        assertTrue(region.memory().sharedSemaphore("s", 1).tryAcquire(1, forever));
+        SharedEvent event = region.memory().sharedEvent("e");
+        event.set();
+        assertTrue(event.await(forever));
+        assertEquals(0, region.memory().sharedBarrier("b", 1).await(forever));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,6 +38,17 @@ class CrossProcessCoordinationTest {
         return child;
     }
 
+    /** Spins until {@code reached} holds; fails with {@code failure} and the child's transcript after PATIENCE. */
+    private static void awaitChild(JavaProcess child, String failure, BooleanSupplier reached) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!reached.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail(failure + ":\n" + child.transcript());
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     /**
      * 40 rounds: a child acquires and releases 1..3 permits of a bounded 3-permit semaphore in a loop and is
      * killed at a random moment; every permit it held must come back, so the parent can take all three.
@@ -54,13 +66,7 @@ class CrossProcessCoordinationTest {
             long before = acquisitions.get();
             try (JavaProcess child = child("semaphore", Integer.toString(permits))) {
                 child.sendLine("GO");
-                long deadline = System.nanoTime() + PATIENCE.toNanos();
-                while (acquisitions.get() == before) {
-                    if (System.nanoTime() > deadline) {
-                        fail("the child never acquired:\n" + child.transcript());
-                    }
-                    Thread.onSpinWait();
-                }
+                awaitChild(child, "the child never acquired", () -> acquisitions.get() != before);
                 LockSupport.parkNanos(random.nextInt(2_000_000));
                 long killedAt = System.nanoTime();
                 child.kill();
@@ -120,13 +126,7 @@ class CrossProcessCoordinationTest {
         SharedMemory spacer = SharedMemory.open(region.name()); // entry 1, so that the victim gets entry 2
         try (JavaProcess victim = child("barrier", "3")) {
             victim.sendLine("GO");
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (barrier.getNumberWaiting() == 0) {
-                if (System.nanoTime() > deadline) {
-                    fail("the victim never arrived:\n" + victim.transcript());
-                }
-                Thread.onSpinWait();
-            }
+            awaitChild(victim, "the victim never arrived", () -> barrier.getNumberWaiting() > 0);
             spacer.close();
             victim.kill();
             victim.waitFor(PATIENCE);
@@ -155,13 +155,7 @@ class CrossProcessCoordinationTest {
         LockWord internalLock = (LockWord) lockField.get(barrier);
         try (JavaProcess party = child("barrier-once", "2")) {
             party.sendLine("GO");
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (barrier.getNumberWaiting() == 0) {
-                if (System.nanoTime() > deadline) {
-                    fail("the party never arrived:\n" + party.transcript());
-                }
-                Thread.onSpinWait();
-            }
+            awaitChild(party, "the party never arrived", () -> barrier.getNumberWaiting() > 0);
             // Stop it while it sleeps, not while it holds the barrier's internal lock (it checks every slice).
             while (true) {
                 signal(party, "STOP");

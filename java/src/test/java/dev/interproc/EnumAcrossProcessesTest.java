@@ -14,9 +14,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,7 +30,10 @@ class EnumAcrossProcessesTest {
     @TempDir
     static Path releases;
 
-    private final String name = TestRegions.uniqueName("enum-peers");
+    /** The first session creates the region. */
+    @RegisterExtension
+    final TestRegion region = TestRegion.nameOnly("enum-peers");
+
     private final AtomicInteger requestIds = new AtomicInteger();
 
     @BeforeAll
@@ -65,15 +68,22 @@ class EnumAcrossProcessesTest {
         assertEquals(0, rc, "javac failed on release " + release + " of variant.Phase");
     }
 
-    @AfterEach
-    void removeRegion() {
-        SharedMemory.unlink(name);
-    }
-
     private JavaProcess session(String release, String mode) {
-        return child("enum-session", name, "phase", mode, "variant.Phase")
+        return child("enum-session", region.name(), "phase", mode, "variant.Phase")
                 .classPathPrefix(releases.resolve(release))
                 .start();
+    }
+
+    /** A session that has opened (or created) the slot and waits for commands. */
+    private JavaProcess readySession(String release, String mode) throws InterruptedException, TimeoutException {
+        JavaProcess session = session(release, mode);
+        try {
+            session.awaitLine("READY"::equals, STARTUP);
+        } catch (InterruptedException | TimeoutException | RuntimeException e) {
+            session.close();
+            throw e;
+        }
+        return session;
     }
 
     /** Sends a command to an enum session and returns its answer. */
@@ -90,10 +100,8 @@ class EnumAcrossProcessesTest {
 
     @Test
     void createdByOneProcessReadSetAndComparedAndSetByAnother() throws Exception {
-        try (JavaProcess creator = session("original", "create")) {
-            creator.awaitLine("READY"::equals, STARTUP);
-            try (JavaProcess user = session("original", "open")) {
-                user.awaitLine("READY"::equals, STARTUP);
+        try (JavaProcess creator = readySession("original", "create")) {
+            try (JavaProcess user = readySession("original", "open")) {
                 assertEquals("IDLE 0", ask(user, "get"));
                 assertEquals("ok", ask(user, "set RUNNING"));
                 assertEquals("RUNNING 1", ask(creator, "get"));
@@ -110,8 +118,7 @@ class EnumAcrossProcessesTest {
 
     @Test
     void releasesWithOtherConstantsAreRefusedNamingTheDifference() throws Exception {
-        try (JavaProcess creator = session("original", "create")) {
-            creator.awaitLine("READY"::equals, STARTUP);
+        try (JavaProcess creator = readySession("original", "create")) {
             assertEquals("ok", ask(creator, "set DONE"));
             assertRefused(
                     "reordered",
@@ -125,11 +132,9 @@ class EnumAcrossProcessesTest {
 
     @Test
     void reorderedReleaseWithStableCodesIsAccepted() throws Exception {
-        try (JavaProcess creator = session("original", "create")) {
-            creator.awaitLine("READY"::equals, STARTUP);
+        try (JavaProcess creator = readySession("original", "create")) {
             assertEquals("ok", ask(creator, "set RUNNING"));
-            try (JavaProcess coded = session("coded", "open")) {
-                coded.awaitLine("READY"::equals, STARTUP);
+            try (JavaProcess coded = readySession("coded", "open")) {
                 assertEquals("RUNNING 1", ask(coded, "get"));
                 assertEquals("true", ask(coded, "cas RUNNING DONE"));
                 assertEquals("DONE 2", ask(creator, "get"));
@@ -146,8 +151,9 @@ class EnumAcrossProcessesTest {
                     line.startsWith("REFUSED "),
                     () -> "release " + release + " was accepted; transcript:\n" + refused.transcript());
             assertTrue(
-                    line.contains("enum slot 'phase' in region '" + name + "' was created for an incompatible enum: "
-                            + differences + ". Every process must use the same constants and codes"),
+                    line.contains(
+                            "enum slot 'phase' in region '" + region.name() + "' was created for an incompatible enum: "
+                                    + differences + ". Every process must use the same constants and codes"),
                     line);
             assertExitsCleanly(refused);
         }

@@ -17,9 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Closing a region while value and lock operations run: the operations end with IllegalStateException
@@ -29,18 +29,15 @@ class RegionCloseTest {
 
     private static final int ROUNDS = 150;
 
-    private final String name = TestRegions.uniqueName("close");
-
-    @AfterEach
-    void removeRegion() {
-        SharedMemory.unlink(name);
-    }
+    /** A name only: each round of the race creates and removes a region of its own under it. */
+    @RegisterExtension
+    final TestRegion region = TestRegion.nameOnly("close");
 
     @Test
     @Timeout(120)
     void operationsRacingWithCloseEndInIllegalStateAndNeverFault() throws InterruptedException {
         for (int round = 0; round < ROUNDS; round++) {
-            SharedMemory memory = SharedMemory.create(name);
+            SharedMemory memory = SharedMemory.create(region.name());
             SharedLong longValue = memory.sharedLong("long");
             SharedInt intValue = memory.sharedInt("int");
             SharedDouble doubleValue = memory.sharedDouble("double");
@@ -124,7 +121,7 @@ class RegionCloseTest {
                 assertTrue(ending.getMessage().contains("is closed"), ending.getMessage());
             }
             assertNull(madeUp.get(), "round " + round);
-            SharedMemory.unlink(name);
+            SharedMemory.unlink(region.name());
         }
     }
 
@@ -144,7 +141,7 @@ class RegionCloseTest {
 
     @Test
     void aValueCannotBeMadeFromAClosedRegion() {
-        SharedMemory memory = SharedMemory.create(name);
+        SharedMemory memory = SharedMemory.create(region.name());
         memory.close();
         IllegalStateException closed = assertThrows(IllegalStateException.class, () -> memory.sharedLong("late"));
         assertTrue(closed.getMessage().contains("is closed"), closed.getMessage());
@@ -152,12 +149,12 @@ class RegionCloseTest {
 
     /** Creates, uses and closes a region, keeping nothing of it but the address of a value. */
     private long closeAndForget() {
-        SharedMemory memory = SharedMemory.create(name);
+        SharedMemory memory = SharedMemory.create(region.name());
         SharedLong value = memory.sharedLong("v");
         value.set(5);
         long address = value.address();
         assertTrue(
-                mappingAt(address).orElseThrow().contains("/dev/shm/" + name),
+                mappingAt(address).orElseThrow().contains("/dev/shm/" + region.name()),
                 mappingAt(address).orElseThrow());
         memory.close();
         assertThrows(IllegalStateException.class, value::address, "retired");

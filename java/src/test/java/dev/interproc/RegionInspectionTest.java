@@ -9,92 +9,82 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** SharedMemory.inspect and list: snapshots taken without attaching, and inspection handles refuse locks. */
 class RegionInspectionTest {
 
+    @RegisterExtension
+    final TestRegion region = new TestRegion("inspect");
+
     @Test
     void inspectionDoesNotAttachAndReadsTheHeader() {
-        String name = TestRegions.uniqueName("inspect");
-        try (SharedMemory memory = SharedMemory.create(name)) {
-            memory.sharedInt("count", 3);
-            RegionInfo first = SharedMemory.inspect(name);
-            RegionInfo second = SharedMemory.inspect(name);
-            long pid = ProcessHandle.current().pid();
-            assertEquals(
-                    List.of(new ProcessInfo(
-                            0, (int) pid, first.processes().getFirst().startTime(), true)),
-                    second.processes(),
-                    "the inspector must not appear in the process table");
-            assertEquals((int) pid, first.creatorPid());
-            assertTrue(first.creatorAlive());
-            assertEquals(RegionOptions.DEFAULT_SIZE, first.size());
-            assertEquals(List.of(new SlotInfo("count", "SharedInt", 4, "3", null)), first.slots());
-        } finally {
-            SharedMemory.unlink(name);
-        }
+        SharedMemory memory = region.memory();
+        memory.sharedInt("count", 3);
+        RegionInfo first = SharedMemory.inspect(region.name());
+        RegionInfo second = SharedMemory.inspect(region.name());
+        long pid = ProcessHandle.current().pid();
+        assertEquals(
+                List.of(new ProcessInfo(
+                        0, (int) pid, first.processes().getFirst().startTime(), true)),
+                second.processes(),
+                "the inspector must not appear in the process table");
+        assertEquals((int) pid, first.creatorPid());
+        assertTrue(first.creatorAlive());
+        assertEquals(RegionOptions.DEFAULT_SIZE, first.size());
+        assertEquals(List.of(new SlotInfo("count", "SharedInt", 4, "3", null)), first.slots());
     }
 
     @Test
     void coordinationSlotsAreDescribedInWords() throws Exception {
-        String name = TestRegions.uniqueName("inspect-coordination");
-        try (SharedMemory memory = SharedMemory.create(name)) {
-            SharedSemaphore semaphore = memory.sharedBoundedSemaphore("permits", 3);
-            semaphore.acquire();
-            memory.sharedEvent("ready").set();
-            memory.sharedEvent("stopping");
-            SharedBarrier barrier = memory.sharedBarrier("start", 2);
-            assertThrows(java.util.concurrent.TimeoutException.class, () -> barrier.await(java.time.Duration.ZERO));
-            memory.sharedLock("queue").newCondition("not-empty");
-            Map<String, String> described = SharedMemory.inspect(name).slots().stream()
-                    .filter(slot ->
-                            !slot.name().contains("lock") && !slot.name().equals("queue"))
-                    .collect(Collectors.toMap(SlotInfo::name, SlotInfo::value));
-            assertEquals(
-                    Map.of(
-                            "permits",
-                            "2 of 3 permits available (bounded)",
-                            "ready",
-                            "set",
-                            "stopping",
-                            "clear",
-                            "start",
-                            "broken",
-                            "queue/not-empty",
-                            "0 waiting"),
-                    described);
-        } finally {
-            SharedMemory.unlink(name);
-        }
+        SharedMemory memory = region.memory();
+        SharedSemaphore semaphore = memory.sharedBoundedSemaphore("permits", 3);
+        semaphore.acquire();
+        memory.sharedEvent("ready").set();
+        memory.sharedEvent("stopping");
+        SharedBarrier barrier = memory.sharedBarrier("start", 2);
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> barrier.await(java.time.Duration.ZERO));
+        memory.sharedLock("queue").newCondition("not-empty");
+        Map<String, String> described = SharedMemory.inspect(region.name()).slots().stream()
+                .filter(slot -> !slot.name().contains("lock") && !slot.name().equals("queue"))
+                .collect(Collectors.toMap(SlotInfo::name, SlotInfo::value));
+        assertEquals(
+                Map.of(
+                        "permits",
+                        "2 of 3 permits available (bounded)",
+                        "ready",
+                        "set",
+                        "stopping",
+                        "clear",
+                        "start",
+                        "broken",
+                        "queue/not-empty",
+                        "0 waiting"),
+                described);
     }
 
     /** A directory entry whose size or offset does not fit its slot is reported, and the other slots still show. */
     @Test
     void aCorruptDirectoryEntryIsReportedNotFatal() {
-        String name = TestRegions.uniqueName("inspect-corrupt");
-        try (SharedMemory memory = SharedMemory.create(name)) {
-            memory.sharedBarrier("shrunk", 2);
-            memory.sharedSemaphore("moved", 1);
-            memory.sharedInt("count", 7);
-            RawSlotWriter.writeRecordedSize(name, "shrunk", 8);
-            RawSlotWriter.writeRecordedOffset(name, "moved", memory.size() + 4096);
-            Map<String, String> described = SharedMemory.inspect(name).slots().stream()
-                    .collect(Collectors.toMap(SlotInfo::name, SlotInfo::value));
-            assertTrue(
-                    described.get("shrunk").startsWith("unreadable: 8 bytes are too few for its type; words ["),
-                    described.get("shrunk"));
-            assertEquals("unreadable: the directory places it outside the region", described.get("moved"));
-            assertEquals("7", described.get("count"));
-        } finally {
-            SharedMemory.unlink(name);
-        }
+        SharedMemory memory = region.memory();
+        memory.sharedBarrier("shrunk", 2);
+        memory.sharedSemaphore("moved", 1);
+        memory.sharedInt("count", 7);
+        RawSlotWriter.writeRecordedSize(region.name(), "shrunk", 8);
+        RawSlotWriter.writeRecordedOffset(region.name(), "moved", memory.size() + 4096);
+        Map<String, String> described = SharedMemory.inspect(region.name()).slots().stream()
+                .collect(Collectors.toMap(SlotInfo::name, SlotInfo::value));
+        assertTrue(
+                described.get("shrunk").startsWith("unreadable: 8 bytes are too few for its type; words ["),
+                described.get("shrunk"));
+        assertEquals("unreadable: the directory places it outside the region", described.get("moved"));
+        assertEquals("7", described.get("count"));
     }
 
     @Test
     void anInspectionHandleRefusesLocks() {
-        String name = TestRegions.uniqueName("inspect-lock");
-        try (SharedMemory memory = SharedMemory.create(name);
-                SharedMemory inspection = SharedMemory.openForInspection(name, RegionOptions.defaults())) {
+        SharedMemory memory = region.memory();
+        try (SharedMemory inspection = SharedMemory.openForInspection(region.name(), RegionOptions.defaults())) {
             memory.sharedLock("lock");
             memory.sharedLong("value");
             IllegalStateException refused =
@@ -104,22 +94,15 @@ class RegionInspectionTest {
             assertThrows(
                     IllegalStateException.class,
                     () -> inspection.sharedLong("value").getLock());
-        } finally {
-            SharedMemory.unlink(name);
         }
     }
 
     @Test
     void listFindsRegionsAndInspectFailsForMissingOnes() {
-        String name = TestRegions.uniqueName("listed");
-        try (SharedMemory _ = SharedMemory.create(name)) {
-            assertTrue(SharedMemory.list().stream()
-                    .anyMatch(region -> region.name().equals(name)));
-        } finally {
-            SharedMemory.unlink(name);
-        }
+        assertTrue(SharedMemory.list().stream().anyMatch(listed -> listed.name().equals(region.name())));
+        region.memory().unlink();
         assertFalse(
-                SharedMemory.list().stream().anyMatch(region -> region.name().equals(name)));
-        assertThrows(RegionNotFoundException.class, () -> SharedMemory.inspect(name));
+                SharedMemory.list().stream().anyMatch(listed -> listed.name().equals(region.name())));
+        assertThrows(RegionNotFoundException.class, () -> SharedMemory.inspect(region.name()));
     }
 }

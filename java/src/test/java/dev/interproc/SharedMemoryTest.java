@@ -1,6 +1,5 @@
 package dev.interproc;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -17,22 +16,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SharedMemoryTest {
 
-    private final String name = TestRegions.uniqueName("memory");
+    @RegisterExtension
+    final TestRegion region = new TestRegion("memory");
 
-    @AfterEach
-    void removeRegion() {
-        SharedMemory.unlink(name);
-    }
+    /** For the tests of creating and opening, which make the region themselves (or a file in its place). */
+    @RegisterExtension
+    final TestRegion unmade = TestRegion.nameOnly("memory-unmade");
 
     @Test
     void valuesAreSharedBetweenTwoMappings() {
-        try (SharedMemory creator = SharedMemory.create(name);
-                SharedMemory opener = SharedMemory.open(name)) {
+        SharedMemory creator = region.memory();
+        try (SharedMemory opener = SharedMemory.open(region.name())) {
             assertTrue(creator.isCreator());
             assertFalse(opener.isCreator());
             SharedLong a = creator.sharedLong("counter", 40);
@@ -55,102 +54,70 @@ class SharedMemoryTest {
         }
     }
 
+    /** The operations all numeric types share are AtomicContractTest's; here what only doubles do. */
     @Test
-    void intDoubleAndArrays() {
-        try (SharedMemory memory = SharedMemory.create(name)) {
-            SharedInt i = memory.sharedInt("i", -3);
-            assertEquals(-2, i.incrementAndGet());
-            assertEquals(-2, i.compareAndExchange(-2, 7));
-            assertEquals(14, i.accumulateAndGet(2, (x, y) -> x * y));
-
-            SharedDouble d = memory.sharedDouble("d", 1.5);
-            assertEquals(1.5, d.getAndAdd(0.25));
-            assertEquals(1.75, d.get());
-            assertFalse(d.compareAndSet(-0.0, 3.0));
-            d.set(0.0);
-            assertFalse(d.compareAndSet(-0.0, 3.0), "compareAndSet compares bit patterns");
-            assertTrue(d.compareAndSet(0.0, 3.0));
-
-            SharedLongArray longs = memory.sharedLongArray("longs", 4);
-            longs.set(3, 9);
-            assertEquals(10, longs.incrementAndGet(3));
-            assertEquals(5, longs.addAndGet(0, 5));
-            assertArrayEquals(new long[] {5, 0, 0, 10}, longs.toArray());
-            IndexOutOfBoundsException outside = assertThrows(IndexOutOfBoundsException.class, () -> longs.get(4));
-            assertTrue(outside.getMessage().contains("4"), outside.getMessage());
-            assertThrows(IndexOutOfBoundsException.class, () -> longs.set(-1, 1));
-
-            SharedIntArray ints = memory.sharedIntArray("ints", 3);
-            assertTrue(ints.compareAndSet(1, 0, 4));
-            assertEquals(8, ints.updateAndGet(1, v -> v * 2));
-            assertArrayEquals(new int[] {0, 8, 0}, ints.toArray());
-            assertEquals(3, memory.sharedIntArray("ints", 3).length());
-        }
+    void doublesAddFractionsAndCompareBitPatterns() {
+        SharedMemory memory = region.memory();
+        SharedDouble d = memory.sharedDouble("d", 1.5);
+        assertEquals(1.5, d.getAndAdd(0.25));
+        assertEquals(1.75, d.get());
+        assertFalse(d.compareAndSet(-0.0, 3.0));
+        d.set(0.0);
+        assertFalse(d.compareAndSet(-0.0, 3.0), "compareAndSet compares bit patterns");
+        assertTrue(d.compareAndSet(0.0, 3.0));
     }
 
+    /** A slot of another type is refused in SlotContractTest. */
     @Test
-    void slotOfAnotherTypeOrLengthIsRefused() {
-        try (SharedMemory memory = SharedMemory.create(name)) {
-            memory.sharedLong("x");
-            IncompatibleSlotException type = assertThrows(IncompatibleSlotException.class, () -> memory.sharedInt("x"));
-            assertEquals(
-                    "slot 'x' in region '" + name + "' is a SharedLong, not a SharedInt: use the accessor of its"
-                            + " type, or another slot name",
-                    type.getMessage());
-            memory.sharedLongArray("a", 4);
-            IncompatibleSlotException length =
-                    assertThrows(IncompatibleSlotException.class, () -> memory.sharedLongArray("a", 5));
-            assertTrue(length.getMessage().contains("of 32 bytes, not 40"), length.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> memory.sharedLongArray("b", 0));
-            assertThrows(IllegalArgumentException.class, () -> memory.sharedLong("bad name"));
-            assertThrows(IllegalArgumentException.class, () -> memory.sharedLong("x".repeat(64)));
-        }
+    void arrayOfAnotherLengthAndBadNamesAreRefused() {
+        SharedMemory memory = region.memory();
+        memory.sharedLongArray("a", 4);
+        IncompatibleSlotException length =
+                assertThrows(IncompatibleSlotException.class, () -> memory.sharedLongArray("a", 5));
+        assertTrue(length.getMessage().contains("of 32 bytes, not 40"), length.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> memory.sharedLongArray("b", 0));
+        assertThrows(IllegalArgumentException.class, () -> memory.sharedLong("bad name"));
+        assertThrows(IllegalArgumentException.class, () -> memory.sharedLong("x".repeat(64)));
     }
 
+    /** The slots' uses after close are SlotContractTest's; here the region's own. */
     @Test
     void closedRegionThrowsIllegalStateEverywhere() {
-        SharedMemory memory = SharedMemory.create(name);
-        SharedLong value = memory.sharedLong("v");
-        SharedLongArray array = memory.sharedLongArray("a", 2);
-        SharedEnum<Thread.State> state = memory.sharedEnum("s", Thread.State.class, Thread.State.NEW);
+        SharedMemory memory = region.memory();
         memory.close();
         memory.close();
         assertTrue(memory.isClosed());
-        IllegalStateException read = assertThrows(IllegalStateException.class, value::get);
-        assertTrue(read.getMessage().contains("region '" + name + "' is closed"), read.getMessage());
-        assertThrows(IllegalStateException.class, () -> value.addAndGet(1));
-        assertThrows(IllegalStateException.class, () -> array.set(1, 1));
-        assertThrows(IllegalStateException.class, state::get);
-        assertThrows(IllegalStateException.class, () -> state.set(Thread.State.RUNNABLE));
+        IllegalStateException listing = assertThrows(IllegalStateException.class, memory::slotNames);
+        assertTrue(listing.getMessage().contains("region '" + region.name() + "' is closed"), listing.getMessage());
         assertThrows(IllegalStateException.class, () -> memory.sharedLong("v"));
-        assertThrows(IllegalStateException.class, memory::slotNames);
     }
 
     @Test
     void unlinkedRegionIsGoneForOpenersButOthersKeepWorking() {
-        SharedMemory first = SharedMemory.create(name);
-        try (SharedMemory second = SharedMemory.open(name)) {
+        SharedMemory first = region.memory();
+        try (SharedMemory second = SharedMemory.open(region.name())) {
             SharedLong kept = second.sharedLong("kept");
             first.sharedLong("kept").set(5);
             first.unlink();
             IllegalStateException gone = assertThrows(IllegalStateException.class, () -> first.sharedLong("kept"));
             assertTrue(gone.getMessage().contains("was unlinked and closed"), gone.getMessage());
-            assertThrows(RegionNotFoundException.class, () -> SharedMemory.open(name));
+            assertThrows(RegionNotFoundException.class, () -> SharedMemory.open(region.name()));
             assertEquals(6, kept.incrementAndGet());
         }
-        assertFalse(SharedMemory.unlink(name));
+        assertFalse(SharedMemory.unlink(region.name()));
     }
 
     @Test
     void createOpenAndNames() {
-        RegionNotFoundException missing = assertThrows(RegionNotFoundException.class, () -> SharedMemory.open(name));
+        RegionNotFoundException missing =
+                assertThrows(RegionNotFoundException.class, () -> SharedMemory.open(unmade.name()));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
-        try (SharedMemory created = SharedMemory.openOrCreate(name);
-                SharedMemory opened = SharedMemory.openOrCreate(name)) {
+        try (SharedMemory created = SharedMemory.openOrCreate(unmade.name());
+                SharedMemory opened = SharedMemory.openOrCreate(unmade.name())) {
             assertTrue(created.isCreator());
             assertFalse(opened.isCreator());
             assertNotSame(created, opened);
-            assertThrows(RegionExistsException.class, () -> SharedMemory.create(name));
+            assertThrows(RegionExistsException.class, () -> SharedMemory.create(unmade.name()));
         }
         assertThrows(IllegalArgumentException.class, () -> SharedMemory.create("has/slash"));
         assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(".hidden"));
@@ -159,52 +126,55 @@ class SharedMemoryTest {
                 IllegalArgumentException.class, () -> RegionOptions.defaults().withSize(0));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> SharedMemory.create(name, RegionOptions.defaults().withSize(100)));
+                () -> SharedMemory.create(
+                        unmade.name(), RegionOptions.defaults().withSize(100)));
     }
 
     @Test
     void modeIsApplied() throws IOException {
-        try (SharedMemory _ = SharedMemory.create(name, RegionOptions.defaults().withMode(0640))) {
-            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(shmPath(name))));
+        try (SharedMemory _ =
+                SharedMemory.create(unmade.name(), RegionOptions.defaults().withMode(0640))) {
+            assertEquals(
+                    "rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(shmPath(unmade.name()))));
         }
     }
 
     @Test
     void foreignObjectIsRefused() throws IOException {
-        Files.write(shmPath(name), new byte[8192]);
+        Files.write(shmPath(unmade.name()), new byte[8192]);
         Files.write(
-                shmPath(name),
+                shmPath(unmade.name()),
                 "some other program's data, not a region".repeat(100).getBytes());
         IncompatibleRegionException foreign =
-                assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(name));
+                assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(unmade.name()));
         assertTrue(foreign.getMessage().contains("is not an interproc region"), foreign.getMessage());
-        Files.write(shmPath(name), new byte[] {1, 2, 3});
-        assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(name));
-        assertThrows(IncompatibleRegionException.class, () -> SharedMemory.openOrCreate(name));
+        Files.write(shmPath(unmade.name()), new byte[] {1, 2, 3});
+        assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(unmade.name()));
+        assertThrows(IncompatibleRegionException.class, () -> SharedMemory.openOrCreate(unmade.name()));
     }
 
     @Test
     void regionThatNeverFinishesInitialisingTimesOut() throws IOException {
-        Files.write(shmPath(name), new byte[0]);
+        Files.write(shmPath(unmade.name()), new byte[0]);
         IncompatibleRegionException stuck = assertThrows(
                 IncompatibleRegionException.class,
-                () -> SharedMemory.open(name, RegionOptions.defaults().withOpenTimeout(Duration.ofMillis(100))));
+                () -> SharedMemory.open(
+                        unmade.name(), RegionOptions.defaults().withOpenTimeout(Duration.ofMillis(100))));
         assertTrue(stuck.getMessage().contains("still initialising after 100 ms"), stuck.getMessage());
     }
 
     @Test
     void otherLayoutVersionIsRefusedNamingBoth() throws IOException {
-        try (SharedMemory memory = SharedMemory.create(name)) {
-            memory.sharedLong("x");
-        }
+        region.memory().sharedLong("x");
+        region.memory().close();
         int other = RegionLayout.LAYOUT_VERSION + 1;
-        try (FileChannel channel = FileChannel.open(shmPath(name), StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(shmPath(region.name()), StandardOpenOption.WRITE)) {
             ByteBuffer version =
                     ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, other);
             channel.write(version, RegionLayout.HEADER_LAYOUT_VERSION_OFFSET);
         }
         IncompatibleRegionException refused =
-                assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(name));
+                assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(region.name()));
         assertTrue(
                 refused.getMessage()
                         .contains("has layout version " + other + ", this library reads layout version "
@@ -217,15 +187,16 @@ class SharedMemoryTest {
         long free = Files.getFileStore(Path.of("/dev/shm")).getUsableSpace();
         InsufficientSpaceException full = assertThrows(
                 InsufficientSpaceException.class,
-                () -> SharedMemory.create(name, RegionOptions.defaults().withSize(free + (1L << 30))));
+                () -> SharedMemory.create(
+                        unmade.name(), RegionOptions.defaults().withSize(free + (1L << 30))));
         assertTrue(full.getMessage().contains("less free space"), full.getMessage());
-        assertFalse(Files.exists(shmPath(name)), "a failed creation leaves no object behind");
+        assertFalse(Files.exists(shmPath(unmade.name())), "a failed creation leaves no object behind");
     }
 
     @Test
     void fullDataAreaAndDirectory() {
         try (SharedMemory memory = SharedMemory.create(
-                name,
+                unmade.name(),
                 RegionOptions.defaults().withSize(64 * 1024).withMaxSlots(2).withMaxProcesses(2))) {
             InsufficientSpaceException noRoom =
                     assertThrows(InsufficientSpaceException.class, () -> memory.sharedLongArray("big", 1 << 20));
@@ -235,9 +206,9 @@ class SharedMemoryTest {
             InsufficientSpaceException dirFull =
                     assertThrows(InsufficientSpaceException.class, () -> memory.sharedInt("c"));
             assertTrue(dirFull.getMessage().contains("withMaxSlots"), dirFull.getMessage());
-            try (SharedMemory second = SharedMemory.open(name)) {
+            try (SharedMemory second = SharedMemory.open(unmade.name())) {
                 InsufficientSpaceException tableFull =
-                        assertThrows(InsufficientSpaceException.class, () -> SharedMemory.open(name));
+                        assertThrows(InsufficientSpaceException.class, () -> SharedMemory.open(unmade.name()));
                 assertTrue(tableFull.getMessage().contains("withMaxProcesses"), tableFull.getMessage());
                 assertEquals(0, second.sharedInt("a").get());
             }

@@ -6,12 +6,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A fresh region for each test, created before it and removed after it:
- * {@code @RegisterExtension final TestRegion region = new TestRegion("lock");}.
+ * {@code @RegisterExtension final TestRegion region = new TestRegion("lock");}. A test that creates the region
+ * itself (with options of its own, in a child process, or once per round) takes {@link #nameOnly(String)}.
  */
 final class TestRegion implements BeforeEachCallback, AfterEachCallback {
 
     private final String name;
     private final RegionOptions options;
+    private final boolean create;
     private SharedMemory memory;
 
     TestRegion(String purpose) {
@@ -19,19 +21,36 @@ final class TestRegion implements BeforeEachCallback, AfterEachCallback {
     }
 
     TestRegion(String purpose, RegionOptions options) {
+        this(purpose, options, true);
+    }
+
+    private TestRegion(String purpose, RegionOptions options, boolean create) {
         this.name = TestRegions.uniqueName(purpose);
         this.options = options;
+        this.create = create;
+    }
+
+    /**
+     * A fresh name, removed after each test, for a region that the test creates itself: {@link #memory()} is not
+     * available.
+     */
+    static TestRegion nameOnly(String purpose) {
+        return new TestRegion(purpose, RegionOptions.defaults(), false);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        memory = SharedMemory.create(name, options);
+        if (create) {
+            memory = SharedMemory.create(name, options);
+        }
     }
 
     /** Closes this handle and removes the name, also when the test closed or unlinked the region itself. */
     @Override
     public void afterEach(ExtensionContext context) {
-        memory.close();
+        if (memory != null) {
+            memory.close();
+        }
         SharedMemory.unlink(name, options);
     }
 
@@ -42,6 +61,9 @@ final class TestRegion implements BeforeEachCallback, AfterEachCallback {
 
     /** This test's handle on the region. */
     SharedMemory memory() {
+        if (memory == null) {
+            throw new IllegalStateException("TestRegion.nameOnly(\"" + name + "\") created no region");
+        }
         return memory;
     }
 }

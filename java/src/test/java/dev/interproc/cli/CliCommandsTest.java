@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.interproc.CodedEnum;
+import dev.interproc.CodedPhase;
 import dev.interproc.RegionOptions;
 import dev.interproc.SharedLock;
 import dev.interproc.SharedMemory;
@@ -37,23 +37,6 @@ import org.junit.jupiter.api.Test;
 class CliCommandsTest {
 
     private static final long PID = ProcessHandle.current().pid();
-
-    /** An enum with stable codes, as a worker's status would be. */
-    enum Mode implements CodedEnum {
-        OFF(5),
-        ON(9);
-
-        private final int code;
-
-        Mode(int code) {
-            this.code = code;
-        }
-
-        @Override
-        public int code() {
-            return code;
-        }
-    }
 
     private record Result(int exitCode, String out, String err) {}
 
@@ -96,11 +79,7 @@ class CliCommandsTest {
             memory.sharedInt("b");
             Result table = run("ls", "--dir", dir());
             assertEquals(0, table.exitCode(), table.err());
-            String row = table.out()
-                    .lines()
-                    .filter(line -> line.startsWith("listed "))
-                    .findFirst()
-                    .orElseThrow();
+            String row = row(table.out(), "listed");
             assertTrue(row.contains("64.0 KiB") && row.contains("pid " + PID) && row.endsWith(" 2"), row);
 
             Result json = run("ls", "--dir", dir(), "--json");
@@ -125,7 +104,7 @@ class CliCommandsTest {
         try (SharedMemory memory = SharedMemory.create("shown", options)) {
             memory.sharedLong("jobs", 42);
             memory.sharedDouble("ratio", 0.5);
-            memory.sharedEnum("mode", Mode.class, Mode.ON);
+            memory.sharedEnum("mode", CodedPhase.class, CodedPhase.RUNNING);
             var array = memory.sharedLongArray("samples", 20);
             array.set(0, 3);
             memory.sharedLock("free");
@@ -144,7 +123,7 @@ class CliCommandsTest {
                         text.out());
                 assertSlot(text.out(), "jobs", "SharedLong", "42");
                 assertSlot(text.out(), "ratio", "SharedDouble", "0.5");
-                assertSlot(text.out(), "mode", "SharedEnum<" + Mode.class.getName() + ">", "ON");
+                assertSlot(text.out(), "mode", "SharedEnum<" + CodedPhase.class.getName() + ">", "RUNNING");
                 assertSlot(text.out(), "samples", "SharedLongArray", "[3, 0, 0, 0, 0, 0, 0, 0, ... (20 elements)]");
                 assertSlot(text.out(), "free", "SharedLock", "free");
                 assertSlot(text.out(), "busy", "SharedLock", "held by pid " + PID);
@@ -156,8 +135,9 @@ class CliCommandsTest {
                 assertEquals(0, json.exitCode(), json.err());
                 assertTrue(
                         json.out()
-                                .contains("\"name\": \"mode\",\n      \"type\": \"SharedEnum<" + Mode.class.getName()
-                                        + ">\",\n      \"size\": 4,\n      \"value\": \"ON\""),
+                                .contains("\"name\": \"mode\",\n      \"type\": \"SharedEnum<"
+                                        + CodedPhase.class.getName()
+                                        + ">\",\n      \"size\": 4,\n      \"value\": \"RUNNING\""),
                         json.out());
                 assertTrue(
                         json.out()
@@ -206,11 +186,16 @@ class CliCommandsTest {
         }
     }
 
-    private static void assertSlot(String output, String slot, String type, String value) {
-        String row = output.lines()
-                .filter(line -> line.startsWith(slot + " "))
+    /** The line of a table printed by a command whose first cell is {@code first}. */
+    private static String row(String output, String first) {
+        return output.lines()
+                .filter(line -> line.startsWith(first + " "))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("no slot " + slot + " in:\n" + output));
+                .orElseThrow(() -> new AssertionError("no row " + first + " in:\n" + output));
+    }
+
+    private static void assertSlot(String output, String slot, String type, String value) {
+        String row = row(output, slot);
         String[] cells = row.split(" {2,}", 4);
         assertEquals(slot, cells[0], row);
         assertEquals(type, cells[1], row);
@@ -235,16 +220,12 @@ class CliCommandsTest {
             holder.waitFor(Duration.ofSeconds(30));
 
             Result ls = run("ls", "--dir", dir());
-            String row = ls.out()
-                    .lines()
-                    .filter(line -> line.startsWith("abandoned "))
-                    .findFirst()
-                    .orElseThrow();
+            String row = row(ls.out(), "abandoned");
             assertTrue(row.contains("pid " + childPid + " (gone)") && row.contains(childPid + " (dead)"), row);
             Result shown = run("show", "--dir", dir(), "abandoned");
             assertTrue(shown.out().contains("processes: " + childPid + " (dead)"), shown.out());
             assertSlot(shown.out(), "held", "SharedLock", "owner dead (pid " + childPid + ")");
-            assertSlot(shown.out(), "phase", "SharedEnum<" + RegionHolder.Phase.class.getName() + ">", "RUNNING");
+            assertSlot(shown.out(), "phase", "SharedEnum<" + CodedPhase.class.getName() + ">", "RUNNING");
             Result json = run("show", "--dir", dir(), "abandoned", "--json");
             assertTrue(json.out().contains("\"state\": \"owner_dead\""), json.out());
             assertTrue(json.out().contains("\"pid\": " + childPid + ",\n      \"alive\": false"), json.out());
@@ -323,11 +304,7 @@ class CliCommandsTest {
         }
         Result ls = run("ls", "--dir", dir());
         assertEquals(0, ls.exitCode(), ls.err());
-        String row = ls.out()
-                .lines()
-                .filter(line -> line.startsWith("future "))
-                .findFirst()
-                .orElseThrow();
+        String row = row(ls.out(), "future");
         assertTrue(
                 row.contains(" " + otherVersion + " ")
                         && row.contains("unreadable: layout version " + otherVersion

@@ -1,6 +1,6 @@
 package dev.interproc.cli;
 
-import dev.interproc.CodedEnum;
+import dev.interproc.CodedPhase;
 import dev.interproc.RegionOptions;
 import dev.interproc.SharedMemory;
 import java.io.BufferedReader;
@@ -18,30 +18,13 @@ public final class RegionHolder {
 
     static final String READY = "ready";
 
-    /** Test enum with stable codes. */
-    enum Phase implements CodedEnum {
-        STARTING(10),
-        RUNNING(20);
-
-        private final int code;
-
-        Phase(int code) {
-            this.code = code;
-        }
-
-        @Override
-        public int code() {
-            return code;
-        }
-    }
-
     private RegionHolder() {}
 
     public static void main(String[] args) throws IOException {
         RegionOptions options = RegionOptions.defaults().withSize(64 * 1024).withDirectory(Path.of(args[1]));
         try (SharedMemory memory = SharedMemory.create(args[0], options)) {
             memory.sharedLong("counter", 7);
-            memory.sharedEnum("phase", Phase.class, Phase.RUNNING);
+            memory.sharedEnum("phase", CodedPhase.class, CodedPhase.RUNNING);
             memory.sharedLock("held").lock();
             System.out.println(READY);
             System.out.flush();
