@@ -1,5 +1,7 @@
 package dev.interproc.connection;
 
+import dev.interproc.codec.JavaSerializationCodec;
+import dev.interproc.codec.SerializationProbe;
 import java.io.InvalidClassException;
 import java.nio.charset.StandardCharsets;
 

@@ -3,6 +3,8 @@ package dev.interproc.connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.interproc.codec.JavaSerializationCodec;
+import dev.interproc.codec.SerializationProbe;
 import dev.interproc.process.JavaProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

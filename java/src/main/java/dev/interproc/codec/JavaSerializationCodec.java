@@ -1,4 +1,4 @@
-package dev.interproc.connection;
+package dev.interproc.codec;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
