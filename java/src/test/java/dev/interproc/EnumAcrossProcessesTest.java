@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.process.JavaProcess;
+import dev.interproc.process.StartHandshake;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,9 +92,9 @@ class EnumAcrossProcessesTest {
     @Test
     void createdByOneProcessReadSetAndComparedAndSetByAnother() throws Exception {
         try (JavaProcess creator = session("original", "create")) {
-            creator.awaitLine("READY"::equals, STARTUP);
+            StartHandshake.awaitReady(creator, STARTUP);
             try (JavaProcess user = session("original", "open")) {
-                user.awaitLine("READY"::equals, STARTUP);
+                StartHandshake.awaitReady(user, STARTUP);
                 assertEquals("IDLE 0", ask(user, "get"));
                 assertEquals("ok", ask(user, "set RUNNING"));
                 assertEquals("RUNNING 1", ask(creator, "get"));
@@ -111,7 +112,7 @@ class EnumAcrossProcessesTest {
     @Test
     void releasesWithOtherConstantsAreRefusedNamingTheDifference() throws Exception {
         try (JavaProcess creator = session("original", "create")) {
-            creator.awaitLine("READY"::equals, STARTUP);
+            StartHandshake.awaitReady(creator, STARTUP);
             assertEquals("ok", ask(creator, "set DONE"));
             assertRefused(
                     "reordered",
@@ -126,10 +127,10 @@ class EnumAcrossProcessesTest {
     @Test
     void reorderedReleaseWithStableCodesIsAccepted() throws Exception {
         try (JavaProcess creator = session("original", "create")) {
-            creator.awaitLine("READY"::equals, STARTUP);
+            StartHandshake.awaitReady(creator, STARTUP);
             assertEquals("ok", ask(creator, "set RUNNING"));
             try (JavaProcess coded = session("coded", "open")) {
-                coded.awaitLine("READY"::equals, STARTUP);
+                StartHandshake.awaitReady(coded, STARTUP);
                 assertEquals("RUNNING 1", ask(coded, "get"));
                 assertEquals("true", ask(coded, "cas RUNNING DONE"));
                 assertEquals("DONE 2", ask(creator, "get"));
@@ -141,7 +142,7 @@ class EnumAcrossProcessesTest {
 
     private void assertRefused(String release, String differences) throws Exception {
         try (JavaProcess refused = session(release, "open")) {
-            String line = refused.awaitLine(l -> l.startsWith("REFUSED ") || l.equals("READY"), STARTUP);
+            String line = refused.awaitLine(l -> l.startsWith("REFUSED ") || l.equals(StartHandshake.READY), STARTUP);
             assertTrue(
                     line.startsWith("REFUSED "),
                     () -> "release " + release + " was accepted; transcript:\n" + refused.transcript());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
+import dev.interproc.process.StartHandshake;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class ProcessDeathTest {
             memory.sharedLong("before", 42);
             try (JavaProcess child =
                     child("pause-in-directory", name, "half-written").start()) {
-                child.awaitLine("READY"::equals, STARTUP);
+                StartHandshake.awaitReady(child, STARTUP);
                 child.awaitErrorLine("interproc-debug: pausing with the directory lock held"::equals, STARTUP);
                 killAndReap(child);
             }
@@ -56,7 +57,7 @@ class ProcessDeathTest {
         RegionOptions twoProcesses = RegionOptions.defaults().withMaxProcesses(2);
         try (SharedMemory memory = SharedMemory.create(name, twoProcesses)) {
             try (JavaProcess child = child("attach", name).start()) {
-                child.awaitLine("READY"::equals, STARTUP);
+                StartHandshake.awaitReady(child, STARTUP);
                 InsufficientSpaceException full =
                         assertThrows(InsufficientSpaceException.class, () -> SharedMemory.open(name));
                 assertEquals(RegionLayout.E_PROCFULL, full.errorCode());
