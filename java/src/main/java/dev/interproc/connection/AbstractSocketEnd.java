@@ -1,7 +1,6 @@
 package dev.interproc.connection;
 
 import static dev.interproc.internal.ffm.Libc.CALL_STATE;
-import static dev.interproc.internal.ffm.Libc.EAGAIN;
 import static dev.interproc.internal.ffm.Libc.EINTR;
 import static dev.interproc.internal.ffm.Libc.bind;
 import static dev.interproc.internal.ffm.Libc.errno;
@@ -22,7 +21,6 @@ import java.lang.invoke.MethodHandle;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
@@ -194,37 +192,28 @@ final class AbstractSocketEnd implements Endpoint {
 
     @Override
     public int read(ByteBuffer dst, long deadline) throws IOException {
-        if (!dst.isDirect()) {
-            throw new IllegalArgumentException("reads go to the connection's direct buffer");
-        }
         lease.begin();
         try {
-            MemorySegment target = MemorySegment.ofBuffer(dst);
             // A virtual thread takes what has arrived and waits in poll (on a delegate) when nothing has.
             boolean waitInPoll = OffCarrier.wouldPin();
             int flags = waitInPoll ? MSG_DONTWAIT : 0;
-            while (true) {
-                if (!waitInPoll && deadline != Endpoint.NO_DEADLINE && !awaitReadable(deadline)) {
-                    throw timedOut();
-                }
-                long received = transfer(RECV, readState, target, flags);
-                if (received > 0) {
-                    dst.position(dst.position() + (int) received);
-                    return (int) received;
-                }
-                lease.checkOpen();
-                if (received == 0) {
-                    return -1;
-                }
-                int errno = errno(readState);
-                if (errno == EAGAIN) {
-                    if (!awaitReadable(deadline)) {
-                        throw timedOut();
-                    }
-                } else if (errno != EINTR) {
-                    throw error("receive failed", errno);
-                }
-            }
+            return DescriptorTransfer.readSome(
+                    dst,
+                    deadline,
+                    readState,
+                    target -> {
+                        // A platform thread's recv blocks, so a deadline is kept by polling first.
+                        if (!waitInPoll && deadline != Endpoint.NO_DEADLINE && !awaitReadable(deadline)) {
+                            throw DescriptorTransfer.timedOut();
+                        }
+                        long received = transfer(RECV, readState, target, flags);
+                        if (received <= 0) {
+                            lease.checkOpen();
+                        }
+                        return received;
+                    },
+                    this::awaitReadable,
+                    errno -> error("receive failed", errno));
         } finally {
             lease.end();
         }
@@ -243,20 +232,18 @@ final class AbstractSocketEnd implements Endpoint {
     private void sendAll(ByteBuffer src) throws IOException {
         // A virtual thread sends what fits and waits in poll (on a delegate) for room when nothing does.
         int flags = MSG_NOSIGNAL | (OffCarrier.wouldPin() ? MSG_DONTWAIT : 0);
-        while (src.hasRemaining()) {
-            long sent = transfer(SEND, writeState, MemorySegment.ofBuffer(src), flags);
-            if (sent >= 0) {
-                src.position(src.position() + (int) sent);
-                continue;
-            }
-            lease.checkOpen();
-            int errno = errno(writeState);
-            if (errno == EAGAIN) {
-                Libc.poll(new int[] {fd}, new short[] {Libc.POLLOUT}, Endpoint.NO_DEADLINE);
-            } else if (errno != EINTR) {
-                throw error("send failed", errno);
-            }
-        }
+        DescriptorTransfer.writeAll(
+                src,
+                writeState,
+                source -> {
+                    long sent = transfer(SEND, writeState, source, flags);
+                    if (sent < 0) {
+                        lease.checkOpen();
+                    }
+                    return sent;
+                },
+                until -> Libc.poll(new int[] {fd}, new short[] {Libc.POLLOUT}, until)[0] != 0,
+                errno -> error("send failed", errno));
     }
 
     @Override
@@ -309,10 +296,6 @@ final class AbstractSocketEnd implements Endpoint {
         } catch (Throwable e) {
             throw Libc.unexpected(e);
         }
-    }
-
-    private static SocketTimeoutException timedOut() {
-        return new SocketTimeoutException("timed out waiting for data from the peer");
     }
 
     private static IOException error(String what, int errno) {

@@ -1,7 +1,6 @@
 package dev.interproc.connection;
 
 import static dev.interproc.internal.ffm.Libc.CALL_STATE;
-import static dev.interproc.internal.ffm.Libc.EAGAIN;
 import static dev.interproc.internal.ffm.Libc.EINTR;
 import static dev.interproc.internal.ffm.Libc.errno;
 import static dev.interproc.internal.ffm.Libc.intCall;
@@ -16,7 +15,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,30 +243,15 @@ final class PipeEnd implements Endpoint {
 
     @Override
     public int read(ByteBuffer dst, long deadline) throws IOException {
-        if (!dst.isDirect()) {
-            throw new IllegalArgumentException("reads go to the connection's direct buffer");
-        }
         lease.begin();
         try {
-            MemorySegment target = MemorySegment.ofBuffer(dst);
-            while (true) {
-                long read = Libc.transfer(Libc.READ, readState, readFd, target);
-                if (read > 0) {
-                    dst.position(dst.position() + (int) read);
-                    return (int) read;
-                }
-                if (read == 0) {
-                    return -1;
-                }
-                int errno = errno(readState);
-                if (errno == EAGAIN) {
-                    if (!await(readFd, Libc.POLLIN, deadline)) {
-                        throw new SocketTimeoutException("timed out waiting for data from the peer");
-                    }
-                } else if (errno != EINTR) {
-                    throw new IOException("read from pipe failed: " + Libc.strerror(errno));
-                }
-            }
+            return DescriptorTransfer.readSome(
+                    dst,
+                    deadline,
+                    readState,
+                    target -> Libc.transfer(Libc.READ, readState, readFd, target),
+                    until -> await(readFd, Libc.POLLIN, until),
+                    errno -> new IOException("read from pipe failed: " + Libc.strerror(errno)));
         } finally {
             lease.end();
         }
@@ -285,20 +268,13 @@ final class PipeEnd implements Endpoint {
     }
 
     private void writeAll(ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-            long written = Libc.transfer(Libc.WRITE, writeState, writeFd, MemorySegment.ofBuffer(src));
-            if (written >= 0) {
-                src.position(src.position() + (int) written);
-                continue;
-            }
-            int errno = errno(writeState);
-            if (errno == EAGAIN) {
-                await(writeFd, Libc.POLLOUT, NO_DEADLINE);
-            } else if (errno != EINTR) {
+        DescriptorTransfer.writeAll(
+                src,
+                writeState,
+                source -> Libc.transfer(Libc.WRITE, writeState, writeFd, source),
+                until -> await(writeFd, Libc.POLLOUT, until),
                 // EPIPE when the reader has gone: the JVM ignores SIGPIPE, so write reports it instead.
-                throw new IOException("write to pipe failed: " + Libc.strerror(errno));
-            }
-        }
+                errno -> new IOException("write to pipe failed: " + Libc.strerror(errno)));
     }
 
     @Override
