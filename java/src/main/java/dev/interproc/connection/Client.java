@@ -16,15 +16,7 @@ import java.util.function.IntFunction;
  */
 public final class Client {
 
-    private final Address address;
-    private byte[] authkey;
-    private Duration handshakeTimeout = Listener.DEFAULT_HANDSHAKE_TIMEOUT;
-    private long maxMessageLength = Connection.DEFAULT_MAX_MESSAGE_LENGTH;
-    private IntFunction<byte[]> random = Handshake.SECURE_BYTES;
-
-    private Client(Address address) {
-        this.address = Objects.requireNonNull(address, "address");
-    }
+    private Client() {}
 
     /**
      * Connects and, when {@code authkey} is not null, authenticates.
@@ -40,56 +32,46 @@ public final class Client {
 
     /** Starts configuring a client of {@code address}. */
     public static Builder builder(Address address) {
-        return new Builder(new Client(address));
+        return new Builder(address);
     }
 
     /** Configures a connection to a listener. Not thread-safe. */
     public static final class Builder {
 
-        private final Client client;
+        private final Address address;
+        private ConnectionSetup setup = ConnectionSetup.DEFAULTS;
 
-        private Builder(Client client) {
-            this.client = client;
+        private Builder(Address address) {
+            this.address = Objects.requireNonNull(address, "address");
         }
 
         /** The authentication key (copied), or null (the default) for no handshake. */
         public Builder authkey(byte[] authkey) {
-            client.authkey = authkey == null ? null : authkey.clone();
+            setup = setup.withAuthkey(authkey);
             return this;
         }
 
         /** The limit on the handshake; {@code null} for none (Python has none). */
         public Builder handshakeTimeout(Duration timeout) {
-            client.handshakeTimeout = timeout;
+            setup = setup.withHandshakeTimeout(timeout);
             return this;
         }
 
         /** The longest message the connection receives; see {@link Connection#setMaxMessageLength}. */
         public Builder maxMessageLength(long maxLength) {
-            client.maxMessageLength = Connection.checkMaxMessageLength(maxLength);
+            setup = setup.withMaxMessageLength(maxLength);
             return this;
         }
 
         /** Replaces the challenge's random source; only tests replaying captured transcripts need this. */
         Builder random(IntFunction<byte[]> source) {
-            client.random = source;
+            setup = setup.withRandom(source);
             return this;
         }
 
         /** Connects; see {@link Client#connect(Address, byte[])}. */
         public Connection connect() throws IOException {
-            Endpoint end = Sockets.connect(client.address);
-            Connection connection = new Connection(end, end);
-            try {
-                connection.setMaxMessageLength(client.maxMessageLength);
-                if (client.authkey != null) {
-                    Handshake.clientSide(connection, client.authkey, client.random, client.handshakeTimeout);
-                }
-                return connection;
-            } catch (IOException | RuntimeException e) {
-                connection.close();
-                throw e;
-            }
+            return setup.open(Sockets.connect(address), Handshake.Side.CLIENT);
         }
     }
 }
