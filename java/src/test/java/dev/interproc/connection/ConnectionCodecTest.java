@@ -5,18 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.codec.JavaSerializationCodec;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The codec a connection uses: Java serialization only once the peer proved the key. */
 class ConnectionCodecTest {
 
     @Test
-    void javaSerializationNeedsAnAuthenticatedConnection(@org.junit.jupiter.api.io.TempDir Path directory)
-            throws Exception {
+    void javaSerializationNeedsAnAuthenticatedConnection(@TempDir Path directory) throws Exception {
         try (Pipe pipe = Pipe.duplex()) {
             IllegalStateException refused = assertThrows(
                     IllegalStateException.class, () -> pipe.first().setCodec(JavaSerializationCodec.standard()));
@@ -24,16 +25,9 @@ class ConnectionCodecTest {
         }
         byte[] key = "k".getBytes(StandardCharsets.US_ASCII);
         try (Listener listener = Listener.bind(new Address.Unix(directory.resolve("s")), 1, key)) {
-            java.util.concurrent.CompletableFuture<Connection> accepted =
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return listener.accept();
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    });
+            CompletableFuture<Connection> accepted = InBackground.supply(listener::accept);
             try (Connection client = Client.connect(listener.address(), key);
-                    Connection server = accepted.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    Connection server = accepted.get(30, TimeUnit.SECONDS)) {
                 client.setCodec(JavaSerializationCodec.standard());
                 server.setCodec(JavaSerializationCodec.standard());
                 client.send(LocalDate.of(2000, 1, 1));
