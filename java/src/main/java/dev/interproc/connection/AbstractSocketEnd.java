@@ -21,7 +21,6 @@ import java.lang.invoke.MethodHandle;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 
@@ -38,7 +37,7 @@ import java.util.List;
  * descriptor only when no call is using it any more, so that a concurrent call never touches a reused descriptor
  * number.
  */
-final class AbstractSocketEnd implements Endpoint {
+final class AbstractSocketEnd extends DescriptorEnd {
 
     private static final int AF_UNIX = 1;
     private static final int SOCK_STREAM = 1;
@@ -71,16 +70,14 @@ final class AbstractSocketEnd implements Endpoint {
     private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private final int fd;
-    /** errno of the reading and of the writing thread's own calls (both may run at once); never used by delegates. */
-    private final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
-
-    private final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
-    private final DescriptorLease lease;
-    private final DirectCopy copy = new DirectCopy();
 
     private AbstractSocketEnd(int fd) {
         this.fd = fd;
-        this.lease = new DescriptorLease(() -> Libc.close(fd));
+    }
+
+    @Override
+    void releaseDescriptors() {
+        Libc.close(fd);
     }
 
     // ------------------------------------------------------------------------------------- socket set-up
@@ -191,59 +188,43 @@ final class AbstractSocketEnd implements Endpoint {
     // ------------------------------------------------------------------------------------------- transfer
 
     @Override
-    public int read(ByteBuffer dst, long deadline) throws IOException {
-        lease.begin();
-        try {
-            // A virtual thread takes what has arrived and waits in poll (on a delegate) when nothing has.
-            boolean waitInPoll = OffCarrier.wouldPin();
-            int flags = waitInPoll ? MSG_DONTWAIT : 0;
-            return DescriptorTransfer.readSome(
-                    dst,
-                    deadline,
-                    readState,
-                    target -> {
-                        // A platform thread's recv blocks, so a deadline is kept by polling first.
-                        if (!waitInPoll && deadline != Endpoint.NO_DEADLINE && !awaitReadable(deadline)) {
-                            throw DescriptorTransfer.timedOut();
-                        }
-                        long received = transfer(RECV, readState, target, flags);
-                        if (received <= 0) {
-                            lease.checkOpen();
-                        }
-                        return received;
-                    },
-                    this::awaitReadable,
-                    errno -> error("receive failed", errno));
-        } finally {
-            lease.end();
+    long readOnce(MemorySegment target, long deadline) throws IOException {
+        // A virtual thread takes what has arrived and waits in poll (on a delegate) when nothing has; a platform
+        // thread's recv blocks, so it keeps a deadline by polling first.
+        boolean waitInPoll = OffCarrier.wouldPin();
+        if (!waitInPoll && deadline != Endpoint.NO_DEADLINE && !awaitReadable(deadline)) {
+            throw timedOut();
         }
+        long received = transfer(RECV, readState, target, waitInPoll ? MSG_DONTWAIT : 0);
+        if (received <= 0) {
+            lease.checkOpen();
+        }
+        return received;
     }
 
     @Override
-    public void writeFully(ByteBuffer src) throws IOException {
-        lease.begin();
-        try {
-            copy.writeFully(src, this::sendAll);
-        } finally {
-            lease.end();
+    long writeOnce(MemorySegment source) throws IOException {
+        // A virtual thread sends what fits and waits in poll (on a delegate) for room when nothing does.
+        long sent = transfer(SEND, writeState, source, MSG_NOSIGNAL | (OffCarrier.wouldPin() ? MSG_DONTWAIT : 0));
+        if (sent < 0) {
+            lease.checkOpen();
         }
+        return sent;
     }
 
-    private void sendAll(ByteBuffer src) throws IOException {
-        // A virtual thread sends what fits and waits in poll (on a delegate) for room when nothing does.
-        int flags = MSG_NOSIGNAL | (OffCarrier.wouldPin() ? MSG_DONTWAIT : 0);
-        DescriptorTransfer.writeAll(
-                src,
-                writeState,
-                source -> {
-                    long sent = transfer(SEND, writeState, source, flags);
-                    if (sent < 0) {
-                        lease.checkOpen();
-                    }
-                    return sent;
-                },
-                until -> Libc.poll(new int[] {fd}, new short[] {Libc.POLLOUT}, until)[0] != 0,
-                errno -> error("send failed", errno));
+    @Override
+    void awaitWritable() throws IOException {
+        Libc.poll(new int[] {fd}, new short[] {Libc.POLLOUT}, Endpoint.NO_DEADLINE);
+    }
+
+    @Override
+    IOException readFailure(int errno) {
+        return error("receive failed", errno);
+    }
+
+    @Override
+    IOException writeFailure(int errno) {
+        return error("send failed", errno);
     }
 
     @Override
@@ -251,28 +232,9 @@ final class AbstractSocketEnd implements Endpoint {
         return pollReadable(List.of(this), deadline).get(0);
     }
 
-    /** Which of {@code ends} are readable (data, end of file or an error) by {@code deadline}, via one {@code poll}. */
-    static List<Boolean> pollReadable(List<AbstractSocketEnd> ends, long deadline) throws IOException {
-        int begun = 0;
-        try {
-            int[] fds = new int[ends.size()];
-            short[] events = new short[ends.size()];
-            for (AbstractSocketEnd end : ends) {
-                end.lease.begin();
-                fds[begun] = end.fd;
-                events[begun++] = Libc.POLLIN;
-            }
-            short[] returned = Libc.poll(fds, events, deadline);
-            Boolean[] readable = new Boolean[ends.size()];
-            for (int i = 0; i < ends.size(); i++) {
-                readable[i] = returned[i] != 0;
-            }
-            return List.of(readable);
-        } finally {
-            for (int i = 0; i < begun; i++) {
-                ends.get(i).lease.end();
-            }
-        }
+    @Override
+    int[] inputDescriptors() {
+        return new int[] {fd};
     }
 
     // ------------------------------------------------------------------------------------------ lifetime

@@ -15,7 +15,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +33,7 @@ import java.util.List;
  * makes it on a platform delegate while it parks ({@link Libc#poll}), so waiting never pins its carrier, and, as on
  * a platform thread, an interrupt does not end the wait (the interrupt status stays set).
  */
-final class PipeEnd implements Endpoint {
+final class PipeEnd extends DescriptorEnd {
 
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY = 1;
@@ -58,12 +57,6 @@ final class PipeEnd implements Endpoint {
     private final int writeFd;
     /** An eventfd that becomes readable, for good, when the end is closed. */
     private final int closeSignal;
-    /** errno of the reading and of the writing thread's calls (both may run at once). */
-    private final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
-
-    private final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
-    private final DescriptorLease lease;
-    private final DirectCopy copy = new DirectCopy();
 
     /** Takes ownership of both non-blocking descriptors, closing them if the close signal cannot be made. */
     private PipeEnd(int readFd, int writeFd) throws IOException {
@@ -79,11 +72,13 @@ final class PipeEnd implements Endpoint {
             }
             this.closeSignal = signal;
         }
-        this.lease = new DescriptorLease(() -> {
-            Libc.close(readFd);
-            Libc.close(writeFd);
-            Libc.close(closeSignal);
-        });
+    }
+
+    @Override
+    void releaseDescriptors() {
+        Libc.close(readFd);
+        Libc.close(writeFd);
+        Libc.close(closeSignal);
     }
 
     // -------------------------------------------------------------------------------------------- set-up
@@ -242,39 +237,34 @@ final class PipeEnd implements Endpoint {
     // ------------------------------------------------------------------------------------------- transfer
 
     @Override
-    public int read(ByteBuffer dst, long deadline) throws IOException {
-        lease.begin();
-        try {
-            return DescriptorTransfer.readSome(
-                    dst,
-                    deadline,
-                    readState,
-                    target -> Libc.transfer(Libc.READ, readState, readFd, target),
-                    until -> await(readFd, Libc.POLLIN, until),
-                    errno -> new IOException("read from pipe failed: " + Libc.strerror(errno)));
-        } finally {
-            lease.end();
+    long readOnce(MemorySegment target, long deadline) {
+        return Libc.transfer(Libc.READ, readState, readFd, target);
+    }
+
+    @Override
+    long writeOnce(MemorySegment source) {
+        return Libc.transfer(Libc.WRITE, writeState, writeFd, source);
+    }
+
+    /** @throws IOException "handle is closed" when the end is closed meanwhile */
+    @Override
+    void awaitWritable() throws IOException {
+        short[] returned =
+                Libc.poll(new int[] {writeFd, closeSignal}, new short[] {Libc.POLLOUT, Libc.POLLIN}, NO_DEADLINE);
+        if (returned[1] != 0) {
+            throw new IOException("handle is closed");
         }
     }
 
     @Override
-    public void writeFully(ByteBuffer src) throws IOException {
-        lease.begin();
-        try {
-            copy.writeFully(src, this::writeAll);
-        } finally {
-            lease.end();
-        }
+    IOException readFailure(int errno) {
+        return new IOException("read from pipe failed: " + Libc.strerror(errno));
     }
 
-    private void writeAll(ByteBuffer src) throws IOException {
-        DescriptorTransfer.writeAll(
-                src,
-                writeState,
-                source -> Libc.transfer(Libc.WRITE, writeState, writeFd, source),
-                until -> await(writeFd, Libc.POLLOUT, until),
-                // EPIPE when the reader has gone: the JVM ignores SIGPIPE, so write reports it instead.
-                errno -> new IOException("write to pipe failed: " + Libc.strerror(errno)));
+    @Override
+    IOException writeFailure(int errno) {
+        // EPIPE when the reader has gone: the JVM ignores SIGPIPE, so write reports it instead.
+        return new IOException("write to pipe failed: " + Libc.strerror(errno));
     }
 
     @Override
@@ -282,51 +272,9 @@ final class PipeEnd implements Endpoint {
         return pollReadable(List.of(this), deadline).get(0);
     }
 
-    /**
-     * Waits for {@code events} on {@code fd} of this end (or an error, or end of file) until the deadline.
-     *
-     * @throws IOException "handle is closed" when the end is closed meanwhile
-     */
-    private boolean await(int fd, short events, long deadline) throws IOException {
-        short[] returned = Libc.poll(new int[] {fd, closeSignal}, new short[] {events, Libc.POLLIN}, deadline);
-        if (returned[1] != 0) {
-            throw new IOException("handle is closed");
-        }
-        return returned[0] != 0;
-    }
-
-    /**
-     * Which of {@code ends} are readable (data, end of file or an error) by {@code deadline}, via one {@code poll}.
-     *
-     * @throws IOException "handle is closed" when one of them is closed meanwhile
-     */
-    static List<Boolean> pollReadable(List<PipeEnd> ends, long deadline) throws IOException {
-        int begun = 0;
-        try {
-            int[] fds = new int[2 * ends.size()];
-            short[] events = new short[fds.length];
-            for (PipeEnd end : ends) {
-                end.lease.begin();
-                fds[2 * begun] = end.readFd;
-                fds[2 * begun + 1] = end.closeSignal;
-                events[2 * begun] = Libc.POLLIN;
-                events[2 * begun + 1] = Libc.POLLIN;
-                begun++;
-            }
-            short[] returned = Libc.poll(fds, events, deadline);
-            Boolean[] readable = new Boolean[ends.size()];
-            for (int i = 0; i < ends.size(); i++) {
-                if (returned[2 * i + 1] != 0) {
-                    throw new IOException("handle is closed");
-                }
-                readable[i] = returned[2 * i] != 0;
-            }
-            return List.of(readable);
-        } finally {
-            for (int i = 0; i < begun; i++) {
-                ends.get(i).lease.end();
-            }
-        }
+    @Override
+    int[] inputDescriptors() {
+        return new int[] {readFd, closeSignal};
     }
 
     // ------------------------------------------------------------------------------------------ lifetime
