@@ -78,11 +78,7 @@ class PythonInteropTest {
     void javaListenerWithPythonClient(String version, String family) throws Exception {
         try (Listener listener = Listener.bind(javaAddress(family), 1, KEY);
                 PythonPeer python = pythonClient(version, family, listener, KEY)) {
-            try (Connection connection = listener.accept()) {
-                exchange(connection, family.equals("tcp"));
-            }
-            python.awaitLine("DONE"::equals, 60);
-            assertEquals(0, python.waitFor(30), python.output());
+            exchangeThenExpectDone(python, listener.accept(), family.equals("tcp"));
         }
     }
 
@@ -91,12 +87,7 @@ class PythonInteropTest {
     @MethodSource("versionsAndFamilies")
     void pythonListenerWithJavaClient(String version, String family) throws Exception {
         try (PythonPeer python = pythonListener(version, family)) {
-            Address address = listeningAddress(python);
-            try (Connection connection = Client.connect(address, KEY)) {
-                exchange(connection, family.equals("unix"));
-            }
-            python.awaitLine("DONE"::equals, 60);
-            assertEquals(0, python.waitFor(30), python.output());
+            exchangeThenExpectDone(python, Client.connect(listeningAddress(python), KEY), family.equals("unix"));
         }
     }
 
@@ -162,6 +153,16 @@ class PythonInteropTest {
             case "abstract" -> new Address.Abstract(parts[2].getBytes(StandardCharsets.US_ASCII));
             default -> Address.parse(parts[2]);
         };
+    }
+
+    /** Runs the {@link #exchange} on {@code connection}, closes it, and checks that Python finished cleanly. */
+    private static void exchangeThenExpectDone(PythonPeer python, Connection connection, boolean withBigMessage)
+            throws IOException, InterruptedException {
+        try (connection) {
+            exchange(connection, withBigMessage);
+        }
+        python.awaitLine("DONE"::equals, 60);
+        assertEquals(0, python.waitFor(30), python.output());
     }
 
     /** Drives interop_peer.py's exchange: echoes of bytes and objects, then the sample each way. */
