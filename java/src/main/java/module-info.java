@@ -6,6 +6,7 @@
 module dev.interproc {
     exports dev.interproc;
     exports dev.interproc.process;
+    exports dev.interproc.codec;
     exports dev.interproc.connection;
 
     requires info.picocli;

@@ -31,7 +31,8 @@ class ArchitectureTest {
             "internal.wait", Set.of("internal.ffm"),
             "", Set.of("internal.ffm", "internal.wait"),
             "process", Set.of("internal.wait"),
-            "connection", Set.of("process", "internal.ffm", "internal.wait"),
+            "codec", Set.of(),
+            "connection", Set.of("codec", "process", "internal.ffm", "internal.wait"),
             "example.worker", Set.of("", "process"),
             "cli", Set.of("", "example.worker", "internal.ffm"));
 

@@ -186,7 +186,19 @@ interface AtomicCells {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
-        return result instanceof Number number ? number.longValue() : result;
+        return result instanceof Number number ? exactLong(number) : result;
+    }
+
+    /**
+     * The whole number {@code number} holds: the contract's values are whole, so a double result with a fraction is
+     * wrong, and must fail rather than be cut to the expected whole number.
+     */
+    private static long exactLong(Number number) {
+        double asDouble = number.doubleValue();
+        if (number instanceof Double && asDouble != Math.rint(asDouble)) {
+            throw new AssertionError("expected a whole number, got " + asDouble);
+        }
+        return number.longValue();
     }
 
     private static Object convert(Object argument, Class<?> type) {
@@ -203,14 +215,16 @@ interface AtomicCells {
             if (type == IntUnaryOperator.class) {
                 return (IntUnaryOperator) v -> (int) update.applyAsLong(v);
             }
-            return type == DoubleUnaryOperator.class ? (DoubleUnaryOperator) v -> update.applyAsLong((long) v) : update;
+            return type == DoubleUnaryOperator.class
+                    ? (DoubleUnaryOperator) v -> update.applyAsLong(exactLong(v))
+                    : update;
         }
         if (argument instanceof LongBinaryOperator accumulator) {
             if (type == IntBinaryOperator.class) {
                 return (IntBinaryOperator) (v, x) -> (int) accumulator.applyAsLong(v, x);
             }
             return type == DoubleBinaryOperator.class
-                    ? (DoubleBinaryOperator) (v, x) -> accumulator.applyAsLong((long) v, (long) x)
+                    ? (DoubleBinaryOperator) (v, x) -> accumulator.applyAsLong(exactLong(v), exactLong(x))
                     : accumulator;
         }
         return argument;

@@ -155,13 +155,16 @@ class AtomicContractTest {
     @ParameterizedTest(name = "{0}")
     @FieldSource("dev.interproc.AtomicCells#ALL")
     void aSuppliedLockIsTheValuesLock(AtomicCells.Kind kind) {
-        SharedLock guard = region.memory().sharedLock("guard");
-        AtomicCells cells = kind.opener().open(region.memory(), "v", guard);
-        assertSame(guard, cells.value().getLock());
-        try (SharedMutex.Held _ = cells.value().getLock().acquire()) {
-            cells.set(0, 42);
+        SharedMemory memory = region.memory();
+        for (SharedMutex guard : List.of(memory.sharedLock("guard"), memory.sharedRLock("reentrant-guard"))) {
+            String slot = "guarded-by-" + guard.name();
+            AtomicCells cells = kind.opener().open(memory, slot, guard);
+            assertSame(guard, cells.value().getLock());
+            try (SharedMutex.Held _ = cells.value().getLock().acquire()) {
+                cells.set(0, 42);
+            }
+            assertEquals(42, cells.get(0));
         }
-        assertEquals(42, cells.get(0));
     }
 
     private static void forEachCell(AtomicCells cells, IntConsumer check) {

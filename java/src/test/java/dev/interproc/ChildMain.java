@@ -1,6 +1,7 @@
 package dev.interproc;
 
 import dev.interproc.internal.ffm.Native;
+import dev.interproc.process.StartHandshake;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,11 +49,8 @@ public final class ChildMain {
     }
 
     private static void readyThenAwaitGo() throws IOException {
-        System.out.println("READY");
-        String line = STDIN.readLine();
-        if (!"GO".equals(line)) {
-            throw new IllegalStateException("expected GO on standard input, got " + line);
-        }
+        StartHandshake.signalReady();
+        StartHandshake.awaitGo(STDIN);
     }
 
     private static void addLong(String region, String slot, int count) throws IOException {
@@ -134,7 +132,7 @@ public final class ChildMain {
                 System.out.println("REFUSED " + refused.getMessage());
                 return;
             }
-            System.out.println("READY");
+            StartHandshake.signalReady();
             String line;
             while ((line = STDIN.readLine()) != null) {
                 String[] words = line.split(" ");
@@ -161,7 +159,7 @@ public final class ChildMain {
     /** Starts creating a slot and stops, holding the directory lock, until it is killed. */
     private static void pauseInDirectory(String region, String slot) {
         try (SharedMemory memory = SharedMemory.open(region)) {
-            System.out.println("READY");
+            StartHandshake.signalReady();
             Native.debugSetDirectoryPause(60_000);
             memory.sharedLong(slot, 7);
             throw new IllegalStateException("the directory pause ended before the test killed this process");
@@ -172,7 +170,7 @@ public final class ChildMain {
     @SuppressWarnings("try") // being attached is the point; the region object itself is not used
     private static void attach(String region) throws IOException {
         try (SharedMemory memory = SharedMemory.open(region)) {
-            System.out.println("READY");
+            StartHandshake.signalReady();
             STDIN.readLine();
         }
     }

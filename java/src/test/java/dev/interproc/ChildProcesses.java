@@ -3,6 +3,7 @@ package dev.interproc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.interproc.process.JavaProcess;
+import dev.interproc.process.StartHandshake;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +35,11 @@ final class ChildProcesses {
             for (JavaProcess.Builder builder : builders) {
                 started.add(builder.start());
             }
-            for (JavaProcess child : started) {
-                child.awaitLine("READY"::equals, STARTUP);
-            }
+            StartHandshake.startTogether(started, STARTUP);
         } catch (InterruptedException | TimeoutException | RuntimeException e) {
             started.forEach(JavaProcess::close);
             throw e;
         }
-        started.forEach(child -> child.sendLine("GO"));
         return started;
     }
 

@@ -126,6 +126,9 @@ class CoordinationTest {
         event.set();
         assertTrue(event.await(forever));
         assertEquals(0, region.memory().sharedBarrier("b", 1).await(forever));
+        SharedSemaphore empty = region.memory().sharedSemaphore("s2", 0);
+        empty.release();
+        assertEquals(1, empty.availablePermits());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.interproc.process.JavaProcess;
+import dev.interproc.process.StartHandshake;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +35,7 @@ class CrossProcessCoordinationTest {
                 .jvmOptions("-Xmx64m", "-XX:+UseSerialGC", "-XX:-UsePerfData")
                 .args(command, region.name(), argument)
                 .start();
-        child.awaitLine("READY"::equals, PATIENCE);
+        StartHandshake.awaitReady(child, PATIENCE);
         return child;
     }
 
@@ -65,7 +66,7 @@ class CrossProcessCoordinationTest {
         for (int round = 0; round < 40; round++) {
             long before = acquisitions.get();
             try (JavaProcess child = child("semaphore", Integer.toString(permits))) {
-                child.sendLine("GO");
+                StartHandshake.go(child);
                 awaitChild(child, "the child never acquired", () -> acquisitions.get() != before);
                 LockSupport.parkNanos(random.nextInt(2_000_000));
                 long killedAt = System.nanoTime();
@@ -96,7 +97,7 @@ class CrossProcessCoordinationTest {
     void aProcessReusingADeadHoldersEntryDoesNotCreatePermits() throws Exception {
         SharedSemaphore semaphore = region.memory().sharedBoundedSemaphore("permits", 2);
         try (JavaProcess holder = child("permit", "2")) {
-            holder.sendLine("GO");
+            StartHandshake.go(holder);
             holder.awaitLine("HELD"::equals, PATIENCE);
             holder.kill();
             holder.waitFor(PATIENCE);
@@ -125,7 +126,7 @@ class CrossProcessCoordinationTest {
         SharedBarrier barrier = region.memory().sharedBarrier("barrier", 3);
         SharedMemory spacer = SharedMemory.open(region.name()); // entry 1, so that the victim gets entry 2
         try (JavaProcess victim = child("barrier", "3")) {
-            victim.sendLine("GO");
+            StartHandshake.go(victim);
             awaitChild(victim, "the victim never arrived", () -> barrier.getNumberWaiting() > 0);
             spacer.close();
             victim.kill();
@@ -154,7 +155,7 @@ class CrossProcessCoordinationTest {
         lockField.setAccessible(true);
         LockWord internalLock = (LockWord) lockField.get(barrier);
         try (JavaProcess party = child("barrier-once", "2")) {
-            party.sendLine("GO");
+            StartHandshake.go(party);
             awaitChild(party, "the party never arrived", () -> barrier.getNumberWaiting() > 0);
             // Stop it while it sleeps, not while it holds the barrier's internal lock (it checks every slice).
             while (true) {
@@ -221,8 +222,8 @@ class CrossProcessCoordinationTest {
             barrier.reset();
             try (JavaProcess survivor = child("barrier", "3");
                     JavaProcess victim = child("barrier", "3")) {
-                survivor.sendLine("GO");
-                victim.sendLine("GO");
+                StartHandshake.go(survivor);
+                StartHandshake.go(victim);
                 long tripsBefore = rounds.get();
                 long killAfterTrips = tripsBefore + 1 + random.nextInt(20);
                 boolean killed = false;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.interproc.process.JavaProcess;
+import dev.interproc.process.StartHandshake;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -49,12 +50,7 @@ class CrossProcessLockTest {
     }
 
     private static void startTogether(List<JavaProcess> children) throws Exception {
-        for (JavaProcess child : children) {
-            child.awaitLine("READY"::equals, PATIENCE);
-        }
-        for (JavaProcess child : children) {
-            child.sendLine("GO");
-        }
+        StartHandshake.startTogether(children, PATIENCE);
     }
 
     private static void awaitSuccess(JavaProcess child) throws Exception {
@@ -122,16 +118,16 @@ class CrossProcessLockTest {
         List<Long> latenciesMicros = new ArrayList<>();
         List<Long> reapMicros = new ArrayList<>();
         JavaProcess next = child("journal", "0", "200");
-        next.awaitLine("READY"::equals, PATIENCE);
+        StartHandshake.awaitReady(next, PATIENCE);
         try {
             for (int round = 0; round < rounds; round++) {
                 JavaProcess current = next;
                 // The next child starts now and is idle by the time of this round's kill.
                 next = round + 1 < rounds ? child("journal", Integer.toString(round + 1), "200") : null;
                 if (next != null) {
-                    next.awaitLine("READY"::equals, PATIENCE);
+                    StartHandshake.awaitReady(next, PATIENCE);
                 }
-                current.sendLine("GO");
+                StartHandshake.go(current);
                 long progressDeadline = System.nanoTime() + PATIENCE.toNanos();
                 while (perRound.get(round) == 0) {
                     if (System.nanoTime() > progressDeadline) {
@@ -432,11 +428,11 @@ class CrossProcessLockTest {
                 BufferedReader cOut =
                         new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
                 OutputStream cIn = c.getOutputStream()) {
-            assertEquals("READY", cOut.readLine());
-            java.awaitLine("READY"::equals, PATIENCE);
-            cIn.write("GO\n".getBytes(StandardCharsets.UTF_8));
+            assertEquals(StartHandshake.READY, cOut.readLine());
+            StartHandshake.awaitReady(java, PATIENCE);
+            cIn.write((StartHandshake.GO + "\n").getBytes(StandardCharsets.UTF_8));
             cIn.flush();
-            java.sendLine("GO");
+            StartHandshake.go(java);
             assertEquals("DONE", cOut.readLine());
             assertTrue(c.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS));
             assertEquals(0, c.exitValue());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.process.JavaProcess;
+import dev.interproc.process.StartHandshake;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ class EnumAcrossProcessesTest {
     private JavaProcess readySession(String release, String mode) throws InterruptedException, TimeoutException {
         JavaProcess session = session(release, mode);
         try {
-            session.awaitLine("READY"::equals, STARTUP);
+            StartHandshake.awaitReady(session, STARTUP);
         } catch (InterruptedException | TimeoutException | RuntimeException e) {
             session.close();
             throw e;
@@ -146,7 +147,7 @@ class EnumAcrossProcessesTest {
 
     private void assertRefused(String release, String differences) throws Exception {
         try (JavaProcess refused = session(release, "open")) {
-            String line = refused.awaitLine(l -> l.startsWith("REFUSED ") || l.equals("READY"), STARTUP);
+            String line = refused.awaitLine(l -> l.startsWith("REFUSED ") || l.equals(StartHandshake.READY), STARTUP);
             assertTrue(
                     line.startsWith("REFUSED "),
                     () -> "release " + release + " was accepted; transcript:\n" + refused.transcript());

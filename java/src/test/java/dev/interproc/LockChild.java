@@ -1,5 +1,6 @@
 package dev.interproc;
 
+import dev.interproc.process.StartHandshake;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -45,11 +46,8 @@ public final class LockChild {
         String command = args[0];
         try (SharedMemory memory = SharedMemory.open(args[1])) {
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in));
-            System.out.println("READY");
-            System.out.flush();
-            if (!"GO".equals(stdin.readLine())) {
-                throw new IllegalStateException("expected GO on standard input");
-            }
+            StartHandshake.signalReady();
+            StartHandshake.awaitGo(stdin);
             switch (command) {
                 case "count" -> count(memory, args[2], Integer.parseInt(args[3]));
                 case "journal" -> journal(memory, Integer.parseInt(args[2]), Integer.parseInt(args[3]));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
+import dev.interproc.process.StartHandshake;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,7 +35,7 @@ class ProcessDeathTest {
         memory.sharedLong("before", 42);
         try (JavaProcess child =
                 child("pause-in-directory", region.name(), "half-written").start()) {
-            child.awaitLine("READY"::equals, STARTUP);
+            StartHandshake.awaitReady(child, STARTUP);
             child.awaitErrorLine("interproc-debug: pausing with the directory lock held"::equals, STARTUP);
             killAndReap(child);
         }
@@ -50,7 +51,7 @@ class ProcessDeathTest {
     @Test
     void killedProcessFreesItsProcessTableEntry() throws Exception {
         try (JavaProcess child = child("attach", region.name()).start()) {
-            child.awaitLine("READY"::equals, STARTUP);
+            StartHandshake.awaitReady(child, STARTUP);
             InsufficientSpaceException full =
                     assertThrows(InsufficientSpaceException.class, () -> SharedMemory.open(region.name()));
             assertEquals(RegionLayout.E_PROCFULL, full.errorCode());

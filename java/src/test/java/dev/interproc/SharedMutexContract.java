@@ -259,8 +259,12 @@ abstract class SharedMutexContract<L extends SharedMutex> {
 
         AtomicBoolean consumed = new AtomicBoolean();
         CountDownLatch waiting = new CountDownLatch(1);
+        // A reentrant lock is held twice across the wait: await gives up both holds and takes both back.
+        int holds = lock.reentrant() ? 2 : 1;
         Thread consumer = Thread.ofVirtual().start(() -> {
-            lock.lock();
+            for (int i = 0; i < holds; i++) {
+                lock.lock();
+            }
             try {
                 waiting.countDown();
                 while (items.get() == 0) {
@@ -269,7 +273,9 @@ abstract class SharedMutexContract<L extends SharedMutex> {
                 items.decrementAndGet();
                 consumed.set(lock.isHeldByCurrentThread());
             } finally {
-                lock.unlock();
+                for (int i = 0; i < holds; i++) {
+                    lock.unlock();
+                }
             }
         });
         waiting.await();

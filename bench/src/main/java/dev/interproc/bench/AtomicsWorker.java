@@ -2,6 +2,7 @@ package dev.interproc.bench;
 
 import dev.interproc.SharedLong;
 import dev.interproc.SharedMemory;
+import dev.interproc.process.StartHandshake;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,10 +42,8 @@ public final class AtomicsWorker {
             SharedLong value = memory.sharedLong(AtomicsBenchmark.SLOT);
             run(operation, value, System.nanoTime() + WARMUP_NANOS);
             for (int r = 0; r < repetitions; r++) {
-                System.out.println("READY " + r);
-                if (!"GO".equals(stdin.readLine())) {
-                    throw new IllegalStateException("expected GO on standard input");
-                }
+                StartHandshake.signalReady(r);
+                StartHandshake.awaitGo(stdin);
                 long start = System.nanoTime();
                 long ops = run(operation, value, start + nanos);
                 long elapsed = System.nanoTime() - start;

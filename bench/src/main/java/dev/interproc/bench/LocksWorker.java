@@ -3,6 +3,7 @@ package dev.interproc.bench;
 import dev.interproc.SharedLock;
 import dev.interproc.SharedLongArray;
 import dev.interproc.SharedMemory;
+import dev.interproc.process.StartHandshake;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -43,10 +44,8 @@ public final class LocksWorker {
             run(impl, lock, file, state, increment, me, System.nanoTime() + WARMUP_NANOS);
             state.set(0, 0);
             for (int r = 0; r < repetitions; r++) {
-                System.out.println("READY " + r);
-                if (!"GO".equals(stdin.readLine())) {
-                    throw new IllegalStateException("expected GO on standard input");
-                }
+                StartHandshake.signalReady(r);
+                StartHandshake.awaitGo(stdin);
                 long start = System.nanoTime();
                 long[] opsAndChanges = run(impl, lock, file, state, increment, me, start + nanos);
                 long elapsed = System.nanoTime() - start;

@@ -1,6 +1,7 @@
 package dev.interproc.bench;
 
 import dev.interproc.process.JavaProcess;
+import dev.interproc.process.StartHandshake;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,8 +13,9 @@ import java.util.function.IntFunction;
  *
  * <p>A worker is a main class that, for each repetition r, prints {@code READY r}, waits for {@code GO} on
  * standard input, runs its loop, and prints {@code RESULT r N1 N2 ...} (numbers: operations, nanoseconds, and
- * whatever else the benchmark counts). The harness sends GO to all workers once every one of them is READY,
- * so the processes of one repetition start together, and returns the numbers of every RESULT line.
+ * whatever else the benchmark counts). The harness sends GO to all workers once every one of them is READY
+ * ({@link StartHandshake} with rounds), so the processes of one repetition start together, and returns the numbers
+ * of every RESULT line.
  */
 final class WorkerHarness {
 
@@ -42,11 +44,7 @@ final class WorkerHarness {
             }
             long[][][] results = new long[repetitions][processes][];
             for (int r = 0; r < repetitions; r++) {
-                String ready = "READY " + r;
-                for (JavaProcess worker : workers) {
-                    worker.awaitLine(ready::equals, STARTUP);
-                }
-                workers.forEach(worker -> worker.sendLine("GO"));
+                StartHandshake.startTogether(workers, r, STARTUP);
                 String prefix = "RESULT " + r + " ";
                 for (int i = 0; i < processes; i++) {
                     String line = workers.get(i).awaitLine(l -> l.startsWith(prefix), round);

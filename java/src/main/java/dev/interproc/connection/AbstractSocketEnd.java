@@ -1,7 +1,6 @@
 package dev.interproc.connection;
 
 import static dev.interproc.internal.ffm.Libc.CALL_STATE;
-import static dev.interproc.internal.ffm.Libc.EAGAIN;
 import static dev.interproc.internal.ffm.Libc.EINTR;
 import static dev.interproc.internal.ffm.Libc.bind;
 import static dev.interproc.internal.ffm.Libc.errno;
@@ -23,8 +22,6 @@ import java.lang.invoke.MethodHandle;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 
@@ -41,7 +38,7 @@ import java.util.List;
  * descriptor only when no call is using it any more, so that a concurrent call never touches a reused descriptor
  * number.
  */
-final class AbstractSocketEnd implements Endpoint {
+final class AbstractSocketEnd extends DescriptorEnd {
 
     private static final int AF_UNIX = 1;
     private static final int SOCK_STREAM = 1;
@@ -74,16 +71,14 @@ final class AbstractSocketEnd implements Endpoint {
     private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private final int fd;
-    /** errno of the reading and of the writing thread's own calls (both may run at once); never used by delegates. */
-    private final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
-
-    private final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
-    private final DescriptorLease lease;
-    private final DirectCopy copy = new DirectCopy();
 
     private AbstractSocketEnd(int fd) {
         this.fd = fd;
-        this.lease = new DescriptorLease(() -> Libc.close(fd));
+    }
+
+    @Override
+    void releaseDescriptors() {
+        Libc.close(fd);
     }
 
     // ------------------------------------------------------------------------------------- socket set-up
@@ -194,70 +189,43 @@ final class AbstractSocketEnd implements Endpoint {
     // ------------------------------------------------------------------------------------------- transfer
 
     @Override
-    public int read(ByteBuffer dst, long deadline) throws IOException {
-        if (!dst.isDirect()) {
-            throw new IllegalArgumentException("reads go to the connection's direct buffer");
+    long readOnce(MemorySegment target, long deadline) throws IOException {
+        // A virtual thread takes what has arrived and waits in poll (on a delegate) when nothing has; a platform
+        // thread's recv blocks, so it keeps a deadline by polling first.
+        boolean waitInPoll = OffCarrier.wouldPin();
+        if (!waitInPoll && deadline != Endpoint.NO_DEADLINE && !awaitReadable(deadline)) {
+            throw timedOut();
         }
-        lease.begin();
-        try {
-            MemorySegment target = MemorySegment.ofBuffer(dst);
-            // A virtual thread takes what has arrived and waits in poll (on a delegate) when nothing has.
-            boolean waitInPoll = OffCarrier.wouldPin();
-            int flags = waitInPoll ? MSG_DONTWAIT : 0;
-            while (true) {
-                if (!waitInPoll && deadline != Endpoint.NO_DEADLINE && !awaitReadable(deadline)) {
-                    throw timedOut();
-                }
-                long received = transfer(RECV, readState, target, flags);
-                if (received > 0) {
-                    dst.position(dst.position() + (int) received);
-                    return (int) received;
-                }
-                lease.checkOpen();
-                if (received == 0) {
-                    return -1;
-                }
-                int errno = errno(readState);
-                if (errno == EAGAIN) {
-                    if (!awaitReadable(deadline)) {
-                        throw timedOut();
-                    }
-                } else if (errno != EINTR) {
-                    throw error("receive failed", errno);
-                }
-            }
-        } finally {
-            lease.end();
+        long received = transfer(RECV, readState, target, waitInPoll ? MSG_DONTWAIT : 0);
+        if (received <= 0) {
+            lease.checkOpen();
         }
+        return received;
     }
 
     @Override
-    public void writeFully(ByteBuffer src) throws IOException {
-        lease.begin();
-        try {
-            copy.writeFully(src, this::sendAll);
-        } finally {
-            lease.end();
+    long writeOnce(MemorySegment source) throws IOException {
+        // A virtual thread sends what fits and waits in poll (on a delegate) for room when nothing does.
+        long sent = transfer(SEND, writeState, source, MSG_NOSIGNAL | (OffCarrier.wouldPin() ? MSG_DONTWAIT : 0));
+        if (sent < 0) {
+            lease.checkOpen();
         }
+        return sent;
     }
 
-    private void sendAll(ByteBuffer src) throws IOException {
-        // A virtual thread sends what fits and waits in poll (on a delegate) for room when nothing does.
-        int flags = MSG_NOSIGNAL | (OffCarrier.wouldPin() ? MSG_DONTWAIT : 0);
-        while (src.hasRemaining()) {
-            long sent = transfer(SEND, writeState, MemorySegment.ofBuffer(src), flags);
-            if (sent >= 0) {
-                src.position(src.position() + (int) sent);
-                continue;
-            }
-            lease.checkOpen();
-            int errno = errno(writeState);
-            if (errno == EAGAIN) {
-                DescriptorWait.poll(new int[] {fd}, new short[] {Libc.POLLOUT}, Endpoint.NO_DEADLINE);
-            } else if (errno != EINTR) {
-                throw error("send failed", errno);
-            }
-        }
+    @Override
+    void awaitWritable() throws IOException {
+        DescriptorWait.poll(new int[] {fd}, new short[] {Libc.POLLOUT}, Endpoint.NO_DEADLINE);
+    }
+
+    @Override
+    IOException readFailure(int errno) {
+        return error("receive failed", errno);
+    }
+
+    @Override
+    IOException writeFailure(int errno) {
+        return error("send failed", errno);
     }
 
     @Override
@@ -265,28 +233,9 @@ final class AbstractSocketEnd implements Endpoint {
         return pollReadable(List.of(this), deadline).get(0);
     }
 
-    /** Which of {@code ends} are readable (data, end of file or an error) by {@code deadline}, via one {@code poll}. */
-    static List<Boolean> pollReadable(List<AbstractSocketEnd> ends, long deadline) throws IOException {
-        int begun = 0;
-        try {
-            int[] fds = new int[ends.size()];
-            short[] events = new short[ends.size()];
-            for (AbstractSocketEnd end : ends) {
-                end.lease.begin();
-                fds[begun] = end.fd;
-                events[begun++] = Libc.POLLIN;
-            }
-            short[] returned = DescriptorWait.poll(fds, events, deadline);
-            Boolean[] readable = new Boolean[ends.size()];
-            for (int i = 0; i < ends.size(); i++) {
-                readable[i] = returned[i] != 0;
-            }
-            return List.of(readable);
-        } finally {
-            for (int i = 0; i < begun; i++) {
-                ends.get(i).lease.end();
-            }
-        }
+    @Override
+    int[] inputDescriptors() {
+        return new int[] {fd};
     }
 
     // ------------------------------------------------------------------------------------------ lifetime
@@ -310,10 +259,6 @@ final class AbstractSocketEnd implements Endpoint {
         } catch (Throwable e) {
             throw Libc.unexpected(e);
         }
-    }
-
-    private static SocketTimeoutException timedOut() {
-        return new SocketTimeoutException("timed out waiting for data from the peer");
     }
 
     private static IOException error(String what, int errno) {

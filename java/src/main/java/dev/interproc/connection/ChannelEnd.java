@@ -1,7 +1,6 @@
 package dev.interproc.connection;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.ReadableByteChannel;
@@ -40,7 +39,7 @@ final class ChannelEnd implements Endpoint {
         ReadableByteChannel in = (ReadableByteChannel) channel;
         while (true) {
             if (deadline != NO_DEADLINE && !awaitReady(SelectionKey.OP_READ, deadline)) {
-                throw new SocketTimeoutException("timed out waiting for data from the peer");
+                throw DescriptorEnd.timedOut();
             }
             int n = in.read(dst);
             if (n != 0) {

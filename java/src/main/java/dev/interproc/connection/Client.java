@@ -16,15 +16,7 @@ import java.util.function.IntFunction;
  */
 public final class Client {
 
-    private final Address address;
-    private byte[] authkey;
-    private Duration handshakeTimeout = Listener.DEFAULT_HANDSHAKE_TIMEOUT;
-    private long maxMessageLength = Connection.DEFAULT_MAX_MESSAGE_LENGTH;
-    private IntFunction<byte[]> random = Handshake.SECURE_BYTES;
-
-    private Client(Address address) {
-        this.address = Objects.requireNonNull(address, "address");
-    }
+    private Client() {}
 
     /**
      * Connects and, when {@code authkey} is not null, authenticates.
@@ -49,16 +41,17 @@ public final class Client {
      * @throws NullPointerException if {@code address} is null
      */
     public static Builder builder(Address address) {
-        return new Builder(new Client(address));
+        return new Builder(address);
     }
 
     /** Configures a connection to a listener. Not thread-safe. */
     public static final class Builder {
 
-        private final Client client;
+        private final Address address;
+        private ConnectionSetup setup = ConnectionSetup.DEFAULTS;
 
-        private Builder(Client client) {
-            this.client = client;
+        private Builder(Address address) {
+            this.address = Objects.requireNonNull(address, "address");
         }
 
         /**
@@ -68,7 +61,7 @@ public final class Client {
          * @return this builder
          */
         public Builder authkey(byte[] authkey) {
-            client.authkey = authkey == null ? null : authkey.clone();
+            setup = setup.withAuthkey(authkey);
             return this;
         }
 
@@ -79,7 +72,7 @@ public final class Client {
          * @return this builder
          */
         public Builder handshakeTimeout(Duration timeout) {
-            client.handshakeTimeout = timeout;
+            setup = setup.withHandshakeTimeout(timeout);
             return this;
         }
 
@@ -91,13 +84,13 @@ public final class Client {
          * @throws IllegalArgumentException if {@code maxLength} is out of range
          */
         public Builder maxMessageLength(long maxLength) {
-            client.maxMessageLength = Connection.checkMaxMessageLength(maxLength);
+            setup = setup.withMaxMessageLength(maxLength);
             return this;
         }
 
         /** Replaces the challenge's random source; only tests replaying captured transcripts need this. */
         Builder random(IntFunction<byte[]> source) {
-            client.random = source;
+            setup = setup.withRandom(source);
             return this;
         }
 
@@ -112,18 +105,7 @@ public final class Client {
          * @throws IOException on other socket errors
          */
         public Connection connect() throws IOException {
-            Endpoint end = Sockets.connect(client.address);
-            Connection connection = new Connection(end, end);
-            try {
-                connection.setMaxMessageLength(client.maxMessageLength);
-                if (client.authkey != null) {
-                    Handshake.clientSide(connection, client.authkey, client.random, client.handshakeTimeout);
-                }
-                return connection;
-            } catch (IOException | RuntimeException e) {
-                connection.close();
-                throw e;
-            }
+            return setup.open(Sockets.connect(address), Handshake.Side.CLIENT);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.interproc.connection;
 
+import dev.interproc.codec.Codec;
+import dev.interproc.codec.PickleCodec;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,8 +45,8 @@ public final class Connection implements AutoCloseable {
      */
     public static final long DEFAULT_MAX_MESSAGE_LENGTH = 128L << 20;
 
-    /** The largest length a Java array, and so a received message, can have. */
-    public static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+    /** The largest length a Java array, and so a received message, can have: {@link Codec#MAX_PAYLOAD_LENGTH}. */
+    public static final long MAX_ARRAY_LENGTH = Codec.MAX_PAYLOAD_LENGTH;
 
     /** Messages up to this size are written with their header in one system call, as Python does. */
     static final int SMALL_MESSAGE = 16384;

@@ -49,12 +49,9 @@ public final class Connections {
             return select(connections, ends, deadline);
         }
         List<Boolean> readable;
-        if (abstractEnds == ends.size()) {
-            readable = AbstractSocketEnd.pollReadable(
-                    ends.stream().map(AbstractSocketEnd.class::cast).toList(), deadline);
-        } else if (pipeEnds == ends.size()) {
-            readable =
-                    PipeEnd.pollReadable(ends.stream().map(PipeEnd.class::cast).toList(), deadline);
+        if (abstractEnds == ends.size() || pipeEnds == ends.size()) {
+            readable = DescriptorEnd.pollReadable(
+                    ends.stream().map(DescriptorEnd.class::cast).toList(), deadline);
         } else {
             throw new IllegalArgumentException(
                     "cannot wait on abstract-namespace or standard-stream connections" + " together with other kinds");

@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * input and output, which the JDK cannot select on ({@link PipeEnd}). One reading and one writing thread
  * may use it at once; {@link #close()} may come from any thread and ends their blocked calls.
  */
-sealed interface Endpoint permits ChannelEnd, AbstractSocketEnd, PipeEnd {
+sealed interface Endpoint permits ChannelEnd, DescriptorEnd {
 
     /** A deadline that never comes. */
     long NO_DEADLINE = Libc.NO_DEADLINE;

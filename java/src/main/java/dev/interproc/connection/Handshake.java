@@ -68,21 +68,26 @@ final class Handshake {
         this.deadline = Connection.deadlineAfter(timeout);
     }
 
-    /** The listener's side: challenge the client, then answer its challenge. */
-    static void serverSide(Connection connection, byte[] authkey, IntFunction<byte[]> random, Duration timeout)
-            throws IOException {
-        Handshake handshake = new Handshake(connection, authkey, random, timeout);
-        handshake.deliverChallenge();
-        handshake.answerChallenge();
-        connection.markAuthenticated();
+    /** The two ends of the handshake, which run the same two steps in opposite order. */
+    enum Side {
+        /** The listener's side: challenge the client, then answer its challenge. */
+        LISTENER,
+        /** The client's side: answer the listener's challenge, then challenge it. */
+        CLIENT
     }
 
-    /** The client's side: answer the listener's challenge, then challenge it. */
-    static void clientSide(Connection connection, byte[] authkey, IntFunction<byte[]> random, Duration timeout)
+    /** Runs {@code side}'s part of the handshake on a new connection and marks it authenticated. */
+    static void authenticate(
+            Connection connection, Side side, byte[] authkey, IntFunction<byte[]> random, Duration timeout)
             throws IOException {
         Handshake handshake = new Handshake(connection, authkey, random, timeout);
-        handshake.answerChallenge();
-        handshake.deliverChallenge();
+        if (side == Side.LISTENER) {
+            handshake.deliverChallenge();
+            handshake.answerChallenge();
+        } else {
+            handshake.answerChallenge();
+            handshake.deliverChallenge();
+        }
         connection.markAuthenticated();
     }
 

@@ -35,10 +35,7 @@ public final class Listener implements AutoCloseable {
 
     private final Sockets.Server server;
     private final Address address;
-    private final byte[] authkey;
-    private final Duration handshakeTimeout;
-    private final long maxMessageLength;
-    private final IntFunction<byte[]> random;
+    private final ConnectionSetup setup;
     private final Path socketFile;
     private volatile boolean closed;
     private volatile Address lastAccepted;
@@ -47,10 +44,7 @@ public final class Listener implements AutoCloseable {
         this.server = Sockets.listen(builder.address, builder.backlog);
         this.address = server.address();
         this.socketFile = builder.address instanceof Address.Unix unix ? unix.path() : null;
-        this.authkey = builder.authkey;
-        this.handshakeTimeout = builder.handshakeTimeout;
-        this.maxMessageLength = builder.maxMessageLength;
-        this.random = builder.random;
+        this.setup = builder.setup;
     }
 
     /**
@@ -100,17 +94,7 @@ public final class Listener implements AutoCloseable {
             throw e;
         }
         lastAccepted = accepted.peer();
-        Connection connection = new Connection(accepted.end(), accepted.end());
-        try {
-            connection.setMaxMessageLength(maxMessageLength);
-            if (authkey != null) {
-                Handshake.serverSide(connection, authkey, random, handshakeTimeout);
-            }
-            return connection;
-        } catch (IOException | RuntimeException e) {
-            connection.close();
-            throw e;
-        }
+        return setup.open(accepted.end(), Handshake.Side.LISTENER);
     }
 
     /**
@@ -158,10 +142,7 @@ public final class Listener implements AutoCloseable {
 
         private final Address address;
         private int backlog = 1;
-        private byte[] authkey;
-        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
-        private long maxMessageLength = Connection.DEFAULT_MAX_MESSAGE_LENGTH;
-        private IntFunction<byte[]> random = Handshake.SECURE_BYTES;
+        private ConnectionSetup setup = ConnectionSetup.DEFAULTS;
 
         private Builder(Address address) {
             this.address = Objects.requireNonNull(address, "address");
@@ -185,7 +166,7 @@ public final class Listener implements AutoCloseable {
          * @return this builder
          */
         public Builder authkey(byte[] authkey) {
-            this.authkey = authkey == null ? null : authkey.clone();
+            this.setup = setup.withAuthkey(authkey);
             return this;
         }
 
@@ -196,7 +177,7 @@ public final class Listener implements AutoCloseable {
          * @return this builder
          */
         public Builder handshakeTimeout(Duration timeout) {
-            this.handshakeTimeout = timeout;
+            this.setup = setup.withHandshakeTimeout(timeout);
             return this;
         }
 
@@ -208,13 +189,13 @@ public final class Listener implements AutoCloseable {
          * @throws IllegalArgumentException if {@code maxLength} is out of range
          */
         public Builder maxMessageLength(long maxLength) {
-            this.maxMessageLength = Connection.checkMaxMessageLength(maxLength);
+            this.setup = setup.withMaxMessageLength(maxLength);
             return this;
         }
 
         /** Replaces the challenge's random source; only tests replaying captured transcripts need this. */
         Builder random(IntFunction<byte[]> source) {
-            this.random = source;
+            this.setup = setup.withRandom(source);
             return this;
         }
 

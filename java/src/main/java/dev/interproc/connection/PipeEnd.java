@@ -1,7 +1,6 @@
 package dev.interproc.connection;
 
 import static dev.interproc.internal.ffm.Libc.CALL_STATE;
-import static dev.interproc.internal.ffm.Libc.EAGAIN;
 import static dev.interproc.internal.ffm.Libc.EINTR;
 import static dev.interproc.internal.ffm.Libc.errno;
 import static dev.interproc.internal.ffm.Libc.intCall;
@@ -17,8 +16,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +34,7 @@ import java.util.List;
  * makes it on a platform delegate while it parks ({@link DescriptorWait#poll}), so waiting never pins its carrier, and, as on
  * a platform thread, an interrupt does not end the wait (the interrupt status stays set).
  */
-final class PipeEnd implements Endpoint {
+final class PipeEnd extends DescriptorEnd {
 
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY = 1;
@@ -61,12 +58,6 @@ final class PipeEnd implements Endpoint {
     private final int writeFd;
     /** An eventfd that becomes readable, for good, when the end is closed. */
     private final int closeSignal;
-    /** errno of the reading and of the writing thread's calls (both may run at once). */
-    private final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
-
-    private final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
-    private final DescriptorLease lease;
-    private final DirectCopy copy = new DirectCopy();
 
     /** Takes ownership of both non-blocking descriptors, closing them if the close signal cannot be made. */
     private PipeEnd(int readFd, int writeFd) throws IOException {
@@ -82,11 +73,13 @@ final class PipeEnd implements Endpoint {
             }
             this.closeSignal = signal;
         }
-        this.lease = new DescriptorLease(() -> {
-            Libc.close(readFd);
-            Libc.close(writeFd);
-            Libc.close(closeSignal);
-        });
+    }
+
+    @Override
+    void releaseDescriptors() {
+        Libc.close(readFd);
+        Libc.close(writeFd);
+        Libc.close(closeSignal);
     }
 
     // -------------------------------------------------------------------------------------------- set-up
@@ -245,61 +238,34 @@ final class PipeEnd implements Endpoint {
     // ------------------------------------------------------------------------------------------- transfer
 
     @Override
-    public int read(ByteBuffer dst, long deadline) throws IOException {
-        if (!dst.isDirect()) {
-            throw new IllegalArgumentException("reads go to the connection's direct buffer");
-        }
-        lease.begin();
-        try {
-            MemorySegment target = MemorySegment.ofBuffer(dst);
-            while (true) {
-                long read = Libc.transfer(Libc.READ, readState, readFd, target);
-                if (read > 0) {
-                    dst.position(dst.position() + (int) read);
-                    return (int) read;
-                }
-                if (read == 0) {
-                    return -1;
-                }
-                int errno = errno(readState);
-                if (errno == EAGAIN) {
-                    if (!await(readFd, Libc.POLLIN, deadline)) {
-                        throw new SocketTimeoutException("timed out waiting for data from the peer");
-                    }
-                } else if (errno != EINTR) {
-                    throw new IOException("read from pipe failed: " + Libc.strerror(errno));
-                }
-            }
-        } finally {
-            lease.end();
+    long readOnce(MemorySegment target, long deadline) {
+        return Libc.transfer(Libc.READ, readState, readFd, target);
+    }
+
+    @Override
+    long writeOnce(MemorySegment source) {
+        return Libc.transfer(Libc.WRITE, writeState, writeFd, source);
+    }
+
+    /** @throws IOException "handle is closed" when the end is closed meanwhile */
+    @Override
+    void awaitWritable() throws IOException {
+        short[] returned = DescriptorWait.poll(
+                new int[] {writeFd, closeSignal}, new short[] {Libc.POLLOUT, Libc.POLLIN}, NO_DEADLINE);
+        if (returned[1] != 0) {
+            throw new IOException("handle is closed");
         }
     }
 
     @Override
-    public void writeFully(ByteBuffer src) throws IOException {
-        lease.begin();
-        try {
-            copy.writeFully(src, this::writeAll);
-        } finally {
-            lease.end();
-        }
+    IOException readFailure(int errno) {
+        return new IOException("read from pipe failed: " + Libc.strerror(errno));
     }
 
-    private void writeAll(ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-            long written = Libc.transfer(Libc.WRITE, writeState, writeFd, MemorySegment.ofBuffer(src));
-            if (written >= 0) {
-                src.position(src.position() + (int) written);
-                continue;
-            }
-            int errno = errno(writeState);
-            if (errno == EAGAIN) {
-                await(writeFd, Libc.POLLOUT, NO_DEADLINE);
-            } else if (errno != EINTR) {
-                // EPIPE when the reader has gone: the JVM ignores SIGPIPE, so write reports it instead.
-                throw new IOException("write to pipe failed: " + Libc.strerror(errno));
-            }
-        }
+    @Override
+    IOException writeFailure(int errno) {
+        // EPIPE when the reader has gone: the JVM ignores SIGPIPE, so write reports it instead.
+        return new IOException("write to pipe failed: " + Libc.strerror(errno));
     }
 
     @Override
@@ -307,52 +273,9 @@ final class PipeEnd implements Endpoint {
         return pollReadable(List.of(this), deadline).get(0);
     }
 
-    /**
-     * Waits for {@code events} on {@code fd} of this end (or an error, or end of file) until the deadline.
-     *
-     * @throws IOException "handle is closed" when the end is closed meanwhile
-     */
-    private boolean await(int fd, short events, long deadline) throws IOException {
-        short[] returned =
-                DescriptorWait.poll(new int[] {fd, closeSignal}, new short[] {events, Libc.POLLIN}, deadline);
-        if (returned[1] != 0) {
-            throw new IOException("handle is closed");
-        }
-        return returned[0] != 0;
-    }
-
-    /**
-     * Which of {@code ends} are readable (data, end of file or an error) by {@code deadline}, via one {@code poll}.
-     *
-     * @throws IOException "handle is closed" when one of them is closed meanwhile
-     */
-    static List<Boolean> pollReadable(List<PipeEnd> ends, long deadline) throws IOException {
-        int begun = 0;
-        try {
-            int[] fds = new int[2 * ends.size()];
-            short[] events = new short[fds.length];
-            for (PipeEnd end : ends) {
-                end.lease.begin();
-                fds[2 * begun] = end.readFd;
-                fds[2 * begun + 1] = end.closeSignal;
-                events[2 * begun] = Libc.POLLIN;
-                events[2 * begun + 1] = Libc.POLLIN;
-                begun++;
-            }
-            short[] returned = DescriptorWait.poll(fds, events, deadline);
-            Boolean[] readable = new Boolean[ends.size()];
-            for (int i = 0; i < ends.size(); i++) {
-                if (returned[2 * i + 1] != 0) {
-                    throw new IOException("handle is closed");
-                }
-                readable[i] = returned[2 * i] != 0;
-            }
-            return List.of(readable);
-        } finally {
-            for (int i = 0; i < begun; i++) {
-                ends.get(i).lease.end();
-            }
-        }
+    @Override
+    int[] inputDescriptors() {
+        return new int[] {readFd, closeSignal};
     }
 
     // ------------------------------------------------------------------------------------------ lifetime

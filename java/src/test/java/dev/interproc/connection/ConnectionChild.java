@@ -1,5 +1,7 @@
 package dev.interproc.connection;
 
+import dev.interproc.codec.JavaSerializationCodec;
+import dev.interproc.codec.SerializationProbe;
 import java.io.InvalidClassException;
 import java.nio.charset.StandardCharsets;
 
@@ -25,17 +27,7 @@ public final class ConnectionChild {
     }
 
     private static void stream(Connection connection) throws Exception {
-        Thread sender = Thread.ofPlatform().start(() -> {
-            try {
-                NumberedMessages.send(connection, 2, NumberedMessages.COUNT);
-            } catch (Exception e) {
-                e.printStackTrace();
-                System.exit(3);
-            }
-        });
-        NumberedMessages.receive(connection, NumberedMessages.COUNT);
-        sender.join();
-        System.out.println("RECEIVED " + NumberedMessages.COUNT);
+        NumberedMessages.streamFromChild(connection, System.out);
         connection.recvBytes(); // the parent's goodbye, so that it has read everything before this end closes
     }
 

@@ -144,11 +144,7 @@ class FramingTest {
         try (RawPeer.Pair pair = RawPeer.pair()) {
             pair.connection().setMaxMessageLength(1000);
             pair.raw().write("7fffffff");
-            IOException refused =
-                    assertThrows(IOException.class, () -> pair.connection().recvBytes());
-            assertTrue(
-                    refused.getMessage().startsWith("bad message length: the peer announced 2147483647 bytes"),
-                    refused.getMessage());
+            assertRecvFails(pair.connection(), "bad message length: the peer announced 2147483647 bytes");
             assertFalse(pair.connection().isReadable());
         }
     }
@@ -157,12 +153,14 @@ class FramingTest {
     void negativeHeaderOtherThanMinusOneIsAProtocolError() throws IOException {
         try (RawPeer.Pair pair = RawPeer.pair()) {
             pair.raw().write("fffffffb");
-            IOException refused =
-                    assertThrows(IOException.class, () -> pair.connection().recvBytes());
-            assertTrue(
-                    refused.getMessage().startsWith("bad message length: negative length header -5"),
-                    refused.getMessage());
+            assertRecvFails(pair.connection(), "bad message length: negative length header -5");
         }
+    }
+
+    /** {@code recvBytes} fails with an IOException whose message starts with {@code start}. */
+    private static void assertRecvFails(Connection connection, String start) {
+        IOException refused = assertThrows(IOException.class, connection::recvBytes);
+        assertTrue(refused.getMessage().startsWith(start), refused.getMessage());
     }
 
     /** V9's EOF cases: end of file before a step's first byte is EOF, inside a step it is an error. */

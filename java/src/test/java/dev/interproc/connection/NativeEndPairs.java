@@ -7,6 +7,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.Thread.State;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Connections over the ends that call the C library ({@link AbstractSocketEnd}, {@link PipeEnd}), each with a peer
@@ -96,17 +98,20 @@ final class NativeEndPairs {
 
     /**
      * Whether {@code thread} waits parked (not running, so not holding a carrier) inside a call of {@code end}'s
-     * class, {@link AbstractSocketEnd} or {@link PipeEnd}.
+     * class, {@link AbstractSocketEnd} or {@link PipeEnd}, or of the {@link DescriptorEnd} code it inherits.
      */
     static boolean parkedIn(Thread thread, Class<?> end) {
         State state = thread.getState();
         return (state == State.WAITING || state == State.TIMED_WAITING) && isIn(thread, end);
     }
 
-    /** Whether {@code thread}'s stack has a frame of {@code end}'s class. */
+    /** Whether {@code thread}'s stack has a frame of {@code end}'s class or of a class it extends. */
     static boolean isIn(Thread thread, Class<?> end) {
-        return Arrays.stream(thread.getStackTrace())
-                .anyMatch(frame -> frame.getClassName().equals(end.getName()));
+        Set<String> classes = new HashSet<>();
+        for (Class<?> type = end; type != Object.class; type = type.getSuperclass()) {
+            classes.add(type.getName());
+        }
+        return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> classes.contains(frame.getClassName()));
     }
 
     /** The state and stack of {@code thread}, for a failure message. */

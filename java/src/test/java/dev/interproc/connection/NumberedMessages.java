@@ -1,6 +1,7 @@
 package dev.interproc.connection;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.concurrent.FutureTask;
@@ -56,6 +57,25 @@ final class NumberedMessages {
                         + (checksum == (int) crc.getValue() ? "a good" : "a bad") + " checksum");
             }
         }
+    }
+
+    /**
+     * A child JVM's half of a two-way stream: sends {@link #COUNT} messages (seed 2) from a second thread while it
+     * receives and checks the parent's, then prints "RECEIVED n" on {@code report}. A failed send ends the JVM with
+     * status 3, so that the parent learns of it at once instead of at its timeout.
+     */
+    static void streamFromChild(Connection connection, PrintStream report) throws IOException, InterruptedException {
+        Thread sender = Thread.ofPlatform().start(() -> {
+            try {
+                send(connection, 2, COUNT);
+            } catch (IOException | RuntimeException e) {
+                e.printStackTrace();
+                System.exit(3);
+            }
+        });
+        receive(connection, COUNT);
+        sender.join();
+        report.println("RECEIVED " + COUNT);
     }
 
     /** Sends {@link #COUNT} messages on a new thread; the task fails with the sender's exception. */

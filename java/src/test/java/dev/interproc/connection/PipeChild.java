@@ -23,7 +23,7 @@ public final class PipeChild {
             case "stream" -> {
                 try (Connection parent = Pipe.toParent()) {
                     System.out.println(STRAY_LINE);
-                    stream(parent);
+                    NumberedMessages.streamFromChild(parent, System.err);
                     echo(parent);
                 }
             }
@@ -41,20 +41,6 @@ public final class PipeChild {
             }
             default -> throw new IllegalArgumentException(args[0]);
         }
-    }
-
-    private static void stream(Connection parent) throws Exception {
-        Thread sender = Thread.ofPlatform().start(() -> {
-            try {
-                NumberedMessages.send(parent, 2, NumberedMessages.COUNT);
-            } catch (IOException e) {
-                e.printStackTrace();
-                System.exit(3);
-            }
-        });
-        NumberedMessages.receive(parent, NumberedMessages.COUNT);
-        sender.join();
-        System.err.println("RECEIVED " + NumberedMessages.COUNT);
     }
 
     /** Sends every message back until an empty one, the parent's goodbye. */

@@ -77,18 +77,8 @@ class PythonInteropTest {
     @MethodSource("versionsAndFamilies")
     void javaListenerWithPythonClient(String version, String family) throws Exception {
         try (Listener listener = Listener.bind(javaAddress(family), 1, KEY);
-                PythonPeer python = PythonPeer.start(
-                        version,
-                        SCRIPT,
-                        "connect",
-                        family,
-                        pythonAddress(listener.address()),
-                        new String(KEY, StandardCharsets.US_ASCII))) {
-            try (Connection connection = listener.accept()) {
-                exchange(connection, family.equals("tcp"));
-            }
-            python.awaitLine("DONE"::equals, 60);
-            assertEquals(0, python.waitFor(30), python.output());
+                PythonPeer python = pythonClient(version, family, listener, KEY)) {
+            exchangeThenExpectDone(python, listener.accept(), family.equals("tcp"));
         }
     }
 
@@ -96,15 +86,8 @@ class PythonInteropTest {
     @ParameterizedTest(name = "Python {0} listener, {1}")
     @MethodSource("versionsAndFamilies")
     void pythonListenerWithJavaClient(String version, String family) throws Exception {
-        String where = pythonListenAddress(family);
-        try (PythonPeer python = PythonPeer.start(
-                version, SCRIPT, "listen", family, where, new String(KEY, StandardCharsets.US_ASCII))) {
-            Address address = parsePythonAddress(python.awaitLine(line -> line.startsWith("ADDRESS "), 30));
-            try (Connection connection = Client.connect(address, KEY)) {
-                exchange(connection, family.equals("unix"));
-            }
-            python.awaitLine("DONE"::equals, 60);
-            assertEquals(0, python.waitFor(30), python.output());
+        try (PythonPeer python = pythonListener(version, family)) {
+            exchangeThenExpectDone(python, Client.connect(listeningAddress(python), KEY), family.equals("unix"));
         }
     }
 
@@ -112,13 +95,7 @@ class PythonInteropTest {
     @MethodSource("versionsAndFamilies")
     void javaListenerRefusesAPythonClientWithAWrongKey(String version, String family) throws Exception {
         try (Listener listener = Listener.bind(javaAddress(family), 1, KEY);
-                PythonPeer python = PythonPeer.start(
-                        version,
-                        SCRIPT,
-                        "connect",
-                        family,
-                        pythonAddress(listener.address()),
-                        new String(WRONG_KEY, StandardCharsets.US_ASCII))) {
+                PythonPeer python = pythonClient(version, family, listener, WRONG_KEY)) {
             AuthenticationException refused = assertThrows(AuthenticationException.class, listener::accept);
             assertEquals("digest received was wrong", refused.getMessage());
             python.awaitLine("ERROR AuthenticationError: digest sent was rejected"::equals, 30);
@@ -129,16 +106,41 @@ class PythonInteropTest {
     @ParameterizedTest(name = "Python {0} listener, Java client with a wrong key, {1}")
     @MethodSource("versionsAndFamilies")
     void pythonListenerRefusesAJavaClientWithAWrongKey(String version, String family) throws Exception {
-        String where = pythonListenAddress(family);
-        try (PythonPeer python = PythonPeer.start(
-                version, SCRIPT, "listen", family, where, new String(KEY, StandardCharsets.US_ASCII))) {
-            Address address = parsePythonAddress(python.awaitLine(line -> line.startsWith("ADDRESS "), 30));
+        try (PythonPeer python = pythonListener(version, family)) {
+            Address address = listeningAddress(python);
             AuthenticationException refused =
                     assertThrows(AuthenticationException.class, () -> Client.connect(address, WRONG_KEY));
             assertEquals("digest sent was rejected", refused.getMessage());
             python.awaitLine("ERROR AuthenticationError: digest received was wrong"::equals, 30);
             assertEquals(1, python.waitFor(30));
         }
+    }
+
+    /** interop_peer.py connecting to {@code listener} with {@code key}. */
+    private static PythonPeer pythonClient(String version, String family, Listener listener, byte[] key) {
+        return PythonPeer.start(
+                version,
+                SCRIPT,
+                "connect",
+                family,
+                pythonAddress(listener.address()),
+                new String(key, StandardCharsets.US_ASCII));
+    }
+
+    /** interop_peer.py listening with {@link #KEY}; {@link #listeningAddress} says where. */
+    private PythonPeer pythonListener(String version, String family) {
+        return PythonPeer.start(
+                version,
+                SCRIPT,
+                "listen",
+                family,
+                pythonListenAddress(family),
+                new String(KEY, StandardCharsets.US_ASCII));
+    }
+
+    /** Waits for the address a {@link #pythonListener} listens on. */
+    private static Address listeningAddress(PythonPeer python) throws InterruptedException {
+        return parsePythonAddress(python.awaitLine(line -> line.startsWith("ADDRESS "), 30));
     }
 
     private static Address parsePythonAddress(String line) {
@@ -151,6 +153,16 @@ class PythonInteropTest {
             case "abstract" -> new Address.Abstract(parts[2].getBytes(StandardCharsets.US_ASCII));
             default -> Address.parse(parts[2]);
         };
+    }
+
+    /** Runs the {@link #exchange} on {@code connection}, closes it, and checks that Python finished cleanly. */
+    private static void exchangeThenExpectDone(PythonPeer python, Connection connection, boolean withBigMessage)
+            throws IOException, InterruptedException {
+        try (connection) {
+            exchange(connection, withBigMessage);
+        }
+        python.awaitLine("DONE"::equals, 60);
+        assertEquals(0, python.waitFor(30), python.output());
     }
 
     /** Drives interop_peer.py's exchange: echoes of bytes and objects, then the sample each way. */

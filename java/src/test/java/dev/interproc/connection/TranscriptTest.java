@@ -60,28 +60,32 @@ class TranscriptTest {
                 .authkey(key)
                 .random(SERVER_RANDOM)
                 .bind()) {
-            CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    Connection connection = listener.accept();
-                    assertArrayEquals("hello world".getBytes(StandardCharsets.US_ASCII), connection.recvBytes());
-                    connection.sendBytes(new byte[0]);
-                    connection.send(Map.of("a", 1));
-                    return connection;
-                } catch (IOException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
+            CompletableFuture<Connection> accepted = InBackground.supply(() -> {
+                Connection connection = listener.accept();
+                assertArrayEquals("hello world".getBytes(StandardCharsets.US_ASCII), connection.recvBytes());
+                connection.sendBytes(new byte[0]);
+                connection.send(Map.of("a", 1));
+                return connection;
             });
             try (RawPeer client = new RawPeer(SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket)))) {
                 script.run(client);
             }
-            try {
-                accepted.get(30, TimeUnit.SECONDS).close();
-            } catch (ExecutionException e) {
-                return CompletableFuture.failedFuture(
-                        e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause());
-            }
-            return accepted;
+            return outcome(accepted);
         }
+    }
+
+    /**
+     * What the Java side's future came to once the script has run: closed and returned when it succeeded, else a
+     * future failed with the innermost cause, so that tests see the handshake's own exception.
+     */
+    private static CompletableFuture<Connection> outcome(CompletableFuture<Connection> javaSide) throws Exception {
+        try {
+            javaSide.get(30, TimeUnit.SECONDS).close();
+        } catch (ExecutionException e) {
+            return CompletableFuture.failedFuture(
+                    e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause());
+        }
+        return javaSide;
     }
 
     private static void expect(RawPeer peer, String hex) throws IOException {
@@ -147,30 +151,20 @@ class TranscriptTest {
         Path socket = directory.resolve("client.sock");
         Files.deleteIfExists(socket);
         try (ServerSocketChannel server = RawPeer.rawServer(socket)) {
-            CompletableFuture<Connection> connected = CompletableFuture.supplyAsync(() -> {
-                try {
-                    Connection connection = Client.builder(new Address.Unix(socket))
-                            .authkey(key)
-                            .random(CLIENT_RANDOM)
-                            .connect();
-                    connection.sendBytes("hello world".getBytes(StandardCharsets.US_ASCII));
-                    assertArrayEquals(new byte[0], connection.recvBytes());
-                    assertEquals(Map.of("a", 1), connection.recv());
-                    return connection;
-                } catch (IOException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
+            CompletableFuture<Connection> connected = InBackground.supply(() -> {
+                Connection connection = Client.builder(new Address.Unix(socket))
+                        .authkey(key)
+                        .random(CLIENT_RANDOM)
+                        .connect();
+                connection.sendBytes("hello world".getBytes(StandardCharsets.US_ASCII));
+                assertArrayEquals(new byte[0], connection.recvBytes());
+                assertEquals(Map.of("a", 1), connection.recv());
+                return connection;
             });
             try (RawPeer peer = new RawPeer(server.accept())) {
                 serverScript.run(peer);
-                try {
-                    connected.get(30, TimeUnit.SECONDS).close();
-                } catch (ExecutionException e) {
-                    return CompletableFuture.failedFuture(
-                            e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause());
-                }
+                return outcome(connected);
             }
-            return connected;
         }
     }
 

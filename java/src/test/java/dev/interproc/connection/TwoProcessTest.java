@@ -3,6 +3,8 @@ package dev.interproc.connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.interproc.codec.JavaSerializationCodec;
+import dev.interproc.codec.SerializationProbe;
 import dev.interproc.process.JavaProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,13 +53,7 @@ class TwoProcessTest {
     @Test
     void tenThousandMessagesEachWayThroughADuplexPipe() throws Exception {
         try (Pipe pipe = Pipe.duplex()) {
-            FutureTask<Void> firstSends = NumberedMessages.sendInBackground(pipe.first(), 1);
-            FutureTask<Void> secondSends = NumberedMessages.sendInBackground(pipe.second(), 2);
-            FutureTask<Void> firstReceives = NumberedMessages.receiveInBackground(pipe.first());
-            NumberedMessages.receive(pipe.second(), NumberedMessages.COUNT);
-            firstReceives.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            firstSends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            secondSends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            exchangeBothWays(pipe, pipe.second(), false);
         }
     }
 
@@ -68,16 +64,25 @@ class TwoProcessTest {
     @Test
     void pollingReceiverBesideASenderOnTheSameEnd() throws Exception {
         try (Pipe pipe = Pipe.duplex()) {
-            FutureTask<Void> firstSends = NumberedMessages.sendInBackground(pipe.first(), 1);
-            FutureTask<Void> secondSends = NumberedMessages.sendInBackground(pipe.second(), 2);
-            FutureTask<Void> secondReceives = NumberedMessages.receiveInBackground(pipe.second());
-            NumberedMessages.receive(pipe.first(), NumberedMessages.COUNT, true);
-            secondReceives.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            firstSends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            secondSends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            exchangeBothWays(pipe, pipe.first(), true);
             pipe.second().sendBytes(new byte[] {1});
             assertEquals(1, pipe.first().recvBytes().length);
         }
+    }
+
+    /**
+     * Both ends send {@link NumberedMessages#COUNT} messages while both receive: {@code receiver} on this thread
+     * (polling before each receive if {@code pollFirst}), the other end in the background.
+     */
+    private static void exchangeBothWays(Pipe pipe, Connection receiver, boolean pollFirst) throws Exception {
+        Connection other = receiver == pipe.first() ? pipe.second() : pipe.first();
+        FutureTask<Void> firstSends = NumberedMessages.sendInBackground(pipe.first(), 1);
+        FutureTask<Void> secondSends = NumberedMessages.sendInBackground(pipe.second(), 2);
+        FutureTask<Void> otherReceives = NumberedMessages.receiveInBackground(other);
+        NumberedMessages.receive(receiver, NumberedMessages.COUNT, pollFirst);
+        otherReceives.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        firstSends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        secondSends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.interproc.connection;
+package dev.interproc.codec;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -65,12 +65,16 @@ public final class JavaSerializationCodec implements Codec {
         this.filter = ObjectInputFilter.Config.createFilter(filterText);
     }
 
-    /** A codec with the default allow-list and limits. */
+    /** {@return a codec with the default allow-list and limits} */
     public static JavaSerializationCodec standard() {
         return builder().build();
     }
 
-    /** Starts configuring a codec: default allow-list, depth 100, 100,000 references, 64 MiB, arrays of 16 Mi. */
+    /**
+     * Starts configuring a codec.
+     *
+     * @return a builder with the default allow-list, depth 100, 100,000 references, 64 MiB, arrays of 16 Mi
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -147,7 +151,14 @@ public final class JavaSerializationCodec implements Codec {
 
         private Builder() {}
 
-        /** Adds allowed classes or packages ({@code com.example.Type}, {@code com.example.*}, {@code com.example.**}). */
+        /**
+         * Adds allowed classes or packages.
+         *
+         * @param patterns {@code com.example.Type}, {@code com.example.*} (the package) or {@code com.example.**}
+         *     (the package and its subpackages)
+         * @return this builder
+         * @throws IllegalArgumentException if a pattern is blank or is a filter of another kind (a rejection, a limit)
+         */
         public Builder allow(String... patterns) {
             for (String pattern : patterns) {
                 Objects.requireNonNull(pattern, "pattern");
@@ -160,31 +171,55 @@ public final class JavaSerializationCodec implements Codec {
             return this;
         }
 
-        /** The deepest nesting of objects accepted. */
+        /**
+         * Sets the deepest nesting of objects accepted.
+         *
+         * @param depth the maximum depth, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code depth} is not positive
+         */
         public Builder maxDepth(int depth) {
             this.maxDepth = positive(depth, "depth");
             return this;
         }
 
-        /** The most object references in one message. */
+        /**
+         * Sets the most object references in one message.
+         *
+         * @param references the maximum, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code references} is not positive
+         */
         public Builder maxReferences(long references) {
             this.maxReferences = positive(references, "references");
             return this;
         }
 
-        /** The longest serialized stream accepted. */
+        /**
+         * Sets the longest serialized stream accepted.
+         *
+         * @param bytes the maximum, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is not positive
+         */
         public Builder maxBytes(long bytes) {
             this.maxBytes = positive(bytes, "bytes");
             return this;
         }
 
-        /** The longest array accepted. */
+        /**
+         * Sets the longest array accepted.
+         *
+         * @param length the maximum number of elements, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code length} is not positive
+         */
         public Builder maxArrayLength(long length) {
             this.maxArrayLength = positive(length, "array length");
             return this;
         }
 
-        /** The codec, immutable and thread-safe. */
+        /** {@return the codec, immutable and thread-safe} */
         public JavaSerializationCodec build() {
             return new JavaSerializationCodec(this);
         }

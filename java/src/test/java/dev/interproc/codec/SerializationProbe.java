@@ -1,4 +1,4 @@
-package dev.interproc.connection;
+package dev.interproc.codec;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * runs during deserialization) or its {@code readObject} ran. The flags live in this outer class so that
  * checking them does not initialize {@link Hostile}.
  */
-final class SerializationProbe {
+public final class SerializationProbe {
 
-    static final AtomicBoolean STATIC_INIT_RAN = new AtomicBoolean();
-    static final AtomicBoolean CONSTRUCTOR_RAN = new AtomicBoolean();
-    static final AtomicBoolean READ_OBJECT_RAN = new AtomicBoolean();
+    public static final AtomicBoolean STATIC_INIT_RAN = new AtomicBoolean();
+    public static final AtomicBoolean CONSTRUCTOR_RAN = new AtomicBoolean();
+    public static final AtomicBoolean READ_OBJECT_RAN = new AtomicBoolean();
 
     private SerializationProbe() {}
 
@@ -32,13 +32,16 @@ final class SerializationProbe {
         }
     }
 
-    static final class Hostile extends NotSerializableBase implements Serializable {
+    public static final class Hostile extends NotSerializableBase implements Serializable {
 
         private static final long serialVersionUID = 1L;
 
         static {
             STATIC_INIT_RAN.set(true);
         }
+
+        /** Creates a probe object, for a test to serialize. */
+        public Hostile() {}
 
         private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
             in.defaultReadObject();

@@ -1,4 +1,4 @@
-package dev.interproc.connection;
+package dev.interproc.codec;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -334,7 +334,7 @@ public final class PickleCodec implements Codec {
         private void ensure(int more) {
             if (size + more > data.length) {
                 long wanted = Math.max((long) data.length * 2, (long) size + more);
-                if (wanted > Connection.MAX_ARRAY_LENGTH) {
+                if (wanted > MAX_PAYLOAD_LENGTH) {
                     throw new IllegalArgumentException("pickle larger than a Java array can hold");
                 }
                 data = java.util.Arrays.copyOf(data, (int) wanted);

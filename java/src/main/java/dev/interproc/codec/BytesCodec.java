@@ -1,10 +1,10 @@
-package dev.interproc.connection;
+package dev.interproc.codec;
 
 import java.io.IOException;
 
 /**
  * The identity codec: {@code send} takes a {@code byte[]} and {@code recv} returns the payload as it came,
- * the same as {@link Connection#sendBytes(byte[])} and {@link Connection#recvBytes()}.
+ * the same as a connection's {@code sendBytes(byte[])} and {@code recvBytes()}.
  */
 public final class BytesCodec implements Codec {
 

@@ -1,0 +1,171 @@
+package dev.interproc.connection;
+
+import static dev.interproc.internal.ffm.Libc.CALL_STATE;
+import static dev.interproc.internal.ffm.Libc.EAGAIN;
+import static dev.interproc.internal.ffm.Libc.EINTR;
+import static dev.interproc.internal.ffm.Libc.errno;
+
+import dev.interproc.internal.ffm.Libc;
+import dev.interproc.internal.wait.DescriptorWait;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An end whose descriptors this library drives itself through the C library: {@link AbstractSocketEnd}
+ * ({@code recv}/{@code send}) and {@link PipeEnd} ({@code read}/{@code write}). It holds what they share: the
+ * {@link DescriptorLease} every call runs under, the per-direction call state, and the loops around one call: a
+ * transfer of some bytes moves the buffer on, a failure with {@code EINTR} is retried, one with {@code EAGAIN} (a
+ * non-blocking descriptor with nothing to read or no room to write) waits for readiness, any other is the
+ * subclass's exception.
+ */
+abstract sealed class DescriptorEnd implements Endpoint permits AbstractSocketEnd, PipeEnd {
+
+    /** errno of the reading thread's own calls; the writing thread may call at the same time. */
+    final MemorySegment readState = Arena.ofAuto().allocate(CALL_STATE);
+
+    /** errno of the writing thread's own calls. */
+    final MemorySegment writeState = Arena.ofAuto().allocate(CALL_STATE);
+
+    /** Keeps the descriptors until the end is closed and no call uses them any more. */
+    final DescriptorLease lease = new DescriptorLease(this::releaseDescriptors);
+
+    private final DirectCopy copy = new DirectCopy();
+
+    /** Closes the descriptors; the lease calls it once, after the end is closed and no call uses them. */
+    abstract void releaseDescriptors();
+
+    /**
+     * One read into the whole of {@code target}: the bytes read, 0 at end of file, or -1 with errno in
+     * {@link #readState}.
+     *
+     * @throws SocketTimeoutException if the call keeps {@code deadline} itself and it passed
+     */
+    abstract long readOnce(MemorySegment target, long deadline) throws IOException;
+
+    /** One write of the whole of {@code source}: the bytes written, or -1 with errno in {@link #writeState}. */
+    abstract long writeOnce(MemorySegment source) throws IOException;
+
+    /** Waits, without a deadline, until a write would not block. */
+    abstract void awaitWritable() throws IOException;
+
+    /**
+     * The descriptors to poll for input: the one read and, for an end whose close cannot wake a blocked call
+     * by itself, second, one that becomes readable when the end is closed.
+     */
+    abstract int[] inputDescriptors();
+
+    /** The exception for a read that failed with {@code errno} (not {@code EAGAIN} or {@code EINTR}). */
+    abstract IOException readFailure(int errno);
+
+    /** The exception for a write that failed with {@code errno} (not {@code EAGAIN} or {@code EINTR}). */
+    abstract IOException writeFailure(int errno);
+
+    @Override
+    public final int read(ByteBuffer dst, long deadline) throws IOException {
+        if (!dst.isDirect()) {
+            throw new IllegalArgumentException("reads go to the connection's direct buffer");
+        }
+        lease.begin();
+        try {
+            MemorySegment target = MemorySegment.ofBuffer(dst);
+            while (true) {
+                long count = readOnce(target, deadline);
+                if (count > 0) {
+                    dst.position(dst.position() + (int) count);
+                    return (int) count;
+                }
+                if (count == 0) {
+                    return -1;
+                }
+                int errno = errno(readState);
+                if (errno == EAGAIN) {
+                    if (!awaitReadable(deadline)) {
+                        throw timedOut();
+                    }
+                } else if (errno != EINTR) {
+                    throw readFailure(errno);
+                }
+            }
+        } finally {
+            lease.end();
+        }
+    }
+
+    @Override
+    public final void writeFully(ByteBuffer src) throws IOException {
+        lease.begin();
+        try {
+            copy.writeFully(src, this::writeAll);
+        } finally {
+            lease.end();
+        }
+    }
+
+    private void writeAll(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            long count = writeOnce(MemorySegment.ofBuffer(src));
+            if (count >= 0) {
+                src.position(src.position() + (int) count);
+                continue;
+            }
+            int errno = errno(writeState);
+            if (errno == EAGAIN) {
+                awaitWritable();
+            } else if (errno != EINTR) {
+                throw writeFailure(errno);
+            }
+        }
+    }
+
+    /**
+     * Which of {@code ends} are readable (data, end of file or an error) by {@code deadline}, via one {@code poll}.
+     *
+     * @throws IOException "handle is closed" when one of them is closed before or meanwhile
+     */
+    static List<Boolean> pollReadable(List<? extends DescriptorEnd> ends, long deadline) throws IOException {
+        int begun = 0;
+        try {
+            int[][] descriptors = new int[ends.size()][];
+            int count = 0;
+            for (DescriptorEnd end : ends) {
+                end.lease.begin();
+                descriptors[begun] = end.inputDescriptors();
+                count += descriptors[begun].length;
+                begun++;
+            }
+            int[] fds = new int[count];
+            short[] events = new short[count];
+            Arrays.fill(events, Libc.POLLIN);
+            int at = 0;
+            for (int[] ofEnd : descriptors) {
+                System.arraycopy(ofEnd, 0, fds, at, ofEnd.length);
+                at += ofEnd.length;
+            }
+            short[] returned = DescriptorWait.poll(fds, events, deadline);
+            Boolean[] readable = new Boolean[ends.size()];
+            at = 0;
+            for (int i = 0; i < ends.size(); i++) {
+                if (descriptors[i].length > 1 && returned[at + 1] != 0) {
+                    throw new IOException("handle is closed");
+                }
+                readable[i] = returned[at] != 0;
+                at += descriptors[i].length;
+            }
+            return List.of(readable);
+        } finally {
+            for (int i = 0; i < begun; i++) {
+                ends.get(i).lease.end();
+            }
+        }
+    }
+
+    /** What every end throws when nothing arrived before a read's deadline. */
+    static SocketTimeoutException timedOut() {
+        return new SocketTimeoutException("timed out waiting for data from the peer");
+    }
+}
