@@ -162,9 +162,6 @@ final class SlotDirectory {
         MemorySegment memory = region.memory();
         long metaOffset = memory.get(JAVA_LONG, entry + RegionLayout.SLOT_META_OFFSET_OFFSET);
         int metaLength = memory.get(JAVA_INT, entry + RegionLayout.SLOT_META_LENGTH_OFFSET);
-        if (metaLength == 0) {
-            return "";
-        }
         return new String(memory.asSlice(metaOffset, metaLength).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
     }
 
