@@ -44,14 +44,9 @@ public final class SharedBarrier extends CoordinationSlot {
     /** dead pid of a dead party whose process-table entry was already reclaimed or reused: pid unknown. */
     private static final int PID_UNKNOWN = RegionLayout.BARRIER_PID_UNKNOWN;
 
-    /** Bytes of a barrier slot for this many parties. */
-    static long size(int parties) {
-        return WAITING_OFFSET + 4L * parties + 4L * MEMBERS;
-    }
-
     /**
-     * The barrier called {@code slot} for {@code parties}, created if it does not exist, with this process as a
-     * member; see {@link SharedMemory#sharedBarrier}.
+     * The barrier called {@code slot} for {@code parties}, created if it does not exist (slot size: the fixed
+     * words, the waiting parties, the members), with this process as a member; see {@link SharedMemory#sharedBarrier}.
      *
      * @throws IllegalArgumentException if {@code parties} is below 1
      */
@@ -59,11 +54,9 @@ public final class SharedBarrier extends CoordinationSlot {
         if (parties < 1) {
             throw new IllegalArgumentException("barrier '" + slot + "' needs at least one party, was " + parties);
         }
+        long size = WAITING_OFFSET + 4L * parties + 4L * MEMBERS;
         SlotDirectory.Spec spec = SlotDirectory.Spec.initialised(
-                        SlotType.BARRIER,
-                        size(parties),
-                        WAITING_OFFSET,
-                        init -> init.set(JAVA_INT, PARTIES_OFFSET, parties))
+                        SlotType.BARRIER, size, WAITING_OFFSET, init -> init.set(JAVA_INT, PARTIES_OFFSET, parties))
                 .withMeta("parties=" + parties);
         MemorySegment words = slots.ensure(slot, spec);
         Region region = slots.region();

@@ -10,7 +10,12 @@ public final class SharedLock extends SharedMutex {
 
     /** The lock called {@code slot}; see {@link SharedMemory#sharedLock(String)}. */
     static SharedLock find(SlotDirectory slots, String slot) {
-        return find(slots, slot, SlotType.LOCK, SharedLock.class, SharedLock::new);
+        return find(
+                slots,
+                slot,
+                SlotType.LOCK,
+                SharedLock.class,
+                (name, word) -> new SharedLock(slots.region(), name, word));
     }
 
     SharedLock(Region region, String name, LockWord word) {

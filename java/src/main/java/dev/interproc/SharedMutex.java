@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BiFunction;
 
 /**
  * A {@link Lock} shared by every thread of every process that opens the same region:
@@ -103,22 +104,17 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
         this.word = word;
     }
 
-    /** Makes the lock object of a class from its region, slot name and word. */
-    interface Maker<L extends SharedMutex> {
-        L make(Region region, String name, LockWord word);
-    }
-
     /**
      * The one instance in this process of the lock called {@code slot}, created free if it does not exist.
      *
      * @throws IllegalStateException if the region was opened for inspection only, or is closed
      */
     static <L extends SharedMutex> L find(
-            SlotDirectory slots, String slot, SlotType type, Class<L> kind, Maker<L> maker) {
+            SlotDirectory slots, String slot, SlotType type, Class<L> kind, BiFunction<String, LockWord, L> maker) {
         Region region = slots.region();
         region.requireAttached(slot);
         MemorySegment word = slots.ensure(slot, SlotDirectory.Spec.zeroed(type, RegionLayout.LOCK_SIZE));
-        return region.instance(slot, kind, key -> maker.make(region, key, new LockWord(region, word)));
+        return region.instance(slot, kind, key -> maker.apply(key, new LockWord(region, word)));
     }
 
     abstract boolean reentrant();

@@ -9,7 +9,12 @@ public final class SharedRLock extends SharedMutex {
 
     /** The lock called {@code slot}; see {@link SharedMemory#sharedRLock(String)}. */
     static SharedRLock find(SlotDirectory slots, String slot) {
-        return find(slots, slot, SlotType.RLOCK, SharedRLock.class, SharedRLock::new);
+        return find(
+                slots,
+                slot,
+                SlotType.RLOCK,
+                SharedRLock.class,
+                (name, word) -> new SharedRLock(slots.region(), name, word));
     }
 
     SharedRLock(Region region, String name, LockWord word) {
