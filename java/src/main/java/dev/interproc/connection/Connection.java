@@ -48,21 +48,13 @@ public final class Connection implements AutoCloseable {
     /** The largest length a Java array, and so a received message, can have: {@link Codec#MAX_PAYLOAD_LENGTH}. */
     public static final long MAX_ARRAY_LENGTH = Codec.MAX_PAYLOAD_LENGTH;
 
-    /** Messages up to this size are written with their header in one system call, as Python does. */
-    static final int SMALL_MESSAGE = 16384;
-
-    private static final int READ_BUFFER_SIZE = 64 * 1024;
-    /** Large heap payloads are written in slices so that the JDK's temporary direct buffer stays small. */
-    private static final int WRITE_SLICE = 256 * 1024;
-
-    private static final int SHORT_HEADER_LIMIT = 0x7FFFFFFF;
-
     private final Endpoint in;
     private final Endpoint out;
-    /** Unread received bytes, between position and limit (read mode). */
-    private final ByteBuffer readBuffer;
+    /** Reads the frames from {@code in}; null for a write-only end. */
+    private final FrameReader reader;
+    /** Writes the frames to {@code out}; null for a read-only end. */
+    private final FrameWriter writer;
 
-    private final ByteBuffer writeBuffer;
     private volatile boolean readable;
     private final boolean writable;
     private volatile boolean closed;
@@ -79,9 +71,8 @@ public final class Connection implements AutoCloseable {
         this.out = out;
         this.readable = in != null;
         this.writable = out != null;
-        this.readBuffer =
-                in == null ? null : ByteBuffer.allocateDirect(READ_BUFFER_SIZE).flip();
-        this.writeBuffer = out == null ? null : ByteBuffer.allocateDirect(SMALL_MESSAGE + 12);
+        this.reader = in == null ? null : new FrameReader(in, this::maxMessageLength, this::stopReading);
+        this.writer = out == null ? null : new FrameWriter(out);
     }
 
     // ---------------------------------------------------------------------------------------------- sending
@@ -175,39 +166,10 @@ public final class Connection implements AutoCloseable {
 
     private void sendFrame(ByteBuffer payload) throws IOException {
         checkWritable();
-        int size = payload.remaining();
-        ByteBuffer frame = writeBuffer;
-        frame.clear();
         try {
-            if (size <= SMALL_MESSAGE) {
-                frame.putInt(size).put(payload).flip();
-                out.writeFully(frame);
-                return;
-            }
-            putHeader(frame, size);
-            frame.flip();
-            out.writeFully(frame);
-            if (payload.isDirect()) {
-                out.writeFully(payload);
-                return;
-            }
-            int end = payload.limit();
-            while (payload.position() < end) {
-                payload.limit(Math.min(end, payload.position() + WRITE_SLICE));
-                out.writeFully(payload);
-            }
-            payload.limit(end);
+            writer.write(payload);
         } catch (ClosedChannelException e) {
             throw handleClosed(e);
-        }
-    }
-
-    /** Writes Python's length header for a payload of {@code length} bytes: the long form only above 2^31-1. */
-    static void putHeader(ByteBuffer target, long length) {
-        if (length > SHORT_HEADER_LIMIT) {
-            target.putInt(-1).putLong(length);
-        } else {
-            target.putInt((int) length);
         }
     }
 
@@ -322,11 +284,7 @@ public final class Connection implements AutoCloseable {
     private byte[] receive(long maxLength, long deadline) throws IOException {
         checkReadable();
         try {
-            long length = readHeader(deadline);
-            checkLength(length, maxLength);
-            byte[] message = new byte[(int) length];
-            readPayload(ByteBuffer.wrap(message), deadline);
-            return message;
+            return reader.read(maxLength, deadline);
         } catch (ClosedChannelException e) {
             throw handleClosed(e);
         }
@@ -335,114 +293,18 @@ public final class Connection implements AutoCloseable {
     private int receiveInto(ByteBuffer target) throws IOException {
         checkReadable();
         try {
-            long length = readHeader(Endpoint.NO_DEADLINE);
-            checkLength(length, Long.MAX_VALUE);
-            if (length > target.remaining()) {
-                byte[] message = new byte[(int) length];
-                readPayload(ByteBuffer.wrap(message), Endpoint.NO_DEADLINE);
-                throw new BufferTooShortException(message, target.remaining());
-            }
-            target.limit(target.position() + (int) length);
-            readPayload(target, Endpoint.NO_DEADLINE);
-            return (int) length;
+            return reader.readInto(target);
         } catch (ClosedChannelException e) {
             throw handleClosed(e);
         }
     }
 
-    /** Reads the 4-byte header and, after -1, the 8-byte one; each is one "step" for the EOF rules. */
-    private long readHeader(long deadline) throws IOException {
-        fill(4, deadline);
-        int shortLength = readBuffer.getInt();
-        if (shortLength >= 0) {
-            return shortLength;
-        }
-        if (shortLength != -1) {
-            // Python returns b'' without reading a payload here; we refuse the header instead (documented).
-            throw poison("bad message length: negative length header " + shortLength
-                    + " (only -1, announcing a 64-bit length, is valid); the stream is corrupt");
-        }
-        fill(8, deadline);
-        long longLength = readBuffer.getLong();
-        if (longLength < 0) {
-            throw poison("bad message length: 64-bit length header " + Long.toUnsignedString(longLength)
-                    + " is beyond any buffer; the stream is corrupt");
-        }
-        return longLength;
-    }
-
-    private void checkLength(long length, long maxLength) throws IOException {
-        if (length > maxLength) {
-            throw poison("bad message length");
-        }
-        long limit = Math.min(maxMessageLength, MAX_ARRAY_LENGTH);
-        if (length > limit) {
-            throw poison("bad message length: the peer announced " + length + " bytes, more than this connection's"
-                    + " limit of " + limit + "; raise it with setMaxMessageLength (or the Listener/Client builder)"
-                    + " if such messages are expected");
-        }
-    }
-
-    /** Makes sure {@code count} unread bytes are buffered; the bytes buffered so far belong to this step. */
-    private void fill(int count, long deadline) throws IOException {
-        ByteBuffer buffer = readBuffer;
-        if (buffer.remaining() >= count) {
-            return;
-        }
-        buffer.compact();
-        try {
-            while (buffer.position() < count) {
-                if (in.read(buffer, deadline) < 0) {
-                    throw endOfFile(buffer.position() > 0);
-                }
-            }
-        } finally {
-            buffer.flip();
-        }
-    }
-
-    /** Copies the buffered bytes, then reads the rest of the payload through the read buffer. */
-    private void readPayload(ByteBuffer target, long deadline) throws IOException {
-        ByteBuffer buffer = readBuffer;
-        boolean started = false;
-        while (true) {
-            int chunk = Math.min(buffer.remaining(), target.remaining());
-            if (chunk > 0) {
-                int end = buffer.limit();
-                buffer.limit(buffer.position() + chunk);
-                target.put(buffer);
-                buffer.limit(end);
-                started = true;
-            }
-            if (!target.hasRemaining()) {
-                return;
-            }
-            buffer.clear();
-            int read;
-            try {
-                read = in.read(buffer, deadline);
-            } finally {
-                buffer.flip();
-            }
-            if (read < 0) {
-                throw endOfFile(started);
-            }
-        }
-    }
-
-    private static IOException endOfFile(boolean insideStep) {
-        return insideStep
-                ? new IOException("got end of file during message")
-                : new EOFException("end of file: the peer closed the connection");
-    }
-
     /** Python's reaction to a refused length: stop reading (the payload stays unread), keep writing. */
-    private IOException poison(String message) {
+    private void stopReading() {
         readable = false;
         if (!writable) {
             close();
         }
-        return new IOException(message);
     }
 
     // ------------------------------------------------------------------------------------------------ poll
@@ -469,7 +331,7 @@ public final class Connection implements AutoCloseable {
      */
     public boolean poll(Duration timeout) throws IOException {
         checkReadable();
-        if (readBuffer.hasRemaining()) {
+        if (reader.hasBufferedInput()) {
             return true;
         }
         try {
@@ -496,7 +358,7 @@ public final class Connection implements AutoCloseable {
 
     /** Whether unread received bytes are buffered, which makes the connection ready without asking the OS. */
     boolean hasBufferedInput() {
-        return readBuffer != null && readBuffer.hasRemaining();
+        return reader != null && reader.hasBufferedInput();
     }
 
     Endpoint readEnd() throws IOException {

@@ -1,11 +1,7 @@
 package dev.interproc.process;
 
 import dev.interproc.internal.wait.Uninterruptibly;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +13,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
@@ -45,18 +39,14 @@ public final class JavaProcess implements AutoCloseable {
 
     private final Process process;
     private final String description;
-    /** Reads standard output, or null when it is redirected. */
-    private final LineCollector out;
-
-    private final LineCollector err;
+    private final ProcessOutput streams;
     private final boolean inputRedirected;
 
     private JavaProcess(Process process, String description, boolean inputRedirected, boolean outputRedirected) {
         this.process = process;
         this.description = description;
         this.inputRedirected = inputRedirected;
-        this.out = outputRedirected ? null : new LineCollector(process.getInputStream(), description, "stdout");
-        this.err = new LineCollector(process.getErrorStream(), description, "stderr");
+        this.streams = new ProcessOutput(process, description, outputRedirected);
     }
 
     /**
@@ -132,15 +122,7 @@ public final class JavaProcess implements AutoCloseable {
             throw new TimeoutException(description + " (pid " + pid() + ") still runs after " + timeout
                     + "; its output so far:\n" + transcript());
         }
-        for (LineCollector collector : out == null ? List.of(err) : List.of(out, err)) {
-            long left = Math.max(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(STREAM_END_GRACE_MILLIS));
-            if (!collector.awaitEnd(left)) {
-                throw new TimeoutException(description + " (pid " + pid() + ") exited with " + process.exitValue()
-                        + ", but its " + collector.name + " did not reach end of file within " + timeout + " (or "
-                        + STREAM_END_GRACE_MILLIS + " ms after the exit)"
-                        + " (does a process it started still hold it open?); its output so far:\n" + transcript());
-            }
-        }
+        streams.awaitEnd(deadline, STREAM_END_GRACE_MILLIS, timeout);
         return process.exitValue();
     }
 
@@ -155,9 +137,7 @@ public final class JavaProcess implements AutoCloseable {
      * @return a new future of the exit code
      */
     public CompletableFuture<Integer> onExit() {
-        CompletableFuture<?>[] streamEnds = (out == null ? List.of(err) : List.of(out, err))
-                .stream().map(collector -> collector.end).toArray(CompletableFuture<?>[]::new);
-        return process.onExit().thenCombine(CompletableFuture.allOf(streamEnds), (exited, read) -> exited.exitValue());
+        return process.onExit().thenCombine(streams.end(), (exited, read) -> exited.exitValue());
     }
 
     /**
@@ -172,17 +152,7 @@ public final class JavaProcess implements AutoCloseable {
      * @throws IllegalStateException if standard output is {@linkplain Builder#redirectOutput redirected}
      */
     public String awaitLine(Predicate<String> matcher, Duration timeout) throws InterruptedException, TimeoutException {
-        if (out == null) {
-            throw new IllegalStateException("the standard output of " + description + " is redirected, not read as"
-                    + " lines; wait for a line on standard error with awaitErrorLine");
-        }
-        String line = out.await(matcher, timeout);
-        if (line == null) {
-            throw new TimeoutException(description + " (pid " + pid() + ") wrote no matching line within " + timeout
-                    + (process.isAlive() ? "" : " and exited with " + process.exitValue())
-                    + "; its output:\n" + transcript());
-        }
-        return line;
+        return streams.awaitLine(matcher, timeout);
     }
 
     /**
@@ -196,12 +166,7 @@ public final class JavaProcess implements AutoCloseable {
      */
     public String awaitErrorLine(Predicate<String> matcher, Duration timeout)
             throws InterruptedException, TimeoutException {
-        String line = err.await(matcher, timeout);
-        if (line == null) {
-            throw new TimeoutException(description + " (pid " + pid() + ") wrote no matching line to stderr within "
-                    + timeout + "; its output:\n" + transcript());
-        }
-        return line;
+        return streams.awaitErrorLine(matcher, timeout);
     }
 
     /**
@@ -230,7 +195,7 @@ public final class JavaProcess implements AutoCloseable {
      * @return an immutable copy of the lines read so far
      */
     public List<String> output() {
-        return out == null ? List.of() : out.lines();
+        return streams.output();
     }
 
     /**
@@ -239,7 +204,7 @@ public final class JavaProcess implements AutoCloseable {
      * @return an immutable copy of the lines read so far
      */
     public List<String> errorOutput() {
-        return err.lines();
+        return streams.errorOutput();
     }
 
     /**
@@ -248,10 +213,7 @@ public final class JavaProcess implements AutoCloseable {
      * @return every line read so far, each prefixed with {@code [out]} or {@code [err]}
      */
     public String transcript() {
-        StringBuilder text = new StringBuilder();
-        output().forEach(line -> text.append("  [out] ").append(line).append('\n'));
-        err.lines().forEach(line -> text.append("  [err] ").append(line).append('\n'));
-        return text.toString();
+        return streams.transcript();
     }
 
     /** Kills the child if it is still alive and waits for it to end. */
@@ -374,31 +336,7 @@ public final class JavaProcess implements AutoCloseable {
          * @return a new list: the {@code java} binary, its options, the class path, the main class and the arguments
          */
         public List<String> command() {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            String modulePath = System.getProperty("jdk.module.path");
-            if (modulePath != null && !modulePath.isEmpty()) {
-                command.add("--module-path");
-                command.add(modulePath);
-                command.add("--add-modules");
-                command.add("ALL-MODULE-PATH");
-                command.add("--enable-native-access=ALL-UNNAMED,dev.interproc");
-            } else {
-                command.add("--enable-native-access=ALL-UNNAMED");
-            }
-            String libraryPath = System.getProperty("interproc.library.path");
-            if (libraryPath != null) {
-                command.add("-Dinterproc.library.path=" + libraryPath);
-            }
-            command.addAll(jvmOptions);
-            List<String> classPath = new ArrayList<>();
-            classPathPrefix.forEach(entry -> classPath.add(entry.toString()));
-            classPath.add(System.getProperty("java.class.path"));
-            command.add("-cp");
-            command.add(String.join(File.pathSeparator, classPath));
-            command.add(mainClassName);
-            command.addAll(arguments);
-            return command;
+            return JavaCommandLine.of(mainClassName, jvmOptions, classPathPrefix, arguments);
         }
 
         /**
@@ -422,95 +360,6 @@ public final class JavaProcess implements AutoCloseable {
                         output.type() != ProcessBuilder.Redirect.Type.PIPE);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start a child JVM: " + String.join(" ", command()), e);
-            }
-        }
-    }
-
-    /** Reads one stream of the child line by line and lets threads wait for a line. */
-    private static final class LineCollector {
-
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
-        private final List<String> lines = new ArrayList<>();
-        /** The stream this reads: "stdout" or "stderr". */
-        final String name;
-        /** Completes when the stream has been read to its end. */
-        final CompletableFuture<Void> end = new CompletableFuture<>();
-
-        private boolean ended;
-
-        LineCollector(InputStream stream, String description, String name) {
-            this.name = name;
-            Thread.ofPlatform().daemon().name(description + " " + name).start(() -> read(stream));
-        }
-
-        private void read(InputStream stream) {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lock.lock();
-                    try {
-                        lines.add(line);
-                        changed.signalAll();
-                    } finally {
-                        lock.unlock();
-                    }
-                }
-            } catch (IOException e) {
-                // The stream closes when the child dies; what was read stays available.
-            } finally {
-                lock.lock();
-                try {
-                    ended = true;
-                    changed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-                end.complete(null);
-            }
-        }
-
-        String await(Predicate<String> matcher, Duration timeout) throws InterruptedException {
-            long remaining = timeout.toNanos();
-            int searched = 0;
-            lock.lock();
-            try {
-                while (true) {
-                    for (; searched < lines.size(); searched++) {
-                        if (matcher.test(lines.get(searched))) {
-                            return lines.get(searched);
-                        }
-                    }
-                    if (ended || remaining <= 0) {
-                        return null;
-                    }
-                    remaining = changed.awaitNanos(remaining);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** Waits up to {@code nanos} for the end of the stream; returns whether it came. */
-        boolean awaitEnd(long nanos) throws InterruptedException {
-            long remaining = nanos;
-            lock.lock();
-            try {
-                while (!ended && remaining > 0) {
-                    remaining = changed.awaitNanos(remaining);
-                }
-                return ended;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        List<String> lines() {
-            lock.lock();
-            try {
-                return List.copyOf(lines);
-            } finally {
-                lock.unlock();
             }
         }
     }

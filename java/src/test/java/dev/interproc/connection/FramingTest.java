@@ -106,10 +106,10 @@ class FramingTest {
     @Test
     void lengthHeaderUsesTheLongFormOnlyAboveTwoToTheThirtyOneMinusOne() {
         ByteBuffer header = ByteBuffer.allocate(12);
-        Connection.putHeader(header, 0x7FFFFFFFL);
+        FrameWriter.putHeader(header, 0x7FFFFFFFL);
         assertEquals("7fffffff", Hex.text(java.util.Arrays.copyOf(header.array(), header.position())));
         header.clear();
-        Connection.putHeader(header, 0x80000000L);
+        FrameWriter.putHeader(header, 0x80000000L);
         assertEquals("ffffffff0000000080000000", Hex.text(header.array()));
     }
 

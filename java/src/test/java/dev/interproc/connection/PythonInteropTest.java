@@ -169,7 +169,7 @@ class PythonInteropTest {
     private static void exchange(Connection connection, boolean withBigMessage) throws IOException {
         Random random = new Random(11);
         List<Integer> sizes = new ArrayList<>(
-                List.of(0, 1, 100, Connection.SMALL_MESSAGE, Connection.SMALL_MESSAGE + 1, (1 << 20) + 3));
+                List.of(0, 1, 100, FrameWriter.SMALL_MESSAGE, FrameWriter.SMALL_MESSAGE + 1, (1 << 20) + 3));
         if (withBigMessage) {
             sizes.add(BIG_MESSAGE);
         }

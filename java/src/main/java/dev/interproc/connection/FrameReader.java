@@ -1,0 +1,188 @@
+package dev.interproc.connection;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
+
+/**
+ * The receiving half of a {@link Connection}'s framing: parses Python's length headers, checks the announced
+ * lengths, reads the payloads through a read-ahead buffer and applies Python's end-of-file rules. It is the one
+ * place that allocates for a received message. One reading thread at a time, as for the connection.
+ *
+ * <p>End of file counts per step, as in Python, the steps being the 4-byte header, the 8-byte long header and the
+ * payload: before a step's first byte it is an {@link EOFException}, inside a step "got end of file during
+ * message".
+ */
+final class FrameReader {
+
+    private static final int READ_BUFFER_SIZE = 64 * 1024;
+
+    private final Endpoint in;
+    /** The connection's current limit on a message, read for every header. */
+    private final LongSupplier maxMessageLength;
+    /** Takes the connection out of reading after a refused length. */
+    private final Runnable stopReading;
+    /** Unread received bytes, between position and limit (read mode). */
+    private final ByteBuffer buffer =
+            ByteBuffer.allocateDirect(READ_BUFFER_SIZE).flip();
+
+    /**
+     * A reader of frames from {@code in}.
+     *
+     * @param in the end the frames are read from
+     * @param maxMessageLength the connection's limit on a message's length, asked for at every header
+     * @param stopReading what a refused length does to the connection before the "bad message length" exception
+     *     is thrown: Python makes it write-only, or closes it if it cannot write
+     */
+    FrameReader(Endpoint in, LongSupplier maxMessageLength, Runnable stopReading) {
+        this.in = in;
+        this.maxMessageLength = maxMessageLength;
+        this.stopReading = stopReading;
+    }
+
+    /**
+     * Reads one message into a new array.
+     *
+     * @param maxLength the longest message the caller accepts; the connection's limit applies too
+     * @param deadline the {@link System#nanoTime()} by which data must keep arriving, {@link Endpoint#NO_DEADLINE}
+     *     for none
+     * @return the payload
+     * @throws EOFException at end of file before the message starts
+     * @throws java.nio.channels.ClosedChannelException if the end is closed, also by another thread meanwhile
+     * @throws java.net.SocketTimeoutException if the deadline passes before the message is read
+     * @throws IOException "got end of file during message", or "bad message length" for a refused length header,
+     *     which leaves the payload unread and stops reading
+     */
+    byte[] read(long maxLength, long deadline) throws IOException {
+        long length = readHeader(deadline);
+        checkLength(length, maxLength);
+        byte[] message = new byte[(int) length];
+        readPayload(ByteBuffer.wrap(message), deadline);
+        return message;
+    }
+
+    /**
+     * Reads one message into {@code target} from its position, without a deadline, and sets its limit to the
+     * message's end.
+     *
+     * @param target where the payload is copied
+     * @return the message's length in bytes
+     * @throws BufferTooShortException if the message does not fit in {@code target}'s remaining bytes; it is read
+     *     whole and carried by the exception
+     * @throws EOFException at end of file before the message starts
+     * @throws java.nio.channels.ClosedChannelException if the end is closed, also by another thread meanwhile
+     * @throws IOException as for {@link #read}
+     */
+    int readInto(ByteBuffer target) throws IOException {
+        long length = readHeader(Endpoint.NO_DEADLINE);
+        checkLength(length, Long.MAX_VALUE);
+        if (length > target.remaining()) {
+            byte[] message = new byte[(int) length];
+            readPayload(ByteBuffer.wrap(message), Endpoint.NO_DEADLINE);
+            throw new BufferTooShortException(message, target.remaining());
+        }
+        target.limit(target.position() + (int) length);
+        readPayload(target, Endpoint.NO_DEADLINE);
+        return (int) length;
+    }
+
+    /**
+     * Whether received bytes wait in the read-ahead buffer, which makes the connection ready without asking the OS.
+     *
+     * @return {@code true} if some bytes are buffered and unread
+     */
+    boolean hasBufferedInput() {
+        return buffer.hasRemaining();
+    }
+
+    /** Reads the 4-byte header and, after -1, the 8-byte one; each is one "step" for the EOF rules. */
+    private long readHeader(long deadline) throws IOException {
+        fill(4, deadline);
+        int shortLength = buffer.getInt();
+        if (shortLength >= 0) {
+            return shortLength;
+        }
+        if (shortLength != -1) {
+            // Python returns b'' without reading a payload here; we refuse the header instead (documented).
+            throw refuse("bad message length: negative length header " + shortLength
+                    + " (only -1, announcing a 64-bit length, is valid); the stream is corrupt");
+        }
+        fill(8, deadline);
+        long longLength = buffer.getLong();
+        if (longLength < 0) {
+            throw refuse("bad message length: 64-bit length header " + Long.toUnsignedString(longLength)
+                    + " is beyond any buffer; the stream is corrupt");
+        }
+        return longLength;
+    }
+
+    private void checkLength(long length, long maxLength) throws IOException {
+        if (length > maxLength) {
+            throw refuse("bad message length");
+        }
+        long limit = Math.min(maxMessageLength.getAsLong(), Connection.MAX_ARRAY_LENGTH);
+        if (length > limit) {
+            throw refuse("bad message length: the peer announced " + length + " bytes, more than this connection's"
+                    + " limit of " + limit + "; raise it with setMaxMessageLength (or the Listener/Client builder)"
+                    + " if such messages are expected");
+        }
+    }
+
+    /** Makes sure {@code count} unread bytes are buffered; the bytes buffered so far belong to this step. */
+    private void fill(int count, long deadline) throws IOException {
+        if (buffer.remaining() >= count) {
+            return;
+        }
+        buffer.compact();
+        try {
+            while (buffer.position() < count) {
+                if (in.read(buffer, deadline) < 0) {
+                    throw endOfFile(buffer.position() > 0);
+                }
+            }
+        } finally {
+            buffer.flip();
+        }
+    }
+
+    /** Copies the buffered bytes, then reads the rest of the payload through the read buffer. */
+    private void readPayload(ByteBuffer target, long deadline) throws IOException {
+        boolean started = false;
+        while (true) {
+            int chunk = Math.min(buffer.remaining(), target.remaining());
+            if (chunk > 0) {
+                int end = buffer.limit();
+                buffer.limit(buffer.position() + chunk);
+                target.put(buffer);
+                buffer.limit(end);
+                started = true;
+            }
+            if (!target.hasRemaining()) {
+                return;
+            }
+            buffer.clear();
+            int read;
+            try {
+                read = in.read(buffer, deadline);
+            } finally {
+                buffer.flip();
+            }
+            if (read < 0) {
+                throw endOfFile(started);
+            }
+        }
+    }
+
+    private static IOException endOfFile(boolean insideStep) {
+        return insideStep
+                ? new IOException("got end of file during message")
+                : new EOFException("end of file: the peer closed the connection");
+    }
+
+    /** Python's reaction to a refused length: stop reading (the payload stays unread), keep writing. */
+    private IOException refuse(String message) {
+        stopReading.run();
+        return new IOException(message);
+    }
+}
