@@ -12,17 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The lock protocol of docs/layout.md on one lock word, for one process: the same protocol as
- * {@code ip_lock_acquire} / {@code ip_lock_release} in C.
+ * The lock protocol on one lock word, for one process: the same protocol as {@code ip_lock_acquire} /
+ * {@code ip_lock_release} in C. The word (waiters bit W and owner token, 0 when free), the fencing token
+ * beside it and the protocol are specified in docs/layout.md, sections "Lock protocol", "Owner tokens" and
+ * "Lock slot".
  *
- * <pre>
- *  word (32 bits):  [W | owner token (31 bits)]     0 = free
- *  W = waiters bit: someone may sleep on the word; the releaser must wake one
- *  owner token = (process-table generation &lt;&lt; 13) | (process index + 1)
- *  fence (64 bits at LOCK_FENCE_OFFSET): +1 at every acquisition, written by the holder
- * </pre>
- *
- * Acquire is a compare-and-set 0 -> token with volatile semantics (the fast path, no native call);
+ * <p>Acquire is a compare-and-set 0 -> token with volatile semantics (the fast path, no native call);
  * release is a compare-and-set token -> 0, plus a futex wake when W was set. A thread that misses
  * spins a little ({@link #spin}: paced, up to 20 us), then queues on a process-local {@link ReentrantLock} (the gate) so that one thread per
  * process at a time sleeps on the word; that thread sleeps at most one wait slice at a time and after
