@@ -3,6 +3,7 @@ package dev.interproc;
 import dev.interproc.internal.ffm.Native;
 import dev.interproc.internal.ffm.RegionLayout;
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
 
 /** Turns libinterproc error codes into exceptions whose messages say what broke and what to do. */
 final class Errors {
@@ -12,6 +13,15 @@ final class Errors {
     static RuntimeException region(int rc, String name, RegionOptions options, String verb) {
         String where = "region '" + name + "' in " + options.location();
         String cause = " (" + Native.strerror(rc) + ")";
+        if (rc == RegionLayout.E_NOENT
+                && options.directory().isPresent()
+                && !Files.isDirectory(options.directory().get())) {
+            String message = "cannot " + verb + " " + where + ": the directory " + options.location()
+                    + " does not exist; create it, or name another with RegionOptions.withDirectory";
+            return verb.equals("create")
+                    ? new InterprocException(message, rc)
+                    : new RegionNotFoundException(message, rc);
+        }
         if (rc == RegionLayout.E_NOENT) {
             return new RegionNotFoundException(
                     "cannot " + verb + " " + where + ": it does not exist; create it with "

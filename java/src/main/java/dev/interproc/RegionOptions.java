@@ -32,6 +32,9 @@ public final class RegionOptions {
             Duration.ofMillis(RegionLayout.DEFAULT_OPEN_TIMEOUT_MS),
             null);
 
+    private static final Duration MIN_OPEN_TIMEOUT = Duration.ofMillis(1);
+    private static final Duration MAX_OPEN_TIMEOUT = Duration.ofHours(1);
+
     private final long size;
     private final int mode;
     private final int maxSlots;
@@ -122,8 +125,8 @@ public final class RegionOptions {
      * @throws IllegalArgumentException if {@code timeout} is out of range
      */
     public RegionOptions withOpenTimeout(Duration timeout) {
-        long millis = timeout.toMillis();
-        if (millis < 1 || millis > 3_600_000) {
+        // Compared as Durations: toMillis() of a huge Duration overflows.
+        if (timeout.compareTo(MIN_OPEN_TIMEOUT) < 0 || timeout.compareTo(MAX_OPEN_TIMEOUT) > 0) {
             throw new IllegalArgumentException("openTimeout must be between 1 ms and 1 hour, was " + timeout);
         }
         return new RegionOptions(size, mode, maxSlots, maxProcesses, timeout, directory);

@@ -75,6 +75,8 @@ public final class SharedCondition extends CoordinationSlot implements Condition
     }
 
     private void requireHeld() {
+        // After close, like every access: the region's state, not the lock's, is what the caller must hear of.
+        region.checkOpen();
         if (!lock.isHeldByCurrentThread()) {
             throw new IllegalMonitorStateException(
                     "condition '" + name + "' needs its lock '" + lock.name() + "' held by the calling thread");

@@ -256,6 +256,10 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
         Thread me = Thread.currentThread();
         if (owner == me) {
             if (reentrant()) {
+                if (holds == Integer.MAX_VALUE) {
+                    // As ReentrantLock: a count that wrapped would let the lock go while still held.
+                    throw new Error("Maximum lock count exceeded");
+                }
                 holds++;
                 return true;
             }

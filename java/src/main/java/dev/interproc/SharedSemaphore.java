@@ -279,6 +279,8 @@ public final class SharedSemaphore extends CoordinationSlot {
      * @param permits how many permits to return
      * @throws IllegalStateException if the semaphore is bounded and would exceed its initial permits
      * @throws IllegalArgumentException if {@code permits} is not positive
+     * @throws Error if the available permits would exceed {@link Integer#MAX_VALUE} (as
+     *     {@link java.util.concurrent.Semaphore} does); nothing is released then
      */
     public void release(int permits) {
         if (permits <= 0) {
@@ -291,6 +293,11 @@ public final class SharedSemaphore extends CoordinationSlot {
             if (isBounded() && (long) available + permits > initial) {
                 throw new IllegalStateException("bounded semaphore '" + name + "' released too many times: " + available
                         + " + " + permits + " permits would exceed its " + initial + " initial permits");
+            }
+            if ((long) available + permits > Integer.MAX_VALUE) {
+                // As java.util.concurrent.Semaphore: a count that wrapped would refuse every acquisition.
+                throw new Error("Maximum permit count exceeded: semaphore '" + name + "' has " + available
+                        + " permits available, and " + permits + " more would exceed " + Integer.MAX_VALUE);
             }
             fields.set(AVAILABLE_OFFSET, available + permits);
             adjustOwnHolding(-permits);
