@@ -59,6 +59,10 @@ final class RegionInspector {
                     // Removed between the scan and the inspection: it is gone, as if never listed.
                 } catch (IncompatibleRegionException changedMeanwhile) {
                     found.add(new UnreadableRegion(name, fileSize(location, name), -1, changedMeanwhile.getMessage()));
+                } catch (RuntimeException damaged) {
+                    // Bytes another process scribbled on: this region is unreadable, the others are still listed.
+                    found.add(new UnreadableRegion(
+                            name, fileSize(location, name), -1, "damaged: reading it failed with " + damaged));
                 }
             } else if (version >= 0) {
                 found.add(new UnreadableRegion(

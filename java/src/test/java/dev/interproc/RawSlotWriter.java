@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Writes into a region's slots and directory by walking it in a separate file mapping: how a foreign, buggy or
@@ -42,11 +43,13 @@ final class RawSlotWriter {
                 (memory, entry) -> memory.set(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET, offset));
     }
 
+    /** Overwrites the 32-bit header field at {@code offset} (a {@code RegionLayout.HEADER_*_OFFSET}). */
+    static void writeHeaderInt(String region, long offset, int value) {
+        editMapping(region, memory -> memory.set(JAVA_INT, offset, value));
+    }
+
     private static void editEntry(String region, String slot, BiConsumer<MemorySegment, Long> edit) {
-        try (FileChannel channel = FileChannel.open(
-                        Path.of("/dev/shm", region), StandardOpenOption.READ, StandardOpenOption.WRITE);
-                Arena arena = Arena.ofConfined()) {
-            MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), arena);
+        editMapping(region, memory -> {
             long directory = memory.get(JAVA_LONG, RegionLayout.HEADER_DIRECTORY_OFFSET_OFFSET);
             int count = memory.get(JAVA_INT, RegionLayout.HEADER_SLOT_COUNT_OFFSET);
             for (int i = 0; i < count; i++) {
@@ -57,6 +60,14 @@ final class RawSlotWriter {
                 }
             }
             throw new IllegalArgumentException("no slot " + slot + " in " + region);
+        });
+    }
+
+    private static void editMapping(String region, Consumer<MemorySegment> edit) {
+        try (FileChannel channel = FileChannel.open(
+                        Path.of("/dev/shm", region), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                Arena arena = Arena.ofConfined()) {
+            edit.accept(channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), arena));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

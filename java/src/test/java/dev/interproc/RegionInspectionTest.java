@@ -2,6 +2,7 @@ package dev.interproc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,27 @@ class RegionInspectionTest {
 
     @RegisterExtension
     final TestRegion region = new TestRegion("inspect");
+
+    @RegisterExtension
+    final TestRegion damaged = new TestRegion("damaged");
+
+    /**
+     * A region whose header another process scribbled on is listed as unreadable, naming what broke, and the
+     * healthy regions are still listed beside it.
+     */
+    @Test
+    void listShowsHealthyRegionsBesideADamagedOne() {
+        region.memory().sharedLong("healthy", 7);
+        damaged.memory().sharedLong("victim", 1);
+        RawSlotWriter.writeHeaderInt(
+                damaged.name(), dev.interproc.internal.ffm.RegionLayout.HEADER_SLOT_COUNT_OFFSET, 0x7ffffff0);
+        Map<String, RegionListing> listed =
+                SharedMemory.list().stream().collect(Collectors.toMap(RegionListing::name, listing -> listing));
+        RegionInfo healthy = assertInstanceOf(RegionInfo.class, listed.get(region.name()));
+        assertEquals("7", healthy.slots().get(0).value());
+        UnreadableRegion unreadable = assertInstanceOf(UnreadableRegion.class, listed.get(damaged.name()));
+        assertTrue(unreadable.problem().contains("damaged"), unreadable.problem());
+    }
 
     @Test
     void inspectionDoesNotAttachAndReadsTheHeader() {
