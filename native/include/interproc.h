@@ -43,20 +43,21 @@ extern "C" {
 
 /* Error codes of interproc itself; all other negative values are -errno. */
 enum ip_error {
-    IP_EMAGIC = -1000,    /* the object is not an interproc region (foreign shm object) */
-    IP_EVERSION = -1001,  /* the region has another layout version */
-    IP_ENOTREADY = -1002, /* the region is still initialising after the open timeout */
-    IP_ECORRUPT = -1003,  /* the header contradicts itself or the object's real size */
-    IP_EDIRFULL = -1004,  /* every slot of the directory is used */
-    IP_ENOSPACE = -1005,  /* the region's data area cannot fit the slot */
-    IP_EPROCFULL = -1006, /* every entry of the process table is used by a live process */
-    IP_ESLOTTYPE = -1007, /* a slot of that name exists with another type */
-    IP_ESLOTSIZE = -1008, /* a slot of that name exists with another size */
-    IP_ESLOTMETA = -1009, /* a slot of that name exists with other type metadata */
-    IP_ENAME = -1010,     /* a region or slot name is empty, too long or has a bad character */
-    IP_EARG = -1011,      /* an argument is out of range */
-    IP_ESHMFULL = -1012,  /* the shared-memory file system has less free space than the region needs */
-    IP_EOWNERDEAD = -1013 /* the lock was acquired, but its previous owner died holding it */
+    IP_EMAGIC = -1000,     /* the object is not an interproc region (foreign shm object) */
+    IP_EVERSION = -1001,   /* the region has another layout version */
+    IP_ENOTREADY = -1002,  /* the region is still initialising after the open timeout */
+    IP_ECORRUPT = -1003,   /* the header contradicts itself or the object's real size */
+    IP_EDIRFULL = -1004,   /* every slot of the directory is used */
+    IP_ENOSPACE = -1005,   /* the region's data area cannot fit the slot */
+    IP_EPROCFULL = -1006,  /* every entry of the process table is used by a live process */
+    IP_ESLOTTYPE = -1007,  /* a slot of that name exists with another type */
+    IP_ESLOTSIZE = -1008,  /* a slot of that name exists with another size */
+    IP_ESLOTMETA = -1009,  /* a slot of that name exists with other type metadata */
+    IP_ENAME = -1010,      /* a region or slot name is empty, too long or has a bad character */
+    IP_EARG = -1011,       /* an argument is out of range */
+    IP_ESHMFULL = -1012,   /* the shared-memory file system has less free space than the region needs */
+    IP_EOWNERDEAD = -1013, /* the lock was acquired, but its previous owner died holding it */
+    IP_EREPLACED = -1014   /* the region's name now names another object than the handle's */
 };
 
 /* Slot type tags, stored in the directory. */
@@ -169,6 +170,14 @@ IP_API int ip_range_release(void *base, uint64_t size);
 
 /* Removes the region's name; processes that still have it mapped keep working. */
 IP_API int ip_region_unlink(const char *name, const char *dir);
+
+/*
+ * Removes name only if it still names the object region has mapped: 0 when removed, -ENOENT when
+ * the name is gone, IP_EREPLACED when it names another object (the region was removed and a new
+ * one took its name), which is left alone. Compares device and inode, then unlinks by name: a
+ * replacement of the name between the two steps is still removed (POSIX has no unlink-if-inode).
+ */
+IP_API int ip_region_unlink_if_same(const ip_region *region, const char *name, const char *dir);
 
 /*
  * The layout version stored in the object called name, without attaching to it: the

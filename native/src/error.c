@@ -34,6 +34,8 @@ const char *ip_strerror(int code) {
         return "not enough free space in the shared-memory file system for the region";
     case IP_EOWNERDEAD:
         return "the lock was acquired, but its previous owner died holding it: repair the state it guards";
+    case IP_EREPLACED:
+        return "the region's name now names another region (it was removed and its name reused)";
     default:
         break;
     }

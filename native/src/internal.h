@@ -165,6 +165,7 @@ int check_slot_name(const char *name);
 /* shm.c: the named object of a region, under POSIX shared memory or in a directory (dir != NULL). */
 int object_open(const char *name, const char *dir, int flags, mode_t mode);
 int object_unlink(const char *name, const char *dir);
+int object_unlink_if_same(const char *name, const char *dir, int mapped_fd);
 
 /* mutex.c: the robust, process-shared mutexes of a region. */
 int robust_mutex_init(pthread_mutex_t *mutex);

@@ -140,6 +140,7 @@ static const struct layout_entry layout[] = {
     CONSTANT(IP_ENAME),
     CONSTANT(IP_EARG),
     CONSTANT(IP_ESHMFULL),
+    CONSTANT(IP_EREPLACED),
     {"const.ENOENT", -ENOENT},
     {"const.EEXIST", -EEXIST},
     {"const.EACCES", -EACCES},

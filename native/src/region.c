@@ -292,6 +292,14 @@ int ip_region_unlink(const char *name, const char *dir) {
     return rc != 0 ? rc : object_unlink(name, dir);
 }
 
+int ip_region_unlink_if_same(const ip_region *region, const char *name, const char *dir) {
+    int rc = check_region_name(name);
+    if (rc != 0) {
+        return rc;
+    }
+    return region == NULL ? IP_EARG : object_unlink_if_same(name, dir, region->fd);
+}
+
 int ip_region_layout_version(const char *name, const char *dir) {
     int rc = check_region_name(name);
     if (rc != 0) {

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -47,4 +48,27 @@ int object_unlink(const char *name, const char *dir) {
         errno = saved;
     }
     return rc < 0 ? -errno : 0;
+}
+
+/* Unlinks the object called name if it is the one mapped_fd has open (same device and inode). */
+int object_unlink_if_same(const char *name, const char *dir, int mapped_fd) {
+    struct stat mapped;
+    if (fstat(mapped_fd, &mapped) != 0) {
+        return -errno;
+    }
+    /* O_PATH: comparing identities needs no permission to read the object. */
+    int fd = object_open(name, dir, O_PATH, 0);
+    if (fd < 0) {
+        return fd;
+    }
+    struct stat named;
+    int rc = fstat(fd, &named) == 0 ? 0 : -errno;
+    close(fd);
+    if (rc != 0) {
+        return rc;
+    }
+    if (named.st_dev != mapped.st_dev || named.st_ino != mapped.st_ino) {
+        return IP_EREPLACED;
+    }
+    return object_unlink(name, dir);
 }

@@ -125,6 +125,27 @@ static void test_close_reserving(void) {
     CHECK_RC(0, ip_region_close(creator));
 }
 
+/* A handle removes only the region it has mapped, never a newer region that took its name. */
+static void test_unlink_if_same_spares_a_new_region_of_the_name(void) {
+    const char *name = fresh_name("reused");
+    ip_region *first = NULL;
+    ip_region *second = NULL;
+    ip_region *opener = NULL;
+    CHECK_RC(0, ip_region_create(name, NULL, 1 << 16, 0, 0, 0, &first));
+    CHECK_RC(0, ip_region_unlink(name, NULL));
+    CHECK_RC(-ENOENT, ip_region_unlink_if_same(first, name, NULL));
+    CHECK_RC(0, ip_region_create(name, NULL, 1 << 16, 0, 0, 0, &second));
+    CHECK_RC(IP_EREPLACED, ip_region_unlink_if_same(first, name, NULL));
+    CHECK_RC(0, ip_region_open(name, NULL, 0, &opener));
+    CHECK_RC(0, ip_region_close(opener));
+    CHECK_RC(0, ip_region_unlink_if_same(second, name, NULL));
+    CHECK_RC(-ENOENT, ip_region_open(name, NULL, 0, &opener));
+    CHECK_RC(IP_EARG, ip_region_unlink_if_same(NULL, name, NULL));
+    CHECK_RC(IP_ENAME, ip_region_unlink_if_same(first, "a/b", NULL));
+    CHECK_RC(0, ip_region_close(second));
+    CHECK_RC(0, ip_region_close(first));
+}
+
 static void test_slot_metadata_and_space(void) {
     const char *name = fresh_name("slots");
     ip_region *region = NULL;
@@ -309,6 +330,7 @@ int main(void) {
     test_layout_export();
     test_create_open_close_unlink();
     test_close_reserving();
+    test_unlink_if_same_spares_a_new_region_of_the_name();
     test_slot_metadata_and_space();
     test_bad_arguments();
     test_foreign_and_other_versions();

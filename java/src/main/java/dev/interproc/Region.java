@@ -253,12 +253,26 @@ final class Region {
         lifecycle.writeLock().lock();
         try {
             if (state == State.OPEN) {
-                unlink(name, options);
+                unlinkOwnName();
             }
         } finally {
             lifecycle.writeLock().unlock();
         }
         release(State.UNLINKED);
+    }
+
+    /**
+     * Removes the name if it still names the region this instance has mapped. A name that is gone, or that
+     * now names a newer region created after another process removed this one, is not this instance's to
+     * remove.
+     */
+    private void unlinkOwnName() {
+        try (Arena call = Arena.ofConfined()) {
+            int rc = Native.regionUnlinkIfSame(handle, call.allocateFrom(name), options.directoryIn(call));
+            if (rc != 0 && rc != RegionLayout.E_NOENT && rc != RegionLayout.E_REPLACED) {
+                throw Errors.region(rc, name, options, "remove");
+            }
+        }
     }
 
     /**

@@ -528,6 +528,12 @@ public final class SharedMemory implements AutoCloseable {
     /**
      * Removes the region's name so that no process can open it any more, then closes this instance.
      * Processes that have it open keep working on it until they close it.
+     *
+     * <p>Only this instance's own region is removed: if another process has removed it already and a new
+     * region has taken its name since, the new region is left alone and this instance is just closed. The
+     * name is compared with this region by device and inode and then removed in a second step, since POSIX
+     * has no atomic "remove if it is this object": a region created under the name between the two steps
+     * is still removed (docs/layout.md, "Removing a region").
      */
     public void unlink() {
         region.unlink();

@@ -107,6 +107,21 @@ class SharedMemoryTest {
         assertFalse(SharedMemory.unlink(region.name()));
     }
 
+    /** Another process removed this instance's region and created a new one of the name: not ours to remove. */
+    @Test
+    void unlinkLeavesANewRegionOfTheSameNameAlone() {
+        SharedMemory first = region.memory();
+        assertTrue(SharedMemory.unlink(region.name()));
+        try (SharedMemory second = SharedMemory.create(region.name())) {
+            second.sharedLong("mark").set(7);
+            first.unlink();
+            assertTrue(first.isClosed());
+            try (SharedMemory reopened = SharedMemory.open(region.name())) {
+                assertEquals(7, reopened.sharedLong("mark").get());
+            }
+        }
+    }
+
     @Test
     void createOpenAndNames() {
         RegionNotFoundException missing =

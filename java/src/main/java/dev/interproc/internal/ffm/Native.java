@@ -49,6 +49,8 @@ public final class Native {
             bind("ip_range_release", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), false);
     private static final MethodHandle IP_REGION_UNLINK =
             bind("ip_region_unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
+    private static final MethodHandle IP_REGION_UNLINK_IF_SAME =
+            bind("ip_region_unlink_if_same", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), false);
     private static final MethodHandle IP_REGION_LAYOUT_VERSION =
             bind("ip_region_layout_version", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), false);
     private static final MethodHandle IP_REGION_BASE =
@@ -206,6 +208,14 @@ public final class Native {
     public static int regionUnlink(MemorySegment name, MemorySegment dir) {
         try {
             return (int) IP_REGION_UNLINK.invokeExact(name, dir);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int regionUnlinkIfSame(MemorySegment region, MemorySegment name, MemorySegment dir) {
+        try {
+            return (int) IP_REGION_UNLINK_IF_SAME.invokeExact(region, name, dir);
         } catch (Throwable t) {
             throw rethrow(t);
         }
