@@ -8,10 +8,14 @@
 
 #include "internal.h"
 
-uint64_t monotonic_ms(void) {
+uint64_t monotonic_ns(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+uint64_t monotonic_ms(void) {
+    return monotonic_ns() / 1000000u;
 }
 
 uint64_t realtime_ms(void) {

@@ -153,6 +153,7 @@ static inline struct ip_slot_entry *slot_entry(const ip_region *region, int32_t 
 }
 
 /* clock.c: clocks, sleeping and the start time of this process. */
+uint64_t monotonic_ns(void);
 uint64_t monotonic_ms(void);
 uint64_t realtime_ms(void);
 void sleep_ms(uint32_t ms);

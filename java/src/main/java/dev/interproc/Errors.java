@@ -2,7 +2,6 @@ package dev.interproc;
 
 import dev.interproc.internal.ffm.Native;
 import dev.interproc.internal.ffm.RegionLayout;
-import java.lang.foreign.Arena;
 import java.nio.file.Files;
 
 /** Turns libinterproc error codes into exceptions whose messages say what broke and what to do. */
@@ -41,7 +40,7 @@ final class Errors {
                     rc);
         }
         if (rc == RegionLayout.E_VERSION) {
-            int found = storedVersion(name, options);
+            int found = Region.storedLayoutVersion(name, options);
             return new IncompatibleRegionException(
                     "cannot " + verb + " " + where + ": it has layout version " + found
                             + ", this library reads layout version " + RegionLayout.LAYOUT_VERSION
@@ -86,11 +85,5 @@ final class Errors {
             return new IllegalArgumentException("cannot " + verb + " " + where + cause);
         }
         return new InterprocException("cannot " + verb + " " + where + cause, rc);
-    }
-
-    private static int storedVersion(String name, RegionOptions options) {
-        try (Arena call = Arena.ofConfined()) {
-            return Native.regionLayoutVersion(call.allocateFrom(name), options.directoryIn(call));
-        }
     }
 }

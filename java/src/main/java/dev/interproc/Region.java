@@ -149,6 +149,13 @@ final class Region {
         }
     }
 
+    /** The version in the object's header read with pread (never mapped), or a negative error code. */
+    static int storedLayoutVersion(String name, RegionOptions options) {
+        try (Arena call = Arena.ofConfined()) {
+            return Native.regionLayoutVersion(call.allocateFrom(name), options.directoryIn(call));
+        }
+    }
+
     static boolean isValidName(String name) {
         return name != null && REGION_NAME.matcher(name).matches();
     }
@@ -200,6 +207,12 @@ final class Region {
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /** The instance of {@code slot} made by {@link #instance} if there is one of that type, else null. */
+    <T> T existing(String slot, Class<T> type) {
+        Object known = instances.get(slot);
+        return type.isInstance(known) ? type.cast(known) : null;
     }
 
     /** The one instance of the lock or coordination object of {@code slot} in this process. */

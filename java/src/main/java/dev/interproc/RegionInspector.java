@@ -3,11 +3,9 @@ package dev.interproc;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.interproc.internal.ffm.Native;
 import dev.interproc.internal.ffm.RegionLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
@@ -51,7 +49,7 @@ final class RegionInspector {
         }
         List<RegionListing> found = new ArrayList<>();
         for (String name : names) {
-            int version = storedLayoutVersion(name, options);
+            int version = Region.storedLayoutVersion(name, options);
             if (version == RegionLayout.LAYOUT_VERSION) {
                 try {
                     found.add(inspect(name, options));
@@ -84,13 +82,6 @@ final class RegionInspector {
             // Anything else is not an interproc region (IP_EMAGIC), vanished, or not ours to read: skipped.
         }
         return found;
-    }
-
-    /** The version in the object's header read with pread (never mapped), or a negative error code. */
-    static int storedLayoutVersion(String name, RegionOptions options) {
-        try (Arena call = Arena.ofConfined()) {
-            return Native.regionLayoutVersion(call.allocateFrom(name), options.directoryIn(call));
-        }
     }
 
     private static long fileSize(Path location, String name) {

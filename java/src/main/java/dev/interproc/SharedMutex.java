@@ -113,6 +113,13 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
             SlotDirectory slots, String slot, SlotType type, Class<L> kind, BiFunction<String, LockWord, L> maker) {
         Region region = slots.region();
         region.requireAttached(slot);
+        region.checkOpen();
+        L known = region.existing(slot, kind);
+        if (known != null) {
+            // A lock slot never changes once made: asking the directory again (a native call under its mutex,
+            // about 0.5 us) would cost every value.getLock() of a compound update.
+            return known;
+        }
         MemorySegment word = slots.ensure(slot, SlotDirectory.Spec.zeroed(type, RegionLayout.LOCK_SIZE));
         return region.instance(slot, kind, key -> maker.apply(key, new LockWord(region, word)));
     }

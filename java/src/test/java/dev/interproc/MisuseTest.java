@@ -68,8 +68,12 @@ class MisuseTest {
         assertTrue(either.getMessage().contains(expected), either.getMessage());
     }
 
+    /**
+     * Without the lock held (SlotContractTest holds it): the closed region, not the unheld lock, is what the caller
+     * hears of.
+     */
     @Test
-    void everyConditionCallAfterCloseSaysTheRegionIsClosed() {
+    void everyConditionCallAfterCloseWithoutTheLockSaysTheRegionIsClosed() {
         SharedCondition condition = region.memory().sharedRLock("lock").newCondition("c");
         region.memory().close();
         List<Executable> calls = List.of(

@@ -411,14 +411,22 @@ abstract class SharedMutexContract<L extends SharedMutex> {
             AtomicReference<Object> result = new AtomicReference<>();
             Thread thread = Thread.ofPlatform().start(() -> {
                 lock.lock();
+                Object outcome;
                 try {
                     waiting.countDown();
-                    result.set(wait.call());
+                    outcome = wait.call();
                 } catch (Throwable t) {
-                    result.set(t);
-                } finally {
-                    lock.unlock();
+                    outcome = t;
                 }
+                try {
+                    lock.unlock();
+                } catch (Throwable t) {
+                    // A wait that returned must hand the lock back held: then a failed unlock is the outcome.
+                    if (!(outcome instanceof Throwable)) {
+                        outcome = t;
+                    }
+                }
+                result.set(outcome);
             });
             waiting.await();
             return new ConditionWaiter(thread, result);

@@ -23,7 +23,6 @@ import java.net.BindException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.nio.file.NoSuchFileException;
-import java.util.List;
 
 /**
  * A stream socket in Linux's abstract Unix-domain namespace, driven through the C library with the Foreign
@@ -194,7 +193,7 @@ final class AbstractSocketEnd extends DescriptorEnd {
         // thread's recv blocks, so it keeps a deadline by polling first.
         boolean waitInPoll = OffCarrier.wouldPin();
         if (!waitInPoll && deadline != Endpoint.NO_DEADLINE && !awaitReadable(deadline)) {
-            throw timedOut();
+            throw Endpoint.timedOut();
         }
         long received = transfer(RECV, readState, target, waitInPoll ? MSG_DONTWAIT : 0);
         if (received <= 0) {
@@ -226,11 +225,6 @@ final class AbstractSocketEnd extends DescriptorEnd {
     @Override
     IOException writeFailure(int errno) {
         return error("send failed", errno);
-    }
-
-    @Override
-    public boolean awaitReadable(long deadline) throws IOException {
-        return pollReadable(List.of(this), deadline).get(0);
     }
 
     @Override

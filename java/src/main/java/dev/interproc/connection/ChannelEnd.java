@@ -39,7 +39,7 @@ final class ChannelEnd implements Endpoint {
         ReadableByteChannel in = (ReadableByteChannel) channel;
         while (true) {
             if (deadline != NO_DEADLINE && !awaitReady(SelectionKey.OP_READ, deadline)) {
-                throw DescriptorEnd.timedOut();
+                throw Endpoint.timedOut();
             }
             int n = in.read(dst);
             if (n != 0) {

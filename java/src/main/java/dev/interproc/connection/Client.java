@@ -37,7 +37,7 @@ public final class Client {
      * Starts configuring a client of {@code address}.
      *
      * @param address where the listener is
-     * @return a new builder with no key, no handshake timeout and the default message limit
+     * @return a new builder with no key, the default handshake timeout and the default message limit
      * @throws NullPointerException if {@code address} is null
      */
     public static Builder builder(Address address) {

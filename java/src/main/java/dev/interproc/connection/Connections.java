@@ -26,8 +26,9 @@ public final class Connections {
      * @return a new list of the ready connections, empty if the timeout elapsed first
      * @throws IOException "handle is closed" or "connection is write-only" for a connection that cannot be read
      * @throws IllegalArgumentException if abstract-namespace connections, or connections over standard streams
-     *         ({@link Pipe#startChild}, {@link Pipe#toParent}), are mixed with other kinds (the JDK's selectors
-     *         cannot watch them; connections all of one kind work)
+     *         ({@link Pipe#startChild}, {@link Pipe#toParent}), are mixed with the JDK-channel kinds (Unix socket
+     *         files, TCP, {@link Pipe#duplex}), which the JDK's selectors watch and they cannot; abstract-namespace
+     *         and standard-stream connections may be mixed with each other
      */
     public static List<Connection> wait(Collection<Connection> connections, Duration timeout) throws IOException {
         List<Connection> ready = new ArrayList<>();
@@ -42,20 +43,18 @@ public final class Connections {
             return ready;
         }
         long deadline = Connection.deadlineAfter(timeout);
-        long abstractEnds =
-                ends.stream().filter(AbstractSocketEnd.class::isInstance).count();
-        long pipeEnds = ends.stream().filter(PipeEnd.class::isInstance).count();
-        if (abstractEnds == 0 && pipeEnds == 0) {
+        long descriptorEnds =
+                ends.stream().filter(DescriptorEnd.class::isInstance).count();
+        if (descriptorEnds == 0) {
             return select(connections, ends, deadline);
         }
-        List<Boolean> readable;
-        if (abstractEnds == ends.size() || pipeEnds == ends.size()) {
-            readable = DescriptorEnd.pollReadable(
-                    ends.stream().map(DescriptorEnd.class::cast).toList(), deadline);
-        } else {
-            throw new IllegalArgumentException(
-                    "cannot wait on abstract-namespace or standard-stream connections" + " together with other kinds");
+        if (descriptorEnds != ends.size()) {
+            throw new IllegalArgumentException("cannot wait on abstract-namespace or standard-stream connections"
+                    + " together with Unix-socket-file, TCP or Pipe.duplex connections (the JDK's selectors cannot"
+                    + " watch the former): wait on each group in its own call, or use one kind of address");
         }
+        List<Boolean> readable = DescriptorEnd.pollReadable(
+                ends.stream().map(DescriptorEnd.class::cast).toList(), deadline);
         int index = 0;
         for (Connection connection : connections) {
             if (readable.get(index++)) {

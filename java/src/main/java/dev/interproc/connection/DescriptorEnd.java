@@ -85,7 +85,7 @@ abstract sealed class DescriptorEnd implements Endpoint permits AbstractSocketEn
                 int errno = errno(readState);
                 if (errno == EAGAIN) {
                     if (!awaitReadable(deadline)) {
-                        throw timedOut();
+                        throw Endpoint.timedOut();
                     }
                 } else if (errno != EINTR) {
                     throw readFailure(errno);
@@ -164,8 +164,8 @@ abstract sealed class DescriptorEnd implements Endpoint permits AbstractSocketEn
         }
     }
 
-    /** What every end throws when nothing arrived before a read's deadline. */
-    static SocketTimeoutException timedOut() {
-        return new SocketTimeoutException("timed out waiting for data from the peer");
+    @Override
+    public final boolean awaitReadable(long deadline) throws IOException {
+        return pollReadable(List.of(this), deadline).get(0);
     }
 }

@@ -2,6 +2,7 @@ package dev.interproc.connection;
 
 import dev.interproc.internal.ffm.Libc;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
 /**
@@ -33,6 +34,11 @@ sealed interface Endpoint permits ChannelEnd, DescriptorEnd {
      * @return whether it is readable
      */
     boolean awaitReadable(long deadline) throws IOException;
+
+    /** What every end throws when nothing arrived before a read's deadline. */
+    static SocketTimeoutException timedOut() {
+        return new SocketTimeoutException("timed out waiting for data from the peer");
+    }
 
     /** Closes the end, ending calls blocked on it; idempotent. */
     void close() throws IOException;

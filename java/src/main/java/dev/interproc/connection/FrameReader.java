@@ -121,7 +121,7 @@ final class FrameReader {
         if (length > maxLength) {
             throw refuse("bad message length");
         }
-        long limit = Math.min(maxMessageLength.getAsLong(), Connection.MAX_ARRAY_LENGTH);
+        long limit = maxMessageLength.getAsLong(); // at most MAX_ARRAY_LENGTH: checkMaxMessageLength keeps it so
         if (length > limit) {
             throw refuse("bad message length: the peer announced " + length + " bytes, more than this connection's"
                     + " limit of " + limit + "; raise it with setMaxMessageLength (or the Listener/Client builder)"

@@ -18,7 +18,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Two OS pipes, one read and one written, driven through the C library: the standard output and input of a child
@@ -266,11 +265,6 @@ final class PipeEnd extends DescriptorEnd {
     IOException writeFailure(int errno) {
         // EPIPE when the reader has gone: the JVM ignores SIGPIPE, so write reports it instead.
         return new IOException("write to pipe failed: " + Libc.strerror(errno));
-    }
-
-    @Override
-    public boolean awaitReadable(long deadline) throws IOException {
-        return pollReadable(List.of(this), deadline).get(0);
     }
 
     @Override

@@ -56,8 +56,13 @@ public final class StartHandshake {
      */
     public static void awaitGo(BufferedReader standardInput) throws IOException {
         String line = standardInput.readLine();
+        if (line == null) {
+            throw new IllegalStateException("standard input ended before " + GO + ": the parent closed it or died;"
+                    + " this child has nothing to start and should exit");
+        }
         if (!GO.equals(line)) {
-            throw new IllegalStateException("expected " + GO + " on standard input, got " + line);
+            throw new IllegalStateException("expected " + GO + " on standard input, got " + line + ": the parent"
+                    + " speaks another start-up protocol; start this child with StartHandshake.go");
         }
     }
 

@@ -247,6 +247,27 @@ class FramingTest {
         }
     }
 
+    @Test
+    void waitWatchesAbstractSocketAndStandardStreamConnectionsTogether() throws IOException {
+        try (Listener listener = Listener.builder(abstractAddress()).bind();
+                NativeEndPairs.Pair socket = NativeEndPairs.abstractSocket(listener);
+                NativeEndPairs.Pair pipe = NativeEndPairs.pipe()) {
+            List<Connection> both = List.of(socket.end(), pipe.end());
+            assertEquals(List.of(), Connections.wait(both, Duration.ofMillis(20)));
+            pipe.peer().send(ascii("p"));
+            assertEquals(List.of(pipe.end()), Connections.wait(both, Duration.ofSeconds(10)));
+            assertArrayEquals(ascii("p"), pipe.end().recvBytes());
+            socket.peer().send(ascii("s"));
+            assertEquals(List.of(socket.end()), Connections.wait(both, Duration.ofSeconds(10)));
+            try (Pipe duplex = Pipe.duplex()) {
+                IllegalArgumentException mixed = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Connections.wait(List.of(socket.end(), duplex.first()), Duration.ZERO));
+                assertTrue(mixed.getMessage().contains("wait on each group in its own call"), mixed.getMessage());
+            }
+        }
+    }
+
     private static List<Connection> waitForOne(List<Connection> all, RawPeer.Pair pair) throws IOException {
         pair.raw().write("00000000");
         return Connections.wait(all, null);

@@ -15,14 +15,19 @@ final class InBackground {
 
     private InBackground() {}
 
-    /** Runs {@code step} on a pool thread; {@code get()} reports an IOException it threw as its cause. */
+    /**
+     * Runs {@code step} on a new platform thread, not a pool's: steps block on sockets and pipes, and a shared pool
+     * (one thread on two cores) could starve them. {@code get()} reports what it threw as its cause.
+     */
     static <T> CompletableFuture<T> supply(IoStep<T> step) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return step.run();
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        });
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return step.run();
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                },
+                task -> Thread.ofPlatform().daemon().start(task));
     }
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.Random;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 
 /**
@@ -79,26 +79,18 @@ final class NumberedMessages {
     }
 
     /** Sends {@link #COUNT} messages on a new thread; the task fails with the sender's exception. */
-    static FutureTask<Void> sendInBackground(Connection connection, long seed) {
-        return inThread(() -> send(connection, seed, COUNT));
+    static Future<Void> sendInBackground(Connection connection, long seed) {
+        return InBackground.supply(() -> {
+            send(connection, seed, COUNT);
+            return null;
+        });
     }
 
     /** Receives and checks {@link #COUNT} messages on a new thread; the task fails naming the first bad one. */
-    static FutureTask<Void> receiveInBackground(Connection connection) {
-        return inThread(() -> receive(connection, COUNT));
-    }
-
-    /** Runs on a new platform thread: the tasks block on sockets and pipes, so a shared pool could starve them. */
-    private static FutureTask<Void> inThread(IoTask task) {
-        FutureTask<Void> future = new FutureTask<>(() -> {
-            task.run();
+    static Future<Void> receiveInBackground(Connection connection) {
+        return InBackground.supply(() -> {
+            receive(connection, COUNT);
             return null;
         });
-        Thread.ofPlatform().daemon().start(future);
-        return future;
-    }
-
-    private interface IoTask {
-        void run() throws IOException;
     }
 }

@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +36,7 @@ class StandardStreamPipeTest {
     void tenThousandMessagesEachWayAndFourMebibytesBetweenParentAndChild() throws Exception {
         try (Pipe.Child child = start("stream")) {
             Connection connection = child.connection();
-            FutureTask<Void> sending = NumberedMessages.sendInBackground(connection, 1);
+            Future<Void> sending = NumberedMessages.sendInBackground(connection, 1);
             NumberedMessages.receive(connection, NumberedMessages.COUNT);
             sending.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             child.process().awaitErrorLine(("RECEIVED " + NumberedMessages.COUNT)::equals, TIMEOUT);

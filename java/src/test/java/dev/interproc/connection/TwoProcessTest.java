@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +41,7 @@ class TwoProcessTest {
                         .args("stream", listener.address().toString(), new String(KEY, StandardCharsets.US_ASCII))
                         .start();
                 Connection connection = listener.accept()) {
-            FutureTask<Void> sending = NumberedMessages.sendInBackground(connection, 1);
+            Future<Void> sending = NumberedMessages.sendInBackground(connection, 1);
             NumberedMessages.receive(connection, NumberedMessages.COUNT);
             sending.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             child.awaitLine(("RECEIVED " + NumberedMessages.COUNT)::equals, TIMEOUT);
@@ -76,9 +76,9 @@ class TwoProcessTest {
      */
     private static void exchangeBothWays(Pipe pipe, Connection receiver, boolean pollFirst) throws Exception {
         Connection other = receiver == pipe.first() ? pipe.second() : pipe.first();
-        FutureTask<Void> firstSends = NumberedMessages.sendInBackground(pipe.first(), 1);
-        FutureTask<Void> secondSends = NumberedMessages.sendInBackground(pipe.second(), 2);
-        FutureTask<Void> otherReceives = NumberedMessages.receiveInBackground(other);
+        Future<Void> firstSends = NumberedMessages.sendInBackground(pipe.first(), 1);
+        Future<Void> secondSends = NumberedMessages.sendInBackground(pipe.second(), 2);
+        Future<Void> otherReceives = NumberedMessages.receiveInBackground(other);
         NumberedMessages.receive(receiver, NumberedMessages.COUNT, pollFirst);
         otherReceives.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         firstSends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -88,7 +88,7 @@ class TwoProcessTest {
     @Test
     void tenThousandMessagesThroughAOneWayPipe() throws Exception {
         try (Pipe pipe = Pipe.oneWay()) {
-            FutureTask<Void> sends = NumberedMessages.sendInBackground(pipe.second(), 3);
+            Future<Void> sends = NumberedMessages.sendInBackground(pipe.second(), 3);
             NumberedMessages.receive(pipe.first(), NumberedMessages.COUNT);
             sends.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }

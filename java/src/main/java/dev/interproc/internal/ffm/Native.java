@@ -312,7 +312,7 @@ public final class Native {
         }
     }
 
-    /** Blocks the calling carrier: virtual threads call it through {@link OffCarrier} (see dev.interproc.FutexWaits). */
+    /** Blocks the calling carrier: virtual threads call it through {@code internal.wait.FutexWaits}, off their carrier. */
     public static int futexWait(MemorySegment word, int expected, long timeoutNanos) {
         try {
             return (int) IP_FUTEX_WAIT.invokeExact(word, expected, timeoutNanos);
