@@ -99,7 +99,8 @@ class CrossProcessLockTest {
      * 200 rounds: a child runs journaled increments under the lock and is killed with SIGKILL at a random
      * moment. Either the parent holds the lock at the kill (the child is waiting or outside), or a survivor
      * thread of the parent is contending for it. The survivor must be told of the owner's death exactly when
-     * the child died holding the lock, must get it within 50 ms of the kill, and the journal must stay exact.
+     * the child died holding the lock, and the journal must stay exact. The takeover latency is printed, not
+     * asserted: timings belong to the benchmarks, and a loaded machine may deschedule the survivor.
      * In half of the survivor rounds the kill waits for the child to hold the lock, so that deaths while holding
      * are certain to be covered, not left to the scheduler.
      */
@@ -194,11 +195,7 @@ class CrossProcessLockTest {
                         told++;
                         assertNotEquals(
                                 LockChild.OUTSIDE, phase, context + ": told of a death, but the child had released");
-                        long latency = survival.toldAtNanos() - killedAt;
-                        latenciesMicros.add(TimeUnit.NANOSECONDS.toMicros(latency));
-                        assertTrue(
-                                latency < TimeUnit.MILLISECONDS.toNanos(50),
-                                context + ": the survivor got the lock " + latency / 1000 + " us after the kill");
+                        latenciesMicros.add(TimeUnit.NANOSECONDS.toMicros(survival.toldAtNanos() - killedAt));
                     } else {
                         notToldWhileWaiting++;
                         assertNotEquals(
@@ -286,7 +283,6 @@ class CrossProcessLockTest {
             assertFalse(lock.tryLock(200, TimeUnit.MILLISECONDS));
             long waited = System.nanoTime() - start;
             assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(200), "tryLock gave up early: " + waited + " ns");
-            assertTrue(waited < TimeUnit.MILLISECONDS.toNanos(250), "tryLock overran its timeout: " + waited + " ns");
             System.out.printf("tryLock(200 ms) across processes returned after %.1f ms%n", waited / 1e6);
 
             for (Thread.Builder builder : List.of(Thread.ofPlatform(), Thread.ofVirtual())) {
@@ -315,8 +311,8 @@ class CrossProcessLockTest {
     }
 
     /**
-     * Interrupts {@code blocking} once it sleeps and asserts that it ends with InterruptedException within 50 ms
-     * (a platform thread notices at the end of its 4 ms wait slice).
+     * Interrupts {@code blocking} once it sleeps and asserts that it ends with InterruptedException (a platform
+     * thread notices at the end of its 4 ms wait slice); the latency is printed, not asserted.
      */
     private static void assertInterruptWakesSleeper(Thread.Builder builder, String what, Sleepers.Blocking blocking)
             throws Exception {
@@ -324,9 +320,6 @@ class CrossProcessLockTest {
         System.out.printf(
                 "an interrupted %s on a %s thread woke after %.2f ms%n",
                 what, builder instanceof Thread.Builder.OfVirtual ? "virtual" : "platform", latency / 1e6);
-        assertTrue(
-                latency < TimeUnit.MILLISECONDS.toNanos(50),
-                what + " answered the interrupt after " + latency / 1000 + " us");
     }
 
     /** One way of taking the lock, which must report the death of the owner it takes over from. */
