@@ -46,7 +46,7 @@ enum ip_error {
     IP_EMAGIC = -1000,     /* the object is not an interproc region (foreign shm object) */
     IP_EVERSION = -1001,   /* the region has another layout version */
     IP_ENOTREADY = -1002,  /* the region is still initialising after the open timeout */
-    IP_ECORRUPT = -1003,   /* the header contradicts itself or the object's real size */
+    IP_ECORRUPT = -1003,   /* a field of the region contradicts its geometry (ip_region_check names it) */
     IP_EDIRFULL = -1004,   /* every slot of the directory is used */
     IP_ENOSPACE = -1005,   /* the region's data area cannot fit the slot */
     IP_EPROCFULL = -1006,  /* every entry of the process table is used by a live process */
@@ -57,7 +57,8 @@ enum ip_error {
     IP_EARG = -1011,       /* an argument is out of range */
     IP_ESHMFULL = -1012,   /* the shared-memory file system has less free space than the region needs */
     IP_EOWNERDEAD = -1013, /* the lock was acquired, but its previous owner died holding it */
-    IP_EREPLACED = -1014   /* the region's name now names another object than the handle's */
+    IP_EREPLACED = -1014,  /* the region's name now names another object than the handle's */
+    IP_ESTUCK = -1015      /* a mutex of the region stayed locked for the whole timeout */
 };
 
 /* Slot type tags, stored in the directory. */
@@ -190,6 +191,10 @@ IP_API int ip_region_layout_version(const char *name, const char *dir);
 IP_API void *ip_region_base(const ip_region *region);
 IP_API uint64_t ip_region_size(const ip_region *region);
 
+/* The process table's entries and its offset, as checked when the handle was made. */
+IP_API uint32_t ip_region_max_processes(const ip_region *region);
+IP_API uint64_t ip_region_process_table_offset(const ip_region *region);
+
 /* Index of this handle's entry in the region's process table. */
 IP_API int32_t ip_region_process_index(const ip_region *region);
 
@@ -212,8 +217,33 @@ IP_API int ip_slot_ensure(ip_region *region, const char *name, uint32_t type, ui
 /* Finds the slot called name: its directory index, or -ENOENT. */
 IP_API int ip_slot_find(ip_region *region, const char *name, int32_t *index);
 
-/* Address of the value of slot index (base + offset), or NULL for a bad index. */
+/* Address of the value of slot index (base + offset), or NULL for a bad index or a damaged entry. */
 IP_API void *ip_slot_address(ip_region *region, int32_t index);
+
+/* The number of published slots, or IP_ECORRUPT if the header's slot_count exceeds max_slots. */
+IP_API int ip_slot_count(ip_region *region);
+
+/*
+ * Copies directory entry index (IP_SLOT_ENTRY_SIZE bytes, the layout of docs/layout.md) to out
+ * and checks it against the region's geometry: 0, IP_ECORRUPT if a field contradicts it (out
+ * holds the entry as read all the same, for tools), or IP_EARG for an index not published.
+ */
+IP_API int ip_slot_entry_copy(ip_region *region, int32_t index, void *out);
+
+/*
+ * Looks for damage in a mapped region (docs/layout.md, "Damaged regions"): the header against
+ * the geometry this handle was opened with, the directory mutex, slot_count, data_top, every
+ * published directory entry, and every process-table entry. Returns 0 if none was found, else
+ * IP_ECORRUPT with a description of the first damaged field (named as in docs/layout.md) in
+ * text, truncated to capacity bytes with a NUL.
+ */
+IP_API int ip_region_check(ip_region *region, char *text, uint64_t capacity);
+
+/*
+ * Reads the header of the region called name without mapping it, as ip_region_open does:
+ * the same error code, and for IP_ECORRUPT a description of the damaged field in text.
+ */
+IP_API int ip_region_check_object(const char *name, const char *dir, char *text, uint64_t capacity);
 
 /* The owner token of this handle's process-table entry (never 0, IP_LOCK_WAITERS clear). */
 IP_API uint32_t ip_region_owner_token(const ip_region *region);

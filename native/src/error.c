@@ -13,7 +13,7 @@ const char *ip_strerror(int code) {
     case IP_ENOTREADY:
         return "the region is still initialising (its creator may have died while creating it)";
     case IP_ECORRUPT:
-        return "the region header contradicts itself or the object's size";
+        return "a field of the region contradicts the region's geometry: the region is damaged";
     case IP_EDIRFULL:
         return "the region's slot directory is full";
     case IP_ENOSPACE:
@@ -36,6 +36,8 @@ const char *ip_strerror(int code) {
         return "the lock was acquired, but its previous owner died holding it: repair the state it guards";
     case IP_EREPLACED:
         return "the region's name now names another region (it was removed and its name reused)";
+    case IP_ESTUCK:
+        return "a mutex of the region stayed locked for the whole timeout";
     default:
         break;
     }

@@ -119,11 +119,21 @@ struct ip_barrier_slot {
 #define IP_BARRIER_DIED_INSIDE_LOCK (-1) /* dead_pid: the party died inside the internal lock */
 #define IP_BARRIER_PID_UNKNOWN (-2)      /* dead_pid: its process-table entry was reclaimed or reused */
 
-/* A process-private handle on a mapped region. */
+/*
+ * A process-private handle on a mapped region. The geometry is copied from the header when the
+ * handle is made, after it was checked; every later access goes by these copies, never by the
+ * header's bytes, which any process with write access may change (docs/layout.md, "Damaged regions").
+ */
 struct ip_region {
     int fd;
     uint8_t *base;
     uint64_t size;
+    uint32_t max_processes;
+    uint32_t max_slots;
+    uint64_t process_table_offset;
+    uint64_t directory_offset;
+    uint64_t data_offset;
+    uint32_t timeout_ms; /* the longest wait on a mutex of the region */
     int32_t process_index;
     uint32_t owner_token; /* this handle's lock owner token (interproc.h) */
     pthread_t holder;     /* holds this process's liveness mutex while attached */
@@ -145,11 +155,11 @@ static inline struct ip_header *header_of(const ip_region *region) {
 }
 
 static inline struct ip_process_entry *process_entry(const ip_region *region, int32_t index) {
-    return (struct ip_process_entry *)(region->base + header_of(region)->process_table_offset) + index;
+    return (struct ip_process_entry *)(region->base + region->process_table_offset) + index;
 }
 
 static inline struct ip_slot_entry *slot_entry(const ip_region *region, int32_t index) {
-    return (struct ip_slot_entry *)(region->base + header_of(region)->directory_offset) + index;
+    return (struct ip_slot_entry *)(region->base + region->directory_offset) + index;
 }
 
 /* clock.c: clocks, sleeping and the start time of this process. */
@@ -168,9 +178,31 @@ int object_open(const char *name, const char *dir, int flags, mode_t mode);
 int object_unlink(const char *name, const char *dir);
 int object_unlink_if_same(const char *name, const char *dir, int mapped_fd);
 
-/* mutex.c: the robust, process-shared mutexes of a region. */
+/*
+ * check.c: what a region's shared bytes say, checked against the handle's geometry before use.
+ * A problem, when not NULL, receives a description of the first contradiction found, naming
+ * the field as docs/layout.md does; the functions return 0 or IP_ECORRUPT.
+ */
+struct problem {
+    char *text;
+    size_t capacity;
+};
+struct region_geometry {
+    uint64_t process_table_offset;
+    uint64_t directory_offset;
+    uint64_t data_offset;
+};
+struct region_geometry geometry_for(uint32_t max_slots, uint32_t max_processes);
+int corrupt(struct problem *problem, const char *format, ...) __attribute__((format(printf, 2, 3)));
+int check_header_fields(const struct ip_header *header, uint64_t object_size, struct problem *problem);
+int checked_slot_count(const ip_region *region, uint32_t *count, struct problem *problem);
+int checked_data_top(const ip_region *region, uint64_t *top, struct problem *problem);
+int checked_slot_entry(const ip_region *region, uint32_t index, struct ip_slot_entry *copy, struct problem *problem);
+int check_mutex(const pthread_mutex_t *mutex, const char *field, struct problem *problem);
+
+/* mutex.c: the robust, process-shared mutexes of a region; every wait on one is bounded. */
 int robust_mutex_init(pthread_mutex_t *mutex);
-int robust_mutex_lock(pthread_mutex_t *mutex);
+int region_mutex_lock(const ip_region *region, pthread_mutex_t *mutex);
 int directory_lock(ip_region *region);
 void directory_unlock(ip_region *region);
 

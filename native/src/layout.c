@@ -141,6 +141,7 @@ static const struct layout_entry layout[] = {
     CONSTANT(IP_EARG),
     CONSTANT(IP_ESHMFULL),
     CONSTANT(IP_EREPLACED),
+    CONSTANT(IP_ESTUCK),
     {"const.ENOENT", -ENOENT},
     {"const.EEXIST", -EEXIST},
     {"const.EACCES", -EACCES},

@@ -13,7 +13,8 @@ enum { HOLDER_STARTING, HOLDER_HOLDING, HOLDER_RELEASE };
 static void *hold_liveness(void *argument) {
     ip_region *region = argument;
     pthread_mutex_t *liveness = &process_entry(region, region->process_index)->liveness;
-    int rc = robust_mutex_lock(liveness);
+    /* Under the directory mutex nobody holds a free entry's mutex but, for a moment, a prober; bounded all the same. */
+    int rc = region_mutex_lock(region, liveness);
 
     pthread_mutex_lock(&region->holder_lock);
     region->holder_result = rc;
@@ -77,9 +78,13 @@ void holder_stop(ip_region *region) {
 /*
  * Whether the liveness mutex of an entry is held, that is, its process lives: 1 held, 0 not
  * (its holder died, and the kernel marked it EOWNERDEAD, or it was never taken or was
- * released), or a negative error code. Never blocks; leaves the mutex unlocked and consistent.
+ * released), IP_ECORRUPT if it is no robust mutex, or another negative error code. Never blocks; leaves the mutex
+ * unlocked and consistent.
  */
 int liveness_held(struct ip_process_entry *entry) {
+    if (check_mutex(&entry->liveness, "", NULL) != 0) {
+        return IP_ECORRUPT;
+    }
     int rc = pthread_mutex_trylock(&entry->liveness);
     if (rc == EBUSY) {
         return 1;

@@ -22,13 +22,12 @@ static int probe_entry_locked(ip_region *region, int32_t index) {
 }
 
 int process_attach(ip_region *region) {
-    struct ip_header *header = header_of(region);
     int rc = directory_lock(region);
     if (rc != 0) {
         return rc;
     }
     int32_t chosen = -1;
-    for (uint32_t i = 0; i < header->max_processes; i++) {
+    for (uint32_t i = 0; i < region->max_processes; i++) {
         rc = probe_entry_locked(region, (int32_t)i);
         if (rc < 0) {
             directory_unlock(region);
@@ -70,7 +69,7 @@ void process_detach(ip_region *region) {
 }
 
 int ip_process_alive(ip_region *region, int32_t index) {
-    if (region == NULL || index < 0 || (uint32_t)index >= header_of(region)->max_processes) {
+    if (region == NULL || index < 0 || (uint32_t)index >= region->max_processes) {
         return IP_EARG;
     }
     int rc = directory_lock(region);
@@ -92,8 +91,8 @@ int ip_owner_alive(ip_region *region, uint32_t token) {
     }
     token &= ~IP_LOCK_WAITERS;
     int32_t index = (int32_t)(token & IP_TOKEN_INDEX_MASK) - 1;
-    if (index < 0 || (uint32_t)index >= header_of(region)->max_processes) {
-        return IP_EARG;
+    if (index < 0 || (uint32_t)index >= region->max_processes) {
+        return IP_ECORRUPT; /* a lock word in the region names no entry */
     }
     struct ip_process_entry *entry = process_entry(region, index);
     uint32_t generation = atomic_load_explicit(&entry->generation, memory_order_relaxed);

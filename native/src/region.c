@@ -15,30 +15,21 @@
 
 #include "internal.h"
 
-struct region_geometry {
-    uint64_t process_table_offset;
-    uint64_t directory_offset;
-    uint64_t data_offset;
-};
-
-static struct region_geometry geometry_for(uint32_t max_slots, uint32_t max_processes) {
-    struct region_geometry geometry;
-    geometry.process_table_offset = align_up(sizeof(struct ip_header), IP_CACHE_LINE);
-    geometry.directory_offset = align_up(
-        geometry.process_table_offset + (uint64_t)max_processes * sizeof(struct ip_process_entry), IP_CACHE_LINE);
-    geometry.data_offset =
-        align_up(geometry.directory_offset + (uint64_t)max_slots * sizeof(struct ip_slot_entry), IP_CACHE_LINE);
-    return geometry;
-}
-
-static ip_region *new_handle(int fd, void *base, uint64_t size) {
+/* A handle on a mapping whose header was checked (or written) with these fields. */
+static ip_region *new_handle(int fd, void *base, const struct ip_header *checked, uint32_t timeout_ms) {
     ip_region *region = calloc(1, sizeof *region);
     if (region == NULL) {
         return NULL;
     }
     region->fd = fd;
     region->base = base;
-    region->size = size;
+    region->size = checked->size;
+    region->max_processes = checked->max_processes;
+    region->max_slots = checked->max_slots;
+    region->process_table_offset = checked->process_table_offset;
+    region->directory_offset = checked->directory_offset;
+    region->data_offset = checked->data_offset;
+    region->timeout_ms = timeout_ms;
     region->process_index = -1;
     pthread_mutex_init(&region->holder_lock, NULL);
     pthread_cond_init(&region->holder_cond, NULL);
@@ -126,7 +117,7 @@ int ip_region_create(const char *name, const char *dir, uint64_t size, uint32_t 
         rc = init_header(base, size, max_slots, max_processes);
     }
     if (rc == 0) {
-        region = new_handle(fd, base, size);
+        region = new_handle(fd, base, base, IP_DEFAULT_OPEN_TIMEOUT_MS);
         rc = region == NULL ? -ENOMEM : process_attach(region);
     }
     if (rc != 0) {
@@ -146,8 +137,11 @@ int ip_region_create(const char *name, const char *dir, uint64_t size, uint32_t 
     return 0;
 }
 
-/* Reads and checks the header of an opened object without mapping it; 0 when ready. */
-static int check_header(int fd, struct ip_header *header) {
+/*
+ * Reads and checks the header of an opened object without mapping it: 0 when ready, else an
+ * error code, and for IP_ECORRUPT a description of the field in problem (if not NULL).
+ */
+static int check_header(int fd, struct ip_header *header, struct problem *problem) {
     struct stat status;
     if (fstat(fd, &status) != 0) {
         return -errno;
@@ -157,7 +151,7 @@ static int check_header(int fd, struct ip_header *header) {
     }
     ssize_t got = pread(fd, header, sizeof *header, 0);
     if (got != (ssize_t)sizeof *header) {
-        return got < 0 ? -errno : IP_ECORRUPT;
+        return got < 0 ? -errno : corrupt(problem, "the header could not be read whole");
     }
     static const char zeros[IP_MAGIC_LENGTH];
     if (memcmp(header->magic, zeros, IP_MAGIC_LENGTH) == 0) {
@@ -169,18 +163,14 @@ static int check_header(int fd, struct ip_header *header) {
     if (header->layout_version != IP_LAYOUT_VERSION) {
         return IP_EVERSION;
     }
-    if (atomic_load_explicit(&header->state, memory_order_acquire) != IP_STATE_READY) {
+    uint32_t state = atomic_load_explicit(&header->state, memory_order_acquire);
+    if (state == IP_STATE_INITIALISING) {
         return IP_ENOTREADY;
     }
-    struct region_geometry geometry = geometry_for(header->max_slots, header->max_processes);
-    if (header->size != (uint64_t)status.st_size || header->max_slots > IP_MAX_SLOTS_LIMIT ||
-        header->max_processes > IP_MAX_PROCESSES_LIMIT ||
-        header->process_table_offset != geometry.process_table_offset ||
-        header->directory_offset != geometry.directory_offset || header->data_offset != geometry.data_offset ||
-        header->data_offset > header->size) {
-        return IP_ECORRUPT;
+    if (state != IP_STATE_READY) {
+        return corrupt(problem, "header field state is %u, neither 0 (initialising) nor 1 (ready)", state);
     }
-    return 0;
+    return check_header_fields(header, (uint64_t)status.st_size, problem);
 }
 
 static int map_region(const char *name, const char *dir, uint32_t timeout_ms, int attach_process, ip_region **out) {
@@ -198,7 +188,7 @@ static int map_region(const char *name, const char *dir, uint32_t timeout_ms, in
     }
     struct ip_header header;
     uint64_t deadline = monotonic_ms() + timeout_ms;
-    while ((rc = check_header(fd, &header)) == IP_ENOTREADY && monotonic_ms() < deadline) {
+    while ((rc = check_header(fd, &header, NULL)) == IP_ENOTREADY && monotonic_ms() < deadline) {
         sleep_ms(1);
     }
     void *base = MAP_FAILED;
@@ -208,7 +198,7 @@ static int map_region(const char *name, const char *dir, uint32_t timeout_ms, in
     }
     ip_region *region = NULL;
     if (rc == 0) {
-        region = new_handle(fd, base, header.size);
+        region = new_handle(fd, base, &header, timeout_ms);
         rc = region == NULL ? -ENOMEM : attach_process ? process_attach(region) : 0;
     }
     if (rc != 0) {
@@ -310,9 +300,29 @@ int ip_region_layout_version(const char *name, const char *dir) {
         return fd;
     }
     struct ip_header header;
-    rc = check_header(fd, &header);
+    rc = check_header(fd, &header, NULL);
     close(fd);
     return rc == 0 || rc == IP_EVERSION ? (int)header.layout_version : rc;
+}
+
+int ip_region_check_object(const char *name, const char *dir, char *text, uint64_t capacity) {
+    int rc = check_region_name(name);
+    if (rc != 0) {
+        return rc;
+    }
+    if (text == NULL || capacity == 0) {
+        return IP_EARG;
+    }
+    text[0] = '\0';
+    int fd = object_open(name, dir, O_RDONLY, 0);
+    if (fd < 0) {
+        return fd;
+    }
+    struct ip_header header;
+    struct problem problem = {text, capacity};
+    rc = check_header(fd, &header, &problem);
+    close(fd);
+    return rc;
 }
 
 void *ip_region_base(const ip_region *region) {
@@ -321,6 +331,14 @@ void *ip_region_base(const ip_region *region) {
 
 uint64_t ip_region_size(const ip_region *region) {
     return region == NULL ? 0 : region->size;
+}
+
+uint32_t ip_region_max_processes(const ip_region *region) {
+    return region == NULL ? 0 : region->max_processes;
+}
+
+uint64_t ip_region_process_table_offset(const ip_region *region) {
+    return region == NULL ? 0 : region->process_table_offset;
 }
 
 int32_t ip_region_process_index(const ip_region *region) {

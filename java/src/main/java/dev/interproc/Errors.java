@@ -36,7 +36,8 @@ final class Errors {
         if (rc == RegionLayout.E_MAGIC) {
             return new IncompatibleRegionException(
                     "cannot " + verb + " " + where + ": the shared-memory object of that "
-                            + "name is not an interproc region (another program made it); choose another name",
+                            + "name is not an interproc region (its header field magic is not 'interprc': another "
+                            + "program made it, or it was overwritten); choose another name",
                     rc);
         }
         if (rc == RegionLayout.E_VERSION) {
@@ -56,11 +57,8 @@ final class Errors {
                             + "(interproc rm " + name + ") and create it again",
                     rc);
         }
-        if (rc == RegionLayout.E_CORRUPT) {
-            return new IncompatibleRegionException(
-                    "cannot " + verb + " " + where + ": its header contradicts itself "
-                            + "or the object's size (was it truncated by another program?); remove and recreate it",
-                    rc);
+        if (RegionDamage.isDamage(rc)) {
+            return RegionDamage.whileOpening(rc, name, options, verb);
         }
         if (rc == RegionLayout.E_SHMFULL || rc == RegionLayout.E_NOSPC) {
             return new InsufficientSpaceException(

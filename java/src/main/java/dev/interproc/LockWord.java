@@ -54,7 +54,7 @@ final class LockWord extends SlotMemory {
         super(region, memory);
         this.futexWord = MemorySegment.ofAddress(memory.address());
         this.token = region.ownerToken();
-        this.processes = new ProcessTable(region);
+        this.processes = region.processes();
     }
 
     /** A stored lock slot for tools: free, held or owner dead, with the holder's pid and the fencing token. */
@@ -68,7 +68,7 @@ final class LockWord extends SlotMemory {
         if (owner == 0) {
             lock = new LockInfo(LockInfo.State.FREE, 0, waiters, fence);
         } else {
-            ProcessTable processes = new ProcessTable(slot.region());
+            ProcessTable processes = slot.region().processes();
             LockInfo.State state = processes.isAlive(owner) ? LockInfo.State.HELD : LockInfo.State.OWNER_DEAD;
             lock = new LockInfo(state, processes.pidOf(owner), waiters, fence);
         }

@@ -23,14 +23,20 @@ final class ProcessTable {
     private static final int TOKEN_GENERATION_MASK = (1 << RegionLayout.TOKEN_GENERATION_BITS) - 1;
 
     private final Region region;
+    /** The table's geometry as the native side checked it at open, never re-read from the header. */
+    private final int capacity;
+
+    private final long tableOffset;
 
     ProcessTable(Region region) {
         this.region = region;
+        this.capacity = Native.regionMaxProcesses(region.handle());
+        this.tableOffset = Native.regionProcessTableOffset(region.handle());
     }
 
     /** The number of entries of the table, as its creator chose. */
     int capacity() {
-        return region.memory().get(JAVA_INT, RegionLayout.HEADER_MAX_PROCESSES_OFFSET);
+        return capacity;
     }
 
     /** The table index an owner token names (it may lie outside the table if the token is corrupt). */
@@ -46,17 +52,22 @@ final class ProcessTable {
     /**
      * Whether the process an owner token names is alive: its entry's liveness mutex is held.
      *
-     * @throws InterprocException if the token names no entry of the table (a corrupt word)
+     * @throws IncompatibleRegionException if the token names no entry of the table, or the entry's liveness
+     *     mutex is damaged
      * @throws IllegalStateException if the region is closed in this process
      */
     boolean isAlive(int token) {
         return region.whileOpen(() -> {
             int rc = Native.ownerAlive(region.handle(), token);
+            if (rc < 0 && indexOf(token) >= 0 && indexOf(token) < capacity) {
+                throw RegionDamage.whileOpen(region, rc, "check the owner of token " + token);
+            }
             if (rc < 0) {
-                throw new InterprocException(
-                        "a lock word in region '" + region.name() + "' holds owner token " + token
-                                + ", which names no process-table entry: the region is corrupt ("
-                                + Native.strerror(rc) + ")",
+                throw new IncompatibleRegionException(
+                        "region '" + region.name() + "' is damaged: an owner token (field word of a lock, token of a"
+                                + " semaphore holder, or waiting[] or members[] of a barrier) is " + token
+                                + ", which names no entry of the " + capacity + "-entry process table; remove the"
+                                + " region (interproc rm) and create it again",
                         rc);
             }
             return rc == 1;
@@ -114,7 +125,6 @@ final class ProcessTable {
     }
 
     private long entry(int index) {
-        return region.memory().get(JAVA_LONG, RegionLayout.HEADER_PROCESS_TABLE_OFFSET_OFFSET)
-                + (long) index * RegionLayout.PROCESS_ENTRY_SIZE;
+        return tableOffset + (long) index * RegionLayout.PROCESS_ENTRY_SIZE;
     }
 }

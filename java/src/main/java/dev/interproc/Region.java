@@ -63,6 +63,7 @@ final class Region {
     private final Arena mapping;
     private final MemorySegment memory;
     private final int ownerToken;
+    private final ProcessTable processes;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     /** The one instance per slot of locks and coordination objects. */
     private final ConcurrentMap<String, Object> instances = new ConcurrentHashMap<>();
@@ -81,6 +82,7 @@ final class Region {
         this.mapping = Arena.ofShared();
         this.memory = Native.regionBase(handle).reinterpret(Native.regionSize(handle), mapping, null);
         this.ownerToken = Native.regionOwnerToken(handle);
+        this.processes = new ProcessTable(this);
     }
 
     /**
@@ -192,6 +194,11 @@ final class Region {
     /** This instance's owner token in the region's process table (the value a held lock word holds). */
     int ownerToken() {
         return ownerToken;
+    }
+
+    /** The region's process table. */
+    ProcessTable processes() {
+        return processes;
     }
 
     boolean isClosed() {

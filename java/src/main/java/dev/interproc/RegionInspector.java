@@ -124,7 +124,7 @@ final class RegionInspector {
                 Instant.ofEpochMilli(memory.get(JAVA_LONG, RegionLayout.HEADER_CREATED_UNIX_MS_OFFSET)),
                 memory.get(JAVA_INT, RegionLayout.HEADER_MAX_PROCESSES_OFFSET),
                 memory.get(JAVA_INT, RegionLayout.HEADER_MAX_SLOTS_OFFSET),
-                new ProcessTable(region).attached(),
+                region.processes().attached(),
                 slots);
     }
 

@@ -75,7 +75,7 @@ public final class SharedBarrier extends CoordinationSlot {
     private SharedBarrier(Region region, String name, MemorySegment memory, int parties) {
         super(region, name, memory, SEQ_OFFSET);
         this.lock = internalLock(region, memory, LOCK_OFFSET);
-        this.processes = new ProcessTable(region);
+        this.processes = region.processes();
         this.parties = parties;
         this.membersOffset = WAITING_OFFSET + 4L * parties;
         join();
@@ -177,7 +177,7 @@ public final class SharedBarrier extends CoordinationSlot {
             if (isBroken()) {
                 throw broken();
             }
-            int arrived = fields.get(ARRIVED_OFFSET);
+            int arrived = arrived();
             index = parties - 1 - arrived;
             if (arrived + 1 == parties) {
                 fields.set(ARRIVED_OFFSET, 0);
@@ -292,6 +292,23 @@ public final class SharedBarrier extends CoordinationSlot {
         bumpAndWake();
     }
 
+    /**
+     * The parties waiting in this round; call inside the internal lock.
+     *
+     * @throws IncompatibleRegionException if the slot's {@code arrived} field lies outside 0 .. parties - 1
+     */
+    private int arrived() {
+        int arrived = fields.get(ARRIVED_OFFSET);
+        if (arrived < 0 || arrived >= parties) {
+            throw new IncompatibleRegionException(
+                    "region '" + region.name() + "' is damaged: barrier '" + name + "' field arrived is " + arrived
+                            + ", outside 0.." + (parties - 1) + " for its " + parties + " parties; reset() the"
+                            + " barrier, or remove the region (interproc rm) and create it again",
+                    RegionLayout.E_CORRUPT);
+        }
+        return arrived;
+    }
+
     private void bumpAndWake() {
         fields.set(SEQ_OFFSET, fields.get(SEQ_OFFSET) + 1);
         watch.wakeAll();
@@ -303,7 +320,7 @@ public final class SharedBarrier extends CoordinationSlot {
      * internal lock.
      */
     private int deadParty() {
-        int arrived = fields.get(ARRIVED_OFFSET);
+        int arrived = arrived();
         for (int i = 0; i < arrived; i++) {
             int token = fields.get(WAITING_OFFSET + 4L * i);
             if (token != 0 && !processes.isAlive(token)) {

@@ -404,7 +404,7 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
                 ? "region closed"
                 : owner == Thread.currentThread()
                         ? "held by the current thread"
-                        : new ProcessTable(region).describeOwner(word.owner());
+                        : region.processes().describeOwner(word.owner());
         return getClass().getSimpleName() + "[" + name + ", " + state + "]";
     }
 }

@@ -69,7 +69,7 @@ public final class SharedSemaphore extends CoordinationSlot {
             throw new IllegalArgumentException("semaphore '" + slot + "' needs permits >= 0, was " + permits);
         }
         Region region = slots.region();
-        int processes = new ProcessTable(region).capacity();
+        int processes = region.processes().capacity();
         SlotDirectory.Spec spec = SlotDirectory.Spec.initialised(
                         SlotType.SEMAPHORE, size(processes), HOLDERS_OFFSET, init -> {
                             init.set(JAVA_INT, AVAILABLE_OFFSET, permits);
@@ -107,7 +107,7 @@ public final class SharedSemaphore extends CoordinationSlot {
     private SharedSemaphore(Region region, String name, MemorySegment memory, int maxProcesses) {
         super(region, name, memory, SEQ_OFFSET);
         this.lock = internalLock(region, memory, LOCK_OFFSET);
-        this.processes = new ProcessTable(region);
+        this.processes = region.processes();
         this.maxProcesses = maxProcesses;
     }
 

@@ -8,7 +8,6 @@ import dev.interproc.internal.ffm.Native;
 import dev.interproc.internal.ffm.RegionLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,6 @@ import java.util.regex.Pattern;
 final class SlotDirectory {
 
     private static final Pattern SLOT_NAME = Pattern.compile("[A-Za-z0-9._:/-]{1,63}");
-    private static final VarHandle INT = JAVA_INT.varHandle();
     private static final byte[] NO_META = new byte[0];
 
     /**
@@ -100,75 +98,98 @@ final class SlotDirectory {
                 if (rc != 0) {
                     throw notCreated(rc, slot, spec.size());
                 }
-                long entry = entry(index.get(JAVA_INT, 0));
-                long offset = region.memory().get(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET);
-                return region.memory().asSlice(offset, spec.size());
+                MemorySegment entry = checkedEntry(call, index.get(JAVA_INT, 0), "create or find slot '" + slot + "'");
+                return region.memory()
+                        .asSlice(entry.get(JAVA_LONG, RegionLayout.SLOT_VALUE_OFFSET_OFFSET), spec.size());
             }
         });
     }
 
     /** The metadata the slot called {@code slot} was created with, as text. */
     String storedMeta(String slot) {
-        return region.whileOpen(() -> metaOf(entry(find(slot))));
+        return region.whileOpen(() -> {
+            try (Arena call = Arena.ofConfined()) {
+                return metaOf(checkedEntry(call, find(slot), "read slot '" + slot + "'"));
+            }
+        });
     }
 
     /** The names of the slots, in creation order. */
     List<String> names() {
         return region.whileOpen(() -> {
-            List<String> names = new ArrayList<>();
-            for (int i = 0, count = count(); i < count; i++) {
-                names.add(region.memory().getString(entry(i) + RegionLayout.SLOT_NAME_OFFSET));
+            try (Arena call = Arena.ofConfined()) {
+                List<String> names = new ArrayList<>();
+                for (int i = 0, count = count(); i < count; i++) {
+                    names.add(checkedEntry(call, i, "list the slots").getString(RegionLayout.SLOT_NAME_OFFSET));
+                }
+                return names;
             }
-            return names;
         });
     }
 
-    /** Every entry as stored, in creation order, for tools. */
+    /**
+     * Every entry as stored, in creation order, for tools; a damaged entry is listed with the fields it holds,
+     * its value and metadata null.
+     */
     List<Entry> entries() {
         return region.whileOpen(() -> {
-            MemorySegment memory = region.memory();
-            List<Entry> entries = new ArrayList<>();
-            for (int i = 0, count = count(); i < count; i++) {
-                long entry = entry(i);
-                long size = memory.get(JAVA_LONG, entry + RegionLayout.SLOT_SIZE_OFFSET);
-                MemorySegment value;
-                try {
-                    value = memory.asSlice(memory.get(JAVA_LONG, entry + RegionLayout.SLOT_VALUE_OFFSET_OFFSET), size);
-                } catch (IndexOutOfBoundsException corrupt) {
-                    value = null;
+            try (Arena call = Arena.ofConfined()) {
+                List<Entry> entries = new ArrayList<>();
+                MemorySegment entry = call.allocate(RegionLayout.SLOT_ENTRY_SIZE);
+                for (int i = 0, count = count(); i < count; i++) {
+                    boolean sound = Native.slotEntryCopy(region.handle(), i, entry) == 0;
+                    long size = entry.get(JAVA_LONG, RegionLayout.SLOT_SIZE_OFFSET);
+                    entries.add(new Entry(
+                            entry.getString(RegionLayout.SLOT_NAME_OFFSET),
+                            entry.get(JAVA_INT, RegionLayout.SLOT_TYPE_OFFSET),
+                            size,
+                            sound
+                                    ? region.memory()
+                                            .asSlice(entry.get(JAVA_LONG, RegionLayout.SLOT_VALUE_OFFSET_OFFSET), size)
+                                    : null,
+                            sound ? metaOf(entry) : null));
                 }
-                String meta;
-                try {
-                    meta = metaOf(entry);
-                } catch (IndexOutOfBoundsException corrupt) {
-                    meta = null;
-                }
-                entries.add(new Entry(
-                        memory.getString(entry + RegionLayout.SLOT_NAME_OFFSET),
-                        memory.get(JAVA_INT, entry + RegionLayout.SLOT_TYPE_OFFSET),
-                        size,
-                        value,
-                        meta));
+                return entries;
             }
-            return entries;
         });
     }
 
+    /** The published slots; the native side checks the count against the directory's capacity. */
     private int count() {
-        return (int) INT.getAcquire(region.memory(), RegionLayout.HEADER_SLOT_COUNT_OFFSET);
+        int count = Native.slotCount(region.handle());
+        if (count < 0) {
+            throw RegionDamage.whileOpen(region, count, "read the slot directory");
+        }
+        return count;
     }
 
-    private String metaOf(long entry) {
-        MemorySegment memory = region.memory();
-        long metaOffset = memory.get(JAVA_LONG, entry + RegionLayout.SLOT_META_OFFSET_OFFSET);
-        int metaLength = memory.get(JAVA_INT, entry + RegionLayout.SLOT_META_LENGTH_OFFSET);
-        return new String(memory.asSlice(metaOffset, metaLength).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+    /** A copy of directory entry {@code index}, checked by the native side against the region's geometry. */
+    private MemorySegment checkedEntry(Arena call, int index, String doing) {
+        MemorySegment entry = call.allocate(RegionLayout.SLOT_ENTRY_SIZE);
+        int rc = Native.slotEntryCopy(region.handle(), index, entry);
+        if (rc != 0) {
+            throw RegionDamage.isDamage(rc)
+                    ? RegionDamage.whileOpen(region, rc, doing)
+                    : new InterprocException("cannot " + doing + " (" + Native.strerror(rc) + ")", rc);
+        }
+        return entry;
+    }
+
+    /** The metadata of a checked entry copy: its offset and length lie inside the region. */
+    private String metaOf(MemorySegment entry) {
+        long metaOffset = entry.get(JAVA_LONG, RegionLayout.SLOT_META_OFFSET_OFFSET);
+        int metaLength = entry.get(JAVA_INT, RegionLayout.SLOT_META_LENGTH_OFFSET);
+        return new String(region.memory().asSlice(metaOffset, metaLength).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
     }
 
     private IncompatibleSlotException incompatible(int rc, String slot, Spec spec) {
-        long entry = entry(find(slot));
-        String stored = SlotType.nameOf(region.memory().get(JAVA_INT, entry + RegionLayout.SLOT_TYPE_OFFSET));
-        long storedSize = region.memory().get(JAVA_LONG, entry + RegionLayout.SLOT_SIZE_OFFSET);
+        String stored;
+        long storedSize;
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment entry = checkedEntry(call, find(slot), "read slot '" + slot + "'");
+            stored = SlotType.nameOf(entry.get(JAVA_INT, RegionLayout.SLOT_TYPE_OFFSET));
+            storedSize = entry.get(JAVA_LONG, RegionLayout.SLOT_SIZE_OFFSET);
+        }
         String where = "slot '" + slot + "' in region '" + region.name() + "'";
         String message;
         if (rc == RegionLayout.E_SLOTTYPE) {
@@ -200,6 +221,9 @@ final class SlotDirectory {
         if (rc == RegionLayout.E_NAME || rc == RegionLayout.E_ARG) {
             return new IllegalArgumentException("bad " + where + " (" + Native.strerror(rc) + ")");
         }
+        if (RegionDamage.isDamage(rc)) {
+            return RegionDamage.whileOpen(region, rc, "create or find slot '" + slot + "'");
+        }
         return new InterprocException("cannot create or find " + where + " (" + Native.strerror(rc) + ")", rc);
     }
 
@@ -212,11 +236,6 @@ final class SlotDirectory {
             }
             return index.get(JAVA_INT, 0);
         }
-    }
-
-    private long entry(int index) {
-        return region.memory().get(JAVA_LONG, RegionLayout.HEADER_DIRECTORY_OFFSET_OFFSET)
-                + (long) index * RegionLayout.SLOT_ENTRY_SIZE;
     }
 
     private static void checkName(String slot) {

@@ -71,6 +71,18 @@ public final class Native {
             bind("ip_slot_find", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), true);
     private static final MethodHandle IP_SLOT_ADDRESS =
             bind("ip_slot_address", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT), true);
+    private static final MethodHandle IP_SLOT_COUNT =
+            bind("ip_slot_count", FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
+    private static final MethodHandle IP_SLOT_ENTRY_COPY =
+            bind("ip_slot_entry_copy", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), true);
+    private static final MethodHandle IP_REGION_CHECK =
+            bind("ip_region_check", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), false);
+    private static final MethodHandle IP_REGION_CHECK_OBJECT = bind(
+            "ip_region_check_object", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG), false);
+    private static final MethodHandle IP_REGION_MAX_PROCESSES =
+            bind("ip_region_max_processes", FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
+    private static final MethodHandle IP_REGION_PROCESS_TABLE_OFFSET =
+            bind("ip_region_process_table_offset", FunctionDescriptor.of(JAVA_LONG, ADDRESS), true);
     private static final MethodHandle IP_REGION_OWNER_TOKEN =
             bind("ip_region_owner_token", FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
     private static final MethodHandle IP_OWNER_ALIVE =
@@ -291,6 +303,54 @@ public final class Native {
     public static MemorySegment slotAddress(MemorySegment region, int index) {
         try {
             return (MemorySegment) IP_SLOT_ADDRESS.invokeExact(region, index);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int slotCount(MemorySegment region) {
+        try {
+            return (int) IP_SLOT_COUNT.invokeExact(region);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int slotEntryCopy(MemorySegment region, int index, MemorySegment out) {
+        try {
+            return (int) IP_SLOT_ENTRY_COPY.invokeExact(region, index, out);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int regionCheck(MemorySegment region, MemorySegment text, long capacity) {
+        try {
+            return (int) IP_REGION_CHECK.invokeExact(region, text, capacity);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int regionCheckObject(MemorySegment name, MemorySegment dir, MemorySegment text, long capacity) {
+        try {
+            return (int) IP_REGION_CHECK_OBJECT.invokeExact(name, dir, text, capacity);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int regionMaxProcesses(MemorySegment region) {
+        try {
+            return (int) IP_REGION_MAX_PROCESSES.invokeExact(region);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long regionProcessTableOffset(MemorySegment region) {
+        try {
+            return (long) IP_REGION_PROCESS_TABLE_OFFSET.invokeExact(region);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -81,6 +81,7 @@ public final class RegionLayout {
     public static final int E_ARG = constant("IP_EARG");
     public static final int E_SHMFULL = constant("IP_ESHMFULL");
     public static final int E_REPLACED = constant("IP_EREPLACED");
+    public static final int E_STUCK = constant("IP_ESTUCK");
 
     public static final long HEADER_SIZE = size("ip_header");
     public static final long HEADER_MAGIC_OFFSET = header("magic");
