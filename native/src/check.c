@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -65,6 +66,17 @@ int check_header_fields(const struct ip_header *header, uint64_t object_size, st
     if (geometry.data_offset + IP_CACHE_LINE > object_size) {
         return corrupt(problem, "header fields max_processes and max_slots need %llu bytes, but size is %llu",
                        (unsigned long long)(geometry.data_offset + IP_CACHE_LINE), (unsigned long long)object_size);
+    }
+    return 0;
+}
+
+int check_mapping(const ip_region *region, struct problem *problem) {
+    struct stat status;
+    if (fstat(region->fd, &status) == 0 && (uint64_t)status.st_size < region->size) {
+        return corrupt(problem,
+                       "the object was truncated to %lld bytes while mapped; header field size says %llu, and "
+                       "every access beyond the new end faults (SIGBUS)",
+                       (long long)status.st_size, (unsigned long long)region->size);
     }
     return 0;
 }
@@ -233,7 +245,11 @@ int ip_region_check(ip_region *region, char *text, uint64_t capacity) {
     }
     text[0] = '\0';
     struct problem problem = {text, capacity};
-    int rc = check_header_unchanged(region, &problem);
+    int rc = check_mapping(region, &problem);
+    if (rc != 0) {
+        return rc; /* nothing else may be read */
+    }
+    rc = check_header_unchanged(region, &problem);
     if (rc == 0) {
         rc = check_mutex_holder(&header_of(region)->directory_mutex, "header field directory_mutex", &problem);
     }

@@ -194,6 +194,7 @@ struct region_geometry {
 };
 struct region_geometry geometry_for(uint32_t max_slots, uint32_t max_processes);
 int corrupt(struct problem *problem, const char *format, ...) __attribute__((format(printf, 2, 3)));
+int check_mapping(const ip_region *region, struct problem *problem);
 int check_header_fields(const struct ip_header *header, uint64_t object_size, struct problem *problem);
 int checked_slot_count(const ip_region *region, uint32_t *count, struct problem *problem);
 int checked_data_top(const ip_region *region, uint64_t *top, struct problem *problem);
@@ -208,7 +209,7 @@ void directory_unlock(ip_region *region);
 
 /* liveness.c: the thread that holds this process's liveness mutex, and the probe of an entry's. */
 int holder_start(ip_region *region);
-void holder_stop(ip_region *region);
+void holder_stop(ip_region *region, int release);
 int liveness_held(struct ip_process_entry *entry);
 
 /* process_table.c: attaching this handle to the process table and detaching it. */

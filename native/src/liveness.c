@@ -8,7 +8,7 @@
 
 #include "internal.h"
 
-enum { HOLDER_STARTING, HOLDER_HOLDING, HOLDER_RELEASE };
+enum { HOLDER_STARTING, HOLDER_HOLDING, HOLDER_RELEASE, HOLDER_ABANDON };
 
 static void *hold_liveness(void *argument) {
     ip_region *region = argument;
@@ -20,12 +20,13 @@ static void *hold_liveness(void *argument) {
     region->holder_result = rc;
     region->holder_state = HOLDER_HOLDING;
     pthread_cond_broadcast(&region->holder_cond);
-    while (region->holder_state != HOLDER_RELEASE) {
+    while (region->holder_state != HOLDER_RELEASE && region->holder_state != HOLDER_ABANDON) {
         pthread_cond_wait(&region->holder_cond, &region->holder_lock);
     }
+    int release = region->holder_state == HOLDER_RELEASE;
     pthread_mutex_unlock(&region->holder_lock);
 
-    if (rc == 0) {
+    if (rc == 0 && release) {
         pthread_mutex_unlock(liveness);
     }
     return NULL;
@@ -61,15 +62,19 @@ int holder_start(ip_region *region) {
     rc = region->holder_result;
     pthread_mutex_unlock(&region->holder_lock);
     if (rc != 0) {
-        holder_stop(region);
+        holder_stop(region, 1);
     }
     return rc;
 }
 
-/* Makes the holder thread release the liveness mutex and waits for its end. */
-void holder_stop(ip_region *region) {
+/*
+ * Makes the holder thread release the liveness mutex, or leave it locked (release = 0: the object
+ * was truncated, and unlocking would fault; the kernel marks it when the thread ends), and waits
+ * for its end.
+ */
+void holder_stop(ip_region *region, int release) {
     pthread_mutex_lock(&region->holder_lock);
-    region->holder_state = HOLDER_RELEASE;
+    region->holder_state = release ? HOLDER_RELEASE : HOLDER_ABANDON;
     pthread_cond_broadcast(&region->holder_cond);
     pthread_mutex_unlock(&region->holder_lock);
     pthread_join(region->holder, NULL);

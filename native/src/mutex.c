@@ -34,7 +34,8 @@ int robust_mutex_init(pthread_mutex_t *mutex) {
  * consistent again.
  */
 int region_mutex_lock(const ip_region *region, pthread_mutex_t *mutex) {
-    if (check_mutex(mutex, "", NULL) != 0) {
+    /* A truncated object faults inside glibc, where the JVM cannot turn SIGBUS into an exception. */
+    if (check_mapping(region, NULL) != 0 || check_mutex(mutex, "", NULL) != 0) {
         return IP_ECORRUPT;
     }
     struct timespec deadline;

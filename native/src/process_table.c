@@ -58,11 +58,15 @@ int process_attach(ip_region *region) {
 }
 
 void process_detach(ip_region *region) {
+    if (check_mapping(region, NULL) != 0) {
+        holder_stop(region, 0); /* the entry lies beyond the truncated end: leave it to the next attach */
+        return;
+    }
     int locked = directory_lock(region) == 0;
     struct ip_process_entry *entry = process_entry(region, region->process_index);
     entry->pid = 0;
     atomic_store_explicit(&entry->state, IP_PROCESS_FREE, memory_order_release);
-    holder_stop(region);
+    holder_stop(region, 1);
     if (locked) {
         directory_unlock(region);
     }
@@ -93,6 +97,9 @@ int ip_owner_alive(ip_region *region, uint32_t token) {
     int32_t index = (int32_t)(token & IP_TOKEN_INDEX_MASK) - 1;
     if (index < 0 || (uint32_t)index >= region->max_processes) {
         return IP_ECORRUPT; /* a lock word in the region names no entry */
+    }
+    if (check_mapping(region, NULL) != 0) {
+        return IP_ECORRUPT;
     }
     struct ip_process_entry *entry = process_entry(region, index);
     uint32_t generation = atomic_load_explicit(&entry->generation, memory_order_relaxed);
