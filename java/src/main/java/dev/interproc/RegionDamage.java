@@ -35,7 +35,7 @@ final class RegionDamage {
         try (Arena call = Arena.ofConfined()) {
             found = check(call, text -> Native.regionCheck(region.handle(), text, TEXT_CAPACITY));
         }
-        return exception(rc, "cannot " + doing + " in region '" + region.name() + "'", found, region.options());
+        return exception(rc, "cannot " + doing + " in region '" + region.name() + "'", found);
     }
 
     /** The exception for {@code rc} met while opening (creating, inspecting) the region called {@code name}. */
@@ -50,7 +50,7 @@ final class RegionDamage {
                         call, cName, dir, (int) options.openTimeout().toMillis());
             }
         }
-        return exception(rc, "cannot " + verb + " region '" + name + "' in " + options.location(), found, options);
+        return exception(rc, "cannot " + verb + " region '" + name + "' in " + options.location(), found);
     }
 
     /** Maps the region without attaching (the header is sound) and looks for damage beyond the header. */
@@ -76,13 +76,13 @@ final class RegionDamage {
         return check.into(text) == RegionLayout.E_CORRUPT ? text.getString(0) : null;
     }
 
-    private static IncompatibleRegionException exception(int rc, String failed, String found, RegionOptions options) {
+    private static IncompatibleRegionException exception(int rc, String failed, String found) {
         String remedy = "; remove the region (interproc rm) and create it again";
         if (rc == RegionLayout.E_STUCK) {
             String why = found != null ? ": " + found : "; the process that holds it is alive but does not release it";
             return new IncompatibleRegionException(
-                    failed + ": a mutex of the region stayed locked for the whole timeout ("
-                            + options.openTimeout().toMillis() + " ms, RegionOptions.withOpenTimeout)" + why,
+                    failed + ": a mutex of the region stayed locked for the whole wait (the open timeout,"
+                            + " RegionOptions.withOpenTimeout)" + why,
                     rc);
         }
         String what = found != null ? found : "a field changed while it was read and reads correctly now";
