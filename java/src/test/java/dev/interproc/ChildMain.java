@@ -6,7 +6,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The child JVMs of the multi-process tests, one job per first argument. Every job opens its region,
@@ -44,6 +47,8 @@ public final class ChildMain {
             case "pause-in-directory" -> pauseInDirectory(region, args[2]);
             case "attach" -> attach(region);
             case "open-or-create" -> openOrCreate(region);
+            case "exercise-corrupt" -> CorruptRegionExercise.run(Path.of(region), caseNumbers(args));
+            case "attach-cases" -> attachCases(Path.of(region), caseNumbers(args));
             default -> throw new IllegalArgumentException("unknown child job " + job + " " + Arrays.toString(args));
         }
     }
@@ -173,6 +178,25 @@ public final class ChildMain {
             StartHandshake.signalReady();
             STDIN.readLine();
         }
+    }
+
+    /** The case numbers of {@link RegionCorruptionTest} after the job and the root directory. */
+    private static List<Integer> caseNumbers(String[] args) {
+        return Arrays.stream(args, 2, args.length).map(Integer::valueOf).toList();
+    }
+
+    /**
+     * Opens the region of every case (see {@link CorruptRegionExercise}) and stays attached until it is killed,
+     * which leaves one process-table entry of each attached to a dead process.
+     */
+    private static void attachCases(Path root, List<Integer> numbers) throws IOException {
+        List<SharedMemory> attached = new ArrayList<>();
+        for (int number : numbers) {
+            attached.add(SharedMemory.open(CorruptRegionExercise.REGION, CorruptRegionExercise.options(root, number)));
+        }
+        StartHandshake.signalReady();
+        STDIN.readLine();
+        attached.forEach(SharedMemory::close);
     }
 
     /** Races the other children to open or create the region; reports whether this one created it. */

@@ -64,8 +64,15 @@ final class RawSlotWriter {
     }
 
     private static void editMapping(String region, Consumer<MemorySegment> edit) {
-        try (FileChannel channel = FileChannel.open(
-                        Path.of("/dev/shm", region), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        editFile(Path.of("/dev/shm", region), edit);
+    }
+
+    /**
+     * Maps the whole region file {@code file} (in /dev/shm or a directory of {@link RegionOptions#withDirectory})
+     * read-write and lets {@code edit} change any of its bytes.
+     */
+    static void editFile(Path file, Consumer<MemorySegment> edit) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 Arena arena = Arena.ofConfined()) {
             edit.accept(channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), arena));
         } catch (IOException e) {

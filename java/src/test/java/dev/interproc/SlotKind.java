@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.function.Executable;
  *     the first
  * @param usesAfterClose the calls of an accessor that touch the region, each to throw IllegalStateException once
  *     the region is closed
+ * @param exercise a short use of the slot's kinds of calls in which every wait is bounded by {@link #BRIEFLY}, as
+ *     {@link RegionCorruptionTest} makes on slots of damaged regions
  * @param <A> what the accessor returns
  */
 record SlotKind<A>(
@@ -35,7 +39,11 @@ record SlotKind<A>(
         Accessor<A> creator,
         Accessor<A> another,
         Sharing<A> sharing,
-        UsesAfterClose<A> usesAfterClose) {
+        UsesAfterClose<A> usesAfterClose,
+        Exercise<A> exercise) {
+
+    /** How long an {@link #exercise} waits at most in any one call: long enough to sleep, short enough for many. */
+    static final Duration BRIEFLY = Duration.ofMillis(20);
 
     /** Finds or creates the slot {@code slot} in {@code memory}. */
     interface Accessor<A> {
@@ -53,6 +61,14 @@ record SlotKind<A>(
      */
     interface UsesAfterClose<A> {
         List<Executable> prepare(A accessor);
+    }
+
+    /**
+     * Uses the slot through {@code accessor}, every wait bounded by {@link #BRIEFLY}; throws what the library
+     * throws, except the outcomes of a bounded wait that a healthy slot gives too (a barrier's timeout).
+     */
+    interface Exercise<A> {
+        void run(A accessor) throws Exception;
     }
 
     /** A condition with the lock it belongs to: the slot {@code "<lock>/<condition>"}. */
@@ -111,19 +127,26 @@ record SlotKind<A>(
                             () -> value.set("STARTING"),
                             () -> value.getAndSet(CodedPhase.STARTING),
                             () -> value.compareAndSet(CodedPhase.RUNNING, CodedPhase.STARTING),
-                            value::getLock)),
+                            value::getLock),
+                    value -> {
+                        CodedPhase seen = value.get();
+                        value.compareAndSet(seen, seen);
+                        value.set(seen);
+                    }),
             kind(
                     "SharedLock",
                     SharedMemory::sharedLock,
                     SharedMemory::sharedLock,
                     SlotKind::shareALock,
-                    SlotKind::usesOfALock),
+                    SlotKind::usesOfALock,
+                    SlotKind::exerciseALock),
             kind(
                     "SharedRLock",
                     SharedMemory::sharedRLock,
                     SharedMemory::sharedRLock,
                     SlotKind::shareALock,
-                    SlotKind::usesOfALock),
+                    SlotKind::usesOfALock,
+                    SlotKind::exerciseALock),
             kind(
                     "SharedCondition",
                     GuardedCondition::open,
@@ -151,13 +174,25 @@ record SlotKind<A>(
                                 () -> condition.await(Duration.ofSeconds(1)),
                                 () -> condition.awaitNanos(1_000_000),
                                 () -> condition.awaitUntil(new Date(System.currentTimeMillis() + 1000)));
+                    },
+                    guarded -> {
+                        if (guarded.lock().tryLock(BRIEFLY)) {
+                            try {
+                                guarded.condition().await(BRIEFLY);
+                                guarded.condition().signal();
+                                guarded.condition().signalAll();
+                            } finally {
+                                guarded.lock().unlock();
+                            }
+                        }
                     }),
             kind(
                     "SharedSemaphore",
                     (memory, slot) -> memory.sharedSemaphore(slot, 2),
                     (memory, slot) -> memory.sharedSemaphore(slot, 2),
                     SlotKind::sharePermits,
-                    SlotKind::usesOfASemaphore),
+                    SlotKind::usesOfASemaphore,
+                    SlotKind::exerciseASemaphore),
             new SlotKind<>(
                     "SharedSemaphore",
                     "bounded",
@@ -165,7 +200,8 @@ record SlotKind<A>(
                     (memory, slot) -> memory.sharedBoundedSemaphore(slot, 2),
                     (memory, slot) -> memory.sharedBoundedSemaphore(slot, 2),
                     SlotKind::sharePermits,
-                    SlotKind::usesOfASemaphore),
+                    SlotKind::usesOfASemaphore,
+                    SlotKind::exerciseASemaphore),
             kind(
                     "SharedEvent",
                     SharedMemory::sharedEvent,
@@ -182,7 +218,13 @@ record SlotKind<A>(
                             event::clear,
                             event::await,
                             () -> event.await(1, TimeUnit.SECONDS),
-                            () -> event.await(Duration.ofSeconds(1)))),
+                            () -> event.await(Duration.ofSeconds(1))),
+                    event -> {
+                        event.await(BRIEFLY);
+                        event.set();
+                        event.await(BRIEFLY);
+                        event.clear();
+                    }),
             kind(
                     "SharedBarrier",
                     (memory, slot) -> memory.sharedBarrier(slot, 2),
@@ -205,11 +247,25 @@ record SlotKind<A>(
                             barrier::await,
                             () -> barrier.await(1, TimeUnit.SECONDS),
                             () -> barrier.await(Duration.ofSeconds(1)),
-                            barrier::reset)));
+                            barrier::reset),
+                    barrier -> {
+                        barrier.getNumberWaiting();
+                        try {
+                            barrier.await(BRIEFLY);
+                        } catch (TimeoutException | BrokenBarrierException alone) {
+                            // the only party of two times out, or finds the barrier broken already
+                        }
+                        barrier.reset();
+                    }));
 
     private static <A> SlotKind<A> kind(
-            String type, Accessor<A> creator, Accessor<A> another, Sharing<A> sharing, UsesAfterClose<A> uses) {
-        return new SlotKind<>(type, "", type, creator, another, sharing, uses);
+            String type,
+            Accessor<A> creator,
+            Accessor<A> another,
+            Sharing<A> sharing,
+            UsesAfterClose<A> uses,
+            Exercise<A> exercise) {
+        return new SlotKind<>(type, "", type, creator, another, sharing, uses, exercise);
     }
 
     /**
@@ -228,7 +284,12 @@ record SlotKind<A>(
                     first.set(last, 11);
                     assertEquals(11, second.get(last));
                 },
-                SlotKind::usesOfANumber);
+                SlotKind::usesOfANumber,
+                cells -> {
+                    int last = cells.length() - 1;
+                    cells.set(last, cells.get(last));
+                    cells.compareAndSet(last, cells.get(last), cells.get(last));
+                });
     }
 
     private static List<Executable> usesOfANumber(AtomicCells cells) {
@@ -283,6 +344,26 @@ record SlotKind<A>(
                 lock::unlock,
                 lock::isLocked,
                 () -> lock.newCondition("c"));
+    }
+
+    private static void exerciseALock(SharedMutex lock) throws InterruptedException {
+        boolean locked;
+        try {
+            locked = lock.tryLock(BRIEFLY);
+        } catch (OwnerDiedException takenOver) {
+            lock.unlock(); // the exception leaves the lock held
+            throw takenOver;
+        }
+        if (locked) {
+            lock.unlock();
+        }
+    }
+
+    private static void exerciseASemaphore(SharedSemaphore semaphore) throws InterruptedException {
+        semaphore.availablePermits();
+        if (semaphore.tryAcquire(1, BRIEFLY)) {
+            semaphore.release();
+        }
     }
 
     private static void sharePermits(SharedSemaphore first, SharedSemaphore second) {
