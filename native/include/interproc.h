@@ -233,9 +233,10 @@ IP_API int ip_slot_entry_copy(ip_region *region, int32_t index, void *out);
 /*
  * Looks for damage in a mapped region (docs/layout.md, "Damaged regions"): the header against
  * the geometry this handle was opened with, the directory mutex, slot_count, data_top, every
- * published directory entry, and every process-table entry. Returns 0 if none was found, else
- * IP_ECORRUPT with a description of the first damaged field (named as in docs/layout.md) in
- * text, truncated to capacity bytes with a NUL.
+ * published directory entry, and every process-table entry. Returns IP_ECORRUPT with a
+ * description of the first damaged field (named as in docs/layout.md) in text, truncated to
+ * capacity bytes with a NUL; or 0 if none was found, and then text is empty or notes a region
+ * mutex held by a live thread (what a wait that ended with IP_ESTUCK ran into).
  */
 IP_API int ip_region_check(ip_region *region, char *text, uint64_t capacity);
 

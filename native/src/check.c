@@ -109,6 +109,11 @@ static int in_data_area(const ip_region *region, uint64_t offset, uint64_t lengt
 int checked_slot_entry(const ip_region *region, uint32_t index, struct ip_slot_entry *copy, struct problem *problem) {
     memcpy(copy, slot_entry(region, (int32_t)index), sizeof *copy);
     atomic_signal_fence(memory_order_acquire); /* the checks below read the copy, never the region again */
+    if (copy->name[0] == '\0') {
+        return corrupt(problem,
+                       "slot directory entry %u has an empty field name, but header field slot_count publishes it",
+                       index);
+    }
     if (memchr(copy->name, '\0', sizeof copy->name) == NULL) {
         copy->name[IP_SLOT_NAME_MAX] = '\0';
         return corrupt(problem, "slot directory entry %u: field name has no terminating NUL", index);
@@ -172,6 +177,18 @@ int check_mutex(const pthread_mutex_t *mutex, const char *field, struct problem 
     return 0;
 }
 
+/* Notes what is not damage but explains a wait that ran out; never overwrites a description. */
+static void note(struct problem *problem, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(struct problem *problem, const char *format, ...) {
+    if (problem != NULL && problem->text != NULL && problem->capacity > 0 && problem->text[0] == '\0') {
+        va_list arguments;
+        va_start(arguments, format);
+        vsnprintf(problem->text, problem->capacity, format, arguments);
+        va_end(arguments);
+    }
+}
+
 /* Whether a thread of that id exists in this PID namespace. */
 static int thread_exists(int32_t tid) {
     return kill(tid, 0) == 0 || errno == EPERM;
@@ -179,9 +196,11 @@ static int thread_exists(int32_t tid) {
 
 /*
  * A mutex of the region, and who holds it: the kernel marks a dead holder's robust mutex
- * (FUTEX_OWNER_DIED), so a word naming a thread that does not exist was written by hand.
+ * (FUTEX_OWNER_DIED), so a word naming a thread that does not exist was written by hand. A live
+ * holder is noted when note_live_holder is set: it explains a wait that ran out.
  */
-static int check_mutex_holder(const pthread_mutex_t *mutex, const char *field, struct problem *problem) {
+static int check_mutex_holder(const pthread_mutex_t *mutex, const char *field, int note_live_holder,
+                              struct problem *problem) {
     int rc = check_mutex(mutex, field, problem);
     if (rc != 0) {
         return rc;
@@ -195,6 +214,14 @@ static int check_mutex_holder(const pthread_mutex_t *mutex, const char *field, s
                        "mutex is released by the kernel, so its word was damaged)",
                        field, tid);
     }
+    if (tid != 0 && (word & 0x40000000u) == 0 && note_live_holder) {
+        note(problem,
+             "%s is held by thread %d, which is alive: a process that does not release it, or a damaged word "
+             "naming a live thread",
+             field, tid);
+    }
+#else
+    (void)note_live_holder;
 #endif
     return 0;
 }
@@ -231,7 +258,7 @@ static int check_process_table(const ip_region *region, struct problem *problem)
                            state);
         }
         snprintf(field, sizeof field, "process-table entry %u: field liveness", i);
-        int rc = check_mutex_holder(&entry->liveness, field, problem);
+        int rc = check_mutex_holder(&entry->liveness, field, state == IP_PROCESS_FREE, problem);
         if (rc != 0) {
             return rc;
         }
@@ -251,7 +278,7 @@ int ip_region_check(ip_region *region, char *text, uint64_t capacity) {
     }
     rc = check_header_unchanged(region, &problem);
     if (rc == 0) {
-        rc = check_mutex_holder(&header_of(region)->directory_mutex, "header field directory_mutex", &problem);
+        rc = check_mutex_holder(&header_of(region)->directory_mutex, "header field directory_mutex", 1, &problem);
     }
     uint32_t count = 0;
     if (rc == 0) {

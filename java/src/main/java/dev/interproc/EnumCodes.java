@@ -120,9 +120,11 @@ final class EnumCodes<E extends Enum<E>> {
                 ? (code >= 0 && code < denseByCode.length ? denseByCode[code] : null)
                 : sparseByCode.get(code);
         if (constant == null) {
-            throw new IllegalStateException("SharedEnum '" + slot + "' holds code " + code + ", which enum "
-                    + type.getName() + " does not define (its codes: " + codesText() + "); a process with another "
-                    + "version of the enum wrote it");
+            throw new IncompatibleSlotException(
+                    "SharedEnum '" + slot + "' holds code " + code + ", which enum " + type.getName()
+                            + " does not define (its codes: " + codesText() + "); a process with another version of"
+                            + " the enum, or a stray write, put it there",
+                    RegionLayout.E_SLOTMETA);
         }
         return constant;
     }

@@ -43,7 +43,7 @@ final class Errors {
         if (rc == RegionLayout.E_VERSION) {
             int found = Region.storedLayoutVersion(name, options);
             return new IncompatibleRegionException(
-                    "cannot " + verb + " " + where + ": it has layout version " + found
+                    "cannot " + verb + " " + where + ": its header field layout_version is " + found
                             + ", this library reads layout version " + RegionLayout.LAYOUT_VERSION
                             + "; use the interproc "
                             + "release that created it, or remove and recreate the region",
@@ -53,7 +53,8 @@ final class Errors {
             return new IncompatibleRegionException(
                     "cannot " + verb + " " + where + ": it is still initialising after "
                             + options.openTimeout().toMillis()
-                            + " ms; its creator may have died while creating it. Remove it "
+                            + " ms (its header field magic is still zero, or its field state 0); its creator may"
+                            + " have died while creating it. Remove it "
                             + "(interproc rm " + name + ") and create it again",
                     rc);
         }

@@ -40,17 +40,23 @@ final class RegionDamage {
 
     /** The exception for {@code rc} met while opening (creating, inspecting) the region called {@code name}. */
     static IncompatibleRegionException whileOpening(int rc, String name, RegionOptions options, String verb) {
-        String found;
+        return exception(
+                rc, "cannot " + verb + " region '" + name + "' in " + options.location(), describe(name, options));
+    }
+
+    /**
+     * The damage found in the region called {@code name}, read without attaching: its header, then (if that is
+     * sound) the rest; null if none is found.
+     */
+    static String describe(String name, RegionOptions options) {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment cName = call.allocateFrom(name);
             MemorySegment dir = options.directoryIn(call);
-            found = check(call, text -> Native.regionCheckObject(cName, dir, text, TEXT_CAPACITY));
-            if (found == null) {
-                found = checkMapped(
-                        call, cName, dir, (int) options.openTimeout().toMillis());
-            }
+            String found = check(call, text -> Native.regionCheckObject(cName, dir, text, TEXT_CAPACITY));
+            return found != null
+                    ? found
+                    : checkMapped(call, cName, dir, (int) options.openTimeout().toMillis());
         }
-        return exception(rc, "cannot " + verb + " region '" + name + "' in " + options.location(), found);
     }
 
     /** Maps the region without attaching (the header is sound) and looks for damage beyond the header. */
@@ -71,9 +77,12 @@ final class RegionDamage {
         int into(MemorySegment text);
     }
 
+    /** The damage a check names, or what it notes about a held mutex; null if neither. */
     private static String check(Arena call, Check check) {
         MemorySegment text = call.allocate(TEXT_CAPACITY);
-        return check.into(text) == RegionLayout.E_CORRUPT ? text.getString(0) : null;
+        check.into(text);
+        String found = text.getString(0);
+        return found.isEmpty() ? null : found;
     }
 
     private static IncompatibleRegionException exception(int rc, String failed, String found) {

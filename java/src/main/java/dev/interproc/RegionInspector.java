@@ -67,17 +67,22 @@ final class RegionInspector {
                         name,
                         fileSize(location, name),
                         version,
-                        "layout version " + version + "; this library reads layout version "
+                        "header field layout_version is " + version + "; this library reads layout version "
                                 + RegionLayout.LAYOUT_VERSION));
             } else if (version == RegionLayout.E_NOTREADY) {
                 found.add(new UnreadableRegion(
                         name,
                         fileSize(location, name),
                         -1,
-                        "not ready: its creator is still " + "initialising it, or died doing so"));
+                        "not ready (header field magic still zero or field state 0): its creator is still"
+                                + " initialising it, or died doing so"));
             } else if (version == RegionLayout.E_CORRUPT) {
+                String damage = RegionDamage.describe(name, options);
                 found.add(new UnreadableRegion(
-                        name, fileSize(location, name), -1, "its header contradicts itself or " + "the object's size"));
+                        name,
+                        fileSize(location, name),
+                        -1,
+                        "damaged: " + (damage != null ? damage : "its header changed while it was read")));
             }
             // Anything else is not an interproc region (IP_EMAGIC), vanished, or not ours to read: skipped.
         }

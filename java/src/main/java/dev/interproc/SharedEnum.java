@@ -90,10 +90,19 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
             if (e.errorCode() != RegionLayout.E_SLOTMETA) {
                 throw e;
             }
+            String stored = slots.storedMeta(slot);
+            if (!stored.startsWith("enum ") || codes.differencesFrom(stored).isEmpty()) {
+                throw new IncompatibleRegionException(
+                        "region '" + slots.region().name() + "' is damaged: the directory entry of enum slot '" + slot
+                                + "' (fields meta_offset and meta_length) points at " + stored.length()
+                                + " characters that are no enum descriptor, or differ from this enum's only in bytes"
+                                + " no descriptor holds; remove the region (interproc rm) and create it again",
+                        RegionLayout.E_CORRUPT);
+            }
             throw new IncompatibleSlotException(
                     "enum slot '" + slot + "' in region '" + slots.region().name()
                             + "' was created for an incompatible enum: "
-                            + codes.differencesFrom(slots.storedMeta(slot))
+                            + codes.differencesFrom(stored)
                             + ". Every process must use the same constants and codes; give constants stable codes with "
                             + CodedEnum.class.getSimpleName() + " to reorder them safely",
                     e.errorCode());
@@ -136,8 +145,9 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
      * The current constant (volatile read).
      *
      * @return the current constant
-     * @throws IllegalStateException if the stored code is no constant's (stored by a process with another release of
-     *     the enum), or the region is closed
+     * @throws IncompatibleSlotException if the stored code is no constant's (stored by a process with another
+     *     release of the enum, or by a stray write)
+     * @throws IllegalStateException if the region is closed
      */
     public E get() {
         return codes.constantOf(value(), slot);
@@ -156,8 +166,9 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
      * The name of the current constant.
      *
      * @return the current constant's {@link Enum#name()}
-     * @throws IllegalStateException if the stored code is no constant's (stored by a process with another release of
-     *     the enum), or the region is closed
+     * @throws IncompatibleSlotException if the stored code is no constant's (stored by a process with another
+     *     release of the enum, or by a stray write)
+     * @throws IllegalStateException if the region is closed
      */
     public String name() {
         return get().name();
@@ -190,8 +201,9 @@ public final class SharedEnum<E extends Enum<E>> extends SlotValue {
      * @param value the constant to store
      * @return the constant stored before
      * @throws NullPointerException if {@code value} is null
-     * @throws IllegalStateException if the stored code is no constant's (stored by a process with another release of
-     *     the enum), or the region is closed
+     * @throws IncompatibleSlotException if the stored code is no constant's (stored by a process with another
+     *     release of the enum, or by a stray write)
+     * @throws IllegalStateException if the region is closed
      */
     public E getAndSet(E value) {
         int code = codes.codeOf(value);

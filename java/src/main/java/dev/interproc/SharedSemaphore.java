@@ -78,7 +78,10 @@ public final class SharedSemaphore extends CoordinationSlot {
                         })
                 .withMeta("permits=" + permits + " bounded=" + bounded);
         MemorySegment words = slots.ensure(slot, spec);
-        return region.instance(slot, SharedSemaphore.class, key -> new SharedSemaphore(region, key, words, processes));
+        return region.instance(
+                slot,
+                SharedSemaphore.class,
+                key -> new SharedSemaphore(region, key, words, processes, permits, bounded));
     }
 
     /** One permit, released by {@link #close()}. */
@@ -103,12 +106,19 @@ public final class SharedSemaphore extends CoordinationSlot {
     private final LockWord lock;
     private final ProcessTable processes;
     private final int maxProcesses;
+    /** The initial permits and the bounded flag, as the slot's metadata says: the words must agree. */
+    private final int initialPermits;
 
-    private SharedSemaphore(Region region, String name, MemorySegment memory, int maxProcesses) {
+    private final boolean bounded;
+
+    private SharedSemaphore(
+            Region region, String name, MemorySegment memory, int maxProcesses, int initialPermits, boolean bounded) {
         super(region, name, memory, SEQ_OFFSET);
         this.lock = internalLock(region, memory, LOCK_OFFSET);
         this.processes = region.processes();
         this.maxProcesses = maxProcesses;
+        this.initialPermits = initialPermits;
+        this.bounded = bounded;
     }
 
     /**
@@ -308,11 +318,42 @@ public final class SharedSemaphore extends CoordinationSlot {
         watch.wakeAll();
     }
 
-    /** Takes the internal lock; a previous holder's death leaves state to recompute. */
+    /**
+     * Takes the internal lock (a previous holder's death leaves state to recompute) and checks the words
+     * against the slot's metadata.
+     *
+     * @throws IncompatibleRegionException if {@code initial}, {@code bounded} or {@code available} contradicts
+     *     it; the internal lock is released then
+     */
     private void enter() {
         if (lock.lockInternal()) {
             recompute();
         }
+        String damaged = damagedWord();
+        if (damaged != null) {
+            lock.unlockInternal();
+            throw new IncompatibleRegionException(
+                    "region '" + region.name() + "' is damaged: semaphore '" + name + "' field " + damaged
+                            + "; remove the region (interproc rm) and create it again",
+                    RegionLayout.E_CORRUPT);
+        }
+    }
+
+    /** Which word contradicts the slot's metadata, in words, or null; call inside the internal lock. */
+    private String damagedWord() {
+        int initial = fields.get(INITIAL_OFFSET);
+        if (initial != initialPermits) {
+            return "initial is " + initial + ", but its metadata says permits=" + initialPermits;
+        }
+        int boundedWord = fields.get(BOUNDED_OFFSET);
+        if (boundedWord != (bounded ? 1 : 0)) {
+            return "bounded is " + boundedWord + ", but its metadata says bounded=" + bounded;
+        }
+        int available = fields.get(AVAILABLE_OFFSET);
+        if (available < 0 || (bounded && available > initialPermits)) {
+            return "available is " + available + ", outside 0.." + (bounded ? initialPermits : Integer.MAX_VALUE);
+        }
+        return null;
     }
 
     private long holder(int index) {

@@ -196,8 +196,12 @@ final class SlotDirectory {
             message = where + " is a " + stored + ", not a " + spec.type().javaName()
                     + ": use the accessor of its type, or another slot name";
         } else if (rc == RegionLayout.E_SLOTSIZE) {
+            boolean array = spec.type() == SlotType.INT_ARRAY || spec.type() == SlotType.LONG_ARRAY;
             message = where + " is a " + stored + " of " + storedSize + " bytes, not " + spec.size()
-                    + " (arrays keep the length they were created with)";
+                    + (array
+                            ? " (arrays keep the length they were created with)"
+                            : " (its directory entry's field size; a barrier's follows its parties, anything else's"
+                                    + " is fixed, so the region may be damaged)");
         } else {
             message = where + " was created with other type metadata";
         }

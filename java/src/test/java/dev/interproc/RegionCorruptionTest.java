@@ -1,5 +1,6 @@
 package dev.interproc;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,10 +10,12 @@ import dev.interproc.CorruptionCases.Setup;
 import dev.interproc.CorruptionChildren.CaseRun;
 import dev.interproc.CorruptionChildren.Step;
 import dev.interproc.cli.Main;
+import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
 import dev.interproc.process.StartHandshake;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -228,7 +231,14 @@ class RegionCorruptionTest {
         }
         prepared
                 .healthy()
-                .changesOutside(prepared.corrupted(), after, prepared.healthy().writable(created))
+                .changesOutside(
+                        prepared.corrupted(),
+                        after,
+                        prepared.healthy()
+                                .writable(
+                                        created,
+                                        MemorySegment.ofArray(prepared.corrupted())
+                                                .get(JAVA_INT_UNALIGNED, RegionLayout.HEADER_SLOT_COUNT_OFFSET)))
                 .stream()
                 .map(change -> "wrote outside what its use may change: " + change)
                 .forEach(problems::add);

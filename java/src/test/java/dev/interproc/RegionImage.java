@@ -102,9 +102,11 @@ record RegionImage(byte[] bytes, List<Entry> entries) {
     /**
      * The bytes that a process may change when it opens the region, uses every slot and closes it again: the
      * process table, {@code directory_mutex} and the slots' values; and, if {@code created} (it created a slot),
-     * also {@code data_top}, {@code slot_count}, the unused directory entries and the free data area.
+     * also {@code data_top}, {@code slot_count}, the unused directory entries and the free data area. A
+     * {@code slotCountNow} below this image's count un-publishes the entries above it, which the protocol then
+     * lets the next creation reuse (docs/layout.md, "Damaged regions": a lower count is a valid one).
      */
-    BitSet writable(boolean created) {
+    BitSet writable(boolean created, int slotCountNow) {
         BitSet writable = new BitSet(bytes.length);
         long table = processEntry(0);
         writable.set((int) table, (int)
@@ -118,7 +120,8 @@ record RegionImage(byte[] bytes, List<Entry> entries) {
                     (int) RegionLayout.HEADER_DATA_TOP_OFFSET,
                     (int) RegionLayout.HEADER_SLOT_COUNT_OFFSET + Integer.BYTES);
             long directory = longAt(RegionLayout.HEADER_DIRECTORY_OFFSET_OFFSET);
-            writable.set((int) (directory + entries.size() * RegionLayout.SLOT_ENTRY_SIZE), (int)
+            int published = slotCountNow >= 0 && slotCountNow < entries.size() ? slotCountNow : entries.size();
+            writable.set((int) (directory + published * RegionLayout.SLOT_ENTRY_SIZE), (int)
                     (directory + intAt(RegionLayout.HEADER_MAX_SLOTS_OFFSET) * RegionLayout.SLOT_ENTRY_SIZE));
             writable.set((int) longAt(RegionLayout.HEADER_DATA_TOP_OFFSET), bytes.length);
         }

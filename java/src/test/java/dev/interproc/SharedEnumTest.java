@@ -113,7 +113,7 @@ class SharedEnumTest {
         SharedMemory memory = region.memory();
         SharedEnum<Status> status = memory.sharedEnum("status", Status.class, Status.IDLE);
         RawSlotWriter.writeInt(region.name(), "status", 99);
-        IllegalStateException unknown = assertThrows(IllegalStateException.class, status::get);
+        IncompatibleSlotException unknown = assertThrows(IncompatibleSlotException.class, status::get);
         assertTrue(
                 unknown.getMessage()
                         .contains(

@@ -192,7 +192,7 @@ class SharedMemoryTest {
                 assertThrows(IncompatibleRegionException.class, () -> SharedMemory.open(region.name()));
         assertTrue(
                 refused.getMessage()
-                        .contains("has layout version " + other + ", this library reads layout version "
+                        .contains("header field layout_version is " + other + ", this library reads layout version "
                                 + RegionLayout.LAYOUT_VERSION),
                 refused.getMessage());
     }

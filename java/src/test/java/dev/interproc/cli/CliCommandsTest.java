@@ -307,14 +307,14 @@ class CliCommandsTest {
         String row = row(ls.out(), "future");
         assertTrue(
                 row.contains(" " + otherVersion + " ")
-                        && row.contains("unreadable: layout version " + otherVersion
+                        && row.contains("unreadable: header field layout_version is " + otherVersion
                                 + "; this library reads layout version " + RegionLayout.LAYOUT_VERSION),
                 row);
         Result show = run("show", "--dir", dir(), "future");
         assertEquals(1, show.exitCode());
-        assertTrue(show.err().contains("it has layout version " + otherVersion), show.err());
+        assertTrue(show.err().contains("header field layout_version is " + otherVersion), show.err());
         Result dead = run("rm", "--dir", dir(), "--dead");
-        assertTrue(dead.out().contains("kept future: layout version " + otherVersion), dead.out());
+        assertTrue(dead.out().contains("kept future: header field layout_version is " + otherVersion), dead.out());
         assertEquals(1, run("rm", "--dir", dir(), "future").exitCode());
         assertEquals(0, run("rm", "--dir", dir(), "--force", "future").exitCode());
         assertFalse(Files.exists(file));
