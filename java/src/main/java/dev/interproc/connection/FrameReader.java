@@ -2,6 +2,7 @@ package dev.interproc.connection;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.function.LongSupplier;
 
@@ -58,7 +59,7 @@ final class FrameReader {
         long length = readHeader(deadline);
         checkLength(length, maxLength);
         byte[] message = new byte[(int) length];
-        readPayload(ByteBuffer.wrap(message), deadline);
+        readPayload(ByteBuffer.wrap(message), false, deadline);
         return message;
     }
 
@@ -79,12 +80,37 @@ final class FrameReader {
         checkLength(length, Long.MAX_VALUE);
         if (length > target.remaining()) {
             byte[] message = new byte[(int) length];
-            readPayload(ByteBuffer.wrap(message), Endpoint.NO_DEADLINE);
+            readPayload(ByteBuffer.wrap(message), false, Endpoint.NO_DEADLINE);
             throw new BufferTooShortException(message, target.remaining());
         }
         target.limit(target.position() + (int) length);
-        readPayload(target, Endpoint.NO_DEADLINE);
+        readPayload(target, false, Endpoint.NO_DEADLINE);
         return (int) length;
+    }
+
+    /**
+     * Reads one message of any length into {@code target} from its first byte, without a deadline. The target's
+     * size is the limit; the connection's, which guards allocation, does not apply since nothing is allocated.
+     *
+     * @param target where the payload is copied
+     * @return the message's length in bytes
+     * @throws EOFException at end of file before the message starts
+     * @throws java.nio.channels.ClosedChannelException if the end is closed, also by another thread meanwhile
+     * @throws IOException "got end of file during message", or "bad message length" for a message longer than
+     *     {@code target}, which leaves it unread and stops reading
+     */
+    long readInto(MemorySegment target) throws IOException {
+        long length = readHeader(Endpoint.NO_DEADLINE);
+        if (length > target.byteSize()) {
+            throw refuse("bad message length: the peer announced " + length + " bytes, more than the "
+                    + target.byteSize() + " bytes of the target segment");
+        }
+        for (long offset = 0; offset < length; offset += FrameWriter.SEGMENT_SLICE) {
+            ByteBuffer slice = target.asSlice(offset, Math.min(FrameWriter.SEGMENT_SLICE, length - offset))
+                    .asByteBuffer();
+            readPayload(slice, offset > 0, Endpoint.NO_DEADLINE);
+        }
+        return length;
     }
 
     /**
@@ -146,9 +172,11 @@ final class FrameReader {
         }
     }
 
-    /** Copies the buffered bytes, then reads the rest of the payload through the read buffer. */
-    private void readPayload(ByteBuffer target, long deadline) throws IOException {
-        boolean started = false;
+    /**
+     * Copies the buffered bytes, then reads the rest of the payload through the read buffer; {@code started} says
+     * whether bytes of this payload came before {@code target} (the end-of-file rule).
+     */
+    private void readPayload(ByteBuffer target, boolean started, long deadline) throws IOException {
         while (true) {
             int chunk = Math.min(buffer.remaining(), target.remaining());
             if (chunk > 0) {
