@@ -66,6 +66,11 @@ public final class Connection implements AutoCloseable {
 
     /** {@code in} and {@code out} may be the same end (a socket) or one of them null (a one-way pipe). */
     Connection(Endpoint in, Endpoint out) {
+        this(in, out, ReceiveBudget.UNLIMITED);
+    }
+
+    /** As {@link #Connection(Endpoint, Endpoint)}, holding incomplete messages within {@code budget}. */
+    Connection(Endpoint in, Endpoint out, ReceiveBudget budget) {
         if (in == null && out == null) {
             throw new IllegalArgumentException("at least one of `readable` and `writable` must be True");
         }
@@ -73,7 +78,7 @@ public final class Connection implements AutoCloseable {
         this.out = out;
         this.readable = in != null;
         this.writable = out != null;
-        this.reader = in == null ? null : new FrameReader(in, this::maxMessageLength, this::stopReading);
+        this.reader = in == null ? null : new FrameReader(in, this::maxMessageLength, this::stopReading, budget);
         this.writer = out == null ? null : new FrameWriter(out);
     }
 
