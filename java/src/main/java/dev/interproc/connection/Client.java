@@ -105,7 +105,7 @@ public final class Client {
          * @throws IOException on other socket errors
          */
         public Connection connect() throws IOException {
-            return setup.open(Sockets.connect(address), Handshake.Side.CLIENT);
+            return setup.open(Sockets.connect(address), Handshake.Side.CLIENT, ReceiveBudget.UNLIMITED);
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.interproc.codec.Codec;
 import dev.interproc.codec.PickleCodec;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -64,6 +66,11 @@ public final class Connection implements AutoCloseable {
 
     /** {@code in} and {@code out} may be the same end (a socket) or one of them null (a one-way pipe). */
     Connection(Endpoint in, Endpoint out) {
+        this(in, out, ReceiveBudget.UNLIMITED);
+    }
+
+    /** As {@link #Connection(Endpoint, Endpoint)}, holding incomplete messages within {@code budget}. */
+    Connection(Endpoint in, Endpoint out, ReceiveBudget budget) {
         if (in == null && out == null) {
             throw new IllegalArgumentException("at least one of `readable` and `writable` must be True");
         }
@@ -71,7 +78,7 @@ public final class Connection implements AutoCloseable {
         this.out = out;
         this.readable = in != null;
         this.writable = out != null;
-        this.reader = in == null ? null : new FrameReader(in, this::maxMessageLength, this::stopReading);
+        this.reader = in == null ? null : new FrameReader(in, this::maxMessageLength, this::stopReading, budget);
         this.writer = out == null ? null : new FrameWriter(out);
     }
 
@@ -153,6 +160,26 @@ public final class Connection implements AutoCloseable {
     }
 
     /**
+     * Sends all of {@code message} as one message, of any length: above 2<sup>31</sup>-1 bytes in Python's 8-byte
+     * length form (a 4-byte -1, then the length), which Python's {@code recv_bytes} reads. Native segments are
+     * written without copying.
+     *
+     * @param message the bytes to send, native or on the heap
+     * @throws IOException "handle is closed" if the connection is closed, also by another thread while this one blocks;
+     *     "connection is read-only" for the reading end of a one-way pipe; or the operating system's error, such as a
+     *     broken pipe when the peer has gone
+     * @throws IllegalStateException if the segment's arena is closed; {@link WrongThreadException} if it is confined
+     *     to another thread (both before anything is written)
+     */
+    public void sendBytes(MemorySegment message) throws IOException {
+        if (message.byteSize() > 0) {
+            // Checks, before anything is written, that the segment is alive and this thread may read it.
+            message.get(ValueLayout.JAVA_BYTE, 0);
+        }
+        sendFrame(() -> writer.write(message));
+    }
+
+    /**
      * Encodes {@code value} with this connection's {@link #codec()} and sends it as one message.
      *
      * @param value the value to encode
@@ -165,12 +192,29 @@ public final class Connection implements AutoCloseable {
     }
 
     private void sendFrame(ByteBuffer payload) throws IOException {
+        sendFrame(() -> writer.write(payload));
+    }
+
+    /**
+     * A failed send may have put part of a frame on the wire, after which the peer would read the next message as
+     * the rest of this one; so the connection is closed, as a failed write leaves nothing else sane. The arguments
+     * were checked before the first byte, so such a failure is the end's.
+     */
+    private void sendFrame(FrameWrite write) throws IOException {
         checkWritable();
         try {
-            writer.write(payload);
+            write.run();
         } catch (ClosedChannelException e) {
             throw handleClosed(e);
+        } catch (IOException | RuntimeException | Error e) {
+            close();
+            throw e;
         }
+    }
+
+    /** One call of the {@link FrameWriter}. */
+    private interface FrameWrite {
+        void run() throws IOException;
     }
 
     // -------------------------------------------------------------------------------------------- receiving
@@ -265,6 +309,30 @@ public final class Connection implements AutoCloseable {
     public int recvBytesInto(ByteBuffer buffer, int offset) throws IOException {
         checkIntoOffset(offset, buffer.limit());
         return receiveInto(buffer.slice(offset, buffer.limit() - offset));
+    }
+
+    /**
+     * Receives one message of any length, up to {@code target}'s size, into {@code target} from its first byte, and
+     * returns its length. This is the way to receive a message longer than a Java array (2<sup>31</sup>-9 bytes):
+     * the caller has already set the memory aside, so {@link #maxMessageLength()}, which keeps a peer from making the
+     * receiver allocate, does not apply here; the target's size is the limit. A longer message is not read and
+     * poisons the connection as {@link #recvBytes(int)} does ("bad message length").
+     *
+     * @param target where the message is copied, native or on the heap
+     * @return the message's length in bytes
+     * @throws IllegalArgumentException if {@code target} is read-only, before anything is read
+     * @throws IOException as for {@link #recvBytes(int)}
+     */
+    public long recvBytesInto(MemorySegment target) throws IOException {
+        if (target.isReadOnly()) {
+            throw new IllegalArgumentException("the target segment is read-only");
+        }
+        checkReadable();
+        try {
+            return reader.readInto(target);
+        } catch (ClosedChannelException e) {
+            throw handleClosed(e);
+        }
     }
 
     /**

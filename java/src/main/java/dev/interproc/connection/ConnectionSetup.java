@@ -50,10 +50,11 @@ final class ConnectionSetup {
 
     /**
      * A connection over {@code end}, authenticated by {@code side}'s part of the handshake when there is a key.
-     * A failure closes the connection (and so {@code end}) and throws.
+     * A failure closes the connection (and so {@code end}) and throws. Its incomplete messages are held within
+     * {@code budget}.
      */
-    Connection open(Endpoint end, Handshake.Side side) throws IOException {
-        Connection connection = new Connection(end, end);
+    Connection open(Endpoint end, Handshake.Side side, ReceiveBudget budget) throws IOException {
+        Connection connection = new Connection(end, end, budget);
         try {
             connection.setMaxMessageLength(maxMessageLength);
             if (authkey != null) {

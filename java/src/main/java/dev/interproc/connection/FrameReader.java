@@ -2,13 +2,15 @@ package dev.interproc.connection;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
  * The receiving half of a {@link Connection}'s framing: parses Python's length headers, checks the announced
  * lengths, reads the payloads through a read-ahead buffer and applies Python's end-of-file rules. It is the one
- * place that allocates for a received message. One reading thread at a time, as for the connection.
+ * place that allocates for a received message, and it allocates as the bytes arrive, within a {@link ReceiveBudget}. One reading thread at a time, as for the connection.
  *
  * <p>End of file counts per step, as in Python, the steps being the 4-byte header, the 8-byte long header and the
  * payload: before a step's first byte it is an {@link EOFException}, inside a step "got end of file during
@@ -21,6 +23,8 @@ final class FrameReader {
     private final Endpoint in;
     /** The connection's current limit on a message, read for every header. */
     private final LongSupplier maxMessageLength;
+    /** Bounds the memory held for incomplete messages across the connections sharing it. */
+    private final ReceiveBudget budget;
     /** Takes the connection out of reading after a refused length. */
     private final Runnable stopReading;
     /** Unread received bytes, between position and limit (read mode). */
@@ -34,9 +38,11 @@ final class FrameReader {
      * @param maxMessageLength the connection's limit on a message's length, asked for at every header
      * @param stopReading what a refused length does to the connection before the "bad message length" exception
      *     is thrown: Python makes it write-only, or closes it if it cannot write
+     * @param budget where the memory held for an incomplete message is reserved; exceeding it refuses the message
      */
-    FrameReader(Endpoint in, LongSupplier maxMessageLength, Runnable stopReading) {
+    FrameReader(Endpoint in, LongSupplier maxMessageLength, Runnable stopReading, ReceiveBudget budget) {
         this.in = in;
+        this.budget = budget;
         this.maxMessageLength = maxMessageLength;
         this.stopReading = stopReading;
     }
@@ -57,9 +63,48 @@ final class FrameReader {
     byte[] read(long maxLength, long deadline) throws IOException {
         long length = readHeader(deadline);
         checkLength(length, maxLength);
-        byte[] message = new byte[(int) length];
-        readPayload(ByteBuffer.wrap(message), deadline);
-        return message;
+        return readGrowing((int) length, deadline);
+    }
+
+    /**
+     * Reads a payload of {@code length} bytes into an array that grows as the bytes arrive, instead of trusting the
+     * header with an allocation up front (Python, too, reads a message as it comes): the first
+     * {@value #READ_BUFFER_SIZE} bytes, then each time the array is full, double, up to the length. So the memory
+     * held is at most twice what arrived plus {@value #READ_BUFFER_SIZE} bytes. What grows past the first
+     * {@value #READ_BUFFER_SIZE} bytes is reserved in the budget while the message is incomplete; the first part is
+     * not, like the read buffer itself a fixed cost of each connection, so that a full budget still lets every
+     * connection receive small messages.
+     */
+    private byte[] readGrowing(int length, long deadline) throws IOException {
+        int capacity = Math.min(length, READ_BUFFER_SIZE);
+        long reserved = 0;
+        try {
+            byte[] message = new byte[capacity];
+            int received = 0;
+            while (true) {
+                readPayload(ByteBuffer.wrap(message, received, capacity - received), received > 0, deadline);
+                received = capacity;
+                if (received == length) {
+                    return message;
+                }
+                int grown = (int) Math.min(length, 2L * capacity);
+                reserve(grown - capacity, length);
+                reserved += grown - capacity;
+                message = Arrays.copyOf(message, grown);
+                capacity = grown;
+            }
+        } finally {
+            budget.release(reserved);
+        }
+    }
+
+    private void reserve(int bytes, int length) throws IOException {
+        if (!budget.tryReserve(bytes)) {
+            throw refuse("partial-message budget exceeded: this listener's connections already hold "
+                    + budget.reserved() + " of " + budget.limit() + " bytes for messages still arriving, and this one"
+                    + " (announced as " + length + " bytes) needs " + bytes + " more; raise it with"
+                    + " Listener.Builder.partialMessageBudget if so much is expected");
+        }
     }
 
     /**
@@ -78,13 +123,36 @@ final class FrameReader {
         long length = readHeader(Endpoint.NO_DEADLINE);
         checkLength(length, Long.MAX_VALUE);
         if (length > target.remaining()) {
-            byte[] message = new byte[(int) length];
-            readPayload(ByteBuffer.wrap(message), Endpoint.NO_DEADLINE);
-            throw new BufferTooShortException(message, target.remaining());
+            throw new BufferTooShortException(readGrowing((int) length, Endpoint.NO_DEADLINE), target.remaining());
         }
         target.limit(target.position() + (int) length);
-        readPayload(target, Endpoint.NO_DEADLINE);
+        readPayload(target, false, Endpoint.NO_DEADLINE);
         return (int) length;
+    }
+
+    /**
+     * Reads one message of any length into {@code target} from its first byte, without a deadline. The target's
+     * size is the limit; the connection's, which guards allocation, does not apply since nothing is allocated.
+     *
+     * @param target where the payload is copied
+     * @return the message's length in bytes
+     * @throws EOFException at end of file before the message starts
+     * @throws java.nio.channels.ClosedChannelException if the end is closed, also by another thread meanwhile
+     * @throws IOException "got end of file during message", or "bad message length" for a message longer than
+     *     {@code target}, which leaves it unread and stops reading
+     */
+    long readInto(MemorySegment target) throws IOException {
+        long length = readHeader(Endpoint.NO_DEADLINE);
+        if (length > target.byteSize()) {
+            throw refuse("bad message length: the peer announced " + length + " bytes, more than the "
+                    + target.byteSize() + " bytes of the target segment");
+        }
+        for (long offset = 0; offset < length; offset += FrameWriter.SEGMENT_SLICE) {
+            ByteBuffer slice = target.asSlice(offset, Math.min(FrameWriter.SEGMENT_SLICE, length - offset))
+                    .asByteBuffer();
+            readPayload(slice, offset > 0, Endpoint.NO_DEADLINE);
+        }
+        return length;
     }
 
     /**
@@ -146,9 +214,11 @@ final class FrameReader {
         }
     }
 
-    /** Copies the buffered bytes, then reads the rest of the payload through the read buffer. */
-    private void readPayload(ByteBuffer target, long deadline) throws IOException {
-        boolean started = false;
+    /**
+     * Copies the buffered bytes, then reads the rest of the payload through the read buffer; {@code started} says
+     * whether bytes of this payload came before {@code target} (the end-of-file rule).
+     */
+    private void readPayload(ByteBuffer target, boolean started, long deadline) throws IOException {
         while (true) {
             int chunk = Math.min(buffer.remaining(), target.remaining());
             if (chunk > 0) {

@@ -33,9 +33,16 @@ public final class Listener implements AutoCloseable {
     /** The default limit on the whole authentication handshake of one accepted connection: 20 seconds. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
 
+    /**
+     * The default limit on the memory a listener's connections hold together for messages still arriving: 1 GiB,
+     * eight messages of the default maximum length at once.
+     */
+    public static final long DEFAULT_PARTIAL_MESSAGE_BUDGET = 1L << 30;
+
     private final Sockets.Server server;
     private final Address address;
     private final ConnectionSetup setup;
+    private final ReceiveBudget budget;
     private final Path socketFile;
     private volatile boolean closed;
     private volatile Address lastAccepted;
@@ -45,6 +52,7 @@ public final class Listener implements AutoCloseable {
         this.address = server.address();
         this.socketFile = builder.address instanceof Address.Unix unix ? unix.path() : null;
         this.setup = builder.setup;
+        this.budget = new ReceiveBudget(builder.partialMessageBudget);
     }
 
     /**
@@ -94,7 +102,17 @@ public final class Listener implements AutoCloseable {
             throw e;
         }
         lastAccepted = accepted.peer();
-        return setup.open(accepted.end(), Handshake.Side.LISTENER);
+        return setup.open(accepted.end(), Handshake.Side.LISTENER, budget);
+    }
+
+    /**
+     * The memory its connections hold now for messages still arriving, within the
+     * {@linkplain Builder#partialMessageBudget partial-message budget}.
+     *
+     * @return the bytes reserved for incomplete messages
+     */
+    public long partialMessageBytes() {
+        return budget.reserved();
     }
 
     /**
@@ -143,6 +161,7 @@ public final class Listener implements AutoCloseable {
         private final Address address;
         private int backlog = 1;
         private ConnectionSetup setup = ConnectionSetup.DEFAULTS;
+        private long partialMessageBudget = DEFAULT_PARTIAL_MESSAGE_BUDGET;
 
         private Builder(Address address) {
             this.address = Objects.requireNonNull(address, "address");
@@ -190,6 +209,23 @@ public final class Listener implements AutoCloseable {
          */
         public Builder maxMessageLength(long maxLength) {
             this.setup = setup.withMaxMessageLength(maxLength);
+            return this;
+        }
+
+        /**
+         * The most memory the accepted connections may hold together for messages still arriving (default
+         * {@link #DEFAULT_PARTIAL_MESSAGE_BUDGET}). A connection receives a message into an array that grows as the
+         * bytes arrive (to twice what arrived), and that array counts here until the message is complete; a message
+         * that would take the total over the budget fails its connection with "partial-message budget exceeded"
+         * (as "bad message length": it becomes write-only), and the others go on. A budget below the maximum
+         * message length also keeps a single message below it.
+         *
+         * @param bytes the budget in bytes
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
+        public Builder partialMessageBudget(long bytes) {
+            this.partialMessageBudget = ReceiveBudget.checkLimit(bytes);
             return this;
         }
 
