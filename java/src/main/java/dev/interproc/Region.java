@@ -134,7 +134,12 @@ final class Region {
                 throw refused;
             }
             boolean created = mode == Mode.CREATE || (mode == Mode.OPEN_OR_CREATE && createdFlag.get(JAVA_INT, 0) == 1);
-            return new Region(name, options, created, out.get(ADDRESS, 0));
+            MemorySegment handle = out.get(ADDRESS, 0);
+            int reclaimed = Native.regionReclaimed(handle);
+            if (reclaimed > 0) {
+                Events.entriesReclaimed(name, reclaimed);
+            }
+            return new Region(name, options, created, handle);
         }
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.interproc.internal.events.Events;
 import dev.interproc.internal.events.LockContentionEvent;
 import dev.interproc.process.JavaProcess;
+import dev.interproc.process.StartHandshake;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,6 +187,23 @@ class ObservabilityTest {
     }
 
     @Test
+    void anAttachThatReclaimsADeadProcesssEntryIsLogged() throws Exception {
+        JavaProcess attached = ChildProcesses.child("attach", region.name()).start();
+        StartHandshake.awaitReady(attached, RUN);
+        killWhileHolding(attached);
+        try (LogCapture log = new LogCapture(Events.REGION);
+                SharedMemory reclaiming = SharedMemory.open(region.name())) {
+            LogRecord record = only(log);
+            assertEquals(Level.INFO, record.getLevel());
+            assertEquals(
+                    "region '" + region.name() + "': pid " + OWN_PID + " reclaimed the process-table entry of 1"
+                            + " process that died attached",
+                    record.getMessage());
+            assertFalse(reclaiming.isCreator());
+        }
+    }
+
+    @Test
     void aRefusedRegionIsLogged() throws IOException {
         Files.writeString(temp.resolve("foreign"), "not an interproc region ".repeat(200));
         RegionOptions options = RegionOptions.defaults().withDirectory(temp);
@@ -206,7 +224,7 @@ class ObservabilityTest {
         return holder;
     }
 
-    /** Kills the child with SIGKILL, reaps it and returns its pid. */
+    /** Kills the child with SIGKILL (whatever it holds or is attached to), reaps it and returns its pid. */
     private static long killWhileHolding(JavaProcess child) throws Exception {
         try (child) {
             child.kill();

@@ -115,6 +115,23 @@ public final class Events {
         System.getLogger(REGION).log(Level.WARNING, message);
     }
 
+    /**
+     * Attaching to a region reclaimed the process-table entries of processes that had died attached.
+     *
+     * @param region the region's name
+     * @param entries how many entries the attach reclaimed
+     */
+    public static void entriesReclaimed(String region, int entries) {
+        System.getLogger(REGION)
+                .log(
+                        Level.INFO,
+                        () -> "region '" + region + "': pid "
+                                + ProcessHandle.current().pid() + " reclaimed the "
+                                + "process-table "
+                                + (entries == 1 ? "entry of 1 process" : "entries of " + entries + " processes")
+                                + " that died attached");
+    }
+
     private static String permits(int count) {
         return count + (count == 1 ? " permit" : " permits");
     }
