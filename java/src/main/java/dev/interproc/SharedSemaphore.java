@@ -329,7 +329,7 @@ public final class SharedSemaphore extends CoordinationSlot {
             // undoing the dead holding keeps our change instead of handing its permits out a second time.
             int deadHolding = fields.get(entry + HOLDER_PERMITS_OFFSET);
             if (deadHolding != 0) {
-                // Our attach reclaimed the entry, and its pid with it.
+                // An attach (ours or an earlier one) reclaimed the entry, and zeroed its pid.
                 Events.permitsReturned(region.name(), name, deadHolding, 0);
             }
             fields.set(entry + HOLDER_TOKEN_OFFSET, token);

@@ -4,6 +4,7 @@ import static dev.interproc.ChildProcesses.RUN;
 import static dev.interproc.ChildProcesses.lockChild;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import jdk.jfr.EventType;
@@ -65,7 +67,7 @@ class ObservabilityTest {
             recording.start();
             lock.lock(); // uncontended: the fast path records nothing, even with no threshold
             lock.unlock();
-            try (JavaProcess holder = startHolding()) {
+            try (JavaProcess holder = startUntil(lockChild("hold", region.name()), "HELD")) {
                 assertFalse(lock.tryLock(50, TimeUnit.MILLISECONDS));
                 AtomicReference<Throwable> failure = new AtomicReference<>();
                 Thread waiter = Thread.ofPlatform().start(() -> {
@@ -79,7 +81,7 @@ class ObservabilityTest {
                 Sleepers.awaitAsleep(waiter, RUN);
                 holder.sendLine("RELEASE");
                 waiter.join(RUN.toMillis());
-                assertEquals(null, failure.get());
+                assertNull(failure.get());
                 ChildProcesses.assertExitsCleanly(holder);
 
                 List<RecordedEvent> waits = named(readBack(recording), LockContentionEvent.NAME);
@@ -99,7 +101,10 @@ class ObservabilityTest {
             recording.enable(TAKEOVER);
             recording.enable(LockContentionEvent.NAME).withThreshold(Duration.ZERO);
             recording.start();
-            long deadPid = killWhileHolding(startHolding());
+            long deadPid;
+            try (JavaProcess holder = startUntil(lockChild("hold", region.name()), "HELD")) {
+                deadPid = killAndReap(holder);
+            }
 
             assertThrows(OwnerDiedException.class, lock::lock);
             lock.unlock();
@@ -137,9 +142,7 @@ class ObservabilityTest {
                             List.of(lockChild("barrier-once", region.name(), "3")))
                     .getFirst()) {
                 awaitWaiting(barrier, 1);
-                deadPid = party.pid();
-                party.kill();
-                party.waitFor(RUN);
+                deadPid = killAndReap(party);
             }
             assertThrows(BrokenBarrierException.class, () -> barrier.await(RUN.toSeconds(), TimeUnit.SECONDS));
 
@@ -169,10 +172,10 @@ class ObservabilityTest {
     void theReturnOfAKilledJvmsPermitsIsLogged() throws Exception {
         SharedSemaphore semaphore = region.memory().sharedBoundedSemaphore("permits", 2);
         try (LogCapture log = new LogCapture(Events.SEMAPHORE)) {
-            JavaProcess holder = ChildProcesses.startTogether(List.of(lockChild("permit", region.name(), "2")))
-                    .getFirst();
-            holder.awaitLine("HELD"::equals, RUN);
-            long deadPid = killWhileHolding(holder);
+            long deadPid;
+            try (JavaProcess holder = startUntil(lockChild("permit", region.name(), "2"), "HELD")) {
+                deadPid = killAndReap(holder);
+            }
 
             assertTrue(semaphore.tryAcquire(2, RUN));
             semaphore.release(2);
@@ -188,9 +191,11 @@ class ObservabilityTest {
 
     @Test
     void anAttachThatReclaimsADeadProcesssEntryIsLogged() throws Exception {
-        JavaProcess attached = ChildProcesses.child("attach", region.name()).start();
-        StartHandshake.awaitReady(attached, RUN);
-        killWhileHolding(attached);
+        try (JavaProcess attached =
+                ChildProcesses.child("attach", region.name()).start()) {
+            StartHandshake.awaitReady(attached, RUN);
+            killAndReap(attached);
+        }
         try (LogCapture log = new LogCapture(Events.REGION);
                 SharedMemory reclaiming = SharedMemory.open(region.name())) {
             LogRecord record = only(log);
@@ -216,21 +221,23 @@ class ObservabilityTest {
         }
     }
 
-    /** A LockChild holding the region's lock "lock" until told RELEASE. */
-    private JavaProcess startHolding() throws Exception {
-        JavaProcess holder = ChildProcesses.startTogether(List.of(lockChild("hold", region.name())))
-                .getFirst();
-        holder.awaitLine("HELD"::equals, RUN);
-        return holder;
+    /** Starts a LockChild and waits until it prints {@code line} ("HELD"); closes it if the line never comes. */
+    private static JavaProcess startUntil(JavaProcess.Builder child, String line) throws Exception {
+        JavaProcess started = ChildProcesses.startTogether(List.of(child)).getFirst();
+        try {
+            started.awaitLine(line::equals, RUN);
+            return started;
+        } catch (Exception | AssertionError e) {
+            started.close();
+            throw e;
+        }
     }
 
     /** Kills the child with SIGKILL (whatever it holds or is attached to), reaps it and returns its pid. */
-    private static long killWhileHolding(JavaProcess child) throws Exception {
-        try (child) {
-            child.kill();
-            assertEquals(137, child.waitFor(RUN), child::transcript);
-            return child.pid();
-        }
+    private static long killAndReap(JavaProcess child) throws Exception {
+        child.kill();
+        assertEquals(137, child.waitFor(RUN), child::transcript);
+        return child.pid();
     }
 
     private void assertContention(RecordedEvent wait, long holderPid, String outcome) {
@@ -274,7 +281,7 @@ class ObservabilityTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no " + parties + " parties waiting at " + barrier + " within " + RUN);
             }
-            Thread.onSpinWait();
+            LockSupport.parkNanos(100_000);
         }
     }
 }
