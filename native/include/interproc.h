@@ -199,6 +199,12 @@ IP_API uint64_t ip_region_process_table_offset(const ip_region *region);
 IP_API int32_t ip_region_process_index(const ip_region *region);
 
 /*
+ * How many entries of dead processes this handle's attach found and reclaimed (0 for a
+ * handle that did not attach), so that the caller can report the deaths it cleaned up.
+ */
+IP_API uint32_t ip_region_reclaimed(const ip_region *region);
+
+/*
  * Whether the process of table entry index is alive: 1 alive, 0 free or dead (a dead
  * entry is reclaimed by this call), or a negative error code.
  */

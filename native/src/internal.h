@@ -136,6 +136,7 @@ struct ip_region {
     uint32_t timeout_ms; /* the longest wait on a mutex of the region */
     int32_t process_index;
     uint32_t owner_token; /* this handle's lock owner token (interproc.h) */
+    uint32_t reclaimed;   /* entries of dead processes this handle's attach reclaimed */
     pthread_t holder;     /* holds this process's liveness mutex while attached */
     pthread_mutex_t holder_lock;
     pthread_cond_t holder_cond;

@@ -28,10 +28,15 @@ int process_attach(ip_region *region) {
     }
     int32_t chosen = -1;
     for (uint32_t i = 0; i < region->max_processes; i++) {
+        int was_attached =
+            atomic_load_explicit(&process_entry(region, (int32_t)i)->state, memory_order_acquire) != IP_PROCESS_FREE;
         rc = probe_entry_locked(region, (int32_t)i);
         if (rc < 0) {
             directory_unlock(region);
             return rc;
+        }
+        if (rc == 0 && was_attached) {
+            region->reclaimed++;
         }
         if (rc == 0 && chosen < 0) {
             chosen = (int32_t)i;
@@ -87,6 +92,10 @@ int ip_process_alive(ip_region *region, int32_t index) {
 
 uint32_t ip_region_owner_token(const ip_region *region) {
     return region == NULL ? 0 : region->owner_token;
+}
+
+uint32_t ip_region_reclaimed(const ip_region *region) {
+    return region == NULL ? 0 : region->reclaimed;
 }
 
 int ip_owner_alive(ip_region *region, uint32_t token) {

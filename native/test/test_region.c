@@ -229,11 +229,8 @@ static void test_open_or_create(void) {
     close_and_unlink(first, name, NULL);
 }
 
-/* A child that attaches and is killed: its process-table entry reads dead and is reclaimed. */
-static void test_dead_process_entry_is_reclaimed(void) {
-    const char *name = fresh_name("dead");
-    ip_region *region = NULL;
-    CHECK_RC(0, ip_region_create(name, NULL, 1 << 20, 0, 0, 2, &region));
+/* Forks a child that attaches to region name and waits to be killed; stores its process-table index. */
+static pid_t attached_child(const char *name, char *child_index) {
     int ready[2];
     CHECK(pipe(ready) == 0);
     pid_t child = fork();
@@ -247,9 +244,22 @@ static void test_dead_process_entry_is_reclaimed(void) {
         pause();
         _exit(0);
     }
-    char child_index = -1;
-    CHECK(read(ready[0], &child_index, 1) == 1);
-    CHECK(child_index >= 0);
+    *child_index = -1;
+    CHECK(read(ready[0], child_index, 1) == 1);
+    CHECK(*child_index >= 0);
+    close(ready[0]);
+    close(ready[1]);
+    return child;
+}
+
+/* A child that attaches and is killed: its process-table entry reads dead and is reclaimed. */
+static void test_dead_process_entry_is_reclaimed(void) {
+    const char *name = fresh_name("dead");
+    ip_region *region = NULL;
+    CHECK_RC(0, ip_region_create(name, NULL, 1 << 20, 0, 0, 2, &region));
+    CHECK(ip_region_reclaimed(region) == 0);
+    char child_index;
+    pid_t child = attached_child(name, &child_index);
     CHECK_RC(1, ip_process_alive(region, child_index));
     /* The table (2 entries) is full while the child lives. */
     ip_region *third = NULL;
@@ -258,9 +268,28 @@ static void test_dead_process_entry_is_reclaimed(void) {
     waitpid(child, NULL, 0);
     CHECK_RC(0, ip_process_alive(region, child_index));
     CHECK_RC(0, ip_region_open(name, NULL, 0, &third));
+    CHECK(ip_region_reclaimed(third) == 0); /* ip_process_alive already reclaimed the entry */
     CHECK_RC(0, ip_region_close(third));
-    close(ready[0]);
-    close(ready[1]);
+    close_and_unlink(region, name, NULL);
+}
+
+/* The attach that reclaims a dead process's entry counts it; the next attach finds nothing to reclaim. */
+static void test_attach_counts_the_entries_it_reclaims(void) {
+    const char *name = fresh_name("count");
+    ip_region *region = NULL;
+    CHECK_RC(0, ip_region_create(name, NULL, 1 << 20, 0, 0, 0, &region));
+    char child_index;
+    pid_t child = attached_child(name, &child_index);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    ip_region *reclaiming = NULL;
+    CHECK_RC(0, ip_region_open(name, NULL, 0, &reclaiming));
+    CHECK(ip_region_reclaimed(reclaiming) == 1);
+    ip_region *next = NULL;
+    CHECK_RC(0, ip_region_open(name, NULL, 0, &next));
+    CHECK(ip_region_reclaimed(next) == 0);
+    CHECK_RC(0, ip_region_close(next));
+    CHECK_RC(0, ip_region_close(reclaiming));
     close_and_unlink(region, name, NULL);
 }
 
@@ -336,6 +365,7 @@ int main(void) {
     test_foreign_and_other_versions();
     test_open_or_create();
     test_dead_process_entry_is_reclaimed();
+    test_attach_counts_the_entries_it_reclaims();
     test_directory_lock_owner_death();
     test_full_file_system();
     return report("test_region");

@@ -13,6 +13,8 @@ module dev.interproc {
     requires pickle;
     requires java.net.http;
     requires jdk.httpserver;
+    // Flight Recorder events (docs/observability.md): in every JDK image, and read by the event classes themselves.
+    requires jdk.jfr;
 
     opens dev.interproc.cli to
             info.picocli;

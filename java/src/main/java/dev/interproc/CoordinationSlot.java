@@ -29,9 +29,16 @@ abstract class CoordinationSlot {
         this.watch = new WordWatch(memory.asSlice(watchedOffset, Integer.BYTES));
     }
 
-    /** The internal lock of a slot guarded by one: the lock word at {@code lockOffset} in the slot. */
-    static LockWord internalLock(Region region, MemorySegment memory, long lockOffset) {
-        return new LockWord(region, memory.asSlice(lockOffset, RegionLayout.LOCK_SIZE));
+    /**
+     * The internal lock of a slot guarded by one: the lock word at {@code lockOffset} in the slot.
+     *
+     * @param kind what the slot is, for messages: "semaphore", "barrier"
+     */
+    LockWord internalLock(String kind, MemorySegment memory, long lockOffset) {
+        return new LockWord(
+                region,
+                memory.asSlice(lockOffset, RegionLayout.LOCK_SIZE),
+                kind + " '" + name + "' (its internal lock)");
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.interproc;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.interproc.internal.events.Events;
+import dev.interproc.internal.events.LockContentionEvent;
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.internal.wait.FutexWaits;
 import java.lang.foreign.MemorySegment;
@@ -27,6 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The word names the owning process, not the thread: which thread of this process holds the lock is
  * kept by {@link SharedMutex}.
+ *
+ * <p>Observability (docs/observability.md): a takeover is logged and recorded by {@link Events}; a wait that
+ * misses the word is a {@link LockContentionEvent}, begun only when Flight Recorder enables it.
  */
 final class LockWord extends SlotMemory {
 
@@ -49,12 +54,15 @@ final class LockWord extends SlotMemory {
     private final int token;
     private final ProcessTable processes;
     private final ReentrantLock gate = new ReentrantLock();
+    /** The lock as messages, logs and events name it: "lock 'jobs'", "semaphore 'gpu' (its internal lock)". */
+    private final String name;
 
-    LockWord(Region region, MemorySegment memory) {
+    LockWord(Region region, MemorySegment memory, String name) {
         super(region, memory);
         this.futexWord = MemorySegment.ofAddress(memory.address());
         this.token = region.ownerToken();
         this.processes = region.processes();
+        this.name = name;
     }
 
     /** A stored lock slot for tools: free, held or owner dead, with the holder's pid and the fencing token. */
@@ -122,7 +130,7 @@ final class LockWord extends SlotMemory {
                 && (value & ~WAITERS) != token
                 && !processes.isAlive(value & ~WAITERS)
                 && compareAndSet(value, token | (value & WAITERS))) {
-            return Outcome.OWNER_DIED;
+            return tookOver(value & ~WAITERS);
         }
         return value == 0 && tryAcquire() ? Outcome.ACQUIRED : Outcome.TIMED_OUT;
     }
@@ -145,12 +153,40 @@ final class LockWord extends SlotMemory {
         return owner() == token;
     }
 
+    /** Reports the takeover of the word from the dead owner {@code deadOwner} and returns OWNER_DIED. */
+    private Outcome tookOver(int deadOwner) {
+        // The dead owner's entry keeps its pid until the next attach reclaims it.
+        Events.ownerDeathTakeover(region.name(), name, processes.pidOf(deadOwner));
+        return Outcome.OWNER_DIED;
+    }
+
     /**
-     * Acquires the word for this process, waiting at most {@code timeoutNanos} ({@code < 0}: no limit).
+     * Acquires the word for this process, waiting at most {@code timeoutNanos} ({@code < 0}: no limit); call after
+     * {@link #tryAcquire()} missed. The wait is a {@link LockContentionEvent} when a recording enables it.
      *
      * @throws InterruptedException if interruptible and the thread is interrupted while waiting
      */
     Outcome acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
+        LockContentionEvent contention = new LockContentionEvent();
+        if (!contention.isEnabled()) {
+            return await(timeoutNanos, interruptible);
+        }
+        contention.begin();
+        int holderPid = processes.pidOf(owner());
+        String outcome = "FAILED";
+        try {
+            Outcome acquired = await(timeoutNanos, interruptible);
+            outcome = acquired.name();
+            return acquired;
+        } catch (InterruptedException e) {
+            outcome = "INTERRUPTED";
+            throw e;
+        } finally {
+            contention.record(region.name(), name, holderPid, outcome);
+        }
+    }
+
+    private Outcome await(long timeoutNanos, boolean interruptible) throws InterruptedException {
         long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
         if (spin(timeoutNanos)) {
             return Outcome.ACQUIRED;
@@ -179,7 +215,7 @@ final class LockWord extends SlotMemory {
                     ownerProbed = true;
                     if (!processes.isAlive(value & ~WAITERS)) {
                         if (compareAndSet(value, token | (value & WAITERS))) {
-                            return Outcome.OWNER_DIED;
+                            return tookOver(value & ~WAITERS);
                         }
                         continue;
                     }

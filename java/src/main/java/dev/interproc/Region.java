@@ -3,6 +3,7 @@ package dev.interproc;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.interproc.internal.events.Events;
 import dev.interproc.internal.ffm.Native;
 import dev.interproc.internal.ffm.RegionLayout;
 import java.lang.foreign.Arena;
@@ -125,10 +126,20 @@ final class Region {
                         case INSPECT -> Native.regionInspect(cName, dir, timeout, out);
                     };
             if (rc != 0) {
-                throw Errors.region(rc, name, options, mode.verb);
+                RuntimeException refused = Errors.region(rc, name, options, mode.verb);
+                // Tools that inspect report an unreadable region themselves; a user's open is logged for operators.
+                if (mode != Mode.INSPECT && refused instanceof IncompatibleRegionException) {
+                    Events.regionRefused(refused.getMessage());
+                }
+                throw refused;
             }
             boolean created = mode == Mode.CREATE || (mode == Mode.OPEN_OR_CREATE && createdFlag.get(JAVA_INT, 0) == 1);
-            return new Region(name, options, created, out.get(ADDRESS, 0));
+            MemorySegment handle = out.get(ADDRESS, 0);
+            int reclaimed = Native.regionReclaimed(handle);
+            if (reclaimed > 0) {
+                Events.entriesReclaimed(name, reclaimed);
+            }
+            return new Region(name, options, created, handle);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.interproc;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.interproc.internal.events.Events;
 import dev.interproc.internal.ffm.RegionLayout;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public final class SharedBarrier extends CoordinationSlot {
 
     private SharedBarrier(Region region, String name, MemorySegment memory, int parties) {
         super(region, name, memory, SEQ_OFFSET);
-        this.lock = internalLock(region, memory, LOCK_OFFSET);
+        this.lock = internalLock("barrier", memory, LOCK_OFFSET);
         this.processes = region.processes();
         this.parties = parties;
         this.membersOffset = WAITING_OFFSET + 4L * parties;
@@ -220,18 +221,21 @@ public final class SharedBarrier extends CoordinationSlot {
                     throw broken();
                 }
                 if (interrupted) {
-                    breakBarrier(0);
+                    breakBarrier(0, "a party in pid " + ProcessHandle.current().pid() + " was interrupted");
                     throw new InterruptedException("interrupted while waiting at shared barrier '" + name + "'");
                 }
                 if (deadline - System.nanoTime() <= 0) {
                     int arrived = fields.get(ARRIVED_OFFSET); // before breaking, which zeroes it
-                    breakBarrier(0);
+                    breakBarrier(
+                            0,
+                            "a party in pid " + ProcessHandle.current().pid() + " timed out with " + arrived + " of "
+                                    + parties + " parties");
                     throw new TimeoutException("shared barrier '" + name + "' timed out with " + arrived + " of "
                             + parties + " parties; it is broken now");
                 }
                 int deadPid = deadParty();
                 if (deadPid != 0) {
-                    breakBarrier(deadPid);
+                    breakBarrier(deadPid, deathCause(deadPid));
                     throw broken();
                 }
                 seen = fields.get(SEQ_OFFSET);
@@ -248,8 +252,10 @@ public final class SharedBarrier extends CoordinationSlot {
     public void reset() {
         enter();
         try {
-            if (fields.get(ARRIVED_OFFSET) > 0) {
-                breakBarrier(0);
+            int waiting = fields.get(ARRIVED_OFFSET);
+            if (waiting > 0) {
+                breakBarrier(
+                        0, "reset() by pid " + ProcessHandle.current().pid() + " with " + waiting + " parties waiting");
             }
             forgetDeadMembers();
             fields.set(ARRIVED_OFFSET, 0);
@@ -266,12 +272,17 @@ public final class SharedBarrier extends CoordinationSlot {
     }
 
     private static String brokenCause(IntFields fields) {
-        int deadPid = fields.get(DEAD_PID_OFFSET);
+        String death = deathCause(fields.get(DEAD_PID_OFFSET));
+        return death == null ? "" : ": " + death;
+    }
+
+    /** The death a {@code dead_pid} field records, in words, or null if it records none. */
+    private static String deathCause(int deadPid) {
         return deadPid > 0
-                ? ": party process " + deadPid + " died"
+                ? "party process " + deadPid + " died"
                 : deadPid == DIED_INSIDE_LOCK
-                        ? ": a party process died while updating it"
-                        : deadPid == PID_UNKNOWN ? ": a party process died" : "";
+                        ? "a party process died while updating it"
+                        : deadPid == PID_UNKNOWN ? "a party process died" : null;
     }
 
     /** The state of a barrier slot in words, for inspection: "1 of 3 parties waiting, 7 trips" or "broken: ...". */
@@ -283,13 +294,19 @@ public final class SharedBarrier extends CoordinationSlot {
                 + fields.get(TRIPS_OFFSET) + " trips";
     }
 
-    /** Breaks the barrier; call inside the internal lock. */
-    private void breakBarrier(int deadPid) {
+    /**
+     * Breaks the barrier and reports it (docs/observability.md); call inside the internal lock.
+     *
+     * @param deadPid the {@code dead_pid} to record: 0 unless a party's death breaks it
+     * @param cause what breaks it, in words, for the log and the Flight Recorder event
+     */
+    private void breakBarrier(int deadPid, String cause) {
         fields.set(BROKEN_OFFSET, 1);
         fields.set(DEAD_PID_OFFSET, deadPid);
         fields.set(ARRIVED_OFFSET, 0);
         fields.set(BREAKS_OFFSET, fields.get(BREAKS_OFFSET) + 1);
         bumpAndWake();
+        Events.barrierBroken(region.name(), name, cause, Math.max(deadPid, 0), deadPid != 0);
     }
 
     /**
@@ -360,7 +377,7 @@ public final class SharedBarrier extends CoordinationSlot {
     /** Takes the internal lock; a previous holder that died inside it breaks the barrier. */
     private void enter() {
         if (lock.lockInternal()) {
-            breakBarrier(DIED_INSIDE_LOCK);
+            breakBarrier(DIED_INSIDE_LOCK, deathCause(DIED_INSIDE_LOCK));
         }
     }
 

@@ -121,7 +121,7 @@ public abstract sealed class SharedMutex implements Lock permits SharedLock, Sha
             return known;
         }
         MemorySegment word = slots.ensure(slot, SlotDirectory.Spec.zeroed(type, RegionLayout.LOCK_SIZE));
-        return region.instance(slot, kind, key -> maker.apply(key, new LockWord(region, word)));
+        return region.instance(slot, kind, key -> maker.apply(key, new LockWord(region, word, "lock '" + key + "'")));
     }
 
     abstract boolean reentrant();

@@ -2,6 +2,7 @@ package dev.interproc;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.interproc.internal.events.Events;
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.internal.wait.Uninterruptibly;
 import java.lang.foreign.MemorySegment;
@@ -114,7 +115,7 @@ public final class SharedSemaphore extends CoordinationSlot {
     private SharedSemaphore(
             Region region, String name, MemorySegment memory, int maxProcesses, int initialPermits, boolean bounded) {
         super(region, name, memory, SEQ_OFFSET);
-        this.lock = internalLock(region, memory, LOCK_OFFSET);
+        this.lock = internalLock("semaphore", memory, LOCK_OFFSET);
         this.processes = region.processes();
         this.maxProcesses = maxProcesses;
         this.initialPermits = initialPermits;
@@ -367,10 +368,14 @@ public final class SharedSemaphore extends CoordinationSlot {
             // The entry belonged to a process that is gone (its table entry is ours now). The caller has
             // already changed available by delta: record delta as our holding before recomputing, so that
             // undoing the dead holding keeps our change instead of handing its permits out a second time.
-            boolean deadHolding = fields.get(entry + HOLDER_PERMITS_OFFSET) != 0;
+            int deadHolding = fields.get(entry + HOLDER_PERMITS_OFFSET);
+            if (deadHolding != 0) {
+                // An attach (ours or an earlier one) reclaimed the entry, and zeroed its pid.
+                Events.permitsReturned(region.name(), name, deadHolding, 0);
+            }
             fields.set(entry + HOLDER_TOKEN_OFFSET, token);
             fields.set(entry + HOLDER_PERMITS_OFFSET, delta);
-            if (deadHolding) {
+            if (deadHolding != 0) {
                 recompute();
             }
             return;
@@ -404,6 +409,10 @@ public final class SharedSemaphore extends CoordinationSlot {
                 continue;
             }
             if (token != region.ownerToken() && !processes.isAlive(token)) {
+                int permits = fields.get(entry + HOLDER_PERMITS_OFFSET);
+                if (permits != 0) {
+                    Events.permitsReturned(region.name(), name, permits, processes.pidOf(token));
+                }
                 fields.set(entry + HOLDER_TOKEN_OFFSET, 0);
                 fields.set(entry + HOLDER_PERMITS_OFFSET, 0);
             } else {

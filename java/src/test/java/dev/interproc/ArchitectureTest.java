@@ -27,9 +27,10 @@ class ArchitectureTest {
 
     /** Each package of the library and the library packages it may depend on (the drawing of design.md). */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "internal.ffm", Set.of(),
+            "internal.events", Set.of(),
+            "internal.ffm", Set.of("internal.events"),
             "internal.wait", Set.of("internal.ffm"),
-            "", Set.of("internal.ffm", "internal.wait"),
+            "", Set.of("internal.events", "internal.ffm", "internal.wait"),
             "process", Set.of("internal.wait"),
             "codec", Set.of(),
             "connection", Set.of("codec", "process", "internal.ffm", "internal.wait"),

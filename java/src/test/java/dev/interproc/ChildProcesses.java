@@ -27,6 +27,18 @@ final class ChildProcesses {
                 .args(args);
     }
 
+    /**
+     * A {@link LockChild} running {@code command} on {@code region}, followed by the command's {@code args}; as
+     * light as {@link #child}.
+     */
+    static JavaProcess.Builder lockChild(String command, String region, String... args) {
+        List<String> all = new ArrayList<>(List.of(command, region));
+        all.addAll(List.of(args));
+        return JavaProcess.builder(LockChild.class)
+                .jvmOptions("-Xmx64m", "-XX:+UseSerialGC")
+                .args(all.toArray(String[]::new));
+    }
+
     /** Starts every child, waits until each has printed READY, then sends GO to all of them. */
     static List<JavaProcess> startTogether(List<JavaProcess.Builder> builders)
             throws InterruptedException, TimeoutException {

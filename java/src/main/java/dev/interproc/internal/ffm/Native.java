@@ -59,6 +59,8 @@ public final class Native {
             bind("ip_region_size", FunctionDescriptor.of(JAVA_LONG, ADDRESS), true);
     private static final MethodHandle IP_REGION_PROCESS_INDEX =
             bind("ip_region_process_index", FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
+    private static final MethodHandle IP_REGION_RECLAIMED =
+            bind("ip_region_reclaimed", FunctionDescriptor.of(JAVA_INT, ADDRESS), true);
     private static final MethodHandle IP_PROCESS_ALIVE =
             bind("ip_process_alive", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
     private static final MethodHandle IP_SLOT_ENSURE = bind(
@@ -260,6 +262,14 @@ public final class Native {
     public static int regionProcessIndex(MemorySegment region) {
         try {
             return (int) IP_REGION_PROCESS_INDEX.invokeExact(region);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int regionReclaimed(MemorySegment region) {
+        try {
+            return (int) IP_REGION_RECLAIMED.invokeExact(region);
         } catch (Throwable t) {
             throw rethrow(t);
         }
