@@ -231,6 +231,7 @@ static void test_open_or_create(void) {
 
 /* A child that attaches and is killed: its process-table entry reads dead and is reclaimed. */
 static void test_dead_process_entry_is_reclaimed(void) {
+    SKIP_WITHOUT_ROBUST_FUTEXES();
     const char *name = fresh_name("dead");
     ip_region *region = NULL;
     CHECK_RC(0, ip_region_create(name, NULL, 1 << 20, 0, 0, 2, &region));
@@ -240,14 +241,14 @@ static void test_dead_process_entry_is_reclaimed(void) {
     if (child == 0) {
         ip_region *mine = NULL;
         int rc = ip_region_open(name, NULL, 0, &mine);
-        char index = rc == 0 ? (char)ip_region_process_index(mine) : (char)-1;
+        signed char index = rc == 0 ? (signed char)ip_region_process_index(mine) : -1;
         if (write(ready[1], &index, 1) != 1) {
             _exit(2);
         }
         pause();
         _exit(0);
     }
-    char child_index = -1;
+    signed char child_index = -1;
     CHECK(read(ready[0], &child_index, 1) == 1);
     CHECK(child_index >= 0);
     CHECK_RC(1, ip_process_alive(region, child_index));
@@ -266,6 +267,7 @@ static void test_dead_process_entry_is_reclaimed(void) {
 
 /* A child killed while it holds the directory lock mid-creation: others still create slots. */
 static void test_directory_lock_owner_death(void) {
+    SKIP_WITHOUT_ROBUST_FUTEXES();
     const char *name = fresh_name("dirlock");
     ip_region *region = NULL;
     CHECK_RC(0, ip_region_create(name, NULL, 1 << 20, 0, 0, 0, &region));

@@ -14,7 +14,8 @@ import java.util.Locale;
  * Finds and loads libinterproc once per JVM.
  *
  * <p>The library is taken from the file named by the system property {@value #PATH_PROPERTY}
- * when it is set, and otherwise from the JAR's resource {@code dev/interproc/native/linux-ARCH/libinterproc.so},
+ * when it is set, and otherwise from the JAR's resource {@code dev/interproc/native/linux-ARCH/libinterproc.so}
+ * (ARCH is {@link #normalisedArch normalised}),
  * which is copied to a private temporary file first (a shared library cannot be mapped from inside a JAR).
  */
 public final class NativeLibrary {
@@ -46,12 +47,28 @@ public final class NativeLibrary {
         return SymbolLookup.libraryLookup(path, Arena.global());
     }
 
+    /**
+     * The arch part of the resource directory for an {@code os.arch} value: one name per architecture, whichever
+     * spelling the JVM uses (the JDK says amd64 where toolchains and distributions say x86_64).
+     *
+     * @param osArch a value of the system property {@code os.arch}
+     * @return x86_64 or aarch64 for their known spellings, otherwise {@code osArch} unchanged
+     */
+    static String normalisedArch(String osArch) {
+        return switch (osArch) {
+            case "amd64", "x86_64", "x86-64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> osArch;
+        };
+    }
+
     private static Path extractFromJar() {
-        String resource = "/dev/interproc/native/linux-" + System.getProperty("os.arch") + "/libinterproc.so";
+        String platform = "linux-" + normalisedArch(System.getProperty("os.arch"));
+        String resource = "/dev/interproc/native/" + platform + "/libinterproc.so";
         try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("this interproc JAR has no native library for linux-"
-                        + System.getProperty("os.arch") + " (resource " + resource
+                throw new IllegalStateException("this interproc JAR has no native library for " + platform
+                        + " (os.arch " + System.getProperty("os.arch") + ", resource " + resource
                         + "); build it for this platform or set -D"
                         + PATH_PROPERTY + "=/path/to/libinterproc.so");
             }
