@@ -65,8 +65,7 @@ class NativeLoadingTest {
         List<String> lines = probe(List.of("--illegal-native-access=deny"));
         String expected = "FAILED java.lang.IllegalStateException: interproc needs native access, which this JVM"
                 + " denies: run java with --enable-native-access=ALL-UNNAMED (interproc is on the class path";
-        assertEquals(2, lines.size(), lines::toString);
-        lines.forEach(line -> assertTrue(line.startsWith(expected), line));
+        assertBothCallsFailWith(expected, lines);
     }
 
     @Test
@@ -80,8 +79,7 @@ class NativeLoadingTest {
         List<String> lines = run(command, TEST_CLASSES.toString());
         String expected = "FAILED java.lang.IllegalStateException: interproc needs native access, which this JVM"
                 + " denies: run java with --enable-native-access=dev.interproc (interproc is on the module path";
-        assertEquals(2, lines.size(), lines::toString);
-        lines.forEach(line -> assertTrue(line.startsWith(expected), line));
+        assertBothCallsFailWith(expected, lines);
     }
 
     @Test
@@ -89,8 +87,7 @@ class NativeLoadingTest {
         List<String> lines = probe(List.of("--enable-native-access=ALL-UNNAMED", "-Dos.arch=riscv64"));
         String expected = "FAILED java.lang.IllegalStateException: this interproc JAR has no native library for"
                 + " linux-riscv64 (os.arch riscv64";
-        assertEquals(2, lines.size(), lines::toString);
-        lines.forEach(line -> assertTrue(line.startsWith(expected), line));
+        assertBothCallsFailWith(expected, lines);
     }
 
     @Test
@@ -101,6 +98,12 @@ class NativeLoadingTest {
         assertTrue(refused.getMessage().contains("musl libc (/lib/ld-musl-x86_64.so.1)"), refused::getMessage);
         Files.writeString(maps, "7f0000000000-7f0000001000 r-xp 00000000 08:01 42   /usr/lib/libc.so.6\n");
         NativeLibrary.refuseMusl(maps);
+    }
+
+    /** Both calls of the probe failed alike: the reason is given again, not hidden behind NoClassDefFoundError. */
+    private static void assertBothCallsFailWith(String expected, List<String> lines) {
+        assertEquals(2, lines.size(), lines::toString);
+        lines.forEach(line -> assertTrue(line.startsWith(expected), line));
     }
 
     private Path leftover(String name) throws IOException {
