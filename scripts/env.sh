@@ -37,12 +37,26 @@ ip_require_tools() {
   command -v make >/dev/null || ip_apt_install make
   command -v mvn >/dev/null || ip_apt_install maven
   command -v clang-format >/dev/null || ip_apt_install clang-format # the build checks the C formatting
+  ip_require_cross_tools
   if ! JAVA_HOME=$(ip_find_jdk); then
     ip_apt_install temurin-25-jdk 2>/dev/null || true
     JAVA_HOME=$(ip_find_jdk) || ip_die "no JDK 22 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm/*). Install one, e.g. Temurin 25, and set JAVA_HOME."
   fi
   export JAVA_HOME
   export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+# The JAR ships libinterproc for linux-aarch64 too: the build cross-compiles it with Debian's cross compiler,
+# and the C tests run the aarch64 programs under qemu's user-mode emulator (CMakeLists.txt, cmake/).
+ip_require_cross_tools() {
+  local missing=""
+  command -v aarch64-linux-gnu-gcc >/dev/null || missing="$missing gcc-aarch64-linux-gnu"
+  # The static build: qemu-user 7.2 (bookworm) aborts when a forked child of a threaded process starts a thread.
+  command -v qemu-aarch64-static >/dev/null || missing="$missing qemu-user-static"
+  [ -z "$missing" ] && return 0
+  echo "interproc: the build cross-compiles libinterproc for linux-aarch64 (gcc-aarch64-linux-gnu) and runs its C tests under qemu-aarch64-static (qemu-user-static)" >&2
+  # shellcheck disable=SC2086 # one word per package
+  ip_apt_install $missing
 }
 
 # The CPython interpreters the interop tests run: python3.11, 3.12 and 3.13 from pyenv or PATH.

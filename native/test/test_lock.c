@@ -94,6 +94,7 @@ static int64_t elapsed_ms(const struct timespec *since) {
 
 /* An owner killed while holding the lock: a waiter gets it promptly and is told. */
 static void test_owner_death(void) {
+    SKIP_WITHOUT_ROBUST_FUTEXES();
     ip_region *region;
     struct guarded *shared = open_guarded(&region);
     for (int round = 0; round < 20; round++) {

@@ -1,5 +1,6 @@
 package dev.interproc;
 
+import dev.interproc.internal.ffm.NativeLibrary;
 import dev.interproc.internal.ffm.RegionLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,13 +25,19 @@ public final class RegionOptions {
     /** Default total size of a region: 1 MiB. */
     public static final long DEFAULT_SIZE = 1 << 20;
 
-    private static final RegionOptions DEFAULTS = new RegionOptions(
-            DEFAULT_SIZE,
-            RegionLayout.DEFAULT_MODE,
-            RegionLayout.DEFAULT_MAX_SLOTS,
-            RegionLayout.DEFAULT_MAX_PROCESSES,
-            Duration.ofMillis(RegionLayout.DEFAULT_OPEN_TIMEOUT_MS),
-            null);
+    /**
+     * The defaults come from libinterproc; in a holder, so that a JVM that cannot load it fails in
+     * {@link #defaults()} with the reason, not in this class's initialisation.
+     */
+    private static final class Defaults {
+        static final RegionOptions OPTIONS = new RegionOptions(
+                DEFAULT_SIZE,
+                RegionLayout.DEFAULT_MODE,
+                RegionLayout.DEFAULT_MAX_SLOTS,
+                RegionLayout.DEFAULT_MAX_PROCESSES,
+                Duration.ofMillis(RegionLayout.DEFAULT_OPEN_TIMEOUT_MS),
+                null);
+    }
 
     private static final Duration MIN_OPEN_TIMEOUT = Duration.ofMillis(1);
     private static final Duration MAX_OPEN_TIMEOUT = Duration.ofHours(1);
@@ -55,9 +62,13 @@ public final class RegionOptions {
      * 1 MiB, mode 0600, 256 slots, 128 processes, a 5 s open timeout, in POSIX shared memory (/dev/shm).
      *
      * @return the default options
+     * @throws IllegalStateException if libinterproc cannot be loaded in this JVM (no native access, no build for
+     *     this architecture, musl libc), with the reason and what to do, at every call
      */
     public static RegionOptions defaults() {
-        return DEFAULTS;
+        // Every region operation starts from these options: the one place that checks for the library first.
+        NativeLibrary.requireLoaded();
+        return Defaults.OPTIONS;
     }
 
     /**
