@@ -9,11 +9,5 @@ module dev.interproc {
     exports dev.interproc.codec;
     exports dev.interproc.connection;
 
-    requires info.picocli;
     requires pickle;
-    requires java.net.http;
-    requires jdk.httpserver;
-
-    opens dev.interproc.cli to
-            info.picocli;
 }

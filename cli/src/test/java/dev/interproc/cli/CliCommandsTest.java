@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.interproc.CodedPhase;
 import dev.interproc.RegionOptions;
 import dev.interproc.SharedLock;
 import dev.interproc.SharedMemory;
-import dev.interproc.TestRegions;
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
+import dev.interproc.testing.CodedPhase;
+import dev.interproc.testing.TestRegions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
