@@ -195,9 +195,12 @@ final class SlotDirectory {
         if (rc == RegionLayout.E_SLOTTYPE) {
             message = where + " is a " + stored + ", not a " + spec.type().javaName()
                     + ": use the accessor of its type, or another slot name";
+        } else if (rc == RegionLayout.E_SLOTSIZE && spec.type().elementBytes() > 0) {
+            int element = spec.type().elementBytes();
+            message = where + " is a " + stored + " of " + storedSize / element + " elements, not "
+                    + spec.size() / element + " (arrays keep the length they were created with)";
         } else if (rc == RegionLayout.E_SLOTSIZE) {
-            message = where + " is a " + stored + " of " + storedSize + " bytes, not " + spec.size()
-                    + " (arrays keep the length they were created with)";
+            message = where + " is a " + stored + " of " + storedSize + " bytes, not " + spec.size();
         } else {
             message = where + " was created with other type metadata";
         }

@@ -145,6 +145,19 @@ class CliCommandsTest {
                                         + ",\n        \"waiters\": false,\n        \"fencingToken\": 1"),
                         json.out());
                 assertTrue(json.out().contains("\"state\": \"free\""), json.out());
+                assertTrue(
+                        json.out()
+                                .contains(
+                                        "\"name\": \"jobs\",\n      \"type\": \"SharedLong\",\n      \"size\": 8,\n      \"value\": 42\n"),
+                        json.out());
+                assertTrue(
+                        json.out().contains("\"type\": \"SharedDouble\",\n      \"size\": 8,\n      \"value\": 0.5\n"),
+                        json.out());
+                assertTrue(
+                        json.out()
+                                .contains("\"value\": [\n        3,\n" + "        0,\n".repeat(18)
+                                        + "        0\n      ]"),
+                        json.out());
             } finally {
                 held.unlock();
             }
@@ -273,7 +286,10 @@ class CliCommandsTest {
 
             Result show = run("show", foreign);
             assertEquals(1, show.exitCode());
-            assertTrue(show.err().contains("not an interproc region"), show.err());
+            assertEquals(
+                    "interproc show: '" + foreign + "' in /dev/shm is not an interproc region (another program made "
+                            + "it); nothing to show\n",
+                    show.err());
             Result rm = run("rm", "--force", foreign);
             assertEquals(1, rm.exitCode());
             assertTrue(
@@ -343,6 +359,24 @@ class CliCommandsTest {
             Result help = run(command, "--help");
             assertEquals(0, help.exitCode(), command);
             assertTrue(help.out().startsWith("Usage: interproc " + command), help.out());
+            assertFalse(help.out().contains("docs/"), "help must not need the repository's docs: " + help.out());
         }
+    }
+
+    @Test
+    void noCommandPrintsTheUsageOnStandardErrorAndExitsWithTwo() {
+        Result bare = run();
+        assertEquals(2, bare.exitCode());
+        assertEquals("", bare.out());
+        assertTrue(bare.err().startsWith("Usage: interproc "), bare.err());
+        assertTrue(bare.err().contains("Exit codes:"), bare.err());
+    }
+
+    @Test
+    void jsonHelpDescribesTheShapesItPrints() {
+        assertTrue(run("ls", "--help").out().contains("slotCount"));
+        String show = run("show", "--help").out().replaceAll("\\s+", " "); // help wraps its lines
+        assertTrue(show.contains("an array of every element for the arrays"), show);
+        assertTrue(show.contains("owner_dead"), show);
     }
 }
