@@ -22,24 +22,28 @@ ip_find_jdk() {
   return 1
 }
 
-ip_apt_install() { # installs Debian packages, as root, without asking
-  command -v apt-get >/dev/null || ip_die "missing $*; install it (no apt-get here)"
+ip_apt_install() { # ip_apt_install WHY PACKAGE...: says what it installs and why, then installs as root, unasked
+  local why=$1
+  shift
+  command -v apt-get >/dev/null || ip_die "missing $* ($why); install it (no apt-get here)"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "interproc: installing $* with apt-get" >&2
+  echo "interproc: $why, and it is missing: installing Debian package(s) $* with ${sudo:+sudo }apt-get" >&2
   $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >&2 \
     || ip_die "could not install $*"
 }
 
 ip_require_tools() {
-  command -v cmake >/dev/null || ip_apt_install cmake
-  command -v gcc >/dev/null || ip_apt_install gcc
-  command -v make >/dev/null || ip_apt_install make
-  command -v mvn >/dev/null || ip_apt_install maven
-  command -v clang-format >/dev/null || ip_apt_install clang-format # the build checks the C formatting
+  command -v cmake >/dev/null || ip_apt_install "cmake configures the build of the C library" cmake
+  command -v gcc >/dev/null || ip_apt_install "gcc compiles the C library" gcc
+  command -v make >/dev/null || ip_apt_install "make runs the C build" make
+  command -v mvn >/dev/null || ip_apt_install "Maven builds and tests the Java code" maven
+  command -v clang-format >/dev/null \
+    || ip_apt_install "clang-format: the build checks the C formatting" clang-format
   ip_require_cross_tools
   if ! JAVA_HOME=$(ip_find_jdk); then
-    ip_apt_install temurin-25-jdk 2>/dev/null || true
+    # In a subshell: when no apt source has Temurin, the message below says what to do.
+    (ip_apt_install "interproc needs a JDK 22 or newer (the FFM API)" temurin-25-jdk) || true
     JAVA_HOME=$(ip_find_jdk) || ip_die "no JDK 22 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm/*). Install one, e.g. Temurin 25, and set JAVA_HOME."
   fi
   export JAVA_HOME
@@ -54,9 +58,8 @@ ip_require_cross_tools() {
   # The static build: qemu-user 7.2 (bookworm) aborts when a forked child of a threaded process starts a thread.
   command -v qemu-aarch64-static >/dev/null || missing="$missing qemu-user-static"
   [ -z "$missing" ] && return 0
-  echo "interproc: the build cross-compiles libinterproc for linux-aarch64 (gcc-aarch64-linux-gnu) and runs its C tests under qemu-aarch64-static (qemu-user-static)" >&2
   # shellcheck disable=SC2086 # one word per package
-  ip_apt_install $missing
+  ip_apt_install "the build cross-compiles libinterproc for linux-aarch64 and runs its C tests under qemu-aarch64-static" $missing
 }
 
 # The CPython interpreters the interop tests run: python3.11, 3.12 and 3.13 from pyenv or PATH.

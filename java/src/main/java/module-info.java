@@ -9,13 +9,7 @@ module dev.interproc {
     exports dev.interproc.codec;
     exports dev.interproc.connection;
 
-    requires info.picocli;
     requires pickle;
-    requires java.net.http;
-    requires jdk.httpserver;
     // Flight Recorder events (docs/observability.md): in every JDK image, and read by the event classes themselves.
     requires jdk.jfr;
-
-    opens dev.interproc.cli to
-            info.picocli;
 }

@@ -195,13 +195,14 @@ final class SlotDirectory {
         if (rc == RegionLayout.E_SLOTTYPE) {
             message = where + " is a " + stored + ", not a " + spec.type().javaName()
                     + ": use the accessor of its type, or another slot name";
+        } else if (rc == RegionLayout.E_SLOTSIZE && spec.type().elementBytes() > 0) {
+            int element = spec.type().elementBytes();
+            message = where + " is a " + stored + " of " + storedSize / element + " elements, not "
+                    + spec.size() / element + " (arrays keep the length they were created with)";
         } else if (rc == RegionLayout.E_SLOTSIZE) {
-            boolean array = spec.type() == SlotType.INT_ARRAY || spec.type() == SlotType.LONG_ARRAY;
             message = where + " is a " + stored + " of " + storedSize + " bytes, not " + spec.size()
-                    + (array
-                            ? " (arrays keep the length they were created with)"
-                            : " (its directory entry's field size; a barrier's follows its parties, anything else's"
-                                    + " is fixed, so the region may be damaged)");
+                    + " (its directory entry's field size; a barrier's follows its parties, anything else's is"
+                    + " fixed, so the region may be damaged)";
         } else {
             message = where + " was created with other type metadata";
         }

@@ -6,7 +6,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.interproc.internal.ffm.RegionLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Function;
@@ -28,11 +30,11 @@ enum SlotType {
     INT_ARRAY(
             RegionLayout.TYPE_INT32_ARRAY,
             "SharedIntArray",
-            slot -> Described.state(elements(slot.value(), Integer.BYTES))),
+            slot -> Described.array(elements(slot.value(), Integer.BYTES))),
     LONG_ARRAY(
             RegionLayout.TYPE_INT64_ARRAY,
             "SharedLongArray",
-            slot -> Described.state(elements(slot.value(), Long.BYTES))),
+            slot -> Described.array(elements(slot.value(), Long.BYTES))),
     ENUM(RegionLayout.TYPE_ENUM, "SharedEnum", SharedEnum::describe),
     LOCK(RegionLayout.TYPE_LOCK, "SharedLock", LockWord::describe),
     RLOCK(RegionLayout.TYPE_RLOCK, "SharedRLock", LockWord::describe),
@@ -80,14 +82,32 @@ enum SlotType {
     }
 
     /**
-     * A stored slot's state in words; where a type has them, its type as shown (an enum's with its class) and
-     * lock details.
+     * A stored slot's state in words; where a type has them, its type as shown (an enum's with its class), lock
+     * details, and its value as numbers ({@link SlotInfo#numbers()}).
      */
-    record Described(String shownType, String state, LockInfo lock) {
+    record Described(String shownType, String state, LockInfo lock, List<Number> numbers) {
+
+        /** A state with no numbers. */
+        Described(String shownType, String state, LockInfo lock) {
+            this(shownType, state, lock, List.of());
+        }
 
         /** Just the state in words: shown under the type's Java name. */
         static Described state(String state) {
             return new Described(null, state, null);
+        }
+
+        /** A number's slot: the number, shown as Java prints it. */
+        static Described number(Number number) {
+            return new Described(null, String.valueOf(number), null, List.of(number));
+        }
+
+        /** An array's slot: every element, shown as the first ones and how many there are. */
+        static Described array(List<Number> elements) {
+            StringJoiner shown = new StringJoiner(", ", "[", "");
+            elements.stream().limit(ARRAY_ELEMENTS_SHOWN).forEach(element -> shown.add(String.valueOf(element)));
+            String rest = elements.size() > ARRAY_ELEMENTS_SHOWN ? ", ... (" + elements.size() + " elements)]" : "]";
+            return new Described(null, shown + rest, null, elements);
         }
     }
 
@@ -106,6 +126,15 @@ enum SlotType {
         return tag;
     }
 
+    /** Bytes per element of an array type (its length is counted in elements), or 0 for a type that is no array. */
+    int elementBytes() {
+        return switch (this) {
+            case INT_ARRAY -> Integer.BYTES;
+            case LONG_ARRAY -> Long.BYTES;
+            default -> 0;
+        };
+    }
+
     /** The Java type of the slot, as messages and tools name it. */
     String javaName() {
         return javaName;
@@ -120,19 +149,20 @@ enum SlotType {
         SlotDirectory.Entry entry = slot.entry();
         Described described = describer.describe(slot);
         String shownType = described.shownType() != null ? described.shownType() : javaName;
-        return new SlotInfo(entry.name(), shownType, entry.size(), described.state(), described.lock());
+        return new SlotInfo(
+                entry.name(), shownType, entry.size(), described.state(), described.lock(), described.numbers());
     }
 
     private static Described intState(Stored slot) {
-        return Described.state(String.valueOf((int) INT_WORD.getVolatile(slot.value(), 0L)));
+        return Described.number((int) INT_WORD.getVolatile(slot.value(), 0L));
     }
 
     private static Described longState(Stored slot) {
-        return Described.state(String.valueOf((long) LONG_WORD.getVolatile(slot.value(), 0L)));
+        return Described.number((long) LONG_WORD.getVolatile(slot.value(), 0L));
     }
 
     private static Described doubleState(Stored slot) {
-        return Described.state(String.valueOf(Double.longBitsToDouble((long) LONG_WORD.getVolatile(slot.value(), 0L))));
+        return Described.number(Double.longBitsToDouble((long) LONG_WORD.getVolatile(slot.value(), 0L)));
     }
 
     /** The type stored with {@code tag}, or null for a tag this version does not know. */
@@ -146,17 +176,17 @@ enum SlotType {
         return type != null ? type.javaName : "slot of unknown type " + tag;
     }
 
-    /** The first elements of an array slot: "[1, 2, 3]" or "[1, ..., 8, ... (100 elements)]". */
-    private static String elements(MemorySegment value, int elementBytes) {
+    /** Every element of an array slot: Integers or Longs by the element size. */
+    private static List<Number> elements(MemorySegment value, int elementBytes) {
         long length = value.byteSize() / elementBytes;
-        StringJoiner shown = new StringJoiner(", ", "[", "");
-        for (long i = 0; i < Math.min(length, ARRAY_ELEMENTS_SHOWN); i++) {
-            shown.add(
+        List<Number> elements = new ArrayList<>();
+        for (long i = 0; i < length; i++) {
+            elements.add(
                     elementBytes == Integer.BYTES
-                            ? String.valueOf((int) INT_WORD.getVolatile(value, i * elementBytes))
-                            : String.valueOf((long) LONG_WORD.getVolatile(value, i * elementBytes)));
+                            ? (Number) (int) INT_WORD.getVolatile(value, i * elementBytes)
+                            : (Number) (long) LONG_WORD.getVolatile(value, i * elementBytes));
         }
-        return shown + (length > ARRAY_ELEMENTS_SHOWN ? ", ... (" + length + " elements)]" : "]");
+        return elements;
     }
 
     /** The first raw 32-bit words of a slot that can't be described by its type: "words [1, 0, 0, 0]". */

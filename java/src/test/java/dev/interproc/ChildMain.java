@@ -49,6 +49,7 @@ public final class ChildMain {
             case "open-or-create" -> openOrCreate(region);
             case "exercise-corrupt" -> CorruptRegionExercise.run(Path.of(region), caseNumbers(args));
             case "attach-cases" -> attachCases(Path.of(region), caseNumbers(args));
+            case "list-regions" -> CorruptRegionExercise.list(Path.of(region));
             default -> throw new IllegalArgumentException("unknown child job " + job + " " + Arrays.toString(args));
         }
     }

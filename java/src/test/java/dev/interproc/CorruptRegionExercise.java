@@ -1,8 +1,5 @@
 package dev.interproc;
 
-import dev.interproc.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -58,9 +55,21 @@ final class CorruptRegionExercise {
         System.out.println(ALL_DONE);
     }
 
+    /**
+     * Lists {@code directory} with {@link SharedMemory#list}, one line per region: its name, then "pid N" for a
+     * readable region's creator, or "unreadable: " and the problem.
+     */
+    static void list(Path directory) {
+        for (RegionListing listing : SharedMemory.list(RegionOptions.defaults().withDirectory(directory))) {
+            System.out.println(listing.name() + " "
+                    + (listing instanceof UnreadableRegion unreadable
+                            ? "unreadable: " + unreadable.problem().replace('\n', ' ')
+                            : "pid " + ((RegionInfo) listing).creatorPid()));
+        }
+    }
+
     private void exercise(Path root) {
         RegionOptions options = options(root, number);
-        String directory = caseDirectory(root, number).toString();
         report("begin");
         step("inspect", () -> SharedMemory.inspect(REGION, options).toString());
         step("list", () -> {
@@ -71,8 +80,6 @@ final class CorruptRegionExercise {
             }
             return null;
         });
-        step("ls", () -> cli("ls", "--dir", directory));
-        step("show", () -> cli("show", "--dir", directory, REGION));
         SharedMemory memory = step("open", () -> SharedMemory.open(REGION, options));
         if (memory != null) {
             step("slotNames", memory::slotNames);
@@ -93,18 +100,8 @@ final class CorruptRegionExercise {
         return null;
     }
 
-    /** A step's outcome that is a refusal although nothing was thrown, as the library or the CLI worded it. */
+    /** A step's outcome that is a refusal although nothing was thrown, as the library worded it. */
     private record Refusal(String text) {}
-
-    /** Runs a CLI command in this JVM: null if it succeeded, else its exit code and error output. */
-    private static Refusal cli(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine()
-                .setOut(new PrintWriter(new StringWriter()))
-                .setErr(new PrintWriter(err))
-                .execute(args);
-        return code == Main.EXIT_OK ? null : new Refusal("exit " + code + ": " + err);
-    }
 
     /**
      * Runs {@code step} and reports its outcome: ok, the {@link Refusal} it returned, or what it threw. Returns

@@ -54,7 +54,7 @@ class RegionInspectionTest {
         assertEquals((int) pid, first.creatorPid());
         assertTrue(first.creatorAlive());
         assertEquals(RegionOptions.DEFAULT_SIZE, first.size());
-        assertEquals(List.of(new SlotInfo("count", "SharedInt", 4, "3", null)), first.slots());
+        assertEquals(List.of(new SlotInfo("count", "SharedInt", 4, "3", null, List.of(3))), first.slots());
     }
 
     @Test

@@ -74,7 +74,7 @@ class SharedMemoryTest {
         memory.sharedLongArray("a", 4);
         IncompatibleSlotException length =
                 assertThrows(IncompatibleSlotException.class, () -> memory.sharedLongArray("a", 5));
-        assertTrue(length.getMessage().contains("of 32 bytes, not 40"), length.getMessage());
+        assertTrue(length.getMessage().contains("is a SharedLongArray of 4 elements, not 5"), length.getMessage());
         assertThrows(IllegalArgumentException.class, () -> memory.sharedLongArray("b", 0));
         assertThrows(IllegalArgumentException.class, () -> memory.sharedLong("bad name"));
         assertThrows(IllegalArgumentException.class, () -> memory.sharedLong("x".repeat(64)));

@@ -1,5 +1,6 @@
 package dev.interproc;
 
+import dev.interproc.testing.TestRegions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

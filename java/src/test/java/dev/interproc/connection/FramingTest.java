@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.interproc.TestRegions;
+import dev.interproc.testing.TestRegions;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -34,11 +34,11 @@ public final class Events {
     /**
      * The native library was loaded.
      *
-     * @param library the file loaded
-     * @param from where it came from: the JAR resource extracted, or the path given by the user
+     * @param description where it came from (the JAR resource extracted, or the path given by the user) and the
+     *     stale copies of dead JVMs cleaned, in one line
      */
-    public static void nativeLibraryLoaded(String library, String from) {
-        System.getLogger(NATIVE).log(Level.DEBUG, () -> "loaded native library " + library + " from " + from);
+    public static void nativeLibraryLoaded(String description) {
+        System.getLogger(NATIVE).log(Level.DEBUG, description);
     }
 
     /**

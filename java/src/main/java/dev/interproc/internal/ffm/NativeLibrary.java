@@ -1,5 +1,6 @@
 package dev.interproc.internal.ffm;
 
+import dev.interproc.internal.events.Events;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -39,6 +40,12 @@ public final class NativeLibrary {
     static final String FOLDER_PREFIX = "interproc-native-";
 
     private static final Outcome OUTCOME = load();
+
+    static {
+        if (OUTCOME.lookup() != null) {
+            Events.nativeLibraryLoaded(OUTCOME.description());
+        }
+    }
 
     /** A loaded library and how it was found, or why none could be loaded. */
     private record Outcome(SymbolLookup lookup, String description, Exception cause) {}

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.interproc.CodedPhase;
 import dev.interproc.RegionOptions;
 import dev.interproc.SharedLock;
 import dev.interproc.SharedMemory;
-import dev.interproc.TestRegions;
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
+import dev.interproc.testing.CodedPhase;
+import dev.interproc.testing.TestRegions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,6 +146,19 @@ class CliCommandsTest {
                                         + ",\n        \"waiters\": false,\n        \"fencingToken\": 1"),
                         json.out());
                 assertTrue(json.out().contains("\"state\": \"free\""), json.out());
+                assertTrue(
+                        json.out()
+                                .contains(
+                                        "\"name\": \"jobs\",\n      \"type\": \"SharedLong\",\n      \"size\": 8,\n      \"value\": 42\n"),
+                        json.out());
+                assertTrue(
+                        json.out().contains("\"type\": \"SharedDouble\",\n      \"size\": 8,\n      \"value\": 0.5\n"),
+                        json.out());
+                assertTrue(
+                        json.out()
+                                .contains("\"value\": [\n        3,\n" + "        0,\n".repeat(18)
+                                        + "        0\n      ]"),
+                        json.out());
             } finally {
                 held.unlock();
             }
@@ -273,7 +287,10 @@ class CliCommandsTest {
 
             Result show = run("show", foreign);
             assertEquals(1, show.exitCode());
-            assertTrue(show.err().contains("not an interproc region"), show.err());
+            assertEquals(
+                    "interproc show: '" + foreign + "' in /dev/shm is not an interproc region (another program made "
+                            + "it); nothing to show\n",
+                    show.err());
             Result rm = run("rm", "--force", foreign);
             assertEquals(1, rm.exitCode());
             assertTrue(
@@ -320,6 +337,53 @@ class CliCommandsTest {
         assertFalse(Files.exists(file));
     }
 
+    /** One way of damaging a region's header: the field, as the listing must name it, and the damage. */
+    private record Damage(String field, long offset, int value) {}
+
+    /**
+     * {@code interproc ls} over healthy regions and regions damaged in every header field it reads: it succeeds,
+     * lists the healthy ones as usual and marks each damaged one unreadable, naming the field (the library's
+     * suite, RegionCorruptionTest, runs every corruption case through {@code SharedMemory.list}).
+     */
+    @Test
+    void lsListsHealthyRegionsBesideAnyNumberOfDamagedOnes() throws IOException {
+        List<Damage> damages = List.of(
+                new Damage("state", RegionLayout.HEADER_STATE_OFFSET, 7),
+                new Damage("max_slots", RegionLayout.HEADER_MAX_SLOTS_OFFSET, 0),
+                new Damage("max_processes", RegionLayout.HEADER_MAX_PROCESSES_OFFSET, -1),
+                new Damage("data_offset", RegionLayout.HEADER_DATA_OFFSET_OFFSET, 64),
+                new Damage("directory_offset", RegionLayout.HEADER_DIRECTORY_OFFSET_OFFSET, 8),
+                new Damage("slot_count", RegionLayout.HEADER_SLOT_COUNT_OFFSET, 0x7ffffff0));
+        for (String healthy : List.of("healthy-a", "healthy-b")) {
+            try (SharedMemory memory = SharedMemory.create(healthy, options)) {
+                memory.sharedLong("counter", 1);
+            }
+        }
+        for (Damage damage : damages) {
+            String name = "damaged-" + damage.field().replace('_', '-');
+            try (SharedMemory memory = SharedMemory.create(name, options)) {
+                memory.sharedLong("counter", 1);
+            }
+            try (FileChannel channel = FileChannel.open(
+                            directory.resolve(name), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    Arena arena = Arena.ofConfined()) {
+                MemorySegment header = channel.map(FileChannel.MapMode.READ_WRITE, 0, 4096, arena);
+                header.set(ValueLayout.JAVA_INT, damage.offset(), damage.value());
+            }
+        }
+        Result ls = run("ls", "--dir", dir());
+        assertEquals(0, ls.exitCode(), ls.err());
+        for (String healthy : List.of("healthy-a", "healthy-b")) {
+            String row = row(ls.out(), healthy);
+            assertFalse(row.contains("unreadable"), row);
+            assertTrue(row.contains(String.valueOf(PID)), row);
+        }
+        for (Damage damage : damages) {
+            String row = row(ls.out(), "damaged-" + damage.field().replace('_', '-'));
+            assertTrue(row.contains("unreadable") && row.contains(damage.field()), row);
+        }
+    }
+
     @Test
     void usageErrorsExitWithTwoAndMissingRegionsWithOne() {
         assertEquals(2, run("rm", "--dir", dir()).exitCode());
@@ -343,6 +407,24 @@ class CliCommandsTest {
             Result help = run(command, "--help");
             assertEquals(0, help.exitCode(), command);
             assertTrue(help.out().startsWith("Usage: interproc " + command), help.out());
+            assertFalse(help.out().contains("docs/"), "help must not need the repository's docs: " + help.out());
         }
+    }
+
+    @Test
+    void noCommandPrintsTheUsageOnStandardErrorAndExitsWithTwo() {
+        Result bare = run();
+        assertEquals(2, bare.exitCode());
+        assertEquals("", bare.out());
+        assertTrue(bare.err().startsWith("Usage: interproc "), bare.err());
+        assertTrue(bare.err().contains("Exit codes:"), bare.err());
+    }
+
+    @Test
+    void jsonHelpDescribesTheShapesItPrints() {
+        assertTrue(run("ls", "--help").out().contains("slotCount"));
+        String show = run("show", "--help").out().replaceAll("\\s+", " "); // help wraps its lines
+        assertTrue(show.contains("an array of every element for the arrays"), show);
+        assertTrue(show.contains("owner_dead"), show);
     }
 }

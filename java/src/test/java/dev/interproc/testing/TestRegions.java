@@ -1,4 +1,4 @@
-package dev.interproc;
+package dev.interproc.testing;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;

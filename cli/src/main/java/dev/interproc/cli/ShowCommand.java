@@ -1,5 +1,6 @@
 package dev.interproc.cli;
 
+import dev.interproc.IncompatibleRegionException;
 import dev.interproc.RegionInfo;
 import dev.interproc.RegionNotFoundException;
 import dev.interproc.SharedMemory;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
             "Shows one region: its header, attached processes and every slot with its type and value.",
             "Enums show their constant's name; locks show free, held by pid N, or owner dead, and whether "
                     + "threads wait on them. The region is read without attaching to it.",
-            "Exit code 1 when there is no such region or it is not readable by this version."
+            "Exit code 1 when there is no such region, it is not an interproc region, or it is not readable by "
+                    + "this version."
         })
 final class ShowCommand implements Callable<Integer> {
 
@@ -34,7 +36,14 @@ final class ShowCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REGION", description = "The region's name.")
     private String name;
 
-    @Option(names = "--json", description = "Print JSON (docs/cli.md) instead of text.")
+    @Option(
+            names = "--json",
+            description = "Print JSON instead of text: the region's name, location, size, layoutVersion, creator, "
+                    + "created, processes, maxProcesses, maxSlots and slots [{name, type, size, value, lock}]. A "
+                    + "value is a number for SharedInt, SharedLong and SharedDouble (NaN and infinities as "
+                    + "strings), an array of every element for the arrays, and a string otherwise (an enum's "
+                    + "constant name, a state in words); lock {state: free|held|owner_dead, ownerPid, waiters, "
+                    + "fencingToken} is there for locks only.")
     private boolean json;
 
     @Override
@@ -44,6 +53,15 @@ final class ShowCommand implements Callable<Integer> {
             region = SharedMemory.inspect(name, location.options());
         } catch (RegionNotFoundException e) {
             spec.commandLine().getErr().println("interproc show: no region '" + name + "' in " + location.describe());
+            return Main.EXIT_REFUSED;
+        } catch (IncompatibleRegionException e) {
+            if (!e.isForeign()) {
+                throw e;
+            }
+            spec.commandLine()
+                    .getErr()
+                    .println("interproc show: '" + name + "' in " + location.describe()
+                            + " is not an interproc region (another program made it); nothing to show");
             return Main.EXIT_REFUSED;
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -44,6 +44,13 @@ class JsonTest {
 
     @Test
     void refusesValuesWithoutAJsonForm() {
-        assertThrows(IllegalArgumentException.class, () -> Json.write(List.of(1.5)));
+        assertThrows(IllegalArgumentException.class, () -> Json.write(List.of(1.5f)));
+    }
+
+    @Test
+    void writesFiniteDoublesAsNumbersAndTheOthersAsStrings() {
+        assertEquals(
+                "[\n  0.5,\n  1.0E21,\n  \"NaN\",\n  \"-Infinity\"\n]",
+                Json.write(List.of(0.5, 1e21, Double.NaN, Double.NEGATIVE_INFINITY)));
     }
 }

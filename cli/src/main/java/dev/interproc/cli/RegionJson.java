@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The JSON shapes of {@code ls --json} and {@code show --json} (docs/cli.md), as maps for {@link Json}. */
+/**
+ * The JSON shapes of {@code ls --json} and {@code show --json} (docs/cli.md), as maps for {@link Json}. A slot's
+ * value is data where it can be: a number for the numeric types, an array of numbers for the arrays, a string
+ * otherwise (an enum's constant name, a lock's or a coordination slot's state in words).
+ */
 final class RegionJson {
 
     private RegionJson() {}
@@ -76,9 +80,16 @@ final class RegionJson {
         json.put("name", slot.name());
         json.put("type", slot.type());
         json.put("size", slot.size());
-        json.put("value", slot.value());
+        json.put("value", value(slot));
         slot.lockInfo().ifPresent(lock -> json.put("lock", lock(lock)));
         return json;
+    }
+
+    private static Object value(SlotInfo slot) {
+        if (slot.numbers().isEmpty()) {
+            return slot.value();
+        }
+        return slot.type().endsWith("Array") ? slot.numbers() : slot.numbers().getFirst();
     }
 
     private static Map<String, Object> lock(LockInfo lock) {

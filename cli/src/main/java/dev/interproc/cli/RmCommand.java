@@ -7,7 +7,6 @@ import dev.interproc.RegionListing;
 import dev.interproc.RegionNotFoundException;
 import dev.interproc.SharedMemory;
 import dev.interproc.UnreadableRegion;
-import dev.interproc.internal.ffm.RegionLayout;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +94,7 @@ final class RmCommand implements Callable<Integer> {
         } catch (RegionNotFoundException e) {
             return "no region '" + name + "' in " + location.describe();
         } catch (IncompatibleRegionException e) {
-            if (e.errorCode() == RegionLayout.E_MAGIC) {
+            if (e.isForeign()) {
                 return "'" + name + "' in " + location.describe() + " is not an interproc region (another program "
                         + "made it); not removed";
             }

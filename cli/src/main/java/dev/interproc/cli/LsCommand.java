@@ -36,7 +36,12 @@ final class LsCommand implements Callable<Integer> {
     @Mixin
     private RegionLocation location;
 
-    @Option(names = "--json", description = "Print JSON (docs/cli.md) instead of a table.")
+    @Option(
+            names = "--json",
+            description = "Print JSON instead of a table: {\"location\", \"regions\": [...]}, each region with "
+                    + "name, size (bytes), readable and layoutVersion (-1 when unknown); a readable one also with "
+                    + "creator {pid, alive}, created (ISO-8601), processes [{index, pid, alive}] and slotCount, an "
+                    + "unreadable one with problem. Numbers are JSON numbers.")
     private boolean json;
 
     @Override

@@ -2,6 +2,7 @@ package dev.interproc.cli;
 
 import dev.interproc.InterprocException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -9,18 +10,25 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code interproc} command (bin/interproc, or {@code java -jar interproc.jar}): {@code ls},
- * {@code show} and {@code rm} look at and remove regions, {@code demo} runs the worker example.
+ * The {@code interproc} command (bin/interproc, or {@code java -jar interproc-cli.jar}): {@code ls},
+ * {@code show} and {@code rm} look at and remove regions, {@code demo} runs the worker example. Without a
+ * command it prints its usage on standard error and exits {@value #EXIT_USAGE}, as command lines do.
  *
  * <p>Exit codes, for scripts: {@value #EXIT_OK} success; {@value #EXIT_REFUSED} a region was not found,
- * not readable, or a removal was refused; {@value #EXIT_USAGE} the command line is wrong. docs/cli.md
- * describes every command and its JSON output.
+ * not readable, or a removal was refused; {@value #EXIT_USAGE} the command line is wrong. The help of each
+ * command says all it does, its JSON included; docs/cli.md has examples.
  */
 @Command(
         name = "interproc",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Typed shared state and coordination between JVM processes on one Linux host.",
+        description = {
+            "Typed shared state and coordination between JVM processes on one Linux host: looks at and removes "
+                    + "the shared-memory regions of interproc (in /dev/shm, or a tmpfs directory with --dir), "
+                    + "and runs the worker example.",
+            "Regions are read without attaching to them. Native access is granted by the JAR's manifest; "
+                    + "with java -cp add --enable-native-access=ALL-UNNAMED."
+        },
         subcommands = {
             LsCommand.class,
             ShowCommand.class,
@@ -34,7 +42,7 @@ import picocli.CommandLine.Spec;
             "1:a region was not found or not readable, a removal was refused, " + "or the demo's checks failed",
             "2:wrong command line"
         })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
     /** The command did what was asked. */
     public static final int EXIT_OK = 0;
@@ -75,9 +83,11 @@ public final class Main implements Runnable {
         return commandLine;
     }
 
+    /** No command given: the usage, on standard error as for any other wrong command line. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
     }
 
     /** The version from the JAR's manifest. */

@@ -1,8 +1,8 @@
 package dev.interproc.cli;
 
-import dev.interproc.CodedPhase;
 import dev.interproc.RegionOptions;
 import dev.interproc.SharedMemory;
+import dev.interproc.testing.CodedPhase;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes JSON from maps (objects, in their iteration order), lists, strings, numbers, booleans and null,
- * indented by two spaces. Strings are escaped as RFC 8259 requires.
+ * Writes JSON from maps (objects, in their iteration order), lists, strings, numbers (Integer, Long, Double),
+ * booleans and null, indented by two spaces. Strings are escaped as RFC 8259 requires; a Double that JSON cannot
+ * write as a number (NaN, infinities) is written as the string Java prints for it.
  */
 final class Json {
 
@@ -26,6 +27,8 @@ final class Json {
             case Boolean bool -> out.append(bool);
             case Integer number -> out.append(number);
             case Long number -> out.append(number);
+            case Double number when Double.isFinite(number) -> out.append(number);
+            case Double notANumber -> string(notANumber.toString(), out);
             case Map<?, ?> map -> object(map, out, depth);
             case List<?> list -> array(list, out, depth);
             default ->

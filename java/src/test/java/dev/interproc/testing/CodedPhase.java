@@ -1,4 +1,6 @@
-package dev.interproc;
+package dev.interproc.testing;
+
+import dev.interproc.CodedEnum;
 
 /**
  * The enum the tests store in enum slots when they need stable codes that differ from the ordinals (as a worker's
