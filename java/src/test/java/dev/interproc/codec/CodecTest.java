@@ -5,16 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,5 +163,40 @@ class CodecTest {
             current = inner;
         }
         assertThrows(InvalidClassException.class, () -> shallow.decode(shallow.encode(deep)));
+    }
+
+    /**
+     * The nested-{@code HashSet} bomb: 40 levels of two sets that each hold both sets of the next level, a few
+     * kilobytes of allow-listed classes whose rebuilding would take some 2<sup>40</sup> {@code hashCode} calls.
+     * The default depth limit refuses it on the way down, before the first set is rebuilt.
+     */
+    @Test
+    void javaSerializationRefusesTheNestedHashSetBombFast() throws IOException {
+        Set<Object> root = new HashSet<>();
+        Set<Object> left = root;
+        Set<Object> right = new HashSet<>();
+        for (int level = 0; level < 40; level++) {
+            Set<Object> nextLeft = new HashSet<>();
+            Set<Object> nextRight = new HashSet<>();
+            nextLeft.add("x");
+            left.add(nextLeft);
+            left.add(nextRight);
+            right.add(nextLeft);
+            right.add(nextRight);
+            left = nextLeft;
+            right = nextRight;
+        }
+        JavaSerializationCodec codec = JavaSerializationCodec.standard();
+        byte[] bomb = codec.encode(root);
+        long start = System.nanoTime();
+        InvalidClassException refused = assertTimeoutPreemptively(
+                Duration.ofSeconds(10), () -> assertThrows(InvalidClassException.class, () -> codec.decode(bomb)));
+        System.out.printf(
+                "nested HashSet bomb of %d bytes refused in %.1f ms%n", bomb.length, (System.nanoTime() - start) / 1e6);
+        assertTrue(
+                refused.getMessage()
+                        .contains("depth 21 exceeds the maximum 20 (JavaSerializationCodec.builder()"
+                                + ".maxDepth(...) sets it)"),
+                refused.getMessage());
     }
 }
