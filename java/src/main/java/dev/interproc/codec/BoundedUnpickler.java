@@ -36,6 +36,8 @@ import net.razorvine.pickle.objects.SetConstructor;
  *       as CPython does ("unhashable type"): their Java hash recurses through all they hold, and they can still
  *       change after being hashed. What is left to hash is cheap: scalars, tuples (arrays hash by identity) and
  *       frozensets (cached).
+ *   <li>BINUNICODE, SHORT_BINUNICODE, BINUNICODE8 and UNICODE: decoded as CPython does ({@link PickleText}),
+ *       refusing malformed text where Pyrolite would put U+FFFD in it.
  *   <li>Opcodes with a length: the length is checked against the bytes left before Pyrolite allocates it.
  * </ul>
  */
@@ -76,6 +78,12 @@ final class BoundedUnpickler extends Unpickler {
                 String digits = text.endsWith("L") ? text.substring(0, text.length() - 1) : text;
                 stack.add(PickleUtils.optimizeBigint(limits.parseInteger(digits)));
             }
+            case Opcodes.SHORT_BINUNICODE -> stack.add(readUtf8(PickleUtils.readbyte(input)));
+            case Opcodes.BINUNICODE ->
+                stack.add(readUtf8(PickleUtils.bytes_to_integer(PickleUtils.readbytes(input, 4))));
+            case Opcodes.BINUNICODE8 ->
+                stack.add(readUtf8(PickleUtils.bytes_to_long(PickleUtils.readbytes(input, 8), 0)));
+            case Opcodes.UNICODE -> stack.add(PickleText.decodeRawUnicodeEscape(PickleUtils.readline(input)));
             case Opcodes.FROZENSET -> stack.add(new FrozenSet(hashable(stack.pop_all_since_marker()), limits));
             case Opcodes.ADDITEMS -> {
                 List<Object> items = stack.pop_all_since_marker();
@@ -112,6 +120,11 @@ final class BoundedUnpickler extends Unpickler {
             }
         }
         return NO_RETURN_VALUE;
+    }
+
+    /** Reads {@code length} bytes of UTF-8, already checked against the bytes left, as CPython decodes them. */
+    private String readUtf8(long length) throws IOException {
+        return PickleText.decodeUtf8(PickleUtils.readbytes(input, length));
     }
 
     /** INT: "01" and "00" are protocol 0's True and False; other values as small a Java type as holds them. */

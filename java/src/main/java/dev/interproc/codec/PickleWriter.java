@@ -2,7 +2,6 @@ package dev.interproc.codec;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -119,7 +118,7 @@ final class PickleWriter {
     private void saveContainerOrString(Object value) throws IOException {
         switch (value) {
             case CharSequence text -> {
-                byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
+                byte[] utf8 = PickleText.encodeUtf8(text.toString());
                 if (utf8.length <= 0xff) {
                     out.put(0x8c).put(utf8.length);
                 } else {

@@ -60,6 +60,23 @@ class CodecTest {
                 HEX.formatHex(pickle.encode(mixed)));
     }
 
+    /** pickle.dumps('a\ud800b') and pickle.dumps('\U0001F600\udc80'): CPython's surrogatepass, both ways. */
+    @Test
+    void pickleWritesAndReadsLoneSurrogatesAsCPython() throws IOException {
+        String cpython = "80049509000000000000008c0561eda08062942e";
+        assertEquals(cpython, HEX.formatHex(pickle.encode("a\uD800b")));
+        assertEquals("a\uD800b", pickle.decode(HEX.parseHex(cpython)));
+        String pairThenLone = "8004950b000000000000008c07f09f9880edb280942e";
+        assertEquals(pairThenLone, HEX.formatHex(pickle.encode("\uD83D\uDE00\uDC80")));
+        assertEquals("\uD83D\uDE00\uDC80", pickle.decode(HEX.parseHex(pairThenLone)));
+        IOException malformed = assertThrows(IOException.class, () -> pickle.decode(HEX.parseHex("80048c0261ff942e")));
+        assertTrue(
+                malformed
+                        .getMessage()
+                        .contains("'utf-8' codec can't decode byte 0xff in position 1: invalid start byte"),
+                malformed.getMessage());
+    }
+
     @Test
     void pickleReadsWhatCPythonWritesAtProtocols2To5() throws IOException {
         assertEquals(Map.of("a", 1), pickle.decode(HEX.parseHex("8004950a000000000000007d948c0161944b01732e")));
