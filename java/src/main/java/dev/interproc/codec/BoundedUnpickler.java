@@ -8,11 +8,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.PickleUtils;
+import net.razorvine.pickle.PythonException;
 import net.razorvine.pickle.Unpickler;
 import net.razorvine.pickle.objects.ClassDict;
+import net.razorvine.pickle.objects.ExceptionConstructor;
 import net.razorvine.pickle.objects.SetConstructor;
 
 /**
@@ -38,6 +41,9 @@ import net.razorvine.pickle.objects.SetConstructor;
  *       frozensets (cached).
  *   <li>BINUNICODE, SHORT_BINUNICODE, BINUNICODE8 and UNICODE: decoded as CPython does ({@link PickleText}),
  *       refusing malformed text where Pyrolite would put U+FFFD in it.
+ *   <li>GLOBAL, STACK_GLOBAL and INST: the classes of {@link PythonTypes}, Pyrolite's built-in values and
+ *       exceptions; any other class is refused (Pyrolite would make a dictionary of it). BUILD (setting an
+ *       object's state) only on exceptions.
  *   <li>Opcodes with a length: the length is checked against the bytes left before Pyrolite allocates it.
  * </ul>
  */
@@ -49,10 +55,21 @@ final class BoundedUnpickler extends Unpickler {
      */
     private static final long COMPARISONS_ALWAYS_ALLOWED = 100_000;
 
-    private final PickleLimits limits;
+    /** Pyrolite's constructors that stay: they make built-in values, never arbitrary classes. */
+    private static final Set<String> PYROLITE_CONSTRUCTORS = Set.of(
+            "builtins.set",
+            "__builtin__.set",
+            "builtins.bytearray",
+            "__builtin__.bytearray",
+            "__builtin__.bytes",
+            "_codecs.encode");
 
-    BoundedUnpickler(PickleLimits limits) {
+    private final PickleLimits limits;
+    private final PythonTypes types;
+
+    BoundedUnpickler(PickleLimits limits, PythonTypes types) {
         this.limits = limits;
+        this.types = types;
     }
 
     /**
@@ -84,6 +101,30 @@ final class BoundedUnpickler extends Unpickler {
             case Opcodes.BINUNICODE8 ->
                 stack.add(readUtf8(PickleUtils.bytes_to_long(PickleUtils.readbytes(input, 8), 0)));
             case Opcodes.UNICODE -> stack.add(PickleText.decodeRawUnicodeEscape(PickleUtils.readline(input)));
+            case Opcodes.GLOBAL -> {
+                String module = PickleUtils.readline(input);
+                stack.add(resolve(module, PickleUtils.readline(input)));
+            }
+            case Opcodes.STACK_GLOBAL -> {
+                String name = (String) stack.pop();
+                stack.add(resolve((String) stack.pop(), name));
+            }
+            case Opcodes.INST -> {
+                String module = PickleUtils.readline(input);
+                IObjectConstructor constructor = resolve(module, PickleUtils.readline(input));
+                stack.add(constructor.construct(stack.pop_all_since_marker().toArray()));
+            }
+            case Opcodes.BUILD -> {
+                Object state = stack.pop();
+                if (!(stack.peek() instanceof PythonException)) {
+                    throw new PickleException("the pickle sets the state of a "
+                            + stack.peek().getClass().getName()
+                            + " (BUILD), which a PythonClass mapping cannot take: give the Python class a"
+                            + " __reduce__ returning (cls, args)");
+                }
+                stack.add(state);
+                return super.dispatch(opcode);
+            }
             case Opcodes.FROZENSET -> stack.add(new FrozenSet(hashable(stack.pop_all_since_marker()), limits));
             case Opcodes.ADDITEMS -> {
                 List<Object> items = stack.pop_all_since_marker();
@@ -120,6 +161,34 @@ final class BoundedUnpickler extends Unpickler {
             }
         }
         return NO_RETURN_VALUE;
+    }
+
+    /** The Java maker of values of {@code module.name}; an unknown class is refused, never a dictionary. */
+    private IObjectConstructor resolve(String module, String name) {
+        IObjectConstructor mapped = types.decoder(module, name);
+        if (mapped != null) {
+            return mapped;
+        }
+        String qualified = module + "." + name;
+        if (qualified.equals("builtins.frozenset") || qualified.equals("__builtin__.frozenset")) {
+            return arguments ->
+                    new FrozenSet(arguments.length == 0 ? List.of() : hashable((Collection<?>) arguments[0]), limits);
+        }
+        if (PYROLITE_CONSTRUCTORS.contains(qualified)) {
+            return objectConstructors.get(qualified);
+        }
+        if (module.equals("exceptions")
+                || (module.equals("builtins") || module.equals("__builtin__"))
+                        && (name.endsWith("Error")
+                                || name.endsWith("Warning")
+                                || name.endsWith("Exception")
+                                || Set.of("GeneratorExit", "KeyboardInterrupt", "StopIteration", "SystemExit")
+                                        .contains(name))) {
+            return new ExceptionConstructor(PythonException.class, module, name);
+        }
+        throw new PickleException("the pickle holds a " + qualified + ", which PickleCodec does not map to a Java"
+                + " type; register one with PickleCodec.builder().register(new PythonClass<>(\"" + module + "\", \""
+                + name + "\", ...))");
     }
 
     /** Reads {@code length} bytes of UTF-8, already checked against the bytes left, as CPython decodes them. */

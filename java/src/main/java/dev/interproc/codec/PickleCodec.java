@@ -2,8 +2,10 @@ package dev.interproc.codec;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -16,14 +18,24 @@ import java.util.Set;
  * the types below. Java to Python: {@code null} to None, {@link Boolean} to bool, {@link Byte}, {@link Short},
  * {@link Integer}, {@link Long}, {@link BigInteger} to int, {@link Float} and {@link Double} to float,
  * {@link CharSequence} to str, {@code byte[]} to bytes, {@link List} to list, {@code Object[]} to tuple,
- * {@link Map} to dict, {@link Set} to set. Anything else is refused with an {@link IOException}.
+ * {@link Map} to dict ({@link java.util.LinkedHashMap} to {@code collections.OrderedDict}), {@link Set} to set,
+ * and the types of the standard mapping below. Anything else is refused with an {@link IOException}.
  *
  * <p><b>Reading</b> uses Pyrolite's unpickler and accepts protocols 0 to 5. Python to Java: None is
  * {@code null}, bool {@link Boolean}, int {@link Integer}, {@link Long} or {@link BigInteger} by size, float
  * {@link Double}, str {@link String}, bytes {@code byte[]}, list {@link java.util.ArrayList}, tuple
  * {@code Object[]}, dict {@link java.util.HashMap}, set {@link java.util.HashSet}, frozenset an unmodifiable
- * {@link Set}. Pyrolite builds other Python classes as dictionaries of their state and never runs code; still,
- * accept pickles only from peers you trust (authenticate the connection).
+ * {@link Set}. Pyrolite never runs code; still, accept pickles only from peers you trust (authenticate the
+ * connection).
+ *
+ * <p><b>Other classes</b> travel both ways by a mapping, so that a value from Python comes back equal: the
+ * standard one ({@code datetime}, {@code date}, {@code time} and {@code timezone} to {@code java.time}'s
+ * {@code LocalDateTime}/{@code OffsetDateTime}, {@code LocalDate}, {@code LocalTime}/{@code OffsetTime} and
+ * {@code ZoneOffset}; {@code timedelta} to {@link java.time.Duration}; {@code Decimal} to
+ * {@link java.math.BigDecimal}; {@code complex} to {@link PythonComplex}; {@code OrderedDict} to
+ * {@link java.util.LinkedHashMap}; {@code array.array} to primitive arrays; exceptions to Pyrolite's
+ * {@code PythonException}), and the user's ({@link Builder#register}). A pickle holding an instance of any other
+ * class is refused, where Pyrolite would silently make a dictionary of its state.
  *
  * <p><b>Limits</b> bound the work one pickle can cause, so that decoding takes time linear in its size and
  * never overflows the stack, whatever a peer sends; a pickle over a limit is refused with an
@@ -51,9 +63,11 @@ public final class PickleCodec implements Codec {
     public static final PickleCodec INSTANCE = builder().build();
 
     private final PickleLimits limits;
+    private final PythonTypes types;
 
-    private PickleCodec(PickleLimits limits) {
+    private PickleCodec(PickleLimits limits, PythonTypes types) {
         this.limits = limits;
+        this.types = types;
     }
 
     /**
@@ -69,14 +83,14 @@ public final class PickleCodec implements Codec {
     /** @throws IOException if the value holds a type this codec does not pickle, or nests too deep */
     @Override
     public byte[] encode(Object value) throws IOException {
-        return new PickleWriter(limits.maxDepth()).write(value);
+        return new PickleWriter(limits.maxDepth(), types).write(value);
     }
 
     /** @throws IOException if the pickle is malformed, unsupported, or exceeds a limit (named in the message) */
     @Override
     public Object decode(byte[] payload) throws IOException {
         try {
-            return new BoundedUnpickler(limits).decode(payload);
+            return new BoundedUnpickler(limits, types).decode(payload);
         } catch (RuntimeException e) {
             // Pyrolite reports malformed input with whatever its casts and collections throw, not only with
             // PickleException; the caller of a codec expects an IOException for any bad payload.
@@ -89,8 +103,21 @@ public final class PickleCodec implements Codec {
 
         private int maxIntDigits = DEFAULT_MAX_INT_DIGITS;
         private int maxDepth = DEFAULT_MAX_DEPTH;
+        private final List<PythonClass<?>> registered = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * Maps a Python class to a Java type, both ways; it takes precedence over the standard mapping. Without
+         * one, a pickle holding an instance of a class the codec does not know is refused.
+         *
+         * @param type the Python class and the Java type, with the conversions
+         * @return this builder
+         */
+        public Builder register(PythonClass<?> type) {
+            registered.add(Objects.requireNonNull(type, "type"));
+            return this;
+        }
 
         /**
          * Sets the most decimal digits of an int written as text (protocol 0); {@value #DEFAULT_MAX_INT_DIGITS}
@@ -121,7 +148,7 @@ public final class PickleCodec implements Codec {
 
         /** {@return the codec, immutable and thread-safe} */
         public PickleCodec build() {
-            return new PickleCodec(new PickleLimits(maxIntDigits, maxDepth));
+            return new PickleCodec(new PickleLimits(maxIntDigits, maxDepth), new PythonTypes(registered));
         }
 
         private static int positive(int value, String what) {

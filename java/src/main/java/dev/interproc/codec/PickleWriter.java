@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,11 +27,16 @@ final class PickleWriter {
     private final Bytes out = new Bytes();
     private final IdentityHashMap<Object, Integer> memo = new IdentityHashMap<>();
     private final int maxDepth;
+    private final PythonTypes types;
     private int depth;
 
-    /** @param maxDepth the deepest nesting of containers written; a deeper value is refused */
-    PickleWriter(int maxDepth) {
+    /**
+     * @param maxDepth the deepest nesting of containers written; a deeper value is refused
+     * @param types the Java types written as calls of Python classes
+     */
+    PickleWriter(int maxDepth, PythonTypes types) {
         this.maxDepth = maxDepth;
+        this.types = types;
     }
 
     byte[] write(Object value) throws IOException {
@@ -148,17 +154,49 @@ final class PickleWriter {
                     saveBatches(set.iterator(), 0x90);
                 }
             }
+            case LinkedHashMap<?, ?> ordered -> {
+                saveGlobal("collections", "OrderedDict");
+                out.put(')').put('R');
+                memoize(value);
+                saveItems(ordered.entrySet(), 's', 'u');
+            }
             case Map<?, ?> map -> {
                 out.put('}');
                 memoize(value);
                 saveItems(map.entrySet(), 's', 'u');
             }
             case Object[] tuple -> saveTuple(tuple);
-            default ->
-                throw new IOException("cannot pickle " + value.getClass().getName() + ": PickleCodec supports"
-                        + " null, Boolean, integers, BigInteger, Float, Double, CharSequence, byte[], List, Object[] (tuple),"
-                        + " Map and Set; use JavaSerializationCodec between JVMs");
+            case PythonTypes.Global global -> saveGlobal(global.module(), global.name());
+            default -> saveCall(value);
         }
+    }
+
+    /** A value of a mapped type ({@link PythonTypes}): the Python call that makes it, then REDUCE. */
+    private void saveCall(Object value) throws IOException {
+        PythonTypes.Call call;
+        try {
+            call = types.encode(value);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("cannot pickle " + value + ": " + e.getMessage(), e);
+        }
+        if (call == null) {
+            throw new IOException("cannot pickle " + value.getClass().getName() + ": PickleCodec supports null,"
+                    + " Boolean, integers, BigInteger, Float, Double, CharSequence, byte[], List, Object[] (tuple),"
+                    + " Map, Set, the java.time, BigDecimal, PythonComplex and primitive array types of the"
+                    + " docs/connection.md table, and types registered with PickleCodec.builder().register(...);"
+                    + " use JavaSerializationCodec between JVMs");
+        }
+        saveGlobal(call.module(), call.name());
+        saveTuple(call.arguments());
+        out.put('R');
+        memoize(value);
+    }
+
+    /** STACK_GLOBAL: the module and the name as strings, then the opcode that looks them up. */
+    private void saveGlobal(String module, String name) throws IOException {
+        save(module);
+        save(name);
+        out.put(0x93);
     }
 
     /** A single item with the one-item opcode, else batches of 1000 between MARK and the batch opcode. */

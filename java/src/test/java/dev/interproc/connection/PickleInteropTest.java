@@ -2,9 +2,20 @@ package dev.interproc.connection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.codec.PickleCodec;
+import dev.interproc.codec.PythonClass;
+import dev.interproc.codec.PythonComplex;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link PickleCodec} against the real CPython 3.11, 3.12 and 3.13's {@code pickle}, value by value: what one
- * side pickles, the other loads to an equal value, and what CPython refuses to load, Java refuses too. (Here
+ * side pickles, the other loads to an equal value (strings and the mapped types of docs/connection.md), and
+ * what CPython refuses to load, Java refuses too. (Here
  * rather than in the codec's package for {@link PythonPeer}, which finds and runs the interpreters.)
  */
 class PickleInteropTest {
@@ -37,8 +49,8 @@ class PickleInteropTest {
     @ValueSource(strings = {"3.11", "3.12", "3.13"})
     void stringsTravelLosslesslyBothWays(String version) throws Exception {
         List<String> check = new ArrayList<>(List.of("check", "strings"));
-        for (String text : STRINGS) {
-            check.add(Hex.text(PICKLE.encode(text)));
+        for (int i = 0; i < STRINGS.size(); i++) {
+            check.add(i + ":" + Hex.text(PICKLE.encode(STRINGS.get(i))));
         }
         List<String> results = run(version, check);
         for (int i = 0; i < STRINGS.size(); i++) {
@@ -50,6 +62,69 @@ class PickleInteropTest {
                     STRINGS.get(Integer.parseInt(fields[1])),
                     PICKLE.decode(Hex.bytes(fields[3])),
                     "Python " + version + "'s protocol " + fields[2] + " pickle of string " + fields[1]);
+        }
+    }
+
+    /** A class of the user's: pickle_peer.py's Point, which pickles as {@code Point(x, y)}. */
+    record Point(Object x, Object y) {}
+
+    /** pickle_peer.py's "types" suite: the Java type each value decodes to, index for index. */
+    private static final List<Class<?>> TYPES = List.of(
+            LocalDateTime.class,
+            OffsetDateTime.class,
+            OffsetDateTime.class,
+            LocalDate.class,
+            LocalTime.class,
+            OffsetTime.class,
+            Duration.class,
+            Duration.class,
+            ZoneOffset.class,
+            BigDecimal.class,
+            BigDecimal.class,
+            BigDecimal.class,
+            PythonComplex.class,
+            PythonComplex.class,
+            LinkedHashMap.class,
+            double[].class,
+            float[].class,
+            short[].class,
+            short[].class,
+            short[].class,
+            int[].class,
+            int[].class,
+            long[].class,
+            long[].class,
+            long[].class,
+            long[].class,
+            long[].class,
+            Point.class,
+            ArrayList.class);
+
+    /**
+     * Python to Java to Python: every value of the "types" suite, pickled by CPython at protocols 0 to 5, decodes
+     * to its mapped Java type, and Java's pickle of that loads in CPython as a value equal to the original, of
+     * the same type.
+     */
+    @ParameterizedTest(name = "Python {0}")
+    @ValueSource(strings = {"3.11", "3.12", "3.13"})
+    void typesComeBackEqualFromARoundTripThroughJava(String version) throws Exception {
+        PickleCodec codec = PickleCodec.builder()
+                .register(new PythonClass<>(
+                        "__main__", "Point", Point.class, arguments -> new Point(arguments[0], arguments[1]), point ->
+                                new Object[] {point.x(), point.y()}))
+                .build();
+        List<String> check = new ArrayList<>(List.of("check", "types"));
+        for (String line : run(version, List.of("dump", "types"))) {
+            String[] fields = line.split(" ");
+            int index = Integer.parseInt(fields[1]);
+            Object value = codec.decode(Hex.bytes(fields[3]));
+            assertEquals(TYPES.get(index), value.getClass(), "value " + index + " at protocol " + fields[2]);
+            check.add(index + ":" + Hex.text(codec.encode(value)));
+        }
+        List<String> results = run(version, check);
+        assertEquals(TYPES.size() * 6, results.size());
+        for (String result : results) {
+            assertTrue(result.startsWith("EQUAL "), result + " in Python " + version);
         }
     }
 
