@@ -14,7 +14,6 @@ import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.PickleUtils;
 import net.razorvine.pickle.PythonException;
 import net.razorvine.pickle.Unpickler;
-import net.razorvine.pickle.objects.ClassDict;
 import net.razorvine.pickle.objects.ExceptionConstructor;
 import net.razorvine.pickle.objects.SetConstructor;
 
@@ -232,7 +231,6 @@ final class BoundedUnpickler extends Unpickler {
                     case FrozenSet frozen -> null;
                     case List<?> list -> "list";
                     case Set<?> set -> "set";
-                    case ClassDict object -> object.getClassName();
                     case Map<?, ?> map -> "dict";
                     case null, default -> null;
                 };

@@ -84,6 +84,17 @@ class PickleLimitsTest {
         assertEquals(200, ((Set<?>) pickle.decode(collidingFrozensets(200))).size());
     }
 
+    /**
+     * complex(x, y) keys whose record hashes collide: ordered, so Java's hash tables stay logarithmic (25,000
+     * took 8.4 s unordered, 80 ms ordered).
+     */
+    @Test
+    void collidingComplexKeysDecodeInLinearTime() {
+        Map<?, ?> dict = assertTimeoutPreemptively(
+                Duration.ofSeconds(5), () -> (Map<?, ?>) pickle.decode(collidingComplexKeys(25_000)));
+        assertEquals(25_000, dict.size());
+    }
+
     @Test
     void frozensetsNestInSetsAndCompareEqualToSets() throws IOException {
         Set<?> outer = (Set<?>) pickle.decode(pickle("\u008f((K\1\u0091\u0090."));
@@ -106,6 +117,7 @@ class PickleLimitsTest {
         cases.put("lists 110,000 deep, top-down through the memo", topDownLists(110_000));
         cases.put("frozenset DAG 400 levels (2^400 paths)", frozensetDag(400));
         cases.put("90,000 frozensets with one hash in a set", collidingFrozensets(90_000));
+        cases.put("25,000 complex keys with one hash in a dict", collidingComplexKeys(25_000));
         cases.put("flat list of 200,000 ints", pickle("(" + "J\1\2\3\4".repeat(200_000) + "l."));
         cases.put("200,000 MARKs", pickle("(".repeat(200_000) + "N."));
         for (Map.Entry<String, byte[]> hostile : cases.entrySet()) {
@@ -142,6 +154,28 @@ class PickleLimitsTest {
             text.append("0(").append(get(2 * k)).append(get(2 * k + 1)).append("\u0091\u0094");
         }
         return pickle(text.append('.').toString());
+    }
+
+    /**
+     * {complex(x, y): 0, ...} where the bits of x are i and those of y make 31 * hash(x) + hash(y) the same for
+     * every i (a double whose high 32 bits are 0 hashes to its low 32).
+     */
+    private static byte[] collidingComplexKeys(int count) {
+        StringBuilder text = new StringBuilder("}(");
+        for (int i = 0; i < count; i++) {
+            text.append("\u008c\u0008builtins\u008c\u0007complex\u0093");
+            text.append(binFloat(i)).append(binFloat(-31 * i & 0xffffffffL)).append("\u0086RK\0");
+        }
+        return pickle(text.append("u.").toString());
+    }
+
+    /** BINFLOAT of the double with these bits, big-endian. */
+    private static String binFloat(long bits) {
+        StringBuilder text = new StringBuilder("G");
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            text.append((char) (bits >>> shift & 0xff));
+        }
+        return text.toString();
     }
 
     /** frozenset({i, 1000000 - i}) for each i, in one set: their Java hashes, sums of the elements', collide. */
