@@ -4,7 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +29,7 @@ import net.razorvine.pickle.objects.SetConstructor;
  * references ({@code GET}) are resolved, which containers end up hashed as set elements or dict keys. A
  * separate pass would have to rebuild those objects; here they are at hand. So this class takes over the
  * opcodes whose Pyrolite versions cost more than linear time or recurse without bound, and checks the finished
- * value's depth once, iteratively:
+ * value's depth once, iteratively (noting which containers memo references make shared):
  *
  * <ul>
  *   <li>INT and LONG: decimal text, whose parsing is quadratic; the digits are counted first.
@@ -65,6 +67,7 @@ final class BoundedUnpickler extends Unpickler {
 
     private final PickleLimits limits;
     private final PythonTypes types;
+    private final Set<Object> shared = Collections.newSetFromMap(new IdentityHashMap<>());
 
     BoundedUnpickler(PickleLimits limits, PythonTypes types) {
         this.limits = limits;
@@ -80,7 +83,7 @@ final class BoundedUnpickler extends Unpickler {
     Object decode(byte[] payload) throws IOException {
         Object value = FrozenSet.withComparisonBudget(
                 COMPARISONS_ALWAYS_ALLOWED + payload.length, () -> load(new ByteArrayInputStream(payload)));
-        limits.checkDepth(value);
+        limits.checkDepth(value, shared);
         return value;
     }
 
@@ -123,6 +126,12 @@ final class BoundedUnpickler extends Unpickler {
                 }
                 stack.add(state);
                 return super.dispatch(opcode);
+            }
+            case Opcodes.GET, Opcodes.BINGET, Opcodes.LONG_BINGET, Opcodes.DUP -> {
+                super.dispatch(opcode);
+                if (PickleLimits.isContainer(stack.peek())) {
+                    shared.add(stack.peek());
+                }
             }
             case Opcodes.FROZENSET -> stack.add(new FrozenSet(hashable(stack.pop_all_since_marker()), limits));
             case Opcodes.ADDITEMS -> {

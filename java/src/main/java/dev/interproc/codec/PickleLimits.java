@@ -8,7 +8,7 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Set;
 import net.razorvine.pickle.PickleException;
 
 /**
@@ -56,54 +56,89 @@ record PickleLimits(int maxIntDigits, int maxDepth) {
      * allows) adds no depth.
      *
      * @param value a decoded value
+     * @param shared the containers the pickle refers to more than once (memo GETs, DUP): only these can be
+     *     reached twice or form a cycle, so only their heights are remembered, which keeps the common pickle
+     *     without shared containers free of identity hashing
      * @throws PickleException naming the limit if the value nests too deep
      */
-    void checkDepth(Object value) {
-        if (children(value) == null) {
+    void checkDepth(Object value, Set<Object> shared) {
+        if (!isContainer(value)) {
             return;
         }
         Map<Object, Integer> heights = new IdentityHashMap<>();
         Deque<Level> path = new ArrayDeque<>();
         path.push(new Level(value, 1));
-        heights.put(value, 0);
         while (!path.isEmpty()) {
             Level level = path.peek();
             if (!level.children.hasNext()) {
                 path.pop();
-                heights.put(level.container, level.height);
+                if (isShared(level.container, shared)) {
+                    heights.put(level.container, level.height);
+                }
                 if (!path.isEmpty()) {
                     path.peek().grow(level.height + 1);
                 }
                 continue;
             }
             Object child = level.children.next();
-            Iterator<?> grandchildren = children(child);
-            if (grandchildren == null) {
+            if (!isContainer(child)) {
                 continue;
             }
-            Integer known = heights.get(child);
+            Integer known = isShared(child, shared) ? heights.get(child) : null;
             if (known != null) {
                 level.grow(known + 1); // 0 while the child is on the path: a cycle
             } else if (level.depth == maxDepth) {
                 throw tooDeep(level.depth + 1L);
             } else {
-                heights.put(child, 0);
+                if (isShared(child, shared)) {
+                    heights.put(child, 0);
+                }
                 path.push(new Level(child, level.depth + 1));
             }
         }
     }
 
-    /** {@return the items of a container, keys and values for a map; null for anything else} */
-    private static Iterator<?> children(Object value) {
-        return switch (value) {
+    private static boolean isShared(Object container, Set<Object> shared) {
+        return !shared.isEmpty() && shared.contains(container);
+    }
+
+    static boolean isContainer(Object value) {
+        return value instanceof Collection || value instanceof Map || value instanceof Object[];
+    }
+
+    /** {@return the items of a container, keys and values for a map} */
+    private static Iterator<?> children(Object container) {
+        return switch (container) {
             case Collection<?> collection -> collection.iterator();
             case Object[] tuple -> Arrays.asList(tuple).iterator();
-            case Map<?, ?> map ->
-                map.entrySet().stream()
-                        .flatMap(entry -> Stream.of(entry.getKey(), entry.getValue()))
-                        .iterator();
-            case null, default -> null;
+            default -> new KeysAndValues(((Map<?, ?>) container).entrySet().iterator());
         };
+    }
+
+    /** A map's keys and values, alternately: what the walk descends into. */
+    private static final class KeysAndValues implements Iterator<Object> {
+        private final Iterator<? extends Map.Entry<?, ?>> entries;
+        private Map.Entry<?, ?> entry;
+
+        KeysAndValues(Iterator<? extends Map.Entry<?, ?>> entries) {
+            this.entries = entries;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return entry != null || entries.hasNext();
+        }
+
+        @Override
+        public Object next() {
+            if (entry != null) {
+                Object value = entry.getValue();
+                entry = null;
+                return value;
+            }
+            entry = entries.next();
+            return entry.getKey();
+        }
     }
 
     /** A container on the walk's path: how deep it sits, how tall what is below it is so far. */
