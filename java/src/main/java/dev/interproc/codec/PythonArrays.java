@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.function.Consumer;
 import net.razorvine.pickle.PickleException;
 
 /**
@@ -69,44 +70,25 @@ final class PythonArrays {
 
     /** {@return the arguments of {@code array._array_reconstructor} for a primitive array; null for another value} */
     static PythonTypes.Call encode(Object value) {
-        ByteBuffer bytes;
-        String typecode;
-        int format;
-        switch (value) {
-            case short[] items -> {
-                bytes = buffer(items.length * 2);
-                bytes.asShortBuffer().put(items);
-                typecode = "h";
-                format = 4;
-            }
-            case int[] items -> {
-                bytes = buffer(items.length * 4L);
-                bytes.asIntBuffer().put(items);
-                typecode = "i";
-                format = 8;
-            }
-            case long[] items -> {
-                bytes = buffer(items.length * 8L);
-                bytes.asLongBuffer().put(items);
-                typecode = "q";
-                format = 12;
-            }
-            case float[] items -> {
-                bytes = buffer(items.length * 4L);
-                bytes.asFloatBuffer().put(items);
-                typecode = "f";
-                format = 14;
-            }
-            case double[] items -> {
-                bytes = buffer(items.length * 8L);
-                bytes.asDoubleBuffer().put(items);
-                typecode = "d";
-                format = 16;
-            }
-            default -> {
-                return null;
-            }
-        }
+        return switch (value) {
+            case short[] items ->
+                call("h", 4, items.length * 2L, bytes -> bytes.asShortBuffer().put(items));
+            case int[] items ->
+                call("i", 8, items.length * 4L, bytes -> bytes.asIntBuffer().put(items));
+            case long[] items ->
+                call("q", 12, items.length * 8L, bytes -> bytes.asLongBuffer().put(items));
+            case float[] items ->
+                call("f", 14, items.length * 4L, bytes -> bytes.asFloatBuffer().put(items));
+            case double[] items ->
+                call("d", 16, items.length * 8L, bytes -> bytes.asDoubleBuffer().put(items));
+            default -> null;
+        };
+    }
+
+    /** {@code _array_reconstructor(array, typecode, machine format, bytes)} with {@code size} bytes, little-endian. */
+    private static PythonTypes.Call call(String typecode, int format, long size, Consumer<ByteBuffer> fill) {
+        ByteBuffer bytes = buffer(size);
+        fill.accept(bytes);
         return new PythonTypes.Call(
                 "array",
                 "_array_reconstructor",
