@@ -17,6 +17,12 @@ import java.util.Objects;
  * checked by an {@link ObjectInputFilter} <em>before</em> it is initialized or instantiated, and only classes on
  * the allow-list pass; the object graph's depth, reference count and size are bounded.
  *
+ * <p>The limits, all settable through the {@link Builder}, bound the work a message can cause, not only its
+ * size: depth {@value #DEFAULT_MAX_DEPTH} ({@link #DEFAULT_MAX_DEPTH} says why so low: it is what stops the
+ * nested-{@code HashSet} bomb), {@value #DEFAULT_MAX_REFERENCES} references, 64 MiB of stream
+ * ({@link #DEFAULT_MAX_BYTES}) and arrays of 16 Mi elements ({@link #DEFAULT_MAX_ARRAY_LENGTH}). A message over a
+ * limit is refused with an {@link InvalidClassException} naming the limit, when the filter first sees it.
+ *
  * <p>The default allow-list, {@link #DEFAULT_ALLOWED}, holds JDK value types: the boxed primitives, String,
  * BigInteger and BigDecimal, the {@code java.util} collections and {@code java.time} values, and arrays of
  * these and of primitives. Add your own classes or packages with {@link Builder#allow(String...)}, in
@@ -50,19 +56,40 @@ public final class JavaSerializationCodec implements Codec {
             "java.util.*",
             "java.time.*");
 
-    private final ObjectInputFilter filter;
-    private final String filterText;
+    /**
+     * The default deepest nesting of objects, as the JDK's RMI registry filter ({@code maxdepth=20}). Depth is
+     * what makes the nested-{@code HashSet} bomb exponential: a set of two sets, each holding the two sets of the
+     * next level, costs about 2<sup>depth</sup> {@code hashCode} calls to rebuild, seconds at depth 25 and
+     * years at depth 40, from a stream of a kilobyte of allow-listed classes. Depth 20 bounds that to some
+     * 10<sup>6</sup> calls (tens of milliseconds) and still admits the usual records, maps of lists and the like.
+     */
+    public static final int DEFAULT_MAX_DEPTH = 20;
+
+    /** The default most object references (new objects and back-references) in one message. */
+    public static final long DEFAULT_MAX_REFERENCES = 100_000;
+
+    /** The default longest stream, in bytes: 64 MiB. */
+    public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
+    /** The default longest array, in elements: 16 Mi. */
+    public static final long DEFAULT_MAX_ARRAY_LENGTH = 16L << 20;
+
+    private final ObjectInputFilter classFilter;
+    private final String allowList;
+    private final int maxDepth;
+    private final long maxReferences;
+    private final long maxBytes;
+    private final long maxArrayLength;
 
     private JavaSerializationCodec(Builder builder) {
-        List<String> patterns = new ArrayList<>();
-        patterns.add("maxdepth=" + builder.maxDepth);
-        patterns.add("maxrefs=" + builder.maxReferences);
-        patterns.add("maxbytes=" + builder.maxBytes);
-        patterns.add("maxarray=" + builder.maxArrayLength);
-        patterns.addAll(builder.allowed);
+        List<String> patterns = new ArrayList<>(builder.allowed);
         patterns.add("!*");
-        this.filterText = String.join(";", patterns);
-        this.filter = ObjectInputFilter.Config.createFilter(filterText);
+        this.allowList = String.join(";", patterns);
+        this.classFilter = ObjectInputFilter.Config.createFilter(allowList);
+        this.maxDepth = builder.maxDepth;
+        this.maxReferences = builder.maxReferences;
+        this.maxBytes = builder.maxBytes;
+        this.maxArrayLength = builder.maxArrayLength;
     }
 
     /** {@return a codec with the default allow-list and limits} */
@@ -73,7 +100,8 @@ public final class JavaSerializationCodec implements Codec {
     /**
      * Starts configuring a codec.
      *
-     * @return a builder with the default allow-list, depth 100, 100,000 references, 64 MiB, arrays of 16 Mi
+     * @return a builder with the default allow-list and limits: depth {@value #DEFAULT_MAX_DEPTH}, 100,000
+     *     references, 64 MiB, arrays of 16 Mi elements
      */
     public static Builder builder() {
         return new Builder();
@@ -96,17 +124,24 @@ public final class JavaSerializationCodec implements Codec {
     }
 
     /**
-     * @throws InvalidClassException naming the class (and the filter) when the stream holds a class that is not
-     *         allowed or exceeds a limit; nothing of that class was initialized or created
+     * @throws InvalidClassException naming the class when the stream holds a class that is not allowed, or naming
+     *     the limit (and the builder method that sets it) when the stream exceeds one; nothing of that class, or
+     *     beyond that limit, was initialized or created
      */
     @Override
     public Object decode(byte[] payload) throws IOException {
         String[] refusal = new String[1];
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(payload))) {
             in.setObjectInputFilter(info -> {
-                ObjectInputFilter.Status status = filter.checkInput(info);
+                refusal[0] = exceededLimit(info);
+                if (refusal[0] != null) {
+                    return ObjectInputFilter.Status.REJECTED;
+                }
+                ObjectInputFilter.Status status = classFilter.checkInput(info);
                 if (status == ObjectInputFilter.Status.REJECTED) {
-                    refusal[0] = describe(info);
+                    refusal[0] = "class " + info.serialClass().getName() + ", which is not on the allow-list "
+                            + allowList + "; if the class is trusted, add it with"
+                            + " JavaSerializationCodec.builder().allow(...)";
                 }
                 return status;
             });
@@ -114,12 +149,7 @@ public final class JavaSerializationCodec implements Codec {
                 return in.readObject();
             } catch (InvalidClassException e) {
                 InvalidClassException refused = new InvalidClassException(
-                        e.classname,
-                        "refused "
-                                + (refusal[0] == null ? "by the filter" : refusal[0])
-                                + "; the allow-list and limits are "
-                                + filterText
-                                + "; if the class is trusted, add it with JavaSerializationCodec.builder().allow(...)");
+                        e.classname, "refused " + (refusal[0] == null ? "by the filter" : refusal[0]));
                 refused.initCause(e);
                 throw refused;
             } catch (ClassNotFoundException e) {
@@ -131,23 +161,36 @@ public final class JavaSerializationCodec implements Codec {
         }
     }
 
-    private static String describe(ObjectInputFilter.FilterInfo info) {
-        if (info.serialClass() != null) {
-            return "class " + info.serialClass().getName()
-                    + (info.arrayLength() >= 0 ? " (array of " + info.arrayLength() + ")" : "");
+    /** {@return which limit {@code info} exceeds, with the builder method that raises it; null if none} */
+    private String exceededLimit(ObjectInputFilter.FilterInfo info) {
+        if (info.depth() > maxDepth) {
+            return exceeded("depth", info.depth(), maxDepth, "maxDepth");
         }
-        return "a stream at depth " + info.depth() + " with " + info.references() + " references and "
-                + info.streamBytes() + " bytes";
+        if (info.references() > maxReferences) {
+            return exceeded("references", info.references(), maxReferences, "maxReferences");
+        }
+        if (info.streamBytes() > maxBytes) {
+            return exceeded("stream bytes", info.streamBytes(), maxBytes, "maxBytes");
+        }
+        if (info.arrayLength() > maxArrayLength) {
+            return exceeded("array length", info.arrayLength(), maxArrayLength, "maxArrayLength");
+        }
+        return null;
+    }
+
+    private static String exceeded(String what, long value, long limit, String setter) {
+        return "a stream over the limit: " + what + " " + value + " exceeds the maximum " + limit
+                + " (JavaSerializationCodec.builder()." + setter + "(...) sets it)";
     }
 
     /** Configures a {@link JavaSerializationCodec}. Not thread-safe. */
     public static final class Builder {
 
         private final List<String> allowed = new ArrayList<>(DEFAULT_ALLOWED);
-        private int maxDepth = 100;
-        private long maxReferences = 100_000;
-        private long maxBytes = 64L << 20;
-        private long maxArrayLength = 16L << 20;
+        private int maxDepth = DEFAULT_MAX_DEPTH;
+        private long maxReferences = DEFAULT_MAX_REFERENCES;
+        private long maxBytes = DEFAULT_MAX_BYTES;
+        private long maxArrayLength = DEFAULT_MAX_ARRAY_LENGTH;
 
         private Builder() {}
 
@@ -172,7 +215,8 @@ public final class JavaSerializationCodec implements Codec {
         }
 
         /**
-         * Sets the deepest nesting of objects accepted.
+         * Sets the deepest nesting of objects accepted; {@value #DEFAULT_MAX_DEPTH} unless set. Every level of
+         * nested hashed collections can double the work of rebuilding them: raise with care.
          *
          * @param depth the maximum depth, positive
          * @return this builder
@@ -184,7 +228,7 @@ public final class JavaSerializationCodec implements Codec {
         }
 
         /**
-         * Sets the most object references in one message.
+         * Sets the most object references in one message; {@value #DEFAULT_MAX_REFERENCES} unless set.
          *
          * @param references the maximum, positive
          * @return this builder
@@ -196,7 +240,7 @@ public final class JavaSerializationCodec implements Codec {
         }
 
         /**
-         * Sets the longest serialized stream accepted.
+         * Sets the longest serialized stream accepted; {@link #DEFAULT_MAX_BYTES} unless set.
          *
          * @param bytes the maximum, positive
          * @return this builder
@@ -208,7 +252,7 @@ public final class JavaSerializationCodec implements Codec {
         }
 
         /**
-         * Sets the longest array accepted.
+         * Sets the longest array accepted; {@link #DEFAULT_MAX_ARRAY_LENGTH} unless set.
          *
          * @param length the maximum number of elements, positive
          * @return this builder

@@ -1,17 +1,12 @@
 package dev.interproc.codec;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.util.Collection;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import net.razorvine.pickle.PickleException;
-import net.razorvine.pickle.Unpickler;
 
 /**
  * Python's {@code Connection.send}/{@code recv} encoding: pickle.
@@ -23,322 +18,144 @@ import net.razorvine.pickle.Unpickler;
  * the types below. Java to Python: {@code null} to None, {@link Boolean} to bool, {@link Byte}, {@link Short},
  * {@link Integer}, {@link Long}, {@link BigInteger} to int, {@link Float} and {@link Double} to float,
  * {@link CharSequence} to str, {@code byte[]} to bytes, {@link List} to list, {@code Object[]} to tuple,
- * {@link Map} to dict, {@link Set} to set. Anything else is refused with an {@link IOException}.
+ * {@link Map} to dict ({@link java.util.LinkedHashMap} to {@code collections.OrderedDict}), {@link Set} to set,
+ * and the types of the standard mapping below. Anything else is refused with an {@link IOException}.
  *
  * <p><b>Reading</b> uses Pyrolite's unpickler and accepts protocols 0 to 5. Python to Java: None is
  * {@code null}, bool {@link Boolean}, int {@link Integer}, {@link Long} or {@link BigInteger} by size, float
  * {@link Double}, str {@link String}, bytes {@code byte[]}, list {@link java.util.ArrayList}, tuple
- * {@code Object[]}, dict {@link java.util.HashMap}, set {@link java.util.HashSet}. Pyrolite builds other Python
- * classes as dictionaries of their state and never runs code; still, accept pickles only from peers you trust
- * (authenticate the connection). A length inside the pickle larger than the bytes that follow it is refused
- * before anything is allocated.
+ * {@code Object[]}, dict {@link java.util.HashMap}, set {@link java.util.HashSet}, frozenset an unmodifiable
+ * {@link Set}. Pyrolite never runs code; still, accept pickles only from peers you trust (authenticate the
+ * connection).
+ *
+ * <p><b>Other classes</b> travel both ways by a mapping, so that a value from Python comes back equal: the
+ * standard one ({@code datetime}, {@code date}, {@code time} and {@code timezone} to {@code java.time}'s
+ * {@code LocalDateTime}/{@code OffsetDateTime}, {@code LocalDate}, {@code LocalTime}/{@code OffsetTime} and
+ * {@code ZoneOffset}; {@code timedelta} to {@link java.time.Duration}; {@code Decimal} to
+ * {@link java.math.BigDecimal}; {@code complex} to {@link PythonComplex}; {@code OrderedDict} to
+ * {@link java.util.LinkedHashMap}; {@code array.array} to primitive arrays; exceptions to Pyrolite's
+ * {@code PythonException}), and the user's ({@link Builder#register}). A pickle holding an instance of any other
+ * class is refused, where Pyrolite would silently make a dictionary of its state.
+ *
+ * <p><b>Limits</b> bound the work one pickle can cause, so that decoding takes time linear in its size and
+ * never overflows the stack, whatever a peer sends; a pickle over a limit is refused with an
+ * {@link IOException} naming the limit and the {@link Builder} method that sets it:
+ *
+ * <ul>
+ *   <li>ints written as decimal text (protocol 0's INT and LONG) have at most {@value #DEFAULT_MAX_INT_DIGITS}
+ *       digits, as in CPython 3.11 and later ({@code sys.set_int_max_str_digits}): parsing is quadratic;
+ *   <li>containers nest at most {@value #DEFAULT_MAX_DEPTH} levels deep, as Python's default recursion limit
+ *       (the writer refuses deeper values too): Java's {@code equals}, {@code hashCode} and {@code toString}
+ *       recurse on them;
+ *   <li>a list, dict or set is refused as a set element or dict key, as in CPython ("unhashable type");
+ *   <li>a length inside the pickle larger than the bytes that follow it is refused before anything is allocated.
+ * </ul>
  */
 public final class PickleCodec implements Codec {
 
-    /** The shared instance; it keeps no state. */
-    public static final PickleCodec INSTANCE = new PickleCodec();
+    /** The default most digits of an int written as text: CPython's {@code sys.get_int_max_str_digits()}. */
+    public static final int DEFAULT_MAX_INT_DIGITS = 4300;
 
-    private static final int MAX_DEPTH = 1000;
+    /** The default deepest nesting of containers: Python's default recursion limit. */
+    public static final int DEFAULT_MAX_DEPTH = 1000;
 
-    private PickleCodec() {}
+    /** The codec with the default limits. */
+    public static final PickleCodec INSTANCE = builder().build();
 
-    @Override
-    public byte[] encode(Object value) throws IOException {
-        return new Writer().write(value);
+    private final PickleLimits limits;
+    private final PythonTypes types;
+
+    private PickleCodec(PickleLimits limits, PythonTypes types) {
+        this.limits = limits;
+        this.types = types;
     }
 
+    /**
+     * Starts configuring a codec.
+     *
+     * @return a builder with the default limits, {@value #DEFAULT_MAX_INT_DIGITS} digits and depth
+     *     {@value #DEFAULT_MAX_DEPTH}
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @throws IOException if the value holds a type this codec does not pickle, or nests too deep */
+    @Override
+    public byte[] encode(Object value) throws IOException {
+        return new PickleWriter(limits.maxDepth(), types).write(value);
+    }
+
+    /** @throws IOException if the pickle is malformed, unsupported, or exceeds a limit (named in the message) */
     @Override
     public Object decode(byte[] payload) throws IOException {
         try {
-            return new BoundedUnpickler().load(new ByteArrayInputStream(payload));
-        } catch (PickleException e) {
+            return new BoundedUnpickler(limits, types).decode(payload);
+        } catch (RuntimeException e) {
+            // Pyrolite reports malformed input with whatever its casts and collections throw, not only with
+            // PickleException; the caller of a codec expects an IOException for any bad payload.
             throw new IOException("malformed or unsupported pickle: " + e.getMessage(), e);
         }
     }
 
-    /**
-     * Pyrolite's unpickler allocates the array a length-prefixed opcode announces before reading it, so a few
-     * hostile bytes could ask for gigabytes. This one first checks every such length against the bytes that are
-     * left, as CPython's unpickler does.
-     */
-    private static final class BoundedUnpickler extends Unpickler {
+    /** Configures a {@link PickleCodec}. Not thread-safe. */
+    public static final class Builder {
 
-        @Override
-        protected Object dispatch(short opcode) throws PickleException, IOException {
-            int lengthSize =
-                    switch (opcode) {
-                        case 'X', 'B', 'T', 0x8b -> 4; // BINUNICODE, BINBYTES, BINSTRING, LONG4
-                        case 0x8d, 0x8e, 0x96, 0x95 -> 8; // BINUNICODE8, BINBYTES8, BYTEARRAY8, FRAME
-                        default -> 0;
-                    };
-            if (lengthSize > 0) {
-                ByteArrayInputStream source = (ByteArrayInputStream) input;
-                source.mark(lengthSize);
-                byte[] field = source.readNBytes(lengthSize);
-                source.reset();
-                long length = 0;
-                for (int i = field.length - 1; i >= 0; i--) {
-                    length = length << 8 | (field[i] & 0xff);
-                }
-                if (field.length < lengthSize || length < 0 || length > source.available() - lengthSize) {
-                    throw new PickleException("opcode 0x" + Integer.toHexString(opcode) + " announces "
-                            + Long.toUnsignedString(length) + " bytes but only "
-                            + Math.max(0, source.available() - lengthSize)
-                            + " follow");
-                }
-            }
-            return super.dispatch(opcode);
-        }
-    }
+        private int maxIntDigits = DEFAULT_MAX_INT_DIGITS;
+        private int maxDepth = DEFAULT_MAX_DEPTH;
+        private final List<PythonClass<?>> registered = new ArrayList<>();
 
-    /** CPython's C pickler at protocol 4, for the value types this codec supports. */
-    private static final class Writer {
+        private Builder() {}
 
-        private static final int PROTO = 0x80;
-        private static final int FRAME = 0x95;
-        private static final int MEMOIZE = 0x94;
-        private static final int BINGET = 'h';
-        private static final int LONG_BINGET = 'j';
-        private static final int BATCH_SIZE = 1000;
-
-        private final Bytes out = new Bytes();
-        private final IdentityHashMap<Object, Integer> memo = new IdentityHashMap<>();
-        private int depth;
-
-        byte[] write(Object value) throws IOException {
-            out.put(PROTO).put(4);
-            int frameStart = out.size();
-            save(value);
-            out.put('.');
-            int frameLength = out.size() - frameStart;
-            // CPython frames a pickle body of 4 bytes or more: FRAME and the body length, 8 bytes little-endian.
-            return frameLength < 4 ? out.toArray() : out.insertFrame(frameStart, FRAME, frameLength);
-        }
-
-        private void save(Object value) throws IOException {
-            if (value == null) {
-                out.put('N');
-            } else if (value instanceof Boolean bool) {
-                out.put(bool ? 0x88 : 0x89);
-            } else if (value instanceof Integer
-                    || value instanceof Long
-                    || value instanceof Short
-                    || value instanceof Byte) {
-                saveInt(((Number) value).longValue());
-            } else if (value instanceof BigInteger big) {
-                if (big.bitLength() < 64) {
-                    saveInt(big.longValue());
-                } else {
-                    saveLong(big);
-                }
-            } else if (value instanceof Double || value instanceof Float) {
-                out.put('G').putLongBigEndian(Double.doubleToRawLongBits(((Number) value).doubleValue()));
-            } else if (!saveReference(value)) {
-                depth++;
-                if (depth > MAX_DEPTH) {
-                    throw new IOException("cannot pickle: nested more than " + MAX_DEPTH + " levels deep");
-                }
-                saveContainerOrString(value);
-                depth--;
-            }
-        }
-
-        private void saveInt(long value) {
-            if (value >= 0 && value <= 0xff) {
-                out.put('K').put((int) value);
-            } else if (value >= 0 && value <= 0xffff) {
-                out.put('M').put((int) value).put((int) (value >>> 8));
-            } else if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
-                out.put('J').putIntLittleEndian((int) value);
-            } else {
-                saveLong(BigInteger.valueOf(value));
-            }
-        }
-
-        /** LONG1/LONG4: the shortest two's-complement form, little-endian, as Python's {@code encode_long}. */
-        private void saveLong(BigInteger value) {
-            byte[] bigEndian = value.toByteArray();
-            if (bigEndian.length < 256) {
-                out.put(0x8a).put(bigEndian.length);
-            } else {
-                out.put(0x8b).putIntLittleEndian(bigEndian.length);
-            }
-            for (int i = bigEndian.length - 1; i >= 0; i--) {
-                out.put(bigEndian[i]);
-            }
-        }
-
-        /** Writes a memo reference when this very object was pickled before; Python memoizes by identity too. */
-        private boolean saveReference(Object value) {
-            Integer index = memo.get(value);
-            if (index == null) {
-                return false;
-            }
-            if (index < 256) {
-                out.put(BINGET).put(index);
-            } else {
-                out.put(LONG_BINGET).putIntLittleEndian(index);
-            }
-            return true;
-        }
-
-        private void memoize(Object value) {
-            memo.put(value, memo.size());
-            out.put(MEMOIZE);
-        }
-
-        private void saveContainerOrString(Object value) throws IOException {
-            switch (value) {
-                case CharSequence text -> {
-                    byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
-                    if (utf8.length <= 0xff) {
-                        out.put(0x8c).put(utf8.length);
-                    } else {
-                        out.put('X').putIntLittleEndian(utf8.length);
-                    }
-                    out.put(utf8);
-                    memoize(value);
-                }
-                case byte[] bytes -> {
-                    if (bytes.length <= 0xff) {
-                        out.put('C').put(bytes.length);
-                    } else {
-                        out.put('B').putIntLittleEndian(bytes.length);
-                    }
-                    out.put(bytes);
-                    memoize(value);
-                }
-                case List<?> list -> {
-                    out.put(']');
-                    memoize(value);
-                    saveItems(list, 'a', 'e');
-                }
-                case Set<?> set -> {
-                    out.put(0x8f);
-                    memoize(value);
-                    if (!set.isEmpty()) {
-                        saveBatches(set.iterator(), 0x90);
-                    }
-                }
-                case Map<?, ?> map -> {
-                    out.put('}');
-                    memoize(value);
-                    saveItems(map.entrySet(), 's', 'u');
-                }
-                case Object[] tuple -> saveTuple(tuple);
-                default ->
-                    throw new IOException("cannot pickle " + value.getClass().getName() + ": PickleCodec supports"
-                            + " null, Boolean, integers, BigInteger, Float, Double, CharSequence, byte[], List, Object[] (tuple),"
-                            + " Map and Set; use JavaSerializationCodec between JVMs");
-            }
-        }
-
-        /** A single item with the one-item opcode, else batches of 1000 between MARK and the batch opcode. */
-        private void saveItems(Collection<?> items, int single, int batch) throws IOException {
-            if (items.size() == 1) {
-                saveItem(items.iterator().next());
-                out.put(single);
-            } else if (!items.isEmpty()) {
-                saveBatches(items.iterator(), batch);
-            }
-        }
-
-        private void saveBatches(Iterator<?> items, int batch) throws IOException {
-            while (items.hasNext()) {
-                out.put('(');
-                for (int count = 0; count < BATCH_SIZE && items.hasNext(); count++) {
-                    saveItem(items.next());
-                }
-                out.put(batch);
-            }
-        }
-
-        private void saveItem(Object item) throws IOException {
-            if (item instanceof Map.Entry<?, ?> entry) {
-                save(entry.getKey());
-                save(entry.getValue());
-            } else {
-                save(item);
-            }
-        }
-
-        private void saveTuple(Object[] tuple) throws IOException {
-            if (tuple.length == 0) {
-                out.put(')');
-                return;
-            }
-            if (tuple.length > 3) {
-                out.put('(');
-            }
-            for (Object item : tuple) {
-                save(item);
-            }
-            out.put(tuple.length > 3 ? 't' : 0x84 + tuple.length);
-            memoize(tuple);
-        }
-    }
-
-    /** A growable byte array with the few writes the pickler needs. */
-    private static final class Bytes {
-
-        private byte[] data = new byte[64];
-        private int size;
-
-        int size() {
-            return size;
-        }
-
-        Bytes put(int b) {
-            ensure(1);
-            data[size++] = (byte) b;
+        /**
+         * Maps a Python class to a Java type, both ways; it takes precedence over the standard mapping. Without
+         * one, a pickle holding an instance of a class the codec does not know is refused.
+         *
+         * @param type the Python class and the Java type, with the conversions
+         * @return this builder
+         */
+        public Builder register(PythonClass<?> type) {
+            registered.add(Objects.requireNonNull(type, "type"));
             return this;
         }
 
-        Bytes put(byte[] bytes) {
-            ensure(bytes.length);
-            System.arraycopy(bytes, 0, data, size, bytes.length);
-            size += bytes.length;
+        /**
+         * Sets the most decimal digits of an int written as text (protocol 0); {@value #DEFAULT_MAX_INT_DIGITS}
+         * unless set. Parsing costs time quadratic in the digits: a million took 20 s.
+         *
+         * @param digits the maximum, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code digits} is not positive
+         */
+        public Builder maxIntDigits(int digits) {
+            this.maxIntDigits = positive(digits, "digits");
             return this;
         }
 
-        Bytes putIntLittleEndian(int value) {
-            for (int shift = 0; shift < 32; shift += 8) {
-                put(value >>> shift);
-            }
+        /**
+         * Sets the deepest nesting of containers decoded or encoded; {@value #DEFAULT_MAX_DEPTH} unless set.
+         * Java recurses on nested collections ({@code equals}, {@code hashCode}, {@code toString}): a limit
+         * much higher than this one lets a value overflow the stack of whoever uses it.
+         *
+         * @param depth the maximum, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code depth} is not positive
+         */
+        public Builder maxDepth(int depth) {
+            this.maxDepth = positive(depth, "depth");
             return this;
         }
 
-        Bytes putLongBigEndian(long value) {
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                put((int) (value >>> shift));
-            }
-            return this;
+        /** {@return the codec, immutable and thread-safe} */
+        public PickleCodec build() {
+            return new PickleCodec(new PickleLimits(maxIntDigits, maxDepth), new PythonTypes(registered));
         }
 
-        /** The content with an opcode and an 8-byte little-endian length inserted at {@code at}. */
-        byte[] insertFrame(int at, int opcode, long length) {
-            byte[] framed = new byte[size + 9];
-            System.arraycopy(data, 0, framed, 0, at);
-            framed[at] = (byte) opcode;
-            for (int i = 0; i < 8; i++) {
-                framed[at + 1 + i] = (byte) (length >>> (8 * i));
+        private static int positive(int value, String what) {
+            if (value <= 0) {
+                throw new IllegalArgumentException("maximum " + what + " must be positive, not " + value);
             }
-            System.arraycopy(data, at, framed, at + 9, size - at);
-            return framed;
-        }
-
-        byte[] toArray() {
-            return java.util.Arrays.copyOf(data, size);
-        }
-
-        private void ensure(int more) {
-            if (size + more > data.length) {
-                long wanted = Math.max((long) data.length * 2, (long) size + more);
-                if (wanted > MAX_PAYLOAD_LENGTH) {
-                    throw new IllegalArgumentException("pickle larger than a Java array can hold");
-                }
-                data = java.util.Arrays.copyOf(data, (int) wanted);
-            }
+            return value;
         }
     }
 }

@@ -5,21 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Pickle (against bytes CPython wrote) and Java serialization behind its allow-list. */
@@ -55,6 +59,23 @@ class CodecTest {
                 "80049546000000000000005d9428284b014b024b034b0474948c01619468024d2c014a701101004affffffff8a0500000080"
                         + "008a05ffffff7fff8a09000000000000008000477e37e43c8800759c29652e",
                 HEX.formatHex(pickle.encode(mixed)));
+    }
+
+    /** pickle.dumps('a\ud800b') and pickle.dumps('\U0001F600\udc80'): CPython's surrogatepass, both ways. */
+    @Test
+    void pickleWritesAndReadsLoneSurrogatesAsCPython() throws IOException {
+        String cpython = "80049509000000000000008c0561eda08062942e";
+        assertEquals(cpython, HEX.formatHex(pickle.encode("a\uD800b")));
+        assertEquals("a\uD800b", pickle.decode(HEX.parseHex(cpython)));
+        String pairThenLone = "8004950b000000000000008c07f09f9880edb280942e";
+        assertEquals(pairThenLone, HEX.formatHex(pickle.encode("\uD83D\uDE00\uDC80")));
+        assertEquals("\uD83D\uDE00\uDC80", pickle.decode(HEX.parseHex(pairThenLone)));
+        IOException malformed = assertThrows(IOException.class, () -> pickle.decode(HEX.parseHex("80048c0261ff942e")));
+        assertTrue(
+                malformed
+                        .getMessage()
+                        .contains("'utf-8' codec can't decode byte 0xff in position 1: invalid start byte"),
+                malformed.getMessage());
     }
 
     @Test
@@ -110,8 +131,8 @@ class CodecTest {
 
     @Test
     void pickleRefusesOtherTypesWithAClearMessage() {
-        IOException refused = assertThrows(IOException.class, () -> pickle.encode(LocalDate.of(2024, 1, 1)));
-        assertTrue(refused.getMessage().startsWith("cannot pickle java.time.LocalDate"), refused.getMessage());
+        IOException refused = assertThrows(IOException.class, () -> pickle.encode(new UUID(1, 2)));
+        assertTrue(refused.getMessage().startsWith("cannot pickle java.util.UUID"), refused.getMessage());
         assertThrows(IOException.class, () -> pickle.decode(new byte[] {(byte) 0x80, 4, (byte) 0xff}));
         // BINBYTES announcing 2 GiB - 1 in a 12-byte pickle: refused before allocating.
         IOException bomb = assertThrows(IOException.class, () -> pickle.decode(HEX.parseHex("800442ffffff7f0102032e")));
@@ -160,5 +181,40 @@ class CodecTest {
             current = inner;
         }
         assertThrows(InvalidClassException.class, () -> shallow.decode(shallow.encode(deep)));
+    }
+
+    /**
+     * The nested-{@code HashSet} bomb: 40 levels of two sets that each hold both sets of the next level, a few
+     * kilobytes of allow-listed classes whose rebuilding would take some 2<sup>40</sup> {@code hashCode} calls.
+     * The default depth limit refuses it on the way down, before the first set is rebuilt.
+     */
+    @Test
+    void javaSerializationRefusesTheNestedHashSetBombFast() throws IOException {
+        Set<Object> root = new HashSet<>();
+        Set<Object> left = root;
+        Set<Object> right = new HashSet<>();
+        for (int level = 0; level < 40; level++) {
+            Set<Object> nextLeft = new HashSet<>();
+            Set<Object> nextRight = new HashSet<>();
+            nextLeft.add("x");
+            left.add(nextLeft);
+            left.add(nextRight);
+            right.add(nextLeft);
+            right.add(nextRight);
+            left = nextLeft;
+            right = nextRight;
+        }
+        JavaSerializationCodec codec = JavaSerializationCodec.standard();
+        byte[] bomb = codec.encode(root);
+        long start = System.nanoTime();
+        InvalidClassException refused = assertTimeoutPreemptively(
+                Duration.ofSeconds(10), () -> assertThrows(InvalidClassException.class, () -> codec.decode(bomb)));
+        System.out.printf(
+                "nested HashSet bomb of %d bytes refused in %.1f ms%n", bomb.length, (System.nanoTime() - start) / 1e6);
+        assertTrue(
+                refused.getMessage()
+                        .contains("depth 21 exceeds the maximum 20 (JavaSerializationCodec.builder()"
+                                + ".maxDepth(...) sets it)"),
+                refused.getMessage());
     }
 }

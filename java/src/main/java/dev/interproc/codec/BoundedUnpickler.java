@@ -1,0 +1,281 @@
+package dev.interproc.codec;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.razorvine.pickle.IObjectConstructor;
+import net.razorvine.pickle.Opcodes;
+import net.razorvine.pickle.PickleException;
+import net.razorvine.pickle.PickleUtils;
+import net.razorvine.pickle.PythonException;
+import net.razorvine.pickle.Unpickler;
+import net.razorvine.pickle.objects.ExceptionConstructor;
+import net.razorvine.pickle.objects.SetConstructor;
+
+/**
+ * Pyrolite's unpickler with the work one pickle can cause bounded by {@link PickleLimits}: time linear in the
+ * pickle's size, memory proportional to it, no recursion deeper than the depth limit. One instance decodes one
+ * pickle.
+ *
+ * <p>It subclasses Pyrolite rather than validating the opcodes in a pass before it, because what costs time
+ * depends on the objects the opcodes build, not on the opcodes alone: how deep a value nests once memo
+ * references ({@code GET}) are resolved, which containers end up hashed as set elements or dict keys. A
+ * separate pass would have to rebuild those objects; here they are at hand. So this class takes over the
+ * opcodes whose Pyrolite versions cost more than linear time or recurse without bound, and checks the finished
+ * value's depth once, iteratively (noting which containers memo references make shared):
+ *
+ * <ul>
+ *   <li>INT and LONG: decimal text, whose parsing is quadratic; the digits are counted first.
+ *   <li>FROZENSET: builds a {@link FrozenSet}, which caches its hash, so that nested frozensets are hashed once
+ *       each, and refuses one nested deeper than the limit before hashing it. Frozensets with one hash may be
+ *       compared at most 100,000 times more than the pickle has bytes (see {@link FrozenSet}).
+ *   <li>DICT, SETITEM, SETITEMS, ADDITEMS and {@code set(...)}: refuse a list, dict or set as a key or element,
+ *       as CPython does ("unhashable type"): their Java hash recurses through all they hold, and they can still
+ *       change after being hashed. What is left to hash is cheap: scalars, tuples (arrays hash by identity) and
+ *       frozensets (cached).
+ *   <li>BINUNICODE, SHORT_BINUNICODE, BINUNICODE8 and UNICODE: decoded as CPython does ({@link PickleText}),
+ *       refusing malformed text where Pyrolite would put U+FFFD in it.
+ *   <li>GLOBAL, STACK_GLOBAL and INST: the classes of {@link PythonTypes}, Pyrolite's built-in values and
+ *       exceptions; any other class is refused (Pyrolite would make a dictionary of it). BUILD (setting an
+ *       object's state) only on exceptions.
+ *   <li>Opcodes with a length: the length is checked against the bytes left before Pyrolite allocates it.
+ * </ul>
+ */
+final class BoundedUnpickler extends Unpickler {
+
+    /**
+     * Frozenset comparisons any pickle may make, whatever its size: equal sums of small ints are common ({1, 4}
+     * and {2, 3}), and legitimate sets of a few thousand frozensets must not be refused for them.
+     */
+    private static final long COMPARISONS_ALWAYS_ALLOWED = 100_000;
+
+    /** Pyrolite's constructors that stay: they make built-in values, never arbitrary classes. */
+    private static final Set<String> PYROLITE_CONSTRUCTORS = Set.of(
+            "builtins.set",
+            "__builtin__.set",
+            "builtins.bytearray",
+            "__builtin__.bytearray",
+            "__builtin__.bytes",
+            "_codecs.encode");
+
+    private final PickleLimits limits;
+    private final PythonTypes types;
+    private final Set<Object> shared = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    BoundedUnpickler(PickleLimits limits, PythonTypes types) {
+        this.limits = limits;
+        this.types = types;
+    }
+
+    /**
+     * Decodes one pickle.
+     *
+     * @throws PickleException if the pickle is malformed or exceeds a limit (the message names the limit)
+     * @throws IOException if the pickle ends early
+     */
+    Object decode(byte[] payload) throws IOException {
+        Object value = FrozenSet.withComparisonBudget(
+                COMPARISONS_ALWAYS_ALLOWED + payload.length, () -> load(new ByteArrayInputStream(payload)));
+        limits.checkDepth(value, shared);
+        return value;
+    }
+
+    @Override
+    protected Object dispatch(short opcode) throws IOException {
+        checkAnnouncedLength(opcode);
+        switch (opcode) {
+            case Opcodes.INT -> stack.add(parseIntOpcode(PickleUtils.readline(input)));
+            case Opcodes.LONG -> {
+                String text = PickleUtils.readline(input);
+                String digits = text.endsWith("L") ? text.substring(0, text.length() - 1) : text;
+                stack.add(PickleUtils.optimizeBigint(limits.parseInteger(digits)));
+            }
+            case Opcodes.SHORT_BINUNICODE -> stack.add(readUtf8(PickleUtils.readbyte(input)));
+            case Opcodes.BINUNICODE ->
+                stack.add(readUtf8(PickleUtils.bytes_to_integer(PickleUtils.readbytes(input, 4))));
+            case Opcodes.BINUNICODE8 ->
+                stack.add(readUtf8(PickleUtils.bytes_to_long(PickleUtils.readbytes(input, 8), 0)));
+            case Opcodes.UNICODE -> stack.add(PickleText.decodeRawUnicodeEscape(PickleUtils.readline(input)));
+            case Opcodes.GLOBAL -> {
+                String module = PickleUtils.readline(input);
+                stack.add(resolve(module, PickleUtils.readline(input)));
+            }
+            case Opcodes.STACK_GLOBAL -> {
+                String name = (String) stack.pop();
+                stack.add(resolve((String) stack.pop(), name));
+            }
+            case Opcodes.INST -> {
+                String module = PickleUtils.readline(input);
+                IObjectConstructor constructor = resolve(module, PickleUtils.readline(input));
+                stack.add(constructor.construct(stack.pop_all_since_marker().toArray()));
+            }
+            case Opcodes.BUILD -> {
+                Object state = stack.pop();
+                if (!(stack.peek() instanceof PythonException)) {
+                    throw new PickleException("the pickle sets the state of a "
+                            + stack.peek().getClass().getName()
+                            + " (BUILD), which a PythonClass mapping cannot take: give the Python class a"
+                            + " __reduce__ returning (cls, args)");
+                }
+                stack.add(state);
+                return super.dispatch(opcode);
+            }
+            case Opcodes.GET, Opcodes.BINGET, Opcodes.LONG_BINGET, Opcodes.DUP -> {
+                super.dispatch(opcode);
+                if (PickleLimits.isContainer(stack.peek())) {
+                    shared.add(stack.peek());
+                }
+            }
+            case Opcodes.FROZENSET -> stack.add(new FrozenSet(hashable(stack.pop_all_since_marker()), limits));
+            case Opcodes.ADDITEMS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                if (stack.peek() instanceof FrozenSet) {
+                    throw new PickleException("ADDITEMS on a frozenset");
+                }
+                @SuppressWarnings("unchecked")
+                Set<Object> set = (Set<Object>) stack.peek();
+                set.addAll(hashable(items));
+            }
+            case Opcodes.DICT -> stack.add(putPairs(new HashMap<>(), stack.pop_all_since_marker()));
+            case Opcodes.SETITEMS -> {
+                List<Object> pairs = stack.pop_all_since_marker();
+                putPairs(stack.peek(), pairs);
+            }
+            case Opcodes.SETITEM -> {
+                Object value = stack.pop();
+                Object key = stack.pop();
+                putPairs(stack.peek(), List.of(hashable(key), value));
+            }
+            case Opcodes.REDUCE, Opcodes.NEWOBJ -> {
+                Object arguments = stack.pop();
+                if (stack.peek() instanceof SetConstructor
+                        && arguments instanceof Object[] tuple
+                        && tuple.length > 0
+                        && tuple[0] instanceof Collection<?> items) {
+                    hashable(items);
+                }
+                stack.add(arguments);
+                return super.dispatch(opcode);
+            }
+            default -> {
+                return super.dispatch(opcode);
+            }
+        }
+        return NO_RETURN_VALUE;
+    }
+
+    /** The Java maker of values of {@code module.name}; an unknown class is refused, never a dictionary. */
+    private IObjectConstructor resolve(String module, String name) {
+        IObjectConstructor mapped = types.decoder(module, name);
+        if (mapped != null) {
+            return mapped;
+        }
+        String qualified = module + "." + name;
+        if (qualified.equals("builtins.frozenset") || qualified.equals("__builtin__.frozenset")) {
+            return arguments ->
+                    new FrozenSet(arguments.length == 0 ? List.of() : hashable((Collection<?>) arguments[0]), limits);
+        }
+        if (PYROLITE_CONSTRUCTORS.contains(qualified)) {
+            return objectConstructors.get(qualified);
+        }
+        if (module.equals("exceptions")
+                || (module.equals("builtins") || module.equals("__builtin__"))
+                        && (name.endsWith("Error")
+                                || name.endsWith("Warning")
+                                || name.endsWith("Exception")
+                                || Set.of("GeneratorExit", "KeyboardInterrupt", "StopIteration", "SystemExit")
+                                        .contains(name))) {
+            return new ExceptionConstructor(PythonException.class, module, name);
+        }
+        throw new PickleException("the pickle holds a " + qualified + ", which PickleCodec does not map to a Java"
+                + " type; register one with PickleCodec.builder().register(new PythonClass<>(\"" + module + "\", \""
+                + name + "\", ...))");
+    }
+
+    /** Reads {@code length} bytes of UTF-8, already checked against the bytes left, as CPython decodes them. */
+    private String readUtf8(long length) throws IOException {
+        return PickleText.decodeUtf8(PickleUtils.readbytes(input, length));
+    }
+
+    /** INT: "01" and "00" are protocol 0's True and False; other values as small a Java type as holds them. */
+    private Object parseIntOpcode(String text) {
+        if (text.equals("01") || text.equals("00")) {
+            return text.equals("01");
+        }
+        BigInteger value = limits.parseInteger(text);
+        if (value.bitLength() < 32) {
+            return value.intValue();
+        }
+        return value.bitLength() < 64 ? value.longValue() : value;
+    }
+
+    private static Map<Object, Object> putPairs(Object target, List<Object> pairs) {
+        if (pairs.size() % 2 != 0) {
+            throw new PickleException("odd number of items for a dict");
+        }
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> dict = (Map<Object, Object>) target;
+        for (int i = 0; i < pairs.size(); i += 2) {
+            dict.put(hashable(pairs.get(i)), pairs.get(i + 1));
+        }
+        return dict;
+    }
+
+    private static <T extends Collection<?>> T hashable(T items) {
+        items.forEach(BoundedUnpickler::hashable);
+        return items;
+    }
+
+    /** Refuses, as CPython does, what must not be hashed: see the class comment. */
+    private static Object hashable(Object key) {
+        String type =
+                switch (key) {
+                    case FrozenSet frozen -> null;
+                    case List<?> list -> "list";
+                    case Set<?> set -> "set";
+                    case Map<?, ?> map -> "dict";
+                    case null, default -> null;
+                };
+        if (type != null) {
+            throw new PickleException("unhashable type: '" + type + "' as a set element or dict key");
+        }
+        return key;
+    }
+
+    /**
+     * Pyrolite allocates the array a length-prefixed opcode announces before reading it, so a few hostile bytes
+     * could ask for gigabytes. Every such length is first checked against the bytes left, as CPython does.
+     */
+    private void checkAnnouncedLength(short opcode) throws IOException {
+        int lengthSize =
+                switch (opcode) {
+                    case 'X', 'B', 'T', 0x8b -> 4; // BINUNICODE, BINBYTES, BINSTRING, LONG4
+                    case 0x8d, 0x8e, 0x96, 0x95 -> 8; // BINUNICODE8, BINBYTES8, BYTEARRAY8, FRAME
+                    default -> 0;
+                };
+        if (lengthSize == 0) {
+            return;
+        }
+        ByteArrayInputStream source = (ByteArrayInputStream) input;
+        source.mark(lengthSize);
+        byte[] field = source.readNBytes(lengthSize);
+        source.reset();
+        long length = 0;
+        for (int i = field.length - 1; i >= 0; i--) {
+            length = length << 8 | (field[i] & 0xff);
+        }
+        if (field.length < lengthSize || length < 0 || length > source.available() - lengthSize) {
+            throw new PickleException("opcode 0x" + Integer.toHexString(opcode) + " announces "
+                    + Long.toUnsignedString(length) + " bytes but only "
+                    + Math.max(0, source.available() - lengthSize)
+                    + " follow");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.interproc.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The Python classes PickleCodec maps, without a Python: the refusals and the user's mapping (the round trips against CPython are PickleInteropTest's). */
+class PythonTypesTest {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final PickleCodec pickle = PickleCodec.INSTANCE;
+
+    /** A dataclass Point(x=1) of __main__, pickled by CPython 3.13: NEWOBJ, then BUILD with its __dict__. */
+    private static final String DATACLASS =
+            "80049523000000000000008c085f5f6d61696e5f5f948c05506f696e749493942981947d948c0178944b0173622e";
+
+    @Test
+    void aClassWithoutAMappingIsRefusedNotMadeADictionary() {
+        IOException refused = assertThrows(IOException.class, () -> pickle.decode(HEX.parseHex(DATACLASS)));
+        assertTrue(
+                refused.getMessage()
+                        .contains("the pickle holds a __main__.Point, which PickleCodec does not map to a"
+                                + " Java type; register one with PickleCodec.builder().register(new PythonClass<>(\"__main__\","
+                                + " \"Point\", ...))"),
+                refused.getMessage());
+    }
+
+    record Point(Object x, Object y) {}
+
+    private static final PythonClass<Point> POINT = new PythonClass<>(
+            "geometry", "Point", Point.class, arguments -> new Point(arguments[0], arguments[1]), point ->
+                    new Object[] {point.x(), point.y()});
+
+    @Test
+    void aRegisteredClassTravelsBothWays() throws IOException {
+        PickleCodec codec = PickleCodec.builder().register(POINT).build();
+        Point point = new Point(1, List.of(new Point(2, BigDecimal.ONE)));
+        byte[] pickled = codec.encode(point);
+        assertEquals(point, codec.decode(pickled));
+        IOException unknown = assertThrows(IOException.class, () -> pickle.decode(pickled));
+        assertTrue(unknown.getMessage().contains("geometry.Point"), unknown.getMessage());
+        assertThrows(IOException.class, () -> pickle.encode(point));
+    }
+
+    /** A dataclass pickled by default sets its state with BUILD, which a mapping of calls cannot take: said so. */
+    @Test
+    void aMappedClassWithStateIsRefusedSayingHowToPickleIt() {
+        PickleCodec codec = PickleCodec.builder()
+                .register(new PythonClass<>(
+                        "__main__", "Point", Point.class, arguments -> new Point(null, null), point -> new Object[0]))
+                .build();
+        IOException refused = assertThrows(IOException.class, () -> codec.decode(HEX.parseHex(DATACLASS)));
+        assertTrue(
+                refused.getMessage().contains("give the Python class a __reduce__ returning (cls, args)"),
+                refused.getMessage());
+    }
+
+    @Test
+    void javaValuesPythonCannotHoldExactlyAreRefused() {
+        assertRefused(LocalTime.of(1, 2, 3, 1), "has nanoseconds; Python's datetime types hold microseconds");
+        assertRefused(LocalDateTime.of(10_000, 1, 1, 0, 0), "Python's date holds years 1 to 9999, not 10000");
+        assertRefused(Duration.ofDays(1_000_000_000L), "Python's timedelta holds up to 999999999 days");
+    }
+
+    @Test
+    void mappedValuesRoundTripInJava() throws IOException {
+        Map<Object, Object> ordered = new LinkedHashMap<>();
+        ordered.put("z", OffsetDateTime.of(2024, 2, 29, 1, 2, 3, 4000, ZoneOffset.ofHoursMinutes(-5, -30)));
+        ordered.put("a", Duration.ofSeconds(-1, 7000));
+        ordered.put(new BigDecimal("-1E+3"), new PythonComplex(1, -0.5));
+        Object back = pickle.decode(pickle.encode(ordered));
+        assertEquals(ordered, back);
+        assertEquals(List.copyOf(ordered.keySet()), List.copyOf(((Map<?, ?>) back).keySet()));
+        assertArrayEquals(new double[] {1.5, -0.0}, (double[]) pickle.decode(pickle.encode(new double[] {1.5, -0.0})));
+        assertArrayEquals(
+                new long[] {Long.MIN_VALUE}, (long[]) pickle.decode(pickle.encode(new long[] {Long.MIN_VALUE})));
+    }
+
+    private void assertRefused(Object value, String expected) {
+        IOException refused = assertThrows(IOException.class, () -> pickle.encode(value));
+        assertTrue(refused.getMessage().contains(expected), refused.getMessage());
+    }
+}
