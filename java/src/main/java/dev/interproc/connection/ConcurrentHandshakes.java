@@ -115,13 +115,13 @@ final class ConcurrentHandshakes {
         handshaking.add(end);
         if (closed) {
             // close() may have looked at the set before the add: this end is not to outlive the listener either.
-            closeQuietly(end);
+            Endpoint.closeQuietly(end);
         }
         try {
             Thread.ofVirtual().name("interproc-handshake").start(() -> handshake(accepted));
         } catch (RuntimeException e) {
             handshaking.remove(end);
-            closeQuietly(end);
+            Endpoint.closeQuietly(end);
             outcomes.add(new Outcome(null, new IOException("cannot start the handshake", e), accepted.peer()));
         }
     }
@@ -149,17 +149,8 @@ final class ConcurrentHandshakes {
         closed = true;
         slots.release(); // so that the accepting thread, if it waits for a slot, sees the close
         outcomes.add(CLOSED);
-        handshaking.forEach(ConcurrentHandshakes::closeQuietly);
+        handshaking.forEach(Endpoint::closeQuietly);
         discardWaiting();
-    }
-
-    /** Closes an end whose handshake is abandoned: its failure, if any, concerns nobody any more. */
-    private static void closeQuietly(Endpoint end) {
-        try {
-            end.close();
-        } catch (IOException ignored) {
-            // the end is being discarded either way
-        }
     }
 
     private void discardWaiting() {
