@@ -5,7 +5,6 @@ import dev.interproc.codec.PickleCodec;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -107,7 +106,7 @@ public final class Connection implements AutoCloseable {
      * @throws IllegalArgumentException "offset is negative" or "buffer length &lt; offset"
      */
     public void sendBytes(byte[] message, int offset) throws IOException {
-        checkOffset(offset, message.length);
+        ConnectionArguments.checkSendOffset(offset, message.length);
         sendBytes(message, offset, message.length - offset);
     }
 
@@ -124,7 +123,7 @@ public final class Connection implements AutoCloseable {
      *     broken pipe when the peer has gone
      */
     public void sendBytes(byte[] message, int offset, int size) throws IOException {
-        checkOffsetAndSize(offset, size, message.length);
+        ConnectionArguments.checkSendRange(offset, size, message.length);
         sendFrame(ByteBuffer.wrap(message, offset, size));
     }
 
@@ -155,7 +154,7 @@ public final class Connection implements AutoCloseable {
      * @throws IllegalArgumentException as for {@link #sendBytes(byte[], int, int)}
      */
     public void sendBytes(ByteBuffer message, int offset, int size) throws IOException {
-        checkOffsetAndSize(offset, size, message.limit());
+        ConnectionArguments.checkSendRange(offset, size, message.limit());
         sendFrame(message.slice(offset, size));
     }
 
@@ -172,10 +171,7 @@ public final class Connection implements AutoCloseable {
      *     to another thread (both before anything is written)
      */
     public void sendBytes(MemorySegment message) throws IOException {
-        if (message.byteSize() > 0) {
-            // Checks, before anything is written, that the segment is alive and this thread may read it.
-            message.get(ValueLayout.JAVA_BYTE, 0);
-        }
+        ConnectionArguments.checkReadable(message);
         sendFrame(() -> writer.write(message));
     }
 
@@ -247,10 +243,7 @@ public final class Connection implements AutoCloseable {
      *     length" for a message longer than {@link #maxMessageLength()}, which is left unread
      */
     public byte[] recvBytes(int maxLength) throws IOException {
-        if (maxLength < 0) {
-            throw new IllegalArgumentException("negative maxlength");
-        }
-        return receive(maxLength, Endpoint.NO_DEADLINE);
+        return receive(ConnectionArguments.checkMaxLength(maxLength), Endpoint.NO_DEADLINE);
     }
 
     /** As {@link #recvBytes(int)}, failing with a {@link java.net.SocketTimeoutException} after the deadline. */
@@ -280,7 +273,7 @@ public final class Connection implements AutoCloseable {
      * @throws IOException as for {@link #recvBytes()}, and {@link BufferTooShortException} if the message does not fit
      */
     public int recvBytesInto(byte[] buffer, int offset) throws IOException {
-        checkIntoOffset(offset, buffer.length);
+        ConnectionArguments.checkReceiveOffset(offset, buffer.length);
         return receiveInto(ByteBuffer.wrap(buffer, offset, buffer.length - offset));
     }
 
@@ -307,7 +300,7 @@ public final class Connection implements AutoCloseable {
      * @throws IOException as for {@link #recvBytes()}, and {@link BufferTooShortException} if the message does not fit
      */
     public int recvBytesInto(ByteBuffer buffer, int offset) throws IOException {
-        checkIntoOffset(offset, buffer.limit());
+        ConnectionArguments.checkReceiveOffset(offset, buffer.limit());
         return receiveInto(buffer.slice(offset, buffer.limit() - offset));
     }
 
@@ -324,9 +317,7 @@ public final class Connection implements AutoCloseable {
      * @throws IOException as for {@link #recvBytes(int)}
      */
     public long recvBytesInto(MemorySegment target) throws IOException {
-        if (target.isReadOnly()) {
-            throw new IllegalArgumentException("the target segment is read-only");
-        }
+        ConnectionArguments.checkWritable(target);
         checkReadable();
         try {
             return reader.readInto(target);
@@ -403,25 +394,10 @@ public final class Connection implements AutoCloseable {
             return true;
         }
         try {
-            return in.awaitReadable(deadlineAfter(timeout));
+            return in.awaitReadable(Endpoint.deadlineAfter(timeout));
         } catch (ClosedChannelException e) {
             throw handleClosed(e);
         }
-    }
-
-    /** The {@link System#nanoTime()} deadline {@code timeout} from now: {@code null} is none, negative is now. */
-    static long deadlineAfter(Duration timeout) {
-        if (timeout == null) {
-            return Endpoint.NO_DEADLINE;
-        }
-        long now = System.nanoTime();
-        if (timeout.isNegative()) {
-            return now;
-        }
-        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0
-                ? Duration.ofDays(365).toNanos()
-                : timeout.toNanos();
-        return now + nanos;
     }
 
     /** Whether unread received bytes are buffered, which makes the connection ready without asking the OS. */
@@ -479,15 +455,7 @@ public final class Connection implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxLength} is negative or above {@link #MAX_ARRAY_LENGTH}
      */
     public void setMaxMessageLength(long maxLength) {
-        this.maxMessageLength = checkMaxMessageLength(maxLength);
-    }
-
-    static long checkMaxMessageLength(long maxLength) {
-        if (maxLength < 0 || maxLength > MAX_ARRAY_LENGTH) {
-            throw new IllegalArgumentException(
-                    "maximum message length " + maxLength + " is outside 0.." + MAX_ARRAY_LENGTH);
-        }
-        return maxLength;
+        this.maxMessageLength = ConnectionArguments.checkMaxMessageLength(maxLength);
     }
 
     /**
@@ -537,19 +505,11 @@ public final class Connection implements AutoCloseable {
             return;
         }
         closed = true;
-        closeQuietly(in);
-        if (out != in) {
-            closeQuietly(out);
+        if (in != null) {
+            Endpoint.closeQuietly(in);
         }
-    }
-
-    private static void closeQuietly(Endpoint end) {
-        if (end != null) {
-            try {
-                end.close();
-            } catch (IOException e) {
-                // Closing a socket or pipe only fails when it is already broken; nothing is left to release.
-            }
+        if (out != null && out != in) {
+            Endpoint.closeQuietly(out);
         }
     }
 
@@ -574,34 +534,6 @@ public final class Connection implements AutoCloseable {
     private IOException handleClosed(ClosedChannelException cause) {
         close();
         return new IOException("handle is closed", cause);
-    }
-
-    private static void checkOffset(int offset, int length) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset is negative");
-        }
-        if (length < offset) {
-            throw new IllegalArgumentException("buffer length < offset");
-        }
-    }
-
-    private static void checkOffsetAndSize(int offset, int size, int length) {
-        checkOffset(offset, length);
-        if (size < 0) {
-            throw new IllegalArgumentException("size is negative");
-        }
-        if (length < (long) offset + size) {
-            throw new IllegalArgumentException("buffer length < offset + size");
-        }
-    }
-
-    private static void checkIntoOffset(int offset, int length) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("negative offset");
-        }
-        if (offset > length) {
-            throw new IllegalArgumentException("offset too large");
-        }
     }
 
     @Override

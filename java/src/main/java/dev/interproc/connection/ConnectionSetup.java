@@ -40,7 +40,8 @@ final class ConnectionSetup {
 
     /** @throws IllegalArgumentException as {@link Connection#setMaxMessageLength} */
     ConnectionSetup withMaxMessageLength(long maxLength) {
-        return new ConnectionSetup(authkey, handshakeTimeout, Connection.checkMaxMessageLength(maxLength), random);
+        return new ConnectionSetup(
+                authkey, handshakeTimeout, ConnectionArguments.checkMaxMessageLength(maxLength), random);
     }
 
     /** With another random source for the challenges (tests replaying captured transcripts). */

@@ -42,7 +42,7 @@ public final class Connections {
         if (!ready.isEmpty() || connections.isEmpty() && timeout == null) {
             return ready;
         }
-        long deadline = Connection.deadlineAfter(timeout);
+        long deadline = Endpoint.deadlineAfter(timeout);
         long descriptorEnds =
                 ends.stream().filter(DescriptorEnd.class::isInstance).count();
         if (descriptorEnds == 0) {

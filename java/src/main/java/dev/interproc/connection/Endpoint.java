@@ -4,6 +4,7 @@ import dev.interproc.internal.ffm.Libc;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * The OS end a {@link Connection} reads and writes: a JDK channel ({@link ChannelEnd}), or a socket in the
@@ -42,4 +43,28 @@ sealed interface Endpoint permits ChannelEnd, DescriptorEnd {
 
     /** Closes the end, ending calls blocked on it; idempotent. */
     void close() throws IOException;
+
+    /** Closes {@code end}, which only fails when it is already broken: nothing is left to release then. */
+    static void closeQuietly(Endpoint end) {
+        try {
+            end.close();
+        } catch (IOException e) {
+            // nothing to release, nobody to tell
+        }
+    }
+
+    /** The {@link System#nanoTime()} deadline {@code timeout} from now: {@code null} is none, negative is now. */
+    static long deadlineAfter(Duration timeout) {
+        if (timeout == null) {
+            return NO_DEADLINE;
+        }
+        long now = System.nanoTime();
+        if (timeout.isNegative()) {
+            return now;
+        }
+        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0
+                ? Duration.ofDays(365).toNanos()
+                : timeout.toNanos();
+        return now + nanos;
+    }
 }

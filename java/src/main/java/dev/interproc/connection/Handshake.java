@@ -65,7 +65,7 @@ final class Handshake {
         this.authkey = authkey;
         this.random = random;
         this.timeout = timeout;
-        this.deadline = Connection.deadlineAfter(timeout);
+        this.deadline = Endpoint.deadlineAfter(timeout);
     }
 
     /** The two ends of the handshake, which run the same two steps in opposite order. */

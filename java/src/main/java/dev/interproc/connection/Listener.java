@@ -17,10 +17,11 @@ import java.util.function.IntFunction;
  * handshake happens. As in Python 3.13, an empty key still authenticates. The handshake has a timeout
  * ({@link Builder#handshakeTimeout}, default {@link #DEFAULT_HANDSHAKE_TIMEOUT}) so that a client that connects
  * and says nothing cannot hold {@code accept()} forever; a failed handshake closes that connection and throws,
- * and the listener keeps serving: call {@code accept()} again. As in Python, handshakes run one at a time inside
- * {@code accept()}, so other clients wait in the backlog meanwhile; a server that must not let one slow client
- * delay others hands accepted connections to other threads only after {@code accept()} returns, and keeps the
- * handshake timeout short.
+ * and the listener keeps serving: call {@code accept()} again. Unlike Python, handshakes run concurrently: from the
+ * first {@code accept()} on, a thread takes clients from the socket and runs each one's handshake on a virtual
+ * thread, and {@code accept()} returns (or throws) the outcomes in the order they complete, so a slow or silent
+ * client delays nobody else. At most {@link Builder#maxPendingHandshakes} clients are taken from the socket and not
+ * yet returned; more wait in the backlog.
  *
  * <p>A listener on a socket file deletes the file when closed (not when the process is killed; binding then fails
  * with "address already in use" until the stale file is removed).
@@ -39,13 +40,16 @@ public final class Listener implements AutoCloseable {
      */
     public static final long DEFAULT_PARTIAL_MESSAGE_BUDGET = 1L << 30;
 
+    /** The default bound on the clients taken from the socket and not yet returned by {@link #accept()}: 64. */
+    public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 64;
+
     private final Sockets.Server server;
     private final Address address;
     private final ConnectionSetup setup;
     private final ReceiveBudget budget;
     private final Path socketFile;
+    private final ConcurrentHandshakes handshakes;
     private volatile boolean closed;
-    private volatile Address lastAccepted;
 
     private Listener(Builder builder) throws IOException {
         this.server = Sockets.listen(builder.address, builder.backlog);
@@ -53,6 +57,7 @@ public final class Listener implements AutoCloseable {
         this.socketFile = builder.address instanceof Address.Unix unix ? unix.path() : null;
         this.setup = builder.setup;
         this.budget = new ReceiveBudget(builder.partialMessageBudget);
+        this.handshakes = new ConcurrentHandshakes(server, address, setup, budget, builder.maxPendingHandshakes);
     }
 
     /**
@@ -92,17 +97,7 @@ public final class Listener implements AutoCloseable {
         if (closed) {
             throw new IOException("listener is closed");
         }
-        Sockets.Accepted accepted;
-        try {
-            accepted = server.accept();
-        } catch (IOException e) {
-            if (closed) {
-                throw new IOException("listener is closed", e);
-            }
-            throw e;
-        }
-        lastAccepted = accepted.peer();
-        return setup.open(accepted.end(), Handshake.Side.LISTENER, budget);
+        return handshakes.next();
     }
 
     /**
@@ -131,16 +126,21 @@ public final class Listener implements AutoCloseable {
      * @return the last peer's address, or null
      */
     public Address lastAccepted() {
-        return lastAccepted;
+        return handshakes.lastPeer();
     }
 
-    /** Stops listening and deletes the socket file, if any. Idempotent; connections already accepted stay open. */
+    /**
+     * Stops listening and deletes the socket file, if any. Idempotent; connections already returned by
+     * {@link #accept()} stay open, while handshakes still running are ended and connections not yet returned are
+     * closed.
+     */
     @Override
     public void close() throws IOException {
         if (closed) {
             return;
         }
         closed = true;
+        handshakes.close();
         try {
             server.close();
         } finally {
@@ -162,6 +162,7 @@ public final class Listener implements AutoCloseable {
         private int backlog = 1;
         private ConnectionSetup setup = ConnectionSetup.DEFAULTS;
         private long partialMessageBudget = DEFAULT_PARTIAL_MESSAGE_BUDGET;
+        private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
 
         private Builder(Address address) {
             this.address = Objects.requireNonNull(address, "address");
@@ -226,6 +227,22 @@ public final class Listener implements AutoCloseable {
          */
         public Builder partialMessageBudget(long bytes) {
             this.partialMessageBudget = ReceiveBudget.checkLimit(bytes);
+            return this;
+        }
+
+        /**
+         * The most clients taken from the socket and not yet returned by {@link #accept()}, whose handshakes run
+         * at once (default {@link #DEFAULT_MAX_PENDING_HANDSHAKES}); more wait in the socket's backlog.
+         *
+         * @param count at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code count} is below 1
+         */
+        public Builder maxPendingHandshakes(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("maxPendingHandshakes " + count + " is below 1");
+            }
+            this.maxPendingHandshakes = count;
             return this;
         }
 

@@ -12,6 +12,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,11 +67,17 @@ class BadInputTest {
         RawPeer raw = rawClient(listener, hex, endOutput);
         try {
             IOException failure = assertThrows(IOException.class, listener::accept);
+            assertClosedByTheListener(raw);
             assertListenerStillServes();
             return failure;
         } finally {
             raw.close();
         }
+    }
+
+    /** The listener closed {@code raw}'s connection: after what it wrote (the challenge), end of file. */
+    private static void assertClosedByTheListener(RawPeer raw) {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), raw::readToEnd);
     }
 
     /** A good client connects, authenticates and exchanges a message with the next accepted connection. */
@@ -140,6 +147,56 @@ class BadInputTest {
             // Bounded here, so that a listener that ignores its timeout fails this test instead of hanging it.
             return assertTimeoutPreemptively(
                     Duration.ofSeconds(30), () -> assertThrows(SocketTimeoutException.class, impatient::accept));
+        }
+    }
+
+    @Test
+    void goodClientIsServedWhileASilentOneHandshakes() throws Exception {
+        try (RawPeer _ = rawClient(listener, "", false)) {
+            // The default handshake timeout is 20 s: before handshakes ran concurrently, accept() waited that long.
+            assertTimeoutPreemptively(Duration.ofSeconds(10), this::assertListenerStillServes);
+        }
+    }
+
+    @Test
+    void pendingHandshakesAreBounded() throws Exception {
+        try (Listener oneAtATime = Listener.builder(Address.Tcp.loopback(0))
+                        .backlog(8)
+                        .authkey(KEY)
+                        .handshakeTimeout(SHORT_HANDSHAKE_TIMEOUT)
+                        .maxPendingHandshakes(1)
+                        .bind();
+                RawPeer _ = rawClient(oneAtATime, "", false)) {
+            FutureTask<Connection> client = new FutureTask<>(() -> Client.connect(oneAtATime.address(), KEY));
+            Thread.ofPlatform().daemon().start(client);
+            // The silent client holds the only slot, so the good one waits in the backlog until it times out.
+            assertThrows(SocketTimeoutException.class, oneAtATime::accept);
+            try (Connection server = oneAtATime.accept();
+                    Connection connection = client.get(30, TimeUnit.SECONDS)) {
+                connection.sendBytes(new byte[] {42});
+                assertArrayEquals(new byte[] {42}, server.recvBytes());
+            }
+        }
+    }
+
+    @Test
+    void closingTheListenerEndsTheHandshakesInProgress() throws Exception {
+        Listener patient = Listener.builder(Address.Tcp.loopback(0))
+                .authkey(KEY)
+                .handshakeTimeout(null)
+                .bind();
+        try (RawPeer silent = rawClient(patient, "", false)) {
+            FutureTask<Connection> accepting = new FutureTask<>(patient::accept);
+            Thread.ofPlatform().daemon().start(accepting);
+            int challengeLength = ByteBuffer.wrap(silent.read(Integer.BYTES)).getInt();
+            silent.read(challengeLength); // the handshake runs, and without a timeout would wait for ever
+            patient.close();
+            java.util.concurrent.ExecutionException closed = assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> accepting.get(30, TimeUnit.SECONDS));
+            assertEquals("listener is closed", closed.getCause().getMessage());
+            assertClosedByTheListener(silent);
+        } finally {
+            patient.close();
         }
     }
 

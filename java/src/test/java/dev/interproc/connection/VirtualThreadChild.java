@@ -25,9 +25,9 @@ import java.util.function.Predicate;
  * no more ({@code jdk.virtualThreadScheduler.parallelism=2}, {@code maxPoolSize=2}). Argument {@code abstract} or
  * {@code pipe}: the kind of connection. Eight virtual threads block on eight connections of that kind, four more
  * than there are carriers: four in {@code recvBytes}, one in {@link Connections#wait}, two in {@code recvBytes} that
- * {@code close()} is to end, and one in a {@code sendBytes} larger than the OS buffers (for {@code abstract}, a
- * ninth first blocks in {@code accept}). If a blocked call held its carrier, a hundred further virtual threads could
- * not run. Then the peers send, read and the ends close, and every blocked thread must finish as it should. Prints
+ * {@code close()} is to end, and one in a {@code sendBytes} larger than the OS buffers; for {@code abstract}, a
+ * ninth, which first accepted the eight, blocks in {@code accept} until the listener closes. If a blocked call held
+ * its carrier, a hundred further virtual threads could not run. Then the peers send, read and the ends close, and every blocked thread must finish as it should. Prints
  * "OK" and exits 0, or prints "FAIL ..." with the threads' stacks and exits 1; never hangs (every wait is bounded).
  */
 public final class VirtualThreadChild {
@@ -42,7 +42,10 @@ public final class VirtualThreadChild {
     private static final int OTHERS = 100;
 
     private static final Map<String, Object> OUTCOMES = new ConcurrentHashMap<>();
-    private static final List<Thread> BLOCKED = new ArrayList<>();
+    private static final List<Blocked> BLOCKED = new ArrayList<>();
+
+    /** A thread blocked in a call, and the class whose code it is to wait in. */
+    private record Blocked(Thread thread, Class<?> waitsIn) {}
 
     private VirtualThreadChild() {}
 
@@ -62,30 +65,38 @@ public final class VirtualThreadChild {
 
     private static void run(String kind) throws Exception {
         Class<?> endClass = kind.equals("abstract") ? AbstractSocketEnd.class : PipeEnd.class;
-        List<NativeEndPairs.Pair> pairs =
-                kind.equals("abstract") ? abstractPairsAcceptedByAVirtualThread() : pipePairs();
+        Listener listener = kind.equals("abstract")
+                ? Listener.builder(FramingTest.abstractAddress()).backlog(PAIRS).bind()
+                : null;
+        List<NativeEndPairs.Pair> pairs = listener != null ? acceptedByAVirtualThread(listener) : pipePairs();
 
         for (int i = 0; i < READERS; i++) {
             Connection end = pairs.get(i).end();
-            blockIn("reader-" + i, () -> text(end.recvBytes()));
+            blockIn("reader-" + i, endClass, () -> text(end.recvBytes()));
         }
         Connection watched = pairs.get(WAITER).end();
-        blockIn("waiter", () -> Connections.wait(List.of(watched), null).equals(List.of(watched)));
+        blockIn("waiter", endClass, () -> Connections.wait(List.of(watched), null)
+                .equals(List.of(watched)));
         for (int i = FIRST_CLOSED; i < SENDER; i++) {
             Connection end = pairs.get(i).end();
-            blockIn("closed-" + i, () -> text(end.recvBytes()));
+            blockIn("closed-" + i, endClass, () -> text(end.recvBytes()));
         }
         byte[] big = new byte[BIG];
         new Random(7).nextBytes(big);
         Connection sending = pairs.get(SENDER).end();
-        blockIn("sender", () -> {
+        blockIn("sender", endClass, () -> {
             sending.sendBytes(big);
             return "sent";
         });
+        if (listener != null) {
+            // A listener's accept() waits for the outcome of handshakes that run on other threads.
+            blockIn("acceptor", ConcurrentHandshakes.class, listener::accept);
+        }
 
         // 1. Give every blocked thread time to reach its call (with pinned carriers most never get one: go on to 2).
         long deadline = System.nanoTime() + PATIENCE_NANOS;
-        while (!BLOCKED.stream().allMatch(thread -> isIn(thread, endClass)) && System.nanoTime() - deadline < 0) {
+        while (!BLOCKED.stream().allMatch(blocked -> isIn(blocked.thread(), blocked.waitsIn()))
+                && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(1_000_000);
         }
 
@@ -101,9 +112,14 @@ public final class VirtualThreadChild {
         }
 
         // 3. And the blocked ones wait parked, not running on a carrier.
-        awaitAll(thread -> parkedIn(thread, endClass), "parked in " + endClass.getSimpleName());
+        for (Blocked blocked : BLOCKED) {
+            await(
+                    blocked.thread(),
+                    thread -> parkedIn(thread, blocked.waitsIn()),
+                    "parked in " + blocked.waitsIn().getSimpleName());
+        }
 
-        // 4. Data arrives, the peer reads, two ends close: each blocked call ends as it should.
+        // 4. Data arrives, the peer reads, two ends and the listener close: each blocked call ends as it should.
         for (int i = 0; i < READERS; i++) {
             pairs.get(i).peer().send(("message " + i).getBytes(StandardCharsets.US_ASCII));
         }
@@ -111,9 +127,13 @@ public final class VirtualThreadChild {
         byte[] received = pairs.get(SENDER).peer().receive();
         pairs.get(FIRST_CLOSED).end().close();
         pairs.get(FIRST_CLOSED + 1).end().close();
-        for (Thread thread : BLOCKED) {
-            if (!thread.join(Duration.ofNanos(PATIENCE_NANOS))) {
-                throw new AssertionError(thread.getName() + " still blocked after the data came:\n" + stacks());
+        if (listener != null) {
+            listener.close();
+        }
+        for (Blocked blocked : BLOCKED) {
+            if (!blocked.thread().join(Duration.ofNanos(PATIENCE_NANOS))) {
+                throw new AssertionError(
+                        blocked.thread().getName() + " still blocked after the data came:\n" + stacks());
             }
         }
         for (int i = 0; i < READERS; i++) {
@@ -124,6 +144,9 @@ public final class VirtualThreadChild {
             expect("closed-" + i, "IOException: handle is closed");
         }
         expect("sender", "sent");
+        if (listener != null) {
+            expect("acceptor", "IOException: listener is closed");
+        }
         if (!Arrays.equals(big, received)) {
             throw new AssertionError("the peer received " + received.length + " bytes, not the " + BIG + " sent");
         }
@@ -132,10 +155,8 @@ public final class VirtualThreadChild {
         }
     }
 
-    /** Eight abstract-namespace pairs, accepted by a virtual thread that first blocks in {@code accept}. */
-    private static List<NativeEndPairs.Pair> abstractPairsAcceptedByAVirtualThread() throws Exception {
-        Listener listener =
-                Listener.builder(FramingTest.abstractAddress()).backlog(PAIRS).bind();
+    /** Eight pairs from {@code listener}, accepted by a virtual thread that first waits parked in {@code accept}. */
+    private static List<NativeEndPairs.Pair> acceptedByAVirtualThread(Listener listener) throws Exception {
         BlockingQueue<Object> accepted = new LinkedBlockingQueue<>();
         Thread acceptor = Thread.ofVirtual().name("acceptor").start(() -> {
             for (int i = 0; i < PAIRS; i++) {
@@ -147,9 +168,7 @@ public final class VirtualThreadChild {
                 }
             }
         });
-        // Reached, not parked: with a pinned carrier it accepts all and the starvation shows below (the in-JVM
-        // test sees a virtual thread's accept park).
-        await(acceptor, thread -> isIn(thread, AbstractSocketEnd.class), "reached accept");
+        await(acceptor, thread -> parkedIn(thread, ConcurrentHandshakes.class), "parked in accept");
         List<NativeEndPairs.Pair> pairs = new ArrayList<>();
         for (int i = 0; i < PAIRS; i++) {
             Connection client = Client.connect(listener.address(), null);
@@ -159,7 +178,6 @@ public final class VirtualThreadChild {
             }
             pairs.add(new NativeEndPairs.Pair(connection, NativeEndPairs.connectionPeer(client)));
         }
-        listener.close();
         return pairs;
     }
 
@@ -176,28 +194,27 @@ public final class VirtualThreadChild {
         Object call() throws Exception;
     }
 
-    /** Starts a virtual thread that makes {@code call} and records its result or exception under {@code name}. */
-    private static void blockIn(String name, Call call) {
-        BLOCKED.add(Thread.ofVirtual().name(name).start(() -> {
-            Object outcome;
-            try {
-                outcome = call.call();
-            } catch (Throwable e) {
-                outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            OUTCOMES.put(name, outcome);
-        }));
+    /**
+     * Starts a virtual thread that makes {@code call}, to wait in the code of {@code waitsIn}, and records its result
+     * or exception under {@code name}.
+     */
+    private static void blockIn(String name, Class<?> waitsIn, Call call) {
+        BLOCKED.add(new Blocked(
+                Thread.ofVirtual().name(name).start(() -> {
+                    Object outcome;
+                    try {
+                        outcome = call.call();
+                    } catch (Throwable e) {
+                        outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    }
+                    OUTCOMES.put(name, outcome);
+                }),
+                waitsIn));
     }
 
     private static void expect(String name, Object expected) {
         if (!expected.equals(OUTCOMES.get(name))) {
             throw new AssertionError(name + " ended with " + OUTCOMES.get(name) + ", expected " + expected);
-        }
-    }
-
-    private static void awaitAll(Predicate<Thread> condition, String what) {
-        for (Thread thread : BLOCKED) {
-            await(thread, condition, what);
         }
     }
 
@@ -213,8 +230,8 @@ public final class VirtualThreadChild {
 
     private static String stacks() {
         StringBuilder text = new StringBuilder();
-        for (Thread thread : BLOCKED) {
-            text.append("  ").append(describe(thread)).append('\n');
+        for (Blocked blocked : BLOCKED) {
+            text.append("  ").append(describe(blocked.thread())).append('\n');
         }
         return text.toString();
     }

@@ -1,10 +1,12 @@
 package dev.interproc.connection;
 
 import static dev.interproc.connection.NativeEndPairs.describe;
+import static dev.interproc.connection.NativeEndPairs.isIn;
 import static dev.interproc.connection.NativeEndPairs.parkedIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.interproc.process.JavaProcess;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,19 +59,35 @@ class VirtualThreadConnectionTest {
     void closeEndsAVirtualThreadsBlockedReceive(String kind) throws Exception {
         try (NativeEndPairs.Pair pair = pair(kind)) {
             Started reader = inVirtualThread(pair.end()::recvBytes);
-            awaitParked(reader.thread(), kind);
+            awaitParked(reader.thread(), endClass(kind));
             pair.end().close();
             assertFailedWith("handle is closed", reader.outcome());
         }
     }
 
+    /**
+     * A virtual thread's {@code accept()} waits parked for the handshakes' outcomes while the listener's accepting
+     * thread waits in the socket's accept; closing the listener ends both.
+     */
     @Test
     void closingTheListenerEndsAVirtualThreadsAccept() throws Exception {
         Listener listener = Listener.bind(FramingTest.abstractAddress(), 1, null);
         Started acceptor = inVirtualThread(listener::accept);
-        awaitParked(acceptor.thread(), "abstract");
+        awaitParked(acceptor.thread(), ConcurrentHandshakes.class);
+        Thread accepting = acceptingThread(listener);
+        awaitIn(accepting, AbstractSocketEnd.class);
         listener.close();
         assertFailedWith("listener is closed", acceptor.outcome());
+        assertTrue(accepting.join(TIMEOUT), () -> "the accepting thread outlived its listener: " + describe(accepting));
+    }
+
+    /** The thread taking {@code listener}'s clients from its socket, once its first {@code accept()} started it. */
+    private static Thread acceptingThread(Listener listener) {
+        String name = ConcurrentHandshakes.ACCEPT_THREAD_PREFIX + listener.address();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no thread named " + name));
     }
 
     /**
@@ -81,12 +100,12 @@ class VirtualThreadConnectionTest {
         try (NativeEndPairs.Pair pair = pair(kind)) {
             Started reader = inVirtualThread(() -> new String(pair.end().recvBytes(), StandardCharsets.US_ASCII)
                     + ", interrupted=" + Thread.currentThread().isInterrupted());
-            awaitParked(reader.thread(), kind);
+            awaitParked(reader.thread(), endClass(kind));
             reader.thread().interrupt();
             // The interrupt must not end the wait: the reader is parked in the receive again, the message still to
             // come.
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-            awaitParked(reader.thread(), kind);
+            awaitParked(reader.thread(), endClass(kind));
             assertFalse(
                     reader.outcome().isDone(),
                     () -> "the interrupt ended the receive: " + reader.outcome().join());
@@ -134,13 +153,28 @@ class VirtualThreadConnectionTest {
         }
     }
 
-    /** Waits until {@code thread} is parked in a call of the end of {@code kind}; fails after {@link #PATIENCE}. */
-    private static void awaitParked(Thread thread, String kind) {
-        Class<?> end = kind.equals("abstract") ? AbstractSocketEnd.class : PipeEnd.class;
+    private static Class<?> endClass(String kind) {
+        return kind.equals("abstract") ? AbstractSocketEnd.class : PipeEnd.class;
+    }
+
+    /**
+     * Waits until {@code thread} is parked (so holds no carrier) in the code of {@code where}; fails after
+     * {@link #PATIENCE}.
+     */
+    private static void awaitParked(Thread thread, Class<?> where) {
+        await(thread, () -> parkedIn(thread, where), "parked in " + where.getSimpleName());
+    }
+
+    /** Waits until {@code thread} is in the code of {@code where}; fails after {@link #PATIENCE}. */
+    private static void awaitIn(Thread thread, Class<?> where) {
+        await(thread, () -> isIn(thread, where), "in " + where.getSimpleName());
+    }
+
+    private static void await(Thread thread, BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!parkedIn(thread, end)) {
+        while (!condition.getAsBoolean()) {
             if (!thread.isAlive() || System.nanoTime() - deadline > 0) {
-                fail("not parked in " + end.getSimpleName() + ": " + describe(thread));
+                fail("not " + what + ": " + describe(thread));
             }
             LockSupport.parkNanos(1_000_000);
         }
