@@ -14,6 +14,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +35,17 @@ public final class Libc {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option[] NO_OPTIONS = {};
+    private static final MethodHandle DENIED;
+
+    static {
+        try {
+            DENIED = MethodHandles.lookup().findStatic(Libc.class, "denied", MethodType.methodType(Object.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /**
      * The layout of the segment a call's {@code errno} is captured into: allocate one per calling thread, in an arena
      * that thread may use (a call handed to a delegate thread allocates its own there).
@@ -50,8 +63,7 @@ public final class Libc {
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL =
             bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle STRERROR =
-            LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT), NO_OPTIONS);
 
     private Libc() {}
 
@@ -65,10 +77,28 @@ public final class Libc {
         return bind(name, descriptor, Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(fixed));
     }
 
+    /**
+     * The downcall, or, where this JVM denies native access, a handle of the same type that throws the
+     * {@link IllegalStateException} naming the flag to add at every call: classes that bind C functions in their
+     * static initialisers then fail clearly at each use, never with ExceptionInInitializerError.
+     */
     private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol =
                 LIBC.find(name).orElseThrow(() -> new IllegalStateException("the C library has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor, options);
+        try {
+            return LINKER.downcallHandle(symbol, descriptor, options);
+        } catch (IllegalCallerException denied) {
+            MethodType type = descriptor.toMethodType();
+            if (options.length > 0) { // every option used here captures errno: a leading state segment
+                type = type.insertParameterTypes(0, MemorySegment.class);
+            }
+            return MethodHandles.dropArguments(
+                    DENIED.asType(MethodType.methodType(type.returnType())), 0, type.parameterList());
+        }
+    }
+
+    private static Object denied() {
+        throw new IllegalStateException(NativeLibrary.nativeAccessDenied());
     }
 
     /** The set-up calls, which return an int; not on the hot path, so the generic invocation is fine. */

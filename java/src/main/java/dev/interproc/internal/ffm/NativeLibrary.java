@@ -121,7 +121,7 @@ public final class NativeLibrary {
     }
 
     /** The advice for a JVM that denies this library native access, naming the flag for where it runs. */
-    private static String nativeAccessDenied() {
+    static String nativeAccessDenied() {
         Module module = NativeLibrary.class.getModule();
         String target = module.isNamed() ? module.getName() : "ALL-UNNAMED";
         return "interproc needs native access, which this JVM denies: run java with --enable-native-access=" + target

@@ -69,6 +69,15 @@ class NativeLoadingTest {
     }
 
     @Test
+    void deniedNativeAccessFailsAConnectionClearlyAtEveryCall() throws Exception {
+        List<String> lines =
+                run(List.of("--illegal-native-access=deny"), System.getProperty("java.class.path"), "connection");
+        String expected = "FAILED java.lang.IllegalStateException: interproc needs native access, which this JVM"
+                + " denies: run java with --enable-native-access=ALL-UNNAMED (interproc is on the class path";
+        assertBothCallsFailWith(expected, lines);
+    }
+
+    @Test
     void deniedNativeAccessOnTheModulePathNamesTheModule() throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 "--illegal-native-access=deny",
@@ -117,12 +126,13 @@ class NativeLoadingTest {
         return run(options, System.getProperty("java.class.path"));
     }
 
-    private List<String> run(List<String> options, String classPath) throws Exception {
+    private List<String> run(List<String> options, String classPath, String... probeArgs) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(options);
         command.add("-D" + NativeLibrary.WORKDIR_PROPERTY + "=" + workdir);
         command.addAll(List.of("-cp", classPath, LoadProbe.class.getName()));
+        command.addAll(List.of(probeArgs));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.waitFor(), output);
