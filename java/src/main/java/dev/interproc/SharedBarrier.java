@@ -69,16 +69,14 @@ public final class SharedBarrier extends CoordinationSlot {
     }
 
     private final LockWord lock;
-    private final ProcessTable processes;
     private final int parties;
-    private final long membersOffset;
+    private final BarrierParties partyTable;
 
     private SharedBarrier(Region region, String name, MemorySegment memory, int parties) {
         super(region, name, memory, SEQ_OFFSET);
         this.lock = internalLock("barrier", memory, LOCK_OFFSET);
-        this.processes = region.processes();
         this.parties = parties;
-        this.membersOffset = WAITING_OFFSET + 4L * parties;
+        this.partyTable = new BarrierParties(region, name, fields, parties);
         join();
     }
 
@@ -178,7 +176,7 @@ public final class SharedBarrier extends CoordinationSlot {
             if (isBroken()) {
                 throw broken();
             }
-            int arrived = arrived();
+            int arrived = partyTable.arrived();
             index = parties - 1 - arrived;
             if (arrived + 1 == parties) {
                 fields.set(ARRIVED_OFFSET, 0);
@@ -186,8 +184,7 @@ public final class SharedBarrier extends CoordinationSlot {
                 bumpAndWake();
                 return 0;
             }
-            fields.set(WAITING_OFFSET + 4L * arrived, region.ownerToken());
-            fields.set(ARRIVED_OFFSET, arrived + 1);
+            partyTable.arrive(arrived);
             trips = fields.get(TRIPS_OFFSET);
             breaks = fields.get(BREAKS_OFFSET);
             seen = fields.get(SEQ_OFFSET);
@@ -233,7 +230,7 @@ public final class SharedBarrier extends CoordinationSlot {
                     throw new TimeoutException("shared barrier '" + name + "' timed out with " + arrived + " of "
                             + parties + " parties; it is broken now");
                 }
-                int deadPid = deadParty();
+                int deadPid = partyTable.deadParty();
                 if (deadPid != 0) {
                     breakBarrier(deadPid, deathCause(deadPid));
                     throw broken();
@@ -257,7 +254,7 @@ public final class SharedBarrier extends CoordinationSlot {
                 breakBarrier(
                         0, "reset() by pid " + ProcessHandle.current().pid() + " with " + waiting + " parties waiting");
             }
-            forgetDeadMembers();
+            partyTable.forgetDeadMembers();
             fields.set(ARRIVED_OFFSET, 0);
             fields.set(BROKEN_OFFSET, 0);
             fields.set(DEAD_PID_OFFSET, 0);
@@ -309,69 +306,9 @@ public final class SharedBarrier extends CoordinationSlot {
         Events.barrierBroken(region.name(), name, cause, Math.max(deadPid, 0), deadPid != 0);
     }
 
-    /**
-     * The parties waiting in this round; call inside the internal lock.
-     *
-     * @throws IncompatibleRegionException if the slot's {@code arrived} field lies outside 0 .. parties - 1
-     */
-    private int arrived() {
-        int arrived = fields.get(ARRIVED_OFFSET);
-        if (arrived < 0 || arrived >= parties) {
-            throw new IncompatibleRegionException(
-                    "region '" + region.name() + "' is damaged: barrier '" + name + "' field arrived is " + arrived
-                            + ", outside 0.." + (parties - 1) + " for its " + parties + " parties; reset() the"
-                            + " barrier, or remove the region (interproc rm) and create it again",
-                    RegionLayout.E_CORRUPT);
-        }
-        return arrived;
-    }
-
     private void bumpAndWake() {
         fields.set(SEQ_OFFSET, fields.get(SEQ_OFFSET) + 1);
         watch.wakeAll();
-    }
-
-    /**
-     * The pid of a dead waiting party or member (removing it, so that a {@link #reset()} barrier works for the
-     * survivors), {@link #PID_UNKNOWN} if its pid can no longer be read, or 0 if all live; call inside the
-     * internal lock.
-     */
-    private int deadParty() {
-        int arrived = arrived();
-        for (int i = 0; i < arrived; i++) {
-            int token = fields.get(WAITING_OFFSET + 4L * i);
-            if (token != 0 && !processes.isAlive(token)) {
-                fields.set(WAITING_OFFSET + 4L * i, 0);
-                return deadPid(token);
-            }
-        }
-        for (int i = 0; i < MEMBERS; i++) {
-            int token = fields.get(membersOffset + 4L * i);
-            if (token != 0 && !processes.isAlive(token)) {
-                fields.set(membersOffset + 4L * i, 0);
-                return deadPid(token);
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * The pid of the dead process a token names, or {@link #PID_UNKNOWN}, never 0: once another process's
-     * attach has reclaimed the entry (pid 0) or reused it, the death must still break the barrier.
-     */
-    private int deadPid(int token) {
-        int pid = processes.pidOf(token);
-        return pid > 0 ? pid : PID_UNKNOWN;
-    }
-
-    /** Removes every dead member, so that a reset barrier is not broken again by the same death. */
-    private void forgetDeadMembers() {
-        for (int i = 0; i < MEMBERS; i++) {
-            int token = fields.get(membersOffset + 4L * i);
-            if (token != 0 && !processes.isAlive(token)) {
-                fields.set(membersOffset + 4L * i, 0);
-            }
-        }
     }
 
     /** Takes the internal lock; a previous holder that died inside it breaks the barrier. */
@@ -383,22 +320,9 @@ public final class SharedBarrier extends CoordinationSlot {
 
     /** Registers this process as a member, so that its death breaks the barrier. */
     private void join() {
-        int token = region.ownerToken();
         enter();
         try {
-            int free = -1;
-            for (int i = 0; i < MEMBERS; i++) {
-                int member = fields.get(membersOffset + 4L * i);
-                if (member == token) {
-                    return;
-                }
-                if (free < 0 && member == 0) {
-                    free = i;
-                }
-            }
-            if (free >= 0) {
-                fields.set(membersOffset + 4L * free, token);
-            }
+            partyTable.join();
         } finally {
             lock.unlockInternal();
         }
@@ -406,14 +330,9 @@ public final class SharedBarrier extends CoordinationSlot {
 
     /** Unregisters this process (its region is closing normally): leaving is not dying. */
     void leave() {
-        int token = region.ownerToken();
         enter();
         try {
-            for (int i = 0; i < MEMBERS; i++) {
-                if (fields.get(membersOffset + 4L * i) == token) {
-                    fields.set(membersOffset + 4L * i, 0);
-                }
-            }
+            partyTable.leave();
         } finally {
             lock.unlockInternal();
         }

@@ -2,7 +2,6 @@ package dev.interproc;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import dev.interproc.internal.events.Events;
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.internal.wait.Uninterruptibly;
 import java.lang.foreign.MemorySegment;
@@ -50,14 +49,6 @@ public final class SharedSemaphore extends CoordinationSlot {
     private static final long INITIAL_OFFSET = RegionLayout.SEMAPHORE_INITIAL_OFFSET;
     private static final long BOUNDED_OFFSET = RegionLayout.SEMAPHORE_BOUNDED_OFFSET;
     private static final long HOLDERS_OFFSET = RegionLayout.SEMAPHORE_HOLDERS_OFFSET;
-    private static final long HOLDER_SIZE = RegionLayout.SEMAPHORE_HOLDER_SIZE;
-    private static final long HOLDER_TOKEN_OFFSET = RegionLayout.SEMAPHORE_HOLDER_TOKEN_OFFSET;
-    private static final long HOLDER_PERMITS_OFFSET = RegionLayout.SEMAPHORE_HOLDER_PERMITS_OFFSET;
-
-    /** Bytes of a semaphore slot in a region with this many process-table entries. */
-    static long size(int maxProcesses) {
-        return HOLDERS_OFFSET + HOLDER_SIZE * maxProcesses;
-    }
 
     /**
      * The semaphore called {@code slot}, created with {@code permits} if it does not exist: available = initial =
@@ -72,7 +63,7 @@ public final class SharedSemaphore extends CoordinationSlot {
         Region region = slots.region();
         int processes = region.processes().capacity();
         SlotDirectory.Spec spec = SlotDirectory.Spec.initialised(
-                        SlotType.SEMAPHORE, size(processes), HOLDERS_OFFSET, init -> {
+                        SlotType.SEMAPHORE, SemaphoreHoldings.slotSize(processes), HOLDERS_OFFSET, init -> {
                             init.set(JAVA_INT, AVAILABLE_OFFSET, permits);
                             init.set(JAVA_INT, INITIAL_OFFSET, permits);
                             init.set(JAVA_INT, BOUNDED_OFFSET, bounded ? 1 : 0);
@@ -105,21 +96,13 @@ public final class SharedSemaphore extends CoordinationSlot {
     }
 
     private final LockWord lock;
-    private final ProcessTable processes;
-    private final int maxProcesses;
-    /** The initial permits and the bounded flag, as the slot's metadata says: the words must agree. */
-    private final int initialPermits;
-
-    private final boolean bounded;
+    private final SemaphoreHoldings holdings;
 
     private SharedSemaphore(
             Region region, String name, MemorySegment memory, int maxProcesses, int initialPermits, boolean bounded) {
         super(region, name, memory, SEQ_OFFSET);
         this.lock = internalLock("semaphore", memory, LOCK_OFFSET);
-        this.processes = region.processes();
-        this.maxProcesses = maxProcesses;
-        this.initialPermits = initialPermits;
-        this.bounded = bounded;
+        this.holdings = new SemaphoreHoldings(region, name, fields, watch, maxProcesses, initialPermits, bounded);
     }
 
     /**
@@ -241,12 +224,12 @@ public final class SharedSemaphore extends CoordinationSlot {
             enter();
             try {
                 if (fields.get(AVAILABLE_OFFSET) < permits) {
-                    reclaimFromDeadProcesses();
+                    holdings.reclaimFromDeadProcesses();
                 }
                 int available = fields.get(AVAILABLE_OFFSET);
                 if (available >= permits) {
                     fields.set(AVAILABLE_OFFSET, available - permits);
-                    adjustOwnHolding(permits);
+                    holdings.adjustOwnHolding(permits);
                     return reassertInterrupt(interruptedMeanwhile, true);
                 }
                 seen = fields.get(SEQ_OFFSET);
@@ -311,7 +294,7 @@ public final class SharedSemaphore extends CoordinationSlot {
                         + " permits available, and " + permits + " more would exceed " + Integer.MAX_VALUE);
             }
             fields.set(AVAILABLE_OFFSET, available + permits);
-            adjustOwnHolding(-permits);
+            holdings.adjustOwnHolding(-permits);
             fields.set(SEQ_OFFSET, fields.get(SEQ_OFFSET) + 1);
         } finally {
             lock.unlockInternal();
@@ -328,9 +311,9 @@ public final class SharedSemaphore extends CoordinationSlot {
      */
     private void enter() {
         if (lock.lockInternal()) {
-            recompute();
+            holdings.recompute();
         }
-        String damaged = damagedWord();
+        String damaged = holdings.damagedWord();
         if (damaged != null) {
             lock.unlockInternal();
             throw new IncompatibleRegionException(
@@ -338,95 +321,6 @@ public final class SharedSemaphore extends CoordinationSlot {
                             + "; remove the region (interproc rm) and create it again",
                     RegionLayout.E_CORRUPT);
         }
-    }
-
-    /** Which word contradicts the slot's metadata, in words, or null; call inside the internal lock. */
-    private String damagedWord() {
-        int initial = fields.get(INITIAL_OFFSET);
-        if (initial != initialPermits) {
-            return "initial is " + initial + ", but its metadata says permits=" + initialPermits;
-        }
-        int boundedWord = fields.get(BOUNDED_OFFSET);
-        if (boundedWord != (bounded ? 1 : 0)) {
-            return "bounded is " + boundedWord + ", but its metadata says bounded=" + bounded;
-        }
-        int available = fields.get(AVAILABLE_OFFSET);
-        if (available < 0 || (bounded && available > initialPermits)) {
-            return "available is " + available + ", outside 0.." + (bounded ? initialPermits : Integer.MAX_VALUE);
-        }
-        return null;
-    }
-
-    private long holder(int index) {
-        return HOLDERS_OFFSET + HOLDER_SIZE * index;
-    }
-
-    private void adjustOwnHolding(int delta) {
-        int token = region.ownerToken();
-        long entry = holder(ProcessTable.indexOf(token));
-        if (fields.get(entry + HOLDER_TOKEN_OFFSET) != token) {
-            // The entry belonged to a process that is gone (its table entry is ours now). The caller has
-            // already changed available by delta: record delta as our holding before recomputing, so that
-            // undoing the dead holding keeps our change instead of handing its permits out a second time.
-            int deadHolding = fields.get(entry + HOLDER_PERMITS_OFFSET);
-            if (deadHolding != 0) {
-                // An attach (ours or an earlier one) reclaimed the entry, and zeroed its pid.
-                Events.permitsReturned(region.name(), name, deadHolding, 0);
-            }
-            fields.set(entry + HOLDER_TOKEN_OFFSET, token);
-            fields.set(entry + HOLDER_PERMITS_OFFSET, delta);
-            if (deadHolding != 0) {
-                recompute();
-            }
-            return;
-        }
-        fields.set(entry + HOLDER_PERMITS_OFFSET, fields.get(entry + HOLDER_PERMITS_OFFSET) + delta);
-    }
-
-    /** Undoes the holdings of dead processes, if any; call inside the internal lock. */
-    private void reclaimFromDeadProcesses() {
-        for (int i = 0; i < maxProcesses; i++) {
-            long entry = holder(i);
-            int token = fields.get(entry + HOLDER_TOKEN_OFFSET);
-            if (token != 0 && fields.get(entry + HOLDER_PERMITS_OFFSET) != 0 && !processes.isAlive(token)) {
-                recompute();
-                return;
-            }
-        }
-    }
-
-    /**
-     * Drops the holdings of dead processes and sets available = initial - what live processes hold, within
-     * [0, initial] for a bounded semaphore and >= 0 otherwise. The same whatever a dead process left half-done,
-     * because each process only ever changes its own holding and the shared count together.
-     */
-    private void recompute() {
-        long held = 0;
-        for (int i = 0; i < maxProcesses; i++) {
-            long entry = holder(i);
-            int token = fields.get(entry + HOLDER_TOKEN_OFFSET);
-            if (token == 0) {
-                continue;
-            }
-            if (token != region.ownerToken() && !processes.isAlive(token)) {
-                int permits = fields.get(entry + HOLDER_PERMITS_OFFSET);
-                if (permits != 0) {
-                    Events.permitsReturned(region.name(), name, permits, processes.pidOf(token));
-                }
-                fields.set(entry + HOLDER_TOKEN_OFFSET, 0);
-                fields.set(entry + HOLDER_PERMITS_OFFSET, 0);
-            } else {
-                held += fields.get(entry + HOLDER_PERMITS_OFFSET);
-            }
-        }
-        long initial = fields.get(INITIAL_OFFSET);
-        long available = Math.max(0, initial - held);
-        if (isBounded()) {
-            available = Math.min(available, initial);
-        }
-        fields.set(AVAILABLE_OFFSET, (int) Math.min(available, Integer.MAX_VALUE));
-        fields.set(SEQ_OFFSET, fields.get(SEQ_OFFSET) + 1);
-        watch.wakeAll();
     }
 
     @Override
