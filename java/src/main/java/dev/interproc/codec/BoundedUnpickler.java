@@ -3,10 +3,12 @@ package dev.interproc.codec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,8 +30,11 @@ import net.razorvine.pickle.objects.SetConstructor;
  * depends on the objects the opcodes build, not on the opcodes alone: how deep a value nests once memo
  * references ({@code GET}) are resolved, which containers end up hashed as set elements or dict keys. A
  * separate pass would have to rebuild those objects; here they are at hand. So this class takes over the
- * opcodes whose Pyrolite versions cost more than linear time or recurse without bound, and checks the finished
- * value's depth once, iteratively (noting which containers memo references make shared):
+ * opcodes whose Pyrolite versions cost more than linear time or recurse without bound, follows the depth of
+ * every container as the opcodes build and fill it (so a too deep pickle is refused as soon as it passes the
+ * limit, after work proportional to the limit, not to the pickle), and checks the finished value's depth once
+ * more, iteratively, for what the memo lets a pickle nest after the fact (an item added to a container that is
+ * already inside others):
  *
  * <ul>
  *   <li>INT and LONG: decimal text, whose parsing is quadratic; the digits are counted first.
@@ -68,6 +73,8 @@ final class BoundedUnpickler extends Unpickler {
     private final PickleLimits limits;
     private final PythonTypes types;
     private final Set<Object> shared = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The depth of each container built or filled so far: 1 for one that holds no container. */
+    private final Map<Object, Integer> depths = new IdentityHashMap<>();
 
     BoundedUnpickler(PickleLimits limits, PythonTypes types) {
         this.limits = limits;
@@ -133,7 +140,12 @@ final class BoundedUnpickler extends Unpickler {
                     shared.add(stack.peek());
                 }
             }
-            case Opcodes.FROZENSET -> stack.add(new FrozenSet(hashable(stack.pop_all_since_marker()), limits));
+            case Opcodes.FROZENSET -> {
+                List<Object> items = stack.pop_all_since_marker();
+                int depth = depthAbove(items);
+                stack.add(new FrozenSet(hashable(items), limits));
+                grown(stack.peek(), depth);
+            }
             case Opcodes.ADDITEMS -> {
                 List<Object> items = stack.pop_all_since_marker();
                 if (stack.peek() instanceof FrozenSet) {
@@ -142,16 +154,41 @@ final class BoundedUnpickler extends Unpickler {
                 @SuppressWarnings("unchecked")
                 Set<Object> set = (Set<Object>) stack.peek();
                 set.addAll(hashable(items));
+                grown(set, depthAbove(items));
             }
-            case Opcodes.DICT -> stack.add(putPairs(new HashMap<>(), stack.pop_all_since_marker()));
+            case Opcodes.DICT -> {
+                List<Object> pairs = stack.pop_all_since_marker();
+                stack.add(putPairs(new HashMap<>(), pairs));
+                grown(stack.peek(), depthAbove(pairs));
+            }
             case Opcodes.SETITEMS -> {
                 List<Object> pairs = stack.pop_all_since_marker();
                 putPairs(stack.peek(), pairs);
+                grown(stack.peek(), depthAbove(pairs));
             }
             case Opcodes.SETITEM -> {
                 Object value = stack.pop();
                 Object key = stack.pop();
-                putPairs(stack.peek(), List.of(hashable(key), value));
+                putPairs(stack.peek(), Arrays.asList(hashable(key), value));
+                grown(stack.peek(), depthAbove(Arrays.asList(key, value)));
+            }
+            case Opcodes.TUPLE, Opcodes.TUPLE1, Opcodes.TUPLE2, Opcodes.TUPLE3, Opcodes.LIST -> {
+                super.dispatch(opcode);
+                Object built = stack.peek();
+                grown(built, depthAbove(PickleLimits.children(built)));
+            }
+            case Opcodes.APPEND -> {
+                int depth = depthAbove(Collections.singletonList(stack.peek()));
+                super.dispatch(opcode);
+                grown(stack.peek(), depth);
+            }
+            case Opcodes.APPENDS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                int depth = depthAbove(items);
+                stack.add_mark();
+                items.forEach(stack::add);
+                super.dispatch(opcode);
+                grown(stack.peek(), depth);
             }
             case Opcodes.REDUCE, Opcodes.NEWOBJ -> {
                 Object arguments = stack.pop();
@@ -169,6 +206,34 @@ final class BoundedUnpickler extends Unpickler {
             }
         }
         return NO_RETURN_VALUE;
+    }
+
+    /** The depth of a container holding {@code items}: one more than the deepest of them. */
+    private int depthAbove(Iterable<?> items) {
+        return depthAbove(items.iterator());
+    }
+
+    private int depthAbove(Iterator<?> items) {
+        int deepest = 0;
+        while (items.hasNext()) {
+            Object item = items.next();
+            if (PickleLimits.isContainer(item)) {
+                deepest = Math.max(deepest, depths.getOrDefault(item, 1));
+            }
+        }
+        return deepest + 1;
+    }
+
+    /**
+     * Notes that {@code container} now nests {@code depth} levels deep (it may only grow).
+     *
+     * @throws PickleException if that passes the depth limit
+     */
+    private void grown(Object container, int depth) {
+        if (depth > limits.maxDepth()) {
+            throw limits.tooDeep(depth);
+        }
+        depths.merge(container, depth, Math::max);
     }
 
     /** The Java maker of values of {@code module.name}; an unknown class is refused, never a dictionary. */

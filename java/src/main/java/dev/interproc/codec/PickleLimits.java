@@ -107,7 +107,7 @@ record PickleLimits(int maxIntDigits, int maxDepth) {
     }
 
     /** {@return the items of a container, keys and values for a map} */
-    private static Iterator<?> children(Object container) {
+    static Iterator<?> children(Object container) {
         return switch (container) {
             case Collection<?> collection -> collection.iterator();
             case Object[] tuple -> Arrays.asList(tuple).iterator();

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,31 @@ class PickleLimitsTest {
         assertEquals(1000, depth(pickle.decode(nested(1000, "(", "l"))));
         assertRefused(DEPTH_LIMIT, "lists 1001 deep", nested(1001, "(", "l"));
         assertEquals(2000, depth(PickleCodec.builder().maxDepth(2000).build().decode(nested(2000, "(", "l"))));
+    }
+
+    /**
+     * A too deep value is refused as it is built, once it passes the limit, not after the whole pickle was read:
+     * the same nestings followed by bytes that are no pickle at all are refused for their depth, not for the
+     * garbage.
+     */
+    @Test
+    void aTooDeepValueIsRefusedBeforeTheRestOfThePickleIsRead() {
+        String garbage = "\u00ff".repeat(16);
+        assertRefused(DEPTH_LIMIT, "TUPLE1s, then garbage", pickle("N" + "\u0085".repeat(DEEP) + garbage));
+        assertRefused(DEPTH_LIMIT, "lists, then garbage", pickle("(".repeat(DEEP) + "l".repeat(DEEP) + garbage));
+        assertRefused(
+                DEPTH_LIMIT, "frozensets, then garbage", pickle("(".repeat(DEEP) + "\u0091".repeat(DEEP) + garbage));
+        assertRefused(
+                DEPTH_LIMIT, "appended lists, then garbage", pickle("]".repeat(DEEP) + "a".repeat(DEEP - 1) + garbage));
+    }
+
+    /** {'a': None} is pickled with SETITEM; a None value is a value like any other. */
+    @Test
+    void aDictItemWhoseValueIsNoneDecodes() throws IOException {
+        Map<Object, Object> expected = new HashMap<>();
+        expected.put("a", null);
+        assertEquals(expected, pickle.decode(pickle("}\u008c\u0001aNs.")));
+        assertEquals(List.of(Arrays.asList((Object) null)), pickle.decode(pickle("]]Na" + "a.")));
     }
 
     /** A list that holds itself, as Python allows: a cycle adds no depth and decodes. */
