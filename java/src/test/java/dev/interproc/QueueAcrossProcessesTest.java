@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
@@ -24,7 +23,6 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -155,8 +153,9 @@ class QueueAcrossProcessesTest {
                 StartHandshake.go(producer);
                 producer.awaitLine("PUTTING"::equals, PATIENCE);
                 long at = RegionLayout.QUEUE_RING_OFFSET + (tail & (QueueChild.CAPACITY - 1));
-                awaitChild(
+                ChildProgress.await(
                         producer,
+                        PATIENCE,
                         "the producer never wrote its message",
                         () -> slot.get(JAVA_INT, at) == QueueChild.MAX_MESSAGE
                                 && slot.get(JAVA_BYTE, at + 4 + QueueChild.MAX_MESSAGE - 1) == QueueChild.DOOMED);
@@ -198,8 +197,9 @@ class QueueAcrossProcessesTest {
                 StartHandshake.go(consumer);
                 consumer.awaitLine("TAKING"::equals, PATIENCE);
                 String heldByChild = "consumers' lock held by pid " + consumer.pid();
-                awaitChild(consumer, "the consumer never took the consumers' lock", () -> queueState()
-                        .contains(heldByChild));
+                ChildProgress.await(
+                        consumer, PATIENCE, "the consumer never took the consumers' lock", () -> queueState()
+                                .contains(heldByChild));
                 long dying = killAndAwaitDeath(consumer);
                 assertTrue(queueState().contains("the message it was reading stays in the queue"), queueState());
                 long flowing = System.nanoTime();
@@ -262,16 +262,5 @@ class QueueAcrossProcessesTest {
                         .findFirst()
                         .orElseThrow()
                         .value();
-    }
-
-    /** Spins until {@code reached} holds; fails with {@code failure} and the child's transcript after PATIENCE. */
-    private static void awaitChild(JavaProcess child, String failure, BooleanSupplier reached) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!reached.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(failure + ":\n" + child.transcript());
-            }
-            Thread.onSpinWait();
-        }
     }
 }
