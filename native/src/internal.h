@@ -137,7 +137,7 @@ struct ip_queue_slot {
     uint32_t producers_waiting;               /* producers registered to sleep on not_full */
     alignas(IP_CACHE_LINE) uint64_t capacity; /* bytes of the ring, a power of two */
     uint32_t max_message;                     /* largest payload in bytes */
-    uint32_t unused;
+    uint32_t shutdown;                        /* 1 once shut down: puts refused, takers drain the rest */
     alignas(IP_CACHE_LINE) uint8_t ring[];
 };
 #define IP_QUEUE_ALIGN 8         /* records start on multiples of 8 bytes */

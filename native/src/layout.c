@@ -94,6 +94,7 @@ static const struct layout_entry layout[] = {
     FIELD(ip_queue_slot, producers_waiting),
     FIELD(ip_queue_slot, capacity),
     FIELD(ip_queue_slot, max_message),
+    FIELD(ip_queue_slot, shutdown),
     FIELD(ip_queue_slot, ring),
     CONSTANT(IP_LAYOUT_VERSION),
     CONSTANT(IP_MAGIC_LENGTH),

@@ -32,6 +32,7 @@ final class QueueRing {
     private static final long PRODUCERS_WAITING_OFFSET = RegionLayout.QUEUE_PRODUCERS_WAITING_OFFSET;
     static final long CAPACITY_OFFSET = RegionLayout.QUEUE_CAPACITY_OFFSET;
     static final long MAX_MESSAGE_OFFSET = RegionLayout.QUEUE_MAX_MESSAGE_OFFSET;
+    private static final long SHUTDOWN_OFFSET = RegionLayout.QUEUE_SHUTDOWN_OFFSET;
     static final long RING_OFFSET = RegionLayout.QUEUE_RING_OFFSET;
     private static final int ALIGN = RegionLayout.QUEUE_ALIGN;
     private static final int WRAP = RegionLayout.QUEUE_WRAP;
@@ -133,6 +134,9 @@ final class QueueRing {
                 long tail = longAt(TAIL_OFFSET);
                 head = longAt(HEAD_OFFSET);
                 long held = checkedHeld(head, tail);
+                if (isShutDown()) {
+                    throw new QueueShutDownException("cannot put to shared queue '" + name + "': it is shut down");
+                }
                 long at = tail & mask;
                 long toEnd = capacity - at;
                 long needed = record <= toEnd ? record : toEnd + record;
@@ -184,6 +188,10 @@ final class QueueRing {
                 long head = longAt(HEAD_OFFSET);
                 tail = longAt(TAIL_OFFSET);
                 long held = checkedHeld(head, tail);
+                if (held == 0 && isShutDown()) {
+                    throw new QueueShutDownException(
+                            "shared queue '" + name + "' is shut down and its last message was taken");
+                }
                 if (held != 0) {
                     long at = head & mask;
                     int length = intAt(at);
@@ -212,6 +220,32 @@ final class QueueRing {
                 return null;
             }
         }
+    }
+
+    /**
+     * Marks the queue shut down, then wakes every waiter: each re-checks under its lock, so a producer either
+     * published before the mark or is refused, and a consumer takes what was published before it is refused.
+     */
+    void shutdown() {
+        fields.set(SHUTDOWN_OFFSET, 1);
+        // Bumped after the mark: a waiter that read a sequence word before the mark wakes at once.
+        add(NOT_EMPTY_OFFSET, 1);
+        add(NOT_FULL_OFFSET, 1);
+        notEmpty.wakeAll();
+        notFull.wakeAll();
+    }
+
+    /**
+     * Whether the queue was shut down.
+     *
+     * @throws IncompatibleRegionException if the shutdown field is neither 0 nor 1
+     */
+    boolean isShutDown() {
+        int shutdown = fields.get(SHUTDOWN_OFFSET);
+        if (shutdown != 0 && shutdown != 1) {
+            throw damaged("field shutdown is " + shutdown + ", not 0 or 1");
+        }
+        return shutdown == 1;
     }
 
     /** See {@link SharedQueue#size()}. */
@@ -275,6 +309,9 @@ final class QueueRing {
                     .append(" producers and ")
                     .append(consumers)
                     .append(" consumers waiting");
+        }
+        if (fields.get(SHUTDOWN_OFFSET) != 0) {
+            state.append(", shut down");
         }
         ProcessTable processes = slot.region().processes();
         appendLock(
@@ -342,7 +379,7 @@ final class QueueRing {
         int sequence = fields.get(seqOffset);
         add(waitingOffset, 1);
         try {
-            if (longAt(positionOffset) != seen) {
+            if (longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0) {
                 return true;
             }
             long remaining = deadline - System.nanoTime();

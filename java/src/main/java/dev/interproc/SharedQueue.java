@@ -49,6 +49,11 @@ import java.util.concurrent.TimeUnit;
  *       its handler's work and the store of {@code head}, and exactly once otherwise.
  * </ul>
  *
+ * <h2>Shutdown</h2>
+ * {@link #shutdown()} ends the queue for every process, as Python 3.13's {@code Queue.shutdown()}: puts are refused
+ * with {@link QueueShutDownException}, consumers take what is left and then get that exception instead of waiting
+ * forever.
+ *
  * <h2>Damaged regions</h2>
  * Every position and length read from the region is checked against the ring's geometry before use; a
  * contradiction throws {@link IncompatibleRegionException} naming the field, and nothing is read or written
@@ -152,6 +157,7 @@ public final class SharedQueue extends CoordinationSlot {
      *
      * @param message the bytes to send, copied into the queue
      * @return {@code true} if the message was published, {@code false} if the queue had no room for it
+     * @throws QueueShutDownException if the queue is shut down
      * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
      * @throws IllegalStateException if the region is closed in this process
      */
@@ -165,6 +171,7 @@ public final class SharedQueue extends CoordinationSlot {
      *
      * @param message the bytes to send, copied into the queue
      * @return {@code true} if the message was published, {@code false} if the queue had no room for it
+     * @throws QueueShutDownException if the queue is shut down
      * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
      */
     public boolean offer(MemorySegment message) {
@@ -182,6 +189,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @param timeout the longest time to wait; zero or less does not wait for space
      * @return {@code true} if the message was published, {@code false} if the timeout passed first
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was written
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
      * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
      */
     public boolean offer(byte[] message, Duration timeout) throws InterruptedException {
@@ -195,6 +203,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @param timeout the longest time to wait; zero or less does not wait for space
      * @return {@code true} if the message was published, {@code false} if the timeout passed first
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was written
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
      * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
      */
     public boolean offer(MemorySegment message, Duration timeout) throws InterruptedException {
@@ -209,6 +218,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @param unit the unit of {@code timeout}
      * @return {@code true} if the message was published, {@code false} if the timeout passed first
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was written
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
      * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
      */
     public boolean offer(byte[] message, long timeout, TimeUnit unit) throws InterruptedException {
@@ -220,6 +230,7 @@ public final class SharedQueue extends CoordinationSlot {
      *
      * @param message the bytes to send, copied into the queue
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was written
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
      * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
      */
     public void put(byte[] message) throws InterruptedException {
@@ -231,6 +242,7 @@ public final class SharedQueue extends CoordinationSlot {
      *
      * @param message the bytes to send, copied into the queue
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was written
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
      * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
      */
     public void put(MemorySegment message) throws InterruptedException {
@@ -243,6 +255,7 @@ public final class SharedQueue extends CoordinationSlot {
      * Takes the oldest message if there is one, without waiting for one.
      *
      * @return the message's bytes, or {@code null} if the queue was empty
+     * @throws QueueShutDownException if the queue is shut down and empty
      * @throws IllegalStateException if the region is closed in this process
      */
     public byte[] poll() {
@@ -259,6 +272,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @param timeout the longest time to wait; zero or less does not wait for a message
      * @return the message's bytes, or {@code null} if the timeout passed first
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was taken
+     * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
      */
     public byte[] poll(Duration timeout) throws InterruptedException {
         return ring.consume(SharedQueue::copyOut, waitNanos(timeout));
@@ -271,6 +285,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @param unit the unit of {@code timeout}
      * @return the message's bytes, or {@code null} if the timeout passed first
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was taken
+     * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
      */
     public byte[] poll(long timeout, TimeUnit unit) throws InterruptedException {
         return ring.consume(SharedQueue::copyOut, waitNanos(unit.toNanos(timeout)));
@@ -281,6 +296,7 @@ public final class SharedQueue extends CoordinationSlot {
      *
      * @return the message's bytes
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was taken
+     * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
      */
     public byte[] take() throws InterruptedException {
         return ring.consume(SharedQueue::copyOut, Long.MAX_VALUE);
@@ -294,6 +310,7 @@ public final class SharedQueue extends CoordinationSlot {
      *
      * @param handler receives a read-only view of the message, valid only during the call
      * @return {@code true} if a message was handled, {@code false} if the queue was empty
+     * @throws QueueShutDownException if the queue is shut down and empty
      */
     public boolean read(MessageHandler handler) {
         try {
@@ -310,6 +327,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @param timeout the longest time to wait; zero or less does not wait for a message
      * @return {@code true} if a message was handled, {@code false} if the timeout passed first
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was taken
+     * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
      */
     public boolean read(MessageHandler handler, Duration timeout) throws InterruptedException {
         return ring.consume(message -> handle(handler, message), waitNanos(timeout)) != null;
@@ -322,11 +340,19 @@ public final class SharedQueue extends CoordinationSlot {
      * @param sink where the messages go
      * @param maxMessages the most messages to take
      * @return how many messages were taken
+     * @throws QueueShutDownException if the queue is shut down and was empty on entry (a call that took messages
+     *     returns their count, and the next one throws)
      */
     public int drainTo(Collection<? super byte[]> sink, int maxMessages) {
         int drained = 0;
-        for (byte[] message; drained < maxMessages && (message = poll()) != null; drained++) {
-            sink.add(message);
+        try {
+            for (byte[] message; drained < maxMessages && (message = poll()) != null; drained++) {
+                sink.add(message);
+            }
+        } catch (QueueShutDownException end) {
+            if (drained == 0) {
+                throw end;
+            }
         }
         return drained;
     }
@@ -338,6 +364,27 @@ public final class SharedQueue extends CoordinationSlot {
     private static Boolean handle(MessageHandler handler, MemorySegment message) {
         handler.onMessage(message.asReadOnly());
         return Boolean.TRUE;
+    }
+
+    // ---------------------------------------------------------------------------------------------- shutdown
+
+    /**
+     * Shuts the queue down for every process, as Python 3.13's {@code Queue.shutdown()}: from now on every put
+     * throws {@link QueueShutDownException}, and consumers take the messages left, after which every take (and
+     * poll, and read) throws it instead of waiting or returning nothing. Producers and consumers blocked in any
+     * process are woken. A shutdown is final; calling it again does nothing more.
+     */
+    public void shutdown() {
+        ring.shutdown();
+    }
+
+    /**
+     * Whether the queue was shut down, by any process.
+     *
+     * @return {@code true} once {@link #shutdown()} was called
+     */
+    public boolean isShutDown() {
+        return ring.isShutDown();
     }
 
     // ---------------------------------------------------------------------------------------------- counts

@@ -307,6 +307,7 @@ final class CorruptionCases {
         slotWord(group, queue, "producers_waiting", RegionLayout.QUEUE_PRODUCERS_WAITING_OFFSET, 4, WORDS);
         slotWord(group, queue, "capacity", RegionLayout.QUEUE_CAPACITY_OFFSET, 8, NUMBERS);
         slotWord(group, queue, "max_message", RegionLayout.QUEUE_MAX_MESSAGE_OFFSET, 4, WORDS);
+        slotWord(group, queue, "shutdown", RegionLayout.QUEUE_SHUTDOWN_OFFSET, 4, WORDS);
     }
 
     private void slotWord(String group, String type, String name, long offset, int width, List<Value> values) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -226,10 +227,7 @@ class SharedQueueTest {
                 outcome.set(e);
             }
         });
-        MemorySegment slot = slotMemory("q");
-        while (slot.get(JAVA_INT, RegionLayout.QUEUE_CONSUMERS_WAITING_OFFSET) == 0) {
-            Thread.onSpinWait(); // until the taker has registered to sleep
-        }
+        awaitWaiting(RegionLayout.QUEUE_CONSUMERS_WAITING_OFFSET);
         taker.interrupt();
         taker.join(PATIENCE.toMillis());
         assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
@@ -244,6 +242,50 @@ class SharedQueueTest {
         assertThrows(InterruptedException.class, () -> queue.poll(SHORT));
         assertEquals(2, queue.size(), "interrupted calls wrote and took nothing");
         assertArrayEquals(message(1, 20), queue.poll(), "the non-waiting forms ignore interrupts");
+    }
+
+    @Test
+    void aShutDownQueueRefusesPutsAndEndsTakesOnceDrained() throws Exception {
+        SharedQueue queue = region.memory().sharedQueue("q", 64, 20);
+        try (ExecutorService threads = Executors.newCachedThreadPool()) {
+            queue.put(message(1, 20));
+            queue.put(message(2, 20));
+            Future<?> blockedPutter = threads.submit(() -> {
+                queue.put(message(3, 20));
+                return null;
+            });
+            awaitWaiting(RegionLayout.QUEUE_PRODUCERS_WAITING_OFFSET);
+            try (SharedMemory other = SharedMemory.open(region.name())) {
+                other.sharedQueue("q", 64, 20).shutdown();
+            }
+            assertTrue(queue.isShutDown());
+            ExecutionException refused = assertThrows(
+                    ExecutionException.class, () -> blockedPutter.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(refused.getCause() instanceof QueueShutDownException, String.valueOf(refused.getCause()));
+            assertThrows(QueueShutDownException.class, () -> queue.offer(new byte[1]));
+
+            assertArrayEquals(message(1, 20), queue.take(), "takers drain what was published before");
+            List<byte[]> rest = new ArrayList<>();
+            assertEquals(1, queue.drainTo(rest, 10));
+            assertArrayEquals(message(2, 20), rest.getFirst());
+            QueueShutDownException ended = assertThrows(QueueShutDownException.class, queue::take);
+            assertEquals("shared queue 'q' is shut down and its last message was taken", ended.getMessage());
+            assertThrows(QueueShutDownException.class, queue::poll);
+            assertThrows(QueueShutDownException.class, () -> queue.drainTo(rest, 10));
+        }
+    }
+
+    @Test
+    void aBlockedTakerIsWokenByShutdown() throws Exception {
+        SharedQueue queue = region.memory().sharedQueue("q", 64, 20);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<byte[]> taker = threads.submit(queue::take);
+            awaitWaiting(RegionLayout.QUEUE_CONSUMERS_WAITING_OFFSET);
+            queue.shutdown();
+            ExecutionException ended =
+                    assertThrows(ExecutionException.class, () -> taker.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(ended.getCause() instanceof QueueShutDownException, String.valueOf(ended.getCause()));
+        }
     }
 
     @Test
@@ -276,6 +318,14 @@ class SharedQueueTest {
         assertThrows(IncompatibleRegionException.class, () -> queue.offer(new byte[1]));
         slot.set(JAVA_LONG, RegionLayout.QUEUE_HEAD_OFFSET, 0);
         assertArrayEquals(new byte[10], queue.poll(), "repaired, the queue works again");
+    }
+
+    /** Spins until a thread has registered to sleep in the count of waiters at {@code countOffset} of slot "q". */
+    private void awaitWaiting(long countOffset) {
+        MemorySegment slot = slotMemory("q");
+        while (slot.get(JAVA_INT, countOffset) == 0) {
+            Thread.onSpinWait();
+        }
     }
 
     private MemorySegment slotMemory(String name) {

@@ -283,7 +283,9 @@ record SlotKind<A>(
                             () -> queue.drainTo(new ArrayList<>(), 1),
                             queue::size,
                             queue::bytesHeld,
-                            queue::isEmpty),
+                            queue::isEmpty,
+                            queue::isShutDown,
+                            queue::shutdown),
                     queue -> {
                         queue.size();
                         if (queue.offer(new byte[] {7}, BRIEFLY)) {

@@ -175,6 +175,7 @@ public final class RegionLayout {
     public static final long QUEUE_PRODUCERS_WAITING_OFFSET = field("ip_queue_slot", "producers_waiting");
     public static final long QUEUE_CAPACITY_OFFSET = field("ip_queue_slot", "capacity");
     public static final long QUEUE_MAX_MESSAGE_OFFSET = field("ip_queue_slot", "max_message");
+    public static final long QUEUE_SHUTDOWN_OFFSET = field("ip_queue_slot", "shutdown");
     public static final long QUEUE_RING_OFFSET = field("ip_queue_slot", "ring");
     /** Records start on multiples of this many bytes. */
     public static final int QUEUE_ALIGN = constant("IP_QUEUE_ALIGN");
