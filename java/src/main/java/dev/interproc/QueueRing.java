@@ -291,9 +291,10 @@ final class QueueRing {
         if (capacity <= 0) {
             throw new IndexOutOfBoundsException("a queue slot of " + value.byteSize() + " bytes has no ring");
         }
+        long messages = messagesHeld(value, capacity);
         StringBuilder state = new StringBuilder()
-                .append(messagesHeld(value, capacity))
-                .append(" messages, ")
+                .append(messages)
+                .append(messages == 1 ? " message, " : " messages, ")
                 .append(bytesHeld(value, capacity))
                 .append(" of ")
                 .append(capacity)
