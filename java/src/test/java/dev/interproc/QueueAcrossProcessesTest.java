@@ -15,6 +15,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,9 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -211,6 +214,60 @@ class QueueAcrossProcessesTest {
             }
         }
         flow.print("a consumer killed inside a read");
+    }
+
+    /**
+     * 20 rounds: a producer JVM sends checked messages and is killed at a random moment, every second round with
+     * the test hook pausing it inside each write, so that most of those kills land between writing and publishing.
+     * Whatever the moment, the parent (the consumer) receives every message the producer published, intact and in
+     * order (sequence 0, 1, 2, ... with no gap), nothing else, and the queue then flows again.
+     */
+    @Test
+    @Timeout(600)
+    void producersKilledAtRandomMomentsLoseNothingPublishedAndTearNothing() throws Exception {
+        SharedQueue queue = queue();
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        FlowTimes flow = new FlowTimes();
+        int killedInsideAWrite = 0;
+        for (int round = 0; round < 20; round++) {
+            boolean aimed = round % 2 == 1;
+            try (JavaProcess producer =
+                    childWithPause(aimed ? 1 : 0, "produce", Integer.toString(round), Integer.toString(1 << 30))) {
+                StartHandshake.awaitReady(producer, PATIENCE);
+                StartHandshake.go(producer);
+                int expected = 0;
+                for (int before = 1 + random.nextInt(aimed ? 200 : 5000); expected < before; expected++) {
+                    checkMessage(queue.poll(PATIENCE), round, expected, seed);
+                }
+                LockSupport.parkNanos(random.nextInt(1_000_000));
+                long dying = killAndAwaitDeath(producer);
+                if (queueState().contains("producers' lock owner dead")) {
+                    killedInsideAWrite++;
+                }
+                for (byte[] message = queue.poll(); message != null; message = queue.poll(), expected++) {
+                    checkMessage(message, round, expected, seed);
+                }
+                long flowing = System.nanoTime();
+                assertTrue(queue.offer(new byte[0], PATIENCE), "the queue never flowed again");
+                flow.add(dying, System.nanoTime() - flowing);
+                assertArrayEquals(new byte[0], queue.poll());
+                assertNull(queue.poll());
+            }
+        }
+        System.out.printf(
+                "queue, producer kill loop (seed %d): %d of 20 kills inside a write%n", seed, killedInsideAWrite);
+        flow.print("a producer killed at a random moment");
+    }
+
+    /** Checks that {@code message} is intact and is message {@code sequence} of producer {@code producer}. */
+    private static void checkMessage(byte[] message, int producer, int sequence, long seed) {
+        String which = "producer " + producer + "'s message " + sequence + " (seed " + seed + ")";
+        assertTrue(message != null && message.length >= QueueChild.HEADER, which + ": missing or torn");
+        ByteBuffer header = ByteBuffer.wrap(message);
+        assertEquals(producer, header.getInt(), which);
+        assertEquals(sequence, header.getInt(), which + ": lost, duplicated or out of order");
+        assertEquals(QueueChild.checksum(message), header.getLong(), which + ": torn");
     }
 
     /** Kills {@code child} with SIGKILL and returns the nanoseconds until its exit was seen. */
