@@ -357,8 +357,12 @@ final class QueueRing {
             lock.lockInternal();
             return true;
         }
-        long remaining = deadline == Long.MAX_VALUE ? -1 : deadline - System.nanoTime();
-        if (remaining == 0 || remaining < -1) {
+        if (deadline == Long.MAX_VALUE) {
+            lock.acquire(-1, true); // acquired, or the previous owner died: either way held
+            return true;
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
             // Out of time for space, but another producer's or consumer's copy is no reason to fail.
             lock.lockInternal();
             return true;
