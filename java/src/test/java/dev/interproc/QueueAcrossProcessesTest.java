@@ -260,6 +260,36 @@ class QueueAcrossProcessesTest {
         flow.print("a producer killed at a random moment");
     }
 
+    /**
+     * 1,000 virtual threads of a child JVM with 2 carriers block in {@code take}: they sleep off their carriers, so
+     * 1,000 other virtual threads of the child still run to their end, and a message for each taker wakes them all.
+     */
+    @Test
+    @Timeout(300)
+    void aThousandBlockedVirtualTakersOnTwoCarriersStarveNoOtherVirtualThread() throws Exception {
+        SharedQueue queue = queue();
+        int takers = 1000;
+        try (JavaProcess child = JavaProcess.builder(QueueChild.class)
+                .jvmOptions("-Xmx128m", "-XX:+UseSerialGC", "-XX:-UsePerfData")
+                .systemProperty("jdk.virtualThreadScheduler.parallelism", "2")
+                .args("virtual-takers", region.name(), "q", Integer.toString(takers))
+                .start()) {
+            StartHandshake.awaitReady(child, PATIENCE);
+            StartHandshake.go(child);
+            String others = child.awaitLine(line -> line.startsWith("OTHERS "), PATIENCE);
+            child.awaitLine("BLOCKED"::equals, PATIENCE);
+            for (int i = 0; i < takers; i++) {
+                queue.put(new byte[] {(byte) i});
+            }
+            child.awaitLine("DONE"::equals, PATIENCE);
+            assertEquals(0, child.waitFor(PATIENCE), child.transcript());
+            System.out.printf(
+                    "queue, %d virtual takers blocked on 2 carriers: %d other virtual threads ran in %s ms%n",
+                    takers, takers, others.substring("OTHERS ".length()));
+        }
+        assertTrue(queue.isEmpty());
+    }
+
     /** Checks that {@code message} is intact and is message {@code sequence} of producer {@code producer}. */
     private static void checkMessage(byte[] message, int producer, int sequence, long seed) {
         String which = "producer " + producer + "'s message " + sequence + " (seed " + seed + ")";

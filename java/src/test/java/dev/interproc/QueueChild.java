@@ -9,8 +9,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
 /**
@@ -53,6 +60,7 @@ public final class QueueChild {
                     System.out.println("TAKING");
                     System.out.println("TOOK " + queue.take().length);
                 }
+                case "virtual-takers" -> virtualTakers(memory, queue, Integer.parseInt(args[3]));
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }
         }
@@ -96,6 +104,44 @@ public final class QueueChild {
             }
         }
         System.out.println("DONE " + taken);
+    }
+
+    /**
+     * Blocks {@code takers} virtual threads in {@code take}, then runs as many other virtual threads to their end
+     * and prints how long they took ("OTHERS ms"), then "BLOCKED"; after the parent has put one message per taker,
+     * prints "DONE" once every taker has returned one.
+     */
+    private static void virtualTakers(SharedMemory memory, SharedQueue queue, int takers) throws Exception {
+        String region = memory.region().name();
+        CountDownLatch taken = new CountDownLatch(takers);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < takers; i++) {
+                threads.submit(() -> {
+                    queue.take();
+                    taken.countDown();
+                    return null;
+                });
+            }
+            String allWaiting = "0 producers and " + takers + " consumers waiting";
+            while (!SharedMemory.inspect(region).slots().stream()
+                    .anyMatch(slot -> slot.value().contains(allWaiting))) {
+                Thread.onSpinWait();
+            }
+            long start = System.nanoTime();
+            List<Future<Long>> others = new ArrayList<>();
+            for (int i = 0; i < takers; i++) {
+                long seed = i;
+                others.add(threads.submit(
+                        () -> new SplittableRandom(seed).longs(1000).sum()));
+            }
+            for (Future<Long> other : others) {
+                other.get();
+            }
+            System.out.println("OTHERS " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            System.out.println("BLOCKED");
+            taken.await();
+            System.out.println("DONE");
+        }
     }
 
     /** CRC32 of a checked message's header fields and random bytes, the checksum field excluded. */
