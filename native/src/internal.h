@@ -120,6 +120,31 @@ struct ip_barrier_slot {
 #define IP_BARRIER_PID_UNKNOWN (-2)      /* dead_pid: its process-table entry was reclaimed or reused */
 
 /*
+ * A queue slot (IP_TYPE_QUEUE): two locks, the positions on cache lines of their own, the geometry,
+ * then a ring of `capacity` bytes (a power of two) at offsetof(ring). head and tail count bytes
+ * since creation; the ring holds records [int32 length][payload][pad to IP_QUEUE_ALIGN].
+ */
+struct ip_queue_slot {
+    struct ip_lock_slot put_lock;             /* producers' lock: guards writing at tail */
+    struct ip_lock_slot take_lock;            /* consumers' lock: guards reading at head */
+    alignas(IP_CACHE_LINE) uint64_t tail;     /* bytes published; stored by producers with release */
+    uint64_t put_count;                       /* messages published; stored just before tail */
+    uint32_t not_empty;                       /* futex word, bumped by producers when consumers sleep */
+    uint32_t consumers_waiting;               /* consumers registered to sleep on not_empty */
+    alignas(IP_CACHE_LINE) uint64_t head;     /* bytes consumed; stored by consumers with release */
+    uint64_t take_count;                      /* messages consumed; stored just before head */
+    uint32_t not_full;                        /* futex word, bumped by consumers when producers sleep */
+    uint32_t producers_waiting;               /* producers registered to sleep on not_full */
+    alignas(IP_CACHE_LINE) uint64_t capacity; /* bytes of the ring, a power of two */
+    uint32_t max_message;                     /* largest payload in bytes */
+    uint32_t shutdown;                        /* 1 once shut down: puts refused, takers drain the rest */
+    alignas(IP_CACHE_LINE) uint8_t ring[];
+};
+#define IP_QUEUE_ALIGN 8         /* records start on multiples of 8 bytes */
+#define IP_QUEUE_WRAP (-1)       /* a record length: the rest of the ring is skipped */
+#define IP_QUEUE_MIN_CAPACITY 64 /* the smallest ring */
+
+/*
  * A process-private handle on a mapped region. The geometry is copied from the header when the
  * handle is made, after it was checked; every later access goes by these copies, never by the
  * header's bytes, which any process with write access may change (docs/layout.md, "Damaged regions").

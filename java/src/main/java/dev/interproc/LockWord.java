@@ -67,20 +67,21 @@ final class LockWord extends SlotMemory {
 
     /** A stored lock slot for tools: free, held or owner dead, with the holder's pid and the fencing token. */
     static SlotType.Described describe(SlotType.Stored slot) {
-        MemorySegment value = slot.value();
+        LockInfo lock = snapshot(slot.value(), slot.region().processes());
+        return new SlotType.Described(null, lock.describe(), lock);
+    }
+
+    /** A snapshot of the lock slot at the start of {@code value}, its owner looked up in {@code processes}. */
+    static LockInfo snapshot(MemorySegment value, ProcessTable processes) {
         int word = (int) WORD.getVolatile(value, 0L);
         long fence = (long) FENCE.getVolatile(value, (long) RegionLayout.LOCK_FENCE_OFFSET);
         boolean waiters = (word & WAITERS) != 0;
         int owner = word & ~WAITERS;
-        LockInfo lock;
         if (owner == 0) {
-            lock = new LockInfo(LockInfo.State.FREE, 0, waiters, fence);
-        } else {
-            ProcessTable processes = slot.region().processes();
-            LockInfo.State state = processes.isAlive(owner) ? LockInfo.State.HELD : LockInfo.State.OWNER_DEAD;
-            lock = new LockInfo(state, processes.pidOf(owner), waiters, fence);
+            return new LockInfo(LockInfo.State.FREE, 0, waiters, fence);
         }
-        return new SlotType.Described(null, lock.describe(), lock);
+        LockInfo.State state = processes.isAlive(owner) ? LockInfo.State.HELD : LockInfo.State.OWNER_DEAD;
+        return new LockInfo(state, processes.pidOf(owner), waiters, fence);
     }
 
     /** One compare-and-set 0 -> token: the uncontended path. */

@@ -500,6 +500,33 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     /**
+     * The message queue called {@code slot}, created empty if it does not exist, taking messages of up to half
+     * its capacity (less 4 bytes). See {@link SharedQueue}.
+     *
+     * @param slot the slot's name
+     * @param capacityBytes the ring's bytes, a power of two from 64 to 2^40; every process must name the same
+     * @return the one instance of this queue in this process
+     * @throws IllegalArgumentException if the capacity is out of range
+     */
+    public SharedQueue sharedQueue(String slot, long capacityBytes) {
+        return sharedQueue(slot, capacityBytes, SharedQueue.defaultMaxMessage(capacityBytes));
+    }
+
+    /**
+     * The message queue called {@code slot}, created empty if it does not exist. See {@link SharedQueue}.
+     *
+     * @param slot the slot's name
+     * @param capacityBytes the ring's bytes, a power of two from 64 to 2^40; every process must name the same
+     * @param maxMessageBytes the largest message, whose record (4 + bytes, rounded up to 8) takes at most half the
+     *     ring; every process must name the same
+     * @return the one instance of this queue in this process
+     * @throws IllegalArgumentException if the capacity or the maximum is out of range
+     */
+    public SharedQueue sharedQueue(String slot, long capacityBytes, int maxMessageBytes) {
+        return SharedQueue.find(slots, slot, capacityBytes, maxMessageBytes);
+    }
+
+    /**
      * {@return the names of the slots in the region's directory, in creation order}
      *
      * @throws IllegalStateException if this instance is closed

@@ -47,7 +47,8 @@ enum SlotType {
             "SharedSemaphore",
             slot -> Described.state(SharedSemaphore.describe(slot.fields()))),
     EVENT(RegionLayout.TYPE_EVENT, "SharedEvent", slot -> Described.state(SharedEvent.describe(slot.fields()))),
-    BARRIER(RegionLayout.TYPE_BARRIER, "SharedBarrier", slot -> Described.state(SharedBarrier.describe(slot.fields())));
+    BARRIER(RegionLayout.TYPE_BARRIER, "SharedBarrier", slot -> Described.state(SharedBarrier.describe(slot.fields()))),
+    QUEUE(RegionLayout.TYPE_QUEUE, "SharedQueue", QueueRing::describe);
 
     /** Array slots show this many elements, then how many there are. */
     private static final int ARRAY_ELEMENTS_SHOWN = 8;

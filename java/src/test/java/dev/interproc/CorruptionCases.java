@@ -294,6 +294,20 @@ final class CorruptionCases {
             return value + RegionLayout.BARRIER_WAITING_OFFSET + (long) Integer.BYTES * parties;
         };
         add(group, new Field(barrierSlot + ": members", 4, members, List.of("members")), LOCK_WORDS);
+        String queue = "SharedQueue";
+        slotWord(group, queue, "word", RegionLayout.QUEUE_PUT_LOCK_OFFSET + LOCK_WORD_OFFSET, 4, LOCK_WORDS);
+        slotWord(group, queue, "word", RegionLayout.QUEUE_TAKE_LOCK_OFFSET + LOCK_WORD_OFFSET, 4, LOCK_WORDS);
+        slotWord(group, queue, "tail", RegionLayout.QUEUE_TAIL_OFFSET, 8, OFFSETS);
+        slotWord(group, queue, "head", RegionLayout.QUEUE_HEAD_OFFSET, 8, OFFSETS);
+        slotWord(group, queue, "put_count", RegionLayout.QUEUE_PUT_COUNT_OFFSET, 8, NUMBERS);
+        slotWord(group, queue, "take_count", RegionLayout.QUEUE_TAKE_COUNT_OFFSET, 8, NUMBERS);
+        slotWord(group, queue, "not_empty", RegionLayout.QUEUE_NOT_EMPTY_OFFSET, 4, WORDS);
+        slotWord(group, queue, "consumers_waiting", RegionLayout.QUEUE_CONSUMERS_WAITING_OFFSET, 4, WORDS);
+        slotWord(group, queue, "not_full", RegionLayout.QUEUE_NOT_FULL_OFFSET, 4, WORDS);
+        slotWord(group, queue, "producers_waiting", RegionLayout.QUEUE_PRODUCERS_WAITING_OFFSET, 4, WORDS);
+        slotWord(group, queue, "capacity", RegionLayout.QUEUE_CAPACITY_OFFSET, 8, NUMBERS);
+        slotWord(group, queue, "max_message", RegionLayout.QUEUE_MAX_MESSAGE_OFFSET, 4, WORDS);
+        slotWord(group, queue, "shutdown", RegionLayout.QUEUE_SHUTDOWN_OFFSET, 4, WORDS);
     }
 
     private void slotWord(String group, String type, String name, long offset, int width, List<Value> values) {

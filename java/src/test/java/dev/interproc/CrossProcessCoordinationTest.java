@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.interproc.process.JavaProcess;
 import dev.interproc.process.StartHandshake;
@@ -17,7 +16,6 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,17 +37,6 @@ class CrossProcessCoordinationTest {
         return child;
     }
 
-    /** Spins until {@code reached} holds; fails with {@code failure} and the child's transcript after PATIENCE. */
-    private static void awaitChild(JavaProcess child, String failure, BooleanSupplier reached) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!reached.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(failure + ":\n" + child.transcript());
-            }
-            Thread.onSpinWait();
-        }
-    }
-
     /**
      * 40 rounds: a child acquires and releases 1..3 permits of a bounded 3-permit semaphore in a loop and is
      * killed at a random moment; every permit it held must come back, so the parent can take all three.
@@ -67,7 +54,7 @@ class CrossProcessCoordinationTest {
             long before = acquisitions.get();
             try (JavaProcess child = child("semaphore", Integer.toString(permits))) {
                 StartHandshake.go(child);
-                awaitChild(child, "the child never acquired", () -> acquisitions.get() != before);
+                ChildProgress.await(child, PATIENCE, "the child never acquired", () -> acquisitions.get() != before);
                 LockSupport.parkNanos(random.nextInt(2_000_000));
                 long killedAt = System.nanoTime();
                 child.kill();
@@ -127,7 +114,7 @@ class CrossProcessCoordinationTest {
         SharedMemory spacer = SharedMemory.open(region.name()); // entry 1, so that the victim gets entry 2
         try (JavaProcess victim = child("barrier", "3")) {
             StartHandshake.go(victim);
-            awaitChild(victim, "the victim never arrived", () -> barrier.getNumberWaiting() > 0);
+            ChildProgress.await(victim, PATIENCE, "the victim never arrived", () -> barrier.getNumberWaiting() > 0);
             spacer.close();
             victim.kill();
             victim.waitFor(PATIENCE);
@@ -156,7 +143,7 @@ class CrossProcessCoordinationTest {
         LockWord internalLock = (LockWord) lockField.get(barrier);
         try (JavaProcess party = child("barrier-once", "2")) {
             StartHandshake.go(party);
-            awaitChild(party, "the party never arrived", () -> barrier.getNumberWaiting() > 0);
+            ChildProgress.await(party, PATIENCE, "the party never arrived", () -> barrier.getNumberWaiting() > 0);
             // Stop it while it sleeps, not while it holds the barrier's internal lock (it checks every slice).
             while (true) {
                 signal(party, "STOP");

@@ -49,7 +49,7 @@ class RegionCorruptionTest {
     /** A small region, so that hundreds of them and their snapshots cost little: every slot kind fits. */
     private static final long REGION_SIZE = 64 * 1024;
 
-    private static final int MAX_SLOTS = 16;
+    private static final int MAX_SLOTS = 20;
     private static final int MAX_PROCESSES = 8;
     /** Cases per child JVM: a child's start costs about half a second, a healthy case a tenth. */
     private static final int BATCH = 40;

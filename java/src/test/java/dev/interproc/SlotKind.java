@@ -1,5 +1,6 @@
 package dev.interproc;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -257,6 +258,40 @@ record SlotKind<A>(
                             // the only party of two times out, or finds the barrier broken already
                         }
                         barrier.reset();
+                    }),
+            kind(
+                    "SharedQueue",
+                    (memory, slot) -> memory.sharedQueue(slot, 1024, 100),
+                    (memory, slot) -> memory.sharedQueue(slot, 1024, 100),
+                    (first, second) -> {
+                        assertTrue(first.offer(new byte[] {1, 2, 3}));
+                        assertEquals(1, second.size());
+                        assertArrayEquals(new byte[] {1, 2, 3}, second.poll());
+                        assertTrue(first.isEmpty());
+                    },
+                    queue -> List.of(
+                            () -> queue.offer(new byte[1]),
+                            () -> queue.offer(new byte[1], Duration.ofSeconds(1)),
+                            () -> queue.offer(new byte[1], 1, TimeUnit.SECONDS),
+                            () -> queue.put(new byte[1]),
+                            queue::poll,
+                            () -> queue.poll(Duration.ofSeconds(1)),
+                            () -> queue.poll(1, TimeUnit.SECONDS),
+                            queue::take,
+                            () -> queue.read(message -> {}),
+                            () -> queue.read(message -> {}, Duration.ofSeconds(1)),
+                            () -> queue.drainTo(new ArrayList<>(), 1),
+                            queue::size,
+                            queue::bytesHeld,
+                            queue::isEmpty,
+                            queue::isShutDown,
+                            queue::shutdown),
+                    queue -> {
+                        queue.size();
+                        if (queue.offer(new byte[] {7}, BRIEFLY)) {
+                            queue.poll(BRIEFLY);
+                        }
+                        queue.read(message -> {}, BRIEFLY);
                     }));
 
     private static <A> SlotKind<A> kind(

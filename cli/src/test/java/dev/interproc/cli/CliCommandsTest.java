@@ -112,6 +112,7 @@ class CliCommandsTest {
             memory.sharedSemaphore("permits", 2);
             memory.sharedEvent("done");
             memory.sharedBarrier("meet", 1);
+            memory.sharedQueue("work", 1024, 100).offer(new byte[10]);
             SharedLock held = memory.sharedLock("busy");
             held.lock();
             try {
@@ -131,6 +132,11 @@ class CliCommandsTest {
                 assertSlot(text.out(), "permits", "SharedSemaphore", "2 of 2 permits available");
                 assertSlot(text.out(), "done", "SharedEvent", "clear");
                 assertSlot(text.out(), "meet", "SharedBarrier", "0 of 1 parties waiting, 0 trips");
+                assertSlot(
+                        text.out(),
+                        "work",
+                        "SharedQueue",
+                        "1 message, 16 of 1024 bytes held, messages up to 100 bytes");
 
                 Result json = run("show", "--dir", dir(), "shown", "--json");
                 assertEquals(0, json.exitCode(), json.err());
@@ -146,6 +152,12 @@ class CliCommandsTest {
                                         + ",\n        \"waiters\": false,\n        \"fencingToken\": 1"),
                         json.out());
                 assertTrue(json.out().contains("\"state\": \"free\""), json.out());
+                assertTrue(
+                        json.out()
+                                .contains(
+                                        "\"name\": \"work\",\n      \"type\": \"SharedQueue\",\n      \"size\": 1344,\n"
+                                                + "      \"value\": \"1 message, 16 of 1024 bytes held, messages up to 100 bytes\""),
+                        json.out());
                 assertTrue(
                         json.out()
                                 .contains(

@@ -38,6 +38,7 @@ public final class RegionLayout {
     public static final int TYPE_SEMAPHORE = constant("IP_TYPE_SEMAPHORE");
     public static final int TYPE_EVENT = constant("IP_TYPE_EVENT");
     public static final int TYPE_BARRIER = constant("IP_TYPE_BARRIER");
+    public static final int TYPE_QUEUE = constant("IP_TYPE_QUEUE");
 
     /** The waiters bit of a lock word (bit 31). */
     public static final int LOCK_WAITERS = (int) Native.layout("const.IP_LOCK_WAITERS");
@@ -159,6 +160,29 @@ public final class RegionLayout {
     public static final int BARRIER_DIED_INSIDE_LOCK = constant("IP_BARRIER_DIED_INSIDE_LOCK");
     /** {@code dead_pid} of a dead party whose process-table entry was already reclaimed or reused. */
     public static final int BARRIER_PID_UNKNOWN = constant("IP_BARRIER_PID_UNKNOWN");
+
+    /** Queue slot: docs/layout.md, "Queue slot"; its size is {@link #QUEUE_RING_OFFSET} plus the ring's capacity. */
+    public static final long QUEUE_PUT_LOCK_OFFSET = field("ip_queue_slot", "put_lock");
+
+    public static final long QUEUE_TAKE_LOCK_OFFSET = field("ip_queue_slot", "take_lock");
+    public static final long QUEUE_TAIL_OFFSET = field("ip_queue_slot", "tail");
+    public static final long QUEUE_PUT_COUNT_OFFSET = field("ip_queue_slot", "put_count");
+    public static final long QUEUE_NOT_EMPTY_OFFSET = field("ip_queue_slot", "not_empty");
+    public static final long QUEUE_CONSUMERS_WAITING_OFFSET = field("ip_queue_slot", "consumers_waiting");
+    public static final long QUEUE_HEAD_OFFSET = field("ip_queue_slot", "head");
+    public static final long QUEUE_TAKE_COUNT_OFFSET = field("ip_queue_slot", "take_count");
+    public static final long QUEUE_NOT_FULL_OFFSET = field("ip_queue_slot", "not_full");
+    public static final long QUEUE_PRODUCERS_WAITING_OFFSET = field("ip_queue_slot", "producers_waiting");
+    public static final long QUEUE_CAPACITY_OFFSET = field("ip_queue_slot", "capacity");
+    public static final long QUEUE_MAX_MESSAGE_OFFSET = field("ip_queue_slot", "max_message");
+    public static final long QUEUE_SHUTDOWN_OFFSET = field("ip_queue_slot", "shutdown");
+    public static final long QUEUE_RING_OFFSET = field("ip_queue_slot", "ring");
+    /** Records start on multiples of this many bytes. */
+    public static final int QUEUE_ALIGN = constant("IP_QUEUE_ALIGN");
+    /** The length of a wrap record: the rest of the ring is skipped. */
+    public static final int QUEUE_WRAP = constant("IP_QUEUE_WRAP");
+    /** The smallest ring, in bytes. */
+    public static final int QUEUE_MIN_CAPACITY = constant("IP_QUEUE_MIN_CAPACITY");
 
     private RegionLayout() {}
 

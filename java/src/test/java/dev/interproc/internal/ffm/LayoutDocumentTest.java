@@ -30,7 +30,8 @@ class LayoutDocumentTest {
             "### Semaphore slot", "ip_semaphore_slot",
             "#### Semaphore holder entry", "ip_semaphore_holder",
             "### Event slot", "ip_event_slot",
-            "### Barrier slot", "ip_barrier_slot");
+            "### Barrier slot", "ip_barrier_slot",
+            "### Queue slot", "ip_queue_slot");
 
     /**
      * A row of a field table with a fixed offset: {@code | 64 | 4 | `seq` | ...}, the field possibly followed by

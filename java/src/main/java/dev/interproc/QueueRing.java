@@ -1,0 +1,525 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.interproc.internal.ffm.RegionLayout;
+import dev.interproc.internal.wait.WordWatch;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+/**
+ * The protocol of a queue slot for {@link SharedQueue}: writing and publishing a record under the producers' lock,
+ * reading and freeing one under the consumers' lock, waiting for the other side to move a position, and the checks
+ * of every position and length read from the region. docs/layout.md, "Queue slot", specifies the bytes and the
+ * protocol. An access after the region closed throws the region's {@link IllegalStateException}.
+ */
+final class QueueRing {
+
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
+    private static final long PUT_LOCK_OFFSET = RegionLayout.QUEUE_PUT_LOCK_OFFSET;
+    private static final long TAKE_LOCK_OFFSET = RegionLayout.QUEUE_TAKE_LOCK_OFFSET;
+    private static final long TAIL_OFFSET = RegionLayout.QUEUE_TAIL_OFFSET;
+    private static final long PUT_COUNT_OFFSET = RegionLayout.QUEUE_PUT_COUNT_OFFSET;
+    static final long NOT_EMPTY_OFFSET = RegionLayout.QUEUE_NOT_EMPTY_OFFSET;
+    private static final long CONSUMERS_WAITING_OFFSET = RegionLayout.QUEUE_CONSUMERS_WAITING_OFFSET;
+    private static final long HEAD_OFFSET = RegionLayout.QUEUE_HEAD_OFFSET;
+    private static final long TAKE_COUNT_OFFSET = RegionLayout.QUEUE_TAKE_COUNT_OFFSET;
+    private static final long NOT_FULL_OFFSET = RegionLayout.QUEUE_NOT_FULL_OFFSET;
+    private static final long PRODUCERS_WAITING_OFFSET = RegionLayout.QUEUE_PRODUCERS_WAITING_OFFSET;
+    static final long CAPACITY_OFFSET = RegionLayout.QUEUE_CAPACITY_OFFSET;
+    static final long MAX_MESSAGE_OFFSET = RegionLayout.QUEUE_MAX_MESSAGE_OFFSET;
+    private static final long SHUTDOWN_OFFSET = RegionLayout.QUEUE_SHUTDOWN_OFFSET;
+    static final long RING_OFFSET = RegionLayout.QUEUE_RING_OFFSET;
+    private static final int ALIGN = RegionLayout.QUEUE_ALIGN;
+    private static final int WRAP = RegionLayout.QUEUE_WRAP;
+    static final int LENGTH_BYTES = Integer.BYTES;
+    /** Waits of the non-waiting forms: none for space or messages, the lock taken uninterruptibly. */
+    static final long NO_WAIT = -1;
+
+    /**
+     * Test hook (a system property read once): a pause inside the window between writing a message and
+     * publishing it, and between reading one and freeing its space, so that a test can kill a process there.
+     */
+    private static final long PAUSE_INSIDE_NANOS =
+            TimeUnit.MILLISECONDS.toNanos(Long.getLong("interproc.test.queuePauseMillis", 0));
+
+    private final Region region;
+    private final String name;
+    private final MemorySegment memory;
+    /** The ring of records. */
+    private final MemorySegment records;
+
+    private final long capacity;
+    private final long mask;
+    private final int maxMessage;
+    private final LockWord putLock;
+    private final LockWord takeLock;
+    /** The queue's 32-bit fields. */
+    private final IntFields fields;
+    /** The word consumers sleep on while the ring is empty. */
+    private final WordWatch notEmpty;
+    /** The word producers sleep on while the ring is full. */
+    private final WordWatch notFull;
+
+    /**
+     * The protocol on the queue slot {@code memory} of a ring of {@code capacity} bytes taking messages of up to
+     * {@code maxMessage} bytes, as the slot's metadata says.
+     *
+     * @param notEmpty the watch of the slot's {@code not_empty} word
+     * @throws IncompatibleRegionException if the slot's capacity or max_message words contradict the metadata
+     */
+    QueueRing(
+            Region region,
+            String name,
+            MemorySegment memory,
+            IntFields fields,
+            WordWatch notEmpty,
+            long capacity,
+            int maxMessage) {
+        this.region = region;
+        this.name = name;
+        this.memory = memory;
+        this.records = memory.asSlice(RING_OFFSET, capacity);
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.maxMessage = maxMessage;
+        this.putLock = new LockWord(
+                region, memory.asSlice(PUT_LOCK_OFFSET, RegionLayout.LOCK_SIZE), "queue '" + name + "' (producers)");
+        this.takeLock = new LockWord(
+                region, memory.asSlice(TAKE_LOCK_OFFSET, RegionLayout.LOCK_SIZE), "queue '" + name + "' (consumers)");
+        this.fields = fields;
+        this.notEmpty = notEmpty;
+        this.notFull = new WordWatch(memory.asSlice(NOT_FULL_OFFSET, Integer.BYTES));
+        long storedCapacity = longAt(CAPACITY_OFFSET);
+        int storedMax = fields.get(MAX_MESSAGE_OFFSET);
+        if (storedCapacity != capacity || storedMax != maxMessage) {
+            throw damaged("fields capacity " + storedCapacity + " and max_message " + storedMax
+                    + " contradict its metadata (capacity=" + capacity + " max_message=" + maxMessage + ")");
+        }
+    }
+
+    /** Bytes of the record of a message of {@code length} bytes: the length word, the payload, the padding. */
+    static long recordBytes(long length) {
+        return (LENGTH_BYTES + length + ALIGN - 1) & -ALIGN;
+    }
+
+    /**
+     * Writes {@code message} and publishes it with one store of {@code tail}.
+     *
+     * @param nanos how long to wait for space, or {@link #NO_WAIT}
+     * @return false if no space came in time
+     */
+    boolean write(MemorySegment message, long nanos) throws InterruptedException {
+        long length = message.byteSize();
+        if (length > maxMessage) {
+            throw new IllegalArgumentException("a message of " + length + " bytes is longer than the " + maxMessage
+                    + " bytes queue '" + name + "' takes");
+        }
+        if (nanos != NO_WAIT && Thread.interrupted()) {
+            throw new InterruptedException("interrupted before writing to shared queue '" + name + "'");
+        }
+        long record = recordBytes(length);
+        long deadline = deadline(nanos);
+        while (true) {
+            if (!lock(putLock, nanos, deadline)) {
+                return false;
+            }
+            long head;
+            boolean published = false;
+            try {
+                long tail = longAt(TAIL_OFFSET);
+                head = longAt(HEAD_OFFSET);
+                long held = checkedHeld(head, tail);
+                if (isShutDown()) {
+                    throw new QueueShutDownException("cannot put to shared queue '" + name + "': it is shut down");
+                }
+                long at = tail & mask;
+                long toEnd = capacity - at;
+                long needed = record <= toEnd ? record : toEnd + record;
+                if (capacity - held >= needed) {
+                    if (needed != record) {
+                        setInt(at, WRAP);
+                        at = 0;
+                    }
+                    setInt(at, (int) length);
+                    copy(message, 0, records, at + LENGTH_BYTES, length);
+                    pauseInsideForTests();
+                    setLong(PUT_COUNT_OFFSET, longAt(PUT_COUNT_OFFSET) + 1);
+                    setLong(TAIL_OFFSET, tail + needed);
+                    published = true;
+                }
+            } finally {
+                putLock.unlockInternal();
+            }
+            if (published) {
+                wake(CONSUMERS_WAITING_OFFSET, NOT_EMPTY_OFFSET, notEmpty);
+                return true;
+            }
+            if (nanos == NO_WAIT
+                    || !awaitMove(PRODUCERS_WAITING_OFFSET, NOT_FULL_OFFSET, notFull, HEAD_OFFSET, head, deadline)) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Reads the oldest message through {@code reader} and frees its space with one store of {@code head}.
+     *
+     * @param nanos how long to wait for a message, or {@link #NO_WAIT}
+     * @return what {@code reader} made of the message, or null if none came in time
+     */
+    <T> T consume(Function<MemorySegment, T> reader, long nanos) throws InterruptedException {
+        if (nanos != NO_WAIT && Thread.interrupted()) {
+            throw new InterruptedException("interrupted before reading from shared queue '" + name + "'");
+        }
+        long deadline = deadline(nanos);
+        while (true) {
+            if (!lock(takeLock, nanos, deadline)) {
+                return null;
+            }
+            long tail;
+            T result = null;
+            boolean consumed = false;
+            try {
+                long head = longAt(HEAD_OFFSET);
+                tail = longAt(TAIL_OFFSET);
+                long held = checkedHeld(head, tail);
+                if (held == 0 && isShutDown()) {
+                    throw new QueueShutDownException(
+                            "shared queue '" + name + "' is shut down and its last message was taken");
+                }
+                if (held != 0) {
+                    long at = head & mask;
+                    int length = intAt(at);
+                    long skipped = 0;
+                    if (length == WRAP) {
+                        skipped = capacity - at;
+                        at = 0;
+                        length = intAt(0);
+                    }
+                    long record = checkedRecord(head, length, skipped, held);
+                    result = reader.apply(slice(records, at + LENGTH_BYTES, length));
+                    pauseInsideForTests();
+                    setLong(TAKE_COUNT_OFFSET, longAt(TAKE_COUNT_OFFSET) + 1);
+                    setLong(HEAD_OFFSET, head + record);
+                    consumed = true;
+                }
+            } finally {
+                takeLock.unlockInternal();
+            }
+            if (consumed) {
+                wake(PRODUCERS_WAITING_OFFSET, NOT_FULL_OFFSET, notFull);
+                return result;
+            }
+            if (nanos == NO_WAIT
+                    || !awaitMove(CONSUMERS_WAITING_OFFSET, NOT_EMPTY_OFFSET, notEmpty, TAIL_OFFSET, tail, deadline)) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Marks the queue shut down, then wakes every waiter: each re-checks under its lock, so a producer either
+     * published before the mark or is refused, and a consumer takes what was published before it is refused.
+     */
+    void shutdown() {
+        fields.set(SHUTDOWN_OFFSET, 1);
+        // Bumped after the mark: a waiter that read a sequence word before the mark wakes at once.
+        add(NOT_EMPTY_OFFSET, 1);
+        add(NOT_FULL_OFFSET, 1);
+        notEmpty.wakeAll();
+        notFull.wakeAll();
+    }
+
+    /**
+     * Whether the queue was shut down.
+     *
+     * @throws IncompatibleRegionException if the shutdown field is neither 0 nor 1
+     */
+    boolean isShutDown() {
+        int shutdown = fields.get(SHUTDOWN_OFFSET);
+        if (shutdown != 0 && shutdown != 1) {
+            throw damaged("field shutdown is " + shutdown + ", not 0 or 1");
+        }
+        return shutdown == 1;
+    }
+
+    /** See {@link SharedQueue#size()}. */
+    long size() {
+        try {
+            return messagesHeld(memory, capacity);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    /** See {@link SharedQueue#bytesHeld()}. */
+    long bytesHeld() {
+        try {
+            return bytesHeld(memory, capacity);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    static long bytesHeld(MemorySegment memory, long capacity) {
+        long head = (long) LONG.getVolatile(memory, HEAD_OFFSET);
+        long tail = (long) LONG.getVolatile(memory, TAIL_OFFSET);
+        return Math.clamp(tail - head, 0, capacity);
+    }
+
+    static long messagesHeld(MemorySegment memory, long capacity) {
+        if (bytesHeld(memory, capacity) == 0) {
+            return 0;
+        }
+        long taken = (long) LONG.getVolatile(memory, TAKE_COUNT_OFFSET);
+        long put = (long) LONG.getVolatile(memory, PUT_COUNT_OFFSET);
+        return Math.max(put - taken, 0);
+    }
+
+    /**
+     * A queue slot for tools: "3 messages, 96 of 1024 bytes held, messages up to 508 bytes", with the waiting
+     * producers and consumers and the state of a held lock ("a dead producer's message is being skipped").
+     */
+    static SlotType.Described describe(SlotType.Stored slot) {
+        MemorySegment value = slot.value();
+        long capacity = value.byteSize() - RING_OFFSET;
+        if (capacity <= 0) {
+            throw new IndexOutOfBoundsException("a queue slot of " + value.byteSize() + " bytes has no ring");
+        }
+        long messages = messagesHeld(value, capacity);
+        StringBuilder state = new StringBuilder()
+                .append(messages)
+                .append(messages == 1 ? " message, " : " messages, ")
+                .append(bytesHeld(value, capacity))
+                .append(" of ")
+                .append(capacity)
+                .append(" bytes held, messages up to ")
+                .append(value.get(JAVA_INT, MAX_MESSAGE_OFFSET))
+                .append(" bytes");
+        IntFields fields = slot.fields();
+        int producers = fields.get(PRODUCERS_WAITING_OFFSET);
+        int consumers = fields.get(CONSUMERS_WAITING_OFFSET);
+        if (producers != 0 || consumers != 0) {
+            state.append(", ")
+                    .append(producers)
+                    .append(" producers and ")
+                    .append(consumers)
+                    .append(" consumers waiting");
+        }
+        if (fields.get(SHUTDOWN_OFFSET) != 0) {
+            state.append(", shut down");
+        }
+        ProcessTable processes = slot.region().processes();
+        appendLock(
+                state,
+                "producers",
+                LockInfo.State.OWNER_DEAD,
+                "its unpublished message will be written over",
+                LockWord.snapshot(value.asSlice(PUT_LOCK_OFFSET, RegionLayout.LOCK_SIZE), processes));
+        appendLock(
+                state,
+                "consumers",
+                LockInfo.State.OWNER_DEAD,
+                "the message it was reading stays in the queue",
+                LockWord.snapshot(value.asSlice(TAKE_LOCK_OFFSET, RegionLayout.LOCK_SIZE), processes));
+        return SlotType.Described.state(state.toString());
+    }
+
+    private static void appendLock(
+            StringBuilder state, String side, LockInfo.State dead, String consequence, LockInfo lock) {
+        if (lock.state() != LockInfo.State.FREE) {
+            state.append("; ").append(side).append("' lock ").append(lock.describe());
+            if (lock.state() == dead) {
+                state.append(": ").append(consequence);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- protocol
+
+    /**
+     * Takes {@code lock}: without a time limit and uninterruptibly for {@link #NO_WAIT} or once the deadline has
+     * passed (a holder only copies one message, or runs one handler), else interruptibly until {@code deadline}. A
+     * dead previous holder has published nothing and moved nothing: the caller carries on.
+     *
+     * @return false if the deadline passed while waiting
+     */
+    private static boolean lock(LockWord lock, long nanos, long deadline) throws InterruptedException {
+        if (lock.tryAcquire()) {
+            return true;
+        }
+        if (nanos == NO_WAIT) {
+            lock.lockInternal();
+            return true;
+        }
+        if (deadline == Long.MAX_VALUE) {
+            lock.acquire(-1, true); // acquired, or the previous owner died: either way held
+            return true;
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            // Out of time for space, but another producer's or consumer's copy is no reason to fail.
+            lock.lockInternal();
+            return true;
+        }
+        return lock.acquire(remaining, true) != LockWord.Outcome.TIMED_OUT;
+    }
+
+    /**
+     * Registers as a waiter, then sleeps one slice on the sequence word at {@code seqOffset} unless the position at
+     * {@code positionOffset} has moved from {@code seen}; the other side bumps the word after it moves the position
+     * and sees a waiter. The word is read before the registration and the position after it, so no move is missed.
+     *
+     * @return false if the deadline has passed
+     * @throws InterruptedException if the thread is interrupted while it sleeps
+     */
+    private boolean awaitMove(
+            long waitingOffset, long seqOffset, WordWatch word, long positionOffset, long seen, long deadline)
+            throws InterruptedException {
+        int sequence = fields.get(seqOffset);
+        add(waitingOffset, 1);
+        try {
+            if (longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0) {
+                return true;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            word.sleep(sequence, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
+        } finally {
+            add(waitingOffset, -1);
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while waiting on shared queue '" + name + "'");
+        }
+        return true;
+    }
+
+    /** Bumps the sequence word and wakes its sleepers if the count at {@code waitingOffset} says some registered. */
+    private void wake(long waitingOffset, long seqOffset, WordWatch word) {
+        if (fields.get(waitingOffset) != 0) {
+            add(seqOffset, 1);
+            word.wakeAll();
+        }
+    }
+
+    private void add(long offset, int delta) {
+        int value;
+        do {
+            value = fields.get(offset);
+        } while (!fields.compareAndSet(offset, value, value + delta));
+    }
+
+    /**
+     * The bytes held between {@code head} and {@code tail}, after checking both against the ring.
+     *
+     * @throws IncompatibleRegionException if they are not multiples of the record alignment or hold more than the
+     *     ring
+     */
+    private long checkedHeld(long head, long tail) {
+        long held = tail - head;
+        if ((head | tail) % ALIGN != 0 || held < 0 || held > capacity) {
+            throw damaged("fields head " + head + " and tail " + tail + " are not multiples of " + ALIGN
+                    + " bytes with 0 to " + capacity + " bytes between them");
+        }
+        return held;
+    }
+
+    /**
+     * The bytes the record at {@code head} takes, a wrap of {@code skipped} bytes included, after checking its
+     * length against the maximum, the bytes held and the end of the ring.
+     */
+    private long checkedRecord(long head, int length, long skipped, long held) {
+        long record = recordBytes(length);
+        if (length < 0
+                || length > maxMessage
+                || skipped + record > held
+                || ((head + skipped) & mask) + record > capacity) {
+            throw damaged("field ring: the record length at position " + (head + skipped) + " is " + length
+                    + ", not a message of 0 to " + maxMessage + " bytes within the " + held + " bytes held");
+        }
+        return skipped + record;
+    }
+
+    private IncompatibleRegionException damaged(String what) {
+        return new IncompatibleRegionException(
+                "region '" + region.name() + "' is damaged: queue '" + name + "' " + what
+                        + "; remove the region (interproc rm) and create it again",
+                RegionLayout.E_CORRUPT);
+    }
+
+    private static long deadline(long nanos) {
+        if (nanos == NO_WAIT) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        return nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+    }
+
+    private static void pauseInsideForTests() {
+        if (PAUSE_INSIDE_NANOS > 0) {
+            LockSupport.parkNanos(PAUSE_INSIDE_NANOS);
+        }
+    }
+
+    // Accesses to the region's memory: after close they throw the region's IllegalStateException.
+
+    private long longAt(long offset) {
+        try {
+            return (long) LONG.getVolatile(memory, offset);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    private void setLong(long offset, long value) {
+        try {
+            LONG.setVolatile(memory, offset, value);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    private int intAt(long ringOffset) {
+        try {
+            return records.get(JAVA_INT, ringOffset);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    private void setInt(long ringOffset, int value) {
+        try {
+            records.set(JAVA_INT, ringOffset, value);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    private void copy(MemorySegment source, long from, MemorySegment target, long to, long length) {
+        try {
+            MemorySegment.copy(source, from, target, to, length);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    private MemorySegment slice(MemorySegment segment, long offset, long length) {
+        try {
+            return segment.asSlice(offset, length);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    /** The region's exception if it was closed, else {@code failure} itself (a caller's segment was closed). */
+    IllegalStateException closedOr(IllegalStateException failure) {
+        return region.isClosed() ? region.closedError(failure) : failure;
+    }
+}

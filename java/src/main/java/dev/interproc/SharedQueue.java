@@ -1,0 +1,434 @@
+package dev.interproc;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.interproc.internal.ffm.RegionLayout;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bounded queue of byte messages shared by any number of producers and consumers in any processes, blocking
+ * like a {@link java.util.concurrent.BlockingQueue} and unwedgeable by the death of any of them. Obtain one with
+ * {@link SharedMemory#sharedQueue(String, long, int)}.
+ *
+ * <pre>{@code
+ * SharedQueue jobs = memory.sharedQueue("jobs", 1 << 20, 4096);
+ * jobs.put(request);                 // producer, any process
+ * byte[] next = jobs.take();         // consumer, any process
+ * }</pre>
+ *
+ * <h2>Messages</h2>
+ * A message is 0 to {@link #maxMessageBytes()} bytes; the ring holds {@link #capacity()} bytes of records (a
+ * 4-byte length, the payload, padding to 8 bytes). Messages leave in the order they were published; two
+ * messages of one producer thread keep their order. A message larger than the maximum is refused with
+ * {@link IllegalArgumentException} before anything is written.
+ *
+ * <h2>Blocking, interruption, timeouts</h2>
+ * {@link #put} waits for space and {@link #take} for a message as long as it takes; the timed forms wait at most
+ * their timeout and return {@code false} or {@code null}; {@link #offer(byte[])} and {@link #poll()} never wait
+ * for space or a message (only, briefly, for another producer or consumer to finish its copy). Every waiting form
+ * throws {@link InterruptedException} if the thread is interrupted on entry or while it waits (noticed within one
+ * wait slice, a few milliseconds); nothing was written or taken then. Virtual threads wait without pinning their
+ * carrier. No lock is held while waiting.
+ *
+ * <h2>Death of a producer or a consumer</h2>
+ * Producers write under a producers' lock and publish a message with one store of the queue's {@code tail};
+ * consumers read under a consumers' lock and free its space with one store of {@code head} (docs/layout.md,
+ * "Queue slot"). Both locks follow the lock protocol, so the death of a holder (SIGKILL) is found through the
+ * process table by the next producer or consumer within one wait slice:
+ * <ul>
+ *   <li>a producer that dies while writing has published nothing: no consumer ever sees its partial message, and
+ *       the next producer writes over it;
+ *   <li>a message is consumed when {@code take} (or {@code poll}, {@code read}) returns: a consumer that dies
+ *       before, even after copying the message or while {@link #read(MessageHandler)}'s handler runs, leaves it in
+ *       the queue for the next consumer. Delivery is therefore at least once for a consumer that dies between
+ *       its handler's work and the store of {@code head}, and exactly once otherwise.
+ * </ul>
+ *
+ * <h2>Shutdown</h2>
+ * {@link #shutdown()} ends the queue for every process, as Python 3.13's {@code Queue.shutdown()}: puts are refused
+ * with {@link QueueShutDownException}, consumers take what is left and then get that exception instead of waiting
+ * forever.
+ *
+ * <h2>Damaged regions</h2>
+ * Every position and length read from the region is checked against the ring's geometry before use; a
+ * contradiction throws {@link IncompatibleRegionException} naming the field, and nothing is read or written
+ * outside the ring.
+ *
+ * <p>Memory effects: actions of a thread before it publishes a message happen-before the actions of the thread
+ * that takes it, after it returns. Safe for any number of threads.
+ */
+public final class SharedQueue extends CoordinationSlot {
+
+    /**
+     * Receives one message in place: see {@link SharedQueue#read(MessageHandler)}.
+     */
+    @FunctionalInterface
+    public interface MessageHandler {
+        /**
+         * Handles one message.
+         *
+         * @param message a read-only view of the message's bytes in the queue, valid only during this call
+         */
+        void onMessage(MemorySegment message);
+    }
+
+    /**
+     * The queue called {@code slot}, created empty if it does not exist. See {@link SharedMemory#sharedQueue}.
+     *
+     * @throws IllegalArgumentException if {@code capacity} is no power of two in 64 .. 2^40, or a record of
+     *     {@code maxMessage} bytes takes more than half of it
+     * @throws IncompatibleRegionException if the slot's capacity or max_message words contradict its metadata
+     */
+    static SharedQueue find(SlotDirectory slots, String slot, long capacity, int maxMessage) {
+        checkGeometry(slot, capacity, maxMessage);
+        long ringOffset = QueueRing.RING_OFFSET;
+        SlotDirectory.Spec spec = SlotDirectory.Spec.initialised(
+                        SlotType.QUEUE, ringOffset + capacity, ringOffset, init -> {
+                            init.set(JAVA_LONG, QueueRing.CAPACITY_OFFSET, capacity);
+                            init.set(JAVA_INT, QueueRing.MAX_MESSAGE_OFFSET, maxMessage);
+                        })
+                .withMeta("capacity=" + capacity + " max_message=" + maxMessage);
+        MemorySegment memory = slots.ensure(slot, spec);
+        Region region = slots.region();
+        return region.instance(
+                slot, SharedQueue.class, key -> new SharedQueue(region, key, memory, capacity, maxMessage));
+    }
+
+    /** The largest message of a queue of {@code capacity} bytes when none is named: a record of half the ring. */
+    static int defaultMaxMessage(long capacity) {
+        return (int) Math.min(capacity / 2 - QueueRing.LENGTH_BYTES, MAX_MESSAGE_LIMIT);
+    }
+
+    private static void checkGeometry(String slot, long capacity, int maxMessage) {
+        if (capacity < RegionLayout.QUEUE_MIN_CAPACITY || capacity > MAX_CAPACITY || Long.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("queue '" + slot + "' needs a capacity that is a power of two from "
+                    + RegionLayout.QUEUE_MIN_CAPACITY + " to " + MAX_CAPACITY + " bytes, was " + capacity);
+        }
+        if (maxMessage < 0 || maxMessage > MAX_MESSAGE_LIMIT || QueueRing.recordBytes(maxMessage) > capacity / 2) {
+            throw new IllegalArgumentException("queue '" + slot + "' of " + capacity
+                    + " bytes takes messages of 0 to " + defaultMaxMessage(capacity) + " bytes (a record of at most"
+                    + " half the ring, so that a message always fits once the queue is empty), not " + maxMessage);
+        }
+    }
+
+    /** The largest ring: positions and sizes stay far from overflowing a long. */
+    static final long MAX_CAPACITY = 1L << 40;
+    /** The largest message: the largest Java array. */
+    static final int MAX_MESSAGE_LIMIT = Integer.MAX_VALUE - 8;
+
+    private final QueueRing ring;
+    private final long capacity;
+    private final int maxMessage;
+
+    private SharedQueue(Region region, String name, MemorySegment memory, long capacity, int maxMessage) {
+        super(region, name, memory, QueueRing.NOT_EMPTY_OFFSET);
+        this.ring = new QueueRing(region, name, memory, fields, watch, capacity, maxMessage);
+        this.capacity = capacity;
+        this.maxMessage = maxMessage;
+    }
+
+    /**
+     * The ring's size.
+     *
+     * @return the bytes of records the queue holds at most, fixed at creation
+     */
+    public long capacity() {
+        return capacity;
+    }
+
+    /**
+     * The largest message.
+     *
+     * @return the most bytes a message may have, fixed at creation
+     */
+    public int maxMessageBytes() {
+        return maxMessage;
+    }
+
+    // ---------------------------------------------------------------------------------------------- producers
+
+    /**
+     * Inserts a message if there is space now, without waiting for space.
+     *
+     * @param message the bytes to send, copied into the queue
+     * @return {@code true} if the message was published, {@code false} if the queue had no room for it
+     * @throws QueueShutDownException if the queue is shut down
+     * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
+     * @throws IllegalStateException if the region is closed in this process
+     */
+    public boolean offer(byte[] message) {
+        return offer(MemorySegment.ofArray(message));
+    }
+
+    /**
+     * As {@link #offer(byte[])}, from a segment (a {@link java.nio.ByteBuffer}'s remaining bytes through
+     * {@link MemorySegment#ofBuffer}).
+     *
+     * @param message the bytes to send, copied into the queue
+     * @return {@code true} if the message was published, {@code false} if the queue had no room for it
+     * @throws QueueShutDownException if the queue is shut down
+     * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
+     */
+    public boolean offer(MemorySegment message) {
+        try {
+            return ring.write(message, QueueRing.NO_WAIT);
+        } catch (InterruptedException impossible) {
+            throw new AssertionError("a write that does not wait was interrupted", impossible);
+        }
+    }
+
+    /**
+     * Inserts a message, waiting up to the timeout for space.
+     *
+     * @param message the bytes to send, copied into the queue
+     * @param timeout the longest time to wait; zero or less does not wait for space
+     * @return {@code true} if the message was published, {@code false} if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was written
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
+     * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
+     */
+    public boolean offer(byte[] message, Duration timeout) throws InterruptedException {
+        return offer(MemorySegment.ofArray(message), timeout);
+    }
+
+    /**
+     * As {@link #offer(byte[], Duration)}, from a segment.
+     *
+     * @param message the bytes to send, copied into the queue
+     * @param timeout the longest time to wait; zero or less does not wait for space
+     * @return {@code true} if the message was published, {@code false} if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was written
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
+     * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
+     */
+    public boolean offer(MemorySegment message, Duration timeout) throws InterruptedException {
+        return ring.write(message, waitNanos(timeout));
+    }
+
+    /**
+     * As {@link #offer(byte[], Duration)}.
+     *
+     * @param message the bytes to send, copied into the queue
+     * @param timeout the longest time to wait; zero or less does not wait for space
+     * @param unit the unit of {@code timeout}
+     * @return {@code true} if the message was published, {@code false} if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was written
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
+     * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
+     */
+    public boolean offer(byte[] message, long timeout, TimeUnit unit) throws InterruptedException {
+        return ring.write(MemorySegment.ofArray(message), waitNanos(unit.toNanos(timeout)));
+    }
+
+    /**
+     * Inserts a message, waiting as long as it takes for space.
+     *
+     * @param message the bytes to send, copied into the queue
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was written
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
+     * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
+     */
+    public void put(byte[] message) throws InterruptedException {
+        put(MemorySegment.ofArray(message));
+    }
+
+    /**
+     * As {@link #put(byte[])}, from a segment.
+     *
+     * @param message the bytes to send, copied into the queue
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was written
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
+     * @throws IllegalArgumentException if the message is longer than {@link #maxMessageBytes()}
+     */
+    public void put(MemorySegment message) throws InterruptedException {
+        ring.write(message, Long.MAX_VALUE);
+    }
+
+    // ---------------------------------------------------------------------------------------------- consumers
+
+    /**
+     * Takes the oldest message if there is one, without waiting for one.
+     *
+     * @return the message's bytes, or {@code null} if the queue was empty
+     * @throws QueueShutDownException if the queue is shut down and empty
+     * @throws IllegalStateException if the region is closed in this process
+     */
+    public byte[] poll() {
+        try {
+            return ring.consume(SharedQueue::copyOut, QueueRing.NO_WAIT);
+        } catch (InterruptedException impossible) {
+            throw new AssertionError("a read that does not wait was interrupted", impossible);
+        }
+    }
+
+    /**
+     * Takes the oldest message, waiting up to the timeout for one.
+     *
+     * @param timeout the longest time to wait; zero or less does not wait for a message
+     * @return the message's bytes, or {@code null} if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was taken
+     * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
+     */
+    public byte[] poll(Duration timeout) throws InterruptedException {
+        return ring.consume(SharedQueue::copyOut, waitNanos(timeout));
+    }
+
+    /**
+     * As {@link #poll(Duration)}.
+     *
+     * @param timeout the longest time to wait; zero or less does not wait for a message
+     * @param unit the unit of {@code timeout}
+     * @return the message's bytes, or {@code null} if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was taken
+     * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
+     */
+    public byte[] poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return ring.consume(SharedQueue::copyOut, waitNanos(unit.toNanos(timeout)));
+    }
+
+    /**
+     * Takes the oldest message, waiting as long as it takes for one.
+     *
+     * @return the message's bytes
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was taken
+     * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
+     */
+    public byte[] take() throws InterruptedException {
+        return ring.consume(SharedQueue::copyOut, Long.MAX_VALUE);
+    }
+
+    /**
+     * Hands the oldest message, if there is one, to {@code handler} in place, without copying it, and consumes
+     * it when the handler returns. The handler runs while this process holds the consumers' lock: other
+     * consumers wait until it returns, so keep it short. If it throws, the message stays in the queue and the
+     * exception propagates.
+     *
+     * @param handler receives a read-only view of the message, valid only during the call
+     * @return {@code true} if a message was handled, {@code false} if the queue was empty
+     * @throws QueueShutDownException if the queue is shut down and empty
+     */
+    public boolean read(MessageHandler handler) {
+        try {
+            return ring.consume(message -> handle(handler, message), QueueRing.NO_WAIT) != null;
+        } catch (InterruptedException impossible) {
+            throw new AssertionError("a read that does not wait was interrupted", impossible);
+        }
+    }
+
+    /**
+     * As {@link #read(MessageHandler)}, waiting up to the timeout for a message.
+     *
+     * @param handler receives a read-only view of the message, valid only during the call
+     * @param timeout the longest time to wait; zero or less does not wait for a message
+     * @return {@code true} if a message was handled, {@code false} if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was taken
+     * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
+     */
+    public boolean read(MessageHandler handler, Duration timeout) throws InterruptedException {
+        return ring.consume(message -> handle(handler, message), waitNanos(timeout)) != null;
+    }
+
+    /**
+     * Takes the messages there are, up to {@code maxMessages}, without waiting, and adds them to {@code sink} in
+     * order.
+     *
+     * @param sink where the messages go
+     * @param maxMessages the most messages to take
+     * @return how many messages were taken
+     * @throws QueueShutDownException if the queue is shut down and was empty on entry (a call that took messages
+     *     returns their count, and the next one throws)
+     */
+    public int drainTo(Collection<? super byte[]> sink, int maxMessages) {
+        int drained = 0;
+        try {
+            for (byte[] message; drained < maxMessages && (message = poll()) != null; drained++) {
+                sink.add(message);
+            }
+        } catch (QueueShutDownException end) {
+            if (drained == 0) {
+                throw end;
+            }
+        }
+        return drained;
+    }
+
+    private static byte[] copyOut(MemorySegment message) {
+        return message.toArray(JAVA_BYTE);
+    }
+
+    private static Boolean handle(MessageHandler handler, MemorySegment message) {
+        handler.onMessage(message.asReadOnly());
+        return Boolean.TRUE;
+    }
+
+    // ---------------------------------------------------------------------------------------------- shutdown
+
+    /**
+     * Shuts the queue down for every process, as Python 3.13's {@code Queue.shutdown()}: from now on every put
+     * throws {@link QueueShutDownException}, and consumers take the messages left, after which every take (and
+     * poll, and read) throws it instead of waiting or returning nothing. Producers and consumers blocked in any
+     * process are woken. A shutdown is final; calling it again does nothing more.
+     */
+    public void shutdown() {
+        ring.shutdown();
+    }
+
+    /**
+     * Whether the queue was shut down, by any process.
+     *
+     * @return {@code true} once {@link #shutdown()} was called
+     */
+    public boolean isShutDown() {
+        return ring.isShutDown();
+    }
+
+    // ---------------------------------------------------------------------------------------------- counts
+
+    /**
+     * The messages in the queue (an estimate, as Python's {@code qsize}): published minus consumed, exact while
+     * no producer or consumer dies between its two stores (docs/layout.md, "Queue slot").
+     *
+     * @return the messages held when read, 0 when no bytes are held; stale as soon as it returns
+     */
+    public long size() {
+        return ring.size();
+    }
+
+    /**
+     * The bytes of records in the queue (a snapshot).
+     *
+     * @return the bytes held when read, 0 to {@link #capacity()}
+     */
+    public long bytesHeld() {
+        return ring.bytesHeld();
+    }
+
+    /**
+     * Whether the queue holds no message (a snapshot).
+     *
+     * @return {@code true} if no message was held when read
+     */
+    public boolean isEmpty() {
+        return bytesHeld() == 0;
+    }
+
+    private static long waitNanos(Duration timeout) {
+        return waitNanos(TimeUnit.NANOSECONDS.convert(timeout));
+    }
+
+    /** A timed form's wait: zero or less is the non-waiting form's (whose lock is still taken interruptibly). */
+    private static long waitNanos(long nanos) {
+        return Math.max(nanos, 0);
+    }
+
+    @Override
+    public String toString() {
+        return "SharedQueue[" + name + ", " + capacity + " bytes"
+                + (region.isClosed() ? ", region closed" : ", " + size() + " messages") + "]";
+    }
+}

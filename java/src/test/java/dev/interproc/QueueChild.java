@@ -1,0 +1,154 @@
+package dev.interproc;
+
+import dev.interproc.process.StartHandshake;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataOutputStream;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+
+/**
+ * The child JVM of the cross-process queue tests. {@code main(command, region, ...)} opens the region's queue,
+ * prints READY, waits for GO on standard input and runs the command.
+ *
+ * <p>A checked message is {@code [int producer][int sequence][long CRC32 of the rest][random bytes]}; the empty
+ * message tells a consumer to stop.
+ */
+public final class QueueChild {
+
+    /** The queue of the tests: 64 KiB of ring, messages up to 2 KiB. */
+    static final long CAPACITY = 1 << 16;
+
+    static final int MAX_MESSAGE = 2048;
+    /** Bytes of a checked message's header: producer, sequence, checksum. */
+    static final int HEADER = 16;
+    /** The payload byte of the message a child writes or reads while it is killed. */
+    static final byte DOOMED = 0x5A;
+
+    private QueueChild() {}
+
+    public static void main(String[] args) throws Exception {
+        String command = args[0];
+        try (SharedMemory memory = SharedMemory.open(args[1])) {
+            SharedQueue queue = memory.sharedQueue(args[2], CAPACITY, MAX_MESSAGE);
+            StartHandshake.signalReady();
+            StartHandshake.awaitGo(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+            switch (command) {
+                case "produce" -> produce(queue, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                case "consume" -> consume(queue, Path.of(args[3]));
+                case "put-doomed" -> {
+                    System.out.println("PUTTING");
+                    byte[] doomed = new byte[MAX_MESSAGE];
+                    Arrays.fill(doomed, DOOMED);
+                    queue.put(doomed);
+                    System.out.println("PUT"); // only if the pause ended before the kill
+                }
+                case "take-doomed" -> {
+                    System.out.println("TAKING");
+                    System.out.println("TOOK " + queue.take().length);
+                }
+                case "virtual-takers" -> virtualTakers(memory, queue, Integer.parseInt(args[3]));
+                default -> throw new IllegalArgumentException("unknown command " + command);
+            }
+        }
+    }
+
+    /** Sends {@code count} checked messages of random sizes, sequence 0 .. count - 1. */
+    private static void produce(SharedQueue queue, int producer, int count) throws InterruptedException {
+        SplittableRandom random = new SplittableRandom(producer * 7919L);
+        for (int sequence = 0; sequence < count; sequence++) {
+            byte[] message = new byte[HEADER + random.nextInt(MAX_MESSAGE - HEADER + 1)];
+            for (int i = HEADER; i < message.length; i++) {
+                message[i] = (byte) random.nextInt();
+            }
+            ByteBuffer.wrap(message).putInt(producer).putInt(sequence).putLong(checksum(message));
+            queue.put(message);
+        }
+        System.out.println("DONE " + count);
+    }
+
+    /**
+     * Takes checked messages until the empty one, failing on a bad checksum, and writes each one's producer and
+     * sequence to {@code out}.
+     */
+    private static void consume(SharedQueue queue, Path out) throws Exception {
+        long taken = 0;
+        try (DataOutputStream journal = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(out)))) {
+            for (byte[] message = queue.take(); message.length != 0; message = queue.take()) {
+                if (message.length < HEADER) {
+                    throw new AssertionError("torn message of " + message.length + " bytes");
+                }
+                ByteBuffer header = ByteBuffer.wrap(message);
+                int producer = header.getInt();
+                int sequence = header.getInt();
+                if (header.getLong() != checksum(message)) {
+                    throw new AssertionError("torn message: producer " + producer + ", sequence " + sequence + ", "
+                            + message.length + " bytes");
+                }
+                journal.writeInt(producer);
+                journal.writeInt(sequence);
+                taken++;
+            }
+        }
+        System.out.println("DONE " + taken);
+    }
+
+    /**
+     * Blocks {@code takers} virtual threads in {@code take}, then runs as many other virtual threads to their end
+     * and prints how long they took ("OTHERS ms"), then "BLOCKED"; after the parent has put one message per taker,
+     * prints "DONE" once every taker has returned one.
+     */
+    private static void virtualTakers(SharedMemory memory, SharedQueue queue, int takers) throws Exception {
+        String region = memory.region().name();
+        CountDownLatch taken = new CountDownLatch(takers);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < takers; i++) {
+                threads.submit(() -> {
+                    queue.take();
+                    taken.countDown();
+                    return null;
+                });
+            }
+            String allWaiting = "0 producers and " + takers + " consumers waiting";
+            while (!SharedMemory.inspect(region).slots().stream()
+                    .anyMatch(slot -> slot.value().contains(allWaiting))) {
+                Thread.onSpinWait();
+            }
+            long start = System.nanoTime();
+            List<Future<Long>> others = new ArrayList<>();
+            for (int i = 0; i < takers; i++) {
+                long seed = i;
+                others.add(threads.submit(
+                        () -> new SplittableRandom(seed).longs(1000).sum()));
+            }
+            for (Future<Long> other : others) {
+                other.get();
+            }
+            System.out.println("OTHERS " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            System.out.println("BLOCKED");
+            taken.await();
+            System.out.println("DONE");
+        }
+    }
+
+    /** CRC32 of a checked message's header fields and random bytes, the checksum field excluded. */
+    static long checksum(byte[] message) {
+        CRC32 crc = new CRC32();
+        crc.update(message, 0, 8);
+        crc.update(message, HEADER, message.length - HEADER);
+        return crc.getValue();
+    }
+}
