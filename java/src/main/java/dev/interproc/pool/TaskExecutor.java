@@ -207,6 +207,7 @@ abstract sealed class TaskExecutor implements ExecutorService permits Pool {
      * A callable that is serializable without implementing {@link SerializableCallable}.
      *
      * @param callable the callable
+     * @param <T> the result type
      */
     private record SerializableCallableAdapter<T>(Callable<T> callable) implements SerializableCallable<T> {
         @Override
