@@ -1,0 +1,143 @@
+package dev.interproc.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Workers SIGKILLed under a {@link Pool}, busy or idle, and a pool terminated while its workers run tasks that never
+ * end: the tasks concerned fail at once, every other completes, the pool goes on. Timings are printed, not asserted.
+ */
+@Timeout(180)
+class PoolDeathTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @Test
+    void aWorkerKilledMidTaskFailsOnlyThatTaskAndIsReplaced() throws Exception {
+        try (Rendezvous rendezvous = Rendezvous.open();
+                Pool pool = Pool.create(2)) {
+            CompletableFuture<String> victim = pool.applyAsync(rendezvous.reportAndWait("victim"));
+            CompletableFuture<String> survivor = pool.applyAsync(rendezvous.reportAndWait("survivor"));
+            Rendezvous.Arrival first = rendezvous.await();
+            Rendezvous.Arrival second = rendezvous.await();
+            Rendezvous.Arrival victimArrival = first.label().equals("victim") ? first : second;
+            Rendezvous.Arrival survivorArrival = first == victimArrival ? second : first;
+            List<CompletableFuture<Integer>> queued = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int item = i;
+                queued.add(pool.applyAsync(() -> item));
+            }
+
+            long killed = System.nanoTime();
+            ProcessHandle.of(victimArrival.pid()).orElseThrow().destroyForcibly();
+            ExecutionException failed =
+                    assertThrows(ExecutionException.class, () -> victim.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            System.out.printf(
+                    "Pool: busy worker SIGKILLed, its task failed after %.1f ms%n", (System.nanoTime() - killed) / 1e6);
+            WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, failed.getCause());
+            assertEquals(victimArrival.pid(), died.pid());
+            assertEquals(137, died.exitCode());
+            assertTrue(died.getMessage().contains("signal 9 (SIGKILL)"), died.getMessage());
+            assertTrue(died.getMessage().contains("Rendezvous"), "names the task: " + died.getMessage());
+
+            survivorArrival.release();
+            assertEquals("survivor", survivor.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            for (int i = 0; i < queued.size(); i++) {
+                assertEquals(i, queued.get(i).get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            }
+            assertEquals(2, pool.map(x -> x, List.of(1, 2)).size());
+            assertAllReplaced(pool, rendezvous, List.of(victimArrival.pid()));
+        }
+    }
+
+    @Test
+    void anIdleWorkerKilledLosesNothingAndHangsNothing() throws Exception {
+        try (Rendezvous rendezvous = Rendezvous.open();
+                Pool pool = Pool.create(2)) {
+            List<Long> killed = List.of(pool.workerPids().getFirst());
+            ProcessHandle victim = ProcessHandle.of(killed.getFirst()).orElseThrow();
+            CompletableFuture<ProcessHandle> exited = victim.onExit();
+            victim.destroyForcibly();
+            exited.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+
+            List<Integer> items = IntStream.range(0, 200).boxed().toList();
+            long start = System.nanoTime();
+            assertEquals(
+                    items.stream().map(x -> x * 3).toList(),
+                    pool.mapAsync(x -> x * 3, items, 1).get());
+            System.out.printf(
+                    "Pool: map of 200 after an idle worker was SIGKILLed (one replacement) %.1f ms%n",
+                    (System.nanoTime() - start) / 1e6);
+            assertAllReplaced(pool, rendezvous, killed);
+        }
+    }
+
+    @Test
+    void terminateReturnsAtOnceWhateverTheWorkersDo() throws Exception {
+        try (Rendezvous rendezvous = Rendezvous.open()) {
+            Pool pool = Pool.create(2);
+            List<Long> workers = pool.workerPids();
+            List<CompletableFuture<String>> endless = List.of(
+                    pool.applyAsync(rendezvous.reportAndWait("one")), pool.applyAsync(rendezvous.reportAndWait("two")));
+            CompletableFuture<Integer> queued = pool.applyAsync(() -> 3);
+            rendezvous.await();
+            rendezvous.await();
+
+            long start = System.nanoTime();
+            pool.terminate();
+            System.out.printf(
+                    "Pool: terminate() with 2 busy workers returned after %.1f ms%n",
+                    (System.nanoTime() - start) / 1e6);
+            for (CompletableFuture<String> task : endless) {
+                assertThrows(CancellationException.class, task::join);
+            }
+            assertThrows(CancellationException.class, queued::join);
+            assertTrue(pool.awaitTermination(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            for (long pid : workers) {
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), pid + " still runs");
+            }
+        }
+    }
+
+    /**
+     * Checks that the pool has as many live workers as it should keep, none of them one of {@code dead}: as many
+     * tasks as workers report at once, each from a live worker, which only a replacement makes possible.
+     */
+    private static void assertAllReplaced(Pool pool, Rendezvous rendezvous, List<Long> dead) throws Exception {
+        List<CompletableFuture<String>> probes = new ArrayList<>();
+        for (int i = 0; i < pool.size(); i++) {
+            probes.add(pool.applyAsync(rendezvous.reportAndWait("probe" + i)));
+        }
+        Set<Long> reported = new HashSet<>();
+        List<Rendezvous.Arrival> arrivals = new ArrayList<>();
+        for (int i = 0; i < pool.size(); i++) {
+            arrivals.add(rendezvous.await());
+            reported.add(arrivals.getLast().pid());
+        }
+        for (Rendezvous.Arrival arrival : arrivals) {
+            arrival.release();
+        }
+        CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(pool.size(), reported.size(), "each probe ran on its own worker: " + reported);
+        assertEquals(reported, new HashSet<>(pool.workerPids()));
+        for (long pid : reported) {
+            assertFalse(dead.contains(pid), pid + " was killed but runs tasks: " + reported);
+        }
+    }
+}
