@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p><b>Death.</b> A worker that dies while running a task (SIGKILL, the OOM killer, {@code System.exit}) fails
  * that task with {@link WorkerDiedException} as soon as its connection ends, and is replaced; every other task goes
- * on. A worker that died idle loses nothing: the task sent to it next goes to its replacement.
+ * on. A worker that died idle loses nothing: the task sent to it next goes to its replacement. {@code cancel(true)}
+ * of a running task's future, and a task's {@linkplain #applyAsync(SerializableCallable, Duration) timeout}, kill
+ * exactly the worker running it, which is replaced.
  *
  * <p><b>States</b>, as Python's: running; {@link #shutdown()} (Python's {@code close()}) refuses new tasks and lets
  * the queued ones finish; {@link #terminate()} (also {@link #shutdownNow()}) kills the workers at once and cancels
@@ -118,18 +120,40 @@ public final class Pool extends TaskExecutor {
 
     /**
      * Queues a task (Python's {@code apply_async}); callbacks are the future's {@code whenComplete} and kin.
+     * {@code cancel(true)} on the future kills the worker if the task is running (the pool replaces it); a
+     * cancelled task not started yet is skipped.
      *
      * @param task the task
      * @param <T> the result type
-     * @return the future of its result; cancelling it before a worker takes it skips the task
+     * @return the future of its result
      * @throws RejectedExecutionException if the pool is not running
      * @throws IllegalArgumentException if the task cannot be serialized
      */
     @Override
-    @SuppressWarnings("unchecked")
     public <T> CompletableFuture<T> applyAsync(SerializableCallable<T> task) {
+        return queue(task, null);
+    }
+
+    /**
+     * As {@link #applyAsync(SerializableCallable)}, with a time limit: a task still running {@code timeout} after
+     * it was sent to a worker fails with {@link java.util.concurrent.TimeoutException} and its worker is killed
+     * and replaced; the other workers go on (Python has no such limit).
+     *
+     * @param task the task
+     * @param timeout how long it may run in a worker
+     * @param <T> the result type
+     * @return the future of its result
+     * @throws RejectedExecutionException if the pool is not running
+     * @throws IllegalArgumentException if the task cannot be serialized
+     */
+    public <T> CompletableFuture<T> applyAsync(SerializableCallable<T> task, Duration timeout) {
+        return queue(task, Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> queue(SerializableCallable<T> task, Duration timeout) {
         Objects.requireNonNull(task, "task");
-        Submission submission = new Submission(task, "task " + task);
+        Submission submission = new Submission(task, "task " + task, timeout);
         enqueue(submission);
         return (CompletableFuture<T>) (CompletableFuture<?>) submission.future;
     }
@@ -235,7 +259,8 @@ public final class Pool extends TaskExecutor {
         for (ArrayList<T> chunk : ChunkTask.<T>split(items, chunksize)) {
             submissions.add(new Submission(
                     new ChunkTask<>(function, chunk),
-                    "chunk of " + chunk.size() + " items from " + chunk.getFirst() + " of map(" + function + ")"));
+                    "chunk of " + chunk.size() + " items from " + chunk.getFirst() + " of map(" + function + ")",
+                    null));
         }
         List<CompletableFuture<List<R>>> futures = new ArrayList<>();
         for (Submission submission : submissions) {

@@ -2,7 +2,7 @@ package dev.interproc.pool;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,18 +19,23 @@ final class Submission {
     final Object task;
     final String description;
     final byte[] job;
-    final CompletableFuture<Object> future = new CompletableFuture<>();
+    final TaskFuture future = new TaskFuture();
+
+    /** How long the task may run once sent to a worker; null for no limit. */
+    final Duration timeout;
 
     /**
      * Encodes a task.
      *
      * @param task the {@link SerializableCallable}, kept to hand back from {@link Pool#shutdownNow()}
      * @param description what it is, for messages
+     * @param timeout how long the task may run once sent to a worker; null for no limit
      * @throws IllegalArgumentException if the task cannot be serialized, naming the value that is not
      */
-    Submission(SerializableCallable<?> task, String description) {
+    Submission(SerializableCallable<?> task, String description, Duration timeout) {
         this.task = task;
         this.description = description;
+        this.timeout = timeout;
         long id = IDS.incrementAndGet();
         try {
             this.job = Wire.CODEC.encode(new Wire.Job(id, Wire.encodeTask(task), false));
@@ -43,6 +48,7 @@ final class Submission {
         this.task = null;
         this.description = "stop";
         this.job = null;
+        this.timeout = null;
     }
 
     /**

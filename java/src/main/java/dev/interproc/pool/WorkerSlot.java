@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -13,7 +14,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A worker that dies is replaced by a new one in this thread. A task that could not even be sent (the worker had
  * died idle) goes back to the head of the queue and loses nothing; a task the worker died under fails with
- * {@link WorkerDiedException}, or with {@link CancellationException} once the pool is terminating.
+ * {@link WorkerDiedException}, or with {@link CancellationException} once the pool is terminating; one that was
+ * cancelled or timed out keeps that outcome (its {@link TaskFuture} killed the worker).
  */
 final class WorkerSlot implements Runnable {
 
@@ -100,18 +102,27 @@ final class WorkerSlot implements Runnable {
             if (next.future.isDone()) {
                 continue;
             }
+            next.future.running(worker);
             try {
                 worker.send(next.job);
             } catch (IOException diedIdle) {
+                next.future.ended();
                 queue.putFirst(next);
                 if (!replace()) {
                     return;
                 }
                 continue;
             }
+            if (next.timeout != null) {
+                CompletableFuture.delayedExecutor(next.timeout.toNanos(), TimeUnit.NANOSECONDS)
+                        .execute(() -> next.future.timeOut(next.timeout, next.description));
+            }
             try {
-                next.settle(worker.receive(next.description), worker);
+                Wire.Outcome outcome = worker.receive(next.description);
+                next.future.ended();
+                next.settle(outcome, worker);
             } catch (WorkerDiedException died) {
+                next.future.ended();
                 next.future.completeExceptionally(terminating.getAsBoolean() ? cancelled(next) : died);
                 if (!replace()) {
                     return;

@@ -16,6 +16,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -113,6 +114,59 @@ class PoolDeathTest {
             for (long pid : workers) {
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), pid + " still runs");
             }
+        }
+    }
+
+    @Test
+    void cancelOfARunningTaskKillsExactlyItsWorker() throws Exception {
+        try (Rendezvous rendezvous = Rendezvous.open();
+                Pool pool = Pool.create(2)) {
+            CompletableFuture<String> doomed = pool.applyAsync(rendezvous.reportAndWait("doomed"));
+            CompletableFuture<String> other = pool.applyAsync(rendezvous.reportAndWait("other"));
+            Rendezvous.Arrival first = rendezvous.await();
+            Rendezvous.Arrival second = rendezvous.await();
+            Rendezvous.Arrival doomedArrival = first.label().equals("doomed") ? first : second;
+            Rendezvous.Arrival otherArrival = first == doomedArrival ? second : first;
+
+            CompletableFuture<ProcessHandle> doomedExit =
+                    ProcessHandle.of(doomedArrival.pid()).orElseThrow().onExit();
+            long cancelled = System.nanoTime();
+            assertTrue(doomed.cancel(true));
+            doomedExit.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            System.out.printf(
+                    "Pool: cancel(true) to the worker's exit %.1f ms%n", (System.nanoTime() - cancelled) / 1e6);
+            assertTrue(doomed.isCancelled());
+            assertFalse(other.isDone(), "the other worker goes on with its task");
+            otherArrival.release();
+            assertEquals("other", other.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertAllReplaced(pool, rendezvous, List.of(doomedArrival.pid()));
+        }
+    }
+
+    @Test
+    void aTaskOverItsTimeoutFailsAndOnlyItsWorkerIsKilled() throws Exception {
+        try (Rendezvous rendezvous = Rendezvous.open();
+                Pool pool = Pool.create(2)) {
+            CompletableFuture<String> slow = pool.applyAsync(rendezvous.reportAndWait("slow"), Duration.ofMillis(300));
+            CompletableFuture<String> other = pool.applyAsync(rendezvous.reportAndWait("other"));
+            Rendezvous.Arrival first = rendezvous.await();
+            Rendezvous.Arrival second = rendezvous.await();
+            Rendezvous.Arrival slowArrival = first.label().equals("slow") ? first : second;
+            Rendezvous.Arrival otherArrival = first == slowArrival ? second : first;
+
+            ExecutionException failed =
+                    assertThrows(ExecutionException.class, () -> slow.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            TimeoutException timedOut = assertInstanceOf(TimeoutException.class, failed.getCause());
+            assertTrue(timedOut.getMessage().contains("PT0.3S"), timedOut.getMessage());
+            ProcessHandle.of(slowArrival.pid())
+                    .map(ProcessHandle::onExit)
+                    .orElse(CompletableFuture.completedFuture(null))
+                    .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            assertFalse(other.isDone(), "the other worker goes on with its task");
+            otherArrival.release();
+            assertEquals("other", other.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(1, pool.applyAsync(() -> 1, PATIENCE).get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertAllReplaced(pool, rendezvous, List.of(slowArrival.pid()));
         }
     }
 
