@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.interproc.process.JavaProcess;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -36,10 +38,9 @@ class PoolDeathTest {
                 Pool pool = Pool.create(2)) {
             CompletableFuture<String> victim = pool.applyAsync(rendezvous.reportAndWait("victim"));
             CompletableFuture<String> survivor = pool.applyAsync(rendezvous.reportAndWait("survivor"));
-            Rendezvous.Arrival first = rendezvous.await();
-            Rendezvous.Arrival second = rendezvous.await();
-            Rendezvous.Arrival victimArrival = first.label().equals("victim") ? first : second;
-            Rendezvous.Arrival survivorArrival = first == victimArrival ? second : first;
+            Map<String, Rendezvous.Arrival> arrivals = rendezvous.await(2);
+            Rendezvous.Arrival victimArrival = arrivals.get("victim");
+            Rendezvous.Arrival survivorArrival = arrivals.get("survivor");
             List<CompletableFuture<Integer>> queued = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 int item = i;
@@ -123,10 +124,9 @@ class PoolDeathTest {
                 Pool pool = Pool.create(2)) {
             CompletableFuture<String> doomed = pool.applyAsync(rendezvous.reportAndWait("doomed"));
             CompletableFuture<String> other = pool.applyAsync(rendezvous.reportAndWait("other"));
-            Rendezvous.Arrival first = rendezvous.await();
-            Rendezvous.Arrival second = rendezvous.await();
-            Rendezvous.Arrival doomedArrival = first.label().equals("doomed") ? first : second;
-            Rendezvous.Arrival otherArrival = first == doomedArrival ? second : first;
+            Map<String, Rendezvous.Arrival> arrivals = rendezvous.await(2);
+            Rendezvous.Arrival doomedArrival = arrivals.get("doomed");
+            Rendezvous.Arrival otherArrival = arrivals.get("other");
 
             CompletableFuture<ProcessHandle> doomedExit =
                     ProcessHandle.of(doomedArrival.pid()).orElseThrow().onExit();
@@ -149,10 +149,9 @@ class PoolDeathTest {
                 Pool pool = Pool.create(2)) {
             CompletableFuture<String> slow = pool.applyAsync(rendezvous.reportAndWait("slow"), Duration.ofMillis(300));
             CompletableFuture<String> other = pool.applyAsync(rendezvous.reportAndWait("other"));
-            Rendezvous.Arrival first = rendezvous.await();
-            Rendezvous.Arrival second = rendezvous.await();
-            Rendezvous.Arrival slowArrival = first.label().equals("slow") ? first : second;
-            Rendezvous.Arrival otherArrival = first == slowArrival ? second : first;
+            Map<String, Rendezvous.Arrival> arrivals = rendezvous.await(2);
+            Rendezvous.Arrival slowArrival = arrivals.get("slow");
+            Rendezvous.Arrival otherArrival = arrivals.get("other");
 
             ExecutionException failed =
                     assertThrows(ExecutionException.class, () -> slow.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
@@ -222,13 +221,10 @@ class PoolDeathTest {
         for (int i = 0; i < pool.size(); i++) {
             probes.add(pool.applyAsync(rendezvous.reportAndWait("probe" + i)));
         }
+        Collection<Rendezvous.Arrival> arrivals = rendezvous.await(pool.size()).values();
         Set<Long> reported = new HashSet<>();
-        List<Rendezvous.Arrival> arrivals = new ArrayList<>();
-        for (int i = 0; i < pool.size(); i++) {
-            arrivals.add(rendezvous.await());
-            reported.add(arrivals.getLast().pid());
-        }
         for (Rendezvous.Arrival arrival : arrivals) {
+            reported.add(arrival.pid());
             arrival.release();
         }
         CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A handshake between a test and the tasks it runs in worker JVMs, so that a test acts on a task while it runs
@@ -57,6 +59,21 @@ final class Rendezvous implements AutoCloseable {
         Connection task = listener.accept();
         String[] report = new String(task.recvBytes(), StandardCharsets.UTF_8).split(" ");
         return new Arrival(report[0], Long.parseLong(report[1]), task);
+    }
+
+    /**
+     * Blocks until {@code count} tasks have reported.
+     *
+     * @param count how many tasks
+     * @return their reports by label
+     */
+    Map<String, Arrival> await(int count) throws IOException {
+        Map<String, Arrival> arrivals = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            Arrival arrival = await();
+            arrivals.put(arrival.label(), arrival);
+        }
+        return arrivals;
     }
 
     @Override
