@@ -88,7 +88,7 @@ public final class ChildTask<T> implements AutoCloseable {
             throw new IllegalStateException(name + " was started already: a child task can only be started once");
         }
         try {
-            worker = Worker.start(name, List.of(), ClassPathHash.current(), START_TIMEOUT);
+            worker = Worker.start(name, List.of(), ClassPathHash.current(), START_TIMEOUT, null);
             worker.send(Wire.CODEC.encode(new Wire.Job(0, task, true)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);

@@ -58,10 +58,10 @@ public final class Pool extends TaskExecutor {
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private final AtomicInteger liveSlots;
 
-    private Pool(int workers, List<String> jvmOptions) throws InterruptedException {
-        if (workers <= 0) {
-            throw new IllegalArgumentException("Number of processes must be at least 1, not " + workers);
-        }
+    Pool(PoolBuilder options) throws InterruptedException {
+        int workers = options.workers;
+        List<String> jvmOptions = List.copyOf(options.jvmOptions);
+        byte[] initializer = options.initializer;
         liveSlots = new AtomicInteger(workers);
         String hash = ClassPathHash.current();
         String name = "Pool-" + POOLS.incrementAndGet();
@@ -70,7 +70,8 @@ public final class Pool extends TaskExecutor {
                     name + "-worker-" + i,
                     queue,
                     () -> state.get() == State.TERMINATED,
-                    workerName -> Worker.start(workerName, jvmOptions, hash, START_TIMEOUT),
+                    workerName -> Worker.start(workerName, jvmOptions, hash, START_TIMEOUT, initializer),
+                    options.maxTasksPerWorker,
                     this::slotStopped);
             slots.add(slot);
             threads.add(Thread.ofPlatform().daemon().name(name + " slot " + i).start(slot));
@@ -86,7 +87,8 @@ public final class Pool extends TaskExecutor {
     }
 
     /**
-     * Starts a pool and waits until all its workers are ready (they start in parallel).
+     * Starts a pool of {@code workers} workers and waits until all are ready (they start in parallel); for more
+     * options, {@link #builder()}.
      *
      * @param workers how many worker JVMs
      * @param jvmOptions options for each worker JVM, such as {@code -Xmx256m}
@@ -97,7 +99,17 @@ public final class Pool extends TaskExecutor {
      * @throws InterruptedException if this thread is interrupted while waiting for the workers
      */
     public static Pool create(int workers, String... jvmOptions) throws InterruptedException {
-        return new Pool(workers, List.of(jvmOptions));
+        return builder().workers(workers).jvmOptions(jvmOptions).build();
+    }
+
+    /**
+     * Starts configuring a pool: its workers, their JVM options, an initializer, the tasks a worker runs before it
+     * is replaced.
+     *
+     * @return a new builder
+     */
+    public static PoolBuilder builder() {
+        return new PoolBuilder();
     }
 
     // ------------------------------------------------------------------------------------------- Python's API

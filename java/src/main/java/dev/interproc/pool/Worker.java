@@ -34,14 +34,17 @@ final class Worker implements AutoCloseable {
      * @param jvmOptions options for the worker JVM
      * @param expectedHash {@link ClassPathHash#current()}, the code the worker must run
      * @param timeout how long the start and handshake may take
+     * @param initializer an encoded task the worker runs before any other, or null; it may take as long as it takes
      * @return the ready worker
      * @throws IOException if the worker could not be started or ended before its handshake (the message holds its
      *     standard error)
      * @throws TimeoutException if its handshake did not come within {@code timeout}; the worker is killed
-     * @throws IllegalStateException if it runs other code than this JVM (its class path hash differs); it is killed
+     * @throws IllegalStateException if it runs other code than this JVM (its class path hash differs), or its
+     *     initializer threw (the cause); it is killed
+     * @throws WorkerDiedException if it died running its initializer
      * @throws InterruptedException if this thread is interrupted while waiting; the worker is killed
      */
-    static Worker start(String name, List<String> jvmOptions, String expectedHash, Duration timeout)
+    static Worker start(String name, List<String> jvmOptions, String expectedHash, Duration timeout, byte[] initializer)
             throws IOException, TimeoutException, InterruptedException {
         Pipe.Child child = Pipe.startChild(JavaProcess.builder(WorkerMain.class.getName())
                 .jvmOptions(jvmOptions.toArray(String[]::new))
@@ -54,6 +57,9 @@ final class Worker implements AutoCloseable {
                 throw new IllegalStateException(worker + " runs other code than this JVM: its class path hash is "
                         + hello.classPathHash() + ", this JVM's " + expectedHash + "; a JAR on the class path changed"
                         + " since this JVM started, or the worker was given another class path. Refusing it.");
+            }
+            if (initializer != null) {
+                worker.initialize(initializer);
             }
             ready = true;
             return worker;
@@ -78,6 +84,15 @@ final class Worker implements AutoCloseable {
                     this + " ended before its handshake; its standard error:\n"
                             + child.process().transcript(),
                     e);
+        }
+    }
+
+    private void initialize(byte[] initializer) throws IOException {
+        send(Wire.CODEC.encode(new Wire.Job(0, initializer, false)));
+        Wire.Outcome outcome = receive("the initializer of " + this);
+        if (outcome.failure() != null) {
+            throw new IllegalStateException(
+                    "the initializer failed in " + this, RemoteTaskException.chainedTo(outcome.failure(), toString()));
         }
     }
 

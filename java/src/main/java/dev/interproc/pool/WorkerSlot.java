@@ -29,6 +29,8 @@ final class WorkerSlot implements Runnable {
     private final BooleanSupplier terminating;
     private final Starter starter;
     private final Runnable stopped;
+    private final int maxTasksPerWorker;
+    private int tasksRun;
     private final CompletableFuture<Worker> firstStart = new CompletableFuture<>();
     private volatile Worker worker;
     private int generation;
@@ -40,6 +42,7 @@ final class WorkerSlot implements Runnable {
      * @param queue the pool's queue of tasks
      * @param terminating whether the pool is terminating: dying workers are not replaced then
      * @param starter starts a worker
+     * @param maxTasksPerWorker how many tasks a worker runs before it is replaced; 0 for no limit
      * @param stopped run when this slot's thread ends, for whatever reason
      */
     WorkerSlot(
@@ -47,7 +50,9 @@ final class WorkerSlot implements Runnable {
             BlockingDeque<Submission> queue,
             BooleanSupplier terminating,
             Starter starter,
+            int maxTasksPerWorker,
             Runnable stopped) {
+        this.maxTasksPerWorker = maxTasksPerWorker;
         this.stopped = stopped;
         this.name = name;
         this.queue = queue;
@@ -121,6 +126,9 @@ final class WorkerSlot implements Runnable {
                 Wire.Outcome outcome = worker.receive(next.description);
                 next.future.ended();
                 next.settle(outcome, worker);
+                if (++tasksRun == maxTasksPerWorker && !replace()) {
+                    return;
+                }
             } catch (WorkerDiedException died) {
                 next.future.ended();
                 next.future.completeExceptionally(terminating.getAsBoolean() ? cancelled(next) : died);
@@ -131,9 +139,14 @@ final class WorkerSlot implements Runnable {
         }
     }
 
-    /** {@return whether a new worker replaces the dead one; not when the pool terminates or the start fails} */
+    /**
+     * Closes the worker, dead or done with its share of tasks, and starts a new one.
+     *
+     * @return whether a new worker replaces it; not when the pool terminates or the start fails
+     */
     private boolean replace() {
         worker.close();
+        tasksRun = 0;
         if (terminating.getAsBoolean()) {
             return false;
         }

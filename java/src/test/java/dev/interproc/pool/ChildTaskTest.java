@@ -126,8 +126,8 @@ class ChildTaskTest {
 
     @Test
     void aWorkerRunningOtherCodeIsRefusedAtTheHandshake() {
-        IllegalStateException refused =
-                assertThrows(IllegalStateException.class, () -> Worker.start("other", List.of(), "0123", PATIENCE));
+        IllegalStateException refused = assertThrows(
+                IllegalStateException.class, () -> Worker.start("other", List.of(), "0123", PATIENCE, null));
         assertTrue(refused.getMessage().contains("runs other code than this JVM"), refused.getMessage());
         assertTrue(refused.getMessage().contains(ClassPathHash.current()), refused.getMessage());
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -166,6 +167,34 @@ class PoolDeathTest {
             assertEquals("other", other.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
             assertEquals(1, pool.applyAsync(() -> 1, PATIENCE).get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
             assertAllReplaced(pool, rendezvous, List.of(slowArrival.pid()));
+        }
+    }
+
+    @Test
+    void maxTasksPerWorkerWithADeathAndCloseDoesNotDeadlock() throws Exception {
+        List<CompletableFuture<Integer>> quick = new ArrayList<>();
+        CompletableFuture<String> victim;
+        CompletableFuture<String> survivor;
+        try (Rendezvous rendezvous = Rendezvous.open()) {
+            Pool pool = Pool.builder().workers(2).maxTasksPerWorker(1).build();
+            victim = pool.applyAsync(rendezvous.reportAndWait("victim"));
+            survivor = pool.applyAsync(rendezvous.reportAndWait("survivor"));
+            for (int i = 0; i < 10; i++) {
+                int item = i;
+                quick.add(pool.applyAsync(() -> item));
+            }
+            Map<String, Rendezvous.Arrival> arrivals = rendezvous.await(2);
+            ProcessHandle.of(arrivals.get("victim").pid()).orElseThrow().destroyForcibly();
+            arrivals.get("survivor").release();
+            pool.close();
+            assertTrue(pool.isTerminated());
+        }
+        assertInstanceOf(
+                WorkerDiedException.class,
+                assertThrows(CompletionException.class, victim::join).getCause());
+        assertEquals("survivor", survivor.join());
+        for (int i = 0; i < quick.size(); i++) {
+            assertEquals(i, quick.get(i).join());
         }
     }
 

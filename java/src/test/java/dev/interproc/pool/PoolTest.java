@@ -229,4 +229,45 @@ class PoolTest {
             assertTrue(pool.awaitTermination(PATIENCE.toSeconds(), TimeUnit.SECONDS));
         }
     }
+
+    @Test
+    void theInitializerRunsOnceInEachWorkerBeforeItsTasks() throws Exception {
+        try (Pool pool = Pool.builder()
+                .workers(2)
+                .initializer(() -> System.setProperty(
+                        "pool.initialized", String.valueOf(Integer.getInteger("pool.initialized", 0) + 1)))
+                .build()) {
+            List<Integer> items = IntStream.range(0, 20).boxed().toList();
+            List<String> seen = pool.mapAsync(x -> System.getProperty("pool.initialized"), items, 1)
+                    .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(items.stream().map(x -> "1").toList(), seen);
+        }
+    }
+
+    @Test
+    void aFailingInitializerFailsTheStartWithItsException() {
+        PoolBuilder builder = Pool.builder().workers(1).initializer(() -> {
+            throw new IllegalStateException("no database");
+        });
+        IllegalStateException refused = assertThrows(IllegalStateException.class, builder::build);
+        Throwable initializerFailure = refused.getCause();
+        assertTrue(initializerFailure.getMessage().contains("the initializer failed"), initializerFailure.getMessage());
+        assertEquals("no database", initializerFailure.getCause().getMessage());
+    }
+
+    @Test
+    void aWorkerIsReplacedAfterMaxTasksPerWorker() throws Exception {
+        try (Pool pool = Pool.builder().workers(1).maxTasksPerWorker(2).build()) {
+            List<Long> pids = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                pids.add(pool.apply(() -> ProcessHandle.current().pid()));
+            }
+            assertEquals(pids.get(0), pids.get(1));
+            assertEquals(pids.get(2), pids.get(3));
+            assertEquals(pids.get(4), pids.get(5));
+            assertEquals(3, new HashSet<>(pids).size(), pids.toString());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Pool.builder().maxTasksPerWorker(0));
+        assertThrows(IllegalArgumentException.class, () -> Pool.builder().workers(0));
+    }
 }
