@@ -2,6 +2,7 @@ package dev.interproc.pool;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A function applied to a chunk of items in a worker, Python's {@code mapstar}: what {@link Pool#map} and its kin
@@ -53,5 +54,28 @@ record ChunkTask<T, R>(SerializableFunction<T, R> function, ArrayList<T> items)
             chunks.add(new ArrayList<>(items.subList(from, Math.min(items.size(), from + size))));
         }
         return chunks;
+    }
+
+    /**
+     * The results of every chunk, in order, as {@code map_async} gives them.
+     *
+     * @param chunks the chunks' futures, in the items' order
+     * @param items how many items the chunks hold
+     * @param <R> the result type
+     * @return a future of the concatenated results; it fails as soon as one chunk fails, with its failure
+     */
+    static <R> CompletableFuture<List<R>> concatenation(List<CompletableFuture<List<R>>> chunks, int items) {
+        CompletableFuture<List<R>> all = new CompletableFuture<>();
+        chunks.forEach(chunk -> chunk.whenComplete((results, failure) -> {
+            if (failure != null) {
+                all.completeExceptionally(failure);
+            }
+        }));
+        CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            List<R> results = new ArrayList<>(items);
+            chunks.forEach(chunk -> results.addAll(chunk.join()));
+            all.complete(results);
+        });
+        return all;
     }
 }

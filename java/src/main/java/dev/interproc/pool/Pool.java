@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -201,19 +200,7 @@ public final class Pool extends TaskExecutor {
      */
     public <T, R> CompletableFuture<List<R>> mapAsync(
             SerializableFunction<T, R> function, List<? extends T> items, int chunksize) {
-        List<CompletableFuture<List<R>>> chunks = submitChunks(function, items, chunksize);
-        CompletableFuture<List<R>> all = new CompletableFuture<>();
-        chunks.forEach(chunk -> chunk.whenComplete((results, failure) -> {
-            if (failure != null) {
-                all.completeExceptionally(failure);
-            }
-        }));
-        CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new)).thenRun(() -> {
-            List<R> results = new ArrayList<>(items.size());
-            chunks.forEach(chunk -> results.addAll(chunk.join()));
-            all.complete(results);
-        });
-        return all;
+        return ChunkTask.concatenation(submitChunks(function, items, chunksize), items.size());
     }
 
     /**
@@ -370,14 +357,8 @@ public final class Pool extends TaskExecutor {
     public List<Runnable> shutdownNow() {
         List<Runnable> neverStarted = new ArrayList<>();
         for (Submission submission : queue) {
-            if (submission != Submission.STOP && submission.task instanceof SerializableCallable<?> callable) {
-                neverStarted.add(() -> {
-                    try {
-                        callable.call();
-                    } catch (Exception e) {
-                        throw new CompletionException(e);
-                    }
-                });
+            if (submission != Submission.STOP) {
+                neverStarted.add(submission.asRunnable());
             }
         }
         terminate();

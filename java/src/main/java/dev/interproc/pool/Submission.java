@@ -3,6 +3,7 @@ package dev.interproc.pool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,7 +17,7 @@ final class Submission {
     /** Tells a {@link WorkerSlot} to close its worker and stop: queued behind every task, it comes last. */
     static final Submission STOP = new Submission();
 
-    final Object task;
+    final SerializableCallable<?> task;
     final String description;
     final byte[] job;
     final TaskFuture future = new TaskFuture();
@@ -63,6 +64,18 @@ final class Submission {
         } else {
             future.completeExceptionally(RemoteTaskException.chainedTo(outcome.failure(), worker.toString()));
         }
+    }
+
+    /** {@return a runnable that calls the task in this JVM, for {@link Pool#shutdownNow()}} */
+    Runnable asRunnable() {
+        SerializableCallable<?> callable = task;
+        return () -> {
+            try {
+                callable.call();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        };
     }
 
     @Override
