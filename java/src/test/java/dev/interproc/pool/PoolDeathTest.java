@@ -71,6 +71,25 @@ class PoolDeathTest {
     }
 
     @Test
+    void aTaskCallingSystemExitFailsWithItsExitCodeAndTheWorkerIsReplaced() throws Exception {
+        try (Pool pool = Pool.create(1)) {
+            long before = pool.workerPids().getFirst();
+            CompletableFuture<Object> exits = pool.applyAsync(() -> {
+                System.exit(3);
+                return null;
+            });
+            WorkerDiedException died = assertInstanceOf(
+                    WorkerDiedException.class,
+                    assertThrows(CompletionException.class, exits::join).getCause());
+            assertEquals(before, died.pid());
+            assertEquals(3, died.exitCode());
+            assertTrue(died.getMessage().contains("(exit code 3)"), died.getMessage());
+            long after = pool.apply(() -> ProcessHandle.current().pid());
+            assertFalse(after == before, "a new worker runs the next task");
+        }
+    }
+
+    @Test
     void anIdleWorkerKilledLosesNothingAndHangsNothing() throws Exception {
         try (Rendezvous rendezvous = Rendezvous.open();
                 Pool pool = Pool.create(2)) {
