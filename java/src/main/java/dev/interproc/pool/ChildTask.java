@@ -89,11 +89,15 @@ public final class ChildTask<T> implements AutoCloseable {
         }
         try {
             worker = Worker.start(name, List.of(), ClassPathHash.current(), START_TIMEOUT, null);
-            worker.send(Wire.CODEC.encode(new Wire.Job(0, task, true)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         } catch (TimeoutException e) {
             throw new UncheckedIOException(new IOException("cannot start " + name, e));
+        }
+        try {
+            worker.send(Wire.CODEC.encode(new Wire.Job(0, task, true)));
+        } catch (IOException diedAfterItsHandshake) {
+            // Receiving the outcome below meets the same end and fails the result with WorkerDiedException.
         }
         Thread.ofPlatform().daemon().name(name + " result").start(this::awaitOutcome);
     }
