@@ -1,6 +1,8 @@
 package dev.interproc.pool;
 
+import dev.interproc.codec.Codec;
 import dev.interproc.codec.JavaSerializationCodec;
+import dev.interproc.connection.Connection;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.Serializable;
@@ -14,13 +16,30 @@ import java.util.Arrays;
  * The messages between a parent and its worker JVMs, and their encoding: Java serialization, every class allowed.
  * Allowing every class is safe here, unlike on a connection from a peer: the pipes are private to a parent and
  * the child it started with its own class path, so a message can only hold what the parent's own code put in it.
- * The codec's limits still bound each message.
+ * For the same reason the limits are those of Java itself, not the codec's defaults against hostile peers: a
+ * {@code map} chunk of a million boxed numbers is a million references, an exception's chain of causes is deep.
  */
 final class Wire {
 
-    /** Every class, within the codec's default limits on depth, references and size. */
-    static final JavaSerializationCodec CODEC =
-            JavaSerializationCodec.builder().allow("*").build();
+    /** Every class; the limits are what a Java array and the thread stack allow. */
+    static final JavaSerializationCodec CODEC = JavaSerializationCodec.builder()
+            .allow("*")
+            .maxDepth(Integer.MAX_VALUE)
+            .maxReferences(Long.MAX_VALUE)
+            .maxBytes(Codec.MAX_PAYLOAD_LENGTH)
+            .maxArrayLength(Codec.MAX_PAYLOAD_LENGTH)
+            .build();
+
+    /**
+     * Lifts a connection's limit on a received message to the longest a Java array can hold, as for the codec.
+     *
+     * @param connection a connection between a parent and its worker
+     * @return the connection
+     */
+    static Connection unlimited(Connection connection) {
+        connection.setMaxMessageLength(Connection.MAX_ARRAY_LENGTH);
+        return connection;
+    }
 
     private Wire() {}
 

@@ -49,6 +49,7 @@ final class Worker implements AutoCloseable {
         Pipe.Child child = Pipe.startChild(JavaProcess.builder(WorkerMain.class.getName())
                 .jvmOptions(jvmOptions.toArray(String[]::new))
                 .args(name));
+        Wire.unlimited(child.connection());
         Worker worker = new Worker(name, child);
         boolean ready = false;
         try {
@@ -125,16 +126,29 @@ final class Worker implements AutoCloseable {
      * Receives the outcome of the job sent last. Blocks without a timeout until it comes or the worker ends.
      *
      * @param task what the job is, for the exception
-     * @return the outcome
+     * @return the outcome; one failed with an {@link IOException} if it cannot be decoded in this JVM
      * @throws WorkerDiedException if the worker ended first; the exception names its pid and exit code
      */
     Wire.Outcome receive(String task) {
+        byte[] message;
         try {
-            return (Wire.Outcome) Wire.CODEC.decode(child.connection().recvBytes());
+            message = child.connection().recvBytes();
         } catch (IOException e) {
             WorkerDiedException died = new WorkerDiedException(pid(), awaitExitCode(), task);
             died.initCause(e);
             throw died;
+        }
+        try {
+            return (Wire.Outcome) Wire.CODEC.decode(message);
+        } catch (IOException undecodable) {
+            // The worker is fine; the outcome holds something this JVM cannot rebuild (a class it lacks).
+            return new Wire.Outcome(
+                    0,
+                    null,
+                    new IOException(
+                            "the outcome of " + task + " from " + this + " cannot be decoded in this JVM: "
+                                    + undecodable.getMessage(),
+                            undecodable));
         }
     }
 

@@ -34,7 +34,7 @@ final class WorkerMain {
      */
     public static void main(String[] args) throws IOException, InterruptedException {
         String name = args.length > 0 ? args[0] : "worker";
-        Connection parent = Pipe.toParent();
+        Connection parent = Wire.unlimited(Pipe.toParent());
         parent.sendBytes(
                 Wire.CODEC.encode(new Wire.Hello(ProcessHandle.current().pid(), ClassPathHash.current())));
         BlockingQueue<Wire.Job> jobs = new LinkedBlockingQueue<>();

@@ -270,4 +270,12 @@ class PoolTest {
         assertThrows(IllegalArgumentException.class, () -> Pool.builder().maxTasksPerWorker(0));
         assertThrows(IllegalArgumentException.class, () -> Pool.builder().workers(0));
     }
+
+    @Test
+    void aChunkOfThreeHundredThousandItemsTravelsWhole() throws Exception {
+        List<Integer> items = IntStream.range(0, 300_000).boxed().toList();
+        assertEquals(
+                items.stream().map(x -> x + 1).toList(),
+                shared.mapAsync(x -> x + 1, items, items.size()).get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+    }
 }
