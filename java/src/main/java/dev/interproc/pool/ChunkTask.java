@@ -1,0 +1,81 @@
+package dev.interproc.pool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A function applied to a chunk of items in a worker, Python's {@code mapstar}: what {@link Pool#map} and its kin
+ * send, one message per chunk.
+ *
+ * @param function the function
+ * @param items the chunk, a serializable copy
+ * @param <T> the item type
+ * @param <R> the result type
+ */
+record ChunkTask<T, R>(SerializableFunction<T, R> function, ArrayList<T> items)
+        implements SerializableCallable<List<R>> {
+
+    @Override
+    public List<R> call() {
+        List<R> results = new ArrayList<>(items.size());
+        for (T item : items) {
+            results.add(function.apply(item));
+        }
+        return results;
+    }
+
+    /**
+     * Python's default chunk size for {@code map}: the items spread over four chunks per worker, rounded up.
+     *
+     * @param items how many items
+     * @param workers how many workers
+     * @return {@code ceil(items / (4 * workers))}, at least 1
+     */
+    static int defaultSize(int items, int workers) {
+        int chunks = 4 * workers;
+        return Math.max(1, (items + chunks - 1) / chunks);
+    }
+
+    /**
+     * Cuts items into chunks.
+     *
+     * @param items the items
+     * @param size the chunk size, positive
+     * @param <T> the item type
+     * @return the chunks, in order; the last may be shorter
+     */
+    static <T> List<ArrayList<T>> split(List<? extends T> items, int size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("chunksize must be positive, not " + size);
+        }
+        List<ArrayList<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += size) {
+            chunks.add(new ArrayList<>(items.subList(from, Math.min(items.size(), from + size))));
+        }
+        return chunks;
+    }
+
+    /**
+     * The results of every chunk, in order, as {@code map_async} gives them.
+     *
+     * @param chunks the chunks' futures, in the items' order
+     * @param items how many items the chunks hold
+     * @param <R> the result type
+     * @return a future of the concatenated results; it fails as soon as one chunk fails, with its failure
+     */
+    static <R> CompletableFuture<List<R>> concatenation(List<CompletableFuture<List<R>>> chunks, int items) {
+        CompletableFuture<List<R>> all = new CompletableFuture<>();
+        chunks.forEach(chunk -> chunk.whenComplete((results, failure) -> {
+            if (failure != null) {
+                all.completeExceptionally(failure);
+            }
+        }));
+        CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            List<R> results = new ArrayList<>(items);
+            chunks.forEach(chunk -> results.addAll(chunk.join()));
+            all.complete(results);
+        });
+        return all;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.interproc.pool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Configures and starts a {@link Pool}: Python's {@code Pool(processes, initializer, maxtasksperchild)}. Not thread-safe. */
+public final class PoolBuilder {
+
+    int workers = Runtime.getRuntime().availableProcessors();
+    final List<String> jvmOptions = new ArrayList<>();
+    byte[] initializer;
+    int maxTasksPerWorker;
+
+    PoolBuilder() {}
+
+    /**
+     * Sets how many worker JVMs the pool keeps; as many as this JVM has processors unless set (Python's
+     * {@code os.cpu_count()}).
+     *
+     * @param count the number of workers, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code count} is not positive
+     */
+    public PoolBuilder workers(int count) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("Number of processes must be at least 1, not " + count);
+        }
+        this.workers = count;
+        return this;
+    }
+
+    /**
+     * Adds options for every worker JVM, such as {@code -Xmx256m}.
+     *
+     * @param options the options
+     * @return this builder
+     */
+    public PoolBuilder jvmOptions(String... options) {
+        jvmOptions.addAll(List.of(options));
+        return this;
+    }
+
+    /**
+     * Sets a task every worker runs once, before any other (Python's {@code initializer}): to open a resource,
+     * warm a cache. A worker whose initializer throws is refused as one that does not start: {@link #build()}
+     * fails with the initializer's exception as the cause (where Python restarts such workers forever).
+     *
+     * @param initializer the task, serialized now
+     * @return this builder
+     * @throws IllegalArgumentException if the initializer cannot be serialized, naming the value that is not
+     */
+    public PoolBuilder initializer(SerializableRunnable initializer) {
+        this.initializer =
+                Wire.encodeTask(new ChildTask.RunnableTask(Objects.requireNonNull(initializer, "initializer")));
+        return this;
+    }
+
+    /**
+     * Sets how many tasks a worker runs before the pool replaces it with a new one (Python's
+     * {@code maxtasksperchild}), to bound what a task leaks; unlimited unless set.
+     *
+     * @param tasks the number of tasks (or chunks of a {@code map}), positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code tasks} is not positive
+     */
+    public PoolBuilder maxTasksPerWorker(int tasks) {
+        if (tasks <= 0) {
+            throw new IllegalArgumentException("maxtasksperchild must be a positive int, not " + tasks);
+        }
+        this.maxTasksPerWorker = tasks;
+        return this;
+    }
+
+    /**
+     * Starts the pool and waits until all its workers are ready (they start in parallel).
+     *
+     * @return the running pool
+     * @throws IllegalStateException if a worker could not start, runs other code (its class path hash differs) or
+     *     its initializer threw; the others are then terminated
+     * @throws InterruptedException if this thread is interrupted while waiting for the workers
+     */
+    public Pool build() throws InterruptedException {
+        return new Pool(this);
+    }
+}

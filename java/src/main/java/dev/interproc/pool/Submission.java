@@ -1,0 +1,85 @@
+package dev.interproc.pool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A task handed to a {@link Pool}, encoded at submission so that an unserializable task is refused in the caller's
+ * thread, and the future its outcome completes.
+ */
+final class Submission {
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** Tells a {@link WorkerSlot} to close its worker and stop: queued behind every task, it comes last. */
+    static final Submission STOP = new Submission();
+
+    final SerializableCallable<?> task;
+    final String description;
+    final byte[] job;
+    final TaskFuture future = new TaskFuture();
+
+    /** How long the task may run once sent to a worker; null for no limit. */
+    final Duration timeout;
+
+    /**
+     * Encodes a task.
+     *
+     * @param task the {@link SerializableCallable}, kept to hand back from {@link Pool#shutdownNow()}
+     * @param description what it is, for messages
+     * @param timeout how long the task may run once sent to a worker; null for no limit
+     * @throws IllegalArgumentException if the task cannot be serialized, naming the value that is not
+     */
+    Submission(SerializableCallable<?> task, String description, Duration timeout) {
+        this.task = task;
+        this.description = description;
+        this.timeout = timeout;
+        long id = IDS.incrementAndGet();
+        try {
+            this.job = Wire.CODEC.encode(new Wire.Job(id, Wire.encodeTask(task), false));
+        } catch (IOException e) {
+            throw new UncheckedIOException("a job of encoded bytes always serializes", e);
+        }
+    }
+
+    private Submission() {
+        this.task = null;
+        this.description = "stop";
+        this.job = null;
+        this.timeout = null;
+    }
+
+    /**
+     * Completes the future with what the worker sent.
+     *
+     * @param outcome the outcome
+     * @param worker where the task ran, for the failure's remote trace
+     */
+    void settle(Wire.Outcome outcome, Worker worker) {
+        if (outcome.failure() == null) {
+            future.complete(outcome.value());
+        } else {
+            future.completeExceptionally(RemoteTaskException.chainedTo(outcome.failure(), worker.toString()));
+        }
+    }
+
+    /** {@return a runnable that calls the task in this JVM, for {@link Pool#shutdownNow()}} */
+    Runnable asRunnable() {
+        SerializableCallable<?> callable = task;
+        return () -> {
+            try {
+                callable.call();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

@@ -1,0 +1,281 @@
+package dev.interproc.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link Pool} against Python's semantics and {@link java.util.concurrent.ExecutorService}'s, with real workers. */
+@Timeout(120)
+class PoolTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final int WORKERS = 2;
+
+    /** One pool for the tests that leave it running: worker JVMs cost a few hundred milliseconds each to start. */
+    private static Pool shared;
+
+    @BeforeAll
+    static void startThePool() throws InterruptedException {
+        long start = System.nanoTime();
+        shared = Pool.create(WORKERS);
+        System.out.printf("Pool: %d workers started in %.1f ms%n", WORKERS, (System.nanoTime() - start) / 1e6);
+    }
+
+    @AfterAll
+    static void closeThePool() {
+        shared.close();
+    }
+
+    @Test
+    void applyRunsTheTaskInAWorker() throws Exception {
+        long pid = shared.apply(() -> ProcessHandle.current().pid());
+        assertTrue(shared.workerPids().contains(pid), pid + " is not one of " + shared.workerPids());
+        assertFalse(pid == ProcessHandle.current().pid());
+        assertEquals(42, shared.applyAsync(() -> 6 * 7).get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void applyRoundTripsArePrinted() throws Exception {
+        int warmUp = 3000;
+        long[] nanos = new long[1000];
+        for (int i = -warmUp; i < nanos.length; i++) {
+            int item = i;
+            long start = System.nanoTime();
+            assertEquals(item, shared.apply(() -> item));
+            if (i >= 0) {
+                nanos[i] = System.nanoTime() - start;
+            }
+        }
+        Arrays.sort(nanos);
+        System.out.printf(
+                "Pool: apply round trip after %d warm-up calls: p50 %.1f us, p99 %.1f us%n",
+                warmUp, nanos[nanos.length / 2] / 1e3, nanos[nanos.length * 99 / 100] / 1e3);
+    }
+
+    @Test
+    void theDefaultChunkSizeIsPythons() {
+        assertEquals(13, ChunkTask.defaultSize(100, 2), "ceil(100 / 8)");
+        assertEquals(12, ChunkTask.defaultSize(96, 2));
+        assertEquals(1, ChunkTask.defaultSize(8, 2));
+        assertEquals(2, ChunkTask.defaultSize(9, 2));
+        assertEquals(1, ChunkTask.defaultSize(0, 2));
+        assertEquals(List.of(List.of(1, 2), List.of(3, 4), List.of(5)), ChunkTask.split(List.of(1, 2, 3, 4, 5), 2));
+        assertThrows(IllegalArgumentException.class, () -> ChunkTask.split(List.of(1), 0));
+    }
+
+    @Test
+    void mapReturnsTheResultsInTheItemsOrder() throws Exception {
+        List<Integer> items = IntStream.range(0, 100).boxed().toList();
+        List<Integer> squares = items.stream().map(x -> x * x).toList();
+        assertEquals(squares, shared.map(x -> x * x, items));
+        assertEquals(squares, shared.mapAsync((Integer x) -> x * x, items, 7).get());
+        assertEquals(List.of(), shared.map((Integer x) -> x, List.of()));
+    }
+
+    @Test
+    void mapFailsWithTheTasksExceptionItsMessageAndTheWorkersStackTrace() {
+        ExecutionException failed =
+                assertThrows(ExecutionException.class, () -> shared.map(PoolTest::refuseFive, List.of(1, 5, 9)));
+        IllegalStateException thrown = assertInstanceOf(IllegalStateException.class, failed.getCause());
+        assertEquals("five refused", thrown.getMessage());
+        RemoteTaskException trace = assertInstanceOf(RemoteTaskException.class, thrown.getCause());
+        assertEquals("refuseFive", trace.getStackTrace()[0].getMethodName());
+        assertTrue(trace.getMessage().contains("pid "), trace.getMessage());
+    }
+
+    private static int refuseFive(int item) {
+        if (item == 5) {
+            throw new IllegalStateException("five refused");
+        }
+        return item;
+    }
+
+    @Test
+    void imapRaisesAFailedItemAtItsPositionAndGoesOn() throws Exception {
+        ResultIterator<Integer> results = shared.imap(PoolTest::refuseFive, List.of(1, 5, 9), 1);
+        assertEquals(1, results.next());
+        CompletionException failed = assertThrows(CompletionException.class, results::next);
+        assertEquals("five refused", failed.getCause().getMessage());
+        assertEquals(9, results.next(PATIENCE));
+        assertFalse(results.hasNext());
+        assertThrows(java.util.NoSuchElementException.class, results::next);
+    }
+
+    @Test
+    void imapUnorderedYieldsEveryResultOnce() {
+        List<Integer> items = IntStream.range(0, 20).boxed().toList();
+        ResultIterator<Integer> results = shared.imapUnordered(x -> x + 1000, items, 3);
+        List<Integer> seen = new ArrayList<>();
+        results.forEachRemaining(seen::add);
+        assertEquals(20, seen.size());
+        assertEquals(
+                items.stream().map(x -> x + 1000).collect(java.util.stream.Collectors.toSet()), new HashSet<>(seen));
+    }
+
+    @Test
+    void anUnserializableResultFailsThatTaskAndTheWorkerLivesOn() throws Exception {
+        List<Long> before = shared.workerPids();
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> shared.apply(Object::new));
+        RemoteTaskException thrown = assertInstanceOf(RemoteTaskException.class, failed.getCause());
+        assertTrue(thrown.getMessage().contains("class java.lang.Object, cannot be sent"), thrown.getMessage());
+        assertEquals(7, shared.apply(() -> 7));
+        assertEquals(before, shared.workerPids());
+    }
+
+    @Test
+    void anUnserializableTaskIsRefusedAtSubmissionNamingTheCapturedValue() {
+        Thread notSerializable = Thread.currentThread();
+        IllegalArgumentException refused =
+                assertThrows(IllegalArgumentException.class, () -> shared.applyAsync(() -> notSerializable.getName()));
+        assertTrue(refused.getMessage().contains("captured value #0"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("class java.lang.Thread"), refused.getMessage());
+        Callable<Integer> plainCallable = () -> 1;
+        IllegalArgumentException plain =
+                assertThrows(IllegalArgumentException.class, () -> shared.submit(plainCallable));
+        assertTrue(plain.getMessage().contains("Serializable"), plain.getMessage());
+    }
+
+    @Test
+    void isAnExecutorServiceWithCompletableFutures() throws Exception {
+        CompletableFuture<Integer> submitted = shared.submit(() -> 3);
+        assertEquals(3, submitted.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(null, shared.submit(() -> {}).get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        List<SerializableCallable<Integer>> tasks = List.of(() -> 1, () -> 2, () -> {
+            throw new ArithmeticException("three");
+        });
+        List<Future<Integer>> all = shared.invokeAll(tasks);
+        assertEquals(1, all.get(0).get());
+        assertEquals(2, all.get(1).get());
+        ExecutionException third =
+                assertThrows(ExecutionException.class, () -> all.get(2).get());
+        assertInstanceOf(ArithmeticException.class, third.getCause());
+        assertTrue(Set.of(1, 2).contains(shared.invokeAny(tasks)));
+        List<SerializableCallable<Integer>> failing = List.of(() -> {
+            throw new ArithmeticException("none");
+        });
+        ExecutionException none = assertThrows(ExecutionException.class, () -> shared.invokeAny(failing));
+        assertEquals("none", none.getCause().getMessage());
+    }
+
+    @Test
+    void pythonsStateRulesAfterCloseAndTerminate() throws Exception {
+        Pool pool = Pool.create(1);
+        assertThrows(IllegalStateException.class, pool::join, "join before close");
+        CompletableFuture<Integer> queued = pool.applyAsync(() -> 5);
+        pool.shutdown();
+        assertTrue(pool.isShutdown());
+        RejectedExecutionException closed = assertThrows(RejectedExecutionException.class, () -> pool.apply(() -> 1));
+        assertEquals("Pool not running", closed.getMessage());
+        pool.join();
+        assertEquals(5, queued.getNow(null), "tasks queued before close run");
+        assertTrue(pool.isTerminated());
+        pool.terminate();
+        assertThrows(RejectedExecutionException.class, () -> pool.map(x -> x, List.of(1)));
+
+        Pool terminated = Pool.create(1);
+        terminated.terminate();
+        assertThrows(RejectedExecutionException.class, () -> terminated.submit(() -> 1));
+        terminated.join();
+        assertTrue(terminated.awaitTermination(0, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void tryWithResourcesWaitsForTheQueuedTasks() throws Exception {
+        List<CompletableFuture<Integer>> futures = new ArrayList<>();
+        try (Pool pool = Pool.create(1)) {
+            for (int i = 0; i < 10; i++) {
+                int item = i;
+                futures.add(pool.applyAsync(() -> item));
+            }
+        }
+        for (int i = 0; i < 10; i++) {
+            assertEquals(i, futures.get(i).getNow(null));
+        }
+    }
+
+    @Test
+    void shutdownNowReturnsTheTasksThatNeverStartedAndCancelsTheRest() throws Exception {
+        try (Rendezvous rendezvous = Rendezvous.open()) {
+            Pool pool = Pool.create(1);
+            CompletableFuture<String> running = pool.applyAsync(rendezvous.reportAndWait("running"));
+            rendezvous.await();
+            CompletableFuture<Integer> queued = pool.applyAsync(() -> 1);
+            List<Runnable> neverStarted = pool.shutdownNow();
+            assertEquals(1, neverStarted.size());
+            assertThrows(CancellationException.class, queued::join);
+            assertThrows(CancellationException.class, running::join);
+            assertTrue(pool.awaitTermination(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void theInitializerRunsOnceInEachWorkerBeforeItsTasks() throws Exception {
+        try (Pool pool = Pool.builder()
+                .workers(2)
+                .initializer(() -> System.setProperty(
+                        "pool.initialized", String.valueOf(Integer.getInteger("pool.initialized", 0) + 1)))
+                .build()) {
+            List<Integer> items = IntStream.range(0, 20).boxed().toList();
+            List<String> seen = pool.mapAsync(x -> System.getProperty("pool.initialized"), items, 1)
+                    .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(items.stream().map(x -> "1").toList(), seen);
+        }
+    }
+
+    @Test
+    void aFailingInitializerFailsTheStartWithItsException() {
+        PoolBuilder builder = Pool.builder().workers(1).initializer(() -> {
+            throw new IllegalStateException("no database");
+        });
+        IllegalStateException refused = assertThrows(IllegalStateException.class, builder::build);
+        Throwable initializerFailure = refused.getCause();
+        assertTrue(initializerFailure.getMessage().contains("the initializer failed"), initializerFailure.getMessage());
+        assertEquals("no database", initializerFailure.getCause().getMessage());
+    }
+
+    @Test
+    void aWorkerIsReplacedAfterMaxTasksPerWorker() throws Exception {
+        try (Pool pool = Pool.builder().workers(1).maxTasksPerWorker(2).build()) {
+            List<Long> pids = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                pids.add(pool.apply(() -> ProcessHandle.current().pid()));
+            }
+            assertEquals(pids.get(0), pids.get(1));
+            assertEquals(pids.get(2), pids.get(3));
+            assertEquals(pids.get(4), pids.get(5));
+            assertEquals(3, new HashSet<>(pids).size(), pids.toString());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Pool.builder().maxTasksPerWorker(0));
+        assertThrows(IllegalArgumentException.class, () -> Pool.builder().workers(0));
+    }
+
+    @Test
+    void aChunkOfThreeHundredThousandItemsTravelsWhole() throws Exception {
+        List<Integer> items = IntStream.range(0, 300_000).boxed().toList();
+        assertEquals(
+                items.stream().map(x -> x + 1).toList(),
+                shared.mapAsync(x -> x + 1, items, items.size()).get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+    }
+}
