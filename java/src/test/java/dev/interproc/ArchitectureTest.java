@@ -33,7 +33,8 @@ class ArchitectureTest {
             "", Set.of("internal.events", "internal.ffm", "internal.wait"),
             "process", Set.of("internal.wait"),
             "codec", Set.of(),
-            "connection", Set.of("codec", "process", "internal.ffm", "internal.wait"));
+            "connection", Set.of("codec", "process", "internal.ffm", "internal.wait"),
+            "manager", Set.of("codec", "connection"));
 
     private static JavaClasses library;
 
