@@ -1,6 +1,5 @@
 package dev.interproc.manager;
 
-import dev.interproc.codec.PickleCodec;
 import dev.interproc.codec.PythonCall;
 import dev.interproc.connection.Connection;
 import java.io.EOFException;
@@ -17,10 +16,6 @@ import java.util.Set;
  * hands over a connection only after the handshake.
  */
 final class RequestHandler {
-
-    /** The pickle codec of the protocol: the standard one, and {@code slice} for {@code list[a:b]}. */
-    static final PickleCodec CODEC =
-            PickleCodec.builder().register(Slice.PYTHON_CLASS).build();
 
     private static final Set<String> SERVER_FUNCTIONS = Set.of(
             "shutdown",
@@ -162,16 +157,16 @@ final class RequestHandler {
     private static void send(Connection connection, Object[] reply) throws IOException {
         byte[] encoded;
         try {
-            encoded = CODEC.encode(reply);
+            encoded = Protocol.CODEC.encode(reply);
         } catch (IOException e) {
-            encoded = CODEC.encode(new Object[] {"#UNSERIALIZABLE", PythonError.traceback(e)});
+            encoded = Protocol.CODEC.encode(new Object[] {"#UNSERIALIZABLE", PythonError.traceback(e)});
         }
         connection.sendBytes(encoded);
     }
 
     /** Decodes a request, a 4-tuple; a bad pickle or shape is the client's TypeError or decoding failure. */
     private static Object[] request(byte[] message) throws IOException {
-        Object decoded = CODEC.decode(message);
+        Object decoded = Protocol.CODEC.decode(message);
         if (!(decoded instanceof Object[] request) || request.length != 4) {
             throw PythonError.valueError(
                     "a request is a tuple (ident, methodname, args, kwds), not " + PythonRepr.of(decoded));

@@ -113,7 +113,7 @@ class ManagerProtocolTest {
             // os.system('true') (posix.system): a pickle that would run code is refused, and the channel keeps serving.
             channel.sendBytes(HEX.parseHex(
                     "8004951f000000000000008c05706f736978948c0673797374656d9493948c0474727565948594" + "52942e"));
-            Object[] refused = (Object[]) RequestHandler.CODEC.decode(channel.recvBytes());
+            Object[] refused = (Object[]) Protocol.CODEC.decode(channel.recvBytes());
             assertEquals("#TRACEBACK", refused[0]);
             assertTrue(((String) refused[1]).contains("posix.system"), (String) refused[1]);
             assertEquals(1, call(channel, request(ident, "__len__"), "#RETURN"));
@@ -172,12 +172,12 @@ class ManagerProtocolTest {
 
     private static Object call(Connection connection, byte[] request, String kind) throws IOException {
         connection.sendBytes(request);
-        Object[] reply = (Object[]) RequestHandler.CODEC.decode(connection.recvBytes());
+        Object[] reply = (Object[]) Protocol.CODEC.decode(connection.recvBytes());
         assertEquals(kind, reply[0], () -> String.valueOf(reply[1]));
         return reply[1];
     }
 
     private static byte[] request(String ident, String method, Object... args) throws IOException {
-        return RequestHandler.CODEC.encode(new Object[] {ident, method, args, Map.of()});
+        return Protocol.CODEC.encode(new Object[] {ident, method, args, Map.of()});
     }
 }
