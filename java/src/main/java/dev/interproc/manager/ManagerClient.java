@@ -6,7 +6,6 @@ import dev.interproc.connection.Client;
 import dev.interproc.connection.Connection;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -55,7 +54,7 @@ public final class ManagerClient implements AutoCloseable {
     public static ManagerClient connect(Address address, byte[] authkey) throws IOException {
         ManagerClient client = new ManagerClient(address, authkey);
         try (Connection connection = Client.connect(address, client.authkey)) {
-            client.exchange(connection, Protocol.request(null, "dummy", new Object[0], Map.of()));
+            exchange(connection, Protocol.requestOf(null, "dummy"));
         }
         return client;
     }
@@ -189,8 +188,9 @@ public final class ManagerClient implements AutoCloseable {
     /** A server function on a new connection. */
     Object serverCall(String function, Object... args) {
         checkOpen();
+        byte[] request = Protocol.requestOf(null, function, args);
         try (Connection connection = Client.connect(address, authkey)) {
-            return exchange(connection, Protocol.request(null, function, args, Map.of()));
+            return exchange(connection, request);
         } catch (IOException e) {
             throw died(function, e);
         }
@@ -204,14 +204,17 @@ public final class ManagerClient implements AutoCloseable {
      */
     Object call(String ident, String method, Object... args) throws InterruptedException {
         checkOpen();
+        byte[] request = Protocol.requestOf(ident, method, args);
         Connection channel = idleChannels.pollFirst();
+        boolean reusable = false;
         try {
             if (channel == null) {
                 channel = openChannel();
             }
-            Object result = exchange(channel, Protocol.request(ident, method, args, Map.of()));
-            idleChannels.addFirst(channel);
-            return result;
+            channel.sendBytes(request);
+            byte[] reply = channel.recvBytes();
+            reusable = true; // the exchange is complete, whatever the reply says
+            return result(reply);
         } catch (IOException e) {
             if (channel != null) {
                 channels.remove(channel);
@@ -221,6 +224,10 @@ public final class ManagerClient implements AutoCloseable {
                 throw new InterruptedException(method + " was interrupted; its channel is closed");
             }
             throw died(method, e);
+        } finally {
+            if (reusable) {
+                idleChannels.addFirst(channel);
+            }
         }
     }
 
@@ -239,7 +246,7 @@ public final class ManagerClient implements AutoCloseable {
         channels.add(channel);
         String name =
                 ProcessHandle.current().pid() + "|" + Thread.currentThread().getName();
-        exchange(channel, Protocol.request(null, "accept_connection", new Object[] {name}, Map.of()));
+        exchange(channel, Protocol.requestOf(null, "accept_connection", name));
         if (closed) {
             channel.close();
             checkOpen();
@@ -247,10 +254,20 @@ public final class ManagerClient implements AutoCloseable {
         return channel;
     }
 
-    /** Sends a request and turns the reply into its result or exception (spec 2.1's reply kinds). */
-    private Object exchange(Connection connection, byte[] request) throws IOException {
+    /** Sends a request and returns the result of its reply. */
+    private static Object exchange(Connection connection, byte[] request) throws IOException {
         connection.sendBytes(request);
-        Object decoded = Protocol.CODEC.decode(connection.recvBytes());
+        return result(connection.recvBytes());
+    }
+
+    /** The result of a reply, or its exception (spec 2.1's reply kinds). */
+    private static Object result(byte[] message) {
+        Object decoded;
+        try {
+            decoded = Protocol.CODEC.decode(message);
+        } catch (IOException e) {
+            throw new ManagerException("UnpicklingError", "a reply does not decode: " + e.getMessage(), e);
+        }
         if (!(decoded instanceof Object[] reply) || reply.length != 2 || !(reply[0] instanceof String kind)) {
             throw new ManagerException("ValueError", "not a manager reply: " + PythonRepr.of(decoded), null);
         }

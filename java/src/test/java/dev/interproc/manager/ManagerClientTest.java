@@ -6,41 +6,75 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.interproc.connection.Address;
 import dev.interproc.connection.AuthenticationException;
+import dev.interproc.connection.PythonPeer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The Java client's proxies against the Java server in one JVM: the interfaces' contracts and the references. */
+/**
+ * The Java client's proxies against the Java server in this JVM and against Python's own {@code SyncManager}
+ * server of CPython 3.11, 3.12 and 3.13: the interfaces' contracts, the remote errors and the references. A
+ * missing interpreter fails the test.
+ */
 class ManagerClientTest {
 
     private static final byte[] KEY = "client key".getBytes(StandardCharsets.US_ASCII);
 
-    private ManagerServer server;
+    @TempDir
+    Path directory;
+
+    private ManagerServer javaServer;
+    private PythonPeer pythonServer;
     private ManagerClient client;
 
-    @BeforeEach
-    void start() throws IOException {
-        server = ManagerServer.start(KEY);
-        client = ManagerClient.connect(server.address(), KEY);
+    /** Starts the server ({@code java}, or a CPython version) and connects the client. */
+    private void connect(String server) throws IOException, InterruptedException {
+        Address address;
+        if (server.equals("java")) {
+            javaServer = ManagerServer.start(KEY);
+            address = javaServer.address();
+        } else {
+            address = new Address.Unix(directory.resolve("python.sock"));
+            pythonServer = PythonPeer.start(
+                    server,
+                    "/dev/interproc/manager/sync_manager_server.py",
+                    address.toString(),
+                    HexFormat.of().formatHex(KEY));
+            pythonServer.awaitLine("READY"::equals, 30);
+        }
+        client = ManagerClient.connect(address, KEY);
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        server.close();
+        if (client != null) {
+            client.close();
+        }
+        if (javaServer != null) {
+            javaServer.close();
+        }
+        if (pythonServer != null) {
+            pythonServer.close();
+        }
     }
 
-    @Test
-    void mapBehavesAsAMap() {
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void mapBehavesAsAMap(String server) throws Exception {
+        connect(server);
         try (ManagedMap<String, Object> map = client.dict()) {
             assertNull(map.put("a", 1));
             assertEquals(1, map.put("a", 2));
@@ -58,8 +92,10 @@ class ManagerClientTest {
         }
     }
 
-    @Test
-    void listBehavesAsAList() {
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void listBehavesAsAList(String server) throws Exception {
+        connect(server);
         try (ManagedList<Object> list = client.list()) {
             list.add("b");
             list.add(0, "a");
@@ -78,8 +114,10 @@ class ManagerClientTest {
         }
     }
 
-    @Test
-    void queueBlocksOnTheServerWhileOtherCallsGoOn() throws Exception {
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void queueBlocksOnTheServerWhileOtherCallsGoOn(String server) throws Exception {
+        connect(server);
         try (ManagedQueue<String> queue = client.queue()) {
             assertNull(queue.poll());
             assertNull(queue.poll(20, TimeUnit.MILLISECONDS));
@@ -104,8 +142,10 @@ class ManagerClientTest {
         }
     }
 
-    @Test
-    void lockExcludesAndRefusesAnUnlockedRelease() throws InterruptedException {
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void lockExcludesAndRefusesAnUnlockedRelease(String server) throws Exception {
+        connect(server);
         try (ManagedLock lock = client.lock();
                 ManagedLock other = client.lock(lock.ident())) {
             assertTrue(lock.tryLock());
@@ -119,9 +159,11 @@ class ManagerClientTest {
         }
     }
 
-    @Test
-    void objectsLiveWhileProxiesReferenceThem() {
-        int before = server.numberOfObjects();
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void objectsLiveWhileProxiesReferenceThem(String server) throws Exception {
+        connect(server);
+        int before = client.numberOfObjects();
         ManagedMap<String, Integer> map = client.dict();
         ManagedMap<String, Integer> attached = client.dict(map.ident());
         map.put("k", 1);
@@ -131,16 +173,18 @@ class ManagerClientTest {
         map.close();
         assertEquals(1, attached.get("k"));
         attached.close();
-        assertEquals(before, server.numberOfObjects());
+        assertEquals(before, client.numberOfObjects());
         ManagerException gone = assertThrows(ManagerException.class, () -> client.dict(map.ident()));
         assertEquals("RemoteError", gone.pythonType());
         assertTrue(gone.getMessage().endsWith("KeyError: '" + map.ident() + "'\n"), gone.getMessage());
     }
 
-    @Test
-    void wrongKeyIsRefused() {
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void wrongKeyIsRefused(String server) throws Exception {
+        connect(server);
         AuthenticationException refused = assertThrows(
-                AuthenticationException.class, () -> ManagerClient.connect(server.address(), "wrong".getBytes()));
+                AuthenticationException.class, () -> ManagerClient.connect(client.address(), "wrong".getBytes()));
         assertEquals("digest sent was rejected", refused.getMessage());
     }
 }
