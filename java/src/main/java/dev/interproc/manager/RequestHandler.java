@@ -48,18 +48,14 @@ final class RequestHandler {
                 throw new PythonError("builtins", "AssertionError", PythonRepr.of(request[1]) + " unrecognized");
             }
             Arguments arguments = new Arguments(function, tuple(request[2]), keywords(request[3]));
-            if (function.equals("accept_connection")) {
-                Thread.currentThread().setName(String.valueOf(arguments.required(0, "name")));
-                send(connection, new Object[] {"#RETURN", null});
-                serveCalls(connection);
-                return;
-            }
             reply = new Object[] {"#RETURN", call(function, arguments)};
         } catch (RuntimeException | IOException e) { // a request that does not decode, or a failed call
             reply = new Object[] {"#TRACEBACK", PythonError.traceback(e)};
         }
         send(connection, reply);
-        if ("shutdown".equals(function)) {
+        if ("accept_connection".equals(function) && reply[0].equals("#RETURN")) {
+            serveCalls(connection);
+        } else if ("shutdown".equals(function)) {
             server.close();
         }
     }
@@ -67,6 +63,10 @@ final class RequestHandler {
     private Object call(String function, Arguments arguments) {
         return switch (function) {
             case "dummy" -> null;
+            case "accept_connection" -> { // the connection becomes a method-call channel once answered
+                Thread.currentThread().setName(String.valueOf(arguments.required(0, "name")));
+                yield null;
+            }
             case "create" -> create(arguments);
             case "incref" -> {
                 table.incref(arguments.required(0, "ident"));

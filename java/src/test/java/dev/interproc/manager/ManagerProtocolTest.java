@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +119,14 @@ class ManagerProtocolTest {
             assertTrue(((String) refused[1]).contains("posix.system"), (String) refused[1]);
             assertEquals(1, call(channel, request(ident, "__len__"), "#RETURN"));
         }
+    }
+
+    /** A shutdown request is answered, then the server stops and removes its socket. */
+    @Test
+    void shutdownRequestStopsTheServer() throws Exception {
+        assertEquals(null, serverCall("shutdown"));
+        assertTrue(server.awaitShutdown(Duration.ofSeconds(10)));
+        assertThrows(IOException.class, () -> Client.connect(server.address(), KEY));
     }
 
     /**
