@@ -137,29 +137,19 @@ class ManagerProtocolTest {
     void nothingIsDecodedBeforeTheHandshake() throws IOException {
         try (SocketChannel raw =
                 SocketChannel.open(UnixDomainSocketAddress.of(((Address.Unix) server.address()).path()))) {
-            readFrame(raw); // the server's challenge
+            ManagerBadInputTest.readFrame(raw); // the server's challenge
             byte[] create = HEX.parseHex(CREATE_DICT);
             raw.write(ByteBuffer.allocate(4 + create.length)
                     .putInt(create.length)
                     .put(create)
                     .flip());
-            assertEquals("#FAILURE#", new String(readFrame(raw), StandardCharsets.US_ASCII));
+            assertEquals("#FAILURE#", new String(ManagerBadInputTest.readFrame(raw), StandardCharsets.US_ASCII));
         }
         assertEquals(0, server.numberOfObjects());
         AuthenticationException wrongKey =
                 assertThrows(AuthenticationException.class, () -> Client.connect(server.address(), "other".getBytes()));
         assertEquals("digest sent was rejected", wrongKey.getMessage());
         assertEquals(0, serverCall("number_of_objects"));
-    }
-
-    private static byte[] readFrame(SocketChannel raw) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(4);
-        while (header.hasRemaining()) {
-            raw.read(header);
-        }
-        ByteBuffer payload = ByteBuffer.allocate(header.flip().getInt());
-        while (payload.hasRemaining() && raw.read(payload) >= 0) {}
-        return payload.array();
     }
 
     private Connection channel() throws IOException {
