@@ -43,6 +43,9 @@ final class Registry {
             Map.entry("Semaphore", new Type(SemaphoreReferent::unbounded, ACQUIRER)),
             Map.entry("BoundedSemaphore", new Type(SemaphoreReferent::bounded, ACQUIRER)),
             Map.entry("Event", new Type(EventReferent::create, List.of("is_set", "set", "clear", "wait"))),
+            Map.entry("Condition", new Type(ConditionReferent::create, ConditionReferent.EXPOSED)),
+            Map.entry("Barrier", new Type(BarrierReferent::create, BarrierReferent.EXPOSED)),
+            Map.entry("Array", new Type(ArrayReferent::create, ArrayReferent.EXPOSED)),
             Map.entry("Iterator", new Type(null, List.of("__next__", "send", "throw", "close"))));
 
     private Registry() {}

@@ -53,7 +53,7 @@ class ManagerPythonInteropTest {
             assertEquals(python, java);
             assertTrue(java.contains("\ndict missing KeyError('missing')\n"), java);
             assertTrue(java.contains("\nqueue empty _queue Empty\n"), java);
-            assertTrue(java.contains("\nobjects 9\nobjects after del 0\ndone"), java);
+            assertTrue(java.contains("\nobjects 12\nobjects after del 0\ndone"), java);
             assertEquals(0, server.numberOfObjects());
         }
     }

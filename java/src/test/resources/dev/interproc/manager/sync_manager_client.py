@@ -7,6 +7,7 @@ usage: sync_manager_client.py ADDRESS KEY_HEX MODE
 import gc
 import queue
 import sys
+import threading
 from multiprocessing import AuthenticationError
 from multiprocessing.managers import SyncManager
 
@@ -96,9 +97,37 @@ def objects(m):
         ns.x
     except AttributeError as e:
         print("namespace missing", repr(e))
+    c = m.Condition()
+    with c:
+        print("condition", c.wait(0.05), c.notify(), c.notify_all())
+    try:
+        c.wait(0.01)
+    except RuntimeError as e:
+        print("condition unheld", repr(e))
+    b = m.Barrier(1)
+    print("barrier", b.wait(), b.parties, b.n_waiting, b.broken)
+    b.abort()
+    print("barrier aborted", b.broken)
+    try:
+        b.wait()
+    except threading.BrokenBarrierError as e:
+        print("barrier broken", type(e).__module__, type(e).__name__)
+    b.reset()
+    print("barrier reset", b.broken, b.wait())
+    a = m.Array("i", [1, 2, 3])
+    a[0] = 10
+    print("array", len(a), a[0], a[-1], str(a))
+    try:
+        a[5]
+    except IndexError as e:
+        print("array index", repr(e))
+    try:
+        a[0] = "x"
+    except TypeError as e:
+        print("array type", repr(e))
     gc.collect()  # the iterator proxy of list(d) may sit in a reference cycle (3.12) until collected
     print("objects", m._number_of_objects() - base)
-    del q, d, l, v, lk, rl, s, ev, ns
+    del q, d, l, v, lk, rl, s, ev, ns, c, b, a
     gc.collect()
     print("objects after del", m._number_of_objects() - base)
 
