@@ -1,5 +1,6 @@
 package dev.interproc.manager;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import java.util.Map;
 /** Python's {@code dict} as a managed object: insertion-ordered, every call atomic. */
 final class DictReferent implements Referent {
 
+    /** Python's dict methods, then this server's compound operation {@code add_and_get}, for Java clients. */
     static final List<String> EXPOSED = List.of(
             "__contains__",
             "__delitem__",
@@ -26,7 +28,8 @@ final class DictReferent implements Referent {
             "popitem",
             "setdefault",
             "update",
-            "values");
+            "values",
+            "add_and_get");
 
     private static final Object ABSENT = new Object();
 
@@ -80,6 +83,7 @@ final class DictReferent implements Referent {
                 map.clear();
                 yield null;
             }
+            case "add_and_get" -> addAndGet(arguments.required(0, "key"), arguments.required(1, "delta"));
             case "update" -> {
                 update(arguments.get(0, "other", null), arguments.keywords());
                 yield null;
@@ -97,6 +101,23 @@ final class DictReferent implements Referent {
             throw PythonError.keyError(key);
         }
         return arguments.get(1, "default", null);
+    }
+
+    /** {@code d[key] = d.get(key, 0) + delta} in one call: a counter needs no lock and one round trip. */
+    private Object addAndGet(Object key, Object delta) {
+        Object sum =
+                Arguments.key(integer(map.getOrDefault(Arguments.key(key), 0)).add(integer(delta)));
+        map.put(Arguments.key(key), sum);
+        return sum;
+    }
+
+    private static BigInteger integer(Object value) {
+        return switch (value) {
+            case Integer i -> BigInteger.valueOf(i);
+            case Long l -> BigInteger.valueOf(l);
+            case BigInteger big -> big;
+            default -> throw PythonError.typeError("add_and_get adds ints, not " + Arguments.typeName(value));
+        };
     }
 
     private Object popItem() {

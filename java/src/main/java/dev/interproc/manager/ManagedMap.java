@@ -1,5 +1,6 @@
 package dev.interproc.manager;
 
+import java.math.BigInteger;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,7 +11,8 @@ import java.util.Set;
 /**
  * A proxy of a shared {@code dict}. Each call is one round trip and is atomic on the server, except
  * {@link #put}, which reads the previous value and then sets the new one (Python's dict has no atomic swap):
- * update shared entries from several processes under a {@link ManagedLock}. Views ({@link #entrySet()},
+ * update shared entries from several processes under a {@link ManagedLock}, or, on a Java server, count with
+ * {@link #addAndGet}. Views ({@link #entrySet()},
  * {@link #keySet()}, {@link #values()}) are snapshots taken with one call.
  *
  * @param <K> the key type; keys travel as pickled values, so use strings, numbers or other values Python hashes
@@ -53,6 +55,23 @@ public final class ManagedMap<K, V> extends AbstractMap<K, V> implements AutoClo
     @SuppressWarnings("unchecked")
     public V remove(Object key) {
         return (V) handle.call("pop", key, null);
+    }
+
+    /**
+     * Adds {@code delta} to the int at {@code key} (absent counts as 0) in one atomic call on the server, and
+     * returns the sum: a shared counter without a lock. An extension of the Java server ({@link ManagerServer});
+     * Python's dict has no such method.
+     *
+     * @param key the counter's key
+     * @param delta what to add
+     * @return the new value
+     * @throws ManagerException if the value is not an int ({@code builtins.TypeError}), or the server is
+     *     Python's ({@code RemoteError}: not exposed)
+     * @throws ArithmeticException if the sum does not fit a {@code long}
+     */
+    public long addAndGet(K key, long delta) {
+        Object sum = handle.call("add_and_get", key, delta);
+        return sum instanceof BigInteger big ? big.longValueExact() : ((Number) sum).longValue();
     }
 
     @Override

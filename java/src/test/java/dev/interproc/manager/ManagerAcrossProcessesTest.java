@@ -36,10 +36,11 @@ class ManagerAcrossProcessesTest {
 
     /**
      * Three JVMs each put 2,000 items into one queue and take 2,000 (any JVM's): every item is taken exactly once;
-     * then each adds one to a shared counter 300 times under a shared lock (read, then write): the count is exact.
+     * then each adds one to a shared counter 300 times under a shared lock (read, then write), and to another with
+     * the server-side {@code addAndGet}: both counts are exact.
      */
     @Test
-    void threeClientJvmsShareAQueueALockAndACounterExactly() throws Exception {
+    void threeClientJvmsShareAQueueALockAndCountersExactly() throws Exception {
         try (ManagerServer server = ManagerServer.start(KEY);
                 ManagerClient client = ManagerClient.connect(server.address(), KEY);
                 ManagedQueue<String> queue = client.queue();
@@ -79,6 +80,7 @@ class ManagerAcrossProcessesTest {
                     .toList();
             assertEquals(all, taken.stream().sorted().toList());
             assertEquals(CHILDREN * INCREMENTS, counter.get("n"));
+            assertEquals(CHILDREN * INCREMENTS, counter.get("atomic"));
             assertEquals(0, queue.size());
             assertEquals(3, server.numberOfObjects()); // the children's references are dropped
         }

@@ -13,7 +13,8 @@ import java.util.List;
  *   <li>{@code server ADDRESS KEY_HEX}: serves a manager, prints {@code READY}, and runs until killed;
  *   <li>{@code client ADDRESS KEY_HEX QUEUE LOCK DICT ITEMS INCREMENTS NAME}: attaches to the shared queue, lock
  *       and counter dict by ident; {@code ITEMS} times puts {@code NAME-i} and takes one element (any
- *       process's), then {@code INCREMENTS} times adds one to the dict's {@code "n"} under the lock, and prints
+ *       process's), then {@code INCREMENTS} times adds one to the dict's {@code "n"} under the lock and one to
+ *       its {@code "atomic"} with {@code addAndGet}, and prints
  *       {@code TAKEN} and the elements it took.
  * </ul>
  */
@@ -48,6 +49,7 @@ public final class ManagerChild {
                 } finally {
                     lock.unlock();
                 }
+                counter.addAndGet("atomic", 1);
             }
             System.out.println("TAKEN " + String.join(",", taken));
         }

@@ -92,6 +92,28 @@ class ManagerClientTest {
         }
     }
 
+    /** A Java server adds in one atomic call; Python's dict has no such method, which is said clearly. */
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void addAndGetIsOneCallOnAJavaServerOnly(String server) throws Exception {
+        connect(server);
+        try (ManagedMap<String, Object> map = client.dict()) {
+            if (!server.equals("java")) {
+                ManagerException missing = assertThrows(ManagerException.class, () -> map.addAndGet("n", 1));
+                assertTrue(missing.getMessage().contains("AttributeError: method 'add_and_get'"), missing.getMessage());
+                return;
+            }
+            assertEquals(5, map.addAndGet("n", 5));
+            assertEquals(3, map.addAndGet("n", -2));
+            assertEquals(3, map.get("n"));
+            assertEquals(Long.MAX_VALUE, map.addAndGet("big", Long.MAX_VALUE));
+            assertThrows(ArithmeticException.class, () -> map.addAndGet("big", 1));
+            map.put("text", "x");
+            ManagerException notAnInt = assertThrows(ManagerException.class, () -> map.addAndGet("text", 1));
+            assertEquals("builtins.TypeError", notAnInt.pythonType());
+        }
+    }
+
     @ParameterizedTest(name = "{0} server")
     @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
     void listBehavesAsAList(String server) throws Exception {
