@@ -223,6 +223,7 @@ public final class ManagerClient implements AutoCloseable {
             if (Thread.interrupted()) { // an interrupt closes a blocked socket channel
                 throw new InterruptedException(method + " was interrupted; its channel is closed");
             }
+            checkOpen(); // close() ended the call: the client is closed, not the server gone
             throw died(method, e);
         } finally {
             if (reusable) {

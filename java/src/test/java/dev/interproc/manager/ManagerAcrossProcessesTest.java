@@ -129,7 +129,7 @@ class ManagerAcrossProcessesTest {
     }
 
     /** Waits until {@code thread} reads the reply of its call, so that the call waits on the server. */
-    private static void awaitBlockedInReceive(Thread thread) {
+    static void awaitBlockedInReceive(Thread thread) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (Arrays.stream(thread.getStackTrace())
                 .noneMatch(f -> f.getMethodName().equals("recvBytes"))) {

@@ -2,6 +2,7 @@ package dev.interproc.manager;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,6 +164,29 @@ class ManagerClientTest {
             assertThrows(NullPointerException.class, () -> queue.offer(null));
             assertThrows(UnsupportedOperationException.class, queue::peek);
         }
+    }
+
+    /** Closing the client ends a call waiting on the server with "closed", not with a dead server. */
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void closingTheClientEndsAWaitingCall(String server) throws Exception {
+        connect(server);
+        ManagedQueue<String> queue = client.queue();
+        CompletableFuture<Thread> taker = new CompletableFuture<>();
+        CompletableFuture<String> taken = CompletableFuture.supplyAsync(() -> {
+            taker.complete(Thread.currentThread());
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ManagerAcrossProcessesTest.awaitBlockedInReceive(taker.get(10, TimeUnit.SECONDS));
+        client.close();
+        ExecutionException ended = assertThrows(ExecutionException.class, () -> taken.get(10, TimeUnit.SECONDS));
+        ManagerException closed = assertInstanceOf(ManagerException.class, ended.getCause());
+        assertFalse(closed instanceof ManagerDiedException, closed::toString);
+        assertEquals("the manager client is closed", closed.getMessage());
     }
 
     @ParameterizedTest(name = "{0} server")
