@@ -36,11 +36,17 @@ final class RequestHandler {
         this.table = table;
     }
 
-    /** Serves the connection until its request is answered or, for a method-call channel, its client goes. */
-    void serve(Connection connection) throws IOException, InterruptedException {
+    /**
+     * Answers the connection's one request.
+     *
+     * @return the name the client gave a method-call channel ({@code accept_connection}), which the caller then
+     *     serves with {@link #serveCalls}; null when the connection is done
+     */
+    String serve(Connection connection) throws IOException {
         byte[] message = connection.recvBytes();
         Object[] reply;
         String function = null;
+        String channelName = null;
         try {
             Object[] request = request(message);
             function = request[1] instanceof String name && SERVER_FUNCTIONS.contains(name) ? name : null;
@@ -48,25 +54,27 @@ final class RequestHandler {
                 throw new PythonError("builtins", "AssertionError", PythonRepr.of(request[1]) + " unrecognized");
             }
             Arguments arguments = new Arguments(function, tuple(request[2]), keywords(request[3]));
+            if (function.equals("accept_connection")) {
+                channelName = String.valueOf(arguments.required(0, "name"));
+            }
             reply = new Object[] {"#RETURN", call(function, arguments)};
         } catch (RuntimeException | IOException e) { // a request that does not decode, or a failed call
             reply = new Object[] {"#TRACEBACK", PythonError.traceback(e)};
         }
         send(connection, reply);
-        if ("accept_connection".equals(function) && reply[0].equals("#RETURN")) {
-            serveCalls(connection);
-        } else if ("shutdown".equals(function)) {
+        if (channelName != null && reply[0].equals("#RETURN")) {
+            return channelName;
+        }
+        if ("shutdown".equals(function)) {
             server.close();
         }
+        return null;
     }
 
     private Object call(String function, Arguments arguments) {
         return switch (function) {
             case "dummy" -> null;
-            case "accept_connection" -> { // the connection becomes a method-call channel once answered
-                Thread.currentThread().setName(String.valueOf(arguments.required(0, "name")));
-                yield null;
-            }
+            case "accept_connection" -> null; // the connection becomes a method-call channel once answered
             case "create" -> create(arguments);
             case "incref" -> {
                 table.incref(arguments.required(0, "ident"));
@@ -100,7 +108,7 @@ final class RequestHandler {
     }
 
     /** The method-call channel: one reply per request, until end of file. */
-    private void serveCalls(Connection connection) throws IOException, InterruptedException {
+    void serveCalls(Connection connection) throws IOException, InterruptedException {
         while (true) {
             byte[] message;
             try {
