@@ -101,16 +101,7 @@ class ManagerAcrossProcessesTest {
             ManagedQueue<String> queue = client.queue();
             ManagedMap<String, Integer> idle = client.dict();
             idle.put("k", 1);
-            CompletableFuture<Thread> taker = new CompletableFuture<>();
-            CompletableFuture<String> taken = CompletableFuture.supplyAsync(() -> {
-                taker.complete(Thread.currentThread());
-                try {
-                    return queue.take();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            awaitBlockedInReceive(taker.get(10, TimeUnit.SECONDS));
+            CompletableFuture<String> taken = takeWhenBlocked(queue);
 
             long killed = System.nanoTime();
             serverJvm.kill();
@@ -128,13 +119,27 @@ class ManagerAcrossProcessesTest {
         }
     }
 
-    /** Waits until {@code thread} reads the reply of its call, so that the call waits on the server. */
-    static void awaitBlockedInReceive(Thread thread) {
+    /**
+     * Calls {@code take()} on another thread and returns once that call waits on the server (its thread reads
+     * the reply), so that what the test does next happens while the call is blocked.
+     */
+    static CompletableFuture<String> takeWhenBlocked(ManagedQueue<String> queue) throws Exception {
+        CompletableFuture<Thread> taker = new CompletableFuture<>();
+        CompletableFuture<String> taken = CompletableFuture.supplyAsync(() -> {
+            taker.complete(Thread.currentThread());
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread thread = taker.get(10, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (Arrays.stream(thread.getStackTrace())
                 .noneMatch(f -> f.getMethodName().equals("recvBytes"))) {
             assertTrue(System.nanoTime() < deadline, "the call never waited for its reply");
             LockSupport.parkNanos(1_000_000);
         }
+        return taken;
     }
 }

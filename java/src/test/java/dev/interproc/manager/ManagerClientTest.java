@@ -145,13 +145,7 @@ class ManagerClientTest {
         try (ManagedQueue<String> queue = client.queue()) {
             assertNull(queue.poll());
             assertNull(queue.poll(20, TimeUnit.MILLISECONDS));
-            CompletableFuture<String> taken = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return queue.take();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<String> taken = ManagerAcrossProcessesTest.takeWhenBlocked(queue);
             assertEquals(0, queue.size()); // answered while take() waits on its own channel
             assertTrue(queue.offer("one"));
             assertEquals("one", taken.get(10, TimeUnit.SECONDS));
@@ -172,16 +166,7 @@ class ManagerClientTest {
     void closingTheClientEndsAWaitingCall(String server) throws Exception {
         connect(server);
         ManagedQueue<String> queue = client.queue();
-        CompletableFuture<Thread> taker = new CompletableFuture<>();
-        CompletableFuture<String> taken = CompletableFuture.supplyAsync(() -> {
-            taker.complete(Thread.currentThread());
-            try {
-                return queue.take();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        ManagerAcrossProcessesTest.awaitBlockedInReceive(taker.get(10, TimeUnit.SECONDS));
+        CompletableFuture<String> taken = ManagerAcrossProcessesTest.takeWhenBlocked(queue);
         client.close();
         ExecutionException ended = assertThrows(ExecutionException.class, () -> taken.get(10, TimeUnit.SECONDS));
         ManagerException closed = assertInstanceOf(ManagerException.class, ended.getCause());
