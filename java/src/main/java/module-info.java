@@ -9,6 +9,7 @@ module dev.interproc {
     exports dev.interproc.codec;
     exports dev.interproc.connection;
     exports dev.interproc.pool;
+    exports dev.interproc.manager;
 
     requires pickle;
     // Flight Recorder events (docs/observability.md): in every JDK image, and read by the event classes themselves.

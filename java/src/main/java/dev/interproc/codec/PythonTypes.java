@@ -104,6 +104,9 @@ final class PythonTypes {
 
     /** {@return the Python call that makes {@code value}; null if it is not of a mapped type} */
     Call encode(Object value) {
+        if (value instanceof PythonCall call) {
+            return new Call(call.module(), call.name(), call.arguments());
+        }
         for (PythonClass<?> type : registered) {
             if (type.javaType() == value.getClass()) {
                 return new Call(type.module(), type.name(), type.arguments(value));

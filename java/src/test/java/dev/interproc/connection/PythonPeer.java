@@ -18,7 +18,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** A CPython process running a test script, with its output (stdout and stderr merged) read line by line. */
-final class PythonPeer implements AutoCloseable {
+public final class PythonPeer implements AutoCloseable {
 
     private final Process process;
     private final List<String> lines = new ArrayList<>();
@@ -33,7 +33,7 @@ final class PythonPeer implements AutoCloseable {
      * The interpreter of a CPython version ("3.12"): from {@code INTERPROC_PYTHONS} (comma-separated paths), else
      * from {@code ~/.pyenv/versions/3.12.*}. Fails, never skips, when it is missing.
      */
-    static Path interpreter(String version) {
+    public static Path interpreter(String version) {
         String configured = System.getenv("INTERPROC_PYTHONS");
         List<Path> candidates = new ArrayList<>();
         if (configured != null && !configured.isBlank()) {
@@ -62,7 +62,7 @@ final class PythonPeer implements AutoCloseable {
                                 + version + ") or run the tests through scripts/test"));
     }
 
-    static PythonPeer start(String version, String script, String... args) {
+    public static PythonPeer start(String version, String script, String... args) {
         Path scriptPath;
         try {
             scriptPath = Path.of(PythonPeer.class.getResource(script).toURI());
@@ -102,7 +102,7 @@ final class PythonPeer implements AutoCloseable {
     }
 
     /** Waits for a line matching {@code matcher}; fails with the output so far when none comes in time. */
-    synchronized String awaitLine(Predicate<String> matcher, long seconds) throws InterruptedException {
+    public synchronized String awaitLine(Predicate<String> matcher, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         int searched = 0;
         while (true) {
@@ -119,12 +119,12 @@ final class PythonPeer implements AutoCloseable {
         }
     }
 
-    synchronized String output() {
+    public synchronized String output() {
         return String.join("\n", lines);
     }
 
     /** Waits for the process to exit and returns its exit code. */
-    int waitFor(long seconds) throws InterruptedException {
+    public int waitFor(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             throw new AssertionError("python still runs after " + seconds + " s; its output:\n" + output());
         }

@@ -1,0 +1,294 @@
+package dev.interproc.manager;
+
+import dev.interproc.connection.Address;
+import dev.interproc.connection.AuthenticationException;
+import dev.interproc.connection.Client;
+import dev.interproc.connection.Connection;
+import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * A client of a manager server, a {@link ManagerServer} or Python's {@code SyncManager}: creates shared objects
+ * there and returns proxies that implement the Java interfaces ({@link ManagedMap}, {@link ManagedList},
+ * {@link ManagedQueue}, {@link ManagedLock}).
+ *
+ * <p>Calls travel on method-call channels (Python's {@code accept_connection}): a calling thread takes an idle
+ * channel or opens one, so threads call concurrently and a thread blocked in {@code take()} holds its own
+ * channel only. Server-level requests ({@code create}, {@code incref}, {@code decref}) each use a new
+ * connection, as Python's client does. Every connection is authenticated with the key.
+ *
+ * <p>A proxy holds one reference to its object on the server: {@code close()} on the proxy, or the proxy
+ * becoming unreachable, drops it. If the server dies, a call blocked on it and every later call fail with
+ * {@link ManagerDiedException}.
+ *
+ * <p>Thread-safety: a client and its proxies may be used from any number of threads.
+ */
+public final class ManagerClient implements AutoCloseable {
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Address address;
+    private final byte[] authkey;
+    private final ConcurrentLinkedDeque<Connection> idleChannels = new ConcurrentLinkedDeque<>();
+    private final Set<Connection> channels = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private ManagerClient(Address address, byte[] authkey) {
+        this.address = address;
+        this.authkey = authkey.clone();
+    }
+
+    /**
+     * Connects to the manager at {@code address}: Python's {@code manager.connect()}, which checks the address
+     * and the key with a {@code dummy} request.
+     *
+     * @param address the server's address
+     * @param authkey the server's key
+     * @return the client
+     * @throws AuthenticationException if the key is wrong ("digest sent was rejected")
+     * @throws IOException if nothing answers at the address
+     */
+    public static ManagerClient connect(Address address, byte[] authkey) throws IOException {
+        ManagerClient client = new ManagerClient(address, authkey);
+        try (Connection connection = Client.connect(address, client.authkey)) {
+            exchange(connection, Protocol.requestOf(null, "dummy"));
+        }
+        return client;
+    }
+
+    /**
+     * Creates a new, empty shared {@code dict}.
+     *
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return its proxy, holding one reference
+     */
+    public <K, V> ManagedMap<K, V> dict() {
+        return new ManagedMap<>(this, create("dict"));
+    }
+
+    /**
+     * Creates a new, empty shared {@code list}.
+     *
+     * @param <E> the element type
+     * @return its proxy, holding one reference
+     */
+    public <E> ManagedList<E> list() {
+        return new ManagedList<>(this, create("list"));
+    }
+
+    /**
+     * Creates a new, unbounded shared {@code Queue}.
+     *
+     * @param <E> the element type
+     * @return its proxy, holding one reference
+     */
+    public <E> ManagedQueue<E> queue() {
+        return new ManagedQueue<>(this, create("Queue"));
+    }
+
+    /** {@return a new shared {@code Lock}, which any holder of a proxy may release} */
+    public ManagedLock lock() {
+        return new ManagedLock(this, create("Lock"));
+    }
+
+    /**
+     * A new proxy of the {@code dict} another proxy refers to, by its {@linkplain ManagedMap#ident() ident}: how a
+     * proxy travels to another process (Python passes a token and increfs it when rebuilt, as here).
+     *
+     * @param ident the object's ident on this client's server
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return a proxy holding a reference of its own
+     * @throws ManagerException ({@code builtins.KeyError}) if the server holds no such object
+     */
+    public <K, V> ManagedMap<K, V> dict(String ident) {
+        return new ManagedMap<>(this, attach(ident));
+    }
+
+    /**
+     * A new proxy of the list of {@code ident}; see {@link #dict(String)}.
+     *
+     * @param ident the object's ident on this client's server
+     * @param <E> the element type
+     * @return a proxy holding a reference of its own
+     */
+    public <E> ManagedList<E> list(String ident) {
+        return new ManagedList<>(this, attach(ident));
+    }
+
+    /**
+     * A new proxy of the queue of {@code ident}; see {@link #dict(String)}.
+     *
+     * @param ident the object's ident on this client's server
+     * @param <E> the element type
+     * @return a proxy holding a reference of its own
+     */
+    public <E> ManagedQueue<E> queue(String ident) {
+        return new ManagedQueue<>(this, attach(ident));
+    }
+
+    /**
+     * A new proxy of the lock of {@code ident}; see {@link #dict(String)}.
+     *
+     * @param ident the object's ident on this client's server
+     * @return a proxy holding a reference of its own
+     */
+    public ManagedLock lock(String ident) {
+        return new ManagedLock(this, attach(ident));
+    }
+
+    /** {@return the number of objects the server holds, Python's {@code _number_of_objects()}} */
+    public int numberOfObjects() {
+        return ((Number) serverCall("number_of_objects")).intValue();
+    }
+
+    /** {@return the server's address} */
+    public Address address() {
+        return address;
+    }
+
+    /** Closes the idle and open channels; proxies of this client fail afterwards. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        channels.forEach(Connection::close);
+        idleChannels.clear();
+    }
+
+    /** Creates an object of {@code typeid} on the server, holding one reference, and returns its ident. */
+    private String create(String typeid, Object... args) {
+        Object[] all = new Object[args.length + 1];
+        all[0] = typeid;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return (String) ((Object[]) serverCall("create", all))[0];
+    }
+
+    private String attach(String ident) {
+        serverCall("incref", ident);
+        return ident;
+    }
+
+    /** Drops the reference a proxy held; the server may be gone, which is then nothing to report. */
+    Cleaner.Cleanable track(Object proxy, String ident) {
+        return CLEANER.register(proxy, () -> {
+            if (!closed) {
+                try {
+                    serverCall("decref", ident);
+                } catch (ManagerException e) {
+                    // The server died or already dropped the object: the reference is gone either way.
+                }
+            }
+        });
+    }
+
+    /** A server function on a new connection. */
+    Object serverCall(String function, Object... args) {
+        checkOpen();
+        byte[] request = Protocol.requestOf(null, function, args);
+        try (Connection connection = Client.connect(address, authkey)) {
+            return exchange(connection, request);
+        } catch (IOException e) {
+            throw died(function, e);
+        }
+    }
+
+    /**
+     * Calls a method of a managed object and waits for the result.
+     *
+     * @throws InterruptedException if the thread is interrupted while it waits; the channel is then closed
+     * @throws ManagerException the remote exception; {@link ManagerDiedException} if the server went
+     */
+    Object call(String ident, String method, Object... args) throws InterruptedException {
+        checkOpen();
+        byte[] request = Protocol.requestOf(ident, method, args);
+        Connection channel = idleChannels.pollFirst();
+        boolean reusable = false;
+        try {
+            if (channel == null) {
+                channel = openChannel();
+            }
+            channel.sendBytes(request);
+            byte[] reply = channel.recvBytes();
+            reusable = true; // the exchange is complete, whatever the reply says
+            return result(reply);
+        } catch (IOException e) {
+            if (channel != null) {
+                channels.remove(channel);
+                channel.close();
+            }
+            if (Thread.interrupted()) { // an interrupt closes a blocked socket channel
+                throw new InterruptedException(method + " was interrupted; its channel is closed");
+            }
+            checkOpen(); // close() ended the call: the client is closed, not the server gone
+            throw died(method, e);
+        } finally {
+            if (reusable) {
+                idleChannels.addFirst(channel);
+            }
+        }
+    }
+
+    /** {@link #call} for methods that cannot throw {@link InterruptedException}: the interrupt stays set. */
+    Object callUninterruptibly(String ident, String method, Object... args) {
+        try {
+            return call(ident, method, args);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ManagerException("Interrupted", method + " was interrupted", e);
+        }
+    }
+
+    private Connection openChannel() throws IOException {
+        Connection channel = Client.connect(address, authkey);
+        channels.add(channel);
+        String name =
+                ProcessHandle.current().pid() + "|" + Thread.currentThread().getName();
+        exchange(channel, Protocol.requestOf(null, "accept_connection", name));
+        if (closed) {
+            channel.close();
+            checkOpen();
+        }
+        return channel;
+    }
+
+    /** Sends a request and returns the result of its reply. */
+    private static Object exchange(Connection connection, byte[] request) throws IOException {
+        connection.sendBytes(request);
+        return result(connection.recvBytes());
+    }
+
+    /** The result of a reply, or its exception (spec 2.1's reply kinds). */
+    private static Object result(byte[] message) {
+        Object decoded;
+        try {
+            decoded = Protocol.CODEC.decode(message);
+        } catch (IOException e) {
+            throw new ManagerException("UnpicklingError", "a reply does not decode: " + e.getMessage(), e);
+        }
+        if (!(decoded instanceof Object[] reply) || reply.length != 2 || !(reply[0] instanceof String kind)) {
+            throw new ManagerException("ValueError", "not a manager reply: " + PythonRepr.of(decoded), null);
+        }
+        return switch (kind) {
+            case "#RETURN" -> reply[1];
+            case "#ERROR" -> throw RemoteErrors.toJava(reply[1]);
+            case "#TRACEBACK", "#UNSERIALIZABLE" ->
+                throw new ManagerException("RemoteError", String.valueOf(reply[1]), null);
+            default ->
+                throw new ManagerException("ValueError", "Unrecognized message type " + PythonRepr.of(kind), null);
+        };
+    }
+
+    private ManagerDiedException died(String what, IOException cause) {
+        return new ManagerDiedException(what + ": the manager at " + address + " cannot be reached: " + cause, cause);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ManagerException("ValueError", "the manager client is closed", null);
+        }
+    }
+}

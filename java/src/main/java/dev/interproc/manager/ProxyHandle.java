@@ -1,0 +1,60 @@
+package dev.interproc.manager;
+
+import java.lang.ref.Cleaner;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every proxy holds: its client, the ident of its object, and the reference it owns on the server, dropped
+ * by {@link #close()} or once the proxy is unreachable.
+ */
+final class ProxyHandle {
+
+    private final ManagerClient client;
+    private final String ident;
+    private final Cleaner.Cleanable reference;
+
+    /**
+     * @param client the client that created the object
+     * @param ident the object's ident
+     * @param proxy the proxy that owns the reference
+     */
+    ProxyHandle(ManagerClient client, String ident, Object proxy) {
+        this.client = client;
+        this.ident = ident;
+        this.reference = client.track(proxy, ident);
+    }
+
+    String ident() {
+        return ident;
+    }
+
+    /** Calls a method that does not block on the server. */
+    Object call(String method, Object... args) {
+        return client.callUninterruptibly(ident, method, args);
+    }
+
+    /** Calls a method that may block on the server, such as {@code get} or {@code acquire}. */
+    Object callInterruptibly(String method, Object... args) throws InterruptedException {
+        return client.call(ident, method, args);
+    }
+
+    /** Drops the proxy's reference; the object goes when no proxy references it. Idempotent. */
+    void close() {
+        reference.clean();
+    }
+
+    /** {@return Python's timeout argument, seconds as a float} */
+    static double seconds(long timeout, TimeUnit unit) {
+        return Math.max(0, unit.toNanos(timeout)) / 1e9;
+    }
+
+    /** {@return whether {@code failure} is the remote exception of the Python type {@code pythonType}} */
+    static boolean is(ManagerException failure, String pythonType) {
+        return pythonType.equals(failure.pythonType()) || failure.pythonType().endsWith("." + pythonType);
+    }
+
+    @Override
+    public String toString() {
+        return "'" + ident + "' at " + client.address();
+    }
+}

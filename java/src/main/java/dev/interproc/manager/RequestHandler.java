@@ -1,0 +1,200 @@
+package dev.interproc.manager;
+
+import dev.interproc.codec.PythonCall;
+import dev.interproc.connection.Connection;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Serves one authenticated connection as Python's {@code Server.handle_request} and {@code serve_client} do
+ * (spec 2.1-2.2): one server-level request, or, after {@code accept_connection}, method calls until the client
+ * goes. Nothing is decoded before the connection is authenticated: the {@link dev.interproc.connection.Listener}
+ * hands over a connection only after the handshake.
+ */
+final class RequestHandler {
+
+    private static final Set<String> SERVER_FUNCTIONS = Set.of(
+            "shutdown",
+            "create",
+            "accept_connection",
+            "get_methods",
+            "debug_info",
+            "number_of_objects",
+            "dummy",
+            "incref",
+            "decref");
+
+    private final ManagerServer server;
+    private final ObjectTable table;
+
+    RequestHandler(ManagerServer server, ObjectTable table) {
+        this.server = server;
+        this.table = table;
+    }
+
+    /**
+     * Answers the connection's one request.
+     *
+     * @return the name the client gave a method-call channel ({@code accept_connection}), which the caller then
+     *     serves with {@link #serveCalls}; null when the connection is done
+     */
+    String serve(Connection connection) throws IOException {
+        byte[] message = connection.recvBytes();
+        Object[] reply;
+        String function = null;
+        String channelName = null;
+        try {
+            Object[] request = request(message);
+            function = request[1] instanceof String name && SERVER_FUNCTIONS.contains(name) ? name : null;
+            if (function == null) {
+                throw new PythonError("builtins", "AssertionError", PythonRepr.of(request[1]) + " unrecognized");
+            }
+            Arguments arguments = new Arguments(function, tuple(request[2]), keywords(request[3]));
+            if (function.equals("accept_connection")) {
+                channelName = String.valueOf(arguments.required(0, "name"));
+            }
+            reply = new Object[] {"#RETURN", call(function, arguments)};
+        } catch (RuntimeException | IOException e) { // a request that does not decode, or a failed call
+            reply = new Object[] {"#TRACEBACK", PythonError.traceback(e)};
+        }
+        send(connection, reply);
+        if (channelName != null && reply[0].equals("#RETURN")) {
+            return channelName;
+        }
+        if ("shutdown".equals(function)) {
+            server.close();
+        }
+        return null;
+    }
+
+    private Object call(String function, Arguments arguments) {
+        return switch (function) {
+            case "dummy" -> null;
+            case "accept_connection" -> null; // the connection becomes a method-call channel once answered
+            case "create" -> create(arguments);
+            case "incref" -> {
+                table.incref(arguments.required(0, "ident"));
+                yield null;
+            }
+            case "decref" -> {
+                table.decref(arguments.required(0, "ident"));
+                yield null;
+            }
+            case "get_methods" ->
+                table.get(arguments.required(0, "ident")).type().exposed().toArray();
+            case "number_of_objects" -> table.size();
+            case "debug_info" -> table.debugInfo();
+            default -> null; // shutdown: the server stops once the reply is sent
+        };
+    }
+
+    /** {@code create(typeid, *args, **kwds)}: makes, stores, and answers {@code (ident, exposed)}. */
+    private Object[] create(Arguments arguments) {
+        Object[] all = arguments.positional();
+        if (all.length == 0 || !(all[0] instanceof String typeid)) {
+            throw PythonError.typeError("create() missing required argument: 'typeid'");
+        }
+        Registry.Type type = Registry.STANDARD.get(typeid);
+        if (type == null || type.factory() == null) {
+            throw PythonError.keyError(typeid);
+        }
+        Object[] rest = Arrays.copyOfRange(all, 1, all.length);
+        Referent referent = type.factory().create(new Arguments(typeid, rest, arguments.keywords()));
+        return new Object[] {table.add(typeid, type, referent), type.exposed().toArray()};
+    }
+
+    /** The method-call channel: one reply per request, until end of file. */
+    void serveCalls(Connection connection) throws IOException, InterruptedException {
+        while (true) {
+            byte[] message;
+            try {
+                message = connection.recvBytes();
+            } catch (EOFException e) {
+                return;
+            }
+            Object[] reply;
+            try {
+                reply = callMethod(request(message));
+            } catch (RuntimeException | IOException e) {
+                reply = new Object[] {"#TRACEBACK", PythonError.traceback(e)};
+            }
+            send(connection, reply);
+        }
+    }
+
+    private Object[] callMethod(Object[] request) throws InterruptedException {
+        ObjectTable.Entry entry = table.get(request[0]);
+        String method = String.valueOf(request[1]);
+        Arguments arguments = new Arguments(method, tuple(request[2]), keywords(request[3]));
+        if (!entry.type().exposed().contains(method)) {
+            return new Object[] {"#RETURN", fallback(entry, method, request[1])};
+        }
+        Object result;
+        try {
+            result = entry.referent().call(method, arguments);
+        } catch (PythonError e) {
+            return new Object[] {"#ERROR", e.toPython()};
+        }
+        String typeid = entry.type().methodToTypeid().get(method);
+        if (typeid == null) {
+            return new Object[] {"#RETURN", result};
+        }
+        Registry.Type type = Registry.STANDARD.get(typeid);
+        String ident = table.add(typeid, type, (Referent) result);
+        PythonCall token = new PythonCall("multiprocessing.managers", "Token", typeid, server.pythonAddress(), ident);
+        return new Object[] {"#PROXY", new Object[] {type.exposed().toArray(), token}};
+    }
+
+    /** The methods every object answers although not exposed: {@code __str__}, {@code __repr__}, {@code #GETVALUE}. */
+    private static Object fallback(ObjectTable.Entry entry, String method, Object asked) {
+        return switch (method) {
+            case "__str__", "__repr__" -> entry.referent().repr();
+            case "#GETVALUE" -> entry.referent().value();
+            default ->
+                throw PythonError.attributeError("method " + PythonRepr.of(asked) + " of <class '" + entry.typeid()
+                        + "'> object is not in exposed="
+                        + PythonRepr.of(Set.copyOf(entry.type().exposed())));
+        };
+    }
+
+    /** Sends a reply; one the codec cannot encode becomes {@code #UNSERIALIZABLE}, as in Python. */
+    private static void send(Connection connection, Object[] reply) throws IOException {
+        byte[] encoded;
+        try {
+            encoded = Protocol.CODEC.encode(reply);
+        } catch (IOException e) {
+            encoded = Protocol.CODEC.encode(new Object[] {"#UNSERIALIZABLE", PythonError.traceback(e)});
+        }
+        connection.sendBytes(encoded);
+    }
+
+    /** Decodes a request, a 4-tuple; a bad pickle or shape is the client's TypeError or decoding failure. */
+    private static Object[] request(byte[] message) throws IOException {
+        Object decoded = Protocol.CODEC.decode(message);
+        if (!(decoded instanceof Object[] request) || request.length != 4) {
+            throw PythonError.valueError(
+                    "a request is a tuple (ident, methodname, args, kwds), not " + PythonRepr.of(decoded));
+        }
+        return request;
+    }
+
+    private static Object[] tuple(Object args) {
+        return switch (args) {
+            case Object[] tuple -> tuple;
+            case List<?> list -> list.toArray();
+            default -> throw PythonError.typeError("args must be a tuple, not " + Arguments.typeName(args));
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> keywords(Object kwds) {
+        if (kwds instanceof Map<?, ?> map && map.keySet().stream().allMatch(String.class::isInstance)) {
+            return (Map<String, Object>) map;
+        }
+        throw PythonError.typeError("keywords must be a dict of str, not " + Arguments.typeName(kwds));
+    }
+}

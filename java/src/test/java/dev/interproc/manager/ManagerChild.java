@@ -1,0 +1,57 @@
+package dev.interproc.manager;
+
+import dev.interproc.connection.Address;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The child JVMs of the manager tests.
+ *
+ * <ul>
+ *   <li>{@code server ADDRESS KEY_HEX}: serves a manager, prints {@code READY}, and runs until killed;
+ *   <li>{@code client ADDRESS KEY_HEX QUEUE LOCK DICT ITEMS INCREMENTS NAME}: attaches to the shared queue, lock
+ *       and counter dict by ident; {@code ITEMS} times puts {@code NAME-i} and takes one element (any
+ *       process's), then {@code INCREMENTS} times adds one to the dict's {@code "n"} under the lock and one to
+ *       its {@code "atomic"} with {@code addAndGet}, and prints
+ *       {@code TAKEN} and the elements it took.
+ * </ul>
+ */
+public final class ManagerChild {
+
+    private ManagerChild() {}
+
+    public static void main(String[] args) throws Exception {
+        Address address = Address.parse(args[1]);
+        byte[] key = HexFormat.of().parseHex(args[2]);
+        if (args[0].equals("server")) {
+            try (ManagerServer server = ManagerServer.start(address, key)) {
+                System.out.println("READY");
+                server.awaitShutdown(Duration.ofDays(1));
+            }
+            return;
+        }
+        try (ManagerClient client = ManagerClient.connect(address, key);
+                ManagedQueue<String> queue = client.queue(args[3]);
+                ManagedLock lock = client.lock(args[4]);
+                ManagedMap<String, Integer> counter = client.dict(args[5])) {
+            String name = args[8];
+            List<String> taken = new ArrayList<>();
+            for (int i = 0; i < Integer.parseInt(args[6]); i++) {
+                queue.put(name + "-" + i);
+                taken.add(queue.take()); // never blocks for ever: this process put one more than it took
+            }
+            for (int i = 0; i < Integer.parseInt(args[7]); i++) {
+                lock.lock();
+                try {
+                    counter.put("n", counter.get("n") + 1);
+                } finally {
+                    lock.unlock();
+                }
+                counter.addAndGet("atomic", 1);
+            }
+            System.out.println("TAKEN " + String.join(",", taken));
+        }
+    }
+}
