@@ -3,14 +3,15 @@ package dev.interproc.internal.ffm;
 import dev.interproc.internal.events.Events;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -195,10 +196,30 @@ public final class NativeLibrary {
         return SymbolLookup.libraryLookup(library, Arena.global());
     }
 
-    /** The prefix of the extraction folders of this process: a reused pid has another start time. */
+    /**
+     * The prefix of the extraction folders of this process: a reused pid has another start time. The start time is
+     * the kernel's, in clock ticks since boot ({@code /proc/PID/stat} field 22), which every reader sees alike; a
+     * wall-clock start time derived from it moves with the boot time the kernel reports, by a second at times.
+     */
     static String folderPrefix(ProcessHandle process) {
-        long started = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        return FOLDER_PREFIX + process.pid() + "-" + started + "-";
+        return FOLDER_PREFIX + process.pid() + "-" + startTicks(process.pid()).orElse(0L) + "-";
+    }
+
+    /** The start time of process {@code pid} in clock ticks since boot, or empty if there is no such process. */
+    private static OptionalLong startTicks(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        } catch (IOException | UncheckedIOException gone) {
+            return OptionalLong.empty();
+        }
+        // The command name (field 2) may hold spaces and parentheses: the fields after its last ')' start at 3.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        try {
+            return OptionalLong.of(Long.parseLong(fields[22 - 3]));
+        } catch (RuntimeException unreadable) {
+            return OptionalLong.empty();
+        }
     }
 
     /**
@@ -232,12 +253,8 @@ public final class NativeLibrary {
         } catch (NumberFormatException e) {
             return false;
         }
-        Optional<ProcessHandle> owner = ProcessHandle.of(pid);
-        if (owner.isEmpty()) {
-            return true;
-        }
-        Optional<Instant> ownerStarted = owner.get().info().startInstant();
-        return ownerStarted.isPresent() && ownerStarted.get().toEpochMilli() != started;
+        OptionalLong ownerStarted = startTicks(pid);
+        return ownerStarted.isEmpty() || ownerStarted.getAsLong() != started;
     }
 
     /** Deletes a folder and the files in it; false if another JVM cleaning the same leftovers was first. */
