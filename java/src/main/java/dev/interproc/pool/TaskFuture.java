@@ -8,12 +8,14 @@ import java.util.concurrent.TimeoutException;
  * The future of a task queued on a {@link Pool}: {@link #cancel cancel(true)} of a running task, and its timeout,
  * kill the worker running it (which the pool then replaces); the other workers go on. A cancellation that races with
  * the task's end may cost a worker restart, never another task: the worker is killed only between the task's sending
- * and the arrival of its outcome.
+ * and {@link #ended()}, which tells the slot that the worker it is about to reuse was killed.
  */
 final class TaskFuture extends CompletableFuture<Object> {
 
     /** The worker this task was sent to and has not answered yet; null before and after. Guarded by this. */
     private Worker runningOn;
+    /** Whether {@link #killWorker} killed {@link #runningOn}. Guarded by this. */
+    private boolean killedItsWorker;
 
     /**
      * Records the worker the task is about to be sent to.
@@ -24,9 +26,15 @@ final class TaskFuture extends CompletableFuture<Object> {
         runningOn = worker;
     }
 
-    /** Records that the task's worker has answered or died. */
-    synchronized void ended() {
+    /**
+     * Records that the task's worker has answered or died.
+     *
+     * @return whether a cancellation or the timeout killed the worker meanwhile, even if its answer arrived first:
+     *     then it must not be given another task
+     */
+    synchronized boolean ended() {
         runningOn = null;
+        return killedItsWorker;
     }
 
     /**
@@ -61,6 +69,7 @@ final class TaskFuture extends CompletableFuture<Object> {
     private synchronized void killWorker() {
         if (runningOn != null) {
             runningOn.kill();
+            killedItsWorker = true;
         }
     }
 }

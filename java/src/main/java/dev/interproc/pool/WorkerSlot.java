@@ -124,9 +124,9 @@ final class WorkerSlot implements Runnable {
             }
             try {
                 Wire.Outcome outcome = worker.receive(next.description);
-                next.future.ended();
+                boolean killed = next.future.ended();
                 next.settle(outcome, worker);
-                if (++tasksRun == maxTasksPerWorker && !replace()) {
+                if ((killed || ++tasksRun == maxTasksPerWorker) && !replace()) {
                     return;
                 }
             } catch (WorkerDiedException died) {
