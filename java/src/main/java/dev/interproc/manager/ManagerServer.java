@@ -5,8 +5,12 @@ import dev.interproc.connection.Connection;
 import dev.interproc.connection.Listener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -69,15 +73,33 @@ public final class ManagerServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server on {@code address}: a socket file, or TCP (port 0 picks a free port) for remote clients.
+     * Starts a server on {@code address}: a socket file, or TCP (port 0 picks a free port) for remote clients. A
+     * socket file left by a server that died (nothing accepts on it) is replaced, so that a restarted server
+     * serves at the address its clients know and they can reconnect; a file of a live server is left alone.
      *
      * @param address where to listen
      * @param authkey the key every client must prove it holds
      * @return the running server
-     * @throws IOException if the address cannot be bound
+     * @throws IOException if the address cannot be bound, for example because a live server holds it
      */
     public static ManagerServer start(Address address, byte[] authkey) throws IOException {
+        if (address instanceof Address.Unix unix) {
+            removeIfAbandoned(unix.path());
+        }
         return start(address, authkey, null);
+    }
+
+    /** Deletes the socket file at {@code path} if nothing accepts connections on it any more. */
+    private static void removeIfAbandoned(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            // A live server accepts: its file stays, and binding reports the address in use.
+            SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
+        } catch (ConnectException abandoned) {
+            Files.deleteIfExists(path);
+        }
     }
 
     private static ManagerServer start(Address address, byte[] authkey, Path privateDirectory) throws IOException {
