@@ -157,8 +157,18 @@ class PoolTest {
         assertTrue(plain.getMessage().contains("Serializable"), plain.getMessage());
     }
 
+    /**
+     * The ExecutorService methods. A pool of its own: invokeAny cancels the tasks that lost with cancel(true),
+     * which kills the workers still running them, and their replacement must not overlap the other tests.
+     */
     @Test
     void isAnExecutorServiceWithCompletableFutures() throws Exception {
+        try (Pool pool = Pool.create(WORKERS)) {
+            executorServiceContract(pool);
+        }
+    }
+
+    private static void executorServiceContract(Pool shared) throws Exception {
         CompletableFuture<Integer> submitted = shared.submit(() -> 3);
         assertEquals(3, submitted.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
         assertEquals(null, shared.submit(() -> {}).get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
