@@ -91,7 +91,8 @@ final class RegionDamage {
             String why = found != null ? ": " + found : "; the process that holds it is alive but does not release it";
             return new IncompatibleRegionException(
                     failed + ": a mutex of the region stayed locked for the whole wait (the open timeout,"
-                            + " RegionOptions.withOpenTimeout)" + why,
+                            + " RegionOptions.withOpenTimeout)" + why + "; interproc show lists the region's"
+                            + " processes: stop the one that holds it, or" + remedy.substring(1),
                     rc);
         }
         String what = found != null ? found : "a field changed while it was read and reads correctly now";

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.interproc.testing.HostilePayloads;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.math.BigInteger;
@@ -17,7 +18,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,20 +190,7 @@ class CodecTest {
      */
     @Test
     void javaSerializationRefusesTheNestedHashSetBombFast() throws IOException {
-        Set<Object> root = new HashSet<>();
-        Set<Object> left = root;
-        Set<Object> right = new HashSet<>();
-        for (int level = 0; level < 40; level++) {
-            Set<Object> nextLeft = new HashSet<>();
-            Set<Object> nextRight = new HashSet<>();
-            nextLeft.add("x");
-            left.add(nextLeft);
-            left.add(nextRight);
-            right.add(nextLeft);
-            right.add(nextRight);
-            left = nextLeft;
-            right = nextRight;
-        }
+        Set<Object> root = HostilePayloads.nestedHashSetBomb(40);
         JavaSerializationCodec codec = JavaSerializationCodec.standard();
         byte[] bomb = codec.encode(root);
         long start = System.nanoTime();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.process.JavaProcess;
+import dev.interproc.testing.HostilePayloads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -17,10 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
@@ -225,23 +224,9 @@ class HostileConnectionsTest {
         }
 
         private static byte[] serializationBomb() {
-            Set<Object> root = new HashSet<>();
-            Set<Object> left = root;
-            Set<Object> right = new HashSet<>();
-            for (int level = 0; level < BOMB_DEPTH; level++) {
-                Set<Object> nextLeft = new HashSet<>();
-                Set<Object> nextRight = new HashSet<>();
-                nextLeft.add("x");
-                left.add(nextLeft);
-                left.add(nextRight);
-                right.add(nextLeft);
-                right.add(nextRight);
-                left = nextLeft;
-                right = nextRight;
-            }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-                out.writeObject(root);
+                out.writeObject(HostilePayloads.nestedHashSetBomb(BOMB_DEPTH));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
