@@ -76,6 +76,7 @@ class PickleLimitsTest {
                 DEPTH_LIMIT, "frozensets, then garbage", pickle("(".repeat(DEEP) + "\u0091".repeat(DEEP) + garbage));
         assertRefused(
                 DEPTH_LIMIT, "appended lists, then garbage", pickle("]".repeat(DEEP) + "a".repeat(DEEP - 1) + garbage));
+        assertRefused(DEPTH_LIMIT, "MARKs alone, then garbage", pickle("(".repeat(DEEP) + garbage));
     }
 
     /** {'a': None} is pickled with SETITEM; a None value is a value like any other. */

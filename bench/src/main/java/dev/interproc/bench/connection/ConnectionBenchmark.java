@@ -348,7 +348,7 @@ public final class ConnectionBenchmark {
                         "Python 3.12 not found: pass -Dpython=/path/to/python3.12 or set INTERPROC_PYTHONS"));
     }
 
-    private static String cpuModel() throws IOException {
+    static String cpuModel() throws IOException {
         return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                 .filter(line -> line.startsWith("model name"))
                 .map(line -> line.substring(line.indexOf(':') + 1).trim())

@@ -1,7 +1,10 @@
-package dev.interproc.connection;
+package dev.interproc.testing;
 
 import dev.interproc.codec.JavaSerializationCodec;
 import dev.interproc.codec.PickleCodec;
+import dev.interproc.connection.Address;
+import dev.interproc.connection.Connection;
+import dev.interproc.connection.Listener;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,20 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The listener JVM of {@link HostileConnectionsTest}: {@code SOCKET_FILE KEY} ({@code -} for none) listens and
+ * The listener JVM of the hostile-load test and benchmark ({@link HostilePeers} attack it): {@code SOCKET_FILE KEY} ({@code -} for none) listens and
  * serves every connection on a virtual thread, as a server would: a message starting with "ping" is echoed, a pickle
  * is decoded with {@link PickleCodec}, a Java serialization stream with {@link JavaSerializationCodec} (which the
  * connection refuses to use unless authenticated), anything else is echoed. It prints "READY", then "FATAL ..." for
  * any {@link VirtualMachineError} and "UNCAUGHT ..." for anything a thread does not catch; for each line "stats" on
- * its standard input it prints "STATS decodes N refused N slowest-decode-ms N".
+ * its standard input it prints "STATS decodes N refused N slowest-decode-ms N cpu-ms N" (the JVM's CPU time so far).
  */
-public final class HostileLoadChild {
+public final class HostileListener {
 
     private static final AtomicInteger DECODES = new AtomicInteger();
     private static final AtomicInteger REFUSED = new AtomicInteger();
     private static final AtomicLong SLOWEST_DECODE_NANOS = new AtomicLong();
 
-    private HostileLoadChild() {}
+    private HostileListener() {}
 
     public static void main(String[] args) throws Exception {
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
@@ -44,7 +47,12 @@ public final class HostileLoadChild {
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             while ("stats".equals(commands.readLine())) {
                 System.out.println("STATS decodes " + DECODES.get() + " refused " + REFUSED.get()
-                        + " slowest-decode-ms " + SLOWEST_DECODE_NANOS.get() / 1_000_000);
+                        + " slowest-decode-ms " + SLOWEST_DECODE_NANOS.get() / 1_000_000 + " cpu-ms "
+                        + ProcessHandle.current()
+                                .info()
+                                .totalCpuDuration()
+                                .orElseThrow()
+                                .toMillis());
             }
         }
     }
