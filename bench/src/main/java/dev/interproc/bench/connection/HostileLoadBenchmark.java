@@ -22,7 +22,8 @@ import java.util.Arrays;
  *
  * <p>Run: {@code bench/run hostile}, or {@code java -cp bench/target/benchmarks.jar
  * dev.interproc.bench.connection.HostileLoadBenchmark}. System properties: {@code attacks} (5 rounds of 500
- * connections per key), {@code quietRoundTrips} (5000). Prints, with and without an authentication key, the quiet
+ * connections per key), {@code quietRoundTrips} (5000), {@code listenerOptions} (more options of the listener's JVM, separated by
+ * spaces, e.g. a flight recording). Prints, with and without an authentication key, the quiet
  * median, p99 and maximum, then each attack round's and all rounds' median, p99 and maximum round trip.
  */
 public final class HostileLoadBenchmark {
@@ -54,7 +55,7 @@ public final class HostileLoadBenchmark {
         Path directory = Files.createTempDirectory("interproc-hostile");
         Path socket = directory.resolve("s");
         try (JavaProcess listener = JavaProcess.builder(HostileListener.class)
-                .jvmOptions("-Xmx256m")
+                .jvmOptions(listenerOptions())
                 .args(socket.toString(), keyText)
                 .start()) {
             listener.awaitLine("READY"::equals, PATIENCE);
@@ -80,6 +81,8 @@ public final class HostileLoadBenchmark {
                 }
                 listener.sendLine("stats");
                 System.out.println("# listener: " + listener.awaitLine(line -> line.startsWith("STATS "), PATIENCE));
+                listener.sendLine("exit"); // ends the listener's main, so that a recording it makes is written
+                listener.waitFor(PATIENCE);
                 Arrays.sort(attackMedians);
                 System.out.printf(
                         "result suite=hostile impl=interproc op=roundtrip_under_%d_hostile key=%s"
@@ -99,6 +102,12 @@ public final class HostileLoadBenchmark {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(directory);
         }
+    }
+
+    /** -Xmx256m, then the options of the system property {@code listenerOptions}, split at spaces. */
+    private static String[] listenerOptions() {
+        String extra = System.getProperty("listenerOptions", "").trim();
+        return extra.isEmpty() ? new String[] {"-Xmx256m"} : ("-Xmx256m " + extra).split(" +");
     }
 
     private static void require(GoodClient good, boolean served) {
