@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code interproc} command (bin/interproc, or {@code java -jar interproc-cli.jar}): {@code ls},
- * {@code show} and {@code rm} look at and remove regions, {@code demo} runs the worker example. Without a
+ * {@code show} and {@code rm} look at and remove regions, {@code demo} runs the worker example, {@code manager}
+ * serves, lists and stops managers. Without a
  * command it prints its usage on standard error and exits {@value #EXIT_USAGE}, as command lines do.
  *
  * <p>Exit codes, for scripts: {@value #EXIT_OK} success; {@value #EXIT_REFUSED} a region was not found,
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Typed shared state and coordination between JVM processes on one Linux host: looks at and removes "
                     + "the shared-memory regions of interproc (in /dev/shm, or a tmpfs directory with --dir), "
-                    + "and runs the worker example.",
+                    + "runs the worker example, and serves, lists and stops managers of shared objects.",
             "Regions are read without attaching to them. Native access is granted by the JAR's manifest; "
                     + "with java -cp add --enable-native-access=ALL-UNNAMED."
         },
@@ -34,12 +35,14 @@ import picocli.CommandLine.Spec;
             ShowCommand.class,
             RmCommand.class,
             DemoCommand.class,
+            ManagerCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
-            "1:a region was not found or not readable, a removal was refused, " + "or the demo's checks failed",
+            "1:a region was not found or not readable, a removal was refused, the demo's checks failed, "
+                    + "or a manager could not be reached or serve",
             "2:wrong command line"
         })
 public final class Main implements Callable<Integer> {

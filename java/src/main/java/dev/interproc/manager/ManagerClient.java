@@ -146,6 +146,32 @@ public final class ManagerClient implements AutoCloseable {
         return ((Number) serverCall("number_of_objects")).intValue();
     }
 
+    /**
+     * The objects the server holds, as Python's {@code _debug_info()}: for each, its ident and reference count on
+     * one line, then the start of its {@code repr} on the next.
+     *
+     * @return the text, empty when the server holds nothing
+     * @throws ManagerDiedException if the server is gone
+     */
+    public String debugInfo() {
+        return (String) serverCall("debug_info");
+    }
+
+    /**
+     * Asks the server to stop, as Python's {@code BaseManager.shutdown()} on a connected manager: it answers, then
+     * closes every connection; its objects are gone, and every client's later calls fail with
+     * {@link ManagerDiedException}. This client is closed too.
+     *
+     * @throws ManagerDiedException if the server is gone already
+     */
+    public void shutdownServer() {
+        try {
+            serverCall("shutdown");
+        } finally {
+            close();
+        }
+    }
+
     /** {@return the server's address} */
     public Address address() {
         return address;

@@ -11,6 +11,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code server ADDRESS KEY_HEX}: serves a manager, prints {@code READY}, and runs until killed;
+ *   <li>{@code owner}: starts a {@link Manager} JVM of its own, puts {@code "owner" -> 1} into a new dict, prints
+ *       {@code MANAGER PID ADDRESS KEY_HEX DICT_IDENT} and runs until killed;
  *   <li>{@code client ADDRESS KEY_HEX QUEUE LOCK DICT ITEMS INCREMENTS NAME}: attaches to the shared queue, lock
  *       and counter dict by ident; {@code ITEMS} times puts {@code NAME-i} and takes one element (any
  *       process's), then {@code INCREMENTS} times adds one to the dict's {@code "n"} under the lock and one to
@@ -23,6 +25,15 @@ public final class ManagerChild {
     private ManagerChild() {}
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("owner")) {
+            Manager manager = Manager.start();
+            ManagedMap<String, Integer> dict = manager.client().dict();
+            dict.put("owner", 1);
+            System.out.println("MANAGER " + manager.pid() + " " + manager.address() + " "
+                    + HexFormat.of().formatHex(manager.authkey()) + " " + dict.ident());
+            Thread.sleep(Duration.ofDays(1)); // until killed
+            return;
+        }
         Address address = Address.parse(args[1]);
         byte[] key = HexFormat.of().parseHex(args[2]);
         if (args[0].equals("server")) {
