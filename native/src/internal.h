@@ -140,9 +140,8 @@ struct ip_queue_slot {
     uint32_t shutdown;                        /* 1 once shut down: puts refused, takers drain the rest */
     alignas(IP_CACHE_LINE) uint8_t ring[];
 };
-#define IP_QUEUE_ALIGN 8         /* records start on multiples of 8 bytes */
-#define IP_QUEUE_WRAP (-1)       /* a record length: the rest of the ring is skipped */
-#define IP_QUEUE_MIN_CAPACITY 64 /* the smallest ring */
+#define IP_QUEUE_ALIGN 8   /* records start on multiples of 8 bytes */
+#define IP_QUEUE_WRAP (-1) /* a record length: the rest of the ring is skipped */
 
 /*
  * A process-private handle on a mapped region. The geometry is copied from the header when the
