@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.process.JavaProcess;
 import dev.interproc.process.StartHandshake;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -17,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -54,7 +49,7 @@ class QueueInteropTest {
                 JavaProcess consumer = javaChild("consume", journal.toString())) {
             run(List.of(producer), List.of(consumer), List.of(), queue, 1);
         }
-        checkJournals(List.of(journal), 1);
+        QueueChild.checkJournals(List.of(journal), 1, MESSAGES);
     }
 
     @Test
@@ -68,7 +63,7 @@ class QueueInteropTest {
                 run(List.of(consumer), List.of(), List.of(producer), queue, 1);
             }
         }
-        checkJournals(List.of(journal), 1);
+        QueueChild.checkJournals(List.of(journal), 1, MESSAGES);
     }
 
     /** Two C and two Java producers, one C and one Java consumer. */
@@ -92,7 +87,7 @@ class QueueInteropTest {
                     queue,
                     4);
         }
-        checkJournals(List.of(cJournal, javaJournal), 4);
+        QueueChild.checkJournals(List.of(cJournal, javaJournal), 4, MESSAGES);
     }
 
     private SharedQueue queue() {
@@ -165,44 +160,6 @@ class QueueInteropTest {
                 TimeUnit.NANOSECONDS.toMillis(nanos),
                 (double) producers * MESSAGES * 1e9 / nanos);
         assertTrue(queue.isEmpty());
-    }
-
-    /**
-     * Reads the consumers' journals (big-endian producer and sequence per message): producers 0 ..
-     * {@code producers - 1} each sent {@link #MESSAGES}, and each arrived once, in its producer's order per consumer.
-     */
-    private static void checkJournals(List<Path> outputs, int producers) throws IOException {
-        List<BitSet> received = new ArrayList<>();
-        for (int p = 0; p < producers; p++) {
-            received.add(new BitSet(MESSAGES));
-        }
-        for (Path output : outputs) {
-            int[] last = new int[producers];
-            Arrays.fill(last, -1);
-            try (DataInputStream journal = new DataInputStream(new BufferedInputStream(Files.newInputStream(output)))) {
-                while (true) {
-                    int producer;
-                    try {
-                        producer = journal.readInt();
-                    } catch (EOFException end) {
-                        break;
-                    }
-                    int sequence = journal.readInt();
-                    assertTrue(producer >= 0 && producer < producers, output + ": unknown producer " + producer);
-                    assertTrue(
-                            sequence > last[producer],
-                            output + ": producer " + producer + "'s " + sequence + " came after its " + last[producer]);
-                    last[producer] = sequence;
-                    assertTrue(
-                            !received.get(producer).get(sequence),
-                            "producer " + producer + "'s message " + sequence + " arrived twice");
-                    received.get(producer).set(sequence);
-                }
-            }
-        }
-        for (int p = 0; p < producers; p++) {
-            assertEquals(MESSAGES, received.get(p).cardinality(), "messages of producer " + p + " lost");
-        }
     }
 
     /** A running {@code queue_peer}: READY, then GO on its standard input, then "DONE n" and exit status 0. */
