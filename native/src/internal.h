@@ -61,8 +61,8 @@ struct ip_slot_entry {
 };
 
 /*
- * The values of the coordination slots (docs/layout.md, "Lock protocol"). C runs only the lock
- * protocol; the Java binding runs the others, and takes their layout from here (layout.c).
+ * The values of the coordination slots (docs/layout.md, "Lock protocol"). C runs the lock and queue
+ * protocols (lock.c, queue.c); the Java binding runs all of them, and takes their layout from here (layout.c).
  */
 
 /* A lock slot (IP_TYPE_LOCK, IP_TYPE_RLOCK): IP_LOCK_SIZE bytes, fence at IP_LOCK_FENCE_OFFSET. */
