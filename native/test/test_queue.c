@@ -5,6 +5,7 @@
  * UndefinedBehaviorSanitizer.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -298,6 +299,58 @@ static void test_damage(ip_region *region) {
     CHECK_RC(0, ip_queue_close(queue));
 }
 
+struct paused_put {
+    ip_queue *queue;
+    int rc;
+};
+
+static void *put_paused(void *argument) {
+    struct paused_put *put = argument;
+    uint8_t message[16];
+    put->rc = ip_queue_put(put->queue, message, fill(message, 5, 0, sizeof message), -1);
+    return NULL;
+}
+
+/*
+ * Two handles on one queue through one region handle share its owner token: while a thread of one holds the
+ * producers' lock (paused inside its put by the test hook), a put through the other waits for it, not -EDEADLK.
+ */
+static void test_two_handles_of_one_process(ip_region *region) {
+    ip_queue *first;
+    ip_queue *second;
+    int32_t created;
+    CHECK_RC(0, ip_queue_open(region, "q-handles", 256, 64, &first, &created));
+    CHECK_RC(0, ip_queue_open(region, "q-handles", 256, 64, &second, &created));
+    _Atomic uint32_t *put_lock = (_Atomic uint32_t *)word_at(slot_bytes(region, "q-handles"), "put_lock");
+    ip_debug_set_queue_pause(50);
+    int errors = dup(STDERR_FILENO); /* the hook's line is not wanted here */
+    int quiet = open("/dev/null", O_WRONLY);
+    dup2(quiet, STDERR_FILENO);
+    struct paused_put put = {first, 1};
+    pthread_t thread;
+    CHECK(pthread_create(&thread, NULL, put_paused, &put) == 0);
+    while (atomic_load(put_lock) == 0) {
+        sched_yield(); /* until the thread holds the producers' lock */
+    }
+    ip_debug_set_queue_pause(0);
+    uint8_t message[16];
+    CHECK_RC(0, ip_queue_put(second, message, fill(message, 6, 0, sizeof message), 5000000000LL));
+    pthread_join(thread, NULL);
+    dup2(errors, STDERR_FILENO);
+    close(errors);
+    close(quiet);
+    CHECK_RC(0, put.rc);
+    uint64_t length;
+    uint32_t producer;
+    uint32_t seq;
+    CHECK_RC(0, ip_queue_take(second, message, sizeof message, &length, 0));
+    CHECK(intact(message, length, &producer, &seq) && producer == 5);
+    CHECK_RC(0, ip_queue_take(first, message, sizeof message, &length, 0));
+    CHECK(intact(message, length, &producer, &seq) && producer == 6);
+    CHECK_RC(0, ip_queue_close(second));
+    CHECK_RC(0, ip_queue_close(first));
+}
+
 /* ---------------------------------------------------------------------------------- many producers, consumers */
 
 enum { THREAD_PRODUCERS = 2, PROCESS_PRODUCERS = 2, PRODUCERS = THREAD_PRODUCERS + PROCESS_PRODUCERS };
@@ -469,6 +522,7 @@ static void test_death_inside(ip_region *region) {
     for (uint32_t round = 0; round < 6; round++) {
         /* A producer dies with its message written but not published: nobody sees it, the next one writes over. */
         pid_t child = pause_inside("q-death", 1, message, fill(message, 9, 1000 + round, 60));
+        CHECK_RC(-ETIMEDOUT, ip_queue_put(queue, message, 8, 10000000)); /* a live holder: the lock times out */
         kill(child, SIGKILL);
         waitpid(child, NULL, 0);
         CHECK(ip_queue_size(queue) == 0 && ip_queue_bytes_held(queue) == 0);
@@ -499,6 +553,7 @@ int main(void) {
     test_timeouts(region);
     test_shutdown(region);
     test_damage(region);
+    test_two_handles_of_one_process(region);
     test_producers_and_consumers(region);
     test_death_inside(region);
     ip_region_close(region);
