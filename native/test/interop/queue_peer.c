@@ -4,10 +4,15 @@
  * of the rest][random bytes], big-endian, and the empty message to stop a consumer.
  *   queue_peer produce REGION QUEUE CAPACITY MAX_MESSAGE PRODUCER COUNT
  *   queue_peer consume REGION QUEUE CAPACITY MAX_MESSAGE JOURNAL
+ *   queue_peer put-doomed REGION QUEUE CAPACITY MAX_MESSAGE
+ *   queue_peer take-doomed REGION QUEUE CAPACITY MAX_MESSAGE
  * opens the region and the queue, prints READY, waits for GO on standard input, then runs: a producer
  * sends COUNT messages of random sizes (16 to MAX_MESSAGE bytes), sequence 0 to COUNT - 1; a consumer
  * takes messages until the empty one, checks each checksum, and appends each message's producer and
- * sequence (big-endian int32s) to the file JOURNAL. Both print "DONE <messages>" at the end.
+ * sequence (big-endian int32s) to the file JOURNAL. Both print "DONE <messages>" at the end. The doomed
+ * modes put a message of MAX_MESSAGE bytes 0x5A (QueueChild.DOOMED), or take one, with the test hook
+ * ip_debug_set_queue_pause holding them inside the lock for an hour, to be killed there; the hook's
+ * line on standard error says when they are.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +20,7 @@
 #include <string.h>
 
 #include "interproc.h"
+#include "interproc_debug.h"
 
 enum { HEADER = 16 };
 
@@ -131,11 +137,30 @@ static int consume(ip_queue *queue, const char *journal_path) {
     return 0;
 }
 
+/* Puts or takes one message with the test hook pausing it inside the lock, for an hour: a kill ends it there. */
+static int doomed(ip_queue *queue, int put) {
+    uint32_t max = ip_queue_max_message(queue);
+    uint8_t *message = malloc(max);
+    if (message == NULL) {
+        return fail("malloc", -errno);
+    }
+    memset(message, 0x5A, max);
+    uint64_t length = max;
+    ip_debug_set_queue_pause(3600 * 1000);
+    int rc = put ? ip_queue_put(queue, message, length, -1) : ip_queue_take(queue, message, max, &length, -1);
+    free(message);
+    return rc == 0 ? 0 : fail(put ? "put" : "take", rc);
+}
+
 int main(int argc, char **argv) {
-    int producing = argc == 8 && strcmp(argv[1], "produce") == 0;
-    if (!producing && !(argc == 7 && strcmp(argv[1], "consume") == 0)) {
+    const char *command = argc > 1 ? argv[1] : "";
+    int producing = argc == 8 && strcmp(command, "produce") == 0;
+    int consuming = argc == 7 && strcmp(command, "consume") == 0;
+    int dooming = argc == 6 && (strcmp(command, "put-doomed") == 0 || strcmp(command, "take-doomed") == 0);
+    if (!producing && !consuming && !dooming) {
         fprintf(stderr, "usage: queue_peer produce REGION QUEUE CAPACITY MAX_MESSAGE PRODUCER COUNT\n"
-                        "       queue_peer consume REGION QUEUE CAPACITY MAX_MESSAGE JOURNAL\n");
+                        "       queue_peer consume REGION QUEUE CAPACITY MAX_MESSAGE JOURNAL\n"
+                        "       queue_peer put-doomed|take-doomed REGION QUEUE CAPACITY MAX_MESSAGE\n");
         return 2;
     }
     uint64_t capacity = strtoull(argv[4], NULL, 10);
@@ -160,8 +185,9 @@ int main(int argc, char **argv) {
     if (fgets(line, sizeof line, stdin) == NULL || strncmp(line, "GO", 2) != 0) {
         rc = fail("expected GO on standard input", IP_EARG);
     } else {
-        rc = producing ? produce(queue, (uint32_t)strtoul(argv[6], NULL, 10), strtol(argv[7], NULL, 10))
-                       : consume(queue, argv[6]);
+        rc = producing   ? produce(queue, (uint32_t)strtoul(argv[6], NULL, 10), strtol(argv[7], NULL, 10))
+             : consuming ? consume(queue, argv[6])
+                         : doomed(queue, strcmp(command, "put-doomed") == 0);
     }
     ip_queue_close(queue);
     ip_region_close(region);

@@ -305,11 +305,7 @@ class QueueAcrossProcessesTest {
 
     /** The queue's state as {@code interproc show} describes it. */
     private String queueState() {
-        return SharedMemory.inspect(region.name()).slots().stream()
-                .filter(slot -> slot.name().equals("q"))
-                .findFirst()
-                .orElseThrow()
-                .value();
+        return QueueChild.describe(region.name(), "q");
     }
 
     private MemorySegment slotMemory() {

@@ -196,6 +196,15 @@ public final class QueueChild {
         }
     }
 
+    /** The state of the slot called {@code slot} of {@code region} as {@code interproc show} describes it. */
+    static String describe(String region, String slot) {
+        return SharedMemory.inspect(region).slots().stream()
+                .filter(info -> info.name().equals(slot))
+                .findFirst()
+                .orElseThrow()
+                .value();
+    }
+
     /** CRC32 of a checked message's header fields and random bytes, the checksum field excluded. */
     static long checksum(byte[] message) {
         CRC32 crc = new CRC32();
