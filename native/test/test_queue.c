@@ -180,17 +180,30 @@ static void test_timeouts(ip_region *region) {
     CHECK_RC(0, ip_queue_close(queue));
 }
 
-struct blocked_take {
+/* A put (of a 16-byte message of producer 5) or a take, without a time limit, in a thread of its own. */
+struct blocking_call {
     ip_queue *queue;
+    int put;
     int rc;
 };
 
-static void *take_forever(void *argument) {
-    struct blocked_take *take = argument;
-    uint8_t buffer[8];
+static void *call_without_limit(void *argument) {
+    struct blocking_call *call = argument;
+    uint8_t message[16];
     uint64_t length;
-    take->rc = ip_queue_take(take->queue, buffer, sizeof buffer, &length, -1);
+    call->rc = call->put ? ip_queue_put(call->queue, message, fill(message, 5, 0, sizeof message), -1)
+                         : ip_queue_take(call->queue, message, sizeof message, &length, -1);
     return NULL;
+}
+
+/* Starts call in a thread and returns once the thread has registered to sleep in the count at waiting. */
+static pthread_t start_waiting(struct blocking_call *call, uint32_t *waiting) {
+    pthread_t thread;
+    CHECK(pthread_create(&thread, NULL, call_without_limit, call) == 0);
+    while (atomic_load((_Atomic uint32_t *)waiting) == 0) {
+        sched_yield();
+    }
+    return thread;
 }
 
 /* Puts are refused, takes drain what is left, and a consumer waiting on the empty queue wakes. */
@@ -216,19 +229,26 @@ static void test_shutdown(ip_region *region) {
     uint64_t length;
     CHECK_RC(IP_ESHUTDOWN, ip_queue_take(queue, buffer, sizeof buffer, &length, -1));
 
-    ip_queue *other;
-    CHECK_RC(0, ip_queue_open(region, "q-shutdown-waiter", 128, 16, &other, &created));
-    struct blocked_take take = {other, 1};
-    pthread_t thread;
-    CHECK(pthread_create(&thread, NULL, take_forever, &take) == 0);
-    uint32_t *waiting = word_at(slot_bytes(region, "q-shutdown-waiter"), "consumers_waiting");
-    while (atomic_load((_Atomic uint32_t *)waiting) == 0) {
-        sched_yield(); /* until the consumer has registered to sleep */
+    /* A consumer waiting on an empty queue and a producer waiting on a full one wake and are refused. */
+    ip_queue *empty;
+    ip_queue *full;
+    CHECK_RC(0, ip_queue_open(region, "q-shutdown-empty", 128, 16, &empty, &created));
+    CHECK_RC(0, ip_queue_open(region, "q-shutdown-full", 64, 16, &full, &created));
+    while (ip_queue_put(full, buffer, 16, 0) == 0) {
     }
-    CHECK_RC(0, ip_queue_shutdown(other));
-    pthread_join(thread, NULL);
+    struct blocking_call take = {empty, 0, 1};
+    struct blocking_call put = {full, 1, 1};
+    pthread_t taker = start_waiting(&take, word_at(slot_bytes(region, "q-shutdown-empty"), "consumers_waiting"));
+    pthread_t putter = start_waiting(&put, word_at(slot_bytes(region, "q-shutdown-full"), "producers_waiting"));
+    CHECK_RC(0, ip_queue_shutdown(empty));
+    CHECK_RC(0, ip_queue_shutdown(full));
+    pthread_join(taker, NULL);
+    pthread_join(putter, NULL);
     CHECK_RC(IP_ESHUTDOWN, take.rc);
-    CHECK_RC(0, ip_queue_close(other));
+    CHECK_RC(IP_ESHUTDOWN, put.rc);
+    CHECK(ip_queue_size(full) == 2); /* still there for consumers */
+    CHECK_RC(0, ip_queue_close(full));
+    CHECK_RC(0, ip_queue_close(empty));
     CHECK_RC(0, ip_queue_close(queue));
 }
 
@@ -299,18 +319,6 @@ static void test_damage(ip_region *region) {
     CHECK_RC(0, ip_queue_close(queue));
 }
 
-struct paused_put {
-    ip_queue *queue;
-    int rc;
-};
-
-static void *put_paused(void *argument) {
-    struct paused_put *put = argument;
-    uint8_t message[16];
-    put->rc = ip_queue_put(put->queue, message, fill(message, 5, 0, sizeof message), -1);
-    return NULL;
-}
-
 /*
  * Two handles on one queue through one region handle share its owner token: while a thread of one holds the
  * producers' lock (paused inside its put by the test hook), a put through the other waits for it, not -EDEADLK.
@@ -326,9 +334,9 @@ static void test_two_handles_of_one_process(ip_region *region) {
     int errors = dup(STDERR_FILENO); /* the hook's line is not wanted here */
     int quiet = open("/dev/null", O_WRONLY);
     dup2(quiet, STDERR_FILENO);
-    struct paused_put put = {first, 1};
+    struct blocking_call put = {first, 1, 1};
     pthread_t thread;
-    CHECK(pthread_create(&thread, NULL, put_paused, &put) == 0);
+    CHECK(pthread_create(&thread, NULL, call_without_limit, &put) == 0);
     while (atomic_load(put_lock) == 0) {
         sched_yield(); /* until the thread holds the producers' lock */
     }
