@@ -58,7 +58,10 @@ enum ip_error {
     IP_ESHMFULL = -1012,   /* the shared-memory file system has less free space than the region needs */
     IP_EOWNERDEAD = -1013, /* the lock was acquired, but its previous owner died holding it */
     IP_EREPLACED = -1014,  /* the region's name now names another object than the handle's */
-    IP_ESTUCK = -1015      /* a mutex of the region stayed locked for the whole timeout */
+    IP_ESTUCK = -1015,     /* a mutex of the region stayed locked for the whole timeout */
+    IP_ESHUTDOWN = -1016,  /* the queue is shut down (a put), and its last message was taken (a take) */
+    IP_ETOOLONG = -1017,   /* the message is longer than the queue's max_message */
+    IP_ESHORTBUF = -1018   /* the buffer is shorter than the message, which stays in the queue */
 };
 
 /* Slot type tags, stored in the directory. */
@@ -285,6 +288,88 @@ IP_API int ip_lock_acquire(ip_region *region, uint32_t *word, int64_t timeout_ns
 
 /* Releases the lock; -EPERM if this process does not hold it. */
 IP_API int ip_lock_release(ip_region *region, uint32_t *word);
+
+/*
+ * Queues (docs/layout.md, "Queue slot"): a bounded ring of messages of 0 to max_message bytes for any
+ * number of producers and consumers in any processes, C or Java, on the same bytes. A producer's
+ * death never publishes a partial message, a consumer's never loses one (it stays for the next
+ * consumer); the next producer or consumer takes the dead one's lock over within one wait slice.
+ *
+ * Timeouts (timeout_ns): < 0 waits as long as it takes, 0 never waits for space or a message, > 0 at
+ * most that long, then -ETIMEDOUT. Every form may wait briefly for another producer (consumer) to
+ * finish its copy, as without a time limit once the timeout has run out: a holder copies one message.
+ * Waits are futex sleeps of at most IP_LOCK_WAIT_SLICE_NS; a signal does not end them.
+ *
+ * Threads: an ip_queue may be used by any number of threads at once, except ip_queue_close. The
+ * lock's owner is the region handle's process entry: the handle serialises its threads around it.
+ * Open a queue once per region handle and share that ip_queue; a second one works, but its threads
+ * find the first one's holds by sleeping slices on the lock word.
+ *
+ * Memory effects: what a thread did before ip_queue_put published a message is visible to the
+ * thread whose ip_queue_take returned it. A damaged slot is refused with IP_ECORRUPT, and nothing is
+ * read or written outside the ring: ip_queue_check names the damaged field.
+ */
+#define IP_QUEUE_MIN_CAPACITY 64               /* the smallest ring, in bytes */
+#define IP_QUEUE_MAX_CAPACITY (1ull << 40)     /* the largest ring, in bytes */
+#define IP_QUEUE_MESSAGE_LIMIT (INT32_MAX - 8) /* the largest max_message (Java's largest array) */
+#define IP_QUEUE_RECORD_BYTES(n) ((4 + (uint64_t)(n) + 7) & ~(uint64_t)7) /* ring bytes of a message of n */
+
+typedef struct ip_queue ip_queue;
+
+/*
+ * Finds the queue slot called name, or creates it empty: a ring of capacity bytes (a power of two from
+ * IP_QUEUE_MIN_CAPACITY to IP_QUEUE_MAX_CAPACITY) taking messages of up to max_message bytes, whose
+ * record may take at most half the ring (IP_EARG otherwise). The slot's metadata is the text
+ * "capacity=<capacity> max_message=<max_message>", as the Java binding writes it: an existing slot must
+ * have been made with the same two values (IP_ESLOTSIZE or IP_ESLOTMETA otherwise). *created is 1 when
+ * this call created the slot. The handle refers to region, which must outlive it.
+ */
+IP_API int ip_queue_open(ip_region *region, const char *name, uint64_t capacity, uint32_t max_message, ip_queue **out,
+                         int32_t *created);
+
+/* Frees the handle (the queue and its messages stay in the region). Must not race with other calls on it. */
+IP_API int ip_queue_close(ip_queue *queue);
+
+/* The ring's bytes and the largest message, as the queue was opened with. */
+IP_API uint64_t ip_queue_capacity(const ip_queue *queue);
+IP_API uint32_t ip_queue_max_message(const ip_queue *queue);
+
+/*
+ * Publishes a message of length bytes (data may be NULL when length is 0), waiting for space as
+ * timeout_ns says. Returns 0, -ETIMEDOUT (no space in time; nothing written), IP_ETOOLONG (length is
+ * more than max_message; nothing written), IP_ESHUTDOWN (the queue is shut down), or IP_ECORRUPT.
+ */
+IP_API int ip_queue_put(ip_queue *queue, const void *data, uint64_t length, int64_t timeout_ns);
+
+/*
+ * Takes the oldest message into buffer (capacity bytes), waiting for one as timeout_ns says, and
+ * stores its length in *length. Returns 0, -ETIMEDOUT (none came in time), IP_ESHORTBUF (the message
+ * is longer than capacity: *length says how long, and the message stays in the queue), IP_ESHUTDOWN
+ * (the queue is shut down and empty: no message will come), or IP_ECORRUPT.
+ */
+IP_API int ip_queue_take(ip_queue *queue, void *buffer, uint64_t capacity, uint64_t *length, int64_t timeout_ns);
+
+/*
+ * Shuts the queue down for every process: puts are refused with IP_ESHUTDOWN from now on, takes get
+ * the messages published before and then IP_ESHUTDOWN, and every waiter wakes. Cannot be undone.
+ */
+IP_API int ip_queue_shutdown(ip_queue *queue);
+
+/* 1 if the queue is shut down, 0 if not, or IP_ECORRUPT. */
+IP_API int ip_queue_is_shutdown(ip_queue *queue);
+
+/* Messages in the queue: an estimate while producers or consumers run (a snapshot of two counters). */
+IP_API uint64_t ip_queue_size(const ip_queue *queue);
+
+/* Ring bytes held by the messages in the queue, 0 to the capacity (skipped ends of the ring included). */
+IP_API uint64_t ip_queue_bytes_held(const ip_queue *queue);
+
+/*
+ * Looks for damage in the queue's slot, as every put and take does (docs/layout.md, "Queue slot",
+ * "Checks"): returns 0, or IP_ECORRUPT with a description of the first damaged field in text,
+ * truncated to capacity bytes with a NUL (for example "queue 'jobs' field shutdown is 7, not 0 or 1").
+ */
+IP_API int ip_queue_check(ip_queue *queue, char *text, uint64_t capacity);
 
 #ifdef __cplusplus
 }

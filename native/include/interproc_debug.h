@@ -24,6 +24,15 @@ extern "C" {
  */
 IP_API void ip_debug_set_directory_pause(uint32_t ms);
 
+/*
+ * While set (ms > 0), every queue put in this process pauses for ms milliseconds while it
+ * holds the producers' lock, after writing its record and before publishing it, and every
+ * take with the consumers' lock held, after copying the message and before freeing it; each
+ * first writes one line to standard error: "interproc-debug: pausing inside a queue put"
+ * (or "take"). 0 turns it off.
+ */
+IP_API void ip_debug_set_queue_pause(uint32_t ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -38,6 +38,12 @@ const char *ip_strerror(int code) {
         return "the region's name now names another region (it was removed and its name reused)";
     case IP_ESTUCK:
         return "a mutex of the region stayed locked for the whole timeout";
+    case IP_ESHUTDOWN:
+        return "the queue is shut down: it takes no more messages, and has none left to take";
+    case IP_ETOOLONG:
+        return "the message is longer than the queue's largest message (max_message)";
+    case IP_ESHORTBUF:
+        return "the buffer is shorter than the message, which stays in the queue";
     default:
         break;
     }

@@ -61,8 +61,8 @@ struct ip_slot_entry {
 };
 
 /*
- * The values of the coordination slots (docs/layout.md, "Lock protocol"). C runs only the lock
- * protocol; the Java binding runs the others, and takes their layout from here (layout.c).
+ * The values of the coordination slots (docs/layout.md, "Lock protocol"). C runs the lock and queue
+ * protocols (lock.c, queue.c); the Java binding runs all of them, and takes their layout from here (layout.c).
  */
 
 /* A lock slot (IP_TYPE_LOCK, IP_TYPE_RLOCK): IP_LOCK_SIZE bytes, fence at IP_LOCK_FENCE_OFFSET. */
@@ -140,9 +140,8 @@ struct ip_queue_slot {
     uint32_t shutdown;                        /* 1 once shut down: puts refused, takers drain the rest */
     alignas(IP_CACHE_LINE) uint8_t ring[];
 };
-#define IP_QUEUE_ALIGN 8         /* records start on multiples of 8 bytes */
-#define IP_QUEUE_WRAP (-1)       /* a record length: the rest of the ring is skipped */
-#define IP_QUEUE_MIN_CAPACITY 64 /* the smallest ring */
+#define IP_QUEUE_ALIGN 8   /* records start on multiples of 8 bytes */
+#define IP_QUEUE_WRAP (-1) /* a record length: the rest of the ring is skipped */
 
 /*
  * A process-private handle on a mapped region. The geometry is copied from the header when the

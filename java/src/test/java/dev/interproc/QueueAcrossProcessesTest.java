@@ -11,16 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
 import dev.interproc.process.StartHandshake;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -107,32 +102,7 @@ class QueueAcrossProcessesTest {
         } finally {
             all.forEach(JavaProcess::close);
         }
-        List<BitSet> received = List.of(new BitSet(perProducer), new BitSet(perProducer));
-        for (Path output : outputs) {
-            int[] last = {-1, -1};
-            try (DataInputStream journal = new DataInputStream(new BufferedInputStream(Files.newInputStream(output)))) {
-                while (true) {
-                    int producer;
-                    try {
-                        producer = journal.readInt();
-                    } catch (EOFException end) {
-                        break;
-                    }
-                    int sequence = journal.readInt();
-                    assertTrue(
-                            sequence > last[producer],
-                            output + ": producer " + producer + "'s " + sequence + " came after its " + last[producer]);
-                    last[producer] = sequence;
-                    assertTrue(
-                            !received.get(producer).get(sequence),
-                            "producer " + producer + "'s message " + sequence + " arrived twice");
-                    received.get(producer).set(sequence);
-                }
-            }
-        }
-        for (BitSet producer : received) {
-            assertEquals(perProducer, producer.cardinality(), "messages of a producer lost");
-        }
+        QueueChild.checkJournals(outputs, 2, perProducer);
         assertTrue(queue.isEmpty());
     }
 
@@ -335,11 +305,7 @@ class QueueAcrossProcessesTest {
 
     /** The queue's state as {@code interproc show} describes it. */
     private String queueState() {
-        return SharedMemory.inspect(region.name()).slots().stream()
-                .filter(slot -> slot.name().equals("q"))
-                .findFirst()
-                .orElseThrow()
-                .value();
+        return QueueChild.describe(region.name(), "q");
     }
 
     private MemorySegment slotMemory() {

@@ -1,9 +1,13 @@
 package dev.interproc;
 
 import dev.interproc.process.StartHandshake;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -142,6 +147,62 @@ public final class QueueChild {
             taken.await();
             System.out.println("DONE");
         }
+    }
+
+    /**
+     * Reads consumers' journals (the producer and sequence of each message taken, as {@code consume} writes them)
+     * and checks that producers 0 .. {@code producers - 1} each had all of their {@code perProducer} messages taken
+     * exactly once, and that each consumer took each producer's messages in the order they were sent.
+     *
+     * @throws AssertionError naming the first message lost, duplicated or out of order
+     */
+    static void checkJournals(List<Path> journals, int producers, int perProducer) throws IOException {
+        List<BitSet> received = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            received.add(new BitSet(perProducer));
+        }
+        for (Path path : journals) {
+            int[] last = new int[producers];
+            Arrays.fill(last, -1);
+            try (DataInputStream journal = new DataInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
+                while (true) {
+                    int producer;
+                    try {
+                        producer = journal.readInt();
+                    } catch (EOFException end) {
+                        break;
+                    }
+                    int sequence = journal.readInt();
+                    if (producer < 0 || producer >= producers || sequence < 0 || sequence >= perProducer) {
+                        throw new AssertionError(path + ": no producer " + producer + " sent a message " + sequence);
+                    }
+                    if (sequence <= last[producer]) {
+                        throw new AssertionError(path + ": producer " + producer + "'s " + sequence + " came after its "
+                                + last[producer]);
+                    }
+                    last[producer] = sequence;
+                    if (received.get(producer).get(sequence)) {
+                        throw new AssertionError("producer " + producer + "'s message " + sequence + " arrived twice");
+                    }
+                    received.get(producer).set(sequence);
+                }
+            }
+        }
+        for (int p = 0; p < producers; p++) {
+            if (received.get(p).cardinality() != perProducer) {
+                throw new AssertionError((perProducer - received.get(p).cardinality()) + " messages of producer " + p
+                        + " lost (first: " + received.get(p).nextClearBit(0) + ")");
+            }
+        }
+    }
+
+    /** The state of the slot called {@code slot} of {@code region} as {@code interproc show} describes it. */
+    static String describe(String region, String slot) {
+        return SharedMemory.inspect(region).slots().stream()
+                .filter(info -> info.name().equals(slot))
+                .findFirst()
+                .orElseThrow()
+                .value();
     }
 
     /** CRC32 of a checked message's header fields and random bytes, the checksum field excluded. */
