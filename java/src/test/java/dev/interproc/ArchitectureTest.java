@@ -35,7 +35,7 @@ class ArchitectureTest {
             "codec", Set.of(),
             "connection", Set.of("codec", "process", "internal.ffm", "internal.wait"),
             "pool", Set.of("codec", "connection", "process"),
-            "manager", Set.of("codec", "connection"));
+            "manager", Set.of("codec", "connection", "process"));
 
     private static JavaClasses library;
 
