@@ -14,12 +14,10 @@ import java.util.concurrent.locks.Lock;
  * that thread's channel; the server may still grant the lock to the call it was serving, which then stays
  * locked.
  */
-public final class ManagedLock implements Lock, AutoCloseable {
-
-    private final ProxyHandle handle;
+public final class ManagedLock extends ManagedObject implements Lock {
 
     ManagedLock(ManagerClient client, String ident) {
-        this.handle = new ProxyHandle(client, ident, this);
+        super(client, ident);
     }
 
     /**
@@ -54,10 +52,7 @@ public final class ManagedLock implements Lock, AutoCloseable {
         try {
             handle.call("release");
         } catch (ManagerException e) {
-            if (ProxyHandle.is(e, "RuntimeError")) {
-                throw new IllegalMonitorStateException(e.getMessage());
-            }
-            throw e;
+            throw ProxyHandle.translated(e, "RuntimeError", IllegalMonitorStateException::new);
         }
     }
 
@@ -65,21 +60,5 @@ public final class ManagedLock implements Lock, AutoCloseable {
     @Override
     public Condition newCondition() {
         throw new UnsupportedOperationException("a managed lock has no conditions");
-    }
-
-    /** Drops this proxy's reference to the lock. Idempotent. */
-    @Override
-    public void close() {
-        handle.close();
-    }
-
-    /** {@return the ident of the object on the server, for {@link ManagerClient} to attach another proxy to it} */
-    public String ident() {
-        return handle.ident();
-    }
-
-    @Override
-    public String toString() {
-        return "ManagedLock[" + handle + "]";
     }
 }

@@ -6,9 +6,13 @@ import dev.interproc.connection.Client;
 import dev.interproc.connection.Connection;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.BiFunction;
 
 /**
  * A client of a manager server, a {@link ManagerServer} or Python's {@code SyncManager}: creates shared objects
@@ -29,6 +33,18 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 public final class ManagerClient implements AutoCloseable {
 
     private static final Cleaner CLEANER = Cleaner.create();
+    /** The constructor of each proxy class, for {@link #attach(Class, String)}. */
+    private static final Map<Class<?>, BiFunction<ManagerClient, String, ?>> PROXIES = Map.of(
+            ManagedMap.class, ManagedMap::new,
+            ManagedList.class, ManagedList::new,
+            ManagedQueue.class, ManagedQueue::new,
+            ManagedLock.class, ManagedLock::new,
+            ManagedValue.class, ManagedValue::new,
+            ManagedEvent.class, ManagedEvent::new,
+            ManagedSemaphore.class, ManagedSemaphore::new,
+            ManagedBarrier.class, ManagedBarrier::new,
+            ManagedNamespace.class, ManagedNamespace::new,
+            ManagedArray.class, ManagedArray::new);
 
     private final Address address;
     private final byte[] authkey;
@@ -93,6 +109,114 @@ public final class ManagerClient implements AutoCloseable {
     /** {@return a new shared {@code Lock}, which any holder of a proxy may release} */
     public ManagedLock lock() {
         return new ManagedLock(this, create("Lock"));
+    }
+
+    /**
+     * Creates a shared {@code Value}, Python's {@code SyncManager.Value(typecode, value)}.
+     *
+     * @param typecode the {@code array}/{@code ctypes} typecode Python shows in its repr, such as {@code "i"} or
+     *     {@code "d"} (the server holds any value; the typecode is not enforced, as in Python)
+     * @param initial the first value
+     * @param <V> the type of the value
+     * @return its proxy, holding one reference
+     */
+    public <V> ManagedValue<V> value(String typecode, V initial) {
+        return new ManagedValue<>(this, create("Value", typecode, initial));
+    }
+
+    /**
+     * A new proxy of the value of {@code ident}; see {@link #dict(String)} (the other new types attach with
+     * {@link #attach(Class, String)}; this one has a method for its type argument).
+     *
+     * @param ident the object's ident on this client's server
+     * @param <V> the type of the value
+     * @return a proxy holding a reference of its own
+     */
+    public <V> ManagedValue<V> value(String ident) {
+        return new ManagedValue<>(this, attach(ident));
+    }
+
+    /** {@return a new shared {@code Event}, not set} */
+    public ManagedEvent event() {
+        return new ManagedEvent(this, create("Event"));
+    }
+
+    /**
+     * Creates a shared {@code Semaphore}.
+     *
+     * @param permits the permits it starts with
+     * @return its proxy, holding one reference
+     */
+    public ManagedSemaphore semaphore(int permits) {
+        return new ManagedSemaphore(this, create("Semaphore", checkedCount("permits", permits, 0)));
+    }
+
+    /**
+     * Creates a shared {@code BoundedSemaphore}, which refuses a release beyond its initial permits.
+     *
+     * @param permits the permits it starts with, and the most it can hold
+     * @return its proxy, holding one reference
+     */
+    public ManagedSemaphore boundedSemaphore(int permits) {
+        return new ManagedSemaphore(this, create("BoundedSemaphore", checkedCount("permits", permits, 0)));
+    }
+
+    /**
+     * Creates a shared {@code Barrier}.
+     *
+     * @param parties the number of parties that must arrive, at least 1
+     * @return its proxy, holding one reference
+     */
+    public ManagedBarrier barrier(int parties) {
+        return new ManagedBarrier(this, create("Barrier", checkedCount("parties", parties, 1)));
+    }
+
+    /** {@return a new shared {@code Namespace}, with no attributes} */
+    public ManagedNamespace namespace() {
+        return new ManagedNamespace(this, create("Namespace"));
+    }
+
+    /**
+     * Creates a shared {@code Array}, Python's {@code SyncManager.Array(typecode, sequence)}.
+     *
+     * @param typecode an {@code array} typecode: {@code "i"}, {@code "l"}, {@code "q"}, {@code "d"}...
+     * @param values the elements
+     * @return its proxy, holding one reference
+     */
+    public ManagedArray array(String typecode, List<? extends Number> values) {
+        return new ManagedArray(this, create("Array", typecode, new ArrayList<>(values)));
+    }
+
+    /**
+     * A new proxy of an object another proxy refers to, by its ident: how a proxy of any type travels to another
+     * process (Python passes a token and increfs it when rebuilt, as here).
+     *
+     * @param proxyType the proxy class: {@code ManagedValue}, {@code ManagedEvent}, {@code ManagedSemaphore},
+     *     {@code ManagedBarrier}, {@code ManagedNamespace}, {@code ManagedArray}, or one of the types that also have
+     *     a method of their own ({@link #dict(String)}...)
+     * @param ident the object's ident on this client's server
+     * @param <P> the proxy type
+     * @return a proxy holding a reference of its own
+     * @throws ManagerException ({@code builtins.KeyError}) if the server holds no such object
+     * @throws IllegalArgumentException if {@code proxyType} is no proxy class
+     */
+    public <P extends AutoCloseable> P attach(Class<P> proxyType, String ident) {
+        BiFunction<ManagerClient, String, ?> proxy = PROXIES.get(proxyType);
+        if (proxy == null) {
+            throw new IllegalArgumentException(proxyType.getName() + " is no proxy class; give one of "
+                    + PROXIES.keySet().stream()
+                            .map(Class::getSimpleName)
+                            .sorted()
+                            .toList());
+        }
+        return proxyType.cast(proxy.apply(this, attach(ident)));
+    }
+
+    private static int checkedCount(String what, int count, int least) {
+        if (count < least) {
+            throw new IllegalArgumentException(what + " must be at least " + least + ", not " + count);
+        }
+        return count;
     }
 
     /**

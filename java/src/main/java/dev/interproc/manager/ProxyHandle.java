@@ -2,6 +2,7 @@ package dev.interproc.manager;
 
 import java.lang.ref.Cleaner;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * What every proxy holds: its client, the ident of its object, and the reference it owns on the server, dropped
@@ -51,6 +52,20 @@ final class ProxyHandle {
     /** {@return whether {@code failure} is the remote exception of the Python type {@code pythonType}} */
     static boolean is(ManagerException failure, String pythonType) {
         return pythonType.equals(failure.pythonType()) || failure.pythonType().endsWith("." + pythonType);
+    }
+
+    /**
+     * {@return {@code failure} as the Java exception {@code javaType} makes of its message, with {@code failure} as
+     * the cause, if it is the remote exception of the Python type {@code pythonType}; else {@code failure}}
+     */
+    static RuntimeException translated(
+            ManagerException failure, String pythonType, Function<String, ? extends RuntimeException> javaType) {
+        if (!is(failure, pythonType)) {
+            return failure;
+        }
+        RuntimeException translated = javaType.apply(failure.getMessage());
+        translated.initCause(failure);
+        return translated;
     }
 
     @Override

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A Python exception of a class outside {@code builtins} that a manager reply carries and a proxy turns into a
- * result: {@code queue.Empty} ({@code _queue.Empty} from CPython) and {@code queue.Full}. Decoding only: the
+ * result: {@code queue.Empty} ({@code _queue.Empty} from CPython), {@code queue.Full} and
+ * {@code threading.BrokenBarrierError}. Decoding only: the
  * server writes its own with {@link PythonError}.
  *
  * @param type the qualified Python class, such as {@code queue.Empty}
@@ -13,8 +14,11 @@ import java.util.List;
 record PythonSignal(String type) {
 
     /** The mappings for the manager's codec. */
-    static final List<PythonClass<PythonSignal>> PYTHON_CLASSES =
-            List.of(mapping("queue", "Empty"), mapping("_queue", "Empty"), mapping("queue", "Full"));
+    static final List<PythonClass<PythonSignal>> PYTHON_CLASSES = List.of(
+            mapping("queue", "Empty"),
+            mapping("_queue", "Empty"),
+            mapping("queue", "Full"),
+            mapping("threading", "BrokenBarrierError"));
 
     boolean isEmpty() {
         return type.endsWith(".Empty");

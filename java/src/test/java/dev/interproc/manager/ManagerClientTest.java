@@ -18,6 +18,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -209,6 +212,90 @@ class ManagerClientTest {
         ManagerException gone = assertThrows(ManagerException.class, () -> client.dict(map.ident()));
         assertEquals("RemoteError", gone.pythonType());
         assertTrue(gone.getMessage().endsWith("KeyError: '" + map.ident() + "'\n"), gone.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void valueNamespaceAndArrayHoldWhatIsSet(String server) throws Exception {
+        connect(server);
+        try (ManagedValue<Integer> value = client.value("i", 7);
+                ManagedValue<Integer> sameValue = client.value(value.ident());
+                ManagedNamespace namespace = client.namespace();
+                ManagedArray array = client.array("d", List.of(1.5, 2.5, 3.5))) {
+            assertEquals(7, value.get());
+            sameValue.set(8);
+            assertEquals(8, value.get());
+            namespace.set("name", "Bob");
+            assertEquals("Bob", namespace.get("name"));
+            NoSuchElementException missing = assertThrows(NoSuchElementException.class, () -> namespace.get("x"));
+            assertTrue(missing.getMessage().contains("'x'"), missing.getMessage());
+            namespace.remove("name");
+            assertThrows(NoSuchElementException.class, () -> namespace.get("name"));
+            assertThrows(IllegalArgumentException.class, () -> namespace.set("_private", 1));
+            assertEquals(3, array.length());
+            assertEquals(2.5, array.get(1));
+            array.set(-1, 9.0);
+            assertEquals(9.0, array.get(2));
+            assertThrows(IndexOutOfBoundsException.class, () -> array.get(3));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void eventAndSemaphoreWaitOnTheServer(String server) throws Exception {
+        connect(server);
+        try (ManagedEvent event = client.event();
+                ManagedSemaphore semaphore = client.boundedSemaphore(1)) {
+            assertFalse(event.isSet());
+            assertFalse(event.await(20, TimeUnit.MILLISECONDS));
+            CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+                try (ManagedEvent same = client.attach(ManagedEvent.class, event.ident())) {
+                    same.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            event.set();
+            waiter.get(30, TimeUnit.SECONDS);
+            assertTrue(event.isSet());
+            event.clear();
+            assertFalse(event.isSet());
+
+            assertTrue(semaphore.tryAcquire());
+            assertFalse(semaphore.tryAcquire());
+            assertFalse(semaphore.tryAcquire(20, TimeUnit.MILLISECONDS));
+            semaphore.release();
+            IllegalStateException over = assertThrows(IllegalStateException.class, semaphore::release);
+            assertTrue(over.getMessage().contains("Semaphore released too many times"), over.getMessage());
+            semaphore.acquire();
+        }
+        assertThrows(IllegalArgumentException.class, () -> client.semaphore(-1));
+    }
+
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void barrierReleasesItsPartiesTogetherAndBreaks(String server) throws Exception {
+        connect(server);
+        try (ManagedBarrier barrier = client.barrier(2)) {
+            assertEquals(2, barrier.parties());
+            CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> {
+                try (ManagedBarrier same = client.attach(ManagedBarrier.class, barrier.ident())) {
+                    return same.await();
+                } catch (InterruptedException | BrokenBarrierException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            int mine = barrier.await();
+            assertEquals(Set.of(0, 1), Set.of(mine, other.get(30, TimeUnit.SECONDS)));
+            assertThrows(BrokenBarrierException.class, () -> barrier.await(20, TimeUnit.MILLISECONDS));
+            assertTrue(barrier.isBroken());
+            barrier.reset();
+            assertFalse(barrier.isBroken());
+            assertEquals(0, barrier.numberWaiting());
+            barrier.abort();
+            assertThrows(BrokenBarrierException.class, barrier::await);
+        }
+        assertThrows(IllegalArgumentException.class, () -> client.attach(AutoCloseable.class, "1"));
     }
 
     @ParameterizedTest(name = "{0} server")
