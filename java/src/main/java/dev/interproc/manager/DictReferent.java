@@ -7,11 +7,16 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Python's {@code dict} as a managed object: insertion-ordered, every call atomic. */
 final class DictReferent implements Referent {
 
-    /** Python's dict methods, then this server's compound operation {@code add_and_get}, for Java clients. */
+    /**
+     * Python's dict methods, then this server's atomic operations for Java clients: {@code add_and_get} and the
+     * compare-and-set family of {@link java.util.concurrent.ConcurrentMap} ({@code swap}, {@code put_if_absent},
+     * {@code replace_if_present}, {@code replace_if_equal}, {@code remove_if_equal}).
+     */
     static final List<String> EXPOSED = List.of(
             "__contains__",
             "__delitem__",
@@ -29,7 +34,12 @@ final class DictReferent implements Referent {
             "setdefault",
             "update",
             "values",
-            "add_and_get");
+            "add_and_get",
+            "swap",
+            "put_if_absent",
+            "replace_if_present",
+            "replace_if_equal",
+            "remove_if_equal");
 
     private static final Object ABSENT = new Object();
 
@@ -84,6 +94,24 @@ final class DictReferent implements Referent {
                 yield null;
             }
             case "add_and_get" -> addAndGet(arguments.required(0, "key"), arguments.required(1, "delta"));
+            case "swap" -> map.put(Arguments.key(arguments.required(0, "key")), arguments.required(1, "value"));
+            case "put_if_absent" ->
+                map.putIfAbsent(Arguments.key(arguments.required(0, "key")), arguments.required(1, "value"));
+            case "replace_if_present" ->
+                map.replace(Arguments.key(arguments.required(0, "key")), arguments.required(1, "value"));
+            case "replace_if_equal" ->
+                replaceIfEqual(
+                        Arguments.key(arguments.required(0, "key")),
+                        arguments.required(1, "expected"),
+                        arguments.required(2, "value"));
+            case "remove_if_equal" -> {
+                Object key = Arguments.key(arguments.required(0, "key"));
+                boolean equal = map.containsKey(key) && sameValue(map.get(key), arguments.required(1, "expected"));
+                if (equal) {
+                    map.remove(key);
+                }
+                yield equal;
+            }
             case "update" -> {
                 update(arguments.get(0, "other", null), arguments.keywords());
                 yield null;
@@ -109,6 +137,19 @@ final class DictReferent implements Referent {
                 Arguments.key(integer(map.getOrDefault(Arguments.key(key), 0)).add(integer(delta)));
         map.put(Arguments.key(key), sum);
         return sum;
+    }
+
+    private boolean replaceIfEqual(Object key, Object expected, Object value) {
+        if (!map.containsKey(key) || !sameValue(map.get(key), expected)) {
+            return false;
+        }
+        map.put(key, value);
+        return true;
+    }
+
+    /** Python's {@code ==} for the values a pickle carries: ints equal whatever width they arrived in. */
+    private static boolean sameValue(Object held, Object expected) {
+        return Objects.equals(Arguments.key(held), Arguments.key(expected));
     }
 
     private static BigInteger integer(Object value) {

@@ -7,20 +7,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
 
 /**
- * A proxy of a shared {@code dict}. Each call is one round trip and is atomic on the server, except
- * {@link #put}, which reads the previous value and then sets the new one (Python's dict has no atomic swap):
- * update shared entries from several processes under a {@link ManagedLock}, or, on a Java server, count with
- * {@link #addAndGet}. Views ({@link #entrySet()},
- * {@link #keySet()}, {@link #values()}) are snapshots taken with one call.
+ * A proxy of a shared {@code dict}. Each call is one round trip and is atomic on the server.
+ *
+ * <p><b>Read-modify-write without a lock.</b> On a Java server ({@link ManagerServer}) this is a
+ * {@link ConcurrentMap}: {@link #putIfAbsent}, {@link #replace(Object, Object, Object)},
+ * {@link #remove(Object, Object)} and {@link #replace(Object, Object)} are one atomic call each, so
+ * {@link #compute}, {@link #merge} and {@link #computeIfAbsent} (the JDK's default methods, retrying on a conflict)
+ * update an entry exactly under contention from any number of processes, without a lock; {@link #put} is an atomic
+ * swap; {@link #addAndGet} counts in one call. As in every {@code ConcurrentMap}, a {@code null} (Python's
+ * {@code None}) value counts as absent for those methods. Python's dict has none of them: against a Python server
+ * they throw {@link ManagerException} ({@code RemoteError}, not exposed), {@link #put} reads the previous value and
+ * then sets the new one (not atomic), and shared entries are updated under a {@link ManagedLock}.
+ *
+ * <p>Views ({@link #entrySet()}, {@link #keySet()}, {@link #values()}) are snapshots taken with one call.
  *
  * @param <K> the key type; keys travel as pickled values, so use strings, numbers or other values Python hashes
  * @param <V> the value type
  */
-public final class ManagedMap<K, V> extends AbstractMap<K, V> implements AutoCloseable {
+public final class ManagedMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V>, AutoCloseable {
 
     private final ProxyHandle handle;
+    /** Whether the server has the atomic methods, learnt from the first call that needs one. */
+    private volatile Boolean javaServer;
 
     ManagedMap(ManagerClient client, String ident) {
         this.handle = new ProxyHandle(client, ident, this);
@@ -42,12 +53,78 @@ public final class ManagedMap<K, V> extends AbstractMap<K, V> implements AutoClo
         return (V) handle.call("get", key);
     }
 
-    /** Sets the value; returns the value read just before, which another process may have changed since. */
+    /**
+     * Sets the value and returns the previous one: an atomic swap on a Java server; on a Python server the value
+     * read just before, which another process may have changed since.
+     */
     @Override
+    @SuppressWarnings("unchecked")
     public V put(K key, V value) {
+        if (javaServer != Boolean.FALSE) {
+            try {
+                V previous = (V) handle.call("swap", key, value);
+                javaServer = true;
+                return previous;
+            } catch (ManagerException e) {
+                if (javaServer == Boolean.TRUE || !notExposed(e)) {
+                    throw e;
+                }
+                javaServer = false;
+            }
+        }
         V previous = get(key);
         handle.call("__setitem__", key, value);
         return previous;
+    }
+
+    /** Whether {@code failure} says the server does not expose the method: a Python server's dict. */
+    private static boolean notExposed(ManagerException failure) {
+        return ProxyHandle.is(failure, "RemoteError") && failure.getMessage().contains("object is not in exposed=");
+    }
+
+    /**
+     * Sets the value unless the key has one, atomically (Java server only).
+     *
+     * @return the value held before, or null if there was none (and the value is now set)
+     * @throws ManagerException if the server is Python's
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public V putIfAbsent(K key, V value) {
+        return (V) handle.call("put_if_absent", key, value);
+    }
+
+    /**
+     * Removes the entry if it holds {@code value} (Python's {@code ==}), atomically (Java server only).
+     *
+     * @throws ManagerException if the server is Python's
+     */
+    @Override
+    public boolean remove(Object key, Object value) {
+        return (Boolean) handle.call("remove_if_equal", key, value);
+    }
+
+    /**
+     * Replaces the value if it is {@code oldValue} (Python's {@code ==}), atomically (Java server only): the
+     * compare-and-set every lock-free update of an entry is built on.
+     *
+     * @throws ManagerException if the server is Python's
+     */
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        return (Boolean) handle.call("replace_if_equal", key, oldValue, newValue);
+    }
+
+    /**
+     * Replaces the value if the key has one, atomically (Java server only).
+     *
+     * @return the value replaced, or null if there was none (and nothing was set)
+     * @throws ManagerException if the server is Python's
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public V replace(K key, V value) {
+        return (V) handle.call("replace_if_present", key, value);
     }
 
     /** Removes the entry atomically ({@code dict.pop(key, None)}). */

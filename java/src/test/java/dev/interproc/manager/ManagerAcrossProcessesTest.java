@@ -30,6 +30,7 @@ class ManagerAcrossProcessesTest {
     private static final int CHILDREN = 3;
     private static final int ITEMS = 2000;
     private static final int INCREMENTS = 300;
+    private static final int MERGES = 10_000;
 
     @TempDir
     Path directory;
@@ -37,7 +38,8 @@ class ManagerAcrossProcessesTest {
     /**
      * Three JVMs each put 2,000 items into one queue and take 2,000 (any JVM's): every item is taken exactly once;
      * then each adds one to a shared counter 300 times under a shared lock (read, then write), and to another with
-     * the server-side {@code addAndGet}: both counts are exact.
+     * the server-side {@code addAndGet}, and 10,000 times to a third with {@code merge} (the JDK's compare-and-set
+     * loop over the server's atomic {@code replace}): every count is exact.
      */
     @Test
     void threeClientJvmsShareAQueueALockAndCountersExactly() throws Exception {
@@ -59,7 +61,8 @@ class ManagerAcrossProcessesTest {
                                 counter.ident(),
                                 String.valueOf(ITEMS),
                                 String.valueOf(INCREMENTS),
-                                "c" + i)
+                                "c" + i,
+                                String.valueOf(MERGES))
                         .start());
             }
             List<String> taken = new ArrayList<>();
@@ -81,6 +84,7 @@ class ManagerAcrossProcessesTest {
             assertEquals(all, taken.stream().sorted().toList());
             assertEquals(CHILDREN * INCREMENTS, counter.get("n"));
             assertEquals(CHILDREN * INCREMENTS, counter.get("atomic"));
+            assertEquals(CHILDREN * MERGES, counter.get("merged"));
             assertEquals(0, queue.size());
             assertEquals(3, server.numberOfObjects()); // the children's references are dropped
         }

@@ -13,10 +13,11 @@ import java.util.List;
  *   <li>{@code server ADDRESS KEY_HEX}: serves a manager, prints {@code READY}, and runs until killed;
  *   <li>{@code owner}: starts a {@link Manager} JVM of its own, puts {@code "owner" -> 1} into a new dict, prints
  *       {@code MANAGER PID ADDRESS KEY_HEX DICT_IDENT} and runs until killed;
- *   <li>{@code client ADDRESS KEY_HEX QUEUE LOCK DICT ITEMS INCREMENTS NAME}: attaches to the shared queue, lock
- *       and counter dict by ident; {@code ITEMS} times puts {@code NAME-i} and takes one element (any
+ *   <li>{@code client ADDRESS KEY_HEX QUEUE LOCK DICT ITEMS INCREMENTS NAME MERGES}: attaches to the shared queue,
+ *       lock and counter dict by ident; {@code ITEMS} times puts {@code NAME-i} and takes one element (any
  *       process's), then {@code INCREMENTS} times adds one to the dict's {@code "n"} under the lock and one to
- *       its {@code "atomic"} with {@code addAndGet}, and prints
+ *       its {@code "atomic"} with {@code addAndGet}, then {@code MERGES} times one to its {@code "merged"} with
+ *       {@code merge} (compare-and-set), and prints
  *       {@code TAKEN} and the elements it took.
  * </ul>
  */
@@ -61,6 +62,9 @@ public final class ManagerChild {
                     lock.unlock();
                 }
                 counter.addAndGet("atomic", 1);
+            }
+            for (int i = 0; i < Integer.parseInt(args[9]); i++) {
+                counter.merge("merged", 1, Integer::sum); // a compare-and-set loop, no lock
             }
             System.out.println("TAKEN " + String.join(",", taken));
         }

@@ -119,6 +119,42 @@ class ManagerClientTest {
         }
     }
 
+    /**
+     * On a Java server the map is a ConcurrentMap whose compare-and-set calls are atomic, so the JDK's compute and
+     * merge work without a lock; Python's dict has none of them, which is said clearly, and put still works.
+     */
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void compareAndSetCallsAreAtomicOnAJavaServer(String server) throws Exception {
+        connect(server);
+        try (ManagedMap<String, Integer> map = client.dict()) {
+            assertNull(map.put("a", 1));
+            assertEquals(1, map.put("a", 2));
+            if (!server.equals("java")) {
+                ManagerException missing = assertThrows(ManagerException.class, () -> map.putIfAbsent("a", 3));
+                assertTrue(
+                        missing.getMessage().contains("AttributeError: method 'put_if_absent'"), missing.getMessage());
+                assertEquals(2, map.put("a", 3));
+                return;
+            }
+            assertEquals(2, map.putIfAbsent("a", 3));
+            assertNull(map.putIfAbsent("b", 3));
+            assertFalse(map.replace("a", 1, 5));
+            assertTrue(map.replace("a", 2, 5));
+            assertEquals(5, map.replace("a", 6));
+            assertNull(map.replace("absent", 1));
+            assertFalse(map.containsKey("absent"));
+            assertFalse(map.remove("a", 7L));
+            assertTrue(map.remove("a", 6L)); // Python's ==: an int is an int whatever its Java width
+            assertEquals(11, map.compute("c", (key, value) -> value == null ? 11 : value + 1));
+            assertEquals(12, map.compute("c", (key, value) -> value == null ? 11 : value + 1));
+            assertEquals(15, map.merge("c", 3, Integer::sum));
+            assertEquals(7, map.computeIfAbsent("d", key -> 7));
+            assertNull(map.computeIfPresent("d", (key, value) -> null));
+            assertFalse(map.containsKey("d"));
+        }
+    }
+
     @ParameterizedTest(name = "{0} server")
     @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
     void listBehavesAsAList(String server) throws Exception {
