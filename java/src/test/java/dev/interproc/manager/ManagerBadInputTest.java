@@ -2,6 +2,7 @@ package dev.interproc.manager;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.connection.Address;
@@ -10,18 +11,24 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Bad input from an authenticated peer: a huge announced length, a truncated message and a payload that is not
- * a pickle. The bad peer gets a clear answer or its connection closed; a good client meanwhile, and after, is
+ * Bad input before authentication, and from an authenticated peer: a huge announced length, a truncated message
+ * and a payload that is not a pickle. The bad peer gets a clear answer or its connection closed; a good client meanwhile, and after, is
  * served.
  */
 class ManagerBadInputTest {
@@ -85,6 +92,62 @@ class ManagerBadInputTest {
             assertTrue(((String) reply[1]).contains("pickle"), (String) reply[1]);
         }
         assertGoodClientServed();
+    }
+
+    /**
+     * Bad input before authentication, where the handshake's answer is due: a 2 GiB length, random garbage, a
+     * code-running pickle and a truncated frame. The server decodes none of it, ends that connection (after
+     * {@code #FAILURE#} where Python's would send it), and serves the good client throughout.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"huge length", "garbage", "code-running pickle", "truncated frame"})
+    void badInputBeforeAuthenticationEndsOnlyThatConnection(String kind) throws Exception {
+        try (SocketChannel bad =
+                SocketChannel.open(UnixDomainSocketAddress.of(((Address.Unix) server.address()).path()))) {
+            byte[] challenge = readFrame(bad);
+            assertTrue(new String(challenge, StandardCharsets.US_ASCII).startsWith("#CHALLENGE#"));
+            switch (kind) {
+                case "huge length" ->
+                    write(bad, ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE).array());
+                case "garbage" -> {
+                    byte[] garbage = new byte[4096];
+                    new Random(7).nextBytes(garbage);
+                    garbage[0] = 0; // a length the listener reads as small enough to wait for
+                    write(bad, garbage);
+                }
+                case "code-running pickle" ->
+                    frame(bad, "cos\nsystem\n(S'touch /tmp/interproc-pwned'\ntR.".getBytes(StandardCharsets.US_ASCII));
+                default -> {
+                    write(
+                            bad,
+                            ByteBuffer.allocate(14)
+                                    .putInt(100)
+                                    .put(new byte[10])
+                                    .array());
+                    bad.shutdownOutput();
+                }
+            }
+            assertGoodClientServed();
+            CompletableFuture<Long> rest = CompletableFuture.supplyAsync(() -> drain(bad));
+            long bytesAfter = rest.get(60, TimeUnit.SECONDS); // ends: the server closes that connection
+            assertTrue(bytesAfter < 64, () -> kind + ": the server answered " + bytesAfter + " bytes");
+        }
+        assertGoodClientServed();
+        assertFalse(Files.exists(Path.of("/tmp/interproc-pwned")), "a pickle ran code");
+    }
+
+    /** Reads until the end of the stream; returns how many bytes came. */
+    private static long drain(SocketChannel channel) {
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        long total = 0;
+        try {
+            for (int n; (n = channel.read(buffer.clear())) >= 0; ) {
+                total += n;
+            }
+        } catch (IOException reset) {
+            // a reset is an end too
+        }
+        return total;
     }
 
     private void assertGoodClientServed() {
