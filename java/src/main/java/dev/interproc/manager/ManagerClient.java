@@ -212,6 +212,41 @@ public final class ManagerClient implements AutoCloseable {
         return proxyType.cast(proxy.apply(this, attach(ident)));
     }
 
+    /**
+     * Creates an object of a user-registered type (Python's {@code m.Counter(5)} after
+     * {@code BaseManager.register('Counter')}) and returns a proxy implementing {@code face}: each of its methods
+     * calls the remote method of the same name with the arguments as given, one round trip each, and returns the
+     * result converted to its return type (a method that declares {@link InterruptedException} waits
+     * interruptibly). The proxy also implements {@link ManagedProxy}, for its ident and its reference.
+     *
+     * @param typeid the type's name on the server (a Java server's {@link ManagerTypes}, or a Python server's
+     *     registry)
+     * @param face the interface the proxy implements
+     * @param args the arguments of the type's factory
+     * @param <T> the interface
+     * @return the proxy, holding one reference
+     * @throws ManagerException ({@code builtins.KeyError} in a traceback) if the server has no such type
+     * @throws IllegalArgumentException if {@code face} is not an interface
+     */
+    public <T> T proxy(String typeid, Class<T> face, Object... args) {
+        UserProxy.requireInterface(face);
+        return UserProxy.of(this, create(typeid, args), face);
+    }
+
+    /**
+     * A new proxy implementing {@code face} of the object of {@code ident}, of any type; see
+     * {@link #proxy(String, Class, Object...)} and {@link #dict(String)}.
+     *
+     * @param face the interface the proxy implements
+     * @param ident the object's ident on this client's server
+     * @param <T> the interface
+     * @return a proxy holding a reference of its own
+     */
+    public <T> T proxy(Class<T> face, String ident) {
+        UserProxy.requireInterface(face);
+        return UserProxy.of(this, attach(ident), face);
+    }
+
     private static int checkedCount(String what, int count, int least) {
         if (count < least) {
             throw new IllegalArgumentException(what + " must be at least " + least + ", not " + count);

@@ -39,6 +39,7 @@ public final class ManagerServer implements AutoCloseable {
 
     private final Listener listener;
     private final Path privateDirectory;
+    private final ManagerTypes types;
     private final ObjectTable table = new ObjectTable();
     private final RequestHandler handler = new RequestHandler(this, table);
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -46,9 +47,10 @@ public final class ManagerServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    private ManagerServer(Listener listener, Path privateDirectory) {
+    private ManagerServer(Listener listener, Path privateDirectory, ManagerTypes types) {
         this.listener = listener;
         this.privateDirectory = privateDirectory;
+        this.types = types;
         Thread.ofPlatform()
                 .daemon()
                 .name("interproc-manager-accept " + listener.address())
@@ -65,7 +67,8 @@ public final class ManagerServer implements AutoCloseable {
     public static ManagerServer start(byte[] authkey) throws IOException {
         Path directory = Files.createTempDirectory("interproc-manager-");
         try {
-            return start(new Address.Unix(directory.resolve("listener.sock")), authkey, directory);
+            return start(
+                    new Address.Unix(directory.resolve("listener.sock")), authkey, directory, ManagerTypes.standard());
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(directory);
             throw e;
@@ -83,10 +86,24 @@ public final class ManagerServer implements AutoCloseable {
      * @throws IOException if the address cannot be bound, for example because a live server holds it
      */
     public static ManagerServer start(Address address, byte[] authkey) throws IOException {
+        return start(address, authkey, ManagerTypes.standard());
+    }
+
+    /**
+     * Starts a server on {@code address} that also creates the types a user registered (Python's
+     * {@code BaseManager.register}), as {@link #start(Address, byte[])} does otherwise.
+     *
+     * @param address where to listen
+     * @param authkey the key every client must prove it holds
+     * @param types the types clients may create; the server keeps a copy
+     * @return the running server
+     * @throws IOException if the address cannot be bound
+     */
+    public static ManagerServer start(Address address, byte[] authkey, ManagerTypes types) throws IOException {
         if (address instanceof Address.Unix unix) {
             removeIfAbandoned(unix.path());
         }
-        return start(address, authkey, null);
+        return start(address, authkey, null, types.copy());
     }
 
     /** Deletes the socket file at {@code path} if nothing accepts connections on it any more. */
@@ -102,10 +119,16 @@ public final class ManagerServer implements AutoCloseable {
         }
     }
 
-    private static ManagerServer start(Address address, byte[] authkey, Path privateDirectory) throws IOException {
+    private static ManagerServer start(Address address, byte[] authkey, Path privateDirectory, ManagerTypes types)
+            throws IOException {
         Objects.requireNonNull(authkey, "a manager always authenticates: authkey");
         return new ManagerServer(
-                Listener.builder(address).backlog(128).authkey(authkey).bind(), privateDirectory);
+                Listener.builder(address).backlog(128).authkey(authkey).bind(), privateDirectory, types);
+    }
+
+    /** {@return the types this server creates} */
+    ManagerTypes types() {
+        return types;
     }
 
     /** {@return the address clients connect to, with the real port when port 0 was asked for} */

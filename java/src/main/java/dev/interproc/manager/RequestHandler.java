@@ -98,7 +98,7 @@ final class RequestHandler {
         if (all.length == 0 || !(all[0] instanceof String typeid)) {
             throw PythonError.typeError("create() missing required argument: 'typeid'");
         }
-        Registry.Type type = Registry.STANDARD.get(typeid);
+        Registry.Type type = server.types().get(typeid);
         if (type == null || type.factory() == null) {
             throw PythonError.keyError(typeid);
         }
@@ -143,8 +143,11 @@ final class RequestHandler {
         if (typeid == null) {
             return new Object[] {"#RETURN", result};
         }
-        Registry.Type type = Registry.STANDARD.get(typeid);
-        String ident = table.add(typeid, type, (Referent) result);
+        Registry.Type type = server.types().get(typeid);
+        if (type == null) {
+            throw PythonError.keyError(typeid);
+        }
+        String ident = table.add(typeid, type, server.types().referent(typeid, result));
         PythonCall token = new PythonCall("multiprocessing.managers", "Token", typeid, server.pythonAddress(), ident);
         return new Object[] {"#PROXY", new Object[] {type.exposed().toArray(), token}};
     }

@@ -1,0 +1,144 @@
+package dev.interproc.manager;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * An object of a type a user registered ({@link ManagerTypes#register}): its public methods are its exposed
+ * methods, called by name with positional arguments, as Python's server calls a registered class's. Calls are
+ * not serialized (Python's are not either, beyond the GIL): the object must be thread-safe.
+ */
+final class ReflectiveReferent implements Referent {
+
+    private final Object target;
+    private final Class<?> type;
+
+    ReflectiveReferent(Object target, Class<?> type) {
+        if (!type.isInstance(target)) {
+            throw PythonError.typeError("the factory made a "
+                    + (target == null ? "None" : target.getClass().getName()) + ", not the registered "
+                    + type.getName());
+        }
+        this.target = target;
+        this.type = type;
+    }
+
+    /** {@return the public instance methods of {@code type}, but {@code Object}'s: what a client may call} */
+    static List<String> exposed(Class<?> type) {
+        return Arrays.stream(type.getMethods())
+                .filter(method -> !Modifier.isStatic(method.getModifiers()))
+                .filter(method -> method.getDeclaringClass() != Object.class)
+                .map(Method::getName)
+                .filter(name -> !name.startsWith("_"))
+                .distinct()
+                .sorted()
+                .toList();
+    }
+
+    @Override
+    public Object call(String method, Arguments arguments) {
+        Object[] given = arguments.positional();
+        if (!arguments.keywords().isEmpty()) {
+            throw PythonError.typeError(method + "() of a Java object takes positional arguments only, not "
+                    + arguments.keywords().keySet());
+        }
+        Method chosen = Arrays.stream(type.getMethods())
+                .filter(candidate -> candidate.getName().equals(method))
+                .filter(candidate -> candidate.getParameterCount() == given.length)
+                .findFirst()
+                .orElseThrow(() -> PythonError.typeError(
+                        method + "() takes no " + given.length + " arguments in " + type.getName()));
+        Object[] converted = new Object[given.length];
+        for (int i = 0; i < given.length; i++) {
+            converted[i] = convert(given[i], chosen.getParameterTypes()[i], method, i);
+        }
+        try {
+            return chosen.invoke(target, converted);
+        } catch (InvocationTargetException e) {
+            throw pythonError(e.getCause());
+        } catch (IllegalAccessException e) {
+            throw PythonError.typeError("cannot call " + chosen + ": " + e.getMessage());
+        }
+    }
+
+    /** An argument as the parameter's type: Python's ints and floats arrive as the narrowest Java number. */
+    private static Object convert(Object value, Class<?> parameter, String method, int index) {
+        Class<?> boxed = parameter.isPrimitive() ? box(parameter) : parameter;
+        if (value == null) {
+            if (parameter.isPrimitive()) {
+                throw PythonError.typeError(method + "() argument " + (index + 1) + " must be a number, not None");
+            }
+            return null;
+        }
+        if (boxed.isInstance(value)) {
+            return value;
+        }
+        if (value instanceof Number number && Number.class.isAssignableFrom(boxed)) {
+            try {
+                if (boxed == Integer.class) {
+                    return integer(number).intValueExact();
+                }
+                if (boxed == Long.class) {
+                    return integer(number).longValueExact();
+                }
+            } catch (ArithmeticException tooBig) {
+                throw PythonError.builtin("OverflowError", "int too large for " + parameter.getSimpleName());
+            }
+            if (boxed == Double.class) {
+                return number.doubleValue();
+            }
+            if (boxed == BigInteger.class) {
+                return integer(number);
+            }
+        }
+        throw PythonError.typeError(method + "() argument " + (index + 1) + " must be " + parameter.getSimpleName()
+                + ", not " + Arguments.typeName(value));
+    }
+
+    private static BigInteger integer(Number number) {
+        if (number instanceof BigInteger big) {
+            return big;
+        }
+        if (number instanceof Double || number instanceof Float) {
+            throw PythonError.typeError("'float' object cannot be interpreted as an integer");
+        }
+        return BigInteger.valueOf(number.longValue());
+    }
+
+    private static Class<?> box(Class<?> primitive) {
+        return switch (primitive.getName()) {
+            case "int" -> Integer.class;
+            case "long" -> Long.class;
+            case "double" -> Double.class;
+            case "boolean" -> Boolean.class;
+            default -> primitive;
+        };
+    }
+
+    /** A Java exception as the Python exception of the same meaning; any other reaches the client as a traceback. */
+    private static RuntimeException pythonError(Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        return switch (failure) {
+            case PythonError python -> python;
+            case IllegalArgumentException e -> PythonError.valueError(message);
+            case IndexOutOfBoundsException e -> PythonError.builtin("IndexError", message);
+            case NoSuchElementException e -> PythonError.builtin("KeyError", message);
+            case UnsupportedOperationException e -> PythonError.builtin("NotImplementedError", message);
+            case ArithmeticException e -> PythonError.builtin("ArithmeticError", message);
+            case IllegalStateException e -> PythonError.runtimeError(message);
+            case RuntimeException e -> e;
+            case Error e -> throw e;
+            default -> new IllegalStateException(failure);
+        };
+    }
+
+    @Override
+    public String repr() {
+        return String.valueOf(target);
+    }
+}

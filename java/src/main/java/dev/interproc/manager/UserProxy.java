@@ -1,0 +1,84 @@
+package dev.interproc.manager;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.math.BigInteger;
+import java.util.Arrays;
+
+/**
+ * The calls of a proxy of a user-registered type ({@link ManagerClient#proxy}): each method of the interface is the
+ * remote method of the same name, called with the arguments as given; a number that comes back is converted to the
+ * method's return type. A method that declares {@link InterruptedException} waits interruptibly.
+ */
+final class UserProxy implements InvocationHandler {
+
+    private final ProxyHandle handle;
+    private final Class<?> face;
+
+    private UserProxy(ManagerClient client, String ident, Class<?> face, Object proxy) {
+        this.face = face;
+        this.handle = new ProxyHandle(client, ident, proxy);
+    }
+
+    /** A proxy implementing {@code face} and {@link ManagedProxy} for the object {@code ident}, holding one reference. */
+    static <T> T of(ManagerClient client, String ident, Class<T> face) {
+        UserProxy[] handler = new UserProxy[1];
+        Object proxy = Proxy.newProxyInstance(
+                face.getClassLoader(),
+                new Class<?>[] {face, ManagedProxy.class},
+                (self, method, args) -> handler[0].invoke(self, method, args));
+        handler[0] = new UserProxy(client, ident, face, proxy);
+        return face.cast(proxy);
+    }
+
+    /** Refuses a class: a proxy implements an interface. Checked before anything is created on the server. */
+    static void requireInterface(Class<?> face) {
+        if (!face.isInterface()) {
+            throw new IllegalArgumentException(face.getName() + " is no interface: a proxy implements an interface");
+        }
+    }
+
+    @Override
+    public Object invoke(Object self, Method method, Object[] args) throws Throwable {
+        Object[] given = args == null ? new Object[0] : args;
+        if (method.getDeclaringClass() == Object.class) {
+            return switch (method.getName()) {
+                case "equals" -> self == given[0];
+                case "hashCode" -> System.identityHashCode(self);
+                default -> face.getSimpleName() + "[" + handle + "]";
+            };
+        }
+        if (method.getDeclaringClass() == ManagedProxy.class || method.getDeclaringClass() == AutoCloseable.class) {
+            if (method.getName().equals("ident")) {
+                return handle.ident();
+            }
+            handle.close();
+            return null;
+        }
+        boolean interruptible = Arrays.asList(method.getExceptionTypes()).contains(InterruptedException.class);
+        Object result = interruptible
+                ? handle.callInterruptibly(method.getName(), given)
+                : handle.call(method.getName(), given);
+        return converted(result, method);
+    }
+
+    /** The result as the method's return type: Python's ints arrive as the narrowest Java number. */
+    private static Object converted(Object result, Method method) {
+        Class<?> type = method.getReturnType();
+        if (type == void.class || result == null || !(result instanceof Number number)) {
+            return type == void.class ? null : result;
+        }
+        return switch (type.getName()) {
+            case "int", "java.lang.Integer" -> exact(number).intValueExact();
+            case "long", "java.lang.Long" -> exact(number).longValueExact();
+            case "double", "java.lang.Double" -> number.doubleValue();
+            case "java.math.BigInteger" -> exact(number);
+            default -> result;
+        };
+    }
+
+    private static BigInteger exact(Number number) {
+        return number instanceof BigInteger big ? big : BigInteger.valueOf(number.longValue());
+    }
+}
