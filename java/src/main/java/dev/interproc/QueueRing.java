@@ -65,6 +65,14 @@ final class QueueRing {
     /** The word producers sleep on while the ring is full. */
     private final WordWatch notFull;
 
+    // The reservation of the thread that holds the producers' lock (which names this process): written and read
+    // only under that lock, whose compare-and-set orders them between threads.
+    private long reservedTail;
+    private long reservedAt;
+    private boolean reservedWrap;
+    /** The thread holding a claim, compared only with the current thread (which sees its own stores). */
+    private Thread claimant;
+
     /**
      * The protocol on the queue slot {@code memory} of a ring of {@code capacity} bytes taking messages of up to
      * {@code maxMessage} bytes, as the slot's metadata says.
@@ -115,9 +123,38 @@ final class QueueRing {
      */
     boolean write(MemorySegment message, long nanos) throws InterruptedException {
         long length = message.byteSize();
+        if (!reserve(length, nanos)) {
+            return false;
+        }
+        try {
+            copy(message, 0, records, reservedAt + LENGTH_BYTES, length);
+        } catch (RuntimeException | Error failure) {
+            release();
+            throw failure;
+        }
+        publish(length);
+        return true;
+    }
+
+    /**
+     * Takes the producers' lock and waits for room for a record of {@code length} bytes at {@code tail}; on success
+     * the lock stays held and {@link #reserved}, {@link #publish} or {@link #release} ends the reservation. The
+     * reservation is kept in this object: the producers' lock names the process, so one thread of the process at
+     * a time holds it.
+     *
+     * @param nanos how long to wait for space, or {@link #NO_WAIT}
+     * @return false if no space came in time (the lock is not held then)
+     * @throws IllegalArgumentException if {@code length} is more than the maximum
+     * @throws IllegalStateException if this thread holds a claim on the queue: it would wait for itself
+     */
+    boolean reserve(long length, long nanos) throws InterruptedException {
         if (length > maxMessage) {
             throw new IllegalArgumentException("a message of " + length + " bytes is longer than the " + maxMessage
                     + " bytes queue '" + name + "' takes");
+        }
+        if (claimant == Thread.currentThread()) {
+            throw new IllegalStateException("this thread holds a claim on shared queue '" + name
+                    + "': commit or abort it before it writes again (the producers' lock is held until then)");
         }
         if (nanos != NO_WAIT && Thread.interrupted()) {
             throw new InterruptedException("interrupted before writing to shared queue '" + name + "'");
@@ -129,7 +166,7 @@ final class QueueRing {
                 return false;
             }
             long head;
-            boolean published = false;
+            boolean reserved = false;
             try {
                 long tail = longAt(TAIL_OFFSET);
                 head = longAt(HEAD_OFFSET);
@@ -141,29 +178,61 @@ final class QueueRing {
                 long toEnd = capacity - at;
                 long needed = record <= toEnd ? record : toEnd + record;
                 if (capacity - held >= needed) {
-                    if (needed != record) {
-                        setInt(at, WRAP);
-                        at = 0;
-                    }
-                    setInt(at, (int) length);
-                    copy(message, 0, records, at + LENGTH_BYTES, length);
-                    pauseInsideForTests();
-                    setLong(PUT_COUNT_OFFSET, longAt(PUT_COUNT_OFFSET) + 1);
-                    setLong(TAIL_OFFSET, tail + needed);
-                    published = true;
+                    reservedTail = tail;
+                    reservedWrap = needed != record;
+                    reservedAt = reservedWrap ? 0 : at;
+                    reserved = true;
+                    return true;
                 }
             } finally {
-                putLock.unlockInternal();
-            }
-            if (published) {
-                wake(CONSUMERS_WAITING_OFFSET, NOT_EMPTY_OFFSET, notEmpty);
-                return true;
+                if (!reserved) {
+                    putLock.unlockInternal();
+                }
             }
             if (nanos == NO_WAIT
                     || !awaitMove(PRODUCERS_WAITING_OFFSET, NOT_FULL_OFFSET, notFull, HEAD_OFFSET, head, deadline)) {
                 return false;
             }
         }
+    }
+
+    /** The payload bytes of the record reserved for {@code length} bytes; valid until the reservation ends. */
+    MemorySegment reserved(long length) {
+        return slice(records, reservedAt + LENGTH_BYTES, length);
+    }
+
+    /**
+     * Publishes the reserved record with a payload of {@code length} bytes (at most the length reserved), already
+     * written: the wrap length if the reservation wrapped, the record's length, {@code put_count}, then one store
+     * of {@code tail}; releases the producers' lock and wakes consumers.
+     */
+    void publish(long length) {
+        try {
+            long tail = reservedTail;
+            if (reservedWrap) {
+                setInt(tail & mask, WRAP);
+            }
+            setInt(reservedAt, (int) length);
+            pauseInsideForTests();
+            setLong(PUT_COUNT_OFFSET, longAt(PUT_COUNT_OFFSET) + 1);
+            setLong(TAIL_OFFSET, tail + (reservedWrap ? capacity - (tail & mask) : 0) + recordBytes(length));
+        } finally {
+            putLock.unlockInternal();
+        }
+        wake(CONSUMERS_WAITING_OFFSET, NOT_EMPTY_OFFSET, notEmpty);
+    }
+
+    /** Ends a reservation without publishing anything: releases the producers' lock. */
+    void release() {
+        putLock.unlockInternal();
+    }
+
+    /**
+     * Marks the thread that holds a claim on the queue (null when none does), so that its own next write is refused
+     * instead of waiting for itself.
+     */
+    void claimedBy(Thread thread) {
+        claimant = thread;
     }
 
     /**

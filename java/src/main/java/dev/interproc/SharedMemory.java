@@ -509,7 +509,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws IllegalArgumentException if the capacity is out of range
      */
     public SharedQueue sharedQueue(String slot, long capacityBytes) {
-        return sharedQueue(slot, capacityBytes, SharedQueue.defaultMaxMessage(capacityBytes));
+        return sharedQueue(slot, capacityBytes, QueueGeometry.defaultMaxMessage(capacityBytes));
     }
 
     /**

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.interproc.internal.ffm.RegionLayout;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Collection;
@@ -26,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  * 4-byte length, the payload, padding to 8 bytes). Messages leave in the order they were published; two
  * messages of one producer thread keep their order. A message larger than the maximum is refused with
  * {@link IllegalArgumentException} before anything is written.
+ *
+ * <p>A {@link java.nio.ByteBuffer}'s remaining bytes are sent with {@code offer(MemorySegment.ofBuffer(buffer))};
+ * {@code read(message -> buffer.put(message.asByteBuffer()))} takes a message into one. A producer that serialises
+ * in place {@linkplain #claim(int, Duration) claims} room and commits what it wrote ({@link QueueClaim}).
  *
  * <h2>Blocking, interruption, timeouts</h2>
  * {@link #put} waits for space and {@link #take} for a message as long as it takes; the timed forms wait at most
@@ -85,7 +88,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @throws IncompatibleRegionException if the slot's capacity or max_message words contradict its metadata
      */
     static SharedQueue find(SlotDirectory slots, String slot, long capacity, int maxMessage) {
-        checkGeometry(slot, capacity, maxMessage);
+        QueueGeometry.check(slot, capacity, maxMessage);
         long ringOffset = QueueRing.RING_OFFSET;
         SlotDirectory.Spec spec = SlotDirectory.Spec.initialised(
                         SlotType.QUEUE, ringOffset + capacity, ringOffset, init -> {
@@ -98,28 +101,6 @@ public final class SharedQueue extends CoordinationSlot {
         return region.instance(
                 slot, SharedQueue.class, key -> new SharedQueue(region, key, memory, capacity, maxMessage));
     }
-
-    /** The largest message of a queue of {@code capacity} bytes when none is named: a record of half the ring. */
-    static int defaultMaxMessage(long capacity) {
-        return (int) Math.min(capacity / 2 - QueueRing.LENGTH_BYTES, MAX_MESSAGE_LIMIT);
-    }
-
-    private static void checkGeometry(String slot, long capacity, int maxMessage) {
-        if (capacity < RegionLayout.QUEUE_MIN_CAPACITY || capacity > MAX_CAPACITY || Long.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("queue '" + slot + "' needs a capacity that is a power of two from "
-                    + RegionLayout.QUEUE_MIN_CAPACITY + " to " + MAX_CAPACITY + " bytes, was " + capacity);
-        }
-        if (maxMessage < 0 || maxMessage > MAX_MESSAGE_LIMIT || QueueRing.recordBytes(maxMessage) > capacity / 2) {
-            throw new IllegalArgumentException("queue '" + slot + "' of " + capacity
-                    + " bytes takes messages of 0 to " + defaultMaxMessage(capacity) + " bytes (a record of at most"
-                    + " half the ring, so that a message always fits once the queue is empty), not " + maxMessage);
-        }
-    }
-
-    /** The largest ring: positions and sizes stay far from overflowing a long. */
-    static final long MAX_CAPACITY = 1L << 40;
-    /** The largest message: the largest Java array. */
-    static final int MAX_MESSAGE_LIMIT = Integer.MAX_VALUE - 8;
 
     private final QueueRing ring;
     private final long capacity;
@@ -247,6 +228,53 @@ public final class SharedQueue extends CoordinationSlot {
      */
     public void put(MemorySegment message) throws InterruptedException {
         ring.write(message, Long.MAX_VALUE);
+    }
+
+    /**
+     * Claims room for one message of up to {@code maxLength} bytes, to be written in place and published by
+     * {@link QueueClaim#commit(int)}, waiting up to the timeout for space. The claim holds the producers' lock until
+     * it ends: see {@link QueueClaim} (one claim per thread; other producers wait; a death before the commit
+     * publishes nothing).
+     *
+     * @param maxLength the most bytes the message may have, 0 to {@link #maxMessageBytes()}
+     * @param timeout the longest time to wait for space; zero or less does not wait for space
+     * @return the claim, or {@code null} if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was claimed
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
+     * @throws IllegalArgumentException if {@code maxLength} is negative or longer than {@link #maxMessageBytes()}
+     * @throws IllegalStateException if this thread already holds a claim on this queue
+     */
+    public QueueClaim claim(int maxLength, Duration timeout) throws InterruptedException {
+        return claim(maxLength, waitNanos(timeout));
+    }
+
+    /**
+     * As {@link #claim(int, Duration)}, waiting as long as it takes for space.
+     *
+     * @param maxLength the most bytes the message may have, 0 to {@link #maxMessageBytes()}
+     * @return the claim
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was claimed
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
+     * @throws IllegalArgumentException if {@code maxLength} is negative or longer than {@link #maxMessageBytes()}
+     * @throws IllegalStateException if this thread already holds a claim on this queue
+     */
+    public QueueClaim claim(int maxLength) throws InterruptedException {
+        return claim(maxLength, Long.MAX_VALUE);
+    }
+
+    private QueueClaim claim(int maxLength, long nanos) throws InterruptedException {
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("cannot claim " + maxLength + " bytes of shared queue '" + name + "'");
+        }
+        if (!ring.reserve(maxLength, nanos)) {
+            return null;
+        }
+        try {
+            return new QueueClaim(ring, name, maxLength);
+        } catch (RuntimeException | Error failure) {
+            ring.release();
+            throw failure;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- consumers

@@ -56,6 +56,12 @@ public final class QueueChild {
                     queue.put(doomed);
                     System.out.println("PUT"); // only if the pause ended before the kill
                 }
+                case "claim-doomed" -> {
+                    QueueClaim claim = queue.claim(MAX_MESSAGE);
+                    claim.segment().fill(DOOMED);
+                    System.out.println("CLAIMED");
+                    Thread.currentThread().join(); // until killed: the claim is never committed
+                }
                 case "take-doomed" -> {
                     System.out.println("TAKING");
                     System.out.println("TOOK " + queue.take().length);
