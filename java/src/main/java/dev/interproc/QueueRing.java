@@ -242,6 +242,24 @@ final class QueueRing {
      * @return what {@code reader} made of the message, or null if none came in time
      */
     <T> T consume(Function<MemorySegment, T> reader, long nanos) throws InterruptedException {
+        return consume(reader, nanos, false);
+    }
+
+    /**
+     * Reads the oldest message through {@code reader} under the consumers' lock and leaves it in the queue.
+     *
+     * @return what {@code reader} made of the message, or null if the queue was empty
+     * @throws QueueShutDownException if the queue is shut down and empty
+     */
+    <T> T peek(Function<MemorySegment, T> reader) {
+        try {
+            return consume(reader, NO_WAIT, true);
+        } catch (InterruptedException impossible) {
+            throw new AssertionError("a peek that does not wait was interrupted", impossible);
+        }
+    }
+
+    private <T> T consume(Function<MemorySegment, T> reader, long nanos, boolean keep) throws InterruptedException {
         if (nanos != NO_WAIT && Thread.interrupted()) {
             throw new InterruptedException("interrupted before reading from shared queue '" + name + "'");
         }
@@ -272,6 +290,9 @@ final class QueueRing {
                     }
                     long record = checkedRecord(head, length, skipped, held);
                     result = reader.apply(slice(records, at + LENGTH_BYTES, length));
+                    if (keep) {
+                        return result;
+                    }
                     pauseInsideForTests();
                     setLong(TAKE_COUNT_OFFSET, longAt(TAKE_COUNT_OFFSET) + 1);
                     setLong(HEAD_OFFSET, head + record);

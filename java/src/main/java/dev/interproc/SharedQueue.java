@@ -4,10 +4,12 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.interproc.codec.Codec;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A bounded queue of byte messages shared by any number of producers and consumers in any processes, blocking
@@ -372,9 +374,14 @@ public final class SharedQueue extends CoordinationSlot {
      *     returns their count, and the next one throws)
      */
     public int drainTo(Collection<? super byte[]> sink, int maxMessages) {
+        return drain(this::poll, sink, maxMessages);
+    }
+
+    /** Adds what {@code poll} returns to {@code sink} until it returns null, up to {@code max}; see drainTo. */
+    static <T> int drain(Supplier<T> poll, Collection<? super T> sink, int max) {
         int drained = 0;
         try {
-            for (byte[] message; drained < maxMessages && (message = poll()) != null; drained++) {
+            for (T message; drained < max && (message = poll.get()) != null; drained++) {
                 sink.add(message);
             }
         } catch (QueueShutDownException end) {
@@ -392,6 +399,25 @@ public final class SharedQueue extends CoordinationSlot {
     private static Boolean handle(MessageHandler handler, MemorySegment message) {
         handler.onMessage(message.asReadOnly());
         return Boolean.TRUE;
+    }
+
+    /**
+     * This queue as a {@link java.util.concurrent.BlockingQueue} of objects, each message one element encoded by
+     * {@code codec}: see {@link TypedQueue} for what of the contract it keeps, Python's queue API and encoding errors.
+     *
+     * @param <E> the element type
+     * @param elementType the class every element is (a decoded message that is not one is refused);
+     *     {@code Object.class} for any
+     * @param codec encodes and decodes the elements; every process using the queue must use a compatible one
+     * @return a view of this queue; it holds no state of its own
+     */
+    public <E> TypedQueue<E> typed(Class<E> elementType, Codec codec) {
+        return new TypedQueue<>(this, elementType, codec);
+    }
+
+    /** The protocol under this queue, for the views on it. */
+    QueueRing ring() {
+        return ring;
     }
 
     // ---------------------------------------------------------------------------------------------- shutdown

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.interproc.codec.JavaSerializationCodec;
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
 import dev.interproc.process.StartHandshake;
@@ -194,6 +195,23 @@ class QueueAcrossProcessesTest {
             }
         }
         flow.print("a producer killed between claim and commit");
+    }
+
+    /** A child JVM puts Strings through a typed view; the parent takes them through its own, in order. */
+    @Test
+    @Timeout(300)
+    void aTypedViewCarriesObjectsBetweenJvms() throws Exception {
+        TypedQueue<String> strings = queue().typed(String.class, JavaSerializationCodec.standard());
+        int count = 1000;
+        try (JavaProcess producer = child("typed-put", Integer.toString(count))) {
+            StartHandshake.awaitReady(producer, PATIENCE);
+            StartHandshake.go(producer);
+            for (int i = 0; i < count; i++) {
+                assertEquals("message " + i, strings.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            }
+            assertEquals(0, producer.waitFor(PATIENCE), producer.transcript());
+        }
+        assertNull(strings.poll());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.interproc;
 
+import dev.interproc.codec.JavaSerializationCodec;
 import dev.interproc.process.StartHandshake;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -61,6 +62,13 @@ public final class QueueChild {
                     claim.segment().fill(DOOMED);
                     System.out.println("CLAIMED");
                     Thread.currentThread().join(); // until killed: the claim is never committed
+                }
+                case "typed-put" -> {
+                    TypedQueue<String> strings = queue.typed(String.class, JavaSerializationCodec.standard());
+                    for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+                        strings.put("message " + i);
+                    }
+                    System.out.println("DONE");
                 }
                 case "take-doomed" -> {
                     System.out.println("TAKING");
