@@ -1,6 +1,10 @@
 package dev.interproc;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import dev.interproc.internal.ffm.RegionLayout;
+import java.lang.foreign.MemorySegment;
 
 /** The geometry of a queue's ring: the capacities and message sizes a queue slot (plain or joinable) may have. */
 final class QueueGeometry {
@@ -15,6 +19,12 @@ final class QueueGeometry {
     /** The largest message of a queue of {@code capacity} bytes when none is named: a record of half the ring. */
     static int defaultMaxMessage(long capacity) {
         return (int) Math.min(capacity / 2 - QueueRing.LENGTH_BYTES, MAX_MESSAGE_LIMIT);
+    }
+
+    /** Writes the geometry fields of a new queue slot, {@code init} being its first bytes. */
+    static void initialise(MemorySegment init, long capacity, int maxMessage) {
+        init.set(JAVA_LONG, QueueRing.CAPACITY_OFFSET, capacity);
+        init.set(JAVA_INT, QueueRing.MAX_MESSAGE_OFFSET, maxMessage);
     }
 
     /**

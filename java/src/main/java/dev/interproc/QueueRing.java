@@ -319,8 +319,8 @@ final class QueueRing {
     void shutdown() {
         fields.set(SHUTDOWN_OFFSET, 1);
         // Bumped after the mark: a waiter that read a sequence word before the mark wakes at once.
-        add(NOT_EMPTY_OFFSET, 1);
-        add(NOT_FULL_OFFSET, 1);
+        fields.add(NOT_EMPTY_OFFSET, 1);
+        fields.add(NOT_FULL_OFFSET, 1);
         notEmpty.wakeAll();
         notFull.wakeAll();
     }
@@ -376,8 +376,12 @@ final class QueueRing {
      * producers and consumers and the state of a held lock ("a dead producer's message is being skipped").
      */
     static SlotType.Described describe(SlotType.Stored slot) {
+        return SlotType.Described.state(describe(slot, slot.value().byteSize() - RING_OFFSET));
+    }
+
+    /** The state of the queue of {@code capacity} bytes of ring at the start of {@code slot}. */
+    static String describe(SlotType.Stored slot, long capacity) {
         MemorySegment value = slot.value();
-        long capacity = value.byteSize() - RING_OFFSET;
         if (capacity <= 0) {
             throw new IndexOutOfBoundsException("a queue slot of " + value.byteSize() + " bytes has no ring");
         }
@@ -417,7 +421,7 @@ final class QueueRing {
                 LockInfo.State.OWNER_DEAD,
                 "the message it was reading stays in the queue",
                 LockWord.snapshot(value.asSlice(TAKE_LOCK_OFFSET, RegionLayout.LOCK_SIZE), processes));
-        return SlotType.Described.state(state.toString());
+        return state.toString();
     }
 
     private static void appendLock(
@@ -472,7 +476,7 @@ final class QueueRing {
             long waitingOffset, long seqOffset, WordWatch word, long positionOffset, long seen, long deadline)
             throws InterruptedException {
         int sequence = fields.get(seqOffset);
-        add(waitingOffset, 1);
+        fields.add(waitingOffset, 1);
         try {
             if (longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0) {
                 return true;
@@ -483,7 +487,7 @@ final class QueueRing {
             }
             word.sleep(sequence, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
         } finally {
-            add(waitingOffset, -1);
+            fields.add(waitingOffset, -1);
         }
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted while waiting on shared queue '" + name + "'");
@@ -494,16 +498,9 @@ final class QueueRing {
     /** Bumps the sequence word and wakes its sleepers if the count at {@code waitingOffset} says some registered. */
     private void wake(long waitingOffset, long seqOffset, WordWatch word) {
         if (fields.get(waitingOffset) != 0) {
-            add(seqOffset, 1);
+            fields.add(seqOffset, 1);
             word.wakeAll();
         }
-    }
-
-    private void add(long offset, int delta) {
-        int value;
-        do {
-            value = fields.get(offset);
-        } while (!fields.compareAndSet(offset, value, value + delta));
     }
 
     /**

@@ -1,14 +1,13 @@
 package dev.interproc;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.interproc.codec.Codec;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -93,23 +92,39 @@ public final class SharedQueue extends CoordinationSlot {
         QueueGeometry.check(slot, capacity, maxMessage);
         long ringOffset = QueueRing.RING_OFFSET;
         SlotDirectory.Spec spec = SlotDirectory.Spec.initialised(
-                        SlotType.QUEUE, ringOffset + capacity, ringOffset, init -> {
-                            init.set(JAVA_LONG, QueueRing.CAPACITY_OFFSET, capacity);
-                            init.set(JAVA_INT, QueueRing.MAX_MESSAGE_OFFSET, maxMessage);
-                        })
+                        SlotType.QUEUE,
+                        ringOffset + capacity,
+                        ringOffset,
+                        init -> QueueGeometry.initialise(init, capacity, maxMessage))
                 .withMeta("capacity=" + capacity + " max_message=" + maxMessage);
         MemorySegment memory = slots.ensure(slot, spec);
         Region region = slots.region();
         return region.instance(
-                slot, SharedQueue.class, key -> new SharedQueue(region, key, memory, capacity, maxMessage));
+                slot, SharedQueue.class, key -> new SharedQueue(region, key, memory, capacity, maxMessage, null));
+    }
+
+    /**
+     * The queue in the first bytes of another slot (a joinable queue's), whose {@code onTake} runs inside the
+     * consumers' lock each time a message is taken, before {@code head} moves.
+     */
+    static SharedQueue inside(
+            Region region, String name, MemorySegment queueSlot, long capacity, int maxMessage, Runnable onTake) {
+        return new SharedQueue(region, name, queueSlot, capacity, maxMessage, onTake);
     }
 
     private final QueueRing ring;
     private final long capacity;
     private final int maxMessage;
 
-    private SharedQueue(Region region, String name, MemorySegment memory, long capacity, int maxMessage) {
+    /** Runs inside the consumers' lock when a message is taken, before head moves; null for a plain queue. */
+    private final Runnable onTake;
+    /** Copies a message out of the ring, as it is taken. */
+    private final Function<MemorySegment, byte[]> copier = this::copyOut;
+
+    private SharedQueue(
+            Region region, String name, MemorySegment memory, long capacity, int maxMessage, Runnable onTake) {
         super(region, name, memory, QueueRing.NOT_EMPTY_OFFSET);
+        this.onTake = onTake;
         this.ring = new QueueRing(region, name, memory, fields, watch, capacity, maxMessage);
         this.capacity = capacity;
         this.maxMessage = maxMessage;
@@ -290,7 +305,7 @@ public final class SharedQueue extends CoordinationSlot {
      */
     public byte[] poll() {
         try {
-            return ring.consume(SharedQueue::copyOut, QueueRing.NO_WAIT);
+            return ring.consume(copier, QueueRing.NO_WAIT);
         } catch (InterruptedException impossible) {
             throw new AssertionError("a read that does not wait was interrupted", impossible);
         }
@@ -305,7 +320,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
      */
     public byte[] poll(Duration timeout) throws InterruptedException {
-        return ring.consume(SharedQueue::copyOut, waitNanos(timeout));
+        return ring.consume(copier, waitNanos(timeout));
     }
 
     /**
@@ -318,7 +333,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
      */
     public byte[] poll(long timeout, TimeUnit unit) throws InterruptedException {
-        return ring.consume(SharedQueue::copyOut, waitNanos(unit.toNanos(timeout)));
+        return ring.consume(copier, waitNanos(unit.toNanos(timeout)));
     }
 
     /**
@@ -329,7 +344,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
      */
     public byte[] take() throws InterruptedException {
-        return ring.consume(SharedQueue::copyOut, Long.MAX_VALUE);
+        return ring.consume(copier, Long.MAX_VALUE);
     }
 
     /**
@@ -392,13 +407,22 @@ public final class SharedQueue extends CoordinationSlot {
         return drained;
     }
 
-    private static byte[] copyOut(MemorySegment message) {
-        return message.toArray(JAVA_BYTE);
+    private byte[] copyOut(MemorySegment message) {
+        byte[] bytes = message.toArray(JAVA_BYTE);
+        taken();
+        return bytes;
     }
 
-    private static Boolean handle(MessageHandler handler, MemorySegment message) {
+    private Boolean handle(MessageHandler handler, MemorySegment message) {
         handler.onMessage(message.asReadOnly());
+        taken();
         return Boolean.TRUE;
+    }
+
+    private void taken() {
+        if (onTake != null) {
+            onTake.run();
+        }
     }
 
     /**

@@ -57,7 +57,7 @@ import java.util.function.Predicate;
  *
  * @param <E> the element type
  */
-public final class TypedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E> {
+public sealed class TypedQueue<E> extends AbstractQueue<E> implements BlockingQueue<E> permits JoinableQueue {
 
     private final SharedQueue queue;
     private final Class<E> type;

@@ -70,6 +70,16 @@ public final class QueueChild {
                     }
                     System.out.println("DONE");
                 }
+                case "joinable-take" -> {
+                    JoinableQueue<String> tasks = joinable(memory);
+                    int taken = Integer.parseInt(args[3]);
+                    for (int i = 0; i < taken; i++) {
+                        tasks.take();
+                    }
+                    tasks.taskDone();
+                    System.out.println("TOOK " + taken + ", DONE 1");
+                    Thread.currentThread().join(); // until killed, the other tasks unfinished
+                }
                 case "take-doomed" -> {
                     System.out.println("TAKING");
                     System.out.println("TOOK " + queue.take().length);
@@ -78,6 +88,11 @@ public final class QueueChild {
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }
         }
+    }
+
+    /** The joinable queue "j" of the tests, of Strings. */
+    static JoinableQueue<String> joinable(SharedMemory memory) {
+        return memory.joinableQueue("j", CAPACITY, MAX_MESSAGE, String.class, JavaSerializationCodec.standard());
     }
 
     /** Sends {@code count} checked messages of random sizes, sequence 0 .. count - 1. */
