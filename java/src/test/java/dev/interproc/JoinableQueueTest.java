@@ -1,12 +1,15 @@
 package dev.interproc;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
 import dev.interproc.process.StartHandshake;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,6 +158,42 @@ class JoinableQueueTest {
         assertTrue(queue.join(PATIENCE), "the dead consumer's tasks were counted done");
         assertEquals(2, queue.abandonedTasks());
         assertTrue(state().endsWith("; 0 tasks in flight, 2 given up (last: pid " + pid + " died with 2)"), state());
+    }
+
+    /**
+     * The tasks left in this process's entry by a dead earlier owner of the entry (a token of another generation) are
+     * given up by a join, which reports them, and by this process's first take, which replaces the word.
+     */
+    @Test
+    void tasksOfADeadEarlierOwnerOfThisProcesssEntryAreGivenUpByAJoinAndByATake() throws InterruptedException {
+        JoinableQueue<String> queue = queue();
+        int token = region.memory().region().ownerToken();
+        int earlier = token + (1 << RegionLayout.TOKEN_INDEX_BITS); // same entry, another generation
+        long word = RegionLayout.QUEUE_RING_OFFSET
+                + QueueChild.CAPACITY
+                + RegionLayout.TASKS_IN_FLIGHT_OFFSET
+                + (long) Long.BYTES * ProcessTable.indexOf(token);
+        MemorySegment slot = new SlotDirectory(region.memory().region())
+                .entries().stream()
+                        .filter(entry -> entry.name().equals("j"))
+                        .findFirst()
+                        .orElseThrow()
+                        .value();
+        slot.set(JAVA_LONG, word, ((long) earlier << 32) | 3);
+        TasksAbandonedException joined = assertThrows(TasksAbandonedException.class, () -> queue.join(PATIENCE));
+        assertEquals(3, joined.tasks());
+        assertTrue(
+                joined.getMessage().contains("a process whose entry was reused died with 3 task(s)"),
+                joined.getMessage());
+        assertTrue(queue.join(SHORT), "given up, they are counted done");
+
+        slot.set(JAVA_LONG, word, ((long) earlier << 32) | 2);
+        queue.put("a");
+        assertEquals("a", queue.take());
+        assertEquals(5, queue.abandonedTasks(), "the take gave the 2 up");
+        assertEquals(((long) token << 32) | 1, slot.get(JAVA_LONG, word), "and counts its own task");
+        queue.taskDone();
+        assertTrue(queue.join(SHORT));
     }
 
     private String state() {
