@@ -287,12 +287,14 @@ public sealed class TypedQueue<E> extends AbstractQueue<E> implements BlockingQu
      * @param element the element to insert
      * @param block {@code false} to insert only if there is room now (the timeout is ignored)
      * @param timeout with {@code block}, the longest time to wait for room; {@code null} waits as long as it takes
+     * @throws IllegalArgumentException if {@code block} and the timeout is negative (Python's {@code ValueError}),
+     *     or the codec refuses the element or its encoding is too long
      * @throws IllegalStateException if there was no room (Python's {@code queue.Full})
      * @throws QueueShutDownException if the queue is shut down (Python's {@code queue.ShutDown})
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was written
-     * @throws IllegalArgumentException if the codec refuses the element or its encoding is too long
      */
     public void put(E element, boolean block, Duration timeout) throws InterruptedException {
+        checkTimeout(block, timeout);
         byte[] message = encode(element);
         boolean put;
         if (!block) {
@@ -328,12 +330,14 @@ public sealed class TypedQueue<E> extends AbstractQueue<E> implements BlockingQu
      * @param block {@code false} to take only a message there is now (the timeout is ignored)
      * @param timeout with {@code block}, the longest time to wait; {@code null} waits as long as it takes
      * @return the head
+     * @throws IllegalArgumentException if {@code block} and the timeout is negative (Python's {@code ValueError})
      * @throws NoSuchElementException if there was no message (Python's {@code queue.Empty})
      * @throws QueueShutDownException if the queue is shut down and empty (Python's {@code queue.ShutDown})
      * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was taken
      * @throws UndecodableMessageException if the head fails to decode (it is consumed)
      */
     public E get(boolean block, Duration timeout) throws InterruptedException {
+        checkTimeout(block, timeout);
         E element;
         if (!block) {
             element = poll();
@@ -397,6 +401,12 @@ public sealed class TypedQueue<E> extends AbstractQueue<E> implements BlockingQu
      */
     public void shutdown() {
         queue.shutdown();
+    }
+
+    private static void checkTimeout(boolean block, Duration timeout) {
+        if (block && timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("'timeout' must be a non-negative number, not " + timeout);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- codec

@@ -189,6 +189,10 @@ class TypedQueueTest {
         assertTrue(empty.getMessage().contains("(queue.Empty)"), empty.getMessage());
         assertThrows(NoSuchElementException.class, () -> queue.get(false, null));
         assertThrows(NoSuchElementException.class, () -> queue.get(true, Duration.ofMillis(SHORT_MILLIS)));
+        IllegalArgumentException negative =
+                assertThrows(IllegalArgumentException.class, () -> queue.get(true, Duration.ofSeconds(-1)));
+        assertTrue(negative.getMessage().contains("'timeout' must be a non-negative number"), negative.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> queue.put(1, true, Duration.ofSeconds(-1)));
         int count = fill(queue);
         assertEquals(count, queue.qsize());
         IllegalStateException full = assertThrows(IllegalStateException.class, () -> queue.putNowait(count));
