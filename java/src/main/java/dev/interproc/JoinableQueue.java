@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * tasks done.
  *
  * <h2>Death</h2>
- * A process that dies with tasks in flight (taken, not marked done) can no longer end them. {@code join} finds it
+ * A process that dies (or closes its region) with tasks in flight (taken, not marked done) can no longer end
+ * them. {@code join} finds it
  * through the process table within one wait slice, gives its tasks up (they are counted done, so that no join waits
  * for them forever) and throws {@link TasksAbandonedException} naming the pid and the tasks; every join waiting at
  * that moment throws, a later one does not ({@link #abandonedTasks()} keeps the total). A consumer killed inside a
