@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -475,24 +476,57 @@ final class QueueRing {
     private boolean awaitMove(
             long waitingOffset, long seqOffset, WordWatch word, long positionOffset, long seen, long deadline)
             throws InterruptedException {
-        int sequence = fields.get(seqOffset);
-        fields.add(waitingOffset, 1);
-        try {
-            if (longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0) {
-                return true;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return false;
-            }
-            word.sleep(sequence, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
-        } finally {
-            fields.add(waitingOffset, -1);
+        Slept slept = sleepUnless(
+                fields,
+                waitingOffset,
+                seqOffset,
+                word,
+                () -> longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0,
+                deadline);
+        if (slept == Slept.TIMED_OUT) {
+            return false;
         }
-        if (Thread.interrupted()) {
+        if (slept == Slept.SLEPT && Thread.interrupted()) {
             throw new InterruptedException("interrupted while waiting on shared queue '" + name + "'");
         }
         return true;
+    }
+
+    /** How {@link #sleepUnless} ended. */
+    enum Slept {
+        /** {@code ready} said so: no sleep. */
+        READY,
+        /** Not ready and the deadline had passed: no sleep. */
+        TIMED_OUT,
+        /** Slept one slice, or until woken. */
+        SLEPT
+    }
+
+    /**
+     * The registered sleep of the queue slots' waiters: reads the sequence word {@code word} (at {@code seqOffset}),
+     * adds 1 to the count of waiters at {@code waitingOffset}, asks {@code ready}, and unless it is ready or the
+     * deadline has passed sleeps one wait slice while the word holds the value read; then takes the registration
+     * back. A mover changes what {@code ready} reads before it reads the count, and bumps the word if it sees a
+     * waiter: so no change is missed.
+     */
+    static Slept sleepUnless(
+            IntFields fields, long waitingOffset, long seqOffset, WordWatch word, BooleanSupplier ready, long deadline)
+            throws InterruptedException {
+        int sequence = fields.get(seqOffset);
+        fields.add(waitingOffset, 1);
+        try {
+            if (ready.getAsBoolean()) {
+                return Slept.READY;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return Slept.TIMED_OUT;
+            }
+            word.sleep(sequence, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
+            return Slept.SLEPT;
+        } finally {
+            fields.add(waitingOffset, -1);
+        }
     }
 
     /** Bumps the sequence word and wakes its sleepers if the count at {@code waitingOffset} says some registered. */

@@ -107,37 +107,36 @@ final class TaskCounts {
         long now = System.nanoTime();
         long deadline = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
         while (true) {
-            int sequence = fields.get(DONE_SEQ);
-            fields.add(JOINERS_WAITING, 1);
-            try {
-                boolean busy = !queue.isEmpty() | anyInFlight();
-                long abandoned = longAt(ABANDONED);
-                if (abandoned != abandonedBefore) {
-                    int pid = fields.get(LAST_DEAD_PID);
-                    throw new TasksAbandonedException(
-                            "joinable queue '" + name + "': "
-                                    + (pid > 0 ? "process " + pid : "a process whose entry was reused") + " died with "
-                                    + fields.get(LAST_DEAD_TASKS) + " task(s) taken and not marked done ("
-                                    + (abandoned - abandonedBefore) + " given up during this join); they are counted"
-                                    + " done",
-                            pid,
-                            abandoned - abandonedBefore);
-                }
-                if (!busy) {
-                    return true;
-                }
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return false;
-                }
-                doneSeq.sleep(sequence, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
-            } finally {
-                fields.add(JOINERS_WAITING, -1);
+            QueueRing.Slept slept = QueueRing.sleepUnless(
+                    fields, JOINERS_WAITING, DONE_SEQ, doneSeq, () -> allDone(abandonedBefore), deadline);
+            if (slept != QueueRing.Slept.SLEPT) {
+                return slept == QueueRing.Slept.READY;
             }
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while joining queue '" + name + "'");
             }
         }
+    }
+
+    /**
+     * Whether the queue is empty and no live process has a task in flight.
+     *
+     * @throws TasksAbandonedException if tasks were given up since {@code abandoned} was {@code abandonedBefore}
+     */
+    private boolean allDone(long abandonedBefore) {
+        boolean busy = !queue.isEmpty() | anyInFlight();
+        long abandoned = longAt(ABANDONED);
+        if (abandoned != abandonedBefore) {
+            int pid = fields.get(LAST_DEAD_PID);
+            throw new TasksAbandonedException(
+                    "joinable queue '" + name + "': "
+                            + (pid > 0 ? "process " + pid : "a process whose entry was reused") + " died with "
+                            + fields.get(LAST_DEAD_TASKS) + " task(s) taken and not marked done ("
+                            + (abandoned - abandonedBefore) + " given up during this join); they are counted done",
+                    pid,
+                    abandoned - abandonedBefore);
+        }
+        return !busy;
     }
 
     /** Whether a live process has a task in flight; gives up the tasks of dead ones on the way. */
