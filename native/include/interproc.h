@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /* The layout version this library reads and writes. Any change to docs/layout.md bumps it. */
-#define IP_LAYOUT_VERSION 2
+#define IP_LAYOUT_VERSION 3
 
 /* Longest region name (bytes, without the terminating NUL) and slot name. */
 #define IP_REGION_NAME_MAX 200
@@ -78,7 +78,8 @@ enum ip_slot_type {
     IP_TYPE_SEMAPHORE = 10,
     IP_TYPE_EVENT = 11,
     IP_TYPE_BARRIER = 12,
-    IP_TYPE_QUEUE = 13 /* a message queue (docs/layout.md, "Queue slot") */
+    IP_TYPE_QUEUE = 13,         /* a message queue (docs/layout.md, "Queue slot") */
+    IP_TYPE_JOINABLE_QUEUE = 14 /* a queue slot and task counts (docs/layout.md, "Joinable queue slot") */
 };
 
 /*

@@ -122,7 +122,7 @@ int checked_slot_entry(const ip_region *region, uint32_t index, struct ip_slot_e
         return corrupt(problem, "slot directory entry %u: field name holds an invalid slot name", index);
     }
     const char *name = copy->name;
-    if (copy->type < IP_TYPE_INT32 || copy->type > IP_TYPE_QUEUE) {
+    if (copy->type < IP_TYPE_INT32 || copy->type > IP_TYPE_JOINABLE_QUEUE) {
         return corrupt(problem, "slot directory entry %u ('%s'): field type is %u, no known slot type", index, name,
                        copy->type);
     }

@@ -144,6 +144,20 @@ struct ip_queue_slot {
 #define IP_QUEUE_WRAP (-1) /* a record length: the rest of the ring is skipped */
 
 /*
+ * A joinable queue slot (IP_TYPE_JOINABLE_QUEUE): a queue slot with its ring, then, at
+ * offsetof(ip_queue_slot, ring) + capacity, these task counts with max_processes in_flight words.
+ * An in_flight word is (owner token << 32) | tasks that process took and has not marked done.
+ */
+struct ip_joinable_tasks {
+    uint32_t done_seq;        /* futex word: bumped when a process's tasks reach 0 or a dead one's are given up */
+    uint32_t joiners_waiting; /* joiners registered to sleep on done_seq */
+    uint64_t abandoned;       /* tasks of dead processes given up since creation */
+    int32_t last_dead_pid;    /* pid of the last dead process whose tasks were given up, or -2 if unknown */
+    uint32_t last_dead_tasks; /* how many it left */
+    alignas(IP_CACHE_LINE) uint64_t in_flight[];
+};
+
+/*
  * A process-private handle on a mapped region. The geometry is copied from the header when the
  * handle is made, after it was checked; every later access goes by these copies, never by the
  * header's bytes, which any process with write access may change (docs/layout.md, "Damaged regions").

@@ -38,6 +38,15 @@ final class IntFields {
         }
     }
 
+    /** Adds {@code delta} to the field at {@code offset} atomically. */
+    void add(long offset, int delta) {
+        try {
+            INT.getAndAdd(memory, offset, delta);
+        } catch (IllegalStateException closed) {
+            throw region.closedError(closed);
+        }
+    }
+
     void set(long offset, int value) {
         try {
             INT.setVolatile(memory, offset, value);

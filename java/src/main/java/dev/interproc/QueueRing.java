@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -65,6 +66,14 @@ final class QueueRing {
     /** The word producers sleep on while the ring is full. */
     private final WordWatch notFull;
 
+    // The reservation of the thread that holds the producers' lock (which names this process): written and read
+    // only under that lock, whose compare-and-set orders them between threads.
+    private long reservedTail;
+    private long reservedAt;
+    private boolean reservedWrap;
+    /** The thread holding a claim, compared only with the current thread (which sees its own stores). */
+    private Thread claimant;
+
     /**
      * The protocol on the queue slot {@code memory} of a ring of {@code capacity} bytes taking messages of up to
      * {@code maxMessage} bytes, as the slot's metadata says.
@@ -115,9 +124,38 @@ final class QueueRing {
      */
     boolean write(MemorySegment message, long nanos) throws InterruptedException {
         long length = message.byteSize();
+        if (!reserve(length, nanos)) {
+            return false;
+        }
+        try {
+            copy(message, 0, records, reservedAt + LENGTH_BYTES, length);
+        } catch (RuntimeException | Error failure) {
+            release();
+            throw failure;
+        }
+        publish(length);
+        return true;
+    }
+
+    /**
+     * Takes the producers' lock and waits for room for a record of {@code length} bytes at {@code tail}; on success
+     * the lock stays held and {@link #reserved}, {@link #publish} or {@link #release} ends the reservation. The
+     * reservation is kept in this object: the producers' lock names the process, so one thread of the process at
+     * a time holds it.
+     *
+     * @param nanos how long to wait for space, or {@link #NO_WAIT}
+     * @return false if no space came in time (the lock is not held then)
+     * @throws IllegalArgumentException if {@code length} is more than the maximum
+     * @throws IllegalStateException if this thread holds a claim on the queue: it would wait for itself
+     */
+    boolean reserve(long length, long nanos) throws InterruptedException {
         if (length > maxMessage) {
             throw new IllegalArgumentException("a message of " + length + " bytes is longer than the " + maxMessage
                     + " bytes queue '" + name + "' takes");
+        }
+        if (claimant == Thread.currentThread()) {
+            throw new IllegalStateException("this thread holds a claim on shared queue '" + name
+                    + "': commit or abort it before it writes again (the producers' lock is held until then)");
         }
         if (nanos != NO_WAIT && Thread.interrupted()) {
             throw new InterruptedException("interrupted before writing to shared queue '" + name + "'");
@@ -129,7 +167,7 @@ final class QueueRing {
                 return false;
             }
             long head;
-            boolean published = false;
+            boolean reserved = false;
             try {
                 long tail = longAt(TAIL_OFFSET);
                 head = longAt(HEAD_OFFSET);
@@ -141,29 +179,61 @@ final class QueueRing {
                 long toEnd = capacity - at;
                 long needed = record <= toEnd ? record : toEnd + record;
                 if (capacity - held >= needed) {
-                    if (needed != record) {
-                        setInt(at, WRAP);
-                        at = 0;
-                    }
-                    setInt(at, (int) length);
-                    copy(message, 0, records, at + LENGTH_BYTES, length);
-                    pauseInsideForTests();
-                    setLong(PUT_COUNT_OFFSET, longAt(PUT_COUNT_OFFSET) + 1);
-                    setLong(TAIL_OFFSET, tail + needed);
-                    published = true;
+                    reservedTail = tail;
+                    reservedWrap = needed != record;
+                    reservedAt = reservedWrap ? 0 : at;
+                    reserved = true;
+                    return true;
                 }
             } finally {
-                putLock.unlockInternal();
-            }
-            if (published) {
-                wake(CONSUMERS_WAITING_OFFSET, NOT_EMPTY_OFFSET, notEmpty);
-                return true;
+                if (!reserved) {
+                    putLock.unlockInternal();
+                }
             }
             if (nanos == NO_WAIT
                     || !awaitMove(PRODUCERS_WAITING_OFFSET, NOT_FULL_OFFSET, notFull, HEAD_OFFSET, head, deadline)) {
                 return false;
             }
         }
+    }
+
+    /** The payload bytes of the record reserved for {@code length} bytes; valid until the reservation ends. */
+    MemorySegment reserved(long length) {
+        return slice(records, reservedAt + LENGTH_BYTES, length);
+    }
+
+    /**
+     * Publishes the reserved record with a payload of {@code length} bytes (at most the length reserved), already
+     * written: the wrap length if the reservation wrapped, the record's length, {@code put_count}, then one store
+     * of {@code tail}; releases the producers' lock and wakes consumers.
+     */
+    void publish(long length) {
+        try {
+            long tail = reservedTail;
+            if (reservedWrap) {
+                setInt(tail & mask, WRAP);
+            }
+            setInt(reservedAt, (int) length);
+            pauseInsideForTests();
+            setLong(PUT_COUNT_OFFSET, longAt(PUT_COUNT_OFFSET) + 1);
+            setLong(TAIL_OFFSET, tail + (reservedWrap ? capacity - (tail & mask) : 0) + recordBytes(length));
+        } finally {
+            putLock.unlockInternal();
+        }
+        wake(CONSUMERS_WAITING_OFFSET, NOT_EMPTY_OFFSET, notEmpty);
+    }
+
+    /** Ends a reservation without publishing anything: releases the producers' lock. */
+    void release() {
+        putLock.unlockInternal();
+    }
+
+    /**
+     * Marks the thread that holds a claim on the queue (null when none does), so that its own next write is refused
+     * instead of waiting for itself.
+     */
+    void claimedBy(Thread thread) {
+        claimant = thread;
     }
 
     /**
@@ -173,6 +243,24 @@ final class QueueRing {
      * @return what {@code reader} made of the message, or null if none came in time
      */
     <T> T consume(Function<MemorySegment, T> reader, long nanos) throws InterruptedException {
+        return consume(reader, nanos, false);
+    }
+
+    /**
+     * Reads the oldest message through {@code reader} under the consumers' lock and leaves it in the queue.
+     *
+     * @return what {@code reader} made of the message, or null if the queue was empty
+     * @throws QueueShutDownException if the queue is shut down and empty
+     */
+    <T> T peek(Function<MemorySegment, T> reader) {
+        try {
+            return consume(reader, NO_WAIT, true);
+        } catch (InterruptedException impossible) {
+            throw new AssertionError("a peek that does not wait was interrupted", impossible);
+        }
+    }
+
+    private <T> T consume(Function<MemorySegment, T> reader, long nanos, boolean keep) throws InterruptedException {
         if (nanos != NO_WAIT && Thread.interrupted()) {
             throw new InterruptedException("interrupted before reading from shared queue '" + name + "'");
         }
@@ -203,6 +291,9 @@ final class QueueRing {
                     }
                     long record = checkedRecord(head, length, skipped, held);
                     result = reader.apply(slice(records, at + LENGTH_BYTES, length));
+                    if (keep) {
+                        return result;
+                    }
                     pauseInsideForTests();
                     setLong(TAKE_COUNT_OFFSET, longAt(TAKE_COUNT_OFFSET) + 1);
                     setLong(HEAD_OFFSET, head + record);
@@ -229,8 +320,8 @@ final class QueueRing {
     void shutdown() {
         fields.set(SHUTDOWN_OFFSET, 1);
         // Bumped after the mark: a waiter that read a sequence word before the mark wakes at once.
-        add(NOT_EMPTY_OFFSET, 1);
-        add(NOT_FULL_OFFSET, 1);
+        fields.add(NOT_EMPTY_OFFSET, 1);
+        fields.add(NOT_FULL_OFFSET, 1);
         notEmpty.wakeAll();
         notFull.wakeAll();
     }
@@ -286,8 +377,12 @@ final class QueueRing {
      * producers and consumers and the state of a held lock ("a dead producer's message is being skipped").
      */
     static SlotType.Described describe(SlotType.Stored slot) {
+        return SlotType.Described.state(describe(slot, slot.value().byteSize() - RING_OFFSET));
+    }
+
+    /** The state of the queue of {@code capacity} bytes of ring at the start of {@code slot}. */
+    static String describe(SlotType.Stored slot, long capacity) {
         MemorySegment value = slot.value();
-        long capacity = value.byteSize() - RING_OFFSET;
         if (capacity <= 0) {
             throw new IndexOutOfBoundsException("a queue slot of " + value.byteSize() + " bytes has no ring");
         }
@@ -327,7 +422,7 @@ final class QueueRing {
                 LockInfo.State.OWNER_DEAD,
                 "the message it was reading stays in the queue",
                 LockWord.snapshot(value.asSlice(TAKE_LOCK_OFFSET, RegionLayout.LOCK_SIZE), processes));
-        return SlotType.Described.state(state.toString());
+        return state.toString();
     }
 
     private static void appendLock(
@@ -381,39 +476,65 @@ final class QueueRing {
     private boolean awaitMove(
             long waitingOffset, long seqOffset, WordWatch word, long positionOffset, long seen, long deadline)
             throws InterruptedException {
-        int sequence = fields.get(seqOffset);
-        add(waitingOffset, 1);
-        try {
-            if (longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0) {
-                return true;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return false;
-            }
-            word.sleep(sequence, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
-        } finally {
-            add(waitingOffset, -1);
+        Slept slept = sleepUnless(
+                fields,
+                waitingOffset,
+                seqOffset,
+                word,
+                () -> longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0,
+                deadline);
+        if (slept == Slept.TIMED_OUT) {
+            return false;
         }
-        if (Thread.interrupted()) {
+        if (slept == Slept.SLEPT && Thread.interrupted()) {
             throw new InterruptedException("interrupted while waiting on shared queue '" + name + "'");
         }
         return true;
     }
 
-    /** Bumps the sequence word and wakes its sleepers if the count at {@code waitingOffset} says some registered. */
-    private void wake(long waitingOffset, long seqOffset, WordWatch word) {
-        if (fields.get(waitingOffset) != 0) {
-            add(seqOffset, 1);
-            word.wakeAll();
+    /** How {@link #sleepUnless} ended. */
+    enum Slept {
+        /** {@code ready} said so: no sleep. */
+        READY,
+        /** Not ready and the deadline had passed: no sleep. */
+        TIMED_OUT,
+        /** Slept one slice, or until woken. */
+        SLEPT
+    }
+
+    /**
+     * The registered sleep of the queue slots' waiters: reads the sequence word {@code word} (at {@code seqOffset}),
+     * adds 1 to the count of waiters at {@code waitingOffset}, asks {@code ready}, and unless it is ready or the
+     * deadline has passed sleeps one wait slice while the word holds the value read; then takes the registration
+     * back. A mover changes what {@code ready} reads before it reads the count, and bumps the word if it sees a
+     * waiter: so no change is missed.
+     */
+    static Slept sleepUnless(
+            IntFields fields, long waitingOffset, long seqOffset, WordWatch word, BooleanSupplier ready, long deadline)
+            throws InterruptedException {
+        int sequence = fields.get(seqOffset);
+        fields.add(waitingOffset, 1);
+        try {
+            if (ready.getAsBoolean()) {
+                return Slept.READY;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return Slept.TIMED_OUT;
+            }
+            word.sleep(sequence, Math.min(remaining, RegionLayout.LOCK_WAIT_SLICE_NANOS));
+            return Slept.SLEPT;
+        } finally {
+            fields.add(waitingOffset, -1);
         }
     }
 
-    private void add(long offset, int delta) {
-        int value;
-        do {
-            value = fields.get(offset);
-        } while (!fields.compareAndSet(offset, value, value + delta));
+    /** Bumps the sequence word and wakes its sleepers if the count at {@code waitingOffset} says some registered. */
+    private void wake(long waitingOffset, long seqOffset, WordWatch word) {
+        if (fields.get(waitingOffset) != 0) {
+            fields.add(seqOffset, 1);
+            word.wakeAll();
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.interproc;
 
+import dev.interproc.codec.Codec;
 import java.util.List;
 
 /**
@@ -509,7 +510,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws IllegalArgumentException if the capacity is out of range
      */
     public SharedQueue sharedQueue(String slot, long capacityBytes) {
-        return sharedQueue(slot, capacityBytes, SharedQueue.defaultMaxMessage(capacityBytes));
+        return sharedQueue(slot, capacityBytes, QueueGeometry.defaultMaxMessage(capacityBytes));
     }
 
     /**
@@ -524,6 +525,25 @@ public final class SharedMemory implements AutoCloseable {
      */
     public SharedQueue sharedQueue(String slot, long capacityBytes, int maxMessageBytes) {
         return SharedQueue.find(slots, slot, capacityBytes, maxMessageBytes);
+    }
+
+    /**
+     * The joinable queue called {@code slot} (Python's {@code JoinableQueue}), created empty if it does not exist,
+     * seen through {@code codec}. See {@link JoinableQueue}.
+     *
+     * @param <E> the element type
+     * @param slot the slot's name
+     * @param capacityBytes the ring's bytes, a power of two from 64 to 2^40; every process must name the same
+     * @param maxMessageBytes the largest encoded element, whose record (4 + bytes, rounded up to 8) takes at most
+     *     half the ring; every process must name the same
+     * @param elementType the class of the elements ({@code Object.class} for any)
+     * @param codec encodes and decodes the elements
+     * @return a view of the queue; the task counts are this process's one instance of the slot
+     * @throws IllegalArgumentException if the capacity or the maximum is out of range
+     */
+    public <E> JoinableQueue<E> joinableQueue(
+            String slot, long capacityBytes, int maxMessageBytes, Class<E> elementType, Codec codec) {
+        return JoinableQueue.find(slots, slot, capacityBytes, maxMessageBytes, elementType, codec);
     }
 
     /**

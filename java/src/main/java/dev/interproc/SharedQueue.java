@@ -1,14 +1,14 @@
 package dev.interproc;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.interproc.internal.ffm.RegionLayout;
+import dev.interproc.codec.Codec;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A bounded queue of byte messages shared by any number of producers and consumers in any processes, blocking
@@ -26,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  * 4-byte length, the payload, padding to 8 bytes). Messages leave in the order they were published; two
  * messages of one producer thread keep their order. A message larger than the maximum is refused with
  * {@link IllegalArgumentException} before anything is written.
+ *
+ * <p>A {@link java.nio.ByteBuffer}'s remaining bytes are sent with {@code offer(MemorySegment.ofBuffer(buffer))};
+ * {@code read(message -> buffer.put(message.asByteBuffer()))} takes a message into one. A producer that serialises
+ * in place {@linkplain #claim(int, Duration) claims} room and commits what it wrote ({@link QueueClaim}).
  *
  * <h2>Blocking, interruption, timeouts</h2>
  * {@link #put} waits for space and {@link #take} for a message as long as it takes; the timed forms wait at most
@@ -85,48 +89,42 @@ public final class SharedQueue extends CoordinationSlot {
      * @throws IncompatibleRegionException if the slot's capacity or max_message words contradict its metadata
      */
     static SharedQueue find(SlotDirectory slots, String slot, long capacity, int maxMessage) {
-        checkGeometry(slot, capacity, maxMessage);
+        QueueGeometry.check(slot, capacity, maxMessage);
         long ringOffset = QueueRing.RING_OFFSET;
         SlotDirectory.Spec spec = SlotDirectory.Spec.initialised(
-                        SlotType.QUEUE, ringOffset + capacity, ringOffset, init -> {
-                            init.set(JAVA_LONG, QueueRing.CAPACITY_OFFSET, capacity);
-                            init.set(JAVA_INT, QueueRing.MAX_MESSAGE_OFFSET, maxMessage);
-                        })
+                        SlotType.QUEUE,
+                        ringOffset + capacity,
+                        ringOffset,
+                        init -> QueueGeometry.initialise(init, capacity, maxMessage))
                 .withMeta("capacity=" + capacity + " max_message=" + maxMessage);
         MemorySegment memory = slots.ensure(slot, spec);
         Region region = slots.region();
         return region.instance(
-                slot, SharedQueue.class, key -> new SharedQueue(region, key, memory, capacity, maxMessage));
+                slot, SharedQueue.class, key -> new SharedQueue(region, key, memory, capacity, maxMessage, null));
     }
 
-    /** The largest message of a queue of {@code capacity} bytes when none is named: a record of half the ring. */
-    static int defaultMaxMessage(long capacity) {
-        return (int) Math.min(capacity / 2 - QueueRing.LENGTH_BYTES, MAX_MESSAGE_LIMIT);
+    /**
+     * The queue in the first bytes of another slot (a joinable queue's), whose {@code onTake} runs inside the
+     * consumers' lock each time a message is taken, before {@code head} moves.
+     */
+    static SharedQueue inside(
+            Region region, String name, MemorySegment queueSlot, long capacity, int maxMessage, Runnable onTake) {
+        return new SharedQueue(region, name, queueSlot, capacity, maxMessage, onTake);
     }
-
-    private static void checkGeometry(String slot, long capacity, int maxMessage) {
-        if (capacity < RegionLayout.QUEUE_MIN_CAPACITY || capacity > MAX_CAPACITY || Long.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("queue '" + slot + "' needs a capacity that is a power of two from "
-                    + RegionLayout.QUEUE_MIN_CAPACITY + " to " + MAX_CAPACITY + " bytes, was " + capacity);
-        }
-        if (maxMessage < 0 || maxMessage > MAX_MESSAGE_LIMIT || QueueRing.recordBytes(maxMessage) > capacity / 2) {
-            throw new IllegalArgumentException("queue '" + slot + "' of " + capacity
-                    + " bytes takes messages of 0 to " + defaultMaxMessage(capacity) + " bytes (a record of at most"
-                    + " half the ring, so that a message always fits once the queue is empty), not " + maxMessage);
-        }
-    }
-
-    /** The largest ring: positions and sizes stay far from overflowing a long. */
-    static final long MAX_CAPACITY = 1L << 40;
-    /** The largest message: the largest Java array. */
-    static final int MAX_MESSAGE_LIMIT = Integer.MAX_VALUE - 8;
 
     private final QueueRing ring;
     private final long capacity;
     private final int maxMessage;
 
-    private SharedQueue(Region region, String name, MemorySegment memory, long capacity, int maxMessage) {
+    /** Runs inside the consumers' lock when a message is taken, before head moves; null for a plain queue. */
+    private final Runnable onTake;
+    /** Copies a message out of the ring, as it is taken. */
+    private final Function<MemorySegment, byte[]> copier = this::copyOut;
+
+    private SharedQueue(
+            Region region, String name, MemorySegment memory, long capacity, int maxMessage, Runnable onTake) {
         super(region, name, memory, QueueRing.NOT_EMPTY_OFFSET);
+        this.onTake = onTake;
         this.ring = new QueueRing(region, name, memory, fields, watch, capacity, maxMessage);
         this.capacity = capacity;
         this.maxMessage = maxMessage;
@@ -249,6 +247,53 @@ public final class SharedQueue extends CoordinationSlot {
         ring.write(message, Long.MAX_VALUE);
     }
 
+    /**
+     * Claims room for one message of up to {@code maxLength} bytes, to be written in place and published by
+     * {@link QueueClaim#commit(int)}, waiting up to the timeout for space. The claim holds the producers' lock until
+     * it ends: see {@link QueueClaim} (one claim per thread; other producers wait; a death before the commit
+     * publishes nothing).
+     *
+     * @param maxLength the most bytes the message may have, 0 to {@link #maxMessageBytes()}
+     * @param timeout the longest time to wait for space; zero or less does not wait for space
+     * @return the claim, or {@code null} if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was claimed
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
+     * @throws IllegalArgumentException if {@code maxLength} is negative or longer than {@link #maxMessageBytes()}
+     * @throws IllegalStateException if this thread already holds a claim on this queue
+     */
+    public QueueClaim claim(int maxLength, Duration timeout) throws InterruptedException {
+        return claim(maxLength, waitNanos(timeout));
+    }
+
+    /**
+     * As {@link #claim(int, Duration)}, waiting as long as it takes for space.
+     *
+     * @param maxLength the most bytes the message may have, 0 to {@link #maxMessageBytes()}
+     * @return the claim
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was claimed
+     * @throws QueueShutDownException if the queue is shut down, or is shut down while the call waits
+     * @throws IllegalArgumentException if {@code maxLength} is negative or longer than {@link #maxMessageBytes()}
+     * @throws IllegalStateException if this thread already holds a claim on this queue
+     */
+    public QueueClaim claim(int maxLength) throws InterruptedException {
+        return claim(maxLength, Long.MAX_VALUE);
+    }
+
+    private QueueClaim claim(int maxLength, long nanos) throws InterruptedException {
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("cannot claim " + maxLength + " bytes of shared queue '" + name + "'");
+        }
+        if (!ring.reserve(maxLength, nanos)) {
+            return null;
+        }
+        try {
+            return new QueueClaim(ring, name, maxLength);
+        } catch (RuntimeException | Error failure) {
+            ring.release();
+            throw failure;
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------- consumers
 
     /**
@@ -260,7 +305,7 @@ public final class SharedQueue extends CoordinationSlot {
      */
     public byte[] poll() {
         try {
-            return ring.consume(SharedQueue::copyOut, QueueRing.NO_WAIT);
+            return ring.consume(copier, QueueRing.NO_WAIT);
         } catch (InterruptedException impossible) {
             throw new AssertionError("a read that does not wait was interrupted", impossible);
         }
@@ -275,7 +320,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
      */
     public byte[] poll(Duration timeout) throws InterruptedException {
-        return ring.consume(SharedQueue::copyOut, waitNanos(timeout));
+        return ring.consume(copier, waitNanos(timeout));
     }
 
     /**
@@ -288,7 +333,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
      */
     public byte[] poll(long timeout, TimeUnit unit) throws InterruptedException {
-        return ring.consume(SharedQueue::copyOut, waitNanos(unit.toNanos(timeout)));
+        return ring.consume(copier, waitNanos(unit.toNanos(timeout)));
     }
 
     /**
@@ -299,7 +344,7 @@ public final class SharedQueue extends CoordinationSlot {
      * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
      */
     public byte[] take() throws InterruptedException {
-        return ring.consume(SharedQueue::copyOut, Long.MAX_VALUE);
+        return ring.consume(copier, Long.MAX_VALUE);
     }
 
     /**
@@ -344,9 +389,14 @@ public final class SharedQueue extends CoordinationSlot {
      *     returns their count, and the next one throws)
      */
     public int drainTo(Collection<? super byte[]> sink, int maxMessages) {
+        return drain(this::poll, sink, maxMessages);
+    }
+
+    /** Adds what {@code poll} returns to {@code sink} until it returns null, up to {@code max}; see drainTo. */
+    static <T> int drain(Supplier<T> poll, Collection<? super T> sink, int max) {
         int drained = 0;
         try {
-            for (byte[] message; drained < maxMessages && (message = poll()) != null; drained++) {
+            for (T message; drained < max && (message = poll.get()) != null; drained++) {
                 sink.add(message);
             }
         } catch (QueueShutDownException end) {
@@ -357,13 +407,41 @@ public final class SharedQueue extends CoordinationSlot {
         return drained;
     }
 
-    private static byte[] copyOut(MemorySegment message) {
-        return message.toArray(JAVA_BYTE);
+    private byte[] copyOut(MemorySegment message) {
+        byte[] bytes = message.toArray(JAVA_BYTE);
+        taken();
+        return bytes;
     }
 
-    private static Boolean handle(MessageHandler handler, MemorySegment message) {
+    private Boolean handle(MessageHandler handler, MemorySegment message) {
         handler.onMessage(message.asReadOnly());
+        taken();
         return Boolean.TRUE;
+    }
+
+    private void taken() {
+        if (onTake != null) {
+            onTake.run();
+        }
+    }
+
+    /**
+     * This queue as a {@link java.util.concurrent.BlockingQueue} of objects, each message one element encoded by
+     * {@code codec}: see {@link TypedQueue} for what of the contract it keeps, Python's queue API and encoding errors.
+     *
+     * @param <E> the element type
+     * @param elementType the class every element is (a decoded message that is not one is refused);
+     *     {@code Object.class} for any
+     * @param codec encodes and decodes the elements; every process using the queue must use a compatible one
+     * @return a view of this queue; it holds no state of its own
+     */
+    public <E> TypedQueue<E> typed(Class<E> elementType, Codec codec) {
+        return new TypedQueue<>(this, elementType, codec);
+    }
+
+    /** The protocol under this queue, for the views on it. */
+    QueueRing ring() {
+        return ring;
     }
 
     // ---------------------------------------------------------------------------------------------- shutdown

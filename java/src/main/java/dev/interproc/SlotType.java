@@ -48,7 +48,8 @@ enum SlotType {
             slot -> Described.state(SharedSemaphore.describe(slot.fields()))),
     EVENT(RegionLayout.TYPE_EVENT, "SharedEvent", slot -> Described.state(SharedEvent.describe(slot.fields()))),
     BARRIER(RegionLayout.TYPE_BARRIER, "SharedBarrier", slot -> Described.state(SharedBarrier.describe(slot.fields()))),
-    QUEUE(RegionLayout.TYPE_QUEUE, "SharedQueue", QueueRing::describe);
+    QUEUE(RegionLayout.TYPE_QUEUE, "SharedQueue", QueueRing::describe),
+    JOINABLE_QUEUE(RegionLayout.TYPE_JOINABLE_QUEUE, "JoinableQueue", TaskCounts::describe);
 
     /** Array slots show this many elements, then how many there are. */
     private static final int ARRAY_ELEMENTS_SHOWN = 8;

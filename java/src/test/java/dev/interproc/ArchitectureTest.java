@@ -30,7 +30,7 @@ class ArchitectureTest {
             "internal.events", Set.of(),
             "internal.ffm", Set.of("internal.events"),
             "internal.wait", Set.of("internal.ffm"),
-            "", Set.of("internal.events", "internal.ffm", "internal.wait"),
+            "", Set.of("codec", "internal.events", "internal.ffm", "internal.wait"),
             "process", Set.of("internal.wait"),
             "codec", Set.of(),
             "connection", Set.of("codec", "process", "internal.ffm", "internal.wait"),

@@ -308,6 +308,19 @@ final class CorruptionCases {
         slotWord(group, queue, "capacity", RegionLayout.QUEUE_CAPACITY_OFFSET, 8, NUMBERS);
         slotWord(group, queue, "max_message", RegionLayout.QUEUE_MAX_MESSAGE_OFFSET, 4, WORDS);
         slotWord(group, queue, "shutdown", RegionLayout.QUEUE_SHUTDOWN_OFFSET, 4, WORDS);
+        String joinable = "JoinableQueue";
+        slotWord(group, joinable, "word", RegionLayout.QUEUE_PUT_LOCK_OFFSET + LOCK_WORD_OFFSET, 4, LOCK_WORDS);
+        slotWord(group, joinable, "tail", RegionLayout.QUEUE_TAIL_OFFSET, 8, OFFSETS);
+        slotWord(group, joinable, "head", RegionLayout.QUEUE_HEAD_OFFSET, 8, OFFSETS);
+        slotWord(group, joinable, "capacity", RegionLayout.QUEUE_CAPACITY_OFFSET, 8, NUMBERS);
+        // The task counts follow the ring of the kind's 1024 bytes.
+        long tasks = RegionLayout.QUEUE_RING_OFFSET + 1024;
+        slotWord(group, joinable, "done_seq", tasks + RegionLayout.TASKS_DONE_SEQ_OFFSET, 4, WORDS);
+        slotWord(group, joinable, "joiners_waiting", tasks + RegionLayout.TASKS_JOINERS_WAITING_OFFSET, 4, WORDS);
+        slotWord(group, joinable, "abandoned", tasks + RegionLayout.TASKS_ABANDONED_OFFSET, 8, NUMBERS);
+        slotWord(group, joinable, "last_dead_pid", tasks + RegionLayout.TASKS_LAST_DEAD_PID_OFFSET, 4, WORDS);
+        slotWord(group, joinable, "in_flight", tasks + RegionLayout.TASKS_IN_FLIGHT_OFFSET, 8, NUMBERS);
+        slotWord(group, joinable, "in_flight", tasks + RegionLayout.TASKS_IN_FLIGHT_OFFSET + 4, 4, LOCK_WORDS);
     }
 
     private void slotWord(String group, String type, String name, long offset, int width, List<Value> values) {

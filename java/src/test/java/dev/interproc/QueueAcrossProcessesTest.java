@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.interproc.codec.JavaSerializationCodec;
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
 import dev.interproc.process.StartHandshake;
@@ -133,22 +134,54 @@ class QueueAcrossProcessesTest {
                         () -> slot.get(JAVA_INT, at) == QueueChild.MAX_MESSAGE
                                 && slot.get(JAVA_BYTE, at + 4 + QueueChild.MAX_MESSAGE - 1) == QueueChild.DOOMED);
                 assertEquals(tail, slot.get(JAVA_LONG, RegionLayout.QUEUE_TAIL_OFFSET), "nothing published yet");
-                long dying = killAndAwaitDeath(producer);
-                assertTrue(
-                        queueState()
-                                .contains("producers' lock owner dead (pid " + producer.pid()
-                                        + "): its unpublished message will be written over"),
-                        queueState());
-                byte[] after = SharedQueueTest.message(round + 1000, 50);
-                long flowing = System.nanoTime();
-                assertTrue(queue.offer(after, PATIENCE), "the queue never flowed again");
-                flow.add(dying, System.nanoTime() - flowing);
-                assertArrayEquals(before, queue.poll());
-                assertArrayEquals(after, queue.poll(), "the dead producer's message was published");
-                assertNull(queue.poll());
+                killInsideAWrite(producer, queue, before, round, flow);
             }
         }
         flow.print("a producer killed inside a write");
+    }
+
+    /**
+     * A producer is killed between claim and commit ({@link QueueClaim}), its claimed room filled: no consumer ever
+     * sees a byte of it, the inspection says the dead producer's message will be written over, and the next producer
+     * takes the producers' lock over and the queue flows again.
+     */
+    @Test
+    @Timeout(600)
+    void aProducerKilledBetweenClaimAndCommitPublishesNothingAndTheQueueFlowsAgain() throws Exception {
+        SharedQueue queue = queue();
+        MemorySegment slot = slotMemory();
+        FlowTimes flow = new FlowTimes();
+        for (int round = 0; round < KILL_ROUNDS; round++) {
+            byte[] before = SharedQueueTest.message(round, 100 + 400 * round);
+            queue.put(before);
+            long tail = slot.get(JAVA_LONG, RegionLayout.QUEUE_TAIL_OFFSET);
+            try (JavaProcess producer = child("claim-doomed")) {
+                StartHandshake.awaitReady(producer, PATIENCE);
+                StartHandshake.go(producer);
+                producer.awaitLine("CLAIMED"::equals, PATIENCE);
+                assertEquals(tail, slot.get(JAVA_LONG, RegionLayout.QUEUE_TAIL_OFFSET), "nothing published yet");
+                assertTrue(queueState().contains("producers' lock held by pid " + producer.pid()), queueState());
+                killInsideAWrite(producer, queue, before, round, flow);
+            }
+        }
+        flow.print("a producer killed between claim and commit");
+    }
+
+    /** A child JVM puts Strings through a typed view; the parent takes them through its own, in order. */
+    @Test
+    @Timeout(300)
+    void aTypedViewCarriesObjectsBetweenJvms() throws Exception {
+        TypedQueue<String> strings = queue().typed(String.class, JavaSerializationCodec.standard());
+        int count = 1000;
+        try (JavaProcess producer = child("typed-put", Integer.toString(count))) {
+            StartHandshake.awaitReady(producer, PATIENCE);
+            StartHandshake.go(producer);
+            for (int i = 0; i < count; i++) {
+                assertEquals("message " + i, strings.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            }
+            assertEquals(0, producer.waitFor(PATIENCE), producer.transcript());
+        }
+        assertNull(strings.poll());
     }
 
     /**
@@ -258,6 +291,28 @@ class QueueAcrossProcessesTest {
                     takers, takers, others.substring("OTHERS ".length()));
         }
         assertTrue(queue.isEmpty());
+    }
+
+    /**
+     * Kills {@code producer}, caught inside a write (holding the producers' lock, nothing published), and checks
+     * that the inspection names the dead producer, the queue flows again and holds {@code before}, then the next
+     * message, and nothing of the dead producer's.
+     */
+    private void killInsideAWrite(JavaProcess producer, SharedQueue queue, byte[] before, int round, FlowTimes flow)
+            throws Exception {
+        long dying = killAndAwaitDeath(producer);
+        assertTrue(
+                queueState()
+                        .contains("producers' lock owner dead (pid " + producer.pid()
+                                + "): its unpublished message will be written over"),
+                queueState());
+        byte[] after = SharedQueueTest.message(round + 1000, 50);
+        long flowing = System.nanoTime();
+        assertTrue(queue.offer(after, PATIENCE), "the queue never flowed again");
+        flow.add(dying, System.nanoTime() - flowing);
+        assertArrayEquals(before, queue.poll());
+        assertArrayEquals(after, queue.poll(), "the dead producer's message was published");
+        assertNull(queue.poll());
     }
 
     /** Checks that {@code message} is intact and is message {@code sequence} of producer {@code producer}. */

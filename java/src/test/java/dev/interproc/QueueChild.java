@@ -1,5 +1,6 @@
 package dev.interproc;
 
+import dev.interproc.codec.JavaSerializationCodec;
 import dev.interproc.process.StartHandshake;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -61,6 +62,29 @@ public final class QueueChild {
                     queue.put(doomed);
                     System.out.println("PUT"); // only if the pause ended before the kill
                 }
+                case "claim-doomed" -> {
+                    QueueClaim claim = queue.claim(MAX_MESSAGE);
+                    claim.segment().fill(DOOMED);
+                    System.out.println("CLAIMED");
+                    Thread.currentThread().join(); // until killed: the claim is never committed
+                }
+                case "typed-put" -> {
+                    TypedQueue<String> strings = queue.typed(String.class, JavaSerializationCodec.standard());
+                    for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+                        strings.put("message " + i);
+                    }
+                    System.out.println("DONE");
+                }
+                case "joinable-take" -> {
+                    JoinableQueue<String> tasks = joinable(memory);
+                    int taken = Integer.parseInt(args[3]);
+                    for (int i = 0; i < taken; i++) {
+                        tasks.take();
+                    }
+                    tasks.taskDone();
+                    System.out.println("TOOK " + taken + ", DONE 1");
+                    Thread.currentThread().join(); // until killed, the other tasks unfinished
+                }
                 case "take-doomed" -> {
                     System.out.println("TAKING");
                     System.out.println("TOOK " + queue.take().length);
@@ -69,6 +93,11 @@ public final class QueueChild {
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }
         }
+    }
+
+    /** The joinable queue "j" of the tests, of Strings. */
+    static JoinableQueue<String> joinable(SharedMemory memory) {
+        return memory.joinableQueue("j", CAPACITY, MAX_MESSAGE, String.class, JavaSerializationCodec.standard());
     }
 
     /** Sends {@code count} checked messages of random sizes, sequence 0 .. count - 1. */

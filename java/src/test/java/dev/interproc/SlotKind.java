@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.interproc.codec.BytesCodec;
 import dev.interproc.testing.CodedPhase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -292,6 +293,36 @@ record SlotKind<A>(
                             queue.poll(BRIEFLY);
                         }
                         queue.read(message -> {}, BRIEFLY);
+                    }),
+            kind(
+                    "JoinableQueue",
+                    (memory, slot) -> memory.joinableQueue(slot, 1024, 100, byte[].class, BytesCodec.INSTANCE),
+                    (memory, slot) -> memory.joinableQueue(slot, 1024, 100, byte[].class, BytesCodec.INSTANCE),
+                    (first, second) -> {
+                        first.put(new byte[] {1, 2, 3});
+                        assertEquals(1, second.unfinishedTasks());
+                        assertArrayEquals(new byte[] {1, 2, 3}, second.poll());
+                        second.taskDone();
+                        assertTrue(first.join(Duration.ofSeconds(30)));
+                    },
+                    queue -> List.of(
+                            () -> queue.offer(new byte[1]),
+                            () -> queue.put(new byte[1]),
+                            queue::poll,
+                            queue::take,
+                            queue::peek,
+                            queue::join,
+                            () -> queue.join(Duration.ofSeconds(1)),
+                            queue::unfinishedTasks,
+                            queue::abandonedTasks,
+                            queue::size),
+                    queue -> {
+                        queue.unfinishedTasks();
+                        if (queue.offer(new byte[] {7}, BRIEFLY.toMillis(), TimeUnit.MILLISECONDS)
+                                && queue.poll(BRIEFLY.toMillis(), TimeUnit.MILLISECONDS) != null) {
+                            queue.taskDone();
+                        }
+                        queue.join(BRIEFLY);
                     }));
 
     private static <A> SlotKind<A> kind(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.interproc.RegionOptions;
 import dev.interproc.SharedLock;
 import dev.interproc.SharedMemory;
+import dev.interproc.codec.BytesCodec;
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
 import dev.interproc.testing.CodedPhase;
@@ -113,6 +114,10 @@ class CliCommandsTest {
             memory.sharedEvent("done");
             memory.sharedBarrier("meet", 1);
             memory.sharedQueue("work", 1024, 100).offer(new byte[10]);
+            var tasks = memory.joinableQueue("tasks", 1024, 100, byte[].class, BytesCodec.INSTANCE);
+            tasks.put(new byte[10]);
+            tasks.put(new byte[20]);
+            tasks.take();
             SharedLock held = memory.sharedLock("busy");
             held.lock();
             try {
@@ -137,6 +142,9 @@ class CliCommandsTest {
                         "work",
                         "SharedQueue",
                         "1 message, 16 of 1024 bytes held, messages up to 100 bytes");
+                String tasksState = "1 message, 24 of 1024 bytes held, messages up to 100 bytes; 1 task in flight"
+                        + " (pid " + PID + ": 1)";
+                assertSlot(text.out(), "tasks", "JoinableQueue", tasksState);
 
                 Result json = run("show", "--dir", dir(), "shown", "--json");
                 assertEquals(0, json.exitCode(), json.err());
@@ -158,6 +166,11 @@ class CliCommandsTest {
                                         "\"name\": \"work\",\n      \"type\": \"SharedQueue\",\n      \"size\": 1344,\n"
                                                 + "      \"value\": \"1 message, 16 of 1024 bytes held, messages up to 100 bytes\""),
                         json.out());
+                assertTrue(
+                        json.out()
+                                .contains("\"name\": \"tasks\",\n      \"type\": \"JoinableQueue\",\n      \"size\": "),
+                        json.out());
+                assertTrue(json.out().contains("\"value\": \"" + tasksState + "\""), json.out());
                 assertTrue(
                         json.out()
                                 .contains(

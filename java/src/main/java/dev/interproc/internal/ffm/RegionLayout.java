@@ -39,6 +39,7 @@ public final class RegionLayout {
     public static final int TYPE_EVENT = constant("IP_TYPE_EVENT");
     public static final int TYPE_BARRIER = constant("IP_TYPE_BARRIER");
     public static final int TYPE_QUEUE = constant("IP_TYPE_QUEUE");
+    public static final int TYPE_JOINABLE_QUEUE = constant("IP_TYPE_JOINABLE_QUEUE");
 
     /** The waiters bit of a lock word (bit 31). */
     public static final int LOCK_WAITERS = (int) Native.layout("const.IP_LOCK_WAITERS");
@@ -183,6 +184,18 @@ public final class RegionLayout {
     public static final int QUEUE_WRAP = constant("IP_QUEUE_WRAP");
     /** The smallest ring, in bytes. */
     public static final int QUEUE_MIN_CAPACITY = constant("IP_QUEUE_MIN_CAPACITY");
+
+    /**
+     * Task counts of a joinable queue slot, from the end of its ring: docs/layout.md, "Joinable queue slot"; they
+     * take {@link #TASKS_IN_FLIGHT_OFFSET} plus 8 bytes per process-table entry.
+     */
+    public static final long TASKS_DONE_SEQ_OFFSET = field("ip_joinable_tasks", "done_seq");
+
+    public static final long TASKS_JOINERS_WAITING_OFFSET = field("ip_joinable_tasks", "joiners_waiting");
+    public static final long TASKS_ABANDONED_OFFSET = field("ip_joinable_tasks", "abandoned");
+    public static final long TASKS_LAST_DEAD_PID_OFFSET = field("ip_joinable_tasks", "last_dead_pid");
+    public static final long TASKS_LAST_DEAD_TASKS_OFFSET = field("ip_joinable_tasks", "last_dead_tasks");
+    public static final long TASKS_IN_FLIGHT_OFFSET = field("ip_joinable_tasks", "in_flight");
 
     private RegionLayout() {}
 

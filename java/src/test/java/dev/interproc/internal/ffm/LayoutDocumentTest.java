@@ -21,17 +21,18 @@ import org.junit.jupiter.api.Test;
 class LayoutDocumentTest {
 
     /** The structure of native/src/internal.h whose fields each section's table lists, by the section's heading. */
-    private static final Map<String, String> STRUCT_OF_SECTION = Map.of(
-            "## Header", "ip_header",
-            "## Process table", "ip_process_entry",
-            "## Slot directory", "ip_slot_entry",
-            "### Lock slot", "ip_lock_slot",
-            "### Condition slot", "ip_condition_slot",
-            "### Semaphore slot", "ip_semaphore_slot",
-            "#### Semaphore holder entry", "ip_semaphore_holder",
-            "### Event slot", "ip_event_slot",
-            "### Barrier slot", "ip_barrier_slot",
-            "### Queue slot", "ip_queue_slot");
+    private static final Map<String, String> STRUCT_OF_SECTION = Map.ofEntries(
+            Map.entry("## Header", "ip_header"),
+            Map.entry("## Process table", "ip_process_entry"),
+            Map.entry("## Slot directory", "ip_slot_entry"),
+            Map.entry("### Lock slot", "ip_lock_slot"),
+            Map.entry("### Condition slot", "ip_condition_slot"),
+            Map.entry("### Semaphore slot", "ip_semaphore_slot"),
+            Map.entry("#### Semaphore holder entry", "ip_semaphore_holder"),
+            Map.entry("### Event slot", "ip_event_slot"),
+            Map.entry("### Barrier slot", "ip_barrier_slot"),
+            Map.entry("### Queue slot", "ip_queue_slot"),
+            Map.entry("### Joinable queue slot", "ip_joinable_tasks"));
 
     /**
      * A row of a field table with a fixed offset: {@code | 64 | 4 | `seq` | ...}, the field possibly followed by
