@@ -21,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * consumers' lock and stays inside the write or the read (the test hook {@code interproc.test.queuePauseMillis}
  * holds it there). A thread of this process is then started on the same side ({@code put} or {@code take}) and
  * waits for the lock; after {@value #WAITER_HEAD_START_MILLIS} ms the worker is killed. The figure is the time from
- * just before the SIGKILL to that thread's return: the death noticed, the lock taken over, the message moved.
+ * just before the SIGKILL to that thread's return: the death noticed, the lock taken over, the message moved. One
+ * round more than reported runs first, as the warm-up.
  * Prints, per side:
  * <pre>result suite=queue-flow impl=java-interproc op=producer-killed rounds=N p50_us=A p99_us=B max_us=C</pre>
  */
@@ -44,6 +45,7 @@ public final class QueueFlowBenchmark {
             String region = "ip-bench-flow-" + ProcessHandle.current().pid() + "-" + side;
             try (SharedMemory memory = SharedMemory.create(region)) {
                 SharedQueue queue = memory.sharedQueue(SLOT, QueueBenchmark.CAPACITY, QueueTransport.MESSAGE_BYTES);
+                round(region, queue, side.equals("producer")); // warm-up: the first takeover loads its classes
                 for (int round = 0; round < rounds; round++) {
                     micros[round] = round(region, queue, side.equals("producer"));
                 }
