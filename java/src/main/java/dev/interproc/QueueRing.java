@@ -66,6 +66,15 @@ final class QueueRing {
     private final WordWatch notFull;
 
     /**
+     * A {@code head} this process read (guarded by the producers' lock, as Agrona's head cache): positions only grow,
+     * so the bytes it leaves free are free, and a producer reads {@code head} from the region, a line the consumers
+     * write, only when the cached one leaves too little room.
+     */
+    private long headCache;
+    /** A {@code tail} this process read (guarded by the consumers' lock): what it says is published, is. */
+    private long tailCache;
+
+    /**
      * The protocol on the queue slot {@code memory} of a ring of {@code capacity} bytes taking messages of up to
      * {@code maxMessage} bytes, as the slot's metadata says.
      *
@@ -132,14 +141,19 @@ final class QueueRing {
             boolean published = false;
             try {
                 long tail = longAt(TAIL_OFFSET);
-                head = longAt(HEAD_OFFSET);
+                long at = tail & mask;
+                long toEnd = capacity - at;
+                long needed = record <= toEnd ? record : toEnd + record;
+                head = headCache;
+                long cachedHeld = tail - head;
+                if (cachedHeld < 0 || cachedHeld > capacity - needed) {
+                    head = longAt(HEAD_OFFSET);
+                    headCache = head;
+                }
                 long held = checkedHeld(head, tail);
                 if (isShutDown()) {
                     throw new QueueShutDownException("cannot put to shared queue '" + name + "': it is shut down");
                 }
-                long at = tail & mask;
-                long toEnd = capacity - at;
-                long needed = record <= toEnd ? record : toEnd + record;
                 if (capacity - held >= needed) {
                     if (needed != record) {
                         setInt(at, WRAP);
@@ -148,7 +162,7 @@ final class QueueRing {
                     setInt(at, (int) length);
                     copy(message, 0, records, at + LENGTH_BYTES, length);
                     pauseInsideForTests();
-                    setLong(PUT_COUNT_OFFSET, longAt(PUT_COUNT_OFFSET) + 1);
+                    setCount(PUT_COUNT_OFFSET, countAt(PUT_COUNT_OFFSET) + 1);
                     setLong(TAIL_OFFSET, tail + needed);
                     published = true;
                 }
@@ -186,7 +200,12 @@ final class QueueRing {
             boolean consumed = false;
             try {
                 long head = longAt(HEAD_OFFSET);
-                tail = longAt(TAIL_OFFSET);
+                tail = tailCache;
+                long cachedHeld = tail - head;
+                if (cachedHeld <= 0 || cachedHeld > capacity) {
+                    tail = longAt(TAIL_OFFSET);
+                    tailCache = tail;
+                }
                 long held = checkedHeld(head, tail);
                 if (held == 0 && isShutDown()) {
                     throw new QueueShutDownException(
@@ -204,7 +223,7 @@ final class QueueRing {
                     long record = checkedRecord(head, length, skipped, held);
                     result = reader.apply(slice(records, at + LENGTH_BYTES, length));
                     pauseInsideForTests();
-                    setLong(TAKE_COUNT_OFFSET, longAt(TAKE_COUNT_OFFSET) + 1);
+                    setCount(TAKE_COUNT_OFFSET, countAt(TAKE_COUNT_OFFSET) + 1);
                     setLong(HEAD_OFFSET, head + record);
                     consumed = true;
                 }
@@ -371,9 +390,11 @@ final class QueueRing {
     }
 
     /**
-     * Registers as a waiter, then sleeps one slice on the sequence word at {@code seqOffset} unless the position at
-     * {@code positionOffset} has moved from {@code seen}; the other side bumps the word after it moves the position
-     * and sees a waiter. The word is read before the registration and the position after it, so no move is missed.
+     * Spins briefly ({@link SparseSpin}) for the position at {@code positionOffset} to move from {@code seen}: a side
+     * that keeps up with the other then never sleeps, and the other never pays for a futex wake. Then registers as a
+     * waiter and sleeps one slice on the sequence word at {@code seqOffset} unless the position has moved; the other
+     * side bumps the word after it moves the position and sees a waiter. The word is read before the registration
+     * and the position after it, so no move is missed.
      *
      * @return false if the deadline has passed
      * @throws InterruptedException if the thread is interrupted while it sleeps
@@ -381,6 +402,10 @@ final class QueueRing {
     private boolean awaitMove(
             long waitingOffset, long seqOffset, WordWatch word, long positionOffset, long seen, long deadline)
             throws InterruptedException {
+        long spin = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - System.nanoTime());
+        if (SparseSpin.until(() -> longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0, spin)) {
+            return true;
+        }
         int sequence = fields.get(seqOffset);
         add(waitingOffset, 1);
         try {
@@ -458,6 +483,9 @@ final class QueueRing {
         if (nanos == NO_WAIT) {
             return 0;
         }
+        if (nanos == Long.MAX_VALUE) {
+            return Long.MAX_VALUE; // no clock read for the untimed forms
+        }
         long now = System.nanoTime();
         return nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
     }
@@ -481,6 +509,23 @@ final class QueueRing {
     private void setLong(long offset, long value) {
         try {
             LONG.setVolatile(memory, offset, value);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    /** A message count: an estimate written under its side's lock before the position, so opaque is enough. */
+    private long countAt(long offset) {
+        try {
+            return (long) LONG.getOpaque(memory, offset);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    private void setCount(long offset, long value) {
+        try {
+            LONG.setOpaque(memory, offset, value);
         } catch (IllegalStateException closed) {
             throw closedOr(closed);
         }
