@@ -42,7 +42,8 @@ class QueueAcrossProcessesTest {
     private static final int KILL_ROUNDS = 5;
 
     @RegisterExtension
-    final TestRegion region = new TestRegion("xqueue");
+    final TestRegion region =
+            new TestRegion("xqueue", RegionOptions.defaults().withSize(Math.max(1 << 20, 4 * QueueChild.CAPACITY)));
 
     @TempDir
     Path journals;
