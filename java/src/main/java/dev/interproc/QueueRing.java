@@ -390,7 +390,7 @@ final class QueueRing {
     }
 
     /**
-     * Spins briefly ({@link SparseSpin}) for the position at {@code positionOffset} to move from {@code seen}: a side
+     * Spins briefly, yielding, for the position at {@code positionOffset} to move from {@code seen}: a side
      * that keeps up with the other then never sleeps, and the other never pays for a futex wake. Then registers as a
      * waiter and sleeps one slice on the sequence word at {@code seqOffset} unless the position has moved; the other
      * side bumps the word after it moves the position and sees a waiter. The word is read before the registration
@@ -402,8 +402,7 @@ final class QueueRing {
     private boolean awaitMove(
             long waitingOffset, long seqOffset, WordWatch word, long positionOffset, long seen, long deadline)
             throws InterruptedException {
-        long spin = deadline == Long.MAX_VALUE ? -1 : Math.max(0, deadline - System.nanoTime());
-        if (SparseSpin.until(() -> longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0, spin)) {
+        if (yieldUntilMoved(positionOffset, seen, deadline)) {
             return true;
         }
         int sequence = fields.get(seqOffset);
@@ -424,6 +423,30 @@ final class QueueRing {
             throw new InterruptedException("interrupted while waiting on shared queue '" + name + "'");
         }
         return true;
+    }
+
+    /**
+     * Looks at the position at {@code positionOffset} and yields the processor in turn, for up to
+     * {@link RegionLayout#LOCK_SPIN_NANOS} (20 us) or until the deadline: on an idle machine a yield returns at once
+     * and this is a spin with a look about every microsecond; on a busy one the other side (and every other runnable
+     * thread) runs meanwhile, where a busy spin would keep it off the processor.
+     *
+     * @return whether the position moved or the queue was shut down
+     */
+    private boolean yieldUntilMoved(long positionOffset, long seen, long deadline) {
+        long end = System.nanoTime() + RegionLayout.LOCK_SPIN_NANOS;
+        if (deadline - end < 0) {
+            end = deadline;
+        }
+        while (true) {
+            if (longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0) {
+                return true;
+            }
+            if (System.nanoTime() - end >= 0) {
+                return false;
+            }
+            Thread.yield();
+        }
     }
 
     /** Bumps the sequence word and wakes its sleepers if the count at {@code waitingOffset} says some registered. */
