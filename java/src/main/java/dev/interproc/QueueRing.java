@@ -435,7 +435,7 @@ final class QueueRing {
      */
     private boolean yieldUntilMoved(long positionOffset, long seen, long deadline) {
         long end = System.nanoTime() + RegionLayout.LOCK_SPIN_NANOS;
-        if (deadline - end < 0) {
+        if (deadline != Long.MAX_VALUE && deadline - end < 0) {
             end = deadline;
         }
         while (true) {
