@@ -75,6 +75,15 @@ final class QueueRing {
     private Thread claimant;
 
     /**
+     * A {@code head} this process read (guarded by the producers' lock, as Agrona's head cache): positions only grow,
+     * so the bytes it leaves free are free, and a producer reads {@code head} from the region, a line the consumers
+     * write, only when the cached one leaves too little room.
+     */
+    private long headCache;
+    /** A {@code tail} this process read (guarded by the consumers' lock): what it says is published, is. */
+    private long tailCache;
+
+    /**
      * The protocol on the queue slot {@code memory} of a ring of {@code capacity} bytes taking messages of up to
      * {@code maxMessage} bytes, as the slot's metadata says.
      *
@@ -170,14 +179,19 @@ final class QueueRing {
             boolean reserved = false;
             try {
                 long tail = longAt(TAIL_OFFSET);
-                head = longAt(HEAD_OFFSET);
+                long at = tail & mask;
+                long toEnd = capacity - at;
+                long needed = record <= toEnd ? record : toEnd + record;
+                head = headCache;
+                long cachedHeld = tail - head;
+                if (cachedHeld < 0 || cachedHeld > capacity - needed) {
+                    head = longAt(HEAD_OFFSET);
+                    headCache = head;
+                }
                 long held = checkedHeld(head, tail);
                 if (isShutDown()) {
                     throw new QueueShutDownException("cannot put to shared queue '" + name + "': it is shut down");
                 }
-                long at = tail & mask;
-                long toEnd = capacity - at;
-                long needed = record <= toEnd ? record : toEnd + record;
                 if (capacity - held >= needed) {
                     reservedTail = tail;
                     reservedWrap = needed != record;
@@ -215,7 +229,7 @@ final class QueueRing {
             }
             setInt(reservedAt, (int) length);
             pauseInsideForTests();
-            setLong(PUT_COUNT_OFFSET, longAt(PUT_COUNT_OFFSET) + 1);
+            setCount(PUT_COUNT_OFFSET, countAt(PUT_COUNT_OFFSET) + 1);
             setLong(TAIL_OFFSET, tail + (reservedWrap ? capacity - (tail & mask) : 0) + recordBytes(length));
         } finally {
             putLock.unlockInternal();
@@ -274,7 +288,12 @@ final class QueueRing {
             boolean consumed = false;
             try {
                 long head = longAt(HEAD_OFFSET);
-                tail = longAt(TAIL_OFFSET);
+                tail = tailCache;
+                long cachedHeld = tail - head;
+                if (cachedHeld <= 0 || cachedHeld > capacity) {
+                    tail = longAt(TAIL_OFFSET);
+                    tailCache = tail;
+                }
                 long held = checkedHeld(head, tail);
                 if (held == 0 && isShutDown()) {
                     throw new QueueShutDownException(
@@ -295,7 +314,7 @@ final class QueueRing {
                         return result;
                     }
                     pauseInsideForTests();
-                    setLong(TAKE_COUNT_OFFSET, longAt(TAKE_COUNT_OFFSET) + 1);
+                    setCount(TAKE_COUNT_OFFSET, countAt(TAKE_COUNT_OFFSET) + 1);
                     setLong(HEAD_OFFSET, head + record);
                     consumed = true;
                 }
@@ -466,9 +485,11 @@ final class QueueRing {
     }
 
     /**
-     * Registers as a waiter, then sleeps one slice on the sequence word at {@code seqOffset} unless the position at
-     * {@code positionOffset} has moved from {@code seen}; the other side bumps the word after it moves the position
-     * and sees a waiter. The word is read before the registration and the position after it, so no move is missed.
+     * Spins briefly, yielding, for the position at {@code positionOffset} to move from {@code seen}: a side
+     * that keeps up with the other then never sleeps, and the other never pays for a futex wake. Then registers as a
+     * waiter and sleeps one slice on the sequence word at {@code seqOffset} unless the position has moved; the other
+     * side bumps the word after it moves the position and sees a waiter. The word is read before the registration
+     * and the position after it, so no move is missed.
      *
      * @return false if the deadline has passed
      * @throws InterruptedException if the thread is interrupted while it sleeps
@@ -476,6 +497,9 @@ final class QueueRing {
     private boolean awaitMove(
             long waitingOffset, long seqOffset, WordWatch word, long positionOffset, long seen, long deadline)
             throws InterruptedException {
+        if (yieldUntilMoved(positionOffset, seen, deadline)) {
+            return true;
+        }
         Slept slept = sleepUnless(
                 fields,
                 waitingOffset,
@@ -529,6 +553,30 @@ final class QueueRing {
         }
     }
 
+    /**
+     * Looks at the position at {@code positionOffset} and yields the processor in turn, for up to
+     * {@link RegionLayout#LOCK_SPIN_NANOS} (20 us) or until the deadline: on an idle machine a yield returns at once
+     * and this is a spin with a look about every microsecond; on a busy one the other side (and every other runnable
+     * thread) runs meanwhile, where a busy spin would keep it off the processor.
+     *
+     * @return whether the position moved or the queue was shut down
+     */
+    private boolean yieldUntilMoved(long positionOffset, long seen, long deadline) {
+        long end = System.nanoTime() + RegionLayout.LOCK_SPIN_NANOS;
+        if (deadline != Long.MAX_VALUE && deadline - end < 0) {
+            end = deadline;
+        }
+        while (true) {
+            if (longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0) {
+                return true;
+            }
+            if (System.nanoTime() - end >= 0) {
+                return false;
+            }
+            Thread.yield();
+        }
+    }
+
     /** Bumps the sequence word and wakes its sleepers if the count at {@code waitingOffset} says some registered. */
     private void wake(long waitingOffset, long seqOffset, WordWatch word) {
         if (fields.get(waitingOffset) != 0) {
@@ -579,6 +627,9 @@ final class QueueRing {
         if (nanos == NO_WAIT) {
             return 0;
         }
+        if (nanos == Long.MAX_VALUE) {
+            return Long.MAX_VALUE; // no clock read for the untimed forms
+        }
         long now = System.nanoTime();
         return nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
     }
@@ -602,6 +653,23 @@ final class QueueRing {
     private void setLong(long offset, long value) {
         try {
             LONG.setVolatile(memory, offset, value);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    /** A message count: an estimate written under its side's lock before the position, so opaque is enough. */
+    private long countAt(long offset) {
+        try {
+            return (long) LONG.getOpaque(memory, offset);
+        } catch (IllegalStateException closed) {
+            throw closedOr(closed);
+        }
+    }
+
+    private void setCount(long offset, long value) {
+        try {
+            LONG.setOpaque(memory, offset, value);
         } catch (IllegalStateException closed) {
             throw closedOr(closed);
         }

@@ -13,97 +13,105 @@ import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.process.JavaProcess;
 import dev.interproc.process.StartHandshake;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link SharedQueue} between JVMs ({@link QueueChild}): many producers and consumers, and producers and consumers
- * killed with SIGKILL inside a write or a read.
+ * {@link SharedQueue} between JVMs ({@link QueueChild}): many producers and consumers, a producer and a consumer
+ * killed with SIGKILL inside a write or a read, and blocked virtual takers; {@link QueueKillLoopTest} kills at random
+ * moments. The scale comes from {@link QueueScale}.
  */
 class QueueAcrossProcessesTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(120);
+    private static final Duration PATIENCE = QueueChildren.PATIENCE;
     /** Rounds of each kill test: each starts a child JVM. */
     private static final int KILL_ROUNDS = 5;
 
     @RegisterExtension
-    final TestRegion region = new TestRegion("xqueue");
+    final TestRegion region =
+            new TestRegion("xqueue", RegionOptions.defaults().withSize(Math.max(1 << 20, 4 * QueueChild.CAPACITY)));
 
     @TempDir
     Path journals;
 
+    private final QueueChildren children = new QueueChildren(region);
+
     private SharedQueue queue() {
-        return region.memory().sharedQueue("q", QueueChild.CAPACITY, QueueChild.MAX_MESSAGE);
+        return children.queue();
     }
 
     private JavaProcess child(String... args) {
-        return childWithPause(0, args);
+        return children.child(args);
     }
 
-    /** A child whose queue pauses {@code pauseMillis} inside every write and read (the test hook). */
     private JavaProcess childWithPause(long pauseMillis, String... args) {
-        List<String> all = new ArrayList<>(List.of(args[0], region.name(), "q"));
-        all.addAll(List.of(args).subList(1, args.length));
-        return JavaProcess.builder(QueueChild.class)
-                .jvmOptions("-Xmx64m", "-XX:+UseSerialGC", "-XX:-UsePerfData")
-                .systemProperty("interproc.test.queuePauseMillis", Long.toString(pauseMillis))
-                .args(all.toArray(String[]::new))
-                .start();
+        return children.childWithPause(pauseMillis, args);
+    }
+
+    private String queueState() {
+        return children.queueState();
     }
 
     /**
-     * 2 producer and 2 consumer JVMs move 200,000 checksummed messages of 16 bytes to 2 KiB: every message arrives
-     * exactly once and intact (the consumers check each checksum), and each consumer sees each producer's messages
-     * in the order they were sent.
+     * 2 producer and 2 consumer JVMs (at the full scale of docs/testing.md: 4 and 4) move 200,000 checksummed
+     * messages (2,000,000) of 16 bytes to 2 KiB (64 KiB): every message arrives exactly once and intact (the
+     * consumers check each checksum), and each consumer sees each producer's messages in the order they were sent.
      */
     @Test
-    @Timeout(600)
-    void twoProducersAndTwoConsumersMoveEveryMessageExactlyOnceInProducerOrder() throws Exception {
-        int perProducer = 100_000;
+    @Timeout(7200)
+    void producersAndConsumersMoveEveryMessageExactlyOnceInProducerOrder() throws Exception {
+        int producerCount = QueueScale.PRODUCERS_COUNT;
+        int consumerCount = QueueScale.CONSUMERS_COUNT;
+        int total = QueueScale.MESSAGES_COUNT;
         SharedQueue queue = queue();
-        List<JavaProcess> producers = List.of(
-                child("produce", "0", Integer.toString(perProducer)),
-                child("produce", "1", Integer.toString(perProducer)));
-        List<Path> outputs = List.of(journals.resolve("consumer-0"), journals.resolve("consumer-1"));
-        List<JavaProcess> consumers = List.of(
-                child("consume", outputs.get(0).toString()),
-                child("consume", outputs.get(1).toString()));
+        List<JavaProcess> producers = new ArrayList<>();
+        int[] sent = new int[producerCount];
+        for (int p = 0; p < producerCount; p++) {
+            sent[p] = total / producerCount + (p < total % producerCount ? 1 : 0);
+            producers.add(child("produce", Integer.toString(p), Integer.toString(sent[p])));
+        }
+        List<Path> outputs = new ArrayList<>();
+        List<JavaProcess> consumers = new ArrayList<>();
+        for (int c = 0; c < consumerCount; c++) {
+            outputs.add(journals.resolve("consumer-" + c));
+            consumers.add(child("consume", outputs.get(c).toString()));
+        }
         List<JavaProcess> all = new ArrayList<>(producers);
         all.addAll(consumers);
+        Duration patience = PATIENCE.multipliedBy(1 + total / 100_000);
         try {
             StartHandshake.startTogether(all, PATIENCE);
             long start = System.nanoTime();
             for (JavaProcess producer : producers) {
-                assertEquals(0, producer.waitFor(PATIENCE), producer.transcript());
+                assertEquals(0, producer.waitFor(patience), producer.transcript());
             }
             for (int i = 0; i < consumers.size(); i++) {
                 queue.put(new byte[0]);
             }
             for (JavaProcess consumer : consumers) {
-                assertEquals(0, consumer.waitFor(PATIENCE), consumer.transcript());
+                assertEquals(0, consumer.waitFor(patience), consumer.transcript());
             }
             long nanos = System.nanoTime() - start;
             System.out.printf(
-                    "queue, 2 producer and 2 consumer JVMs: %d messages of 16..%d bytes in %d ms (%.0f messages/s)%n",
-                    2 * perProducer,
+                    "queue, %d producer and %d consumer JVMs: %d messages of %d..%d bytes in %d ms (%.0f messages/s)%n",
+                    producerCount,
+                    consumerCount,
+                    total,
+                    QueueChild.HEADER,
                     QueueChild.MAX_MESSAGE,
                     TimeUnit.NANOSECONDS.toMillis(nanos),
-                    2.0 * perProducer * 1e9 / nanos);
+                    total * 1e9 / nanos);
         } finally {
             all.forEach(JavaProcess::close);
         }
-        QueueChild.checkJournals(outputs, 2, perProducer);
+        QueueChild.checkJournals(outputs, sent);
         assertTrue(queue.isEmpty());
     }
 
@@ -117,7 +125,7 @@ class QueueAcrossProcessesTest {
     void aProducerKilledInsideAWritePublishesNothingAndTheQueueFlowsAgain() throws Exception {
         SharedQueue queue = queue();
         MemorySegment slot = slotMemory();
-        FlowTimes flow = new FlowTimes();
+        QueueChildren.FlowTimes flow = new QueueChildren.FlowTimes();
         for (int round = 0; round < KILL_ROUNDS; round++) {
             byte[] before = SharedQueueTest.message(round, 100);
             assertTrue(queue.offer(before));
@@ -150,7 +158,7 @@ class QueueAcrossProcessesTest {
     void aProducerKilledBetweenClaimAndCommitPublishesNothingAndTheQueueFlowsAgain() throws Exception {
         SharedQueue queue = queue();
         MemorySegment slot = slotMemory();
-        FlowTimes flow = new FlowTimes();
+        QueueChildren.FlowTimes flow = new QueueChildren.FlowTimes();
         for (int round = 0; round < KILL_ROUNDS; round++) {
             byte[] before = SharedQueueTest.message(round, 100 + 400 * round);
             queue.put(before);
@@ -192,7 +200,7 @@ class QueueAcrossProcessesTest {
     @Timeout(600)
     void aConsumerKilledInsideAReadLeavesItsMessageToTheNextConsumer() throws Exception {
         SharedQueue queue = queue();
-        FlowTimes flow = new FlowTimes();
+        QueueChildren.FlowTimes flow = new QueueChildren.FlowTimes();
         for (int round = 0; round < KILL_ROUNDS; round++) {
             byte[] first = SharedQueueTest.message(round, 200);
             byte[] second = SharedQueueTest.message(round + 1000, 7);
@@ -206,7 +214,7 @@ class QueueAcrossProcessesTest {
                 ChildProgress.await(
                         consumer, PATIENCE, "the consumer never took the consumers' lock", () -> queueState()
                                 .contains(heldByChild));
-                long dying = killAndAwaitDeath(consumer);
+                long dying = QueueChildren.killAndAwaitDeath(consumer);
                 assertTrue(queueState().contains("the message it was reading stays in the queue"), queueState());
                 long flowing = System.nanoTime();
                 byte[] again = queue.poll(PATIENCE);
@@ -220,50 +228,6 @@ class QueueAcrossProcessesTest {
     }
 
     /**
-     * 20 rounds: a producer JVM sends checked messages and is killed at a random moment, every second round with
-     * the test hook pausing it inside each write, so that most of those kills land between writing and publishing.
-     * Whatever the moment, the parent (the consumer) receives every message the producer published, intact and in
-     * order (sequence 0, 1, 2, ... with no gap), nothing else, and the queue then flows again.
-     */
-    @Test
-    @Timeout(600)
-    void producersKilledAtRandomMomentsLoseNothingPublishedAndTearNothing() throws Exception {
-        SharedQueue queue = queue();
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
-        FlowTimes flow = new FlowTimes();
-        int killedInsideAWrite = 0;
-        for (int round = 0; round < 20; round++) {
-            boolean aimed = round % 2 == 1;
-            try (JavaProcess producer =
-                    childWithPause(aimed ? 1 : 0, "produce", Integer.toString(round), Integer.toString(1 << 30))) {
-                StartHandshake.awaitReady(producer, PATIENCE);
-                StartHandshake.go(producer);
-                int expected = 0;
-                for (int before = 1 + random.nextInt(aimed ? 200 : 5000); expected < before; expected++) {
-                    checkMessage(queue.poll(PATIENCE), round, expected, seed);
-                }
-                LockSupport.parkNanos(random.nextInt(1_000_000));
-                long dying = killAndAwaitDeath(producer);
-                if (queueState().contains("producers' lock owner dead")) {
-                    killedInsideAWrite++;
-                }
-                for (byte[] message = queue.poll(); message != null; message = queue.poll(), expected++) {
-                    checkMessage(message, round, expected, seed);
-                }
-                long flowing = System.nanoTime();
-                assertTrue(queue.offer(new byte[0], PATIENCE), "the queue never flowed again");
-                flow.add(dying, System.nanoTime() - flowing);
-                assertArrayEquals(new byte[0], queue.poll());
-                assertNull(queue.poll());
-            }
-        }
-        System.out.printf(
-                "queue, producer kill loop (seed %d): %d of 20 kills inside a write%n", seed, killedInsideAWrite);
-        flow.print("a producer killed at a random moment");
-    }
-
-    /**
      * 1,000 virtual threads of a child JVM with 2 carriers block in {@code take}: they sleep off their carriers, so
      * 1,000 other virtual threads of the child still run to their end, and a message for each taker wakes them all.
      */
@@ -272,7 +236,7 @@ class QueueAcrossProcessesTest {
     void aThousandBlockedVirtualTakersOnTwoCarriersStarveNoOtherVirtualThread() throws Exception {
         SharedQueue queue = queue();
         int takers = 1000;
-        try (JavaProcess child = JavaProcess.builder(QueueChild.class)
+        try (JavaProcess child = QueueScale.passOn(JavaProcess.builder(QueueChild.class))
                 .jvmOptions("-Xmx128m", "-XX:+UseSerialGC", "-XX:-UsePerfData")
                 .systemProperty("jdk.virtualThreadScheduler.parallelism", "2")
                 .args("virtual-takers", region.name(), "q", Integer.toString(takers))
@@ -298,9 +262,10 @@ class QueueAcrossProcessesTest {
      * that the inspection names the dead producer, the queue flows again and holds {@code before}, then the next
      * message, and nothing of the dead producer's.
      */
-    private void killInsideAWrite(JavaProcess producer, SharedQueue queue, byte[] before, int round, FlowTimes flow)
+    private void killInsideAWrite(
+            JavaProcess producer, SharedQueue queue, byte[] before, int round, QueueChildren.FlowTimes flow)
             throws Exception {
-        long dying = killAndAwaitDeath(producer);
+        long dying = QueueChildren.killAndAwaitDeath(producer);
         assertTrue(
                 queueState()
                         .contains("producers' lock owner dead (pid " + producer.pid()
@@ -313,54 +278,6 @@ class QueueAcrossProcessesTest {
         assertArrayEquals(before, queue.poll());
         assertArrayEquals(after, queue.poll(), "the dead producer's message was published");
         assertNull(queue.poll());
-    }
-
-    /** Checks that {@code message} is intact and is message {@code sequence} of producer {@code producer}. */
-    private static void checkMessage(byte[] message, int producer, int sequence, long seed) {
-        String which = "producer " + producer + "'s message " + sequence + " (seed " + seed + ")";
-        assertTrue(message != null && message.length >= QueueChild.HEADER, which + ": missing or torn");
-        ByteBuffer header = ByteBuffer.wrap(message);
-        assertEquals(producer, header.getInt(), which);
-        assertEquals(sequence, header.getInt(), which + ": lost, duplicated or out of order");
-        assertEquals(QueueChild.checksum(message), header.getLong(), which + ": torn");
-    }
-
-    /** Kills {@code child} with SIGKILL and returns the nanoseconds until its exit was seen. */
-    private static long killAndAwaitDeath(JavaProcess child) throws Exception {
-        long killedAt = System.nanoTime();
-        child.kill();
-        child.waitFor(PATIENCE);
-        return System.nanoTime() - killedAt;
-    }
-
-    /** Per kill: the time until the child's exit was seen, and then until the queue's next operation was done. */
-    private static final class FlowTimes {
-        private final List<Long> deathMicros = new ArrayList<>();
-        private final List<Long> takeoverMicros = new ArrayList<>();
-
-        void add(long deathNanos, long takeoverNanos) {
-            deathMicros.add(TimeUnit.NANOSECONDS.toMicros(deathNanos));
-            takeoverMicros.add(TimeUnit.NANOSECONDS.toMicros(takeoverNanos));
-        }
-
-        void print(String what) {
-            Collections.sort(deathMicros);
-            Collections.sort(takeoverMicros);
-            System.out.printf(
-                    "queue, %s: exit seen after median %d us (max %d), then flowing again after median %d us (max %d)"
-                            + " (%d rounds)%n",
-                    what,
-                    deathMicros.get(deathMicros.size() / 2),
-                    deathMicros.getLast(),
-                    takeoverMicros.get(takeoverMicros.size() / 2),
-                    takeoverMicros.getLast(),
-                    takeoverMicros.size());
-        }
-    }
-
-    /** The queue's state as {@code interproc show} describes it. */
-    private String queueState() {
-        return QueueChild.describe(region.name(), "q");
     }
 
     private MemorySegment slotMemory() {

@@ -1,5 +1,7 @@
 package dev.interproc;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import dev.interproc.codec.JavaSerializationCodec;
 import dev.interproc.process.StartHandshake;
 import java.io.BufferedInputStream;
@@ -14,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -35,10 +38,14 @@ import java.util.zip.CRC32;
  */
 public final class QueueChild {
 
-    /** The queue of the tests: 64 KiB of ring, messages up to 2 KiB. */
-    static final long CAPACITY = 1 << 16;
+    /**
+     * The queue of the tests: by default 64 KiB of ring, messages up to 2 KiB; the system properties
+     * {@code interproc.test.queue.capacity} and {@code interproc.test.queue.maxMessage} change it (the full scale of
+     * docs/testing.md), in the test JVM and, passed on by it, in every child.
+     */
+    static final long CAPACITY = Long.getLong(QueueScale.CAPACITY, 1 << 16);
 
-    static final int MAX_MESSAGE = 2048;
+    static final int MAX_MESSAGE = Integer.getInteger(QueueScale.MAX_MESSAGE, 2048);
     /** Bytes of a checked message's header: producer, sequence, checksum. */
     static final int HEADER = 16;
     /** The payload byte of the message a child writes or reads while it is killed. */
@@ -55,6 +62,7 @@ public final class QueueChild {
             switch (command) {
                 case "produce" -> produce(queue, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
                 case "consume" -> consume(queue, Path.of(args[3]));
+                case "consume-acting" -> consumeActing(queue, memory.sharedLong(args[3]));
                 case "put-doomed" -> {
                     System.out.println("PUTTING");
                     byte[] doomed = new byte[MAX_MESSAGE];
@@ -105,9 +113,7 @@ public final class QueueChild {
         SplittableRandom random = new SplittableRandom(producer * 7919L);
         for (int sequence = 0; sequence < count; sequence++) {
             byte[] message = new byte[HEADER + random.nextInt(MAX_MESSAGE - HEADER + 1)];
-            for (int i = HEADER; i < message.length; i++) {
-                message[i] = (byte) random.nextInt();
-            }
+            random.nextBytes(message);
             ByteBuffer.wrap(message).putInt(producer).putInt(sequence).putLong(checksum(message));
             queue.put(message);
         }
@@ -138,6 +144,28 @@ public final class QueueChild {
             }
         }
         System.out.println("DONE " + taken);
+    }
+
+    /**
+     * Reads the parent's checked messages (producer 0, sequence 0, 1, ...) in place until killed, and acts on each
+     * inside the handler, before its space is freed: stores its sequence in {@code acted}. A message out of order
+     * or torn ends the child with status 1 (the parent then finds it dead before its kill).
+     */
+    private static void consumeActing(SharedQueue queue, SharedLong acted) throws InterruptedException {
+        SharedQueue.MessageHandler act = message -> {
+            byte[] bytes = message.toArray(JAVA_BYTE);
+            ByteBuffer header = ByteBuffer.wrap(bytes);
+            int sequence = bytes.length >= HEADER ? header.getInt(4) : -1;
+            if (sequence != acted.get() + 1 || header.getLong(8) != checksum(bytes)) {
+                System.out.println(
+                        "BAD message " + sequence + " after " + acted.get() + ", " + bytes.length + " bytes");
+                Runtime.getRuntime().halt(1);
+            }
+            acted.set(sequence);
+        };
+        while (true) {
+            queue.read(act, Duration.ofHours(1));
+        }
     }
 
     /**
@@ -186,9 +214,20 @@ public final class QueueChild {
      * @throws AssertionError naming the first message lost, duplicated or out of order
      */
     static void checkJournals(List<Path> journals, int producers, int perProducer) throws IOException {
+        int[] sent = new int[producers];
+        Arrays.fill(sent, perProducer);
+        checkJournals(journals, sent);
+    }
+
+    /**
+     * Checks the journals of consumers against what each producer sent, {@code sent[p]} messages of producer
+     * {@code p}: every message exactly once, each producer's in its order within each journal.
+     */
+    static void checkJournals(List<Path> journals, int[] sent) throws IOException {
+        int producers = sent.length;
         List<BitSet> received = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
-            received.add(new BitSet(perProducer));
+            received.add(new BitSet(sent[p]));
         }
         for (Path path : journals) {
             int[] last = new int[producers];
@@ -202,7 +241,7 @@ public final class QueueChild {
                         break;
                     }
                     int sequence = journal.readInt();
-                    if (producer < 0 || producer >= producers || sequence < 0 || sequence >= perProducer) {
+                    if (producer < 0 || producer >= producers || sequence < 0 || sequence >= sent[producer]) {
                         throw new AssertionError(path + ": no producer " + producer + " sent a message " + sequence);
                     }
                     if (sequence <= last[producer]) {
@@ -218,8 +257,8 @@ public final class QueueChild {
             }
         }
         for (int p = 0; p < producers; p++) {
-            if (received.get(p).cardinality() != perProducer) {
-                throw new AssertionError((perProducer - received.get(p).cardinality()) + " messages of producer " + p
+            if (received.get(p).cardinality() != sent[p]) {
+                throw new AssertionError((sent[p] - received.get(p).cardinality()) + " messages of producer " + p
                         + " lost (first: " + received.get(p).nextClearBit(0) + ")");
             }
         }

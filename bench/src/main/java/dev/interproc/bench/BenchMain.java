@@ -9,6 +9,10 @@ import java.util.Arrays;
  *     the multi-process SharedLong benchmark ({@link AtomicsBenchmark})
  * java -jar benchmarks.jar locks [SECONDS [REPETITIONS [IMPLEMENTATION OPERATION PROCESSES]]]
  *     the multi-process SharedLock and FileChannel.lock benchmark ({@link LocksBenchmark})
+ * java -jar benchmarks.jar queue [SECONDS [REPETITIONS [IMPLEMENTATION OPERATION]]]
+ *     the multi-process queue benchmark ({@link QueueBenchmark})
+ * java -jar benchmarks.jar queue-flow [ROUNDS]
+ *     the time from the SIGKILL of a queue's lock holder to the next message ({@link QueueFlowBenchmark})
  * java -jar benchmarks.jar jmh [JMH OPTIONS]
  *     the JMH microbenchmarks of this module
  * </pre>
@@ -23,11 +27,15 @@ public final class BenchMain {
         switch (suite) {
             case "atomics" -> AtomicsBenchmark.main(rest);
             case "locks" -> LocksBenchmark.main(rest);
+            case "queue" -> QueueBenchmark.main(rest);
+            case "queue-flow" -> QueueFlowBenchmark.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
                 System.err.println("usage: java -jar benchmarks.jar atomics [SECONDS [REPETITIONS [OPERATION"
                         + " PROCESSES]]]\n"
                         + "       java -jar benchmarks.jar locks [SECONDS [REPETITIONS [IMPLEMENTATION OPERATION PROCESSES]]]\n"
+                        + "       java -jar benchmarks.jar queue [SECONDS [REPETITIONS [IMPLEMENTATION OPERATION]]]\n"
+                        + "       java -jar benchmarks.jar queue-flow [ROUNDS]\n"
                         + "       java -jar benchmarks.jar jmh [JMH OPTIONS]\n"
                         + "(bench/run runs them all and sets the figures beside their C baselines)");
                 System.exit(2);

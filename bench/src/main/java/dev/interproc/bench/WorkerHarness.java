@@ -33,12 +33,31 @@ final class WorkerHarness {
     static long[][][] run(
             Class<?> workerClass, int processes, int repetitions, double seconds, IntFunction<String[]> argsOfWorker)
             throws Exception {
+        return run(workerClass, List.of(), processes, repetitions, seconds, argsOfWorker);
+    }
+
+    /**
+     * Runs {@code processes} workers of {@code workerClass}, started with the JVM options {@code jvmOptions} too,
+     * for {@code repetitions} rounds of about {@code seconds} each.
+     *
+     * @param argsOfWorker the arguments of worker i
+     * @return results[r][i] = the numbers of worker i's RESULT line of repetition r
+     */
+    static long[][][] run(
+            Class<?> workerClass,
+            List<String> jvmOptions,
+            int processes,
+            int repetitions,
+            double seconds,
+            IntFunction<String[]> argsOfWorker)
+            throws Exception {
         Duration round = Duration.ofMillis((long) (seconds * 1000) + 60_000);
         List<JavaProcess> workers = new ArrayList<>();
         try {
             for (int i = 0; i < processes; i++) {
                 workers.add(JavaProcess.builder(workerClass)
                         .jvmOptions("-Xmx256m")
+                        .jvmOptions(jvmOptions.toArray(String[]::new))
                         .args(argsOfWorker.apply(i))
                         .start());
             }
