@@ -1,7 +1,9 @@
 package dev.interproc.pool;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,6 +25,43 @@ record ChunkTask<T, R>(SerializableFunction<T, R> function, ArrayList<T> items)
             results.add(function.apply(item));
         }
         return results;
+    }
+
+    /**
+     * Two arguments of a {@code starmap} item, a serializable copy of its {@link Map.Entry} (whose
+     * {@code Map.entry} form is not serializable).
+     *
+     * @param first the entry's key
+     * @param second the entry's value
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     */
+    record Pair<A, B>(A first, B second) implements Serializable {
+
+        /** {@return the entries' pairs, in order} */
+        static <A, B> List<Pair<A, B>> of(List<? extends Map.Entry<? extends A, ? extends B>> entries) {
+            List<Pair<A, B>> pairs = new ArrayList<>(entries.size());
+            for (Map.Entry<? extends A, ? extends B> entry : entries) {
+                pairs.add(new Pair<>(entry.getKey(), entry.getValue()));
+            }
+            return pairs;
+        }
+    }
+
+    /**
+     * A function of two arguments applied to a {@link Pair}: Python's {@code starmapstar}.
+     *
+     * @param function the function
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     */
+    record Spread<A, B, R>(SerializableBiFunction<A, B, R> function) implements SerializableFunction<Pair<A, B>, R> {
+
+        @Override
+        public R apply(Pair<A, B> pair) {
+            return function.apply(pair.first(), pair.second());
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.interproc.pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -244,6 +245,64 @@ public final class Pool extends TaskExecutor {
     public <T, R> ResultIterator<R> imapUnordered(
             SerializableFunction<T, R> function, List<? extends T> items, int chunksize) {
         return ResultIterator.unordered(submitChunks(function, items, chunksize));
+    }
+
+    /**
+     * Applies a function of two arguments to every pair, with Python's default chunk size, and waits (Python's
+     * {@code starmap}). A pair is a {@link Map.Entry}, such as {@code Map.entry(a, b)}; for more arguments,
+     * {@link #map} over records does it ({@code map(r -> f(r.a(), r.b(), r.c()), records)}).
+     *
+     * @param function the function
+     * @param pairs the pairs of arguments, each key and value serializable
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @return the results, in the pairs' order
+     * @throws ExecutionException with the first failure (by completion) as its cause
+     * @throws InterruptedException if this thread is interrupted while waiting; the tasks go on
+     */
+    public <A, B, R> List<R> starmap(
+            SerializableBiFunction<A, B, R> function, List<? extends Map.Entry<? extends A, ? extends B>> pairs)
+            throws ExecutionException, InterruptedException {
+        return starmapAsync(function, pairs, defaultChunkSize(pairs)).get();
+    }
+
+    /**
+     * As {@link #starmap}, one message per {@code chunksize} pairs, without waiting (Python's {@code starmap_async}).
+     *
+     * @param function the function
+     * @param pairs the pairs of arguments, each key and value serializable
+     * @param chunksize how many pairs go to a worker at once, positive
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @return the future of the results, in the pairs' order; it fails as soon as one chunk fails, with its failure
+     * @throws IllegalArgumentException if {@code chunksize} is not positive, or an argument cannot be serialized
+     * @throws RejectedExecutionException if the pool is not running
+     */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(
+            SerializableBiFunction<A, B, R> function,
+            List<? extends Map.Entry<? extends A, ? extends B>> pairs,
+            int chunksize) {
+        return mapAsync(
+                new ChunkTask.Spread<>(Objects.requireNonNull(function, "function")),
+                ChunkTask.Pair.of(pairs),
+                chunksize);
+    }
+
+    /**
+     * {@link #starmapAsync(SerializableBiFunction, List, int)} with Python's default chunk size.
+     *
+     * @param function the function
+     * @param pairs the pairs of arguments, each key and value serializable
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @return the future of the results, in the pairs' order
+     */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(
+            SerializableBiFunction<A, B, R> function, List<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+        return starmapAsync(function, pairs, defaultChunkSize(pairs));
     }
 
     private int defaultChunkSize(List<?> items) {
