@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * the worker's stack trace its cause ({@link RemoteTaskException}, Python's {@code RemoteTraceback}).
  *
  * <p><b>Death.</b> A worker that dies while running a task (SIGKILL, the OOM killer, {@code System.exit}) fails
- * that task with {@link WorkerDiedException} as soon as its connection ends, and is replaced; every other task goes
- * on. A worker that died idle loses nothing: the task sent to it next goes to its replacement. {@code cancel(true)}
+ * that task with {@link WorkerDiedException} as soon as its connection ends (or runs it again, {@linkplain
+ * PoolBuilder#maxRetries if asked}), and is replaced; every other task goes on. A worker that died idle loses nothing: the task sent to it next goes to its replacement. {@code cancel(true)}
  * of a running task's future, and a task's {@linkplain #applyAsync(SerializableCallable, Duration) timeout}, kill
  * exactly the worker running it, which is replaced.
  *
@@ -57,12 +57,14 @@ public final class Pool extends TaskExecutor {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private final AtomicInteger liveSlots;
+    private final int maxRetries;
 
     Pool(PoolBuilder options) throws InterruptedException {
         int workers = options.workers;
         List<String> jvmOptions = List.copyOf(options.jvmOptions);
         byte[] initializer = options.initializer;
         liveSlots = new AtomicInteger(workers);
+        maxRetries = options.maxRetries;
         String hash = ClassPathHash.current();
         String name = "Pool-" + POOLS.incrementAndGet();
         for (int i = 1; i <= workers; i++) {
@@ -335,6 +337,7 @@ public final class Pool extends TaskExecutor {
         if (liveSlots.get() == 0) {
             throw new RejectedExecutionException("Pool has no worker left: replacements failed to start");
         }
+        submission.retriesLeft = maxRetries;
         queue.add(submission);
     }
 

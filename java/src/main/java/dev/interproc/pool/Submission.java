@@ -3,6 +3,8 @@ package dev.interproc.pool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +26,15 @@ final class Submission {
 
     /** How long the task may run once sent to a worker; null for no limit. */
     final Duration timeout;
+
+    /**
+     * How many more times the task is re-run if its worker dies under it ({@link PoolBuilder#maxRetries}). Set before
+     * the submission is queued, then read and written only by the slot thread that took it from the queue.
+     */
+    int retriesLeft;
+
+    /** The deaths of the workers it ran on before, for the last one's suppressed exceptions; null while none. */
+    private List<WorkerDiedException> deaths;
 
     /**
      * Encodes a task.
@@ -64,6 +75,29 @@ final class Submission {
         } else {
             future.completeExceptionally(RemoteTaskException.chainedTo(outcome.failure(), worker.toString()));
         }
+    }
+
+    /**
+     * Decides what a worker's death under this task comes to.
+     *
+     * @param died the death
+     * @return whether the task is to run again, because retries are left; if not, its future has failed with
+     *     {@code died}, the earlier deaths suppressed in it
+     */
+    boolean retryAfter(WorkerDiedException died) {
+        if (retriesLeft > 0 && !future.isDone()) {
+            retriesLeft--;
+            if (deaths == null) {
+                deaths = new ArrayList<>();
+            }
+            deaths.add(died);
+            return true;
+        }
+        if (deaths != null) {
+            deaths.forEach(died::addSuppressed);
+        }
+        future.completeExceptionally(died);
+        return false;
     }
 
     /** {@return a runnable that calls the task in this JVM, for {@link Pool#shutdownNow()}} */

@@ -13,9 +13,10 @@ import java.util.function.BooleanSupplier;
  * every worker has its own connection, so no lock is shared between workers: a worker's death cannot wedge another.
  *
  * <p>A worker that dies is replaced by a new one in this thread. A task that could not even be sent (the worker had
- * died idle) goes back to the head of the queue and loses nothing; a task the worker died under fails with
+ * died idle) goes back to the head of the queue and loses nothing; a task the worker died under goes back to the head
+ * of the queue too while it has retries left ({@link PoolBuilder#maxRetries}), else fails with
  * {@link WorkerDiedException}, or with {@link CancellationException} once the pool is terminating; one that was
- * cancelled or timed out keeps that outcome (its {@link TaskFuture} killed the worker).
+ * cancelled or timed out keeps that outcome (its {@link TaskFuture} killed the worker) and is not retried.
  */
 final class WorkerSlot implements Runnable {
 
@@ -131,7 +132,11 @@ final class WorkerSlot implements Runnable {
                 }
             } catch (WorkerDiedException died) {
                 next.future.ended();
-                next.future.completeExceptionally(terminating.getAsBoolean() ? cancelled(next) : died);
+                if (terminating.getAsBoolean()) {
+                    next.future.completeExceptionally(cancelled(next));
+                } else if (next.retryAfter(died)) {
+                    queue.putFirst(next);
+                }
                 if (!replace()) {
                     return;
                 }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.process.JavaProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Workers SIGKILLed under a {@link Pool}, busy or idle, and a pool terminated while its workers run tasks that never
@@ -87,6 +91,54 @@ class PoolDeathTest {
             long after = pool.apply(() -> ProcessHandle.current().pid());
             assertFalse(after == before, "a new worker runs the next task");
         }
+    }
+
+    /**
+     * Retries re-run a task whose worker died, and only such a task: one that threw runs once, one whose timeout
+     * killed its worker is not run again. Each run appends a line to a file, so the runs are counted in the workers.
+     */
+    @Test
+    void retriesReRunOnlyATaskWhoseWorkerDied(@TempDir Path runs) throws Exception {
+        String exits = runs.resolve("exits").toString();
+        String throwsOnce = runs.resolve("throws").toString();
+        String sleeps = runs.resolve("sleeps").toString();
+        try (Pool pool = Pool.builder().workers(1).maxRetries(2).build()) {
+            CompletableFuture<Object> exiting = pool.applyAsync(() -> {
+                Files.writeString(Path.of(exits), "run\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                System.exit(3);
+                return null;
+            });
+            WorkerDiedException died = assertInstanceOf(
+                    WorkerDiedException.class,
+                    assertThrows(CompletionException.class, exiting::join).getCause());
+            assertEquals(3, died.exitCode());
+            assertEquals(2, died.getSuppressed().length, "the two earlier deaths");
+            assertEquals(3, Files.readAllLines(Path.of(exits)).size(), "run once and retried twice");
+
+            CompletableFuture<Object> throwing = pool.applyAsync(() -> {
+                Files.writeString(Path.of(throwsOnce), "run\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                throw new IllegalStateException("thrown");
+            });
+            assertInstanceOf(
+                    IllegalStateException.class,
+                    assertThrows(CompletionException.class, throwing::join).getCause());
+            assertEquals(1, Files.readAllLines(Path.of(throwsOnce)).size(), "a task that threw is not retried");
+
+            CompletableFuture<Object> timedOut = pool.applyAsync(
+                    () -> {
+                        Files.writeString(
+                                Path.of(sleeps), "run\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        Thread.sleep(Long.MAX_VALUE);
+                        return null;
+                    },
+                    Duration.ofMillis(200));
+            assertInstanceOf(
+                    TimeoutException.class,
+                    assertThrows(CompletionException.class, timedOut::join).getCause());
+            assertEquals(7, pool.apply(() -> 7), "the next task runs after the killed worker is replaced");
+            assertEquals(1, Files.readAllLines(Path.of(sleeps)).size(), "a timed-out task is not retried");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Pool.builder().maxRetries(-1));
     }
 
     @Test
