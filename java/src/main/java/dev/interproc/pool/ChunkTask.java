@@ -1,10 +1,12 @@
 package dev.interproc.pool;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * A function applied to a chunk of items in a worker, Python's {@code mapstar}: what {@link Pool#map} and its kin
@@ -20,11 +22,43 @@ record ChunkTask<T, R>(SerializableFunction<T, R> function, ArrayList<T> items)
 
     @Override
     public List<R> call() {
-        List<R> results = new ArrayList<>(items.size());
+        return applyTo(function, items);
+    }
+
+    /**
+     * Python's {@code mapstar}: the function applied to each item, in order, in this JVM.
+     *
+     * @param function the function
+     * @param items the items
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the results, a new {@link ArrayList}
+     */
+    static <T, R> ArrayList<R> applyTo(Function<? super T, ? extends R> function, List<? extends T> items) {
+        ArrayList<R> results = new ArrayList<>(items.size());
         for (T item : items) {
             results.add(function.apply(item));
         }
         return results;
+    }
+
+    /**
+     * Encodes a chunk's items for its {@link Wire.Job}.
+     *
+     * @param items the chunk
+     * @param description the chunk, for the message
+     * @return the encoding
+     * @throws IllegalArgumentException if an item cannot be serialized
+     */
+    static byte[] encodeItems(ArrayList<?> items, String description) {
+        try {
+            return Values.encode(items);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "the items of the " + description + " cannot be sent to a worker JVM: an item is not serializable ("
+                            + e + ")",
+                    e);
+        }
     }
 
     /**

@@ -315,12 +315,19 @@ public final class Pool extends TaskExecutor {
     private <T, R> List<CompletableFuture<List<R>>> submitChunks(
             SerializableFunction<T, R> function, List<? extends T> items, int chunksize) {
         Objects.requireNonNull(function, "function");
+        // Encoded once for all chunks; a function holding state is kept decoded by a worker for this call only.
+        Wire.Encoded encoded = Wire.encodeFunction(function);
+        Wire.Encoded once = encoded.key() != 0 ? encoded : new Wire.Encoded(Wire.newKey(), encoded.bytes());
         List<Submission> submissions = new ArrayList<>();
         for (ArrayList<T> chunk : ChunkTask.<T>split(items, chunksize)) {
+            String description =
+                    "chunk of " + chunk.size() + " items from " + chunk.getFirst() + " of map(" + function + ")";
             submissions.add(new Submission(
                     new ChunkTask<>(function, chunk),
-                    "chunk of " + chunk.size() + " items from " + chunk.getFirst() + " of map(" + function + ")",
-                    null));
+                    description,
+                    null,
+                    once,
+                    ChunkTask.encodeItems(chunk, description)));
         }
         List<CompletableFuture<List<R>>> futures = new ArrayList<>();
         for (Submission submission : submissions) {

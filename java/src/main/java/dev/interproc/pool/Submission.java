@@ -1,7 +1,5 @@
 package dev.interproc.pool;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,15 +43,25 @@ final class Submission {
      * @throws IllegalArgumentException if the task cannot be serialized, naming the value that is not
      */
     Submission(SerializableCallable<?> task, String description, Duration timeout) {
+        this(task, description, timeout, Wire.encodeFunction(task), null);
+    }
+
+    /**
+     * A task encoded already: a callable, or a {@code map} chunk's function and items.
+     *
+     * @param task the {@link SerializableCallable} (for a chunk, its {@link ChunkTask}), kept to hand back from
+     *     {@link Pool#shutdownNow()}
+     * @param description what it is, for messages
+     * @param timeout how long the task may run once sent to a worker; null for no limit
+     * @param function the encoded callable, or the chunk's encoded function
+     * @param items the chunk's encoded items, or null for a callable
+     */
+    Submission(
+            SerializableCallable<?> task, String description, Duration timeout, Wire.Encoded function, byte[] items) {
         this.task = task;
         this.description = description;
         this.timeout = timeout;
-        long id = IDS.incrementAndGet();
-        try {
-            this.job = Wire.CODEC.encode(new Wire.Job(id, Wire.encodeTask(task), false));
-        } catch (IOException e) {
-            throw new UncheckedIOException("a job of encoded bytes always serializes", e);
-        }
+        this.job = new Wire.Job(IDS.incrementAndGet(), false, function.key(), function.bytes(), items).encode();
     }
 
     private Submission() {

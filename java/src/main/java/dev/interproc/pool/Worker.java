@@ -89,7 +89,7 @@ final class Worker implements AutoCloseable {
     }
 
     private void initialize(byte[] initializer) throws IOException {
-        send(Wire.CODEC.encode(new Wire.Job(0, initializer, false)));
+        send(new Wire.Job(0, false, 0, initializer, null).encode());
         Wire.Outcome outcome = receive("the initializer of " + this);
         if (outcome.failure() != null) {
             throw new IllegalStateException(
@@ -139,7 +139,7 @@ final class Worker implements AutoCloseable {
             throw died;
         }
         try {
-            return (Wire.Outcome) Wire.CODEC.decode(message);
+            return Wire.Outcome.decode(message);
         } catch (IOException undecodable) {
             // The worker is fine; the outcome holds something this JVM cannot rebuild (a class it lacks).
             return new Wire.Outcome(

@@ -3,9 +3,13 @@ package dev.interproc.pool;
 import dev.interproc.connection.Connection;
 import dev.interproc.connection.Pipe;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
 
 /**
  * The {@code main} of a worker JVM: runs the tasks its parent sends over standard input and output ({@link
@@ -24,6 +28,17 @@ final class WorkerMain {
 
     /** The exit code of a worker that could not talk to its parent. */
     static final int BROKEN = 3;
+
+    /** How many decoded functions a worker keeps, the least recently used going first. */
+    private static final int KEPT_FUNCTIONS = 64;
+
+    /** Functions kept decoded by their {@link Wire.Job#functionKey()}; used by the main thread only. */
+    private static final Map<Long, Object> FUNCTIONS = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Object> eldest) {
+            return size() > KEPT_FUNCTIONS;
+        }
+    };
 
     private WorkerMain() {}
 
@@ -59,7 +74,7 @@ final class WorkerMain {
     private static void readJobs(Connection parent, BlockingQueue<Wire.Job> jobs) {
         try {
             while (true) {
-                jobs.add((Wire.Job) Wire.CODEC.decode(parent.recvBytes()));
+                jobs.add(Wire.Job.decode(parent.recvBytes()));
             }
         } catch (IOException | RuntimeException e) {
             // End of file: the parent closed the connection or died; anything else leaves it unable to reach us.
@@ -69,23 +84,41 @@ final class WorkerMain {
 
     private static Wire.Outcome run(Wire.Job job, String where) {
         try {
-            Callable<?> task = (Callable<?>) Wire.CODEC.decode(job.task());
-            return new Wire.Outcome(job.id(), task.call(), null);
+            Object function = function(job);
+            if (job.items() == null) {
+                return new Wire.Outcome(job.id(), ((Callable<?>) function).call(), null);
+            }
+            @SuppressWarnings("unchecked")
+            Function<Object, Object> mapped = (Function<Object, Object>) function;
+            return new Wire.Outcome(job.id(), ChunkTask.applyTo(mapped, (List<?>) Values.decode(job.items())), null);
         } catch (Throwable failure) {
             return new Wire.Outcome(job.id(), null, Wire.sendable(failure, where));
         }
     }
 
+    /** The job's function: decoded, or kept from an earlier job with its key. */
+    private static Object function(Wire.Job job) throws IOException {
+        if (job.functionKey() == 0) {
+            return Wire.CODEC.decode(job.function());
+        }
+        Object function = FUNCTIONS.get(job.functionKey());
+        if (function == null) {
+            function = Wire.CODEC.decode(job.function());
+            FUNCTIONS.put(job.functionKey(), function);
+        }
+        return function;
+    }
+
     /** Encodes the outcome; a result that cannot be serialized fails the task instead of the worker. */
     private static byte[] encode(Wire.Outcome outcome, String where) throws IOException {
         try {
-            return Wire.CODEC.encode(outcome);
+            return outcome.encode();
         } catch (IOException unserializable) {
             RemoteTaskException failure = new RemoteTaskException(
                     "the result of the task, " + outcome.value().getClass() + ", cannot be sent from " + where + ": "
                             + unserializable,
                     unserializable.getStackTrace());
-            return Wire.CODEC.encode(new Wire.Outcome(outcome.id(), null, failure));
+            return new Wire.Outcome(outcome.id(), null, failure).encode();
         }
     }
 }
