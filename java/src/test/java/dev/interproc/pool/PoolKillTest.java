@@ -141,26 +141,37 @@ class PoolKillTest {
         long start = System.nanoTime();
         try (Pool pool = builder.build()) {
             String directory = markers.toString();
-            for (int i = 0; i < TASKS; i++) {
-                int index = i;
-                CompletableFuture<Long> task = pool.applyAsync(() -> markThenSpin(directory, index));
-                task.whenComplete((pid, failure) -> {
-                    if (failure != null) {
-                        failedAt.put(index, System.nanoTime());
-                    }
-                    completions.release();
-                });
-                tasks.add(task);
-            }
+            int acquired = 0;
+            // The tasks go in one wave per kill. A kill in an even wave comes when half of it has completed, so
+            // that it finds its worker busy; one in an odd wave when all of it has, so that it finds it idle (its
+            // slot replaces it when it sends the next wave's first task).
             for (int kill = 0; kill < KILLS; kill++) {
-                // Kills spread over the first half of the run by progress, not by time, so that tasks remain to be
-                // sent: a worker killed idle is replaced when its slot sends it the next task.
-                completions.acquire(TASKS / 2 / KILLS);
+                int from = tasks.size();
+                int to = kill == KILLS - 1 ? TASKS : (kill + 1) * (TASKS / KILLS);
+                for (int i = from; i < to; i++) {
+                    int index = i;
+                    CompletableFuture<Long> task = pool.applyAsync(() -> markThenSpin(directory, index));
+                    task.whenComplete((pid, failure) -> {
+                        if (failure != null) {
+                            failedAt.put(index, System.nanoTime());
+                        }
+                        completions.release();
+                    });
+                    tasks.add(task);
+                }
+                boolean idle = kill % 2 == 1;
+                int target = idle ? to : from + (to - from) / 2;
+                completions.acquire(target - acquired);
+                acquired = target;
                 List<Long> alive = notKilled(pool, killedAt);
-                while (alive.isEmpty()) {
+                while (alive.isEmpty() && acquired < to) {
                     // Every listed worker is killed and not yet replaced: a replacement comes with the next task.
                     completions.acquire();
+                    acquired++;
                     alive = notKilled(pool, killedAt);
+                }
+                if (alive.isEmpty()) {
+                    throw new AssertionError("no live worker to kill: the pool lists " + pool.workerPids());
                 }
                 long victim = alive.get(random.nextInt(alive.size()));
                 ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
