@@ -57,6 +57,7 @@ public final class Pool extends TaskExecutor {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private final AtomicInteger liveSlots;
+    private final AtomicInteger idleSlots = new AtomicInteger();
     private final int maxRetries;
 
     Pool(PoolBuilder options) throws InterruptedException {
@@ -74,6 +75,7 @@ public final class Pool extends TaskExecutor {
                     () -> state.get() == State.TERMINATED,
                     workerName -> Worker.start(workerName, jvmOptions, hash, START_TIMEOUT, initializer),
                     options.maxTasksPerWorker,
+                    idleSlots,
                     this::slotStopped);
             slots.add(slot);
             threads.add(Thread.ofPlatform().daemon().name(name + " slot " + i).start(slot));
@@ -319,6 +321,7 @@ public final class Pool extends TaskExecutor {
         Wire.Encoded encoded = Wire.encodeFunction(function);
         Wire.Encoded once = encoded.key() != 0 ? encoded : new Wire.Encoded(Wire.newKey(), encoded.bytes());
         List<Submission> submissions = new ArrayList<>();
+        long batch = Wire.newKey();
         for (ArrayList<T> chunk : ChunkTask.<T>split(items, chunksize)) {
             String description =
                     "chunk of " + chunk.size() + " items from " + chunk.getFirst() + " of map(" + function + ")";
@@ -327,7 +330,8 @@ public final class Pool extends TaskExecutor {
                     description,
                     null,
                     once,
-                    ChunkTask.encodeItems(chunk, description)));
+                    ChunkTask.encodeItems(chunk, description),
+                    batch));
         }
         List<CompletableFuture<List<R>>> futures = new ArrayList<>();
         for (Submission submission : submissions) {

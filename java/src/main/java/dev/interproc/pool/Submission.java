@@ -25,6 +25,9 @@ final class Submission {
     /** How long the task may run once sent to a worker; null for no limit. */
     final Duration timeout;
 
+    /** The {@code map} call this is a chunk of (a key unique in this JVM), or 0 for a task of its own. */
+    final long batch;
+
     /**
      * How many more times the task is re-run if its worker dies under it ({@link PoolBuilder#maxRetries}). Set before
      * the submission is queued, then read and written only by the slot thread that took it from the queue.
@@ -43,7 +46,7 @@ final class Submission {
      * @throws IllegalArgumentException if the task cannot be serialized, naming the value that is not
      */
     Submission(SerializableCallable<?> task, String description, Duration timeout) {
-        this(task, description, timeout, Wire.encodeFunction(task), null);
+        this(task, description, timeout, Wire.encodeFunction(task), null, 0);
     }
 
     /**
@@ -55,10 +58,17 @@ final class Submission {
      * @param timeout how long the task may run once sent to a worker; null for no limit
      * @param function the encoded callable, or the chunk's encoded function
      * @param items the chunk's encoded items, or null for a callable
+     * @param batch the {@code map} call a chunk belongs to, or 0
      */
     Submission(
-            SerializableCallable<?> task, String description, Duration timeout, Wire.Encoded function, byte[] items) {
+            SerializableCallable<?> task,
+            String description,
+            Duration timeout,
+            Wire.Encoded function,
+            byte[] items,
+            long batch) {
         this.task = task;
+        this.batch = batch;
         this.description = description;
         this.timeout = timeout;
         this.job = new Wire.Job(IDS.incrementAndGet(), false, function.key(), function.bytes(), items).encode();
@@ -69,6 +79,7 @@ final class Submission {
         this.description = "stop";
         this.job = null;
         this.timeout = null;
+        this.batch = 0;
     }
 
     /**

@@ -49,6 +49,12 @@ final class Wire {
     private Wire() {}
 
     /**
+     * What a worker sends as it starts a job, before its outcome: an empty message (an outcome has at least 9
+     * bytes). A worker that dies before it has sent this for a job never ran any of it.
+     */
+    static final byte[] STARTED = new byte[0];
+
+    /**
      * The worker's first message: who it is and what code it runs.
      *
      * @param pid the worker's pid

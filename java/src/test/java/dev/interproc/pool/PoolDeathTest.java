@@ -215,6 +215,35 @@ class PoolDeathTest {
         }
     }
 
+    /**
+     * A chunk of a map goes ahead, behind the running one of the same map: if the worker is killed under the first,
+     * the one behind never started and runs on the replacement, its result at its position.
+     */
+    @Test
+    void aChunkSentBehindAnotherIsNotLostWhenTheWorkerDiesUnderTheFirst() throws Exception {
+        try (Rendezvous rendezvous = Rendezvous.open();
+                Pool pool = Pool.create(1)) {
+            SerializableCallable<String> wait = rendezvous.reportAndWait("killed");
+            ResultIterator<Long> results = pool.imap(
+                    (Integer x) -> {
+                        if (x == 0) {
+                            PoolTest.call(wait);
+                        }
+                        return ProcessHandle.current().pid();
+                    },
+                    List.of(0, 1, 2),
+                    1);
+            Rendezvous.Arrival arrival = rendezvous.await();
+            ProcessHandle.of(arrival.pid()).orElseThrow().destroyForcibly();
+            assertInstanceOf(
+                    WorkerDiedException.class,
+                    assertThrows(CompletionException.class, results::next).getCause());
+            long behind = results.next(PATIENCE);
+            assertFalse(behind == arrival.pid(), "the chunk behind ran on the replacement");
+            assertEquals(behind, results.next(PATIENCE));
+        }
+    }
+
     @Test
     void aTaskOverItsTimeoutFailsAndOnlyItsWorkerIsKilled() throws Exception {
         try (Rendezvous rendezvous = Rendezvous.open();

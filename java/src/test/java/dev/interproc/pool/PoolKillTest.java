@@ -225,7 +225,7 @@ class PoolKillTest {
     }
 
     /**
-     * Appends the task's number to the file named for this worker's pid, then works half a millisecond (so that a
+     * Appends the task's number to the file named for this worker's pid, then works two milliseconds (so that a
      * kill often finds the worker busy); returns the worker's pid.
      */
     private static long markThenSpin(String directory, int task) throws IOException {
@@ -235,7 +235,7 @@ class PoolKillTest {
                 task + "\n",
                 StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        long end = System.nanoTime() + 500_000;
+        long end = System.nanoTime() + 2_000_000;
         while (System.nanoTime() < end) {
             Thread.onSpinWait();
         }

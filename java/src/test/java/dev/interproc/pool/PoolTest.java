@@ -163,7 +163,8 @@ class PoolTest {
         }
     }
 
-    private static <T> T call(SerializableCallable<T> task) {
+    /** Calls a task inside another, in a worker: a test's rendezvous from within a map's function. */
+    static <T> T call(SerializableCallable<T> task) {
         try {
             return task.call();
         } catch (Exception e) {
