@@ -182,12 +182,7 @@ final class WorkerSlot implements Runnable {
                 return true;
             }
             if (next == Submission.STOP) {
-                if (inFlight.isEmpty()) {
-                    return false;
-                }
-                // Another turn, once this slot's tasks have come back (or by another slot with none in flight).
-                queue.add(next);
-                return true;
+                return false; // taken with nothing in flight: a stop is never sent ahead (its batch is 0)
             }
             if (next.future.isDone()) {
                 continue;
