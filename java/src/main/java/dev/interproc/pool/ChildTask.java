@@ -95,7 +95,7 @@ public final class ChildTask<T> implements AutoCloseable {
             throw new UncheckedIOException(new IOException("cannot start " + name, e));
         }
         try {
-            worker.send(Wire.CODEC.encode(new Wire.Job(0, task, true)));
+            worker.send(new Wire.Job(0, true, 0, task, null).encode());
         } catch (IOException diedAfterItsHandshake) {
             // Receiving the outcome below meets the same end and fails the result with WorkerDiedException.
         }

@@ -1,8 +1,12 @@
 package dev.interproc.pool;
 
+import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * A function applied to a chunk of items in a worker, Python's {@code mapstar}: what {@link Pool#map} and its kin
@@ -18,11 +22,80 @@ record ChunkTask<T, R>(SerializableFunction<T, R> function, ArrayList<T> items)
 
     @Override
     public List<R> call() {
-        List<R> results = new ArrayList<>(items.size());
+        return applyTo(function, items);
+    }
+
+    /**
+     * Python's {@code mapstar}: the function applied to each item, in order, in this JVM.
+     *
+     * @param function the function
+     * @param items the items
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the results, a new {@link ArrayList}
+     */
+    static <T, R> ArrayList<R> applyTo(Function<? super T, ? extends R> function, List<? extends T> items) {
+        ArrayList<R> results = new ArrayList<>(items.size());
         for (T item : items) {
             results.add(function.apply(item));
         }
         return results;
+    }
+
+    /**
+     * Encodes a chunk's items for its {@link Wire.Job}.
+     *
+     * @param items the chunk
+     * @param description the chunk, for the message
+     * @return the encoding
+     * @throws IllegalArgumentException if an item cannot be serialized
+     */
+    static byte[] encodeItems(ArrayList<?> items, String description) {
+        try {
+            return Values.encode(items);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "the items of the " + description + " cannot be sent to a worker JVM: an item is not serializable ("
+                            + e + ")",
+                    e);
+        }
+    }
+
+    /**
+     * Two arguments of a {@code starmap} item, a serializable copy of its {@link Map.Entry} (whose
+     * {@code Map.entry} form is not serializable).
+     *
+     * @param first the entry's key
+     * @param second the entry's value
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     */
+    record Pair<A, B>(A first, B second) implements Serializable {
+
+        /** {@return the entries' pairs, in order} */
+        static <A, B> List<Pair<A, B>> of(List<? extends Map.Entry<? extends A, ? extends B>> entries) {
+            List<Pair<A, B>> pairs = new ArrayList<>(entries.size());
+            for (Map.Entry<? extends A, ? extends B> entry : entries) {
+                pairs.add(new Pair<>(entry.getKey(), entry.getValue()));
+            }
+            return pairs;
+        }
+    }
+
+    /**
+     * A function of two arguments applied to a {@link Pair}: Python's {@code starmapstar}.
+     *
+     * @param function the function
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     */
+    record Spread<A, B, R>(SerializableBiFunction<A, B, R> function) implements SerializableFunction<Pair<A, B>, R> {
+
+        @Override
+        public R apply(Pair<A, B> pair) {
+            return function.apply(pair.first(), pair.second());
+        }
     }
 
     /**

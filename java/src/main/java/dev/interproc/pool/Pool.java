@@ -3,6 +3,7 @@ package dev.interproc.pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * the worker's stack trace its cause ({@link RemoteTaskException}, Python's {@code RemoteTraceback}).
  *
  * <p><b>Death.</b> A worker that dies while running a task (SIGKILL, the OOM killer, {@code System.exit}) fails
- * that task with {@link WorkerDiedException} as soon as its connection ends, and is replaced; every other task goes
- * on. A worker that died idle loses nothing: the task sent to it next goes to its replacement. {@code cancel(true)}
+ * that task with {@link WorkerDiedException} as soon as its connection ends (or runs it again, {@linkplain
+ * PoolBuilder#maxRetries if asked}), and is replaced; every other task goes on. A worker that died idle loses nothing: the task sent to it next goes to its replacement. {@code cancel(true)}
  * of a running task's future, and a task's {@linkplain #applyAsync(SerializableCallable, Duration) timeout}, kill
  * exactly the worker running it, which is replaced.
  *
@@ -56,12 +57,15 @@ public final class Pool extends TaskExecutor {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private final AtomicInteger liveSlots;
+    private final AtomicInteger idleSlots = new AtomicInteger();
+    private final int maxRetries;
 
     Pool(PoolBuilder options) throws InterruptedException {
         int workers = options.workers;
         List<String> jvmOptions = List.copyOf(options.jvmOptions);
         byte[] initializer = options.initializer;
         liveSlots = new AtomicInteger(workers);
+        maxRetries = options.maxRetries;
         String hash = ClassPathHash.current();
         String name = "Pool-" + POOLS.incrementAndGet();
         for (int i = 1; i <= workers; i++) {
@@ -71,6 +75,7 @@ public final class Pool extends TaskExecutor {
                     () -> state.get() == State.TERMINATED,
                     workerName -> Worker.start(workerName, jvmOptions, hash, START_TIMEOUT, initializer),
                     options.maxTasksPerWorker,
+                    idleSlots,
                     this::slotStopped);
             slots.add(slot);
             threads.add(Thread.ofPlatform().daemon().name(name + " slot " + i).start(slot));
@@ -246,6 +251,64 @@ public final class Pool extends TaskExecutor {
         return ResultIterator.unordered(submitChunks(function, items, chunksize));
     }
 
+    /**
+     * Applies a function of two arguments to every pair, with Python's default chunk size, and waits (Python's
+     * {@code starmap}). A pair is a {@link Map.Entry}, such as {@code Map.entry(a, b)}; for more arguments,
+     * {@link #map} over records does it ({@code map(r -> f(r.a(), r.b(), r.c()), records)}).
+     *
+     * @param function the function
+     * @param pairs the pairs of arguments, each key and value serializable
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @return the results, in the pairs' order
+     * @throws ExecutionException with the first failure (by completion) as its cause
+     * @throws InterruptedException if this thread is interrupted while waiting; the tasks go on
+     */
+    public <A, B, R> List<R> starmap(
+            SerializableBiFunction<A, B, R> function, List<? extends Map.Entry<? extends A, ? extends B>> pairs)
+            throws ExecutionException, InterruptedException {
+        return starmapAsync(function, pairs, defaultChunkSize(pairs)).get();
+    }
+
+    /**
+     * As {@link #starmap}, one message per {@code chunksize} pairs, without waiting (Python's {@code starmap_async}).
+     *
+     * @param function the function
+     * @param pairs the pairs of arguments, each key and value serializable
+     * @param chunksize how many pairs go to a worker at once, positive
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @return the future of the results, in the pairs' order; it fails as soon as one chunk fails, with its failure
+     * @throws IllegalArgumentException if {@code chunksize} is not positive, or an argument cannot be serialized
+     * @throws RejectedExecutionException if the pool is not running
+     */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(
+            SerializableBiFunction<A, B, R> function,
+            List<? extends Map.Entry<? extends A, ? extends B>> pairs,
+            int chunksize) {
+        return mapAsync(
+                new ChunkTask.Spread<>(Objects.requireNonNull(function, "function")),
+                ChunkTask.Pair.of(pairs),
+                chunksize);
+    }
+
+    /**
+     * {@link #starmapAsync(SerializableBiFunction, List, int)} with Python's default chunk size.
+     *
+     * @param function the function
+     * @param pairs the pairs of arguments, each key and value serializable
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @return the future of the results, in the pairs' order
+     */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(
+            SerializableBiFunction<A, B, R> function, List<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+        return starmapAsync(function, pairs, defaultChunkSize(pairs));
+    }
+
     private int defaultChunkSize(List<?> items) {
         return ChunkTask.defaultSize(items.size(), slots.size());
     }
@@ -254,12 +317,21 @@ public final class Pool extends TaskExecutor {
     private <T, R> List<CompletableFuture<List<R>>> submitChunks(
             SerializableFunction<T, R> function, List<? extends T> items, int chunksize) {
         Objects.requireNonNull(function, "function");
+        // Encoded once for all chunks; a function holding state is kept decoded by a worker for this call only.
+        Wire.Encoded encoded = Wire.encodeFunction(function);
+        Wire.Encoded once = encoded.key() != 0 ? encoded : new Wire.Encoded(Wire.newKey(), encoded.bytes());
         List<Submission> submissions = new ArrayList<>();
+        long batch = Wire.newKey();
         for (ArrayList<T> chunk : ChunkTask.<T>split(items, chunksize)) {
+            String description =
+                    "chunk of " + chunk.size() + " items from " + chunk.getFirst() + " of map(" + function + ")";
             submissions.add(new Submission(
                     new ChunkTask<>(function, chunk),
-                    "chunk of " + chunk.size() + " items from " + chunk.getFirst() + " of map(" + function + ")",
-                    null));
+                    description,
+                    null,
+                    once,
+                    ChunkTask.encodeItems(chunk, description),
+                    batch));
         }
         List<CompletableFuture<List<R>>> futures = new ArrayList<>();
         for (Submission submission : submissions) {
@@ -276,6 +348,7 @@ public final class Pool extends TaskExecutor {
         if (liveSlots.get() == 0) {
             throw new RejectedExecutionException("Pool has no worker left: replacements failed to start");
         }
+        submission.retriesLeft = maxRetries;
         queue.add(submission);
     }
 

@@ -4,13 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Configures and starts a {@link Pool}: Python's {@code Pool(processes, initializer, maxtasksperchild)}. Not thread-safe. */
+/** Configures and starts a {@link Pool}: Python's {@code Pool(processes, initializer, maxtasksperchild)}, and retries. Not thread-safe. */
 public final class PoolBuilder {
 
     int workers = Runtime.getRuntime().availableProcessors();
     final List<String> jvmOptions = new ArrayList<>();
     byte[] initializer;
     int maxTasksPerWorker;
+    int maxRetries;
 
     PoolBuilder() {}
 
@@ -69,6 +70,27 @@ public final class PoolBuilder {
             throw new IllegalArgumentException("maxtasksperchild must be a positive int, not " + tasks);
         }
         this.maxTasksPerWorker = tasks;
+        return this;
+    }
+
+    /**
+     * Sets how many times a task is run again when the worker running it dies (SIGKILL, the OOM killer,
+     * {@code System.exit}), as Ray's {@code max_retries}; none unless set. For idempotent tasks only: a task may have
+     * run in part before its worker died. A retried task goes to the head of the queue, to the next free worker;
+     * once its retries are spent it fails with the last {@link WorkerDiedException}, the earlier ones suppressed in
+     * it. A task that threw is never retried, nor one that was cancelled or timed out (its worker was killed on
+     * purpose), nor one whose pool is terminating. A task that kills its own worker every time is run
+     * {@code retries + 1} times.
+     *
+     * @param retries the number of re-runs per task, 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code retries} is negative
+     */
+    public PoolBuilder maxRetries(int retries) {
+        if (retries < 0) {
+            throw new IllegalArgumentException("maxRetries must be 0 or more, not " + retries);
+        }
+        this.maxRetries = retries;
         return this;
     }
 

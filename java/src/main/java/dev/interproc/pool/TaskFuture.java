@@ -16,6 +16,12 @@ final class TaskFuture extends CompletableFuture<Object> {
     private Worker runningOn;
     /** Whether {@link #killWorker} killed {@link #runningOn}. Guarded by this. */
     private boolean killedItsWorker;
+    /**
+     * Whether {@code cancel(true)} came while the task was not known to run: sent to a worker behind another task
+     * (which the worker may have started meanwhile), or about to be sent. {@link #running} kills the worker then.
+     * Guarded by this.
+     */
+    private boolean killWhenRunning;
 
     /**
      * Records the worker the task is about to be sent to.
@@ -24,6 +30,10 @@ final class TaskFuture extends CompletableFuture<Object> {
      */
     synchronized void running(Worker worker) {
         runningOn = worker;
+        if (killWhenRunning) {
+            worker.kill();
+            killedItsWorker = true;
+        }
     }
 
     /**
@@ -70,6 +80,8 @@ final class TaskFuture extends CompletableFuture<Object> {
         if (runningOn != null) {
             runningOn.kill();
             killedItsWorker = true;
+        } else {
+            killWhenRunning = true;
         }
     }
 }

@@ -22,6 +22,9 @@ final class Worker implements AutoCloseable {
     private final String name;
     private final Pipe.Child child;
 
+    /** See {@link #started()}; used by the thread that receives. */
+    private boolean started;
+
     private Worker(String name, Pipe.Child child) {
         this.name = name;
         this.child = child;
@@ -89,12 +92,20 @@ final class Worker implements AutoCloseable {
     }
 
     private void initialize(byte[] initializer) throws IOException {
-        send(Wire.CODEC.encode(new Wire.Job(0, initializer, false)));
+        send(new Wire.Job(0, false, 0, initializer, null).encode());
         Wire.Outcome outcome = receive("the initializer of " + this);
         if (outcome.failure() != null) {
             throw new IllegalStateException(
                     "the initializer failed in " + this, RemoteTaskException.chainedTo(outcome.failure(), toString()));
         }
+    }
+
+    /**
+     * {@return whether the worker announced that it started the job whose outcome {@link #receive} awaits, or awaited
+     * when the worker died}: a job it never started can go to another worker, nothing of it having run
+     */
+    boolean started() {
+        return started;
     }
 
     /** {@return the worker's name} */
@@ -123,7 +134,9 @@ final class Worker implements AutoCloseable {
     }
 
     /**
-     * Receives the outcome of the job sent last. Blocks without a timeout until it comes or the worker ends.
+     * Receives the outcome of the oldest job sent whose outcome has not come. Blocks without a timeout until it
+     * comes or the worker ends. The worker announces each job as it starts it ({@link Wire#STARTED}); whether it
+     * has started this one is {@link #started()}.
      *
      * @param task what the job is, for the exception
      * @return the outcome; one failed with an {@link IOException} if it cannot be decoded in this JVM
@@ -132,14 +145,18 @@ final class Worker implements AutoCloseable {
     Wire.Outcome receive(String task) {
         byte[] message;
         try {
-            message = child.connection().recvBytes();
+            do {
+                message = child.connection().recvBytes();
+                started |= message.length == 0;
+            } while (message.length == 0);
         } catch (IOException e) {
             WorkerDiedException died = new WorkerDiedException(pid(), awaitExitCode(), task);
             died.initCause(e);
             throw died;
         }
+        started = false;
         try {
-            return (Wire.Outcome) Wire.CODEC.decode(message);
+            return Wire.Outcome.decode(message);
         } catch (IOException undecodable) {
             // The worker is fine; the outcome holds something this JVM cannot rebuild (a class it lacks).
             return new Wire.Outcome(

@@ -1,10 +1,12 @@
 package dev.interproc.pool;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -13,9 +15,10 @@ import java.util.function.BooleanSupplier;
  * every worker has its own connection, so no lock is shared between workers: a worker's death cannot wedge another.
  *
  * <p>A worker that dies is replaced by a new one in this thread. A task that could not even be sent (the worker had
- * died idle) goes back to the head of the queue and loses nothing; a task the worker died under fails with
+ * died idle) goes back to the head of the queue and loses nothing; a task the worker died under goes back to the head
+ * of the queue too while it has retries left ({@link PoolBuilder#maxRetries}), else fails with
  * {@link WorkerDiedException}, or with {@link CancellationException} once the pool is terminating; one that was
- * cancelled or timed out keeps that outcome (its {@link TaskFuture} killed the worker).
+ * cancelled or timed out keeps that outcome (its {@link TaskFuture} killed the worker) and is not retried.
  */
 final class WorkerSlot implements Runnable {
 
@@ -31,6 +34,19 @@ final class WorkerSlot implements Runnable {
     private final Runnable stopped;
     private final int maxTasksPerWorker;
     private int tasksRun;
+
+    /**
+     * How many tasks are sent to a worker ahead of their outcomes: the worker starts the next as soon as it has sent
+     * one's outcome, instead of waiting a round trip for it (a pipe each way, three thread wake-ups).
+     */
+    static final int DEPTH = 2;
+
+    /** The tasks sent to the current worker whose outcomes have not come, in the order sent (and run). */
+    private final ArrayDeque<Submission> inFlight = new ArrayDeque<>();
+
+    /** How many of the pool's slots wait for a task; shared by them. No task is sent ahead while one does. */
+    private final AtomicInteger idle;
+
     private final CompletableFuture<Worker> firstStart = new CompletableFuture<>();
     private volatile Worker worker;
     private int generation;
@@ -43,6 +59,7 @@ final class WorkerSlot implements Runnable {
      * @param terminating whether the pool is terminating: dying workers are not replaced then
      * @param starter starts a worker
      * @param maxTasksPerWorker how many tasks a worker runs before it is replaced; 0 for no limit
+     * @param idle how many of the pool's slots wait for a task, shared by them
      * @param stopped run when this slot's thread ends, for whatever reason
      */
     WorkerSlot(
@@ -51,7 +68,9 @@ final class WorkerSlot implements Runnable {
             BooleanSupplier terminating,
             Starter starter,
             int maxTasksPerWorker,
+            AtomicInteger idle,
             Runnable stopped) {
+        this.idle = idle;
         this.maxTasksPerWorker = maxTasksPerWorker;
         this.stopped = stopped;
         this.name = name;
@@ -100,41 +119,115 @@ final class WorkerSlot implements Runnable {
 
     private void serve() throws InterruptedException {
         while (true) {
-            Submission next = queue.take();
-            if (next == Submission.STOP) {
+            if (!sendAhead()) {
                 return;
+            }
+            Submission head = inFlight.getFirst();
+            try {
+                Wire.Outcome outcome = worker.receive(head.description);
+                inFlight.removeFirst();
+                boolean killed = head.future.ended();
+                head.settle(outcome, worker);
+                if (killed || ++tasksRun == maxTasksPerWorker) {
+                    requeueInFlight();
+                    if (!replace()) {
+                        return;
+                    }
+                } else if (!inFlight.isEmpty()) {
+                    inFlight.getFirst().future.running(worker);
+                }
+            } catch (WorkerDiedException died) {
+                inFlight.removeFirst();
+                head.future.ended();
+                requeueInFlight();
+                if (!worker.started() && !terminating.getAsBoolean()) {
+                    // Killed before it read the task (killed idle, the task sent as it died): nothing of it ran.
+                    queue.putFirst(head);
+                } else if (terminating.getAsBoolean()) {
+                    head.future.completeExceptionally(cancelled(head));
+                } else if (head.retryAfter(died)) {
+                    queue.putFirst(head);
+                }
+                if (!replace()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends tasks from the queue until {@value #DEPTH} are in flight: blocks for one when none is; sends one ahead
+     * only if it is a chunk of the same {@code map} call as the last one sent (never a task behind an unrelated one,
+     * which might wait on it), only while no slot is idle (an idle worker takes it instead), and not beyond the
+     * worker's {@code maxTasksPerWorker}. A task with a timeout is sent only when none is in flight, so that its time
+     * counts from its start.
+     *
+     * @return false when the slot is to stop: it took a {@link Submission#STOP} with nothing in flight, or its worker
+     *     died idle and could not be replaced
+     */
+    private boolean sendAhead() throws InterruptedException {
+        while (inFlight.size() < DEPTH && (maxTasksPerWorker == 0 || tasksRun + inFlight.size() < maxTasksPerWorker)) {
+            Submission next;
+            if (inFlight.isEmpty()) {
+                idle.incrementAndGet();
+                try {
+                    next = queue.take();
+                } finally {
+                    idle.decrementAndGet();
+                }
+            } else if (inFlight.getLast().batch == 0 || idle.get() > 0 || (next = queue.poll()) == null) {
+                return true;
+            } else if (next.batch != inFlight.getLast().batch) {
+                queue.putFirst(next);
+                return true;
+            }
+            if (next == Submission.STOP) {
+                return false; // taken with nothing in flight: a stop is never sent ahead (its batch is 0)
             }
             if (next.future.isDone()) {
                 continue;
             }
-            next.future.running(worker);
+            if (next.timeout != null && !inFlight.isEmpty()) {
+                queue.putFirst(next);
+                return true;
+            }
+            if (inFlight.isEmpty()) {
+                next.future.running(worker);
+            }
             try {
                 worker.send(next.job);
             } catch (IOException diedIdle) {
-                next.future.ended();
                 queue.putFirst(next);
+                if (!inFlight.isEmpty()) {
+                    return true; // receiving the first task's outcome finds the death
+                }
+                next.future.ended();
                 if (!replace()) {
-                    return;
+                    return false;
                 }
                 continue;
             }
+            inFlight.addLast(next);
             if (next.timeout != null) {
                 CompletableFuture.delayedExecutor(next.timeout.toNanos(), TimeUnit.NANOSECONDS)
                         .execute(() -> next.future.timeOut(next.timeout, next.description));
             }
-            try {
-                Wire.Outcome outcome = worker.receive(next.description);
-                boolean killed = next.future.ended();
-                next.settle(outcome, worker);
-                if ((killed || ++tasksRun == maxTasksPerWorker) && !replace()) {
-                    return;
-                }
-            } catch (WorkerDiedException died) {
-                next.future.ended();
-                next.future.completeExceptionally(terminating.getAsBoolean() ? cancelled(next) : died);
-                if (!replace()) {
-                    return;
-                }
+        }
+        return true;
+    }
+
+    /**
+     * The tasks sent behind the first to a worker that died or was killed never started: back to the head of the
+     * queue, in order, to the next worker; cancelled instead when the pool is terminating (it drained its queue).
+     */
+    private void requeueInFlight() throws InterruptedException {
+        while (!inFlight.isEmpty()) {
+            Submission unstarted = inFlight.removeLast();
+            unstarted.future.ended();
+            if (terminating.getAsBoolean()) {
+                unstarted.future.completeExceptionally(cancelled(unstarted));
+            } else {
+                queue.putFirst(unstarted);
             }
         }
     }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.process.JavaProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Workers SIGKILLed under a {@link Pool}, busy or idle, and a pool terminated while its workers run tasks that never
@@ -87,6 +91,54 @@ class PoolDeathTest {
             long after = pool.apply(() -> ProcessHandle.current().pid());
             assertFalse(after == before, "a new worker runs the next task");
         }
+    }
+
+    /**
+     * Retries re-run a task whose worker died, and only such a task: one that threw runs once, one whose timeout
+     * killed its worker is not run again. Each run appends a line to a file, so the runs are counted in the workers.
+     */
+    @Test
+    void retriesReRunOnlyATaskWhoseWorkerDied(@TempDir Path runs) throws Exception {
+        String exits = runs.resolve("exits").toString();
+        String throwsOnce = runs.resolve("throws").toString();
+        String sleeps = runs.resolve("sleeps").toString();
+        try (Pool pool = Pool.builder().workers(1).maxRetries(2).build()) {
+            CompletableFuture<Object> exiting = pool.applyAsync(() -> {
+                Files.writeString(Path.of(exits), "run\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                System.exit(3);
+                return null;
+            });
+            WorkerDiedException died = assertInstanceOf(
+                    WorkerDiedException.class,
+                    assertThrows(CompletionException.class, exiting::join).getCause());
+            assertEquals(3, died.exitCode());
+            assertEquals(2, died.getSuppressed().length, "the two earlier deaths");
+            assertEquals(3, Files.readAllLines(Path.of(exits)).size(), "run once and retried twice");
+
+            CompletableFuture<Object> throwing = pool.applyAsync(() -> {
+                Files.writeString(Path.of(throwsOnce), "run\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                throw new IllegalStateException("thrown");
+            });
+            assertInstanceOf(
+                    IllegalStateException.class,
+                    assertThrows(CompletionException.class, throwing::join).getCause());
+            assertEquals(1, Files.readAllLines(Path.of(throwsOnce)).size(), "a task that threw is not retried");
+
+            CompletableFuture<Object> timedOut = pool.applyAsync(
+                    () -> {
+                        Files.writeString(
+                                Path.of(sleeps), "run\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        Thread.sleep(Long.MAX_VALUE);
+                        return null;
+                    },
+                    Duration.ofMillis(200));
+            assertInstanceOf(
+                    TimeoutException.class,
+                    assertThrows(CompletionException.class, timedOut::join).getCause());
+            assertEquals(7, pool.apply(() -> 7), "the next task runs after the killed worker is replaced");
+            assertEquals(1, Files.readAllLines(Path.of(sleeps)).size(), "a timed-out task is not retried");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Pool.builder().maxRetries(-1));
     }
 
     @Test
@@ -163,21 +215,59 @@ class PoolDeathTest {
         }
     }
 
+    /**
+     * A chunk of a map goes ahead, behind the running one of the same map: if the worker is killed under the first,
+     * the one behind never started and runs on the replacement, its result at its position.
+     */
+    @Test
+    void aChunkSentBehindAnotherIsNotLostWhenTheWorkerDiesUnderTheFirst() throws Exception {
+        try (Rendezvous rendezvous = Rendezvous.open();
+                Pool pool = Pool.create(1)) {
+            SerializableCallable<String> wait = rendezvous.reportAndWait("killed");
+            ResultIterator<Long> results = pool.imap(
+                    (Integer x) -> {
+                        if (x == 0) {
+                            PoolTest.call(wait);
+                        }
+                        return ProcessHandle.current().pid();
+                    },
+                    List.of(0, 1, 2),
+                    1);
+            Rendezvous.Arrival arrival = rendezvous.await();
+            ProcessHandle.of(arrival.pid()).orElseThrow().destroyForcibly();
+            assertInstanceOf(
+                    WorkerDiedException.class,
+                    assertThrows(CompletionException.class, results::next).getCause());
+            long behind = results.next(PATIENCE);
+            assertFalse(behind == arrival.pid(), "the chunk behind ran on the replacement");
+            assertEquals(behind, results.next(PATIENCE));
+        }
+    }
+
     @Test
     void aTaskOverItsTimeoutFailsAndOnlyItsWorkerIsKilled() throws Exception {
         try (Rendezvous rendezvous = Rendezvous.open();
                 Pool pool = Pool.create(2)) {
-            CompletableFuture<String> slow = pool.applyAsync(rendezvous.reportAndWait("slow"), Duration.ofMillis(300));
+            List<Long> workers = pool.workerPids();
+            // The slow task reports nowhere: on a loaded machine its timeout may pass before it could.
+            CompletableFuture<Object> slow = pool.applyAsync(
+                    () -> {
+                        Thread.sleep(Long.MAX_VALUE);
+                        return null;
+                    },
+                    Duration.ofMillis(300));
             CompletableFuture<String> other = pool.applyAsync(rendezvous.reportAndWait("other"));
-            Map<String, Rendezvous.Arrival> arrivals = rendezvous.await(2);
-            Rendezvous.Arrival slowArrival = arrivals.get("slow");
-            Rendezvous.Arrival otherArrival = arrivals.get("other");
+            Rendezvous.Arrival otherArrival = rendezvous.await();
+            long slowPid = workers.stream()
+                    .filter(pid -> pid != otherArrival.pid())
+                    .findFirst()
+                    .orElseThrow();
 
             ExecutionException failed =
                     assertThrows(ExecutionException.class, () -> slow.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
             TimeoutException timedOut = assertInstanceOf(TimeoutException.class, failed.getCause());
             assertTrue(timedOut.getMessage().contains("PT0.3S"), timedOut.getMessage());
-            ProcessHandle.of(slowArrival.pid())
+            ProcessHandle.of(slowPid)
                     .map(ProcessHandle::onExit)
                     .orElse(CompletableFuture.completedFuture(null))
                     .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
@@ -185,7 +275,7 @@ class PoolDeathTest {
             otherArrival.release();
             assertEquals("other", other.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
             assertEquals(1, pool.applyAsync(() -> 1, PATIENCE).get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
-            assertAllReplaced(pool, rendezvous, List.of(slowArrival.pid()));
+            assertAllReplaced(pool, rendezvous, List.of(slowPid));
         }
     }
 

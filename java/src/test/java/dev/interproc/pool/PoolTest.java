@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -20,6 +21,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +129,81 @@ class PoolTest {
     }
 
     @Test
+    void starmapAppliesAFunctionOfTwoArgumentsToEveryPairInOrder() throws Exception {
+        List<Map.Entry<String, Integer>> pairs =
+                IntStream.range(0, 30).mapToObj(i -> Map.entry("x" + i, i % 3)).toList();
+        List<String> expected =
+                pairs.stream().map(p -> p.getKey().repeat(p.getValue())).toList();
+        assertEquals(expected, shared.starmap(String::repeat, pairs));
+        assertEquals(expected, shared.starmapAsync(String::repeat, pairs, 4).get());
+        assertEquals(
+                List.of(7, 12),
+                shared.starmapAsync(Math::max, List.of(Map.entry(7, 3), Map.entry(2, 12)))
+                        .get());
+        ExecutionException failed = assertThrows(
+                ExecutionException.class,
+                () -> shared.starmap(Math::floorDiv, List.of(Map.entry(4, 2), Map.entry(1, 0))));
+        assertInstanceOf(ArithmeticException.class, failed.getCause());
+        assertThrows(IllegalArgumentException.class, () -> shared.starmapAsync(Math::max, List.of(Map.entry(1, 2)), 0));
+    }
+
+    @Test
+    void imapWaitsAtMostItsTimeoutPerItemAndTheItemStillComes() throws Exception {
+        try (Rendezvous rendezvous = Rendezvous.open()) {
+            SerializableCallable<String> slow = rendezvous.reportAndWait("slow");
+            ResultIterator<String> results =
+                    shared.imap((Integer x) -> x == 1 ? call(slow) : "quick", List.of(0, 1, 2), 1);
+            assertEquals("quick", results.next(PATIENCE));
+            Rendezvous.Arrival arrival = rendezvous.await();
+            assertThrows(TimeoutException.class, () -> results.next(Duration.ofMillis(20)));
+            arrival.release();
+            assertEquals("slow", results.next(PATIENCE), "a timed-out item is returned by a later call");
+            assertEquals("quick", results.next(PATIENCE));
+            assertFalse(results.hasNext());
+        }
+    }
+
+    /** Calls a task inside another, in a worker: a test's rendezvous from within a map's function. */
+    static <T> T call(SerializableCallable<T> task) {
+        try {
+            return task.call();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Python's callback and error_callback are the future's whenComplete: once per task, and for a map once in all,
+     * with its first failure, however many chunks fail. A pool of its own, closed (so every chunk has ended) before
+     * the counts are read.
+     */
+    @Test
+    void callbacksRunExactlyOnceAndAMapsErrorCallbackOnItsFirstFailure() throws Exception {
+        int tasks = 20;
+        AtomicIntegerArray calls = new AtomicIntegerArray(tasks);
+        AtomicInteger mapCallbacks = new AtomicInteger();
+        AtomicReference<Throwable> mapFailure = new AtomicReference<>();
+        AtomicInteger okCallbacks = new AtomicInteger();
+        try (Pool pool = Pool.create(WORKERS)) {
+            for (int i = 0; i < tasks; i++) {
+                int item = i;
+                pool.applyAsync(() -> refuseFive(item)).whenComplete((result, failure) -> calls.incrementAndGet(item));
+            }
+            pool.mapAsync(PoolTest::refuseFive, List.of(1, 5, 5, 5, 9), 1).whenComplete((results, failure) -> {
+                mapCallbacks.incrementAndGet();
+                mapFailure.set(failure);
+            });
+            pool.mapAsync(x -> x, List.of(1, 2, 3), 1).thenAccept(results -> okCallbacks.incrementAndGet());
+        }
+        for (int i = 0; i < tasks; i++) {
+            assertEquals(1, calls.get(i), "callbacks of task " + i);
+        }
+        assertEquals(1, mapCallbacks.get());
+        assertEquals("five refused", mapFailure.get().getMessage());
+        assertEquals(1, okCallbacks.get());
+    }
+
+    @Test
     void imapUnorderedYieldsEveryResultOnce() {
         List<Integer> items = IntStream.range(0, 20).boxed().toList();
         ResultIterator<Integer> results = shared.imapUnordered(x -> x + 1000, items, 3);
@@ -203,6 +283,10 @@ class PoolTest {
         assertTrue(pool.isTerminated());
         pool.terminate();
         assertThrows(RejectedExecutionException.class, () -> pool.map(x -> x, List.of(1)));
+        assertThrows(RejectedExecutionException.class, () -> pool.imap(x -> x, List.of(1), 1));
+        assertThrows(RejectedExecutionException.class, () -> pool.imapUnordered(x -> x, List.of(1), 1));
+        assertThrows(RejectedExecutionException.class, () -> pool.starmap(Math::max, List.of(Map.entry(1, 2))));
+        assertThrows(RejectedExecutionException.class, () -> pool.applyAsync(() -> 1, PATIENCE));
 
         Pool terminated = Pool.create(1);
         terminated.terminate();
@@ -251,6 +335,21 @@ class PoolTest {
             List<String> seen = pool.mapAsync(x -> System.getProperty("pool.initialized"), items, 1)
                     .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             assertEquals(items.stream().map(x -> "1").toList(), seen);
+        }
+        try (Pool replaced = Pool.builder()
+                .workers(1)
+                .maxTasksPerWorker(2)
+                .initializer(() -> System.setProperty(
+                        "pool.initialized", String.valueOf(Integer.getInteger("pool.initialized", 0) + 1)))
+                .build()) {
+            List<String> seen = new ArrayList<>();
+            Set<Long> pids = new HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                seen.add(replaced.apply(() -> System.getProperty("pool.initialized")));
+                pids.add(replaced.apply(() -> ProcessHandle.current().pid()));
+            }
+            assertEquals(List.of("1", "1", "1", "1", "1", "1"), seen, "each replacement runs it once, too");
+            assertEquals(6, pids.size());
         }
     }
 
