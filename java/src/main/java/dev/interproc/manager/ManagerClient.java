@@ -22,7 +22,9 @@ import java.util.function.BiFunction;
  * <p>Calls travel on method-call channels (Python's {@code accept_connection}): a calling thread takes an idle
  * channel or opens one, so threads call concurrently and a thread blocked in {@code take()} holds its own
  * channel only. Server-level requests ({@code create}, {@code incref}, {@code decref}) each use a new
- * connection, as Python's client does. Every connection is authenticated with the key.
+ * connection, as Python's client does, when the server is Python's; a {@link ManagerServer} also answers them on a
+ * method-call channel, which the client learns once with a {@code dummy} there, and then sends them so (no
+ * connection and handshake each). Every connection is authenticated with the key.
  *
  * <p>A proxy holds one reference to its object on the server: {@code close()} on the proxy, or the proxy
  * becoming unreachable, drops it. If the server dies, a call blocked on it and every later call fail with
@@ -46,11 +48,16 @@ public final class ManagerClient implements AutoCloseable {
             ManagedNamespace.class, ManagedNamespace::new,
             ManagedArray.class, ManagedArray::new);
 
+    /** The server functions a {@link ManagerServer} also answers on a method-call channel. */
+    private static final Set<String> CHANNEL_FUNCTIONS = Set.of("create", "incref", "decref");
+
     private final Address address;
     private final byte[] authkey;
     private final ConcurrentLinkedDeque<Connection> idleChannels = new ConcurrentLinkedDeque<>();
     private final Set<Connection> channels = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Whether server functions may go on a channel: null until {@link #serverFunctionsOnChannels()} asked. */
+    private volatile Boolean serverFunctionsOnChannels;
 
     private ManagerClient(Address address, byte[] authkey) {
         this.address = address;
@@ -370,9 +377,16 @@ public final class ManagerClient implements AutoCloseable {
         });
     }
 
-    /** A server function on a new connection. */
+    /**
+     * A server function on a new connection, as Python's client sends it; {@code create}, {@code incref} and
+     * {@code decref} on a method-call channel instead when the server is a {@link ManagerServer}, which serves
+     * them there (saving a connection and its handshake each).
+     */
     Object serverCall(String function, Object... args) {
         checkOpen();
+        if (CHANNEL_FUNCTIONS.contains(function) && serverFunctionsOnChannels()) {
+            return callUninterruptibly(null, function, args);
+        }
         byte[] request = Protocol.requestOf(null, function, args);
         try (Connection connection = Client.connect(address, authkey)) {
             return exchange(connection, request);
@@ -415,6 +429,27 @@ public final class ManagerClient implements AutoCloseable {
                 idleChannels.addFirst(channel);
             }
         }
+    }
+
+    /**
+     * Whether the server answers server functions on a method-call channel (a {@link ManagerServer}); Python's
+     * answers that with a traceback, and then each goes on a new connection. Asked once, with {@code dummy}.
+     */
+    private boolean serverFunctionsOnChannels() {
+        Boolean known = serverFunctionsOnChannels;
+        if (known == null) {
+            try {
+                callUninterruptibly(null, "dummy");
+                known = true;
+            } catch (ManagerException e) {
+                if (!e.pythonType().equals("RemoteError")) {
+                    throw e; // the server went, or the thread was interrupted: nothing learnt
+                }
+                known = false;
+            }
+            serverFunctionsOnChannels = known;
+        }
+        return known;
     }
 
     /** {@link #call} for methods that cannot throw {@link InterruptedException}: the interrupt stays set. */

@@ -17,6 +17,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,9 +30,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The server listens on a Unix socket file (by default in a fresh private directory) or a TCP address, and
  * always authenticates: every connection completes the handshake with the key before anything it sends is
- * decoded. One-request connections ({@code create}, {@code incref}, {@code decref}...) are served on virtual
- * threads; a method-call channel, which lives as long as its client thread, on a platform thread of its own, as
- * Python serves each on an OS thread. Objects live while proxies reference them (Python's reference
+ * decoded. Each connection is served on a platform thread of its own (pooled): a one-request connection
+ * ({@code create}, {@code incref}, {@code decref}...) for its request, a method-call channel for as long as its
+ * client thread keeps it, as Python serves each on an OS thread. Objects live while proxies reference them (Python's reference
  * counts: {@code create}, {@code incref}, {@code decref}).
  *
  * <p>The server runs from {@link #start} until {@link #close()} or a client's {@code shutdown} request;
@@ -45,6 +48,10 @@ public final class ManagerServer implements AutoCloseable {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Set<Thread> servingThreads = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The threads serving connections: one per connection, as Python's, reused once a connection ends. */
+    private final ExecutorService workers = Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("interproc-manager-request-", 0).factory());
+
     private volatile boolean closed;
 
     private ManagerServer(Listener listener, Path privateDirectory, ManagerTypes types) {
@@ -173,6 +180,7 @@ public final class ManagerServer implements AutoCloseable {
         } finally {
             connections.forEach(Connection::close);
             servingThreads.forEach(Thread::interrupt);
+            workers.shutdown();
             stopped.countDown();
         }
     }
@@ -187,7 +195,7 @@ public final class ManagerServer implements AutoCloseable {
         };
     }
 
-    /** Hands each authenticated client to a virtual thread; failed handshakes are the failing client's business. */
+    /** Hands each authenticated client to a serving thread; failed handshakes are the failing client's business. */
     private void acceptClients() {
         while (!closed) {
             Connection connection;
@@ -197,24 +205,35 @@ public final class ManagerServer implements AutoCloseable {
                 continue; // a client failed the handshake or gave up; after close() the loop ends
             }
             connections.add(connection);
-            Thread.ofVirtual().name("interproc-manager-request").start(() -> serveRequest(connection));
+            try {
+                workers.execute(() -> serveRequest(connection));
+            } catch (RejectedExecutionException closing) {
+                connections.remove(connection);
+                connection.close();
+            }
         }
     }
 
     /**
-     * Answers a connection's one request on a virtual thread; a method-call channel then gets a platform thread
-     * of its own, because waking a virtual thread for each call doubled the round trip (8 against 20 µs here).
+     * Answers a connection's one request, and serves it on as a method-call channel if it asked to be one, on a
+     * pooled platform thread. A virtual thread paid two more thread wake-ups for each read (the poller's, then a
+     * carrier's): a method-call round trip took 20 against 8 µs here, and creating a proxy from Python, four
+     * connections, took longer than against Python's own server.
      */
     private void serveRequest(Connection connection) {
         String channel = serving(connection, () -> handler.serve(connection));
         if (channel != null) {
-            Thread.ofPlatform()
-                    .daemon()
-                    .name(channel)
-                    .start(() -> serving(connection, () -> {
-                        handler.serveCalls(connection);
-                        return null;
-                    }));
+            Thread thread = Thread.currentThread();
+            String name = thread.getName();
+            thread.setName(channel);
+            try {
+                serving(connection, () -> {
+                    handler.serveCalls(connection);
+                    return null;
+                });
+            } finally {
+                thread.setName(name);
+            }
         }
     }
 

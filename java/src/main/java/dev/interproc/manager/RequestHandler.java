@@ -28,6 +28,10 @@ final class RequestHandler {
             "incref",
             "decref");
 
+    /** The server functions also served on a method-call channel: see {@link #callServerFunction}. */
+    private static final Set<String> CHANNEL_FUNCTIONS =
+            Set.of("create", "incref", "decref", "dummy", "get_methods", "debug_info", "number_of_objects");
+
     private final ManagerServer server;
     private final ObjectTable table;
 
@@ -49,10 +53,7 @@ final class RequestHandler {
         String channelName = null;
         try {
             Object[] request = request(message);
-            function = request[1] instanceof String name && SERVER_FUNCTIONS.contains(name) ? name : null;
-            if (function == null) {
-                throw new PythonError("builtins", "AssertionError", PythonRepr.of(request[1]) + " unrecognized");
-            }
+            function = serverFunction(request);
             Arguments arguments = new Arguments(function, tuple(request[2]), keywords(request[3]));
             if (function.equals("accept_connection")) {
                 channelName = String.valueOf(arguments.required(0, "name"));
@@ -69,6 +70,29 @@ final class RequestHandler {
             server.close();
         }
         return null;
+    }
+
+    /** {@return the server function a request names}, or Python's AssertionError if it names none */
+    private static String serverFunction(Object[] request) {
+        if (request[1] instanceof String name && SERVER_FUNCTIONS.contains(name)) {
+            return name;
+        }
+        throw new PythonError("builtins", "AssertionError", PythonRepr.of(request[1]) + " unrecognized");
+    }
+
+    /**
+     * A server function asked on a method-call channel (ident None), an extension of this server that Python's
+     * answers with a traceback: {@link ManagerClient} asks {@code dummy} so once to learn whether it may send
+     * {@code create}, {@code incref} and {@code decref} on its channel instead of a new connection each.
+     * {@code shutdown} and {@code accept_connection} stay on a connection of their own.
+     */
+    private Object[] callServerFunction(Object[] request) {
+        String function = serverFunction(request);
+        if (!CHANNEL_FUNCTIONS.contains(function)) {
+            throw PythonError.valueError(function + " is not served on a method-call channel");
+        }
+        return new Object[] {"#RETURN", call(function, new Arguments(function, tuple(request[2]), keywords(request[3])))
+        };
     }
 
     private Object call(String function, Arguments arguments) {
@@ -118,7 +142,8 @@ final class RequestHandler {
             }
             Object[] reply;
             try {
-                reply = callMethod(request(message));
+                Object[] request = request(message);
+                reply = request[0] == null ? callServerFunction(request) : callMethod(request);
             } catch (RuntimeException | IOException e) {
                 reply = new Object[] {"#TRACEBACK", PythonError.traceback(e)};
             }

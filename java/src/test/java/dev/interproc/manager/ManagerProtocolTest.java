@@ -121,6 +121,29 @@ class ManagerProtocolTest {
         }
     }
 
+    /**
+     * The Java server's extension: server functions with ident None on a method-call channel, which the Java
+     * client uses for create/incref/decref (Python's server answers them with a KeyError traceback).
+     */
+    @Test
+    void serverFunctionsAnswerOnAChannelToo() throws IOException {
+        try (Connection channel = channel()) {
+            assertEquals(null, call(channel, request(null, "dummy"), "#RETURN"));
+            String ident = (String) ((Object[]) call(channel, request(null, "create", "dict"), "#RETURN"))[0];
+            assertEquals(null, call(channel, request(null, "incref", ident), "#RETURN"));
+            assertEquals(1, call(channel, request(null, "number_of_objects"), "#RETURN"));
+            assertEquals(null, call(channel, request(null, "decref", ident), "#RETURN"));
+            assertEquals(null, call(channel, request(null, "decref", ident), "#RETURN"));
+            assertEquals(0, server.numberOfObjects());
+            assertTrue(((String) call(channel, request(null, "shutdown"), "#TRACEBACK"))
+                    .endsWith("ValueError: shutdown is not served on a method-call channel\n"));
+            assertTrue(((String) call(channel, request(null, "bogus"), "#TRACEBACK"))
+                    .endsWith("AssertionError: 'bogus' unrecognized\n"));
+            assertEquals(null, call(channel, request(null, "dummy"), "#RETURN"));
+        }
+        assertEquals(0, serverCall("number_of_objects"));
+    }
+
     /** A shutdown request is answered, then the server stops and removes its socket. */
     @Test
     void shutdownRequestStopsTheServer() throws Exception {

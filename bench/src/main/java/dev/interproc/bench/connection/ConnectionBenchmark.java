@@ -1,5 +1,6 @@
 package dev.interproc.bench.connection;
 
+import dev.interproc.bench.Pythons;
 import dev.interproc.connection.Address;
 import dev.interproc.connection.Client;
 import dev.interproc.connection.Connection;
@@ -52,7 +53,7 @@ public final class ConnectionBenchmark {
         int roundTrips = Integer.getInteger("roundTrips", 200_000);
         int repetitions = Integer.getInteger("repetitions", 9);
         int pythonRoundTrips = Integer.getInteger("pythonRoundTrips", 50_000);
-        Path python = python();
+        Path python = Pythons.find("3.12");
         System.out.println("# machine: " + cpuModel() + ", "
                 + Runtime.getRuntime().availableProcessors() + " CPUs; Java " + Runtime.version() + "; " + python);
         System.out.println("# " + MESSAGE_SIZE + "-byte round trips between two processes; median of " + repetitions
@@ -316,39 +317,13 @@ public final class ConnectionBenchmark {
         }
     }
 
-    /** Python 3.12: the {@code python} property, an INTERPROC_PYTHONS entry, or pyenv's; fails when none exists. */
-    private static Path python() throws IOException {
-        List<Path> candidates = new ArrayList<>();
-        String property = System.getProperty("python");
-        if (property != null) {
-            candidates.add(Path.of(property));
-        }
-        String configured = System.getenv("INTERPROC_PYTHONS");
-        if (configured != null) {
-            Arrays.stream(configured.split(","))
-                    .map(String::trim)
-                    .filter(path -> path.endsWith("python3.12"))
-                    .map(Path::of)
-                    .forEach(candidates::add);
-        }
-        Path versions = Path.of(System.getProperty("user.home"), ".pyenv", "versions");
-        if (Files.isDirectory(versions)) {
-            try (Stream<Path> installed = Files.list(versions)) {
-                installed
-                        .filter(dir -> dir.getFileName().toString().startsWith("3.12."))
-                        .map(dir -> dir.resolve("bin/python3.12"))
-                        .sorted()
-                        .forEach(candidates::add);
-            }
-        }
-        return candidates.stream()
-                .filter(Files::isExecutable)
-                .findFirst()
-                .orElseThrow(() -> new IOException(
-                        "Python 3.12 not found: pass -Dpython=/path/to/python3.12 or set INTERPROC_PYTHONS"));
-    }
-
-    static String cpuModel() throws IOException {
+    /**
+     * The CPU model, from {@code /proc/cpuinfo}.
+     *
+     * @return its name, or "unknown CPU"
+     * @throws IOException if {@code /proc/cpuinfo} cannot be read
+     */
+    public static String cpuModel() throws IOException {
         return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                 .filter(line -> line.startsWith("model name"))
                 .map(line -> line.substring(line.indexOf(':') + 1).trim())
