@@ -108,7 +108,7 @@ final class ManagerCommand implements Callable<Integer> {
             byte[] key;
             try {
                 key = Files.readAllBytes(authkeyFile);
-                if (!Collections.disjoint(Files.getPosixFilePermissions(authkeyFile), SHARED)) {
+                if (isPosix(authkeyFile) && !Collections.disjoint(Files.getPosixFilePermissions(authkeyFile), SHARED)) {
                     spec.commandLine()
                             .getErr()
                             .println("interproc manager: warning: the key file " + authkeyFile
@@ -125,6 +125,10 @@ final class ManagerCommand implements Callable<Integer> {
                         + "authenticates, give it a key");
             }
             return key;
+        }
+
+        private static boolean isPosix(Path file) {
+            return file.getFileSystem().supportedFileAttributeViews().contains("posix");
         }
 
         ManagerClient connect(CommandSpec spec) {

@@ -77,6 +77,8 @@ final class BoundedUnpickler extends Unpickler {
     private final Map<Object, Integer> depths = new IdentityHashMap<>();
     /** MARKs on the stack that no opcode has consumed yet: each opens a container still being built. */
     private int openMarks;
+    /** Pyrolite's mark object, learnt from the first MARK: a POP of it consumes a MARK (protocol 0's recursion). */
+    private Object marker;
 
     BoundedUnpickler(PickleLimits limits, PythonTypes types) {
         this.limits = limits;
@@ -101,6 +103,12 @@ final class BoundedUnpickler extends Unpickler {
         checkAnnouncedLength(opcode);
         countMarks(opcode);
         switch (opcode) {
+            case Opcodes.MARK -> {
+                stack.add_mark();
+                if (marker == null) {
+                    marker = stack.peek();
+                }
+            }
             case Opcodes.INT -> stack.add(parseIntOpcode(PickleUtils.readline(input)));
             case Opcodes.LONG -> {
                 String text = PickleUtils.readline(input);
@@ -212,16 +220,24 @@ final class BoundedUnpickler extends Unpickler {
     }
 
     /**
-     * Counts the MARKs still open, and refuses one more than the depth limit allows. Every open MARK starts a
-     * container that holds what comes after it, the later ones included, so a value of depth d has at most d open
-     * at once (one more for the arguments of a class): a run of MARKs past that is refused at once, after work
-     * proportional to the limit, instead of after reading all of them (100,000 cost 4 ms of CPU each time).
+     * Counts the MARKs still open, and refuses more than twice the depth limit allows. Every open MARK starts a
+     * container (or the argument tuple of a class) that holds what comes after it, the later ones included; a
+     * value of depth d needs at most two per level (a protocol-1 set is a class call whose argument tuple holds a
+     * list, two MARKs for one level). A run of MARKs past that is refused at once, after work proportional to the
+     * limit, instead of after reading all of them (100,000 cost 4 ms of CPU each time).
      */
     private void countMarks(short opcode) {
         switch (opcode) {
             case Opcodes.MARK -> {
-                if (++openMarks > limits.maxDepth() + 1) {
-                    throw limits.tooDeep(openMarks);
+                if (++openMarks > 2L * (limits.maxDepth() + 1)) {
+                    throw new PickleException(openMarks + " MARKs open at once (a value takes at most two per level)"
+                            + " exceeds the limit of " + limits.maxDepth()
+                            + " levels (PickleCodec.builder().maxDepth(...) sets it)");
+                }
+            }
+            case Opcodes.POP -> {
+                if (marker != null && stack.size() > 0 && stack.peek() == marker) {
+                    openMarks = Math.max(0, openMarks - 1);
                 }
             }
             case Opcodes.TUPLE,

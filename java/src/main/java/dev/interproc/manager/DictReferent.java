@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /** Python's {@code dict} as a managed object: insertion-ordered, every call atomic. */
 final class DictReferent implements Referent {
@@ -147,9 +146,9 @@ final class DictReferent implements Referent {
         return true;
     }
 
-    /** Python's {@code ==} for the values a pickle carries: ints equal whatever width they arrived in. */
+    /** Python's {@code ==} for the values a pickle carries ({@link PythonEquality}). */
     private static boolean sameValue(Object held, Object expected) {
-        return Objects.equals(Arguments.key(held), Arguments.key(expected));
+        return PythonEquality.equal(held, expected);
     }
 
     private static BigInteger integer(Object value) {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 
 /** Python's {@code list} as a managed object, every call atomic. */
 final class ListReferent implements Referent {
@@ -109,9 +108,9 @@ final class ListReferent implements Referent {
                 yield at;
             }
             case "count" -> {
-                Object value = Arguments.key(arguments.required(0, "value"));
+                Object value = arguments.required(0, "value");
                 yield (int) list.stream()
-                        .filter(e -> Objects.equals(Arguments.key(e), value))
+                        .filter(e -> PythonEquality.equal(e, value))
                         .count();
             }
             case "reverse" -> {
@@ -131,9 +130,8 @@ final class ListReferent implements Referent {
     }
 
     private int indexOf(Object value) {
-        Object key = Arguments.key(value);
         for (int i = 0; i < list.size(); i++) {
-            if (Objects.equals(Arguments.key(list.get(i)), key)) {
+            if (PythonEquality.equal(list.get(i), value)) {
                 return i;
             }
         }

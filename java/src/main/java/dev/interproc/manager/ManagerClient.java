@@ -236,8 +236,7 @@ public final class ManagerClient implements AutoCloseable {
      * @throws IllegalArgumentException if {@code face} is not an interface
      */
     public <T> T proxy(String typeid, Class<T> face, Object... args) {
-        UserProxy.requireInterface(face);
-        return UserProxy.of(this, create(typeid, args), face);
+        return UserProxy.of(this, () -> create(typeid, args), face);
     }
 
     /**
@@ -250,8 +249,7 @@ public final class ManagerClient implements AutoCloseable {
      * @return a proxy holding a reference of its own
      */
     public <T> T proxy(Class<T> face, String ident) {
-        UserProxy.requireInterface(face);
-        return UserProxy.of(this, attach(ident), face);
+        return UserProxy.of(this, () -> attach(ident), face);
     }
 
     private static int checkedCount(String what, int count, int least) {

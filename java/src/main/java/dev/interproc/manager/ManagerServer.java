@@ -166,10 +166,12 @@ public final class ManagerServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         try {
             listener.close();
             if (privateDirectory != null) {
@@ -221,6 +223,7 @@ public final class ManagerServer implements AutoCloseable {
      * connections, took longer than against Python's own server.
      */
     private void serveRequest(Connection connection) {
+        Thread.interrupted(); // a pooled thread: an interrupt left by the connection it served before is not ours
         String channel = serving(connection, () -> handler.serve(connection));
         if (channel != null) {
             Thread thread = Thread.currentThread();

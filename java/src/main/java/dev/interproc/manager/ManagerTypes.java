@@ -1,5 +1,7 @@
 package dev.interproc.manager;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +24,11 @@ import java.util.function.Function;
  * m = M(address, authkey=key); m.connect(); c = m.Counter(5); c.increment(2)
  * }</pre>
  *
- * <p>A method is called with the positional arguments the client sends, converted to its parameter types (Python's
+ * <p>Every public instance method of the registered class or interface is exposed, inherited ones included (a
+ * class extending {@code Thread} would expose {@code interrupt}): register an interface to expose exactly its
+ * methods. Static, bridge and synthetic methods and {@code Object}'s never are. A method is called with the positional arguments the client sends, converted to its parameter types (Python's
  * ints to {@code int}, {@code long} or {@code BigInteger} when they fit, floats to {@code double}); methods
- * overloaded by parameter count are told apart, by type they are not. Calls are not serialized: a registered
+ * overloaded by parameter count are told apart; of overloads with as many parameters, the first (by parameter types) that takes the arguments is called. Calls are not serialized: a registered
  * object must be thread-safe, as one in a Python manager must be once it releases the GIL. A Java exception
  * reaches the client as the Python exception of the same meaning ({@code IllegalArgumentException} as
  * {@code ValueError}, {@code IndexOutOfBoundsException} as {@code IndexError}, {@code NoSuchElementException} as
@@ -67,8 +71,8 @@ public final class ManagerTypes {
      * @param typeid the name clients create it by
      * @param type the class or interface whose public instance methods clients call
      * @param factory makes an object from the positional arguments of {@code create}
-     * @param methodToTypeid for each method that returns a new shared object, the typeid of that object (a type
-     *     registered here, possibly later, or a standard one)
+     * @param methodToTypeid for each method that returns a new shared object, the typeid of that object: a type
+     *     registered here (possibly later); not a standard one, whose objects a Java method cannot make
      * @param <T> the type
      * @return this
      * @throws IllegalArgumentException if {@code typeid} is empty or taken, {@code type} exposes no method, or a
@@ -90,20 +94,33 @@ public final class ManagerTypes {
         if (exposed.isEmpty()) {
             throw new IllegalArgumentException(type.getName() + " has no public instance method a client could call");
         }
-        for (String method : methodToTypeid.keySet()) {
+        methodToTypeid.forEach((method, returned) -> {
             if (!exposed.contains(method)) {
                 throw new IllegalArgumentException("method_to_typeid names " + method
                         + ", which is no public method of " + type.getName() + " (those are " + exposed + ")");
             }
-        }
+            if (Registry.STANDARD.containsKey(returned)) {
+                throw new IllegalArgumentException("method_to_typeid maps " + method + " to the standard type '"
+                        + returned + "', whose objects a Java method cannot return; map it to a registered type");
+            }
+        });
         types.put(
                 typeid,
                 new Registry.Type(
-                        arguments -> new ReflectiveReferent(factory.apply(List.of(arguments.positional())), type),
+                        arguments -> new ReflectiveReferent(factory.apply(positionalOnly(typeid, arguments)), type),
                         exposed,
                         Map.copyOf(methodToTypeid)));
         userClasses.put(typeid, type);
         return this;
+    }
+
+    /** The arguments of {@code create} for a factory: positional ones (None included); keywords are refused. */
+    private static List<Object> positionalOnly(String typeid, Arguments arguments) {
+        if (!arguments.keywords().isEmpty()) {
+            throw PythonError.typeError(typeid + "() of a Java type takes positional arguments only, not "
+                    + arguments.keywords().keySet());
+        }
+        return Collections.unmodifiableList(Arrays.asList(arguments.positional()));
     }
 
     /** {@return a copy, which a server keeps so that later registrations do not change it} */

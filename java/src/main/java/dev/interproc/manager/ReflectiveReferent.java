@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -17,6 +18,7 @@ final class ReflectiveReferent implements Referent {
 
     private final Object target;
     private final Class<?> type;
+    private final List<Method> callable;
 
     ReflectiveReferent(Object target, Class<?> type) {
         if (!type.isInstance(target)) {
@@ -26,18 +28,27 @@ final class ReflectiveReferent implements Referent {
         }
         this.target = target;
         this.type = type;
+        this.callable = callable(type);
     }
 
-    /** {@return the public instance methods of {@code type}, but {@code Object}'s: what a client may call} */
-    static List<String> exposed(Class<?> type) {
+    /**
+     * {@return what a client may call: the public instance methods of {@code type}, but {@code Object}'s, bridges,
+     * synthetic ones and names starting with an underscore; in a fixed order (by name, then parameter types)}
+     */
+    static List<Method> callable(Class<?> type) {
         return Arrays.stream(type.getMethods())
                 .filter(method -> !Modifier.isStatic(method.getModifiers()))
+                .filter(method -> !method.isBridge() && !method.isSynthetic())
                 .filter(method -> method.getDeclaringClass() != Object.class)
-                .map(Method::getName)
-                .filter(name -> !name.startsWith("_"))
-                .distinct()
-                .sorted()
+                .filter(method -> !method.getName().startsWith("_"))
+                .sorted(Comparator.comparing(Method::getName)
+                        .thenComparing(method -> Arrays.toString(method.getParameterTypes())))
                 .toList();
+    }
+
+    /** {@return the names of {@link #callable}'s methods, for the exposed list} */
+    static List<String> exposed(Class<?> type) {
+        return callable(type).stream().map(Method::getName).distinct().toList();
     }
 
     @Override
@@ -47,16 +58,28 @@ final class ReflectiveReferent implements Referent {
             throw PythonError.typeError(method + "() of a Java object takes positional arguments only, not "
                     + arguments.keywords().keySet());
         }
-        Method chosen = Arrays.stream(type.getMethods())
-                .filter(candidate -> candidate.getName().equals(method))
-                .filter(candidate -> candidate.getParameterCount() == given.length)
-                .findFirst()
-                .orElseThrow(() -> PythonError.typeError(
-                        method + "() takes no " + given.length + " arguments in " + type.getName()));
-        Object[] converted = new Object[given.length];
-        for (int i = 0; i < given.length; i++) {
-            converted[i] = convert(given[i], chosen.getParameterTypes()[i], method, i);
+        PythonError refusal = null;
+        for (Method candidate : callable) {
+            if (!candidate.getName().equals(method) || candidate.getParameterCount() != given.length) {
+                continue;
+            }
+            Object[] converted = new Object[given.length];
+            try {
+                for (int i = 0; i < given.length; i++) {
+                    converted[i] = convert(given[i], candidate.getParameterTypes()[i], method, i);
+                }
+            } catch (PythonError notThisOne) {
+                refusal = notThisOne; // an overload of the same arity may take these arguments
+                continue;
+            }
+            return invoke(candidate, converted);
         }
+        throw refusal != null
+                ? refusal
+                : PythonError.typeError(method + "() takes no " + given.length + " arguments in " + type.getName());
+    }
+
+    private Object invoke(Method chosen, Object[] converted) {
         try {
             return chosen.invoke(target, converted);
         } catch (InvocationTargetException e) {
@@ -132,8 +155,8 @@ final class ReflectiveReferent implements Referent {
             case ArithmeticException e -> PythonError.builtin("ArithmeticError", message);
             case IllegalStateException e -> PythonError.runtimeError(message);
             case RuntimeException e -> e;
-            case Error e -> throw e;
-            default -> new IllegalStateException(failure);
+            case VirtualMachineError e -> throw e;
+            default -> new IllegalStateException(failure); // reaches the client as a traceback, as Python's would
         };
     }
 

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The calls of a proxy of a user-registered type ({@link ManagerClient#proxy}): each method of the interface is the
@@ -21,14 +22,21 @@ final class UserProxy implements InvocationHandler {
         this.handle = new ProxyHandle(client, ident, proxy);
     }
 
-    /** A proxy implementing {@code face} and {@link ManagedProxy} for the object {@code ident}, holding one reference. */
-    static <T> T of(ManagerClient client, String ident, Class<T> face) {
+    /**
+     * A proxy implementing {@code face} and {@link ManagedProxy} for the object {@code ident} names, holding one
+     * reference. The proxy is made before {@code ident} is asked for (which may create the object on the server), so
+     * that an interface no proxy can be made for leaves nothing behind on the server.
+     */
+    static <T> T of(ManagerClient client, Supplier<String> ident, Class<T> face) {
+        requireInterface(face);
         UserProxy[] handler = new UserProxy[1];
+        ClassLoader loader =
+                face.getClassLoader() != null ? face.getClassLoader() : ManagedProxy.class.getClassLoader();
         Object proxy = Proxy.newProxyInstance(
-                face.getClassLoader(),
+                loader,
                 new Class<?>[] {face, ManagedProxy.class},
                 (self, method, args) -> handler[0].invoke(self, method, args));
-        handler[0] = new UserProxy(client, ident, face, proxy);
+        handler[0] = new UserProxy(client, ident.get(), face, proxy);
         return face.cast(proxy);
     }
 

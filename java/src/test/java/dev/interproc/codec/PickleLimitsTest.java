@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,41 @@ class PickleLimitsTest {
                 DEPTH_LIMIT, "frozensets, then garbage", pickle("(".repeat(DEEP) + "\u0091".repeat(DEEP) + garbage));
         assertRefused(
                 DEPTH_LIMIT, "appended lists, then garbage", pickle("]".repeat(DEEP) + "a".repeat(DEEP - 1) + garbage));
-        assertRefused(DEPTH_LIMIT, "MARKs alone, then garbage", pickle("(".repeat(DEEP) + garbage));
+        assertRefused(
+                "MARKs open at once (a value takes at most two per level) exceeds the limit of 1000 levels",
+                "MARKs alone, then garbage",
+                pickle("(".repeat(DEEP) + garbage));
+    }
+
+    /**
+     * MARKs that CPython writes for values within the depth limit are never refused for their number: protocol 0
+     * closes a recursive tuple with POP POP (a POP of the MARK), and protocol 1 builds a frozenset as a class call
+     * whose argument tuple holds a list, two MARKs per level (bytes from CPython 3.13).
+     */
+    @Test
+    void marksThatCPythonWritesWithinTheDepthLimitDecode() throws IOException {
+        StringBuilder recursiveTuples = new StringBuilder("(lp0\n"); // [t0, t1, ...], each t = ([t],)
+        for (int i = 0; i < 1500; i++) {
+            int list = 2 * i + 1;
+            int tuple = 2 * i + 2;
+            recursiveTuples.append("((lp" + list + "\n(g" + list + "\ntp" + tuple + "\na00g" + tuple + "\na");
+        }
+        recursiveTuples.append('.');
+        List<?> tuples = (List<?>) pickle.decode(recursiveTuples.toString().getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(1500, tuples.size());
+        byte[] frozensetsElevenDeep = HexFormat.of()
+                .parseHex("635f5f6275696c74696e5f5f0a66726f7a656e7365740a7100285d71016800285d71026800285d71036800285d"
+                        + "71046800285d71056800285d71066800285d71076800285d71086800285d71096800285d710a6800285d710b4b01"
+                        + "6174710c52710d6174710e52710f61747110527111617471125271136174711452711561747116527117617471185"
+                        + "271196174711a52711b6174711c52711d6174711e52711f617471205271212e");
+        Object outer = PickleCodec.builder().maxDepth(12).build().decode(frozensetsElevenDeep);
+        int levels = 0;
+        for (Object inner = outer;
+                inner instanceof Set<?> set;
+                inner = set.iterator().next()) {
+            levels++;
+        }
+        assertEquals(11, levels);
     }
 
     /** {'a': None} is pickled with SETITEM; a None value is a value like any other. */

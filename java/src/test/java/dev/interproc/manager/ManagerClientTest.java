@@ -153,6 +153,16 @@ class ManagerClientTest {
             assertNull(map.computeIfPresent("d", (key, value) -> null));
             assertFalse(map.containsKey("d"));
         }
+        try (ManagedMap<String, Object> values = client.dict()) {
+            // Python's ==: tuples by their elements, ints and floats by value
+            values.put("tuple", new Object[] {1, "x"});
+            assertTrue(values.replace("tuple", new Object[] {1L, "x"}, new Object[] {2}));
+            assertEquals(1, ((Object[]) values.merge("tuple", new Object[] {9}, (a, b) -> new Object[] {1}))[0]);
+            values.put("int", 1);
+            assertTrue(values.replace("int", 1.0, 2));
+            assertFalse(values.remove("int", 2.5));
+            assertTrue(values.remove("int", 2L));
+        }
     }
 
     @ParameterizedTest(name = "{0} server")

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +55,15 @@ class ManagerUserTypesTest {
             return new Counter(value.get() * 10);
         }
 
+        /** Static: never reachable by a client, although an instance method has its name. */
+        public static String increment(String text) {
+            return "static " + text;
+        }
+
+        public String describe(Object anything) {
+            return "got " + anything;
+        }
+
         @Override
         public String toString() {
             return "Counter(" + value + ")";
@@ -74,7 +84,8 @@ class ManagerUserTypesTest {
                 .register(
                         "Counter",
                         Counter.class,
-                        args -> new Counter(args.isEmpty() ? 0 : ((Number) args.get(0)).intValue()),
+                        args -> new Counter(
+                                args.isEmpty() || args.get(0) == null ? 0 : ((Number) args.get(0)).intValue()),
                         Map.of("child", "Counter"));
     }
 
@@ -153,6 +164,36 @@ class ManagerUserTypesTest {
         }
     }
 
+    /** What a client may not reach, and arguments that must still work. */
+    @Test
+    void staticMethodsAreUnreachableNoneIsAnArgumentAndAFailedProxyLeavesNothing() throws Exception {
+        try (ManagerServer server =
+                        ManagerServer.start(new Address.Unix(directory.resolve("s.sock")), KEY, counterTypes());
+                ManagerClient client = ManagerClient.connect(server.address(), KEY)) {
+            Describer counter = client.proxy("Counter", Describer.class, 1);
+            ManagerException refused = assertThrows(ManagerException.class, () -> counter.increment("x"));
+            assertTrue(refused.getMessage().contains("must be int"), refused::getMessage);
+            assertEquals("got null", counter.describe(null));
+            ((ManagedProxy) counter).close();
+            CounterApi fromNone = client.proxy("Counter", CounterApi.class, (Object) null);
+            assertEquals(0L, fromNone.get());
+            ((ManagedProxy) fromNone).close();
+            @SuppressWarnings("unchecked")
+            Supplier<Object> jdkInterface = client.proxy("Counter", Supplier.class, 3);
+            assertEquals(3, jdkInterface.get());
+            ((ManagedProxy) jdkInterface).close();
+            assertThrows(IllegalArgumentException.class, () -> client.proxy("Counter", Counter.class, 1));
+            assertEquals(0, client.numberOfObjects());
+        }
+    }
+
+    /** Calls a static method's name with a String, and passes anything to describe. */
+    public interface Describer {
+        String increment(String text);
+
+        String describe(Object anything);
+    }
+
     @Test
     void registrationRefusesWhatNoClientCouldUse() {
         ManagerTypes types = ManagerTypes.standard();
@@ -163,6 +204,9 @@ class ManagerUserTypesTest {
                 IllegalArgumentException.class,
                 () -> types.register("C", Counter.class, args -> null, Map.of("children", "C")));
         assertTrue(notAMethod.getMessage().contains("children"), notAMethod::getMessage);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> types.register("D", Counter.class, args -> null, Map.of("child", "dict")));
         assertInstanceOf(ManagerTypes.class, types.register("C", Counter.class, args -> new Counter(0)));
     }
 }
