@@ -13,8 +13,6 @@ import dev.interproc.process.JavaProcess;
 import dev.interproc.testing.CodedPhase;
 import dev.interproc.testing.TestRegions;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -40,8 +38,6 @@ class CliCommandsTest {
 
     private static final long PID = ProcessHandle.current().pid();
 
-    private record Result(int exitCode, String out, String err) {}
-
     private Path directory;
     private RegionOptions options;
 
@@ -60,16 +56,6 @@ class CliCommandsTest {
         }
     }
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = Main.commandLine()
-                .setOut(new PrintWriter(out))
-                .setErr(new PrintWriter(err))
-                .execute(args);
-        return new Result(exitCode, out.toString(), err.toString());
-    }
-
     private String dir() {
         return directory.toString();
     }
@@ -79,12 +65,12 @@ class CliCommandsTest {
         try (SharedMemory memory = SharedMemory.create("listed", options)) {
             memory.sharedLong("a");
             memory.sharedInt("b");
-            Result table = run("ls", "--dir", dir());
+            CommandRun table = CommandRun.of("ls", "--dir", dir());
             assertEquals(0, table.exitCode(), table.err());
             String row = row(table.out(), "listed");
             assertTrue(row.contains("64.0 KiB") && row.contains("pid " + PID) && row.endsWith(" 2"), row);
 
-            Result json = run("ls", "--dir", dir(), "--json");
+            CommandRun json = CommandRun.of("ls", "--dir", dir(), "--json");
             assertEquals(0, json.exitCode(), json.err());
             assertTrue(json.out().contains("\"location\": \"" + dir() + "\""), json.out());
             assertTrue(json.out().contains("\"name\": \"listed\""), json.out());
@@ -96,7 +82,7 @@ class CliCommandsTest {
 
     @Test
     void lsOfAnEmptyDirectorySaysSo() {
-        Result result = run("ls", "--dir", dir());
+        CommandRun result = CommandRun.of("ls", "--dir", dir());
         assertEquals(0, result.exitCode());
         assertEquals("no interproc regions in " + dir() + "\n", result.out());
     }
@@ -121,7 +107,7 @@ class CliCommandsTest {
             SharedLock held = memory.sharedLock("busy");
             held.lock();
             try {
-                Result text = run("show", "--dir", dir(), "shown");
+                CommandRun text = CommandRun.of("show", "--dir", dir(), "shown");
                 assertEquals(0, text.exitCode(), text.err());
                 assertTrue(
                         text.out()
@@ -146,7 +132,7 @@ class CliCommandsTest {
                         + " (pid " + PID + ": 1)";
                 assertSlot(text.out(), "tasks", "JoinableQueue", tasksState);
 
-                Result json = run("show", "--dir", dir(), "shown", "--json");
+                CommandRun json = CommandRun.of("show", "--dir", dir(), "shown", "--json");
                 assertEquals(0, json.exitCode(), json.err());
                 assertTrue(
                         json.out()
@@ -201,15 +187,15 @@ class CliCommandsTest {
             });
             try {
                 awaitWaitersBit("contended", "queue");
-                Result text = run("show", "--dir", dir(), "contended");
+                CommandRun text = CommandRun.of("show", "--dir", dir(), "contended");
                 assertSlot(text.out(), "queue", "SharedLock", "held by pid " + PID + ", waiters");
-                Result json = run("show", "--dir", dir(), "contended", "--json");
+                CommandRun json = CommandRun.of("show", "--dir", dir(), "contended", "--json");
                 assertTrue(json.out().contains("\"waiters\": true"), json.out());
             } finally {
                 lock.unlock();
                 waiter.join();
             }
-            assertSlot(run("show", "--dir", dir(), "contended").out(), "queue", "SharedLock", "free");
+            assertSlot(CommandRun.of("show", "--dir", dir(), "contended").out(), "queue", "SharedLock", "free");
         }
     }
 
@@ -249,47 +235,47 @@ class CliCommandsTest {
                 SharedMemory _ = SharedMemory.create("in-use", options)) {
             holder.awaitLine(RegionHolder.READY::equals, Duration.ofSeconds(60));
             long childPid = holder.pid();
-            Result whileAlive = run("show", "--dir", dir(), "abandoned");
+            CommandRun whileAlive = CommandRun.of("show", "--dir", dir(), "abandoned");
             assertSlot(whileAlive.out(), "held", "SharedLock", "held by pid " + childPid);
-            Result refused = run("rm", "--dir", dir(), "abandoned");
+            CommandRun refused = CommandRun.of("rm", "--dir", dir(), "abandoned");
             assertEquals(1, refused.exitCode());
             assertTrue(refused.err().contains("in use by 1 live process (pid " + childPid + ")"), refused.err());
 
             holder.kill();
             holder.waitFor(Duration.ofSeconds(30));
 
-            Result ls = run("ls", "--dir", dir());
+            CommandRun ls = CommandRun.of("ls", "--dir", dir());
             String row = row(ls.out(), "abandoned");
             assertTrue(row.contains("pid " + childPid + " (gone)") && row.contains(childPid + " (dead)"), row);
-            Result shown = run("show", "--dir", dir(), "abandoned");
+            CommandRun shown = CommandRun.of("show", "--dir", dir(), "abandoned");
             assertTrue(shown.out().contains("processes: " + childPid + " (dead)"), shown.out());
             assertSlot(shown.out(), "held", "SharedLock", "owner dead (pid " + childPid + ")");
             assertSlot(shown.out(), "phase", "SharedEnum<" + CodedPhase.class.getName() + ">", "RUNNING");
-            Result json = run("show", "--dir", dir(), "abandoned", "--json");
+            CommandRun json = CommandRun.of("show", "--dir", dir(), "abandoned", "--json");
             assertTrue(json.out().contains("\"state\": \"owner_dead\""), json.out());
             assertTrue(json.out().contains("\"pid\": " + childPid + ",\n      \"alive\": false"), json.out());
 
-            Result removed = run("rm", "--dir", dir(), "--dead");
+            CommandRun removed = CommandRun.of("rm", "--dir", dir(), "--dead");
             assertEquals(0, removed.exitCode(), removed.err());
             assertTrue(removed.out().contains("removed abandoned (no live process; 1 dead)"), removed.out());
             assertTrue(removed.out().contains("kept in-use: 1 live process"), removed.out());
-            assertEquals(1, run("show", "--dir", dir(), "abandoned").exitCode());
-            assertEquals(0, run("show", "--dir", dir(), "in-use").exitCode());
+            assertEquals(1, CommandRun.of("show", "--dir", dir(), "abandoned").exitCode());
+            assertEquals(0, CommandRun.of("show", "--dir", dir(), "in-use").exitCode());
         }
     }
 
     @Test
     void rmRefusesARegionInUseUnlessForced() {
         try (SharedMemory _ = SharedMemory.create("busy", options)) {
-            Result refused = run("rm", "--dir", dir(), "busy");
+            CommandRun refused = CommandRun.of("rm", "--dir", dir(), "busy");
             assertEquals(1, refused.exitCode());
             assertTrue(
                     refused.err().contains("in use by 1 live process (pid " + PID + "); not removed"), refused.err());
-            Result forced = run("rm", "--dir", dir(), "--force", "busy");
+            CommandRun forced = CommandRun.of("rm", "--dir", dir(), "--force", "busy");
             assertEquals(0, forced.exitCode(), forced.err());
             assertEquals("removed busy\n", forced.out());
             assertFalse(Files.exists(directory.resolve("busy")));
-            assertEquals(1, run("rm", "--dir", dir(), "busy").exitCode());
+            assertEquals(1, CommandRun.of("rm", "--dir", dir(), "busy").exitCode());
         }
     }
 
@@ -304,19 +290,19 @@ class CliCommandsTest {
                 StandardOpenOption.WRITE);
         String region = TestRegions.uniqueName("beside-foreign");
         try (SharedMemory _ = SharedMemory.create(region)) {
-            Result ls = run("ls");
+            CommandRun ls = CommandRun.of("ls");
             assertEquals(0, ls.exitCode(), ls.err());
             assertTrue(ls.out().contains(region + " "), ls.out());
             assertFalse(ls.out().contains(foreign), ls.out());
-            assertFalse(run("ls", "--json").out().contains(foreign));
+            assertFalse(CommandRun.of("ls", "--json").out().contains(foreign));
 
-            Result show = run("show", foreign);
+            CommandRun show = CommandRun.of("show", foreign);
             assertEquals(1, show.exitCode());
             assertEquals(
                     "interproc show: '" + foreign + "' in /dev/shm is not an interproc region (another program made "
                             + "it); nothing to show\n",
                     show.err());
-            Result rm = run("rm", "--force", foreign);
+            CommandRun rm = CommandRun.of("rm", "--force", foreign);
             assertEquals(1, rm.exitCode());
             assertTrue(
                     rm.err().contains("is not an interproc region (another program made it); not removed"), rm.err());
@@ -344,7 +330,7 @@ class CliCommandsTest {
                     RegionLayout.MAGIC_LENGTH);
             header.set(ValueLayout.JAVA_INT, RegionLayout.HEADER_LAYOUT_VERSION_OFFSET, otherVersion);
         }
-        Result ls = run("ls", "--dir", dir());
+        CommandRun ls = CommandRun.of("ls", "--dir", dir());
         assertEquals(0, ls.exitCode(), ls.err());
         String row = row(ls.out(), "future");
         assertTrue(
@@ -352,13 +338,13 @@ class CliCommandsTest {
                         && row.contains("unreadable: header field layout_version is " + otherVersion
                                 + "; this library reads layout version " + RegionLayout.LAYOUT_VERSION),
                 row);
-        Result show = run("show", "--dir", dir(), "future");
+        CommandRun show = CommandRun.of("show", "--dir", dir(), "future");
         assertEquals(1, show.exitCode());
         assertTrue(show.err().contains("header field layout_version is " + otherVersion), show.err());
-        Result dead = run("rm", "--dir", dir(), "--dead");
+        CommandRun dead = CommandRun.of("rm", "--dir", dir(), "--dead");
         assertTrue(dead.out().contains("kept future: header field layout_version is " + otherVersion), dead.out());
-        assertEquals(1, run("rm", "--dir", dir(), "future").exitCode());
-        assertEquals(0, run("rm", "--dir", dir(), "--force", "future").exitCode());
+        assertEquals(1, CommandRun.of("rm", "--dir", dir(), "future").exitCode());
+        assertEquals(0, CommandRun.of("rm", "--dir", dir(), "--force", "future").exitCode());
         assertFalse(Files.exists(file));
     }
 
@@ -396,7 +382,7 @@ class CliCommandsTest {
                 header.set(ValueLayout.JAVA_INT, damage.offset(), damage.value());
             }
         }
-        Result ls = run("ls", "--dir", dir());
+        CommandRun ls = CommandRun.of("ls", "--dir", dir());
         assertEquals(0, ls.exitCode(), ls.err());
         for (String healthy : List.of("healthy-a", "healthy-b")) {
             String row = row(ls.out(), healthy);
@@ -411,13 +397,13 @@ class CliCommandsTest {
 
     @Test
     void usageErrorsExitWithTwoAndMissingRegionsWithOne() {
-        assertEquals(2, run("rm", "--dir", dir()).exitCode());
-        assertEquals(2, run("rm", "--dir", dir(), "--dead", "x").exitCode());
-        assertEquals(2, run("rm", "--dir", dir(), "--dead", "--force").exitCode());
-        assertEquals(2, run("show").exitCode());
-        assertEquals(2, run("frobnicate").exitCode());
-        assertEquals(2, run("show", "--dir", dir(), "bad/name").exitCode());
-        Result noDirectory = run("ls", "--dir", dir() + "/absent");
+        assertEquals(2, CommandRun.of("rm", "--dir", dir()).exitCode());
+        assertEquals(2, CommandRun.of("rm", "--dir", dir(), "--dead", "x").exitCode());
+        assertEquals(2, CommandRun.of("rm", "--dir", dir(), "--dead", "--force").exitCode());
+        assertEquals(2, CommandRun.of("show").exitCode());
+        assertEquals(2, CommandRun.of("frobnicate").exitCode());
+        assertEquals(2, CommandRun.of("show", "--dir", dir(), "bad/name").exitCode());
+        CommandRun noDirectory = CommandRun.of("ls", "--dir", dir() + "/absent");
         assertEquals(1, noDirectory.exitCode());
         assertTrue(
                 noDirectory
@@ -425,11 +411,11 @@ class CliCommandsTest {
                         .startsWith("interproc ls: cannot list the shared-memory objects in " + dir()
                                 + "/absent (java.nio.file.NoSuchFileException"),
                 noDirectory.err());
-        Result missing = run("show", "--dir", dir(), "missing");
+        CommandRun missing = CommandRun.of("show", "--dir", dir(), "missing");
         assertEquals(1, missing.exitCode());
         assertEquals("interproc show: no region 'missing' in " + dir() + "\n", missing.err());
         for (String command : new String[] {"ls", "show", "rm", "demo"}) {
-            Result help = run(command, "--help");
+            CommandRun help = CommandRun.of(command, "--help");
             assertEquals(0, help.exitCode(), command);
             assertTrue(help.out().startsWith("Usage: interproc " + command), help.out());
             assertFalse(help.out().contains("docs/"), "help must not need the repository's docs: " + help.out());
@@ -438,7 +424,7 @@ class CliCommandsTest {
 
     @Test
     void noCommandPrintsTheUsageOnStandardErrorAndExitsWithTwo() {
-        Result bare = run();
+        CommandRun bare = CommandRun.of();
         assertEquals(2, bare.exitCode());
         assertEquals("", bare.out());
         assertTrue(bare.err().startsWith("Usage: interproc "), bare.err());
@@ -447,8 +433,8 @@ class CliCommandsTest {
 
     @Test
     void jsonHelpDescribesTheShapesItPrints() {
-        assertTrue(run("ls", "--help").out().contains("slotCount"));
-        String show = run("show", "--help").out().replaceAll("\\s+", " "); // help wraps its lines
+        assertTrue(CommandRun.of("ls", "--help").out().contains("slotCount"));
+        String show = CommandRun.of("show", "--help").out().replaceAll("\\s+", " "); // help wraps its lines
         assertTrue(show.contains("an array of every element for the arrays"), show);
         assertTrue(show.contains("owner_dead"), show);
     }

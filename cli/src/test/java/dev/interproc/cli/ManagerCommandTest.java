@@ -7,8 +7,6 @@ import dev.interproc.connection.Address;
 import dev.interproc.manager.ManagedMap;
 import dev.interproc.manager.ManagerClient;
 import dev.interproc.process.JavaProcess;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,18 +26,6 @@ class ManagerCommandTest {
     @TempDir
     Path directory;
 
-    private record Result(int exitCode, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = Main.commandLine()
-                .setOut(new PrintWriter(out))
-                .setErr(new PrintWriter(err))
-                .execute(args);
-        return new Result(exitCode, out.toString(), err.toString());
-    }
-
     private Path keyFile(String name, String text) throws Exception {
         Path file = directory.resolve(name);
         Files.writeString(file, text, StandardCharsets.UTF_8);
@@ -57,20 +43,22 @@ class ManagerCommandTest {
             assertEquals(
                     "serving at " + socket + " (pid " + serving.pid() + ")",
                     serving.awaitLine(line -> line.startsWith("serving at "), TIMEOUT));
-            Result empty = run("manager", "--address", socket.toString(), "--authkey-file", key.toString());
+            CommandRun empty =
+                    CommandRun.of("manager", "--address", socket.toString(), "--authkey-file", key.toString());
             assertEquals(0, empty.exitCode(), empty::err);
             assertEquals("manager at " + socket + ": 0 objects\n", empty.out());
 
             try (ManagerClient client = ManagerClient.connect(new Address.Unix(socket), "secret".getBytes());
                     ManagedMap<String, Integer> dict = client.dict()) {
                 dict.put("jobs", 3);
-                Result listed = run("manager", "--address", socket.toString(), "--authkey-file", key.toString());
+                CommandRun listed =
+                        CommandRun.of("manager", "--address", socket.toString(), "--authkey-file", key.toString());
                 assertEquals(0, listed.exitCode(), listed::err);
                 assertTrue(listed.out().startsWith("manager at " + socket + ": 1 object\n"), listed::out);
                 assertTrue(listed.out().contains(dict.ident() + ":       refcount=1\n    {'jobs': 3}"), listed::out);
             }
 
-            Result wrongKey = run(
+            CommandRun wrongKey = CommandRun.of(
                     "manager",
                     "--address",
                     socket.toString(),
@@ -79,12 +67,13 @@ class ManagerCommandTest {
             assertEquals(1, wrongKey.exitCode(), wrongKey::out);
             assertTrue(wrongKey.err().contains("refused the key"), wrongKey::err);
 
-            Result stop = run("manager", "shutdown", "--address", socket.toString(), "--authkey-file", key.toString());
+            CommandRun stop = CommandRun.of(
+                    "manager", "shutdown", "--address", socket.toString(), "--authkey-file", key.toString());
             assertEquals(0, stop.exitCode(), stop::err);
             assertEquals(0, serving.waitFor(TIMEOUT), serving::transcript);
             assertTrue(serving.output().contains("stopped"), serving::transcript);
         }
-        Result gone = run("manager", "--address", socket.toString(), "--authkey-file", key.toString());
+        CommandRun gone = CommandRun.of("manager", "--address", socket.toString(), "--authkey-file", key.toString());
         assertEquals(1, gone.exitCode(), gone::out);
         assertTrue(gone.err().contains("no manager answers at " + socket), gone::err);
     }
@@ -98,7 +87,7 @@ class ManagerCommandTest {
             String line = serving.awaitLine(l -> l.startsWith("serving at "), TIMEOUT);
             String address = line.substring("serving at ".length(), line.indexOf(" (pid"));
             assertTrue(address.startsWith("('127.0.0.1', "), line);
-            Result listed = run("manager", "--address", address, "--authkey-file", key.toString());
+            CommandRun listed = CommandRun.of("manager", "--address", address, "--authkey-file", key.toString());
             assertEquals(0, listed.exitCode(), listed::err);
             serving.process().destroy(); // SIGTERM
             assertEquals(143, serving.waitFor(TIMEOUT), serving::transcript);
@@ -108,17 +97,18 @@ class ManagerCommandTest {
     @Test
     void badArgumentsAreUsageErrorsAndAnExposedKeyIsWarnedAbout() throws Exception {
         Path empty = keyFile("empty", "");
-        Result noKey =
-                run("manager", "--address", directory.resolve("s").toString(), "--authkey-file", empty.toString());
+        CommandRun noKey = CommandRun.of(
+                "manager", "--address", directory.resolve("s").toString(), "--authkey-file", empty.toString());
         assertEquals(2, noKey.exitCode(), noKey::out);
         assertTrue(noKey.err().contains("is empty"), noKey::err);
         Path exposed = keyFile("exposed", "k");
         Files.setPosixFilePermissions(exposed, PosixFilePermissions.fromString("rw-r--r--"));
-        Result warned =
-                run("manager", "--address", directory.resolve("none").toString(), "--authkey-file", exposed.toString());
+        CommandRun warned = CommandRun.of(
+                "manager", "--address", directory.resolve("none").toString(), "--authkey-file", exposed.toString());
         assertTrue(warned.err().contains("readable by other users"), warned::err);
         assertEquals(1, warned.exitCode(), warned::out);
-        Result missing = run("manager", "--address", directory.resolve("s").toString());
+        CommandRun missing =
+                CommandRun.of("manager", "--address", directory.resolve("s").toString());
         assertEquals(2, missing.exitCode());
     }
 }
