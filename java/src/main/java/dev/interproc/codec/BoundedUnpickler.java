@@ -101,9 +101,14 @@ final class BoundedUnpickler extends Unpickler {
     @Override
     protected Object dispatch(short opcode) throws IOException {
         checkAnnouncedLength(opcode);
-        countMarks(opcode);
+        countConsumedMarks(opcode);
         switch (opcode) {
             case Opcodes.MARK -> {
+                if (++openMarks > 2L * (limits.maxDepth() + 1)) {
+                    throw new PickleException(openMarks + " MARKs open at once (a value takes at most two per level)"
+                            + " exceeds the limit of " + limits.maxDepth()
+                            + " levels (PickleCodec.builder().maxDepth(...) sets it)");
+                }
                 stack.add_mark();
                 if (marker == null) {
                     marker = stack.peek();
@@ -220,21 +225,15 @@ final class BoundedUnpickler extends Unpickler {
     }
 
     /**
-     * Counts the MARKs still open, and refuses more than twice the depth limit allows. Every open MARK starts a
-     * container (or the argument tuple of a class) that holds what comes after it, the later ones included; a
-     * value of depth d needs at most two per level (a protocol-1 set is a class call whose argument tuple holds a
-     * list, two MARKs for one level). A run of MARKs past that is refused at once, after work proportional to the
-     * limit, instead of after reading all of them (100,000 cost 4 ms of CPU each time).
+     * Counts down the MARKs that {@code opcode} consumes; MARK itself counts up where it is dispatched, and refuses
+     * more open at once than twice the depth limit. Every open MARK starts a container (or the argument tuple of a
+     * class) that holds what comes after it, the later ones included, so a value of depth d needs at most two per
+     * level (a protocol-1 set is a class call whose argument tuple holds a list). A run of MARKs past that is
+     * refused at once, after work proportional to the limit, instead of after reading all of them (100,000 cost 4
+     * ms of CPU each time).
      */
-    private void countMarks(short opcode) {
+    private void countConsumedMarks(short opcode) {
         switch (opcode) {
-            case Opcodes.MARK -> {
-                if (++openMarks > 2L * (limits.maxDepth() + 1)) {
-                    throw new PickleException(openMarks + " MARKs open at once (a value takes at most two per level)"
-                            + " exceeds the limit of " + limits.maxDepth()
-                            + " levels (PickleCodec.builder().maxDepth(...) sets it)");
-                }
-            }
             case Opcodes.POP -> {
                 if (marker != null && stack.size() > 0 && stack.peek() == marker) {
                     openMarks = Math.max(0, openMarks - 1);
@@ -251,7 +250,7 @@ final class BoundedUnpickler extends Unpickler {
                     Opcodes.OBJ,
                     Opcodes.POP_MARK -> openMarks = Math.max(0, openMarks - 1);
             default -> {
-                // no MARK opened or consumed
+                // consumes no MARK
             }
         }
     }

@@ -109,9 +109,7 @@ public final class ManagedList<E> extends AbstractList<E> implements RandomAcces
     }
 
     private static RuntimeException outOfBounds(ManagerException failure, int index) {
-        if (ProxyHandle.is(failure, "IndexError")) {
-            return new IndexOutOfBoundsException("index " + index + ": " + failure.getMessage());
-        }
-        return failure;
+        return ProxyHandle.translated(
+                failure, "IndexError", message -> new IndexOutOfBoundsException("index " + index + ": " + message));
     }
 }

@@ -30,8 +30,6 @@ import java.util.concurrent.ConcurrentMap;
 public final class ManagedMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V>, AutoCloseable {
 
     private final ProxyHandle handle;
-    /** Whether the server has the atomic methods, learnt from the first call that needs one. */
-    private volatile Boolean javaServer;
 
     ManagedMap(ManagerClient client, String ident) {
         this.handle = new ProxyHandle(client, ident, this);
@@ -60,26 +58,12 @@ public final class ManagedMap<K, V> extends AbstractMap<K, V> implements Concurr
     @Override
     @SuppressWarnings("unchecked")
     public V put(K key, V value) {
-        if (javaServer != Boolean.FALSE) {
-            try {
-                V previous = (V) handle.call("swap", key, value);
-                javaServer = true;
-                return previous;
-            } catch (ManagerException e) {
-                if (javaServer == Boolean.TRUE || !notExposed(e)) {
-                    throw e;
-                }
-                javaServer = false;
-            }
+        if (handle.onJavaServer()) {
+            return (V) handle.call("swap", key, value);
         }
         V previous = get(key);
         handle.call("__setitem__", key, value);
         return previous;
-    }
-
-    /** Whether {@code failure} says the server does not expose the method: a Python server's dict. */
-    private static boolean notExposed(ManagerException failure) {
-        return ProxyHandle.is(failure, "RemoteError") && failure.getMessage().contains("object is not in exposed=");
     }
 
     /**

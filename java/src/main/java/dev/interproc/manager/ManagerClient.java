@@ -430,9 +430,14 @@ public final class ManagerClient implements AutoCloseable {
     }
 
     /**
-     * Whether the server answers server functions on a method-call channel (a {@link ManagerServer}); Python's
-     * answers that with a traceback, and then each goes on a new connection. Asked once, with {@code dummy}.
+     * Whether the server is a {@link ManagerServer}, which has this project's extensions (server functions on a
+     * method-call channel, a dict's compare-and-set methods); Python's answers {@code dummy} on a channel with a
+     * traceback. Asked once, with {@code dummy}.
      */
+    boolean isJavaServer() {
+        return serverFunctionsOnChannels();
+    }
+
     private boolean serverFunctionsOnChannels() {
         Boolean known = serverFunctionsOnChannels;
         if (known == null) {

@@ -40,7 +40,7 @@ import java.util.function.Function;
 public final class ManagerTypes {
 
     private final Map<String, Registry.Type> types = new HashMap<>(Registry.STANDARD);
-    private final Map<String, Class<?>> userClasses = new HashMap<>();
+    private final Map<String, ReflectiveReferent.JavaType> userTypes = new HashMap<>();
 
     private ManagerTypes() {}
 
@@ -90,7 +90,8 @@ public final class ManagerTypes {
         if (types.containsKey(typeid)) {
             throw new IllegalArgumentException("the typeid '" + typeid + "' is registered already");
         }
-        List<String> exposed = ReflectiveReferent.exposed(type);
+        ReflectiveReferent.JavaType javaType = ReflectiveReferent.JavaType.of(type);
+        List<String> exposed = javaType.exposed();
         if (exposed.isEmpty()) {
             throw new IllegalArgumentException(type.getName() + " has no public instance method a client could call");
         }
@@ -107,10 +108,10 @@ public final class ManagerTypes {
         types.put(
                 typeid,
                 new Registry.Type(
-                        arguments -> new ReflectiveReferent(factory.apply(positionalOnly(typeid, arguments)), type),
+                        arguments -> new ReflectiveReferent(factory.apply(positionalOnly(typeid, arguments)), javaType),
                         exposed,
                         Map.copyOf(methodToTypeid)));
-        userClasses.put(typeid, type);
+        userTypes.put(typeid, javaType);
         return this;
     }
 
@@ -127,7 +128,7 @@ public final class ManagerTypes {
     ManagerTypes copy() {
         ManagerTypes copy = new ManagerTypes();
         copy.types.putAll(types);
-        copy.userClasses.putAll(userClasses);
+        copy.userTypes.putAll(userTypes);
         return copy;
     }
 
@@ -141,7 +142,7 @@ public final class ManagerTypes {
      * type's object is wrapped; a standard type's method returns its referent already.
      */
     Referent referent(String typeid, Object result) {
-        Class<?> type = userClasses.get(typeid);
+        ReflectiveReferent.JavaType type = userTypes.get(typeid);
         if (type != null) {
             return new ReflectiveReferent(result, type);
         }

@@ -29,6 +29,11 @@ final class ProxyHandle {
         return ident;
     }
 
+    /** {@return whether the object lives on a {@link ManagerServer}, which has this project's extensions} */
+    boolean onJavaServer() {
+        return client.isJavaServer();
+    }
+
     /** Calls a method that does not block on the server. */
     Object call(String method, Object... args) {
         return client.callUninterruptibly(ident, method, args);

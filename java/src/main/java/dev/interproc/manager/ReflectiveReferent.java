@@ -16,39 +16,46 @@ import java.util.NoSuchElementException;
  */
 final class ReflectiveReferent implements Referent {
 
-    private final Object target;
-    private final Class<?> type;
-    private final List<Method> callable;
+    /**
+     * A registered Java type and what a client may call of it, found once, when it is registered: the public
+     * instance methods, but {@code Object}'s, bridges, synthetic ones and names starting with an underscore, in a
+     * fixed order (by name, then parameter types).
+     *
+     * @param type the registered class or interface
+     * @param callable its methods a client may call
+     */
+    record JavaType(Class<?> type, List<Method> callable) {
 
-    ReflectiveReferent(Object target, Class<?> type) {
-        if (!type.isInstance(target)) {
+        static JavaType of(Class<?> type) {
+            return new JavaType(
+                    type,
+                    Arrays.stream(type.getMethods())
+                            .filter(method -> !Modifier.isStatic(method.getModifiers()))
+                            .filter(method -> !method.isBridge() && !method.isSynthetic())
+                            .filter(method -> method.getDeclaringClass() != Object.class)
+                            .filter(method -> !method.getName().startsWith("_"))
+                            .sorted(Comparator.comparing(Method::getName)
+                                    .thenComparing(method -> Arrays.toString(method.getParameterTypes())))
+                            .toList());
+        }
+
+        /** {@return the names of the callable methods: the exposed list} */
+        List<String> exposed() {
+            return callable.stream().map(Method::getName).distinct().toList();
+        }
+    }
+
+    private final Object target;
+    private final JavaType type;
+
+    ReflectiveReferent(Object target, JavaType type) {
+        if (!type.type().isInstance(target)) {
             throw PythonError.typeError("the factory made a "
                     + (target == null ? "None" : target.getClass().getName()) + ", not the registered "
-                    + type.getName());
+                    + type.type().getName());
         }
         this.target = target;
         this.type = type;
-        this.callable = callable(type);
-    }
-
-    /**
-     * {@return what a client may call: the public instance methods of {@code type}, but {@code Object}'s, bridges,
-     * synthetic ones and names starting with an underscore; in a fixed order (by name, then parameter types)}
-     */
-    static List<Method> callable(Class<?> type) {
-        return Arrays.stream(type.getMethods())
-                .filter(method -> !Modifier.isStatic(method.getModifiers()))
-                .filter(method -> !method.isBridge() && !method.isSynthetic())
-                .filter(method -> method.getDeclaringClass() != Object.class)
-                .filter(method -> !method.getName().startsWith("_"))
-                .sorted(Comparator.comparing(Method::getName)
-                        .thenComparing(method -> Arrays.toString(method.getParameterTypes())))
-                .toList();
-    }
-
-    /** {@return the names of {@link #callable}'s methods, for the exposed list} */
-    static List<String> exposed(Class<?> type) {
-        return callable(type).stream().map(Method::getName).distinct().toList();
     }
 
     @Override
@@ -59,7 +66,7 @@ final class ReflectiveReferent implements Referent {
                     + arguments.keywords().keySet());
         }
         PythonError refusal = null;
-        for (Method candidate : callable) {
+        for (Method candidate : type.callable()) {
             if (!candidate.getName().equals(method) || candidate.getParameterCount() != given.length) {
                 continue;
             }
@@ -76,7 +83,8 @@ final class ReflectiveReferent implements Referent {
         }
         throw refusal != null
                 ? refusal
-                : PythonError.typeError(method + "() takes no " + given.length + " arguments in " + type.getName());
+                : PythonError.typeError(method + "() takes no " + given.length + " arguments in "
+                        + type.type().getName());
     }
 
     private Object invoke(Method chosen, Object[] converted) {

@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,6 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * its standard input it prints "STATS decodes N refused N slowest-decode-ms N cpu-ms N" (the JVM's CPU time so far).
  */
 public final class HostileListener {
+
+    /** What the listener prints when it fails under attack: none of these may appear in its transcript. */
+    public static final List<String> FAILURE_MARKS =
+            List.of("OutOfMemoryError", "StackOverflowError", "FATAL", "UNCAUGHT");
 
     private static final AtomicInteger DECODES = new AtomicInteger();
     private static final AtomicInteger REFUSED = new AtomicInteger();

@@ -92,7 +92,7 @@ public final class HostileLoadBenchmark {
                 good.stop();
                 goodThread.join(PATIENCE);
                 String transcript = listener.transcript();
-                for (String forbidden : new String[] {"OutOfMemoryError", "StackOverflowError", "FATAL", "UNCAUGHT"}) {
+                for (String forbidden : HostileListener.FAILURE_MARKS) {
                     if (transcript.contains(forbidden)) {
                         System.out.println("# the listener printed " + forbidden + ":\n" + transcript);
                     }
