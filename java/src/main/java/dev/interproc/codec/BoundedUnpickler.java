@@ -48,8 +48,10 @@ import net.razorvine.pickle.objects.SetConstructor;
  *   <li>BINUNICODE, SHORT_BINUNICODE, BINUNICODE8 and UNICODE: decoded as CPython does ({@link PickleText}),
  *       refusing malformed text where Pyrolite would put U+FFFD in it.
  *   <li>GLOBAL, STACK_GLOBAL and INST: the classes of {@link PythonTypes}, Pyrolite's built-in values and
- *       exceptions; any other class is refused (Pyrolite would make a dictionary of it). BUILD (setting an
- *       object's state) only on exceptions.
+ *       exceptions, and the globals registered as values ({@link PythonGlobal}, never called); any other class is
+ *       refused (Pyrolite would make a dictionary of it). BUILD (setting an object's state) only on exceptions and
+ *       on classes mapped {@linkplain PythonClass#byState() by state}, whose NEWOBJ makes a placeholder that BUILD
+ *       turns into the Java value (a memo reference to it taken after BUILD gets the value).
  *   <li>Opcodes with a length: the length is checked against the bytes left before Pyrolite allocates it.
  * </ul>
  */
@@ -136,11 +138,16 @@ final class BoundedUnpickler extends Unpickler {
             }
             case Opcodes.INST -> {
                 String module = PickleUtils.readline(input);
-                IObjectConstructor constructor = resolve(module, PickleUtils.readline(input));
+                IObjectConstructor constructor = callable(resolve(module, PickleUtils.readline(input)));
                 stack.add(constructor.construct(stack.pop_all_since_marker().toArray()));
             }
             case Opcodes.BUILD -> {
                 Object state = stack.pop();
+                if (stack.peek() instanceof PythonTypes.Pending pending) {
+                    stack.pop();
+                    stack.add(pending.build(state));
+                    return NO_RETURN_VALUE;
+                }
                 if (!(stack.peek() instanceof PythonException)) {
                     throw new PickleException("the pickle sets the state of a "
                             + stack.peek().getClass().getName()
@@ -152,6 +159,10 @@ final class BoundedUnpickler extends Unpickler {
             }
             case Opcodes.GET, Opcodes.BINGET, Opcodes.LONG_BINGET, Opcodes.DUP -> {
                 super.dispatch(opcode);
+                if (stack.peek() instanceof PythonTypes.Pending pending && pending.built() != null) {
+                    stack.pop(); // the memo holds what NEWOBJ made; BUILD has made the value since
+                    stack.add(pending.built());
+                }
                 if (PickleLimits.isContainer(stack.peek())) {
                     shared.add(stack.peek());
                 }
@@ -208,6 +219,7 @@ final class BoundedUnpickler extends Unpickler {
             }
             case Opcodes.REDUCE, Opcodes.NEWOBJ -> {
                 Object arguments = stack.pop();
+                callable(stack.peek());
                 if (stack.peek() instanceof SetConstructor
                         && arguments instanceof Object[] tuple
                         && tuple.length > 0
@@ -283,15 +295,27 @@ final class BoundedUnpickler extends Unpickler {
         depths.merge(container, depth, Math::max);
     }
 
-    /** The Java maker of values of {@code module.name}; an unknown class is refused, never a dictionary. */
-    private IObjectConstructor resolve(String module, String name) {
-        IObjectConstructor mapped = types.decoder(module, name);
+    /** {@code global} if it may be called; a {@link PythonGlobal} may not (nor anything else but a constructor). */
+    private static IObjectConstructor callable(Object global) {
+        if (global instanceof IObjectConstructor constructor) {
+            return constructor;
+        }
+        throw new PickleException("the pickle calls " + global + ", which PickleCodec decodes only as a value"
+                + (global instanceof PythonGlobal ? " (registerGlobal), not as a call" : ""));
+    }
+
+    /**
+     * The Java maker of values of {@code module.name}, or a {@link PythonGlobal} registered as a value; an unknown
+     * class is refused, never a dictionary.
+     */
+    private Object resolve(String module, String name) {
+        Object mapped = types.decoder(module, name);
         if (mapped != null) {
             return mapped;
         }
         String qualified = module + "." + name;
         if (qualified.equals("builtins.frozenset") || qualified.equals("__builtin__.frozenset")) {
-            return arguments ->
+            return (IObjectConstructor) arguments ->
                     new FrozenSet(arguments.length == 0 ? List.of() : hashable((Collection<?>) arguments[0]), limits);
         }
         if (PYROLITE_CONSTRUCTORS.contains(qualified)) {

@@ -3,6 +3,7 @@ package dev.interproc.codec;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -104,6 +105,7 @@ public final class PickleCodec implements Codec {
         private int maxIntDigits = DEFAULT_MAX_INT_DIGITS;
         private int maxDepth = DEFAULT_MAX_DEPTH;
         private final List<PythonClass<?>> registered = new ArrayList<>();
+        private final Set<PythonGlobal> globals = new HashSet<>();
 
         private Builder() {}
 
@@ -116,6 +118,19 @@ public final class PickleCodec implements Codec {
          */
         public Builder register(PythonClass<?> type) {
             registered.add(Objects.requireNonNull(type, "type"));
+            return this;
+        }
+
+        /**
+         * Lets a pickle refer to a Python class or function by name without calling it, such as the proxy class
+         * that {@code multiprocessing.managers.RebuildProxy} takes: it decodes as the {@link PythonGlobal} (which
+         * always encodes as the global). A call of it is still refused, unless also mapped by {@link #register}.
+         *
+         * @param global the class or function
+         * @return this builder
+         */
+        public Builder registerGlobal(PythonGlobal global) {
+            globals.add(Objects.requireNonNull(global, "global"));
             return this;
         }
 
@@ -148,7 +163,7 @@ public final class PickleCodec implements Codec {
 
         /** {@return the codec, immutable and thread-safe} */
         public PickleCodec build() {
-            return new PickleCodec(new PickleLimits(maxIntDigits, maxDepth), new PythonTypes(registered));
+            return new PickleCodec(new PickleLimits(maxIntDigits, maxDepth), new PythonTypes(registered, globals));
         }
 
         private static int positive(int value, String what) {

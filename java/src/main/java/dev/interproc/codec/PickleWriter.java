@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,6 +27,10 @@ final class PickleWriter {
 
     private final Bytes out = new Bytes();
     private final IdentityHashMap<Object, Integer> memo = new IdentityHashMap<>();
+    /** The globals written so far, by module and name: CPython memoizes the class object after STACK_GLOBAL. */
+    private final Map<PythonGlobal, Integer> globals = new HashMap<>();
+
+    private int memoCount;
     private final int maxDepth;
     private final PythonTypes types;
     private int depth;
@@ -108,20 +113,29 @@ final class PickleWriter {
         if (index == null) {
             return false;
         }
+        get(index);
+        return true;
+    }
+
+    private void memoize(Object value) {
+        memo.put(value, memoCount++);
+        out.put(MEMOIZE);
+    }
+
+    private void get(int index) {
         if (index < 256) {
             out.put(BINGET).put(index);
         } else {
             out.put(LONG_BINGET).putIntLittleEndian(index);
         }
-        return true;
-    }
-
-    private void memoize(Object value) {
-        memo.put(value, memo.size());
-        out.put(MEMOIZE);
     }
 
     private void saveContainerOrString(Object value) throws IOException {
+        PythonTypes.Call registered = value instanceof String ? null : types.encodeRegistered(value);
+        if (registered != null) { // a registered mapping comes first, even for a Map, List or Set
+            saveCall(value, registered);
+            return;
+        }
         switch (value) {
             case CharSequence text -> {
                 byte[] utf8 = PickleText.encodeUtf8(text.toString());
@@ -166,7 +180,7 @@ final class PickleWriter {
                 saveItems(map.entrySet(), 's', 'u');
             }
             case Object[] tuple -> saveTuple(tuple);
-            case PythonTypes.Global global -> saveGlobal(global.module(), global.name());
+            case PythonGlobal global -> saveGlobal(global.module(), global.name());
             default -> saveCall(value);
         }
     }
@@ -186,17 +200,40 @@ final class PickleWriter {
                     + " docs/connection.md table, and types registered with PickleCodec.builder().register(...);"
                     + " use JavaSerializationCodec between JVMs");
         }
-        saveGlobal(call.module(), call.name());
-        saveTuple(call.arguments());
-        out.put('R');
-        memoize(value);
+        saveCall(value, call);
     }
 
-    /** STACK_GLOBAL: the module and the name as strings, then the opcode that looks them up. */
+    /**
+     * The call, then REDUCE; or, for a class mapped by state, {@code cls.__new__(cls)} (an empty tuple and NEWOBJ),
+     * then the state tuple and BUILD, as Python 3 pickles an object whose {@code __getstate__} returns a tuple.
+     */
+    private void saveCall(Object value, PythonTypes.Call call) throws IOException {
+        saveGlobal(call.module(), call.name());
+        if (call.byState()) {
+            out.put(')').put(0x81);
+            memoize(value);
+            saveTuple(call.arguments());
+            out.put('b');
+        } else {
+            saveTuple(call.arguments());
+            out.put('R');
+            memoize(value);
+        }
+    }
+
+    /** STACK_GLOBAL: the module and the name as strings, then the opcode that looks them up; memoized as CPython. */
     private void saveGlobal(String module, String name) throws IOException {
+        PythonGlobal global = new PythonGlobal(module, name);
+        Integer index = globals.get(global);
+        if (index != null) {
+            get(index);
+            return;
+        }
         save(module);
         save(name);
         out.put(0x93);
+        globals.put(global, memoCount++);
+        out.put(MEMOIZE);
     }
 
     /** A single item with the one-item opcode, else batches of 1000 between MARK and the batch opcode. */

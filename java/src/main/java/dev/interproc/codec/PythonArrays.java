@@ -90,12 +90,7 @@ final class PythonArrays {
         ByteBuffer bytes = buffer(size);
         fill.accept(bytes);
         return new PythonTypes.Call(
-                "array",
-                "_array_reconstructor",
-                new PythonTypes.Global("array", "array"),
-                typecode,
-                format,
-                bytes.array());
+                "array", "_array_reconstructor", new PythonGlobal("array", "array"), typecode, format, bytes.array());
     }
 
     private static ByteBuffer buffer(long size) {

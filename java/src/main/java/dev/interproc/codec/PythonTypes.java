@@ -11,6 +11,8 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.PickleException;
@@ -38,11 +40,42 @@ import net.razorvine.pickle.PickleException;
  */
 final class PythonTypes {
 
-    /** A Python call that makes a value: {@code module.name(*arguments)}. */
-    record Call(String module, String name, Object... arguments) {}
+    /**
+     * A Python call that makes a value: {@code module.name(*arguments)}; or, {@code byState}, the class's
+     * {@code __new__} and then {@code __setstate__(arguments)} ({@link PythonClass#byState()}).
+     */
+    record Call(String module, String name, boolean byState, Object... arguments) {
+        Call(String module, String name, Object... arguments) {
+            this(module, name, false, arguments);
+        }
+    }
 
-    /** A reference to a Python class or function, as an argument of a {@link Call}. */
-    record Global(String module, String name) {}
+    /**
+     * What NEWOBJ of a class mapped {@link PythonClass#byState() by state} makes: the object whose state BUILD then
+     * sets, which makes the Java value ({@link #build}).
+     */
+    static final class Pending {
+        private final PythonClass<?> type;
+        private Object built;
+
+        Pending(PythonClass<?> type) {
+            this.type = type;
+        }
+
+        /** {@return the Java value for {@code state}: a tuple's items are the arguments, else the state is one} */
+        Object build(Object state) {
+            if (built != null) {
+                throw new PickleException("the state of a " + type.module() + "." + type.name() + " is set twice");
+            }
+            built = type.fromArguments().apply(state instanceof Object[] tuple ? tuple : new Object[] {state});
+            return built;
+        }
+
+        /** {@return the value built, or null if BUILD has not come yet} */
+        Object built() {
+            return built;
+        }
+    }
 
     private static final Map<String, IObjectConstructor> STANDARD_DECODERS = Map.ofEntries(
             Map.entry("datetime.datetime", PythonTypes::dateTime),
@@ -86,36 +119,66 @@ final class PythonTypes {
                             ((PythonComplex) value).imaginary()));
 
     private final List<PythonClass<?>> registered;
+    private final Set<PythonGlobal> globals;
+    /** The registered mapping of each class encoded so far: of the class itself, else the first it is of. */
+    private final ClassValue<Optional<PythonClass<?>>> mappingOf = new ClassValue<>() {
+        @Override
+        protected Optional<PythonClass<?>> computeValue(Class<?> javaClass) {
+            for (PythonClass<?> type : registered) {
+                if (type.javaType() == javaClass) {
+                    return Optional.of(type);
+                }
+            }
+            return registered.stream()
+                    .filter(type -> type.javaType().isAssignableFrom(javaClass))
+                    .findFirst();
+        }
+    };
 
-    /** @param registered the user's mappings, which take precedence over the standard ones */
-    PythonTypes(List<PythonClass<?>> registered) {
+    /**
+     * @param registered the user's mappings, which take precedence over the standard ones
+     * @param globals the globals a pickle may refer to as values ({@link PythonGlobal})
+     */
+    PythonTypes(List<PythonClass<?>> registered, Set<PythonGlobal> globals) {
         this.registered = List.copyOf(registered);
+        this.globals = Set.copyOf(globals);
     }
 
-    /** {@return what makes the Java value of a call of {@code module.name}; null if neither mapping knows it} */
-    IObjectConstructor decoder(String module, String name) {
+    /**
+     * {@return what makes the Java value of a call of {@code module.name}, a {@link PythonGlobal} if it is a
+     * registered global, or null if neither mapping knows it}
+     */
+    Object decoder(String module, String name) {
         for (PythonClass<?> type : registered) {
             if (type.module().equals(module) && type.name().equals(name)) {
-                return arguments -> type.fromArguments().apply(arguments);
+                return type.byState()
+                        ? (IObjectConstructor) arguments -> new Pending(type)
+                        : (IObjectConstructor) arguments -> type.fromArguments().apply(arguments);
             }
+        }
+        PythonGlobal global = new PythonGlobal(module, name);
+        if (globals.contains(global)) {
+            return global;
         }
         return STANDARD_DECODERS.get(module + "." + name);
     }
 
-    /** {@return the Python call that makes {@code value}; null if it is not of a mapped type} */
-    Call encode(Object value) {
+    /** {@return the call that makes {@code value} if its class is registered (or a {@link PythonCall}); else null} */
+    Call encodeRegistered(Object value) {
         if (value instanceof PythonCall call) {
             return new Call(call.module(), call.name(), call.arguments());
         }
-        for (PythonClass<?> type : registered) {
-            if (type.javaType() == value.getClass()) {
-                return new Call(type.module(), type.name(), type.arguments(value));
-            }
-        }
-        for (PythonClass<?> type : registered) {
-            if (type.javaType().isInstance(value)) {
-                return new Call(type.module(), type.name(), type.arguments(value));
-            }
+        return mappingOf
+                .get(value.getClass())
+                .map(type -> new Call(type.module(), type.name(), type.byState(), type.arguments(value)))
+                .orElse(null);
+    }
+
+    /** {@return the Python call that makes {@code value}; null if it is not of a mapped type} */
+    Call encode(Object value) {
+        Call registeredCall = encodeRegistered(value);
+        if (registeredCall != null) {
+            return registeredCall;
         }
         Function<Object, Call> standard = STANDARD_ENCODERS.get(value.getClass());
         return standard != null ? standard.apply(value) : PythonArrays.encode(value);

@@ -21,6 +21,11 @@ public final class ManagedList<E> extends AbstractList<E> implements RandomAcces
         this.handle = new ProxyHandle(client, ident, this);
     }
 
+    /** {@return the handle of this proxy's object} */
+    ProxyHandle handle() {
+        return handle;
+    }
+
     @Override
     public int size() {
         return ((Number) handle.call("__len__")).intValue();

@@ -35,6 +35,11 @@ public final class ManagedMap<K, V> extends AbstractMap<K, V> implements Concurr
         this.handle = new ProxyHandle(client, ident, this);
     }
 
+    /** {@return the handle of this proxy's object} */
+    ProxyHandle handle() {
+        return handle;
+    }
+
     @Override
     public int size() {
         return ((Number) handle.call("__len__")).intValue();

@@ -28,6 +28,11 @@ public final class ManagedQueue<E> extends AbstractQueue<E> implements BlockingQ
         this.handle = new ProxyHandle(client, ident, this);
     }
 
+    /** {@return the handle of this proxy's object} */
+    ProxyHandle handle() {
+        return handle;
+    }
+
     @Override
     public void put(E element) throws InterruptedException {
         handle.callInterruptibly("put", Objects.requireNonNull(element));

@@ -1,5 +1,6 @@
 package dev.interproc.manager;
 
+import dev.interproc.codec.Codec;
 import dev.interproc.connection.Address;
 import dev.interproc.connection.AuthenticationException;
 import dev.interproc.connection.Client;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -35,18 +35,8 @@ import java.util.function.BiFunction;
 public final class ManagerClient implements AutoCloseable {
 
     private static final Cleaner CLEANER = Cleaner.create();
-    /** The constructor of each proxy class, for {@link #attach(Class, String)}. */
-    private static final Map<Class<?>, BiFunction<ManagerClient, String, ?>> PROXIES = Map.of(
-            ManagedMap.class, ManagedMap::new,
-            ManagedList.class, ManagedList::new,
-            ManagedQueue.class, ManagedQueue::new,
-            ManagedLock.class, ManagedLock::new,
-            ManagedValue.class, ManagedValue::new,
-            ManagedEvent.class, ManagedEvent::new,
-            ManagedSemaphore.class, ManagedSemaphore::new,
-            ManagedBarrier.class, ManagedBarrier::new,
-            ManagedNamespace.class, ManagedNamespace::new,
-            ManagedArray.class, ManagedArray::new);
+    /** The clients of this JVM not closed: what a proxy received for another manager's address is rebuilt with. */
+    private static final Set<ManagerClient> OPEN = ConcurrentHashMap.newKeySet();
 
     /** The server functions a {@link ManagerServer} also answers on a method-call channel. */
     private static final Set<String> CHANNEL_FUNCTIONS = Set.of("create", "incref", "decref");
@@ -55,6 +45,29 @@ public final class ManagerClient implements AutoCloseable {
     private final byte[] authkey;
     private final ConcurrentLinkedDeque<Connection> idleChannels = new ConcurrentLinkedDeque<>();
     private final Set<Connection> channels = ConcurrentHashMap.newKeySet();
+    /** The protocol's codec, with a pickled proxy decoded as a live proxy ({@link #rebuild}). */
+    private final Codec codec = new Codec() {
+        @Override
+        public byte[] encode(Object value) throws IOException {
+            return Protocol.CODEC.encode(value);
+        }
+
+        @Override
+        public Object decode(byte[] payload) throws IOException {
+            Object decoded = Protocol.CODEC.decode(payload);
+            try {
+                return Proxies.rebuildAll(decoded, ManagerClient.this::rebuild);
+            } catch (IllegalStateException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public boolean requiresAuthenticatedPeer() {
+            return Protocol.CODEC.requiresAuthenticatedPeer();
+        }
+    };
+
     private volatile boolean closed;
     /** Whether server functions may go on a channel: null until {@link #serverFunctionsOnChannels()} asked. */
     private volatile Boolean serverFunctionsOnChannels;
@@ -77,8 +90,9 @@ public final class ManagerClient implements AutoCloseable {
     public static ManagerClient connect(Address address, byte[] authkey) throws IOException {
         ManagerClient client = new ManagerClient(address, authkey);
         try (Connection connection = Client.connect(address, client.authkey)) {
-            exchange(connection, Protocol.requestOf(null, "dummy"));
+            client.exchange(connection, Protocol.requestOf(null, "dummy"));
         }
+        OPEN.add(client);
         return client;
     }
 
@@ -110,7 +124,10 @@ public final class ManagerClient implements AutoCloseable {
      * @return its proxy, holding one reference
      */
     public <E> ManagedQueue<E> queue() {
-        return new ManagedQueue<>(this, create("Queue"));
+        Object[] created = createReply("Queue");
+        ManagedQueue<E> queue = new ManagedQueue<>(this, (String) created[0]);
+        queue.handle().describe("Queue", (Object[]) created[1]);
+        return queue;
     }
 
     /** {@return a new shared {@code Lock}, which any holder of a proxy may release} */
@@ -208,13 +225,10 @@ public final class ManagerClient implements AutoCloseable {
      * @throws IllegalArgumentException if {@code proxyType} is no proxy class
      */
     public <P extends AutoCloseable> P attach(Class<P> proxyType, String ident) {
-        BiFunction<ManagerClient, String, ?> proxy = PROXIES.get(proxyType);
+        BiFunction<ManagerClient, String, ?> proxy = Proxies.constructor(proxyType);
         if (proxy == null) {
-            throw new IllegalArgumentException(proxyType.getName() + " is no proxy class; give one of "
-                    + PROXIES.keySet().stream()
-                            .map(Class::getSimpleName)
-                            .sorted()
-                            .toList());
+            throw new IllegalArgumentException(
+                    proxyType.getName() + " is no proxy class; give one of " + Proxies.proxyClassNames());
         }
         return proxyType.cast(proxy.apply(this, attach(ident)));
     }
@@ -236,7 +250,16 @@ public final class ManagerClient implements AutoCloseable {
      * @throws IllegalArgumentException if {@code face} is not an interface
      */
     public <T> T proxy(String typeid, Class<T> face, Object... args) {
-        return UserProxy.of(this, () -> create(typeid, args), face);
+        Object[] created = new Object[2];
+        T proxy = UserProxy.of(
+                this,
+                () -> {
+                    System.arraycopy(createReply(typeid, args), 0, created, 0, 2);
+                    return (String) created[0];
+                },
+                face);
+        Proxies.handleOf(proxy).describe(typeid, (Object[]) created[1]);
+        return proxy;
     }
 
     /**
@@ -341,9 +364,50 @@ public final class ManagerClient implements AutoCloseable {
         return address;
     }
 
+    /**
+     * The pickle codec of this client's manager protocol, for sending proxies to other processes by any
+     * {@link dev.interproc.connection.Connection} or bytes, as Python pickles them: a proxy of this library (of any
+     * client) is written as Python's {@code BaseProxy.__reduce__} writes one,
+     * {@code multiprocessing.managers.RebuildProxy(proxy class, Token(typeid, address, id), 'pickle', kwds)}, which
+     * a Python process unpickles into a working proxy (with its {@code current_process().authkey}, as Python's
+     * own pickled proxies). Decoding one makes a working proxy, as Python's {@code RebuildProxy} does: of the Java
+     * proxy class of its typeid ({@code dict}: {@link ManagedMap}, {@code list}: {@link ManagedList},
+     * {@code Queue}: {@link ManagedQueue}, ...; any other: an untyped {@link ManagedProxy}), holding a reference of its
+     * own ({@code incref}, one connection or call), through this client if the token names its address, else
+     * through another open client of this JVM connected to that address.
+     *
+     * <p>Decoding blocks for the {@code incref}s; it fails with an {@code IOException} naming the address when no
+     * open client of this JVM is connected to the token's manager (connect one, with the key, first), and with
+     * {@link ManagerException} if the server no longer holds the object.
+     *
+     * @return the codec, thread-safe
+     */
+    public Codec codec() {
+        return codec;
+    }
+
+    /**
+     * A live proxy of a pickled one (Python's {@code RebuildProxy}), holding its own reference, through this client
+     * or the open client of this JVM connected to the token's address.
+     */
+    private Object rebuild(PickledProxy pickled) {
+        Token token = pickled.token();
+        ManagerClient client = token.isAt(Protocol.pythonAddress(address))
+                ? this
+                : OPEN.stream()
+                        .filter(open -> token.isAt(Protocol.pythonAddress(open.address)))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException("a proxy of the manager at "
+                                + PythonRepr.of(token.address()) + " arrived, and no ManagerClient of this JVM is"
+                                + " open to that address: connect one (ManagerClient.connect with its key) first"));
+        client.serverCall("incref", token.id());
+        return Proxies.adopt(client, token.id(), token.typeid(), pickled.exposed(), Object.class);
+    }
+
     /** Closes the idle and open channels; proxies of this client fail afterwards. Idempotent. */
     @Override
     public void close() {
+        OPEN.remove(this);
         closed = true;
         channels.forEach(Connection::close);
         idleChannels.clear();
@@ -351,10 +415,19 @@ public final class ManagerClient implements AutoCloseable {
 
     /** Creates an object of {@code typeid} on the server, holding one reference, and returns its ident. */
     private String create(String typeid, Object... args) {
+        return (String) createReply(typeid, args)[0];
+    }
+
+    /** Creates an object of {@code typeid} on the server, holding one reference: {@code (ident, exposed)}. */
+    private Object[] createReply(String typeid, Object... args) {
         Object[] all = new Object[args.length + 1];
         all[0] = typeid;
         System.arraycopy(args, 0, all, 1, args.length);
-        return (String) ((Object[]) serverCall("create", all))[0];
+        Object[] reply = (Object[]) serverCall("create", all);
+        if (reply[1] instanceof List<?> exposed) {
+            reply[1] = exposed.toArray();
+        }
+        return reply;
     }
 
     private String attach(String ident) {
@@ -479,16 +552,19 @@ public final class ManagerClient implements AutoCloseable {
     }
 
     /** Sends a request and returns the result of its reply. */
-    private static Object exchange(Connection connection, byte[] request) throws IOException {
+    private Object exchange(Connection connection, byte[] request) throws IOException {
         connection.sendBytes(request);
         return result(connection.recvBytes());
     }
 
-    /** The result of a reply, or its exception (spec 2.1's reply kinds). */
-    private static Object result(byte[] message) {
+    /**
+     * The result of a reply, or its exception (spec 2.1's reply kinds); a new shared object ({@code #PROXY}) is a
+     * {@link ReturnedProxy}, whose reference the caller adopts.
+     */
+    private Object result(byte[] message) {
         Object decoded;
         try {
-            decoded = Protocol.CODEC.decode(message);
+            decoded = codec.decode(message);
         } catch (IOException e) {
             throw new ManagerException("UnpicklingError", "a reply does not decode: " + e.getMessage(), e);
         }
@@ -497,12 +573,35 @@ public final class ManagerClient implements AutoCloseable {
         }
         return switch (kind) {
             case "#RETURN" -> reply[1];
+            case "#PROXY" -> ReturnedProxy.of(reply[1]);
             case "#ERROR" -> throw RemoteErrors.toJava(reply[1]);
             case "#TRACEBACK", "#UNSERIALIZABLE" ->
                 throw new ManagerException("RemoteError", String.valueOf(reply[1]), null);
             default ->
                 throw new ManagerException("ValueError", "Unrecognized message type " + PythonRepr.of(kind), null);
         };
+    }
+
+    /**
+     * A method's new shared object ({@code #PROXY}, Python's {@code method_to_typeid}): its exposed methods and its
+     * token, with one reference the server holds for the caller, who adopts it into a proxy
+     * ({@link Proxies#adopt}).
+     *
+     * @param exposed the exposed methods
+     * @param token the object's token
+     */
+    record ReturnedProxy(Object[] exposed, Token token) {
+        static ReturnedProxy of(Object payload) {
+            if (payload instanceof Object[] pair
+                    && pair.length == 2
+                    && pair[1] instanceof Token token
+                    && (pair[0] == null || pair[0] instanceof Object[] || pair[0] instanceof List<?>)) {
+                Object[] exposed = pair[0] instanceof List<?> list ? list.toArray() : (Object[]) pair[0];
+                return new ReturnedProxy(exposed, token);
+            }
+            throw new ManagerException(
+                    "ValueError", "a #PROXY reply is (exposed, Token), not " + PythonRepr.of(payload), null);
+        }
     }
 
     private ManagerDiedException died(String what, IOException cause) {

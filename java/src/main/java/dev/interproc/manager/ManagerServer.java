@@ -1,5 +1,6 @@
 package dev.interproc.manager;
 
+import dev.interproc.codec.PickleCodec;
 import dev.interproc.connection.Address;
 import dev.interproc.connection.Connection;
 import dev.interproc.connection.Listener;
@@ -8,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -45,6 +45,9 @@ public final class ManagerServer implements AutoCloseable {
     private final ManagerTypes types;
     private final ObjectTable table = new ObjectTable();
     private final RequestHandler handler = new RequestHandler(this, table);
+    /** The protocol's codec, with a proxy of this server stored inside an object decoded as a {@link StoredProxy}. */
+    private final PickleCodec codec = Protocol.codec(this::rebuild);
+
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Set<Thread> servingThreads = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -133,6 +136,27 @@ public final class ManagerServer implements AutoCloseable {
                 Listener.builder(address).backlog(128).authkey(authkey).bind(), privateDirectory, types);
     }
 
+    /** {@return the codec of this server's requests and replies} */
+    PickleCodec codec() {
+        return codec;
+    }
+
+    /**
+     * What a pickled proxy sent to this server becomes: one of this server's objects, a {@link StoredProxy} holding
+     * it (a KeyError if it is gone); one of another manager's, itself, to be written back unchanged.
+     */
+    private Object rebuild(PickledProxy pickled) {
+        if (!pickled.token().isAt(pythonAddress())) {
+            return pickled;
+        }
+        return new StoredProxy(pickled, table.toStore(pickled.token().id()));
+    }
+
+    /** {@return the number of objects only stored inside others (no client references them), not yet collected} */
+    int storedOnlyObjects() {
+        return table.storedOnlyCount();
+    }
+
     /** {@return the types this server creates} */
     ManagerTypes types() {
         return types;
@@ -189,12 +213,7 @@ public final class ManagerServer implements AutoCloseable {
 
     /** The address as Python writes it in a {@code Token}: a path string, a (host, port) tuple, or bytes. */
     Object pythonAddress() {
-        return switch (listener.address()) {
-            case Address.Tcp tcp -> new Object[] {tcp.host(), tcp.port()};
-            case Address.Unix unix -> unix.path().toString();
-            case Address.Abstract name ->
-                ("\0" + new String(name.name(), StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
-        };
+        return Protocol.pythonAddress(listener.address());
     }
 
     /** Hands each authenticated client to a serving thread; failed handshakes are the failing client's business. */

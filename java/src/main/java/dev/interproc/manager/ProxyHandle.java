@@ -13,6 +13,10 @@ final class ProxyHandle {
     private final ManagerClient client;
     private final String ident;
     private final Cleaner.Cleanable reference;
+    /** The typeid and exposed methods the proxy is pickled with; the exposed null when not known. */
+    private volatile String typeid;
+
+    private volatile Object[] exposed;
 
     /**
      * @param client the client that created the object
@@ -23,6 +27,23 @@ final class ProxyHandle {
         this.client = client;
         this.ident = ident;
         this.reference = client.track(proxy, ident);
+        this.typeid = Proxies.defaultTypeid(proxy.getClass());
+    }
+
+    /**
+     * Records what the server said the object is, for pickling the proxy as Python does.
+     *
+     * @param typeid the object's typeid
+     * @param exposed its exposed methods (AutoProxy's {@code exposed}), or null if not known
+     */
+    void describe(String typeid, Object[] exposed) {
+        this.typeid = typeid;
+        this.exposed = exposed == null ? null : exposed.clone();
+    }
+
+    /** {@return the proxy as Python's {@code BaseProxy.__reduce__} pickles it} */
+    PickledProxy pickled() {
+        return PickledProxy.of(new Token(typeid, Protocol.pythonAddress(client.address()), ident), exposed);
     }
 
     String ident() {

@@ -1,6 +1,5 @@
 package dev.interproc.manager;
 
-import dev.interproc.codec.PythonCall;
 import dev.interproc.connection.Connection;
 import java.io.EOFException;
 import java.io.IOException;
@@ -108,8 +107,13 @@ final class RequestHandler {
                 table.decref(arguments.required(0, "ident"));
                 yield null;
             }
-            case "get_methods" ->
-                table.get(arguments.required(0, "ident")).type().exposed().toArray();
+            case "get_methods" -> { // Python's client sends the Token (AutoProxy), ours the ident
+                Object named = arguments.required(0, "token");
+                yield table.get(named instanceof Token token ? token.id() : named)
+                        .type()
+                        .exposed()
+                        .toArray();
+            }
             case "number_of_objects" -> table.size();
             case "debug_info" -> table.debugInfo();
             default -> null; // shutdown: the server stops once the reply is sent
@@ -173,7 +177,7 @@ final class RequestHandler {
             throw PythonError.keyError(typeid);
         }
         String ident = table.add(typeid, type, server.types().referent(typeid, result));
-        PythonCall token = new PythonCall("multiprocessing.managers", "Token", typeid, server.pythonAddress(), ident);
+        Token token = new Token(typeid, server.pythonAddress(), ident);
         return new Object[] {"#PROXY", new Object[] {type.exposed().toArray(), token}};
     }
 
@@ -190,19 +194,19 @@ final class RequestHandler {
     }
 
     /** Sends a reply; one the codec cannot encode becomes {@code #UNSERIALIZABLE}, as in Python. */
-    private static void send(Connection connection, Object[] reply) throws IOException {
+    private void send(Connection connection, Object[] reply) throws IOException {
         byte[] encoded;
         try {
-            encoded = Protocol.CODEC.encode(reply);
+            encoded = server.codec().encode(reply);
         } catch (IOException e) {
-            encoded = Protocol.CODEC.encode(new Object[] {"#UNSERIALIZABLE", PythonError.traceback(e)});
+            encoded = server.codec().encode(new Object[] {"#UNSERIALIZABLE", PythonError.traceback(e)});
         }
         connection.sendBytes(encoded);
     }
 
     /** Decodes a request, a 4-tuple; a bad pickle or shape is the client's TypeError or decoding failure. */
-    private static Object[] request(byte[] message) throws IOException {
-        Object decoded = Protocol.CODEC.decode(message);
+    private Object[] request(byte[] message) throws IOException {
+        Object decoded = server.codec().decode(message);
         if (!(decoded instanceof Object[] request) || request.length != 4) {
             throw PythonError.valueError(
                     "a request is a tuple (ident, methodname, args, kwds), not " + PythonRepr.of(decoded));

@@ -14,12 +14,18 @@ import java.util.function.Supplier;
  */
 final class UserProxy implements InvocationHandler {
 
-    private final ProxyHandle handle;
+    private final ManagerClient client;
     private final Class<?> face;
+    private ProxyHandle handle;
 
-    private UserProxy(ManagerClient client, String ident, Class<?> face, Object proxy) {
+    private UserProxy(ManagerClient client, Class<?> face) {
+        this.client = client;
         this.face = face;
-        this.handle = new ProxyHandle(client, ident, proxy);
+    }
+
+    /** {@return the handle of the proxy's object} */
+    ProxyHandle handle() {
+        return handle;
     }
 
     /**
@@ -29,14 +35,14 @@ final class UserProxy implements InvocationHandler {
      */
     static <T> T of(ManagerClient client, Supplier<String> ident, Class<T> face) {
         requireInterface(face);
-        UserProxy[] handler = new UserProxy[1];
+        UserProxy handler = new UserProxy(client, face);
         ClassLoader loader =
                 face.getClassLoader() != null ? face.getClassLoader() : ManagedProxy.class.getClassLoader();
-        Object proxy = Proxy.newProxyInstance(
-                loader,
-                new Class<?>[] {face, ManagedProxy.class},
-                (self, method, args) -> handler[0].invoke(self, method, args));
-        handler[0] = new UserProxy(client, ident.get(), face, proxy);
+        Class<?>[] faces = face == ManagedProxy.class
+                ? new Class<?>[] {ManagedProxy.class}
+                : new Class<?>[] {face, ManagedProxy.class};
+        Object proxy = Proxy.newProxyInstance(loader, faces, handler);
+        handler.handle = new ProxyHandle(client, ident.get(), proxy);
         return face.cast(proxy);
     }
 
@@ -68,6 +74,14 @@ final class UserProxy implements InvocationHandler {
         Object result = interruptible
                 ? handle.callInterruptibly(method.getName(), given)
                 : handle.call(method.getName(), given);
+        if (result instanceof ManagerClient.ReturnedProxy returned) { // method_to_typeid: a new shared object
+            return Proxies.adopt(
+                    client,
+                    returned.token().id(),
+                    returned.token().typeid(),
+                    returned.exposed(),
+                    method.getReturnType());
+        }
         return converted(result, method);
     }
 

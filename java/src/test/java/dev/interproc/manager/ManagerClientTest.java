@@ -240,6 +240,53 @@ class ManagerClientTest {
         }
     }
 
+    /**
+     * Proxies stored inside a dict (pickled as Python's {@code RebuildProxy}, which the server keeps as a proxy of
+     * its own) come back as working proxies of their type, each with a reference of its own; the server counts only
+     * the objects clients reference, as Python's, and returns to its count once all are dropped.
+     */
+    @ParameterizedTest(name = "{0} server")
+    @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
+    void proxiesStoredInsideADictComeBackWorking(String server) throws Exception {
+        connect(server);
+        int before = client.numberOfObjects();
+        ManagedMap<String, Object> outer = client.dict();
+        ManagedMap<String, Integer> inner = client.dict();
+        ManagedQueue<String> queue = client.queue();
+        ManagedLock lock = client.lock();
+        inner.put("x", 1);
+        outer.putAll(Map.of("inner", inner, "queue", queue, "both", List.of(lock, 7)));
+        inner.close();
+        queue.close();
+        lock.close();
+        assertEquals(before + 1, client.numberOfObjects()); // stored proxies do not count, as in Python
+
+        @SuppressWarnings("unchecked")
+        ManagedMap<String, Integer> innerAgain = (ManagedMap<String, Integer>) outer.get("inner");
+        assertEquals(1, innerAgain.get("x"));
+        innerAgain.put("y", 2);
+        @SuppressWarnings("unchecked")
+        ManagedQueue<String> queueAgain = assertInstanceOf(ManagedQueue.class, outer.get("queue"));
+        queueAgain.put("item");
+        assertEquals("item", queueAgain.poll());
+        List<?> both = assertInstanceOf(List.class, outer.get("both"));
+        ManagedLock lockAgain = assertInstanceOf(ManagedLock.class, both.get(0));
+        assertTrue(lockAgain.tryLock());
+        lockAgain.unlock();
+        assertEquals(7, both.get(1));
+        assertEquals(before + 4, client.numberOfObjects());
+        @SuppressWarnings("unchecked")
+        ManagedMap<String, Integer> innerThird = (ManagedMap<String, Integer>) outer.get("inner");
+        assertEquals(Map.of("x", 1, "y", 2), Map.copyOf(innerThird));
+        innerThird.close();
+        innerAgain.close();
+        queueAgain.close();
+        lockAgain.close();
+        assertEquals(before + 1, client.numberOfObjects());
+        outer.close();
+        assertEquals(before, client.numberOfObjects());
+    }
+
     @ParameterizedTest(name = "{0} server")
     @ValueSource(strings = {"java", "3.11", "3.12", "3.13"})
     void objectsLiveWhileProxiesReferenceThem(String server) throws Exception {
