@@ -77,6 +77,14 @@ class ManagerUserTypesTest {
         long get();
 
         void fail(String text);
+
+        /** {@code method_to_typeid}: a new shared Counter, as a proxy of this interface. */
+        CounterApi child();
+    }
+
+    /** The same object seen through another interface, whose {@code child} is untyped: a {@link ManagedProxy}. */
+    public interface UntypedChild {
+        Object child();
     }
 
     private static ManagerTypes counterTypes() {
@@ -138,6 +146,19 @@ class ManagerUserTypesTest {
                 CounterApi counter = client.proxy("Counter", CounterApi.class, 5);
                 assertEquals(7, counter.increment(2));
                 assertEquals(7L, counter.get());
+                CounterApi child = counter.child(); // #PROXY: a proxy of the declared return type, adopted
+                assertEquals(70L, child.get());
+                assertEquals(71, child.increment(1));
+                assertEquals(2, client.numberOfObjects());
+                ((ManagedProxy) child).close();
+                UntypedChild untypedView = client.proxy(UntypedChild.class, ((ManagedProxy) counter).ident());
+                ManagedProxy handle = assertInstanceOf(ManagedProxy.class, untypedView.child());
+                ((ManagedProxy) untypedView).close();
+                CounterApi viewed = client.proxy(CounterApi.class, handle.ident());
+                assertEquals(70, viewed.increment(0)); // a second child, made from 7 too
+                ((ManagedProxy) viewed).close();
+                handle.close();
+                assertEquals(1, client.numberOfObjects());
                 ManagerException failed = assertThrows(ManagerException.class, () -> counter.fail("bad input"));
                 assertEquals("builtins.ValueError", failed.pythonType());
                 assertTrue(failed.getMessage().endsWith("bad input"), failed::getMessage);

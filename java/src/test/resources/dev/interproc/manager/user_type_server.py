@@ -31,7 +31,10 @@ class Manager(BaseManager):
     pass
 
 
-Manager.register('Counter', Counter, method_to_typeid={'child': 'Counter'})
+# What a method returns is registered without a callable, as SyncManager's Iterator: the server keeps the result
+# itself (a callable would be called with it).
+Manager.register('Counter', Counter, method_to_typeid={'child': 'Child'})
+Manager.register('Child', create_method=False)
 server = Manager(address=sys.argv[1], authkey=bytes.fromhex(sys.argv[2])).get_server()
 print("READY", flush=True)
 server.serve_forever()
