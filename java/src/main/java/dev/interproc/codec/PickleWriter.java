@@ -229,8 +229,9 @@ final class PickleWriter {
             get(index);
             return;
         }
-        save(module);
-        save(name);
+        // Interned, as CPython's module and class names are: the same module's name is written once, then fetched.
+        save(module.intern());
+        save(name.intern());
         out.put(0x93);
         globals.put(global, memoCount++);
         out.put(MEMOIZE);

@@ -18,12 +18,37 @@ import java.util.List;
  *       process's), then {@code INCREMENTS} times adds one to the dict's {@code "n"} under the lock and one to
  *       its {@code "atomic"} with {@code addAndGet}, then {@code MERGES} times one to its {@code "merged"} with
  *       {@code merge} (compare-and-set), and prints
- *       {@code TAKEN} and the elements it took.
+ *       {@code TAKEN} and the elements it took;
+ *   <li>{@code proxies ADDRESS KEY_HEX PICKLED_HEX DICT}: decodes a pickled list {@code [shared dict, queue]} of
+ *       proxies with its client's codec and attaches the dict {@code DICT} by ident; puts {@code "from child"}
+ *       into the queue, sets the value the parent stored in the shared dict under {@code "parent value"} to 42,
+ *       stores a new list {@code ["child item"]} there under {@code "child list"}, counts {@code "child"} in
+ *       {@code DICT}, drops everything and prints {@code DONE}.
  * </ul>
  */
 public final class ManagerChild {
 
     private ManagerChild() {}
+
+    @SuppressWarnings("unchecked")
+    private static void useReceivedProxies(Address address, byte[] key, byte[] pickled, String dictIdent)
+            throws Exception {
+        try (ManagerClient client = ManagerClient.connect(address, key)) {
+            List<?> received = (List<?>) client.codec().decode(pickled);
+            try (ManagedMap<String, Object> shared = (ManagedMap<String, Object>) received.get(0);
+                    ManagedQueue<String> queue = (ManagedQueue<String>) received.get(1);
+                    ManagedMap<String, Integer> counts = client.dict(dictIdent);
+                    ManagedValue<Integer> parentValue = (ManagedValue<Integer>) shared.get("parent value");
+                    ManagedList<String> mine = client.list()) {
+                queue.put("from child");
+                parentValue.set(42);
+                mine.add("child item");
+                shared.putAll(java.util.Map.of("child list", mine));
+                counts.putAll(java.util.Map.of("child", 1));
+            }
+        }
+        System.out.println("DONE");
+    }
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("owner")) {
@@ -37,6 +62,10 @@ public final class ManagerChild {
         }
         Address address = Address.parse(args[1]);
         byte[] key = HexFormat.of().parseHex(args[2]);
+        if (args[0].equals("proxies")) {
+            useReceivedProxies(address, key, HexFormat.of().parseHex(args[3]), args[4]);
+            return;
+        }
         if (args[0].equals("server")) {
             try (ManagerServer server = ManagerServer.start(address, key)) {
                 System.out.println("READY");

@@ -53,8 +53,12 @@ class ManagerPythonInteropTest {
             assertEquals(python, java);
             assertTrue(java.contains("\ndict missing KeyError('missing')\n"), java);
             assertTrue(java.contains("\nqueue empty _queue Empty\n"), java);
-            assertTrue(java.contains("\nobjects 12\nobjects after del 0\ndone"), java);
+            assertTrue(java.contains("\nobjects 12\nobjects after del 0\n"), java);
+            assertTrue(
+                    java.contains("\nproxies back DictProxy [('x', 1), ('y', 2)] AutoProxy[Queue] item True\n"), java);
+            assertTrue(java.contains("\nproxies all dropped 0\ndone"), java);
             assertEquals(0, server.numberOfObjects());
+            ManagerProxiesTest.assertStoredObjectsCollected(server);
         }
     }
 

@@ -5,6 +5,7 @@ usage: sync_manager_client.py ADDRESS KEY_HEX MODE
   MODE     "objects" (every standard type), "wrongkey" (connect with another key)
 """
 import gc
+import multiprocessing
 import queue
 import sys
 import threading
@@ -132,6 +133,36 @@ def objects(m):
     print("objects after del", m._number_of_objects() - base)
 
 
+def proxies(m, key):
+    """Proxies stored inside a dict, a list and a namespace, fetched back as working proxies."""
+    multiprocessing.current_process().authkey = key  # what a proxy rebuilt from a pickle connects with
+    base = m._number_of_objects()
+    outer = m.dict()
+    inner = m.dict({"x": 1})
+    q = m.Queue()
+    lk = m.Lock()
+    ns = m.Namespace()
+    outer["inner"] = inner
+    outer["both"] = [q, lk]
+    ns.inner = inner
+    del inner, q, lk
+    gc.collect()
+    print("proxies stored", m._number_of_objects() - base)
+    got = outer["inner"]
+    got["y"] = 2
+    q2, lk2 = outer["both"]
+    q2.put("item")
+    print("proxies back", type(got).__name__, sorted(got.items()), type(q2).__name__, q2.get(), lk2.acquire(False))
+    lk2.release()
+    print("proxies same", ns.inner["y"], m._number_of_objects() - base)
+    del got, q2, lk2
+    gc.collect()
+    print("proxies dropped", m._number_of_objects() - base)
+    del outer, ns
+    gc.collect()
+    print("proxies all dropped", m._number_of_objects() - base)
+
+
 def main():
     where, key_hex, mode = sys.argv[1:4]
     key = bytes.fromhex(key_hex)
@@ -146,6 +177,7 @@ def main():
             print("connect", type(e).__name__, e)
             return
     objects(m)
+    proxies(m, key)
     print("done")
     if where == "own":
         m.shutdown()
