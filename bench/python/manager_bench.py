@@ -9,7 +9,9 @@
         RUN SEQ OP SECONDS   ->   DONE SEQ OP COUNT ELAPSED_NS P50_NS P99_NS
 
         OP: rtt (dict get of one key), queue (put + get pairs), dict (d[k] = v; d[k] pairs), create (create a
-        dict proxy and drop it). P50_NS and P99_NS are of single operations (0 for the pair counts).
+        dict proxy, timed until it is usable; dropped after the sample, untimed), create-drop (create a dict
+        proxy and drop it, both timed). P50_NS and P99_NS are of single operations (0 for the pair counts);
+        ELAPSED_NS of the timed operations is the timed part only.
 
 The Java client (ManagerBenchClient) answers the same lines, so the driver treats both alike.
 """
@@ -33,19 +35,20 @@ def percentiles(samples):
 
 
 def timed(operation, seconds):
-    """Runs operation until SECONDS pass, timing each call: (count, elapsed_ns, p50_ns, p99_ns)."""
+    """Runs operation until SECONDS pass, timing each call, then dropping what it returned, untimed:
+    (count, timed_ns, p50_ns, p99_ns)."""
     samples = []
     clock = time.perf_counter_ns
-    began = clock()
-    deadline = began + int(seconds * 1e9)
-    now = began
+    deadline = clock() + int(seconds * 1e9)
+    now = clock()
     while now < deadline:
-        operation()
+        rest = operation()
         after = clock()
         samples.append(after - now)
-        now = after
+        del rest  # a proxy's finalizer sends decref now, untimed
+        now = clock()
     p50, p99 = percentiles(samples)
-    return len(samples), now - began, p50, p99
+    return len(samples), sum(samples), p50, p99
 
 
 def counted(pair, seconds):
@@ -82,15 +85,16 @@ def client(path, key, queue_ident, dict_ident, index):
         shared[mine] = i
         shared[mine]
 
-    def create():
+    def create_drop():
         created = manager.dict()
         del created  # the proxy's finalizer sends decref now, as when a Python program drops it
 
     operations = {
-        "rtt": lambda seconds: timed(lambda: shared.get("rtt"), seconds),
+        "rtt": lambda seconds: timed(lambda: shared.get("rtt") and None, seconds),
         "queue": lambda seconds: counted(queue_pair, seconds),
         "dict": lambda seconds: counted(dict_pair, seconds),
-        "create": lambda seconds: timed(create, seconds),
+        "create": lambda seconds: timed(manager.dict, seconds),
+        "create-drop": lambda seconds: timed(create_drop, seconds),
     }
     print("READY", flush=True)
     for line in sys.stdin:

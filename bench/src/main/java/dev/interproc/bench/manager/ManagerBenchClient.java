@@ -21,7 +21,8 @@ import java.util.Map;
  * key, each call timed), {@code queue} ({@code put} then {@code take}), {@code dict} (a one-call set, then
  * {@code get}: {@code putAll} of one entry is {@code dict.update}, one round trip like Python's
  * {@code d[k] = v}; {@link ManagedMap#put} reads the previous value first, a second call), {@code create} (a new
- * dict proxy, closed at once, each timed).
+ * dict proxy, each creation timed until the proxy is usable; closed after the sample, untimed), {@code create-drop}
+ * (a new dict proxy closed at once, both timed).
  */
 public final class ManagerBenchClient {
 
@@ -70,7 +71,7 @@ public final class ManagerBenchClient {
     /** Runs one operation for {@code nanos}: {count, elapsed ns, p50 ns, p99 ns}. */
     private long[] run(String operation, long nanos) throws InterruptedException {
         return switch (operation) {
-            case "rtt" -> timed(() -> shared.get("rtt"), nanos);
+            case "rtt" -> timed(() -> untimed(shared.get("rtt")), nanos);
             case "queue" ->
                 counted(
                         i -> {
@@ -85,11 +86,12 @@ public final class ManagerBenchClient {
                             shared.get(mine);
                         },
                         nanos);
-            case "create" ->
+            case "create" -> timed(client::dict, nanos); // closed after the sample
+            case "create-drop" ->
                 timed(
                         () -> {
                             try (ManagedMap<Object, Object> created = client.dict()) {
-                                created.ident();
+                                return untimed(created.ident());
                             }
                         },
                         nanos);
@@ -97,33 +99,55 @@ public final class ManagerBenchClient {
         };
     }
 
+    /** An operation timed alone; it returns what is to be closed after its sample, untimed (or nothing). */
     private interface Operation {
-        void run() throws InterruptedException;
+        AutoCloseable run() throws Exception;
+    }
+
+    /** {@return nothing to close after the sample: the operation's whole work was timed} */
+    private static AutoCloseable untimed(Object ignored) {
+        return null;
     }
 
     private interface Pair {
         void run(int i) throws InterruptedException;
     }
 
-    /** Times each call of {@code operation} until {@code nanos} pass. */
+    /**
+     * Times each call of {@code operation} until {@code nanos} pass, then closes what it returned, untimed: {count,
+     * the timed nanoseconds in all, p50, p99}.
+     */
     private static long[] timed(Operation operation, long nanos) throws InterruptedException {
         long[] samples = new long[1 << 16];
         int count = 0;
-        long began = System.nanoTime();
-        long deadline = began + nanos;
-        long now = began;
-        while (now < deadline) {
-            operation.run();
+        long timedTotal = 0;
+        long deadline = System.nanoTime() + nanos;
+        for (long now = System.nanoTime(); now < deadline; now = System.nanoTime()) {
+            AutoCloseable rest;
+            try {
+                rest = operation.run();
+            } catch (InterruptedException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
             long after = System.nanoTime();
             if (count == samples.length) {
                 samples = Arrays.copyOf(samples, count * 2);
             }
             samples[count++] = after - now;
-            now = after;
+            timedTotal += after - now;
+            if (rest != null) {
+                try {
+                    rest.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
         }
         long[] sorted = Arrays.copyOf(samples, count);
         Arrays.sort(sorted);
-        return new long[] {count, now - began, sorted[count / 2], sorted[Math.min(count - 1, count * 99 / 100)]};
+        return new long[] {count, timedTotal, sorted[count / 2], sorted[Math.min(count - 1, count * 99 / 100)]};
     }
 
     /** Runs {@code pair} in batches until {@code nanos} pass. */

@@ -111,7 +111,7 @@ final class Results {
             target = String.format(">= 5x Python: %s", javaSpeedup >= 5 ? "met" : "MISSED");
         } else if (figure.name().equals("dict-get-rtt") && what.startsWith("p50")) {
             target = String.format("<= 20 us: %s", javaValue <= 20e3 ? "met" : "MISSED");
-        } else if (figure.name().equals("create-drop") && what.startsWith("mean")) {
+        } else if (figure.name().equals("create") && what.startsWith("mean")) {
             target = String.format("<= 100 us: %s", javaValue <= 100e3 ? "met" : "MISSED");
         }
         System.out.println(line + "   " + target);
