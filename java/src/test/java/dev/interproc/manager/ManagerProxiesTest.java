@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.codec.PythonGlobal;
 import dev.interproc.connection.Address;
+import dev.interproc.connection.PythonPeer;
 import dev.interproc.process.JavaProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Proxies inside pickles: the bytes CPython writes for a {@code Token} and a pickled proxy (identical from CPython
@@ -162,6 +165,38 @@ class ManagerProxiesTest {
             }
             assertEquals(start, server.numberOfObjects());
             assertStoredObjectsCollected(server);
+        }
+    }
+
+    /**
+     * What the Java client pickles, Python's {@code pickle.loads} makes into working proxies (a {@code DictProxy}, a
+     * queue's {@code AutoProxy} with its exposed methods), which reference the objects until dropped.
+     */
+    @ParameterizedTest(name = "Python {0}")
+    @ValueSource(strings = {"3.11", "3.12", "3.13"})
+    void pythonUnpicklesJavaPickledProxiesIntoWorkingOnes(String version) throws Exception {
+        try (ManagerServer server = ManagerServer.start(new Address.Unix(directory.resolve("p.sock")), KEY);
+                ManagerClient client = ManagerClient.connect(server.address(), KEY);
+                ManagedMap<String, Object> dict = client.dict();
+                ManagedQueue<String> queue = client.queue()) {
+            dict.put("k", "v");
+            queue.put("from java");
+            byte[] pickled = client.codec().encode(List.of(dict, queue));
+            try (PythonPeer python = PythonPeer.start(
+                    version,
+                    "/dev/interproc/manager/sync_manager_client.py",
+                    server.address().toString(),
+                    HEX.formatHex(KEY),
+                    "unpickle",
+                    HEX.formatHex(pickled))) {
+                assertEquals(0, python.waitFor(60), python::output);
+                assertEquals(
+                        List.of("unpickled DictProxy AutoProxy[Queue] v", "done"),
+                        python.output().lines().toList());
+            }
+            assertEquals("from java", dict.get("from python"));
+            assertEquals("python was here", queue.poll());
+            assertEquals(2, server.numberOfObjects()); // the Python proxies' references are dropped
         }
     }
 

@@ -1,11 +1,13 @@
 """Python's stock SyncManager client code, unchanged, against a manager server; prints what it sees.
 
-usage: sync_manager_client.py ADDRESS KEY_HEX MODE
+usage: sync_manager_client.py ADDRESS KEY_HEX MODE [PICKLE_HEX]
   ADDRESS  a socket file path, or host:port; "own" starts Python's own SyncManager (the reference run)
-  MODE     "objects" (every standard type), "wrongkey" (connect with another key)
+  MODE     "objects" (every standard type), "wrongkey" (connect with another key), "unpickle" (pickle.loads of
+           PICKLE_HEX, a list [dict, queue] of proxies another process pickled, and use them)
 """
 import gc
 import multiprocessing
+import pickle
 import queue
 import sys
 import threading
@@ -163,9 +165,24 @@ def proxies(m, key):
     print("proxies all dropped", m._number_of_objects() - base)
 
 
+def unpickle(pickled, key):
+    """Proxies pickled elsewhere (a Java client's codec): pickle.loads makes working proxies, as Python's own."""
+    multiprocessing.current_process().authkey = key
+    d, q = pickle.loads(pickled)
+    print("unpickled", type(d).__name__, type(q).__name__, d["k"])
+    d["from python"] = q.get()
+    q.put("python was here")
+    del d, q
+    gc.collect()
+    print("done")
+
+
 def main():
     where, key_hex, mode = sys.argv[1:4]
     key = bytes.fromhex(key_hex)
+    if mode == "unpickle":
+        unpickle(bytes.fromhex(sys.argv[4]), key)
+        return
     if where == "own":
         m = SyncManager(authkey=key)
         m.start()
