@@ -81,6 +81,8 @@ final class BoundedUnpickler extends Unpickler {
     private int openMarks;
     /** Pyrolite's mark object, learnt from the first MARK: a POP of it consumes a MARK (protocol 0's recursion). */
     private Object marker;
+    /** Objects of classes mapped by state that NEWOBJ made and BUILD has not set yet. */
+    private int unbuilt;
 
     BoundedUnpickler(PickleLimits limits, PythonTypes types) {
         this.limits = limits;
@@ -96,6 +98,10 @@ final class BoundedUnpickler extends Unpickler {
     Object decode(byte[] payload) throws IOException {
         Object value = FrozenSet.withComparisonBudget(
                 COMPARISONS_ALWAYS_ALLOWED + payload.length, () -> load(new ByteArrayInputStream(payload)));
+        if (unbuilt != 0) {
+            throw new PickleException(unbuilt + " object(s) of a class mapped by state (PythonClass.byState) made by"
+                    + " NEWOBJ never had their state set by BUILD");
+        }
         limits.checkDepth(value, shared);
         return value;
     }
@@ -146,6 +152,7 @@ final class BoundedUnpickler extends Unpickler {
                 if (stack.peek() instanceof PythonTypes.Pending pending) {
                     stack.pop();
                     stack.add(pending.build(state));
+                    unbuilt--;
                     return NO_RETURN_VALUE;
                 }
                 if (!(stack.peek() instanceof PythonException)) {
@@ -227,7 +234,10 @@ final class BoundedUnpickler extends Unpickler {
                     hashable(items);
                 }
                 stack.add(arguments);
-                return super.dispatch(opcode);
+                super.dispatch(opcode);
+                if (stack.peek() instanceof PythonTypes.Pending) {
+                    unbuilt++;
+                }
             }
             default -> {
                 return super.dispatch(opcode);

@@ -67,6 +67,58 @@ class PythonTypesTest {
         assertEquals(new PythonCall("m", "f", 1, List.of(2)), new PythonCall("m", "f", 1, List.of(2)));
     }
 
+    /** A Python class whose {@code __getstate__} returns a tuple, as {@code multiprocessing.managers.Token}. */
+    record Pair(Object a, Object b) {}
+
+    /**
+     * {@code [p, p, Pair(2, None), f]} as CPython 3.13 pickles it, {@code Pair} having {@code __slots__},
+     * {@code __getstate__} returning {@code (a, b)} and {@code __setstate__}, and {@code f} a function: NEWOBJ and
+     * BUILD, the second {@code p} a memo reference to the object BUILD set, the global memoized.
+     */
+    private static final String PAIRS = "8004953a000000000000005d94288c085f5f6d61696e5f5f948c04506169729493942981944b01"
+            + "8c017894869462680468032981944b024e86946268018c0166949394652e";
+
+    @Test
+    void aClassMappedByStateAndAGlobalAsAValueReadAndWriteAsCPython() throws IOException {
+        PickleCodec codec = PickleCodec.builder()
+                .register(new PythonClass<>(
+                        "__main__",
+                        "Pair",
+                        Pair.class,
+                        state -> new Pair(state[0], state[1]),
+                        pair -> new Object[] {pair.a(), pair.b()},
+                        true))
+                .registerGlobal(new PythonGlobal("__main__", "f"))
+                .build();
+        List<?> decoded = (List<?>) codec.decode(HEX.parseHex(PAIRS));
+        assertEquals(
+                List.of(new Pair(1, "x"), new Pair(1, "x"), new Pair(2, null), new PythonGlobal("__main__", "f")),
+                decoded);
+        assertTrue(decoded.get(0) == decoded.get(1), "one object, referred to twice");
+        assertEquals(PAIRS, HEX.formatHex(codec.encode(decoded)));
+        IOException unregistered = assertThrows(IOException.class, () -> pickle.decode(HEX.parseHex(PAIRS)));
+        assertTrue(unregistered.getMessage().contains("__main__.Pair"), unregistered.getMessage());
+    }
+
+    /** A registered mapping comes before the built-in forms: a registered Map type is written as its class. */
+    @Test
+    void aRegisteredMapTypeIsWrittenAsItsClassNotAsADict() throws IOException {
+        final class Settings extends java.util.HashMap<String, Object> {
+            private static final long serialVersionUID = 1L;
+        }
+        PickleCodec codec = PickleCodec.builder()
+                .register(new PythonClass<>(
+                        "app", "Settings", Settings.class, arguments -> new Settings(), settings -> new Object[0]))
+                .build();
+        Settings settings = new Settings();
+        settings.put("k", 1);
+        assertTrue(
+                HEX.formatHex(codec.encode(settings))
+                        .contains(HEX.formatHex("Settings".getBytes(java.nio.charset.StandardCharsets.US_ASCII))),
+                "written as the class");
+        assertEquals(Settings.class, codec.decode(codec.encode(settings)).getClass());
+    }
+
     /** A dataclass pickled by default sets its state with BUILD, which a mapping of calls cannot take: said so. */
     @Test
     void aMappedClassWithStateIsRefusedSayingHowToPickleIt() {

@@ -73,7 +73,10 @@ class ManagerProxiesTest {
         assertEquals(AUTO_PROXY, HEX.formatHex(Protocol.CODEC.encode(queue)));
     }
 
-    /** A pickled proxy may not be called as a function, nor name a class that is not a proxy class. */
+    /**
+     * A pickled proxy may not be called as a function, nor name a class that is not a proxy class; a Token must have
+     * its state set.
+     */
     @Test
     void picklesThatMisuseTheProxyClassesAreRefused() {
         String calledGlobal = DICT_PROXY.replace(
@@ -86,6 +89,11 @@ class ManagerProxiesTest {
                 "80048c186d756c746970726f63657373696e672e6d616e61676572738c094469637450726f7879" + "93295294" + "2e");
         IOException refused = assertThrows(IOException.class, () -> Protocol.CODEC.decode(called));
         assertTrue(refused.getMessage().contains("decodes only as a value"), refused.getMessage());
+        // (a Token made by NEWOBJ whose state BUILD never sets)
+        byte[] unbuilt =
+                HEX.parseHex("80048c186d756c746970726f63657373696e672e6d616e61676572738c05546f6b656e93298194" + "2e");
+        IOException stateless = assertThrows(IOException.class, () -> Protocol.CODEC.decode(unbuilt));
+        assertTrue(stateless.getMessage().contains("never had their state set by BUILD"), stateless.getMessage());
     }
 
     /**
