@@ -99,7 +99,8 @@ final class Protocol {
 
     /**
      * What CPython's manager sends for {@code dict.keys()}, {@code values()} and {@code items()}: a call of
-     * {@code list} on a list ({@code rebuild_as_list}). Decoded to a list; sent back as a plain list.
+     * {@code list} on a list ({@code rebuild_as_list}). Decoded to a list; sent back as it came (a registered
+     * mapping comes before the list form).
      */
     static final class RebuiltList extends ArrayList<Object> {
         private static final long serialVersionUID = 1L;
