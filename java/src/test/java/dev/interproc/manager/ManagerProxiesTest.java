@@ -208,6 +208,30 @@ class ManagerProxiesTest {
         }
     }
 
+    /**
+     * A proxy of another manager stored inside a dict is kept as it came and written back unchanged; fetched, it is
+     * rebuilt through this JVM's open client of that manager, and works. It does not keep its object alive on the
+     * other manager (Python's neither): the proxies clients hold do.
+     */
+    @Test
+    void aProxyOfAnotherManagerRoundTripsAndWorksThroughThatManagersClient() throws Exception {
+        try (ManagerServer first = ManagerServer.start(KEY);
+                ManagerServer second = ManagerServer.start(KEY);
+                ManagerClient firstClient = ManagerClient.connect(first.address(), KEY);
+                ManagerClient secondClient = ManagerClient.connect(second.address(), KEY);
+                ManagedMap<String, Object> dict = firstClient.dict();
+                ManagedQueue<String> elsewhere = secondClient.queue()) {
+            dict.putAll(Map.of("elsewhere", elsewhere));
+            assertEquals(0, first.storedOnlyObjects()); // not one of the first server's objects
+            try (ManagedQueue<?> fetched = assertInstanceOf(ManagedQueue.class, dict.get("elsewhere"))) {
+                assertEquals(elsewhere.ident(), fetched.ident());
+                elsewhere.put("through the second manager");
+                assertEquals("through the second manager", fetched.poll());
+                assertEquals(1, second.numberOfObjects());
+            }
+        }
+    }
+
     /** A proxy of a manager this JVM has no open client of cannot be rebuilt: said so, naming the address. */
     @Test
     void aProxyOfAManagerWithNoOpenClientIsAClearError() throws Exception {
