@@ -16,7 +16,7 @@ final class UserProxy implements InvocationHandler {
 
     private final ManagerClient client;
     private final Class<?> face;
-    private ProxyHandle handle;
+    private volatile ProxyHandle handle; // set once, right after the proxy is made
 
     private UserProxy(ManagerClient client, Class<?> face) {
         this.client = client;
