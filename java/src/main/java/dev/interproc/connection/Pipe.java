@@ -145,6 +145,28 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
     }
 
     /**
+     * As {@link #toParent()}, for a child JVM that must start fast and only makes blocking calls on the connection,
+     * from one receiving and one sending thread at a time (a worker's main loop): the connection is made through
+     * the JDK's own file streams, linking one C function ({@code dup2}) instead of the dozen a full end needs, which
+     * costs a starting JVM tens to hundreds of milliseconds. Differences from {@link #toParent()}: receiving cannot
+     * wait with a timeout ({@link Connection#poll(Duration)} with a positive timeout throws
+     * {@link UnsupportedOperationException}; a zero timeout answers whether bytes are ready), closing does not
+     * wake a blocked receive, and descriptor 0 becomes a copy of standard error instead of {@code /dev/null}
+     * ({@code System.in} reads nothing; a native read of descriptor 0 fails). Standard output goes to standard
+     * error, as for {@link #toParent()}: {@code System.out} at once, descriptor 1 (native code, child processes)
+     * from the first receive on (the {@code dup2} runs in the background meanwhile).
+     *
+     * @return the duplex connection to the parent
+     * @throws IOException if standard input or output is not a pipe, or cannot be reopened
+     * @throws IllegalStateException if this process's standard streams already carry a connection, or this JVM
+     *     denies native access
+     */
+    public static Connection toParentBlocking() throws IOException {
+        StreamEnd end = StreamEnd.ofStandardStreams();
+        return new Connection(end, end);
+    }
+
+    /**
      * A child JVM started by {@link #startChild} and this JVM's connection to it. Closing closes the connection,
      * then kills the child if it is still running (SIGKILL) and waits for it: to let it finish, close the
      * connection or tell it to stop, then {@link JavaProcess#waitFor} it first.
