@@ -4,26 +4,33 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * This process's standard input and output as an end of blocking calls through the JDK's own file streams, for a
- * child that must start fast ({@link Pipe#toParentBlocking()}): unlike {@link PipeEnd} it links no C function, which
- * costs a JVM tens to hundreds of milliseconds at start-up. Both pipes are reopened through {@code /proc/self/fd}
+ * Two pipes as an end of blocking calls through the JDK's own streams, for processes that must start fast: unlike
+ * {@link PipeEnd} it links no C function, which costs a JVM tens to hundreds of milliseconds at start-up. In a
+ * parent, the standard input and output of a child, as the JDK's {@link Process} streams
+ * ({@link Pipe#startChildBlocking}); in a child, its own standard input and output ({@link Pipe#toParentBlocking()}),
+ * taken over as follows. Both pipes are reopened through {@code /proc/self/fd}
  * (a new open file description of the same pipe, as {@link PipeEnd} does); then descriptors 0 and 1, for
  * {@code System.out}, native code and child processes alike, become copies of descriptor 2 ({@link
  * StandardStreams#redirect}: standard output goes to standard error, and a read of standard input fails), and
  * {@code System.in} reads nothing ({@code System.out} is {@code System.err} at once). The redirection of the
  * descriptors runs in the background, and the first read waits for it. Reads and writes block without a timeout; an
  * interrupt does not end them (nor close the end, as it would a {@code FileChannel}); closing does not wake a blocked
- * read. For one reading thread and one writing thread at a time, as a worker's main thread is.
+ * read (the peer's end does: closing the output makes a worker exit). For one reading thread and one writing thread
+ * at a time.
  */
 final class StreamEnd implements Endpoint {
 
-    private final FileInputStream in;
-    private final FileOutputStream out;
+    private final InputStream in;
+    private final OutputStream out;
+    private static final String TIMEOUTS_REFUSED = "a connection made by Pipe.toParentBlocking() or"
+            + " Pipe.startChildBlocking() cannot wait with a timeout; use Pipe.toParent() or Pipe.startChild()";
+
     /** Used by the reading thread only. */
     private byte[] readBuffer = new byte[8192];
 
@@ -37,10 +44,20 @@ final class StreamEnd implements Endpoint {
      */
     private final CompletableFuture<Void> redirected;
 
-    private StreamEnd(FileInputStream in, FileOutputStream out, CompletableFuture<Void> redirected) {
+    private StreamEnd(InputStream in, OutputStream out, CompletableFuture<Void> redirected) {
         this.in = in;
         this.out = out;
         this.redirected = redirected;
+    }
+
+    /**
+     * A child's standard output and input, as its {@link Process} gives them.
+     *
+     * @param in the child's standard output, read
+     * @param out the child's standard input, written (and flushed after each write)
+     */
+    static StreamEnd ofChild(InputStream in, OutputStream out) {
+        return new StreamEnd(in, out, CompletableFuture.completedFuture(null));
     }
 
     /**
@@ -76,8 +93,7 @@ final class StreamEnd implements Endpoint {
     @Override
     public int read(ByteBuffer dst, long deadline) throws IOException {
         if (deadline != NO_DEADLINE) {
-            throw new UnsupportedOperationException(
-                    "a connection made by Pipe.toParentBlocking() cannot wait with a timeout; use Pipe.toParent()");
+            throw new UnsupportedOperationException(TIMEOUTS_REFUSED);
         }
         if (!redirected.isDone() || redirected.isCompletedExceptionally()) {
             awaitRedirection();
@@ -115,6 +131,7 @@ final class StreamEnd implements Endpoint {
         if (src.hasArray()) {
             out.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
             src.position(src.limit());
+            out.flush();
             return;
         }
         while (src.hasRemaining()) {
@@ -126,6 +143,7 @@ final class StreamEnd implements Endpoint {
             src.get(chunk, 0, n);
             out.write(chunk, 0, n);
         }
+        out.flush();
     }
 
     /** Answers at once only: whether bytes are ready ({@code FIONREAD}) when the deadline has passed already. */
@@ -134,16 +152,15 @@ final class StreamEnd implements Endpoint {
         if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
             return in.available() > 0;
         }
-        throw new UnsupportedOperationException(
-                "a connection made by Pipe.toParentBlocking() cannot wait with a timeout; use Pipe.toParent()");
+        throw new UnsupportedOperationException(TIMEOUTS_REFUSED);
     }
 
     @Override
     public void close() throws IOException {
         try {
-            in.close();
+            out.close(); // first: the peer sees end of file even if closing the input waits
         } finally {
-            out.close();
+            in.close();
         }
     }
 }

@@ -1,13 +1,14 @@
 package dev.interproc.pool;
 
-import dev.interproc.connection.Connection;
 import dev.interproc.connection.Pipe;
 import dev.interproc.process.JavaProcess;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The parent's side of one worker JVM ({@link WorkerMain}): starts it, checks its handshake, sends it jobs and
@@ -54,11 +55,12 @@ final class Worker implements AutoCloseable {
      * @throws IllegalStateException if it runs other code than this JVM (its class path hash differs), or its
      *     initializer threw (the cause); it is killed
      * @throws WorkerDiedException if it died running its initializer
-     * @throws InterruptedException if this thread is interrupted while waiting; the worker is killed
+     * @throws InterruptedException if this thread is interrupted while waiting for the exit of a worker that could
+     *     not start
      */
     static Worker start(String name, List<String> jvmOptions, String expectedHash, Duration timeout, byte[] initializer)
             throws IOException, TimeoutException, InterruptedException {
-        Pipe.Child child = Pipe.startChild(JavaProcess.builder(WorkerMain.class.getName())
+        Pipe.Child child = Pipe.startChildBlocking(JavaProcess.builder(WorkerMain.class.getName())
                 .jvmOptions(LOGGING.toArray(String[]::new))
                 .jvmOptions(jvmOptions.toArray(String[]::new))
                 .args(name));
@@ -84,16 +86,31 @@ final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * Receives the handshake. The connection cannot wait with a timeout ({@link Pipe#startChildBlocking}), so a
+     * watchdog kills a worker whose handshake has not come by then, which ends the receive.
+     */
     private Wire.Hello awaitHello(Duration timeout) throws IOException, TimeoutException, InterruptedException {
-        Connection connection = child.connection();
+        AtomicBoolean settled = new AtomicBoolean();
+        CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .execute(() -> {
+                    if (settled.compareAndSet(false, true)) {
+                        kill();
+                    }
+                });
         try {
-            if (!connection.poll(timeout)) {
+            byte[] hello = child.connection().recvBytes();
+            if (!settled.compareAndSet(false, true)) {
+                throw new TimeoutException(this + " sent no handshake within " + timeout);
+            }
+            return (Wire.Hello) Wire.CODEC.decode(hello);
+        } catch (IOException e) {
+            boolean timedOut = !settled.compareAndSet(false, true);
+            child.process().process().waitFor(EXIT_CODE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            if (timedOut) {
                 throw new TimeoutException(this + " sent no handshake within " + timeout + "; its standard error:\n"
                         + child.process().transcript());
             }
-            return (Wire.Hello) Wire.CODEC.decode(connection.recvBytes());
-        } catch (IOException e) {
-            child.process().process().waitFor(EXIT_CODE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             throw new IOException(
                     this + " ended before its handshake; its standard error:\n"
                             + child.process().transcript(),

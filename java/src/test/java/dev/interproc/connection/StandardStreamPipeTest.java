@@ -56,9 +56,12 @@ class StandardStreamPipeTest {
     }
 
     @Test
-    void theBlockingChildEndCarriesTheSameStreamAndKeepsStandardOutputOffThePipe() throws Exception {
-        try (Pipe.Child child = start("blocking")) {
+    void blockingEndsOnBothSidesCarryTheSameStreamAndKeepStandardOutputOffThePipe() throws Exception {
+        try (Pipe.Child child = Pipe.startChildBlocking(
+                JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args("blocking"))) {
             Connection connection = child.connection();
+            assertFalse(connection.poll(), "nothing sent yet");
+            assertThrows(UnsupportedOperationException.class, () -> connection.poll(Duration.ofMillis(10)));
             Future<Void> sending = NumberedMessages.sendInBackground(connection, 1);
             NumberedMessages.receive(connection, NumberedMessages.COUNT);
             sending.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
