@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * missing, and whose class path holds only JARs (the JDK caches no class from a directory), trains it once in the
  * background: a worker JVM started with {@code -XX:AOTCacheOutput} runs a few representative jobs and exits, writing
  * the cache, which is then moved into place atomically. A cache never is required: the JVM ignores one that is
- * stale, truncated or corrupt, and its messages about it are switched off ({@link Worker#LOGGING}); a training that fails
+ * stale, truncated or corrupt, and its messages about it are switched off ({@link Worker#DEFAULT_OPTIONS}); a training that fails
  * leaves a {@code .failed} marker, so that it is not tried again until the marker is deleted.
  *
  * <p>Caches are tens of megabytes: after each training only the {@value #KEPT} most recently used files stay.

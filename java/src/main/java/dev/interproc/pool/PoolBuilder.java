@@ -36,7 +36,7 @@ public final class PoolBuilder {
 
     /**
      * Adds options for every worker JVM, such as {@code -Xmx256m}. They come after the pool's own (logging to
-     * standard error, the AOT cache), so they win where they conflict: {@code -XX:AOTCache=FILE} or
+     * standard error, no {@code hsperfdata} file, the AOT cache), so they win where they conflict: {@code -XX:AOTCache=FILE} or
      * {@code -XX:AOTMode=off} overrides the pool's cache. {@code -XX:TieredStopAtLevel=1} (the C1 compiler only)
      * starts a worker a little faster and suits short tasks; long computations want the default. An option that
      * makes the JVM log to standard output (such as {@code -Xlog:gc}, whose default output is standard output)

@@ -18,13 +18,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Worker implements AutoCloseable {
 
     /**
-     * The logging options every worker JVM starts with, before the caller's: the JVM's warnings go to standard
-     * error (the parent's transcript of the worker) instead of standard output, which carries the worker's
-     * connection (a warning there, such as one about an unusable AOT cache, would corrupt the handshake); the
-     * messages about an AOT cache or class data sharing archive it cannot use are off: such a cache is ignored.
+     * The options every worker JVM starts with, before the caller's (which win where they conflict): the JVM's
+     * warnings go to standard error (the parent's transcript of the worker) instead of standard output, which
+     * carries the worker's connection (a warning there, such as one about an unusable AOT cache, would corrupt the
+     * handshake); the messages about an AOT cache or class data sharing archive it cannot use are off (such a cache
+     * is ignored); and no {@code hsperfdata} file is written ({@code -XX:-UsePerfData}: a file less to create at
+     * start-up; {@code jps} does not list workers, {@code jcmd PID} still reaches them).
      */
-    static final List<String> LOGGING =
-            List.of("-Xlog:disable", "-Xlog:all=warning:stderr", "-Xlog:aot*=off:stderr", "-Xlog:cds*=off:stderr");
+    static final List<String> DEFAULT_OPTIONS = List.of(
+            "-Xlog:disable",
+            "-Xlog:all=warning:stderr",
+            "-Xlog:aot*=off:stderr",
+            "-Xlog:cds*=off:stderr",
+            "-XX:-UsePerfData");
 
     /** How long a dead worker's exit code is waited for, once its connection has ended. */
     private static final Duration EXIT_CODE_PATIENCE = Duration.ofSeconds(1);
@@ -44,7 +50,7 @@ final class Worker implements AutoCloseable {
      * Starts a worker JVM and waits for its handshake, which must show the class path hash {@code expectedHash}.
      *
      * @param name the worker's name
-     * @param jvmOptions options for the worker JVM, after {@link #LOGGING}
+     * @param jvmOptions options for the worker JVM, after {@link #DEFAULT_OPTIONS}
      * @param expectedHash {@link ClassPathHash#current()}, the code the worker must run
      * @param timeout how long the start and handshake may take
      * @param initializer an encoded task the worker runs before any other, or null; it may take as long as it takes
@@ -61,7 +67,7 @@ final class Worker implements AutoCloseable {
     static Worker start(String name, List<String> jvmOptions, String expectedHash, Duration timeout, byte[] initializer)
             throws IOException, TimeoutException, InterruptedException {
         Pipe.Child child = Pipe.startChildBlocking(JavaProcess.builder(WorkerMain.class.getName())
-                .jvmOptions(LOGGING.toArray(String[]::new))
+                .jvmOptions(DEFAULT_OPTIONS.toArray(String[]::new))
                 .jvmOptions(jvmOptions.toArray(String[]::new))
                 .args(name));
         Wire.unlimited(child.connection());

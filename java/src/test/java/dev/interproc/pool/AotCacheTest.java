@@ -60,7 +60,7 @@ class AotCacheTest {
                 .jvmOptions("-XX:AOTMode=off")
                 .build()) {
             ArrayList<String> options = pool.apply(AotCacheTest::workerOptions);
-            int logging = options.indexOf(Worker.LOGGING.getFirst());
+            int logging = options.indexOf(Worker.DEFAULT_OPTIONS.getFirst());
             int cache = options.indexOf("-XX:AOTCache=" + file);
             int users = options.indexOf("-XX:AOTMode=off");
             assertTrue(0 <= logging && logging < cache && cache < users, options.toString());
