@@ -43,6 +43,13 @@ final class AotCache {
     /** The system property that, set to {@code false}, makes pools not use or train caches unless told. */
     static final String ENABLED_PROPERTY = "interproc.pool.aotCache";
 
+    /**
+     * How many trainings of a cache may be cut short in a day (their JVM exited first, which kills the trainer, as a
+     * short-lived program's does) before no more are started that day: each costs a JVM's work for nothing.
+     * {@code Pool.aotCache().get()} before exiting lets one finish.
+     */
+    static final int MAX_CUT_SHORT = 3;
+
     /** How many cache files the directory keeps. */
     static final int KEPT = 8;
 
@@ -130,7 +137,7 @@ final class AotCache {
         if (Files.isRegularFile(file)) {
             return CompletableFuture.completedFuture(Optional.of(file));
         }
-        if (!trainable || Files.exists(failedMarker()) || !TRAINING.add(file)) {
+        if (!trainable || Files.exists(failedMarker()) || cutShort() >= MAX_CUT_SHORT || !TRAINING.add(file)) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         CompletableFuture<Optional<Path>> trained = new CompletableFuture<>();
@@ -149,6 +156,8 @@ final class AotCache {
                 file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
+            // Left behind, with this JVM's pid, if this JVM exits before the training ends (see cutShort).
+            Files.write(temporary, new byte[0]);
             List<String> options = new ArrayList<>(jvmOptions);
             options.add("-XX:AOTCacheOutput=" + temporary);
             Worker trainer = Worker.start("AOT-cache-trainer", options, classPathHash, TRAINING_TIMEOUT, null);
@@ -219,6 +228,24 @@ final class AotCache {
 
     private static void trainingEnd() {
         // The last job: the worker exits after it.
+    }
+
+    /** {@return how many trainings of this cache in the last day left their temporary file behind, their JVM gone} */
+    private int cutShort() {
+        String prefix = file.getFileName() + ".";
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            return (int) files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.startsWith(prefix) && name.endsWith(".tmp"))
+                    .map(name -> name.substring(prefix.length(), name.length() - ".tmp".length()))
+                    .filter(pid -> pid.chars().allMatch(Character::isDigit) && !pid.isEmpty())
+                    .filter(pid -> ProcessHandle.of(Long.parseLong(pid)).isEmpty())
+                    .map(pid -> file.resolveSibling(prefix + pid + ".tmp"))
+                    .filter(leftover ->
+                            lastModified(leftover).toMillis() > System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1))
+                    .count();
+        } catch (IOException | RuntimeException noDirectoryYet) {
+            return 0;
+        }
     }
 
     /** {@return the file whose existence says that training this cache failed, with the reason in it} */

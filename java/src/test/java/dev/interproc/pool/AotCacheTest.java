@@ -105,28 +105,45 @@ class AotCacheTest {
         }
         Path caches = directory.resolve("caches");
         for (int run = 1; run <= 2; run++) {
-            Process parent = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "--enable-native-access=ALL-UNNAMED",
-                            "-cp",
-                            String.join(File.pathSeparator, classPath),
-                            AotCacheChild.class.getName(),
-                            caches.toString())
-                    .redirectErrorStream(true)
-                    .start();
-            String output = new String(parent.getInputStream().readAllBytes());
-            assertEquals(0, parent.waitFor(), output);
-            System.out.print(output);
+            String output = runParent(classPath, caches);
             assertTrue(output.contains("result 42"), output);
             // The first run trains the cache its second pool uses; the second run's pools all use it.
             assertTrue(output.contains("first pool uses a cache: " + (run == 2)), output);
             assertTrue(output.contains("second pool uses a cache: true"), output);
         }
+        Path cache;
         try (var files = Files.list(caches)) {
-            List<String> names = files.map(f -> f.getFileName().toString()).toList();
-            assertEquals(1, names.size(), names.toString());
-            assertTrue(names.getFirst().matches("worker-[0-9a-f]{32}\\.aot"), names.toString());
+            List<Path> all = files.toList();
+            assertEquals(1, all.size(), all.toString());
+            cache = all.getFirst();
+            assertTrue(cache.getFileName().toString().matches("worker-[0-9a-f]{32}\\.aot"), all.toString());
         }
+
+        // Three trainings cut short today (their JVMs gone, their temporary files left): no fourth one.
+        Files.delete(cache);
+        // Pids above Linux's largest possible (2^22) are never alive.
+        for (int i = 1; i <= AotCache.MAX_CUT_SHORT; i++) {
+            Files.write(cache.resolveSibling(cache.getFileName() + "." + (2_000_000_000L + i) + ".tmp"), new byte[0]);
+        }
+        String output = runParent(classPath, caches, "expect-none");
+        assertTrue(output.contains("first pool's cache: Optional.empty"), output);
+        assertTrue(!Files.exists(cache), "no training, no cache");
+    }
+
+    /** Runs {@link AotCacheChild} in a JVM on the class path {@code classPath}, and returns its output. */
+    private static String runParent(List<String> classPath, Path caches, String... more) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                String.join(File.pathSeparator, classPath),
+                AotCacheChild.class.getName(),
+                caches.toString()));
+        command.addAll(List.of(more));
+        Process parent = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(parent.getInputStream().readAllBytes());
+        assertEquals(0, parent.waitFor(), output);
+        System.out.print(output);
+        return output;
     }
 }
