@@ -60,7 +60,9 @@ public final class Connection implements AutoCloseable {
     private final boolean writable;
     private volatile boolean closed;
     private volatile long maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH;
-    private volatile Codec codec = PickleCodec.INSTANCE;
+    /** Null until set: {@link PickleCodec}, whose classes are loaded only when used (a fast start needs none). */
+    private volatile Codec codec;
+
     private volatile boolean authenticated;
 
     /** {@code in} and {@code out} may be the same end (a socket) or one of them null (a one-way pipe). */
@@ -184,7 +186,7 @@ public final class Connection implements AutoCloseable {
      *     broken pipe when the peer has gone, or the codec's failure to encode {@code value}
      */
     public void send(Object value) throws IOException {
-        sendBytes(codec.encode(value));
+        sendBytes(codec().encode(value));
     }
 
     private void sendFrame(ByteBuffer payload) throws IOException {
@@ -337,7 +339,7 @@ public final class Connection implements AutoCloseable {
      *     to decode it
      */
     public Object recv() throws IOException {
-        return codec.decode(recvBytes());
+        return codec().decode(recvBytes());
     }
 
     private byte[] receive(long maxLength, long deadline) throws IOException {
@@ -418,7 +420,8 @@ public final class Connection implements AutoCloseable {
      * @return the current codec
      */
     public Codec codec() {
-        return codec;
+        Codec current = codec;
+        return current != null ? current : PickleCodec.INSTANCE;
     }
 
     /**

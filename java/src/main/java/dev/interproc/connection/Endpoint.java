@@ -12,7 +12,7 @@ import java.time.Duration;
  * input and output, which the JDK cannot select on ({@link PipeEnd}). One reading and one writing thread
  * may use it at once; {@link #close()} may come from any thread and ends their blocked calls.
  */
-sealed interface Endpoint permits ChannelEnd, DescriptorEnd {
+sealed interface Endpoint permits ChannelEnd, DescriptorEnd, StreamEnd {
 
     /** A deadline that never comes. */
     long NO_DEADLINE = Libc.NO_DEADLINE;

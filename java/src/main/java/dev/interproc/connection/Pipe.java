@@ -125,6 +125,30 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
     }
 
     /**
+     * As {@link #startChild}, for a parent that must start children fast and only makes blocking calls on the
+     * connection (a pool's worker slot): the connection runs over the JDK's own pipes to the child ({@link
+     * Process#getInputStream()} and {@link Process#getOutputStream()}), linking no C function, where
+     * {@link #startChild} links a dozen the first time, which costs a JVM tens to hundreds of milliseconds. The child
+     * may make its end with {@link #toParent()} or {@link #toParentBlocking()}. Differences from
+     * {@link #startChild}: receiving cannot wait with a timeout ({@link Connection#poll(Duration)} with a positive
+     * timeout throws {@link UnsupportedOperationException}; a zero timeout answers whether bytes are ready), and
+     * closing the connection does not wake a receive blocked in another thread: the child's end of file or death
+     * does (closing makes a child that reads exit, and {@link Child#close()} kills it). The builder keeps its
+     * standard input and output {@linkplain JavaProcess.Builder#rawStandardStreams raw}.
+     *
+     * @param builder the child to start
+     * @return the running child and the connection to it
+     * @throws java.io.UncheckedIOException if the child cannot be started
+     */
+    public static Child startChildBlocking(JavaProcess.Builder builder) {
+        JavaProcess process =
+                Objects.requireNonNull(builder, "builder").rawStandardStreams().start();
+        StreamEnd end = StreamEnd.ofChild(
+                process.process().getInputStream(), process.process().getOutputStream());
+        return new Child(process, new Connection(end, end));
+    }
+
+    /**
      * In a child started by {@link #startChild} (or any process whose standard input and output are pipes, such
      * as a Python {@code subprocess.Popen(..., stdin=PIPE, stdout=PIPE)} child), the duplex connection to the
      * parent over standard input and output. Call it first thing in {@code main}: it takes both streams over, so
@@ -141,6 +165,28 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
      */
     public static Connection toParent() throws IOException {
         PipeEnd end = PipeEnd.ofStandardStreams();
+        return new Connection(end, end);
+    }
+
+    /**
+     * As {@link #toParent()}, for a child JVM that must start fast and only makes blocking calls on the connection,
+     * from one receiving and one sending thread at a time (a worker's main loop): the connection is made through
+     * the JDK's own file streams, linking one C function ({@code dup2}) instead of the dozen a full end needs, which
+     * costs a starting JVM tens to hundreds of milliseconds. Differences from {@link #toParent()}: receiving cannot
+     * wait with a timeout ({@link Connection#poll(Duration)} with a positive timeout throws
+     * {@link UnsupportedOperationException}; a zero timeout answers whether bytes are ready), closing does not
+     * wake a blocked receive, and descriptor 0 becomes a copy of standard error instead of {@code /dev/null}
+     * ({@code System.in} reads nothing; a native read of descriptor 0 fails). Standard output goes to standard
+     * error, as for {@link #toParent()}: {@code System.out} at once, descriptor 1 (native code, child processes)
+     * from the first receive on (the {@code dup2} runs in the background meanwhile).
+     *
+     * @return the duplex connection to the parent
+     * @throws IOException if standard input or output is not a pipe, or cannot be reopened
+     * @throws IllegalStateException if this process's standard streams already carry a connection, or this JVM
+     *     denies native access
+     */
+    public static Connection toParentBlocking() throws IOException {
+        StreamEnd end = StreamEnd.ofStandardStreams();
         return new Connection(end, end);
     }
 

@@ -16,8 +16,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Two OS pipes, one read and one written, driven through the C library: the standard output and input of a child
@@ -49,9 +47,6 @@ final class PipeEnd extends DescriptorEnd {
     private static final MethodHandle OPEN =
             Libc.bindVariadic("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
     private static final MethodHandle DUP2 = Libc.bind("dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-
-    /** Whether {@link #ofStandardStreams()} has taken this process's standard streams. */
-    private static boolean standardStreamsTaken;
 
     private final int readFd;
     private final int writeFd;
@@ -92,12 +87,8 @@ final class PipeEnd extends DescriptorEnd {
      * @throws IOException if standard input or output is not a pipe
      * @throws IllegalStateException if they were taken before
      */
-    static synchronized PipeEnd ofStandardStreams() throws IOException {
-        if (standardStreamsTaken) {
-            throw new IllegalStateException("this process's standard input and output already carry a connection");
-        }
-        requirePipe(STDIN, "input");
-        requirePipe(STDOUT, "output");
+    static PipeEnd ofStandardStreams() throws IOException {
+        StandardStreams.take();
         int in = open("/proc/self/fd/" + STDIN, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
         int out;
         try {
@@ -120,16 +111,7 @@ final class PipeEnd extends DescriptorEnd {
             end.close();
             throw e;
         }
-        standardStreamsTaken = true;
         return end;
-    }
-
-    private static void requirePipe(int fd, String name) throws IOException {
-        String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-        if (!target.startsWith("pipe:")) {
-            throw new IOException("standard " + name + " is " + target + ", not a pipe: start this process with"
-                    + " Pipe.startChild, or give it pipes for standard input and output (Python: subprocess.PIPE)");
-        }
     }
 
     /**

@@ -88,7 +88,12 @@ public final class ChildTask<T> implements AutoCloseable {
             throw new IllegalStateException(name + " was started already: a child task can only be started once");
         }
         try {
-            worker = Worker.start(name, List.of(), ClassPathHash.current(), START_TIMEOUT, null);
+            String hash = ClassPathHash.current();
+            // The AOT cache of a pool's workers without options fits this child too, when there is one.
+            List<String> options = AotCache.enabledByDefault()
+                    ? AotCache.of(AotCache.defaultDirectory(), List.of(), hash).options()
+                    : List.of();
+            worker = Worker.start(name, options, hash, START_TIMEOUT, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         } catch (TimeoutException e) {

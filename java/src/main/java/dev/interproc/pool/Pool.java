@@ -1,10 +1,12 @@
 package dev.interproc.pool;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -59,14 +61,23 @@ public final class Pool extends TaskExecutor {
     private final AtomicInteger liveSlots;
     private final AtomicInteger idleSlots = new AtomicInteger();
     private final int maxRetries;
+    private final CompletableFuture<Optional<Path>> aotCache;
 
     Pool(PoolBuilder options) throws InterruptedException {
         int workers = options.workers;
-        List<String> jvmOptions = List.copyOf(options.jvmOptions);
+        List<String> userOptions = List.copyOf(options.jvmOptions);
         byte[] initializer = options.initializer;
         liveSlots = new AtomicInteger(workers);
         maxRetries = options.maxRetries;
         String hash = ClassPathHash.current();
+        AotCache aot = options.aotCache
+                ? AotCache.of(
+                        options.aotCacheDirectory != null ? options.aotCacheDirectory : AotCache.defaultDirectory(),
+                        userOptions,
+                        hash)
+                : null;
+        List<String> jvmOptions = new ArrayList<>(aot != null ? aot.options() : List.of());
+        jvmOptions.addAll(userOptions);
         String name = "Pool-" + POOLS.incrementAndGet();
         for (int i = 1; i <= workers; i++) {
             WorkerSlot slot = new WorkerSlot(
@@ -88,6 +99,9 @@ public final class Pool extends TaskExecutor {
                 throw new IllegalStateException("a worker of " + name + " could not start", e.getCause());
             }
         }
+        aotCache = aot != null
+                ? aot.trainIfMissing(userOptions, hash)
+                : CompletableFuture.completedFuture(Optional.empty());
     }
 
     /**
@@ -114,6 +128,19 @@ public final class Pool extends TaskExecutor {
      */
     public static PoolBuilder builder() {
         return new PoolBuilder();
+    }
+
+    /**
+     * The AOT cache the workers of later pools start with ({@link PoolBuilder#aotCache(boolean)}): complete at once
+     * if it existed when this pool was made (this pool's workers used it), or once this pool has trained it in the
+     * background; empty if the pool uses no cache, none can be trained (a directory on the class path) or the
+     * training failed. Never completes exceptionally; waiting on it is the way to have a cache before a pool whose
+     * start-up counts (a benchmark, a service's first request).
+     *
+     * @return the future of the cache file
+     */
+    public CompletableFuture<Optional<Path>> aotCache() {
+        return aotCache.copy();
     }
 
     // ------------------------------------------------------------------------------------------- Python's API

@@ -1,5 +1,6 @@
 package dev.interproc.pool;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,6 +13,8 @@ public final class PoolBuilder {
     byte[] initializer;
     int maxTasksPerWorker;
     int maxRetries;
+    boolean aotCache = AotCache.enabledByDefault();
+    Path aotCacheDirectory;
 
     PoolBuilder() {}
 
@@ -32,7 +35,12 @@ public final class PoolBuilder {
     }
 
     /**
-     * Adds options for every worker JVM, such as {@code -Xmx256m}.
+     * Adds options for every worker JVM, such as {@code -Xmx256m}. They come after the pool's own (logging to
+     * standard error, no {@code hsperfdata} file, the AOT cache), so they win where they conflict: {@code -XX:AOTCache=FILE} or
+     * {@code -XX:AOTMode=off} overrides the pool's cache. {@code -XX:TieredStopAtLevel=1} (the C1 compiler only)
+     * starts a worker a little faster and suits short tasks; long computations want the default. An option that
+     * makes the JVM log to standard output (such as {@code -Xlog:gc}, whose default output is standard output)
+     * corrupts the worker's connection: give such options an output, {@code -Xlog:gc:stderr}.
      *
      * @param options the options
      * @return this builder
@@ -91,6 +99,35 @@ public final class PoolBuilder {
             throw new IllegalArgumentException("maxRetries must be 0 or more, not " + retries);
         }
         this.maxRetries = retries;
+        return this;
+    }
+
+    /**
+     * Sets whether the workers use the JDK's AOT cache (JEP 483, 514, 515) of their class path, and train it in the
+     * background when there is none: a worker then starts several times faster (docs/pool.md, "Start-up"). On unless
+     * the system property {@code interproc.pool.aotCache} is {@code false}. A cache is trained once per worker
+     * command line and set of JARs, by one extra worker JVM after the pool has started, and only when the class path
+     * and module path hold JARs only (the JDK caches no class from a directory); {@link Pool#aotCache()} tells when
+     * it is ready. A missing, stale or corrupt cache is ignored (the pool works as without one), silently.
+     *
+     * @param enabled whether to use and train the cache
+     * @return this builder
+     */
+    public PoolBuilder aotCache(boolean enabled) {
+        this.aotCache = enabled;
+        return this;
+    }
+
+    /**
+     * Sets the directory of the AOT caches (see {@link #aotCache(boolean)}): the system property
+     * {@code interproc.pool.aotCacheDirectory} unless set, else {@code $XDG_CACHE_HOME/interproc/aot}, else
+     * {@code ~/.cache/interproc/aot}. The directory keeps the 8 most recently used caches (each tens of megabytes).
+     *
+     * @param directory the directory, created when a cache is first written
+     * @return this builder
+     */
+    public PoolBuilder aotCacheDirectory(Path directory) {
+        this.aotCacheDirectory = Objects.requireNonNull(directory, "directory");
         return this;
     }
 

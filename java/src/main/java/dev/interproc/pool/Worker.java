@@ -1,13 +1,14 @@
 package dev.interproc.pool;
 
-import dev.interproc.connection.Connection;
 import dev.interproc.connection.Pipe;
 import dev.interproc.process.JavaProcess;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The parent's side of one worker JVM ({@link WorkerMain}): starts it, checks its handshake, sends it jobs and
@@ -15,6 +16,21 @@ import java.util.concurrent.TimeoutException;
  * {@link #close} may be called from any thread.
  */
 final class Worker implements AutoCloseable {
+
+    /**
+     * The options every worker JVM starts with, before the caller's (which win where they conflict): the JVM's
+     * warnings go to standard error (the parent's transcript of the worker) instead of standard output, which
+     * carries the worker's connection (a warning there, such as one about an unusable AOT cache, would corrupt the
+     * handshake); the messages about an AOT cache or class data sharing archive it cannot use are off (such a cache
+     * is ignored); and no {@code hsperfdata} file is written ({@code -XX:-UsePerfData}: a file less to create at
+     * start-up; {@code jps} does not list workers, {@code jcmd PID} still reaches them).
+     */
+    static final List<String> DEFAULT_OPTIONS = List.of(
+            "-Xlog:disable",
+            "-Xlog:all=warning:stderr",
+            "-Xlog:aot*=off:stderr",
+            "-Xlog:cds*=off:stderr",
+            "-XX:-UsePerfData");
 
     /** How long a dead worker's exit code is waited for, once its connection has ended. */
     private static final Duration EXIT_CODE_PATIENCE = Duration.ofSeconds(1);
@@ -34,7 +50,7 @@ final class Worker implements AutoCloseable {
      * Starts a worker JVM and waits for its handshake, which must show the class path hash {@code expectedHash}.
      *
      * @param name the worker's name
-     * @param jvmOptions options for the worker JVM
+     * @param jvmOptions options for the worker JVM, after {@link #DEFAULT_OPTIONS}
      * @param expectedHash {@link ClassPathHash#current()}, the code the worker must run
      * @param timeout how long the start and handshake may take
      * @param initializer an encoded task the worker runs before any other, or null; it may take as long as it takes
@@ -45,11 +61,13 @@ final class Worker implements AutoCloseable {
      * @throws IllegalStateException if it runs other code than this JVM (its class path hash differs), or its
      *     initializer threw (the cause); it is killed
      * @throws WorkerDiedException if it died running its initializer
-     * @throws InterruptedException if this thread is interrupted while waiting; the worker is killed
+     * @throws InterruptedException if this thread is interrupted while waiting for the exit of a worker that could
+     *     not start
      */
     static Worker start(String name, List<String> jvmOptions, String expectedHash, Duration timeout, byte[] initializer)
             throws IOException, TimeoutException, InterruptedException {
-        Pipe.Child child = Pipe.startChild(JavaProcess.builder(WorkerMain.class.getName())
+        Pipe.Child child = Pipe.startChildBlocking(JavaProcess.builder(WorkerMain.class.getName())
+                .jvmOptions(DEFAULT_OPTIONS.toArray(String[]::new))
                 .jvmOptions(jvmOptions.toArray(String[]::new))
                 .args(name));
         Wire.unlimited(child.connection());
@@ -74,16 +92,31 @@ final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * Receives the handshake. The connection cannot wait with a timeout ({@link Pipe#startChildBlocking}), so a
+     * watchdog kills a worker whose handshake has not come by then, which ends the receive.
+     */
     private Wire.Hello awaitHello(Duration timeout) throws IOException, TimeoutException, InterruptedException {
-        Connection connection = child.connection();
+        AtomicBoolean settled = new AtomicBoolean();
+        CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .execute(() -> {
+                    if (settled.compareAndSet(false, true)) {
+                        kill();
+                    }
+                });
         try {
-            if (!connection.poll(timeout)) {
+            byte[] hello = child.connection().recvBytes();
+            if (!settled.compareAndSet(false, true)) {
+                throw new TimeoutException(this + " sent no handshake within " + timeout);
+            }
+            return (Wire.Hello) Wire.CODEC.decode(hello);
+        } catch (IOException e) {
+            boolean timedOut = !settled.compareAndSet(false, true);
+            child.process().process().waitFor(EXIT_CODE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            if (timedOut) {
                 throw new TimeoutException(this + " sent no handshake within " + timeout + "; its standard error:\n"
                         + child.process().transcript());
             }
-            return (Wire.Hello) Wire.CODEC.decode(connection.recvBytes());
-        } catch (IOException e) {
-            child.process().process().waitFor(EXIT_CODE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             throw new IOException(
                     this + " ended before its handshake; its standard error:\n"
                             + child.process().transcript(),

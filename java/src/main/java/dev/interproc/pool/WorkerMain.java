@@ -52,7 +52,7 @@ final class WorkerMain {
      */
     public static void main(String[] args) throws IOException, InterruptedException {
         String name = args.length > 0 ? args[0] : "worker";
-        Connection parent = Wire.unlimited(Pipe.toParent());
+        Connection parent = Wire.unlimited(Pipe.toParentBlocking());
         parent.sendBytes(
                 Wire.CODEC.encode(new Wire.Hello(ProcessHandle.current().pid(), ClassPathHash.current())));
         long parentPid = parentPid();

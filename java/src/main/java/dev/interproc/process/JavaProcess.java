@@ -240,6 +240,7 @@ public final class JavaProcess implements AutoCloseable {
         private Path workingDirectory;
         private ProcessBuilder.Redirect input = ProcessBuilder.Redirect.PIPE;
         private ProcessBuilder.Redirect output = ProcessBuilder.Redirect.PIPE;
+        private boolean rawStreams;
 
         private Builder(String mainClassName) {
             this.mainClassName = mainClassName;
@@ -331,6 +332,20 @@ public final class JavaProcess implements AutoCloseable {
         }
 
         /**
+         * Leaves the child's standard input and output pipes to the caller as bytes, {@link Process#getOutputStream()}
+         * and {@link Process#getInputStream()} of {@link JavaProcess#process()}, instead of lines: standard output
+         * is not read ({@link JavaProcess#awaitLine} throws, {@link JavaProcess#output()} is empty) and
+         * {@link JavaProcess#sendLine} throws, as when they are redirected; standard error is read as lines still.
+         * For a connection over them ({@code Pipe.startChildBlocking}).
+         *
+         * @return this builder
+         */
+        public Builder rawStandardStreams() {
+            this.rawStreams = true;
+            return this;
+        }
+
+        /**
          * The full command line the child is started with.
          *
          * @return a new list: the {@code java} binary, its options, the class path, the main class and the arguments
@@ -356,8 +371,8 @@ public final class JavaProcess implements AutoCloseable {
                 return new JavaProcess(
                         builder.start(),
                         "child JVM " + simpleName,
-                        input.type() != ProcessBuilder.Redirect.Type.PIPE,
-                        output.type() != ProcessBuilder.Redirect.Type.PIPE);
+                        rawStreams || input.type() != ProcessBuilder.Redirect.Type.PIPE,
+                        rawStreams || output.type() != ProcessBuilder.Redirect.Type.PIPE);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start a child JVM: " + String.join(" ", command()), e);
             }

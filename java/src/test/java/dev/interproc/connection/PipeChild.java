@@ -7,7 +7,8 @@ import java.util.HexFormat;
 /**
  * The child JVM of {@link StandardStreamPipeTest}, talking to its parent over standard input and output.
  * {@code stream}: sends {@link NumberedMessages} while receiving and checking the parent's, reports "RECEIVED n" on
- * standard error, then echoes. {@code echo}: returns every message until an empty one. {@code raw-in N}: reads N
+ * standard error, then echoes. {@code blocking}: the same over {@link Pipe#toParentBlocking()}, and a grandchild
+ * that inherits standard output writes to it before the echo. {@code echo}: returns every message until an empty one. {@code raw-in N}: reads N
  * raw bytes of standard input, without a connection, and prints them as hex on standard error. {@code raw-out HEX}:
  * writes the bytes to standard output, without a connection, and exits.
  */
@@ -15,6 +16,12 @@ public final class PipeChild {
 
     /** What the child prints to System.out after the takeover; the parent finds it on standard error. */
     static final String STRAY_LINE = "System.out after toParent";
+
+    /** What a process the {@code blocking} child starts prints on the standard output it inherits. */
+    static final String INHERITED_LINE = "standard output inherited by a grandchild";
+
+    /** What the {@code blocking} child prints when a poll with a timeout was refused. */
+    static final String NO_TIMEOUTS = "poll with a timeout refused";
 
     private PipeChild() {}
 
@@ -24,6 +31,23 @@ public final class PipeChild {
                 try (Connection parent = Pipe.toParent()) {
                     System.out.println(STRAY_LINE);
                     NumberedMessages.streamFromChild(parent, System.err);
+                    echo(parent);
+                }
+            }
+            case "blocking" -> {
+                try (Connection parent = Pipe.toParentBlocking()) {
+                    System.out.println(STRAY_LINE);
+                    NumberedMessages.streamFromChild(parent, System.err);
+                    // Descriptor 1 is standard error now: a grandchild writing to it cannot reach the pipe.
+                    new ProcessBuilder("sh", "-c", "echo '" + INHERITED_LINE + "'")
+                            .inheritIO()
+                            .start()
+                            .waitFor();
+                    try {
+                        parent.poll(java.time.Duration.ofMillis(10));
+                    } catch (UnsupportedOperationException expected) {
+                        System.err.println(NO_TIMEOUTS);
+                    }
                     echo(parent);
                 }
             }

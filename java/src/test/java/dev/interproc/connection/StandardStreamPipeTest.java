@@ -56,6 +56,33 @@ class StandardStreamPipeTest {
     }
 
     @Test
+    void blockingEndsOnBothSidesCarryTheSameStreamAndKeepStandardOutputOffThePipe() throws Exception {
+        try (Pipe.Child child = Pipe.startChildBlocking(
+                JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args("blocking"))) {
+            Connection connection = child.connection();
+            assertFalse(connection.poll(), "nothing sent yet");
+            assertThrows(UnsupportedOperationException.class, () -> connection.poll(Duration.ofMillis(10)));
+            Future<Void> sending = NumberedMessages.sendInBackground(connection, 1);
+            NumberedMessages.receive(connection, NumberedMessages.COUNT);
+            sending.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            child.process().awaitErrorLine(PipeChild.NO_TIMEOUTS::equals, TIMEOUT);
+
+            byte[] large = new byte[4 << 20];
+            new Random(5).nextBytes(large);
+            connection.sendBytes(large);
+            assertArrayEquals(large, connection.recvBytes(), "the grandchild's output must not reach the pipe");
+
+            connection.sendBytes(new byte[0]);
+            assertEquals(0, child.process().waitFor(TIMEOUT), child.process().transcript());
+            List<String> errors = child.process().errorOutput();
+            assertTrue(errors.contains(PipeChild.STRAY_LINE), child.process().transcript());
+            assertTrue(
+                    errors.contains(PipeChild.INHERITED_LINE), child.process().transcript());
+            assertThrows(EOFException.class, connection::recvBytes);
+        }
+    }
+
+    @Test
     void pollIsFalseOnAnIdlePipeAndTrueOnceAMessageIsBuffered() throws Exception {
         try (Pipe.Child child = start("echo")) {
             Connection connection = child.connection();

@@ -19,7 +19,8 @@ import java.util.stream.IntStream;
  *   <li>{@code apply}: APPLIES sequential {@code apply} round trips of a trivial task: p50 and p99;
  *   <li>{@code mapChunk1}: {@code map} of TASKS trivial items with chunk size 1;
  *   <li>{@code mapDefault}: the same with Python's default chunks, {@code ceil(TASKS / (4 x WORKERS))};
- *   <li>{@code firstResult}: from the pool's creation to the first {@code apply}'s result, 2 workers.
+ *   <li>{@code firstResult}: from the pool's creation to the first {@code apply}'s result, 2 workers, once the
+ *       workers' AOT cache exists (a first pool trains it, and is not measured).
  * </ul>
  *
  * Prints {@code result suite=pool impl=I op=O processes=WORKERS ops_per_s=MEDIAN reps=R1,... [p50_us= p99_us=]
@@ -61,6 +62,10 @@ public final class PoolBenchmark {
         String[] jvmOptions = System.getProperty("pool.jvmOptions", "").isBlank()
                 ? new String[0]
                 : System.getProperty("pool.jvmOptions").trim().split("\\s+");
+        try (Pool warm = Pool.create(2, jvmOptions)) {
+            // The workers' AOT cache: trained by the first pool of a class path, used by every later one.
+            System.out.println("# workers' AOT cache: " + warm.aotCache().get());
+        }
         measure("java-pool", n -> interproc(Pool.create(n, jvmOptions)), reps, workers, applies, tasks);
         measure("java-forkjoin", PoolBenchmark::forkJoin, reps, workers, applies, tasks);
     }
