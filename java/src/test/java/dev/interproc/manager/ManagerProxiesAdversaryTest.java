@@ -12,6 +12,7 @@ import dev.interproc.codec.PythonGlobal;
 import dev.interproc.connection.Address;
 import dev.interproc.connection.Client;
 import dev.interproc.connection.Connection;
+import dev.interproc.connection.Listener;
 import dev.interproc.process.JavaProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -296,6 +297,94 @@ class ManagerProxiesAdversaryTest {
         }
         assertNothingLeftBehind();
         assertEquals("", good.debugInfo());
+    }
+
+    /**
+     * A hostile or buggy server: a reply's proxy with a bad token is a clear error, one the server does not hold a
+     * {@code KeyError}, a {@code #PROXY} to a standard proxy's method a working proxy (never the raw reply); and a
+     * closed client's codec decodes no proxy (an {@code IOException}, no open client being left).
+     */
+    @Test
+    void aHostileServersProxiesAreClearErrorsOrWorkingProxies() throws Exception {
+        Address address = new Address.Unix(directory.resolve("hostile.sock"));
+        try (Listener listener = Listener.builder(address).authkey(KEY).bind()) {
+            Object here = Protocol.pythonAddress(listener.address());
+            Thread.ofPlatform().daemon().start(() -> serveHostile(listener, here));
+            ManagerClient client = ManagerClient.connect(address, KEY);
+            ManagedMap<String, Object> map = client.dict("7f01");
+            ManagerException bad = assertThrows(ManagerException.class, () -> map.get("bad token"));
+            assertTrue(bad.getMessage().contains("Token's address"), bad.getMessage());
+            ManagerException gone = assertThrows(ManagerException.class, () -> map.get("unknown"));
+            assertTrue(gone.getMessage().contains("KeyError"), gone.getMessage());
+            try (ManagedMap<?, ?> made = assertInstanceOf(ManagedMap.class, map.get("proxy"))) {
+                assertEquals("7f02", made.ident());
+            }
+            byte[] pickled = client.codec().encode(map);
+            client.close();
+            IOException closed =
+                    assertThrows(IOException.class, () -> client.codec().decode(pickled));
+            assertTrue(closed.getMessage().contains("no ManagerClient of this JVM is open"), closed.getMessage());
+        }
+    }
+
+    /** Serves every connection as the hostile server of the test above: {@code get} answers by its key. */
+    private static void serveHostile(Listener listener, Object here) {
+        while (true) {
+            Connection connection;
+            try {
+                connection = listener.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            Thread.ofPlatform().daemon().start(() -> {
+                try (connection) {
+                    while (true) {
+                        Object[] request = (Object[]) Protocol.CODEC.decode(connection.recvBytes());
+                        Object[] args = (Object[]) request[2];
+                        Object[] reply =
+                                switch (String.valueOf(request[1])) {
+                                    case "get" ->
+                                        switch (String.valueOf(args[0])) {
+                                            case "bad token" ->
+                                                new Object[] {
+                                                    "#RETURN",
+                                                    rebuildProxy(
+                                                            DICT_PROXY,
+                                                            new RawToken(new Object[] {"dict", cycle(), "7f09"}),
+                                                            "pickle",
+                                                            Map.of())
+                                                };
+                                            case "unknown" ->
+                                                new Object[] {
+                                                    "#RETURN",
+                                                    rebuildProxy(
+                                                            DICT_PROXY,
+                                                            new RawToken(new Object[] {"dict", here, "7f03"}),
+                                                            "pickle",
+                                                            Map.of())
+                                                };
+                                            default ->
+                                                new Object[] {
+                                                    "#PROXY",
+                                                    new Object[] {
+                                                        new Object[] {"get"},
+                                                        new RawToken(new Object[] {"dict", here, "7f02"})
+                                                    }
+                                                };
+                                        };
+                                    case "incref" ->
+                                        "7f03".equals(args[0])
+                                                ? new Object[] {"#TRACEBACK", "Traceback\nKeyError: '7f03'\n"}
+                                                : new Object[] {"#RETURN", null};
+                                    default -> new Object[] {"#RETURN", null};
+                                };
+                        connection.sendBytes(HOSTILE.encode(reply));
+                    }
+                } catch (IOException | RuntimeException clientGone) {
+                    // the client closed its connection
+                }
+            });
+        }
     }
 
     /**
