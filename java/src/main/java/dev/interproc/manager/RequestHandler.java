@@ -141,7 +141,7 @@ final class RequestHandler {
      * request comes (or the channel ends): the stored proxies in it ({@code queue.get()} of one, {@code dict.pop})
      * may have left their only store, and the client increfs them (its {@code RebuildProxy}) before it sends
      * anything more on this channel; held, their objects are still there for that {@code incref}, whatever the
-     * garbage collector does meanwhile.
+     * garbage collector does meanwhile. (Python's {@code serve_client} holds its last reply as long, in its locals.)
      */
     void serveCalls(Connection connection) throws IOException, InterruptedException {
         Object[] sent = null;
