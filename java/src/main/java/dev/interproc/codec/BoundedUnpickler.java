@@ -51,7 +51,8 @@ import net.razorvine.pickle.objects.SetConstructor;
  *       exceptions, and the globals registered as values ({@link PythonGlobal}, never called); any other class is
  *       refused (Pyrolite would make a dictionary of it). BUILD (setting an object's state) only on exceptions and
  *       on classes mapped {@linkplain PythonClass#byState() by state}, whose NEWOBJ makes a placeholder that BUILD
- *       turns into the Java value (a memo reference to it taken after BUILD gets the value).
+ *       turns into the Java value (a memo reference to it taken after BUILD gets the value; one taken before,
+ *       which would leave the placeholder in the value, is refused).
  *   <li>Opcodes with a length: the length is checked against the bytes left before Pyrolite allocates it.
  * </ul>
  */
@@ -166,7 +167,13 @@ final class BoundedUnpickler extends Unpickler {
             }
             case Opcodes.GET, Opcodes.BINGET, Opcodes.LONG_BINGET, Opcodes.DUP -> {
                 super.dispatch(opcode);
-                if (stack.peek() instanceof PythonTypes.Pending pending && pending.built() != null) {
+                if (stack.peek() instanceof PythonTypes.Pending pending) {
+                    if (pending.built() == null) {
+                        // Python's object is the same before and after BUILD; this codec's value exists only after
+                        throw new PickleException("the pickle refers to a " + pending
+                                + " (memo or DUP) before BUILD set its state, which PickleCodec cannot make: a"
+                                + " PythonClass mapped by state is made by BUILD");
+                    }
                     stack.pop(); // the memo holds what NEWOBJ made; BUILD has made the value since
                     stack.add(pending.built());
                 }

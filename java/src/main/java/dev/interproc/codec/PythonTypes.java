@@ -71,6 +71,11 @@ final class PythonTypes {
             return built;
         }
 
+        @Override
+        public String toString() {
+            return type.module() + "." + type.name();
+        }
+
         /** {@return the value built, or null if BUILD has not come yet} */
         Object built() {
             return built;

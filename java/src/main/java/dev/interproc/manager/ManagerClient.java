@@ -373,8 +373,8 @@ public final class ManagerClient implements AutoCloseable {
      * own pickled proxies). Decoding one makes a working proxy, as Python's {@code RebuildProxy} does: of the Java
      * proxy class of its typeid ({@code dict}: {@link ManagedMap}, {@code list}: {@link ManagedList},
      * {@code Queue}: {@link ManagedQueue}, ...; any other: an untyped {@link ManagedProxy}), holding a reference of its
-     * own ({@code incref}, one connection or call), through this client if the token names its address, else
-     * through another open client of this JVM connected to that address.
+     * own ({@code incref}, one connection or call), through this client if the token names its address and it is
+     * open, else through another open client of this JVM connected to that address.
      *
      * <p>Decoding blocks for the {@code incref}s; it fails with an {@code IOException} naming the address when no
      * open client of this JVM is connected to the token's manager (connect one, with the key, first), and with
@@ -392,7 +392,7 @@ public final class ManagerClient implements AutoCloseable {
      */
     private Object rebuild(PickledProxy pickled) {
         Token token = pickled.token();
-        ManagerClient client = token.isAt(Protocol.pythonAddress(address))
+        ManagerClient client = !closed && token.isAt(Protocol.pythonAddress(address))
                 ? this
                 : OPEN.stream()
                         .filter(open -> token.isAt(Protocol.pythonAddress(open.address)))

@@ -1,8 +1,10 @@
 package dev.interproc.manager;
 
 import dev.interproc.codec.PythonGlobal;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -45,7 +47,10 @@ record PickledProxy(PythonGlobal proxyClass, Token token, String serializer, Map
         return kwds.get("exposed") instanceof Object[] names ? names : null;
     }
 
-    /** Decodes the arguments of {@code RebuildProxy}, refusing any other shape. */
+    /**
+     * Decodes the arguments of {@code RebuildProxy}, refusing any other shape, and kwds other than Python's: a tuple
+     * of str ({@code exposed}) or a scalar ({@code authkey}) each.
+     */
     @SuppressWarnings("unchecked")
     static PickledProxy fromArguments(Object[] arguments) {
         if (arguments.length != 4
@@ -57,7 +62,25 @@ record PickledProxy(PythonGlobal proxyClass, Token token, String serializer, Map
             throw new IllegalArgumentException(
                     "RebuildProxy takes (proxy class, Token, serializer, kwds), not " + PythonRepr.of(arguments));
         }
+        kwds.forEach((name, value) -> {
+            // BaseProxy.__reduce__ writes 'exposed' (a tuple of str) and 'authkey' (bytes); nothing nests here, where
+            // the codec's depth limit does not reach and Java would hash and compare a cycle for ever.
+            if (!isScalar(value)
+                    && !(value instanceof Object[] tuple && Arrays.stream(tuple).allMatch(String.class::isInstance))
+                    && !(value instanceof List<?> list && list.stream().allMatch(String.class::isInstance))) {
+                throw new IllegalArgumentException("RebuildProxy's kwds hold a tuple of str (exposed) or a scalar, not "
+                        + PythonRepr.of(name) + ": " + PythonRepr.of(value));
+            }
+        });
         return new PickledProxy(proxyClass, token, serializer, (Map<String, Object>) kwds);
+    }
+
+    private static boolean isScalar(Object value) {
+        return value == null
+                || value instanceof Boolean
+                || value instanceof Number
+                || value instanceof String
+                || value instanceof byte[];
     }
 
     /** Python's repr of the proxy: {@code <DictProxy object, typeid 'dict' at ...>}. */

@@ -55,14 +55,26 @@ final class ProxyHandle {
         return client.isJavaServer();
     }
 
-    /** Calls a method that does not block on the server. */
+    /** Calls a method that does not block on the server; a new shared object it returns comes as a proxy. */
     Object call(String method, Object... args) {
-        return client.callUninterruptibly(ident, method, args);
+        return adopted(client.callUninterruptibly(ident, method, args));
     }
 
-    /** Calls a method that may block on the server, such as {@code get} or {@code acquire}. */
+    /** Calls a method that may block on the server, such as {@code get} or {@code acquire}; see {@link #call}. */
     Object callInterruptibly(String method, Object... args) throws InterruptedException {
-        return client.call(ident, method, args);
+        return adopted(client.call(ident, method, args));
+    }
+
+    /**
+     * A method's new shared object ({@code #PROXY}), which only a server's {@code method_to_typeid} (or a hostile
+     * server) sends to a proxy of a standard type, as a proxy of its typeid holding the reference the server made
+     * for the caller, as Python's client makes one of any method's: never the raw reply, nor a leaked reference.
+     */
+    private Object adopted(Object result) {
+        return result instanceof ManagerClient.ReturnedProxy returned
+                ? Proxies.adopt(
+                        client, returned.token().id(), returned.token().typeid(), returned.exposed(), Object.class)
+                : result;
     }
 
     /** Drops the proxy's reference; the object goes when no proxy references it. Idempotent. */

@@ -51,6 +51,11 @@ final class PythonError extends RuntimeException {
         return builtin("AttributeError", message);
     }
 
+    /** {@return Python's error for a recursion too deep, what a {@link StackOverflowError} is to the client} */
+    static PythonError recursionError() {
+        return builtin("RecursionError", "maximum recursion depth exceeded");
+    }
+
     /** {@return the exception as the call that makes it in Python, for the pickle of the reply} */
     PythonCall toPython() {
         return new PythonCall(module, type, arguments);
@@ -77,6 +82,9 @@ final class PythonError extends RuntimeException {
      * frames where Python would show its own.
      */
     static String traceback(Throwable failure) {
+        if (failure instanceof StackOverflowError) { // its thousand frames say nothing more
+            return traceback(recursionError());
+        }
         StringWriter frames = new StringWriter();
         failure.printStackTrace(new PrintWriter(frames));
         String last = failure instanceof PythonError python ? python.getMessage() : "RuntimeError: " + failure;

@@ -1,9 +1,13 @@
 package dev.interproc.manager;
 
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Supplier;
 
 /** Python's {@code repr()} of decoded pickle values, for {@code __repr__}, {@code debug_info} and error messages. */
 final class PythonRepr {
@@ -11,6 +15,14 @@ final class PythonRepr {
     private PythonRepr() {}
 
     static String of(Object value) {
+        return of(value, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    /**
+     * The repr, with a container met again inside itself shown as Python shows it ({@code [[...]]}): a pickle may
+     * hold cycles. {@code path} holds the containers being printed.
+     */
+    private static String of(Object value, Set<Object> path) {
         return switch (value) {
             case null -> "None";
             case Boolean b -> b ? "True" : "False";
@@ -18,25 +30,44 @@ final class PythonRepr {
             case Double d -> floating(d);
             case Float f -> floating(f.doubleValue());
             case byte[] bytes -> "b" + string(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1));
+            case Object[] tuple when path.contains(tuple) -> "(...)";
             case Object[] tuple ->
-                tuple.length == 1 ? "(" + of(tuple[0]) + ",)" : join("(", java.util.List.of(tuple), ")");
-            case Map<?, ?> map -> {
-                StringJoiner items = new StringJoiner(", ", "{", "}");
-                map.forEach((k, v) -> items.add(of(k) + ": " + of(v)));
-                yield items.toString();
-            }
-            case java.util.List<?> list -> join("[", list, "]");
-            case Collection<?> set -> set.isEmpty() ? "set()" : join("{", set, "}");
+                tuple.length == 1
+                        ? inside(tuple, path, () -> "(" + of(tuple[0], path) + ",)")
+                        : join("(", tuple, java.util.List.of(tuple), ")", path);
+            case Map<?, ?> map when path.contains(map) -> "{...}";
+            case Map<?, ?> map ->
+                inside(map, path, () -> {
+                    StringJoiner items = new StringJoiner(", ", "{", "}");
+                    map.forEach((k, v) -> items.add(of(k, path) + ": " + of(v, path)));
+                    return items.toString();
+                });
+            case java.util.List<?> list when path.contains(list) -> "[...]";
+            case java.util.List<?> list -> join("[", list, list, "]", path);
+            case Collection<?> set when path.contains(set) -> "{...}";
+            case Collection<?> set -> set.isEmpty() ? "set()" : join("{", set, set, "}", path);
             default -> value.toString();
         };
     }
 
-    private static String join(String open, Collection<?> items, String close) {
-        StringJoiner text = new StringJoiner(", ", open, close);
-        for (Iterator<?> it = items.iterator(); it.hasNext(); ) {
-            text.add(of(it.next()));
+    private static String join(String open, Object container, Collection<?> items, String close, Set<Object> path) {
+        return inside(container, path, () -> {
+            StringJoiner text = new StringJoiner(", ", open, close);
+            for (Iterator<?> it = items.iterator(); it.hasNext(); ) {
+                text.add(of(it.next(), path));
+            }
+            return text.toString();
+        });
+    }
+
+    /** {@return what {@code repr} makes of {@code container}'s items, with the container on the path meanwhile} */
+    private static String inside(Object container, Set<Object> path, Supplier<String> repr) {
+        path.add(container);
+        try {
+            return repr.get();
+        } finally {
+            path.remove(container);
         }
-        return text.toString();
     }
 
     private static String floating(double value) {

@@ -3,6 +3,7 @@ package dev.interproc.manager;
 import dev.interproc.connection.Connection;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ final class RequestHandler {
                 channelName = String.valueOf(arguments.required(0, "name"));
             }
             reply = new Object[] {"#RETURN", call(function, arguments)};
-        } catch (RuntimeException | IOException e) { // a request that does not decode, or a failed call
+        } catch (RuntimeException | IOException | StackOverflowError e) { // a bad request, or a failed call
             reply = new Object[] {"#TRACEBACK", PythonError.traceback(e)};
         }
         send(connection, reply);
@@ -135,23 +136,33 @@ final class RequestHandler {
         return new Object[] {table.add(typeid, type, referent), type.exposed().toArray()};
     }
 
-    /** The method-call channel: one reply per request, until end of file. */
+    /**
+     * The method-call channel: one reply per request, until end of file. The reply sent last is held until the next
+     * request comes (or the channel ends): the stored proxies in it ({@code queue.get()} of one, {@code dict.pop})
+     * may have left their only store, and the client increfs them (its {@code RebuildProxy}) before it sends
+     * anything more on this channel; held, their objects are still there for that {@code incref}, whatever the
+     * garbage collector does meanwhile. (Python's {@code serve_client} holds its last reply as long, in its locals.)
+     */
     void serveCalls(Connection connection) throws IOException, InterruptedException {
+        Object[] sent = null;
         while (true) {
             byte[] message;
             try {
                 message = connection.recvBytes();
             } catch (EOFException e) {
                 return;
+            } finally {
+                Reference.reachabilityFence(sent);
             }
             Object[] reply;
             try {
                 Object[] request = request(message);
                 reply = request[0] == null ? callServerFunction(request) : callMethod(request);
-            } catch (RuntimeException | IOException e) {
+            } catch (RuntimeException | IOException | StackOverflowError e) {
                 reply = new Object[] {"#TRACEBACK", PythonError.traceback(e)};
             }
             send(connection, reply);
+            sent = reply;
         }
     }
 
@@ -167,6 +178,8 @@ final class RequestHandler {
             result = entry.referent().call(method, arguments);
         } catch (PythonError e) {
             return new Object[] {"#ERROR", e.toPython()};
+        } catch (StackOverflowError e) { // comparing two cyclic lists, as Python's own comparison would
+            return new Object[] {"#ERROR", PythonError.recursionError().toPython()};
         }
         String typeid = entry.type().methodToTypeid().get(method);
         if (typeid == null) {

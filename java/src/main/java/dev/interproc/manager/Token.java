@@ -11,7 +11,8 @@ import java.util.Objects;
  * mapping.
  *
  * @param typeid the registered type's name
- * @param address the server's address, in Python's form ({@link Protocol#pythonAddress})
+ * @param address the server's address, in Python's form ({@link Protocol#pythonAddress}); a decoded one is refused
+ *     unless a str, bytes or a tuple of str and ints
  * @param id the object's ident on that server
  */
 record Token(String typeid, Object address, String id) {
@@ -34,7 +35,27 @@ record Token(String typeid, Object address, String id) {
             throw new IllegalArgumentException(
                     "a Token's state is (typeid, address, id) of str, address and str, not " + PythonRepr.of(state));
         }
+        if (!isAddress(state[1])) {
+            // A container here would escape the codec's depth limit, and Java would hash and compare it for ever.
+            throw new IllegalArgumentException("a Token's address is a socket path (str), bytes or a (host, port)"
+                    + " tuple, not " + PythonRepr.of(state[1]));
+        }
         return new Token(typeid, state[1], id);
+    }
+
+    /** {@return whether {@code address} has one of Python's forms: a str, bytes, or a tuple of str and ints} */
+    private static boolean isAddress(Object address) {
+        return switch (address) {
+            case String path -> true;
+            case byte[] name -> true;
+            case Object[] tuple ->
+                Arrays.stream(tuple)
+                        .allMatch(item -> item instanceof String
+                                || item instanceof Integer
+                                || item instanceof Long
+                                || item instanceof java.math.BigInteger);
+            case null, default -> false;
+        };
     }
 
     /** {@return whether the token's address is {@code pythonAddress}} */

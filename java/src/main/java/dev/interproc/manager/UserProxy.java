@@ -71,9 +71,10 @@ final class UserProxy implements InvocationHandler {
             return null;
         }
         boolean interruptible = Arrays.asList(method.getExceptionTypes()).contains(InterruptedException.class);
+        // The client's result as it came: a new shared object is adopted as the method's return type below.
         Object result = interruptible
-                ? handle.callInterruptibly(method.getName(), given)
-                : handle.call(method.getName(), given);
+                ? client.call(handle.ident(), method.getName(), given)
+                : client.callUninterruptibly(handle.ident(), method.getName(), given);
         if (result instanceof ManagerClient.ReturnedProxy returned) { // method_to_typeid: a new shared object
             return Proxies.adopt(
                     client,

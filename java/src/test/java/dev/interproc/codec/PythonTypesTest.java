@@ -70,6 +70,14 @@ class PythonTypesTest {
     /** A Python class whose {@code __getstate__} returns a tuple, as {@code multiprocessing.managers.Token}. */
     record Pair(Object a, Object b) {}
 
+    private static final PythonClass<Pair> PAIR = new PythonClass<>(
+            "__main__",
+            "Pair",
+            Pair.class,
+            state -> new Pair(state[0], state[1]),
+            pair -> new Object[] {pair.a(), pair.b()},
+            true);
+
     /**
      * {@code [p, p, Pair(2, None), f]} as CPython 3.13 pickles it, {@code Pair} having {@code __slots__},
      * {@code __getstate__} returning {@code (a, b)} and {@code __setstate__}, and {@code f} a function: NEWOBJ and
@@ -81,13 +89,7 @@ class PythonTypesTest {
     @Test
     void aClassMappedByStateAndAGlobalAsAValueReadAndWriteAsCPython() throws IOException {
         PickleCodec codec = PickleCodec.builder()
-                .register(new PythonClass<>(
-                        "__main__",
-                        "Pair",
-                        Pair.class,
-                        state -> new Pair(state[0], state[1]),
-                        pair -> new Object[] {pair.a(), pair.b()},
-                        true))
+                .register(PAIR)
                 .registerGlobal(new PythonGlobal("__main__", "f"))
                 .build();
         List<?> decoded = (List<?>) codec.decode(HEX.parseHex(PAIRS));
@@ -98,6 +100,23 @@ class PythonTypesTest {
         assertEquals(PAIRS, HEX.formatHex(codec.encode(decoded)));
         IOException unregistered = assertThrows(IOException.class, () -> pickle.decode(HEX.parseHex(PAIRS)));
         assertTrue(unregistered.getMessage().contains("__main__.Pair"), unregistered.getMessage());
+    }
+
+    /**
+     * An object of a class mapped by state referred to (memo GET, DUP) before BUILD set its state would be left in
+     * the value as the codec's placeholder, where Python has the object: refused.
+     */
+    @Test
+    void aClassMappedByStateReferredToBeforeItsStateIsSetIsRefused() {
+        PickleCodec codec = PickleCodec.builder().register(PAIR).build();
+        String pair = "8c085f5f6d61696e5f5f8c04506169729394298194"; // Pair.__new__(Pair), memoized as 2
+        // [p, p] with the first p appended before BUILD, through the memo; then (p, p) through DUP
+        for (String pickle : List.of(
+                "80045d94" + pair + "616802" + "4b014e86" + "62" + "61" + "2e",
+                "80045d94" + pair + "32" + "4b014e86" + "62" + "86" + "61" + "2e")) {
+            IOException refused = assertThrows(IOException.class, () -> codec.decode(HEX.parseHex(pickle)));
+            assertTrue(refused.getMessage().contains("before BUILD set its state"), refused.getMessage());
+        }
     }
 
     /** A registered mapping comes before the built-in forms: a registered Map type is written as its class. */

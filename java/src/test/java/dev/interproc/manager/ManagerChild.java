@@ -23,7 +23,10 @@ import java.util.List;
  *       proxies with its client's codec and attaches the dict {@code DICT} by ident; puts {@code "from child"}
  *       into the queue, sets the value the parent stored in the shared dict under {@code "parent value"} to 42,
  *       stores a new list {@code ["child item"]} there under {@code "child list"}, counts {@code "child"} in
- *       {@code DICT}, drops everything and prints {@code DONE}.
+ *       {@code DICT}, drops everything and prints {@code DONE};
+ *   <li>{@code store ADDRESS KEY_HEX DICT}: attaches the dict {@code DICT}, stores a new list
+ *       {@code ["child item"]} there under {@code "child list"}, keeps its proxies, prints {@code STORED} and runs
+ *       until killed.
  * </ul>
  */
 public final class ManagerChild {
@@ -64,6 +67,16 @@ public final class ManagerChild {
         byte[] key = HexFormat.of().parseHex(args[2]);
         if (args[0].equals("proxies")) {
             useReceivedProxies(address, key, HexFormat.of().parseHex(args[3]), args[4]);
+            return;
+        }
+        if (args[0].equals("store")) {
+            ManagerClient client = ManagerClient.connect(address, key);
+            ManagedMap<String, Object> shared = client.dict(args[3]);
+            ManagedList<String> mine = client.list();
+            mine.add("child item");
+            shared.putAll(java.util.Map.of("child list", mine));
+            System.out.println("STORED");
+            Thread.sleep(Duration.ofDays(1)); // until killed, holding its references
             return;
         }
         if (args[0].equals("server")) {
