@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  * {@link IllegalArgumentException} before anything is written.
  *
  * <p>A {@link java.nio.ByteBuffer}'s remaining bytes are sent with {@code offer(MemorySegment.ofBuffer(buffer))};
- * {@code read(message -> buffer.put(message.asByteBuffer()))} takes a message into one. A producer that serialises
- * in place {@linkplain #claim(int, Duration) claims} room and commits what it wrote ({@link QueueClaim}).
+ * {@code read(message -> buffer.put(message.asByteBuffer()))} takes a message into one.
+ * {@link #drain(MessageHandler, int)} reads several in one batch, the fastest way to consume. A producer that
+ * serialises in place {@linkplain #claim(int, Duration) claims} room and commits what it wrote ({@link QueueClaim}).
  *
  * <h2>Blocking, interruption, timeouts</h2>
  * {@link #put} waits for space and {@link #take} for a message as long as it takes; the timed forms wait at most
@@ -51,7 +52,9 @@ import java.util.function.Supplier;
  *   <li>a message is consumed when {@code take} (or {@code poll}, {@code read}) returns: a consumer that dies
  *       before, even after copying the message or while {@link #read(MessageHandler)}'s handler runs, leaves it in
  *       the queue for the next consumer. Delivery is therefore at least once for a consumer that dies between
- *       its handler's work and the store of {@code head}, and exactly once otherwise.
+ *       its handler's work and the store of {@code head}, and exactly once otherwise. A batch
+ *       ({@link #drain(MessageHandler, int)}, {@link #drainTo}) is consumed when it ends: a consumer that dies
+ *       during one leaves all of its messages, those already handled included.
  * </ul>
  *
  * <h2>Shutdown</h2>
