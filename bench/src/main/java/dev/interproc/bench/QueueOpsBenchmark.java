@@ -165,6 +165,8 @@ public class QueueOpsBenchmark {
         }
 
         @Benchmark
+        @BenchmarkMode(Mode.AverageTime)
+        @OutputTimeUnit(TimeUnit.NANOSECONDS)
         @OperationsPerInvocation(BATCH)
         public void put() throws InterruptedException {
             for (int i = 0; i < BATCH; i++) {
@@ -173,6 +175,8 @@ public class QueueOpsBenchmark {
         }
 
         @Benchmark
+        @BenchmarkMode(Mode.AverageTime)
+        @OutputTimeUnit(TimeUnit.NANOSECONDS)
         @OperationsPerInvocation(BATCH)
         public boolean agronaWrite() {
             boolean written = true;
@@ -198,6 +202,8 @@ public class QueueOpsBenchmark {
         }
 
         @Benchmark
+        @BenchmarkMode(Mode.AverageTime)
+        @OutputTimeUnit(TimeUnit.NANOSECONDS)
         @OperationsPerInvocation(BATCH)
         public long take() throws InterruptedException {
             long sum = 0;
@@ -208,6 +214,8 @@ public class QueueOpsBenchmark {
         }
 
         @Benchmark
+        @BenchmarkMode(Mode.AverageTime)
+        @OutputTimeUnit(TimeUnit.NANOSECONDS)
         @OperationsPerInvocation(BATCH)
         public long read() {
             for (int i = 0; i < BATCH; i++) {
@@ -217,12 +225,16 @@ public class QueueOpsBenchmark {
         }
 
         @Benchmark
+        @BenchmarkMode(Mode.AverageTime)
+        @OutputTimeUnit(TimeUnit.NANOSECONDS)
         @OperationsPerInvocation(BATCH)
         public int drain() {
             return queue.drain(handler, BATCH);
         }
 
         @Benchmark
+        @BenchmarkMode(Mode.AverageTime)
+        @OutputTimeUnit(TimeUnit.NANOSECONDS)
         @OperationsPerInvocation(BATCH)
         public int agronaRead() {
             return agrona.read(agronaHandler, BATCH);
