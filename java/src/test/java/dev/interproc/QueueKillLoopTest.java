@@ -55,6 +55,7 @@ class QueueKillLoopTest {
         int killedInsideAWrite = 0;
         int killedInsideARead = 0;
         int redelivered = 0;
+        int batchReaders = 0;
         for (int round = 0; round < rounds; round++) {
             boolean aimed = round % 2 == 1;
             if (random.nextBoolean()) {
@@ -64,19 +65,21 @@ class QueueKillLoopTest {
                 }
             } else {
                 int batch = random.nextBoolean() ? 1 + random.nextInt(BATCH) : 0;
+                batchReaders += batch > 0 ? 1 : 0;
                 int outcome = killConsumer(queue, acted, round, aimed, batch, random, seed, consumerFlow);
                 killedInsideARead += outcome & 1;
                 redelivered += outcome >> 1;
             }
         }
         System.out.printf(
-                "queue, kill loop (seed %d, %d rounds): %d producers killed, %d inside a write; %d consumers killed,"
-                        + " %d inside a read, %d messages acted on and delivered again%n",
+                "queue, kill loop (seed %d, %d rounds): %d producers killed, %d inside a write; %d consumers killed"
+                        + " (%d reading batches), %d inside a read, %d messages acted on and delivered again%n",
                 seed,
                 rounds,
                 producersKilled,
                 killedInsideAWrite,
                 rounds - producersKilled,
+                batchReaders,
                 killedInsideARead,
                 redelivered);
         producerFlow.print("a producer killed at a random moment");
