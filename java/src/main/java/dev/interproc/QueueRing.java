@@ -257,7 +257,22 @@ final class QueueRing {
      * @return what {@code reader} made of the message, or null if none came in time
      */
     <T> T consume(Function<MemorySegment, T> reader, long nanos) throws InterruptedException {
-        return consume(reader, nanos, false);
+        return consume(reader, 1, nanos, false);
+    }
+
+    /**
+     * Reads up to {@code max} of the oldest messages, in order, through {@code reader} in one hold of the consumers'
+     * lock, and frees their space with one store of {@code head} (a batch read: docs/layout.md, "Queue slot", Take).
+     * It reads what was published when it looked at {@code tail}, at most the whole ring. If {@code reader} throws,
+     * the messages before are consumed, that one and the rest stay, and the exception propagates.
+     *
+     * @param reader makes something, never null, of each message, in place and under the lock
+     * @param max the most messages to read, at least 1
+     * @param nanos how long to wait for the first message, or {@link #NO_WAIT}
+     * @return what {@code reader} made of the last message consumed, or null if none came in time
+     */
+    <T> T consume(Function<MemorySegment, T> reader, int max, long nanos) throws InterruptedException {
+        return consume(reader, max, nanos, false);
     }
 
     /**
@@ -268,13 +283,14 @@ final class QueueRing {
      */
     <T> T peek(Function<MemorySegment, T> reader) {
         try {
-            return consume(reader, NO_WAIT, true);
+            return consume(reader, 1, NO_WAIT, true);
         } catch (InterruptedException impossible) {
             throw new AssertionError("a peek that does not wait was interrupted", impossible);
         }
     }
 
-    private <T> T consume(Function<MemorySegment, T> reader, long nanos, boolean keep) throws InterruptedException {
+    private <T> T consume(Function<MemorySegment, T> reader, int max, long nanos, boolean keep)
+            throws InterruptedException {
         if (nanos != NO_WAIT && Thread.interrupted()) {
             throw new InterruptedException("interrupted before reading from shared queue '" + name + "'");
         }
@@ -285,44 +301,53 @@ final class QueueRing {
             }
             long tail;
             T result = null;
-            boolean consumed = false;
+            int taken = 0;
             try {
                 long head = longAt(HEAD_OFFSET);
                 tail = tailCache;
                 long cachedHeld = tail - head;
-                if (cachedHeld <= 0 || cachedHeld > capacity) {
+                // A batch looks at tail itself: the cache may say less than was published.
+                if (cachedHeld <= 0 || cachedHeld > capacity || max > 1) {
                     tail = longAt(TAIL_OFFSET);
                     tailCache = tail;
                 }
-                long held = checkedHeld(head, tail);
-                if (held == 0 && isShutDown()) {
+                if (checkedHeld(head, tail) == 0 && isShutDown()) {
                     throw new QueueShutDownException(
                             "shared queue '" + name + "' is shut down and its last message was taken");
                 }
-                if (held != 0) {
-                    long at = head & mask;
-                    int length = intAt(at);
-                    long skipped = 0;
-                    if (length == WRAP) {
-                        skipped = capacity - at;
-                        at = 0;
-                        length = intAt(0);
+                try {
+                    while (taken < max && head != tail) {
+                        long at = head & mask;
+                        int length = intAt(at);
+                        long skipped = 0;
+                        if (length == WRAP) {
+                            skipped = capacity - at;
+                            at = 0;
+                            length = intAt(0);
+                        }
+                        long record = checkedRecord(head, length, skipped, tail - head);
+                        result = reader.apply(slice(records, at + LENGTH_BYTES, length));
+                        if (keep) {
+                            return result;
+                        }
+                        pauseInsideForTests();
+                        head += record;
+                        taken++;
                     }
-                    long record = checkedRecord(head, length, skipped, held);
-                    result = reader.apply(slice(records, at + LENGTH_BYTES, length));
-                    if (keep) {
-                        return result;
+                } finally {
+                    if (taken > 0) {
+                        // The messages read (all of them, or those before a reader that threw) are consumed.
+                        setCount(TAKE_COUNT_OFFSET, countAt(TAKE_COUNT_OFFSET) + taken);
+                        setLong(HEAD_OFFSET, head);
                     }
-                    pauseInsideForTests();
-                    setCount(TAKE_COUNT_OFFSET, countAt(TAKE_COUNT_OFFSET) + 1);
-                    setLong(HEAD_OFFSET, head + record);
-                    consumed = true;
                 }
             } finally {
                 takeLock.unlockInternal();
+                if (taken > 0) {
+                    wake(PRODUCERS_WAITING_OFFSET, NOT_FULL_OFFSET, notFull);
+                }
             }
-            if (consumed) {
-                wake(PRODUCERS_WAITING_OFFSET, NOT_FULL_OFFSET, notFull);
+            if (taken > 0) {
                 return result;
             }
             if (nanos == NO_WAIT

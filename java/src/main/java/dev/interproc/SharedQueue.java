@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -28,8 +29,9 @@ import java.util.function.Supplier;
  * {@link IllegalArgumentException} before anything is written.
  *
  * <p>A {@link java.nio.ByteBuffer}'s remaining bytes are sent with {@code offer(MemorySegment.ofBuffer(buffer))};
- * {@code read(message -> buffer.put(message.asByteBuffer()))} takes a message into one. A producer that serialises
- * in place {@linkplain #claim(int, Duration) claims} room and commits what it wrote ({@link QueueClaim}).
+ * {@code read(message -> buffer.put(message.asByteBuffer()))} takes a message into one.
+ * {@link #drain(MessageHandler, int)} reads several in one batch, the fastest way to consume. A producer that
+ * serialises in place {@linkplain #claim(int, Duration) claims} room and commits what it wrote ({@link QueueClaim}).
  *
  * <h2>Blocking, interruption, timeouts</h2>
  * {@link #put} waits for space and {@link #take} for a message as long as it takes; the timed forms wait at most
@@ -50,7 +52,9 @@ import java.util.function.Supplier;
  *   <li>a message is consumed when {@code take} (or {@code poll}, {@code read}) returns: a consumer that dies
  *       before, even after copying the message or while {@link #read(MessageHandler)}'s handler runs, leaves it in
  *       the queue for the next consumer. Delivery is therefore at least once for a consumer that dies between
- *       its handler's work and the store of {@code head}, and exactly once otherwise.
+ *       its handler's work and the store of {@code head}, and exactly once otherwise. A batch
+ *       ({@link #drain(MessageHandler, int)}, {@link #drainTo}) is consumed when it ends: a consumer that dies
+ *       during one leaves all of its messages, those already handled included.
  * </ul>
  *
  * <h2>Shutdown</h2>
@@ -379,17 +383,81 @@ public final class SharedQueue extends CoordinationSlot {
     }
 
     /**
-     * Takes the messages there are, up to {@code maxMessages}, without waiting, and adds them to {@code sink} in
-     * order.
+     * Hands the messages there are, up to {@code maxMessages}, to {@code handler} in place and in order, without
+     * copying them or waiting for one, and consumes them together when the last handler call returns: a batch read,
+     * as Agrona's {@code read(handler, limit)}. The batch is what was published when it began (at most the
+     * {@link #capacity()}), read in one hold of the consumers' lock and freed with one store of {@code head}, so it
+     * costs one lock acquisition and one wake-up check however many messages it holds; other consumers wait until it
+     * ends, and producers get the space back only then. If the handler throws, the messages handled before are
+     * consumed, that message and the rest stay in the queue, and the exception propagates.
+     *
+     * <p>A consumer that dies during a batch has consumed none of it: every message of the batch, handled or not,
+     * is delivered again to the next consumer (at least once, as for {@link #read(MessageHandler)}).
+     *
+     * @param handler receives a read-only view of each message, valid only during its call
+     * @param maxMessages the most messages to handle, at least 1
+     * @return how many messages were handled, 0 if the queue was empty
+     * @throws IllegalArgumentException if {@code maxMessages} is less than 1
+     * @throws QueueShutDownException if the queue is shut down and empty
+     */
+    public int drain(MessageHandler handler, int maxMessages) {
+        try {
+            return drain(handler, maxMessages, QueueRing.NO_WAIT);
+        } catch (InterruptedException impossible) {
+            throw new AssertionError("a read that does not wait was interrupted", impossible);
+        }
+    }
+
+    /**
+     * As {@link #drain(MessageHandler, int)}, waiting up to the timeout for a first message; the batch is what was
+     * published when it came.
+     *
+     * @param handler receives a read-only view of each message, valid only during its call
+     * @param maxMessages the most messages to handle, at least 1
+     * @param timeout the longest time to wait; zero or less does not wait for a message
+     * @return how many messages were handled, 0 if the timeout passed first
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing was taken
+     * @throws IllegalArgumentException if {@code maxMessages} is less than 1
+     * @throws QueueShutDownException if the queue is shut down and empty, or is shut down while the call waits
+     */
+    public int drain(MessageHandler handler, int maxMessages, Duration timeout) throws InterruptedException {
+        return drain(handler, maxMessages, waitNanos(timeout));
+    }
+
+    private int drain(MessageHandler handler, int maxMessages, long nanos) throws InterruptedException {
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException(
+                    "cannot drain " + maxMessages + " messages from shared queue '" + name + "': at least 1");
+        }
+        Batch batch = new Batch(message -> handler.onMessage(message.asReadOnly()));
+        ring.consume(batch, maxMessages, nanos);
+        return batch.count;
+    }
+
+    /**
+     * Takes the messages there are, up to {@code maxMessages}, without waiting, and adds copies of them to
+     * {@code sink} in order, in one batch as {@link #drain(MessageHandler, int)} does: {@code sink.add} runs
+     * while this process holds the consumers' lock, and the messages leave the queue together when the last is
+     * added. If {@code sink.add} throws, the messages added before are consumed, the one refused and the rest stay
+     * in the queue, and the exception propagates.
      *
      * @param sink where the messages go
-     * @param maxMessages the most messages to take
+     * @param maxMessages the most messages to take; none for 0 or less
      * @return how many messages were taken
      * @throws QueueShutDownException if the queue is shut down and was empty on entry (a call that took messages
      *     returns their count, and the next one throws)
      */
     public int drainTo(Collection<? super byte[]> sink, int maxMessages) {
-        return drain(this::poll, sink, maxMessages);
+        if (maxMessages < 1) {
+            return 0;
+        }
+        Batch batch = new Batch(message -> sink.add(message.toArray(JAVA_BYTE)));
+        try {
+            ring.consume(batch, maxMessages, QueueRing.NO_WAIT);
+        } catch (InterruptedException impossible) {
+            throw new AssertionError("a read that does not wait was interrupted", impossible);
+        }
+        return batch.count;
     }
 
     /** Adds what {@code poll} returns to {@code sink} until it returns null, up to {@code max}; see drainTo. */
@@ -405,6 +473,24 @@ public final class SharedQueue extends CoordinationSlot {
             }
         }
         return drained;
+    }
+
+    /** One batch read: hands each message to {@code each}, counts it as taken, and counts the messages. */
+    private final class Batch implements Function<MemorySegment, Batch> {
+        private final Consumer<MemorySegment> each;
+        int count;
+
+        Batch(Consumer<MemorySegment> each) {
+            this.each = each;
+        }
+
+        @Override
+        public Batch apply(MemorySegment message) {
+            each.accept(message);
+            taken();
+            count++;
+            return this;
+        }
     }
 
     private byte[] copyOut(MemorySegment message) {

@@ -95,6 +95,34 @@ class JoinableQueueTest {
     }
 
     @Test
+    void aBatchCountsATaskPerMessageItConsumes() throws InterruptedException {
+        JoinableQueue<String> queue = queue();
+        for (int i = 0; i < 6; i++) {
+            queue.put("task " + i);
+        }
+        assertEquals(3, queue.bytes().drain(message -> {}, 3));
+        assertEquals(6, queue.unfinishedTasks(), "3 taken in one batch, 3 held");
+        int[] handled = {0};
+        assertThrows(IllegalStateException.class, () -> queue.bytes()
+                .drain(
+                        message -> {
+                            if (handled[0]++ == 1) {
+                                throw new IllegalStateException("the second fails");
+                            }
+                        },
+                        10));
+        assertEquals(6, queue.unfinishedTasks(), "4 taken (the failed one is not), 2 held");
+        assertEquals(2, queue.bytes().drainTo(new ArrayList<>(), 10));
+        for (int i = 0; i < 5; i++) {
+            queue.taskDone();
+        }
+        assertFalse(queue.join(SHORT), "one task is still in flight");
+        queue.taskDone();
+        assertThrows(IllegalStateException.class, queue::taskDone, "6 tasks taken, 6 done");
+        assertTrue(queue.join(SHORT));
+    }
+
+    @Test
     void theInspectionShowsTheTasksInFlightPerProcess() throws InterruptedException {
         JoinableQueue<String> queue = queue();
         queue.put("a");

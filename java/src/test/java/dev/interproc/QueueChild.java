@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32;
 
 /**
@@ -62,7 +63,9 @@ public final class QueueChild {
             switch (command) {
                 case "produce" -> produce(queue, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
                 case "consume" -> consume(queue, Path.of(args[3]));
-                case "consume-acting" -> consumeActing(queue, memory.sharedLong(args[3]));
+                case "consume-acting" ->
+                    consumeActing(queue, memory.sharedLong(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 0);
+                case "drain-stuck" -> drainStuck(queue, Integer.parseInt(args[3]));
                 case "put-doomed" -> {
                     System.out.println("PUTTING");
                     byte[] doomed = new byte[MAX_MESSAGE];
@@ -149,9 +152,10 @@ public final class QueueChild {
     /**
      * Reads the parent's checked messages (producer 0, sequence 0, 1, ...) in place until killed, and acts on each
      * inside the handler, before its space is freed: stores its sequence in {@code acted}. A message out of order
-     * or torn ends the child with status 1 (the parent then finds it dead before its kill).
+     * or torn ends the child with status 1 (the parent then finds it dead before its kill). With a {@code batch} of
+     * 1 or more it reads batches of up to that many ({@link SharedQueue#drain}), else one message at a time.
      */
-    private static void consumeActing(SharedQueue queue, SharedLong acted) throws InterruptedException {
+    private static void consumeActing(SharedQueue queue, SharedLong acted, int batch) throws InterruptedException {
         SharedQueue.MessageHandler act = message -> {
             byte[] bytes = message.toArray(JAVA_BYTE);
             ByteBuffer header = ByteBuffer.wrap(bytes);
@@ -164,8 +168,40 @@ public final class QueueChild {
             acted.set(sequence);
         };
         while (true) {
-            queue.read(act, Duration.ofHours(1));
+            if (batch > 0) {
+                queue.drain(act, batch, Duration.ofHours(1));
+            } else {
+                queue.read(act, Duration.ofHours(1));
+            }
         }
+    }
+
+    /**
+     * Drains checked messages in one batch, checking each and printing "HANDLED sequence", and stays inside the
+     * handler of the message after the first {@code handled} ones ("STUCK sequence") until killed: a consumer that
+     * dies in the middle of a batch.
+     */
+    private static void drainStuck(SharedQueue queue, int handled) throws InterruptedException {
+        int[] count = {0};
+        queue.drain(
+                message -> {
+                    byte[] bytes = message.toArray(JAVA_BYTE);
+                    ByteBuffer header = ByteBuffer.wrap(bytes);
+                    if (bytes.length < HEADER || header.getLong(8) != checksum(bytes)) {
+                        System.out.println("BAD message of " + bytes.length + " bytes");
+                        Runtime.getRuntime().halt(1);
+                    }
+                    if (count[0]++ == handled) {
+                        System.out.println("STUCK " + header.getInt(4));
+                        while (true) {
+                            LockSupport.park(); // until killed, inside the batch
+                        }
+                    }
+                    System.out.println("HANDLED " + header.getInt(4));
+                },
+                Integer.MAX_VALUE,
+                Duration.ofHours(1));
+        System.out.println("DRAINED"); // only if the park ended before the kill
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,6 +64,14 @@ final class QueueChildren {
         assertEquals(producer, header.getInt(), which);
         assertEquals(sequence, header.getInt(), which + ": lost, duplicated or out of order");
         assertEquals(QueueChild.checksum(message), header.getLong(), which + ": torn");
+    }
+
+    /** A checked message (see {@link QueueChild}) of 16 bytes to the largest. */
+    static byte[] checkedMessage(int producer, int sequence, Random content) {
+        byte[] message = new byte[QueueChild.HEADER + content.nextInt(QueueChild.MAX_MESSAGE - QueueChild.HEADER + 1)];
+        content.nextBytes(message);
+        ByteBuffer.wrap(message).putInt(producer).putInt(sequence).putLong(QueueChild.checksum(message));
+        return message;
     }
 
     /** Kills {@code child} with SIGKILL and returns the nanoseconds until its exit was seen. */

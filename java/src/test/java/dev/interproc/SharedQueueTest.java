@@ -165,6 +165,91 @@ class SharedQueueTest {
     }
 
     @Test
+    void drainHandsSeveralMessagesInPlaceInOneBatchInOrderAcrossWrapArounds() {
+        SharedQueue queue = region.memory().sharedQueue("q", 256);
+        int seed = 0;
+        int next = 0;
+        List<byte[]> seen = new ArrayList<>();
+        SharedQueue.MessageHandler keep = view -> {
+            assertTrue(view.isReadOnly());
+            seen.add(view.toArray(JAVA_BYTE));
+        };
+        for (int round = 0; round < 50; round++) {
+            int put = 0;
+            while (queue.offer(message(seed, seed % 60))) {
+                seed++;
+                put++;
+            }
+            assertEquals(Math.min(2, put), queue.drain(keep, 2), "a batch stops at its limit");
+            assertEquals(put - Math.min(2, put), queue.drain(keep, Integer.MAX_VALUE), "a batch takes all there is");
+            assertEquals(0, queue.size());
+            assertEquals(0, queue.bytesHeld());
+            for (; next < seed; next++) {
+                assertArrayEquals(message(next, next % 60), seen.get(next), "message " + next);
+            }
+        }
+        assertEquals(seed, seen.size());
+        assertEquals(0, queue.drain(keep, 10), "an empty queue: no batch");
+        assertThrows(IllegalArgumentException.class, () -> queue.drain(keep, 0));
+    }
+
+    @Test
+    void aHandlerThatThrowsInsideABatchLeavesItsMessageAndTheRestInTheQueue() throws InterruptedException {
+        SharedQueue queue = region.memory().sharedQueue("q", 1024);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(queue.offer(message(i, 10 + i)));
+        }
+        List<byte[]> seen = new ArrayList<>();
+        IllegalStateException failure = assertThrows(
+                IllegalStateException.class,
+                () -> queue.drain(
+                        view -> {
+                            if (seen.size() == 2) {
+                                throw new IllegalStateException("handler failed on the third");
+                            }
+                            seen.add(view.toArray(JAVA_BYTE));
+                        },
+                        10));
+        assertEquals("handler failed on the third", failure.getMessage());
+        assertEquals(3, queue.size(), "the two handled are consumed, the third and the rest stay");
+        for (int i = 2; i < 5; i++) {
+            assertArrayEquals(message(i, 10 + i), queue.poll(SHORT));
+        }
+        List<byte[]> refusing = new ArrayList<>() {
+            @Override
+            public boolean add(byte[] bytes) {
+                if (size() == 1) {
+                    throw new UnsupportedOperationException("full");
+                }
+                return super.add(bytes);
+            }
+        };
+        assertTrue(queue.offer(message(7, 7)));
+        assertTrue(queue.offer(message(8, 8)));
+        assertThrows(UnsupportedOperationException.class, () -> queue.drainTo(refusing, 5));
+        assertArrayEquals(message(7, 7), refusing.getFirst());
+        assertArrayEquals(message(8, 8), queue.poll(), "a message the sink refused stays in the queue");
+    }
+
+    @Test
+    void aWaitingDrainGetsTheFirstMessagePutAndEndsAtShutdown() throws Exception {
+        SharedQueue queue = region.memory().sharedQueue("q", 1024);
+        List<byte[]> seen = new ArrayList<>();
+        SharedQueue.MessageHandler keep = view -> seen.add(view.toArray(JAVA_BYTE));
+        assertEquals(0, queue.drain(keep, 10, SHORT), "nothing came within the timeout");
+        try (ExecutorService threads = Executors.newSingleThreadExecutor()) {
+            Future<Integer> drained = threads.submit(() -> queue.drain(keep, 10, PATIENCE));
+            awaitWaiting(RegionLayout.QUEUE_CONSUMERS_WAITING_OFFSET);
+            queue.put(message(1, 33));
+            assertTrue(drained.get() >= 1);
+        }
+        assertArrayEquals(message(1, 33), seen.getFirst());
+        queue.shutdown();
+        assertThrows(QueueShutDownException.class, () -> queue.drain(keep, 10, PATIENCE));
+        assertThrows(QueueShutDownException.class, () -> queue.drain(keep, 10));
+    }
+
+    @Test
     void aBlockedTakerIsWokenByAPutAndABlockedPutterByATake() throws Exception {
         SharedQueue queue = region.memory().sharedQueue("q", 64, 20);
         try (ExecutorService threads = Executors.newCachedThreadPool()) {

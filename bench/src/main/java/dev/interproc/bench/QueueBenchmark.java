@@ -16,7 +16,8 @@ import java.util.Locale;
  *
  * <pre>QueueBenchmark [SECONDS [REPETITIONS [IMPLEMENTATION OPERATION]]]
  *     defaults: 3 seconds, 3 repetitions, every case
- *     IMPLEMENTATION: interproc-take, interproc-read, agrona, connection; OPERATION: 1p1c, 2p1c, roundtrip</pre>
+ *     IMPLEMENTATION: interproc-take, interproc-read, interproc-drain, agrona, connection;
+ *     OPERATION: 1p1c, 2p1c, roundtrip</pre>
  *
  * Operations: {@code 1p1c}, one producer process to one consumer process, and {@code 2p1c}, two producers to one
  * consumer (throughput: data messages the consumer received from GO until it had every producer's end message,
@@ -37,7 +38,8 @@ public final class QueueBenchmark {
     static final long CAPACITY = 1 << 16;
 
     static final List<String> OPERATIONS = List.of("1p1c", "2p1c", "roundtrip");
-    static final List<String> IMPLEMENTATIONS = List.of("interproc-take", "interproc-read", "agrona", "connection");
+    static final List<String> IMPLEMENTATIONS =
+            List.of("interproc-take", "interproc-read", "interproc-drain", "agrona", "connection");
     private static final String SLOT = "bench/queue";
     private static final String REPLIES = "bench/replies";
 

@@ -37,6 +37,8 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *       {@code byte[]}), both blocking;
  *   <li>{@code interproc-read:REGION:SLOT}: {@code put(MemorySegment)} and the zero-copy
  *       {@code read(handler, timeout)}, both blocking;
+ *   <li>{@code interproc-drain:REGION:SLOT}: {@code put(MemorySegment)} and the zero-copy batch read
+ *       {@code drain(handler, limit, timeout)}, both blocking;
  *   <li>{@code agrona-one-to-one:FILE}, {@code agrona-many-to-one:FILE}: {@code write} and {@code read(handler,
  *       limit)} on a {@link OneToOneRingBuffer} or {@link ManyToOneRingBuffer} whose {@link UnsafeBuffer} wraps the
  *       file mapped by this process; a full or empty ring is waited out with the idle strategy named by the system
@@ -79,8 +81,8 @@ abstract class QueueTransport implements AutoCloseable {
     static QueueTransport open(String spec) throws Exception {
         String[] parts = spec.split(":", 3);
         return switch (parts[0]) {
-            case "interproc-take", "interproc-read" ->
-                new Interproc(parts[1], parts[2], parts[0].equals("interproc-read"));
+            case "interproc-take", "interproc-read", "interproc-drain" ->
+                new Interproc(parts[1], parts[2], parts[0].substring("interproc-".length()));
             case "agrona-one-to-one", "agrona-many-to-one" ->
                 new Agrona(Path.of(parts[1]), parts[0].equals("agrona-many-to-one"));
             case "connection-listen", "connection-connect" ->
@@ -106,15 +108,17 @@ abstract class QueueTransport implements AutoCloseable {
         private static final Duration FOREVER = Duration.ofDays(1);
         private final SharedMemory memory;
         private final SharedQueue queue;
-        private final boolean zeroCopy;
+        /** How messages are received: take, read or drain. */
+        private final String mode;
+
         private final MemorySegment data = MemorySegment.ofArray(message(DATA));
         private final MemorySegment end = MemorySegment.ofArray(message(END));
         private final SharedQueue.MessageHandler handler = message -> received(message.get(JAVA_BYTE, 0));
 
-        Interproc(String region, String slot, boolean zeroCopy) {
+        Interproc(String region, String slot, String mode) {
             this.memory = SharedMemory.open(region);
             this.queue = memory.sharedQueue(slot, QueueBenchmark.CAPACITY, MESSAGE_BYTES);
-            this.zeroCopy = zeroCopy;
+            this.mode = mode;
         }
 
         @Override
@@ -124,14 +128,19 @@ abstract class QueueTransport implements AutoCloseable {
 
         @Override
         int receive(int limit) throws InterruptedException {
-            if (zeroCopy) {
-                if (!queue.read(handler, FOREVER)) {
-                    throw new IllegalStateException("no message for a day");
-                }
-            } else {
-                received(queue.take()[0]);
+            int received =
+                    switch (mode) {
+                        case "take" -> {
+                            received(queue.take()[0]);
+                            yield 1;
+                        }
+                        case "read" -> queue.read(handler, FOREVER) ? 1 : 0;
+                        default -> queue.drain(handler, limit, FOREVER);
+                    };
+            if (received == 0) {
+                throw new IllegalStateException("no message for a day");
             }
-            return 1;
+            return received;
         }
 
         @Override
