@@ -1,0 +1,59 @@
+package dev.interproc.internal.wait;
+
+import dev.interproc.internal.ffm.Libc;
+
+/**
+ * The brief spin a waiter makes before it sleeps, when what it waits for usually comes within microseconds: it
+ * looks, and yields the processor between looks, for a bounded window. On an idle machine a yield returns at once,
+ * so this is a spin with a look every microsecond or so, and the waiter sees the event without the wake-up of a
+ * sleeping thread, which on a virtual machine whose idle vCPU halts costs tens of microseconds; on a busy machine
+ * every other runnable thread (the one that will produce the event among them) runs during the yields, where a busy
+ * spin would keep it off the processor. A virtual thread's yield lets the other virtual threads of its carrier run.
+ *
+ * <p>Used by the shared queue's waiters ({@code QueueRing}) and by a {@code Connection}'s receive after a send. The
+ * cost is the window's worth of processor time each time the event does not come within it.
+ */
+public final class YieldSpin {
+
+    /** One look at what the spin waits for. */
+    @FunctionalInterface
+    public interface Look<X extends Exception> {
+        /**
+         * Looks once, without blocking.
+         *
+         * @return 0 when what is awaited has not come; anything else ends the spin and is its result
+         * @throws X if the look fails, which ends the spin
+         */
+        long look() throws X;
+    }
+
+    private YieldSpin() {}
+
+    /**
+     * Looks, then yields and looks again, until a look returns non-zero, {@code windowNanos} have passed or
+     * {@code deadline} ({@link System#nanoTime()} scale, {@link Libc#NO_DEADLINE} for none) has come, whichever is
+     * first. Looks at least once. Never blocks and ignores interrupts (the interrupt status is left as it is).
+     *
+     * @param look the look
+     * @param windowNanos the longest spin, at least 0
+     * @param deadline when to stop at the latest
+     * @return the first non-zero look, or 0 if none came in time
+     * @throws X what a look threw
+     */
+    public static <X extends Exception> long until(Look<X> look, long windowNanos, long deadline) throws X {
+        long end = System.nanoTime() + windowNanos;
+        if (deadline != Libc.NO_DEADLINE && deadline - end < 0) {
+            end = deadline;
+        }
+        while (true) {
+            long seen = look.look();
+            if (seen != 0) {
+                return seen;
+            }
+            if (System.nanoTime() - end >= 0) {
+                return 0;
+            }
+            Thread.yield();
+        }
+    }
+}
