@@ -27,11 +27,14 @@ public final class YieldSpin {
         long look() throws X;
     }
 
+    /** The deadline of a spin bounded by its window only: {@link Libc#NO_DEADLINE}. */
+    public static final long NO_DEADLINE = Libc.NO_DEADLINE;
+
     private YieldSpin() {}
 
     /**
      * Looks, then yields and looks again, until a look returns non-zero, {@code windowNanos} have passed or
-     * {@code deadline} ({@link System#nanoTime()} scale, {@link Libc#NO_DEADLINE} for none) has come, whichever is
+     * {@code deadline} ({@link System#nanoTime()} scale, {@link #NO_DEADLINE} for none) has come, whichever is
      * first. Looks at least once. Never blocks and ignores interrupts (the interrupt status is left as it is).
      *
      * @param look the look
