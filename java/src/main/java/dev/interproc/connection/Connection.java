@@ -488,8 +488,8 @@ public final class Connection implements AutoCloseable {
      * spin only comes first. {@link #poll(Duration)} and {@link Connections#wait} do not spin.
      *
      * <p>The default is the system property {@code interproc.connection.receiveSpinMicros} read when the connection
-     * is made, or 50 microseconds. A channel that cannot say without blocking whether bytes arrived (the ends of a
-     * one-way {@link Pipe#open(boolean)} made by the JDK) never finds any during the spin; set 0 there.
+     * is made, or 50 microseconds. The reading end of a one-way {@link Pipe#open(boolean)} never sends, so it never
+     * spins.
      *
      * @param window the longest spin before a receive blocks, from zero (no spin) to one second
      * @throws IllegalArgumentException if {@code window} is null, negative or longer than one second
