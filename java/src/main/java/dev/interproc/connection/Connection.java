@@ -479,7 +479,8 @@ public final class Connection implements AutoCloseable {
 
     /**
      * Sets the receive spin: how long a {@code recv*} that would block looks for arrived bytes without blocking
-     * (a non-blocking read between yields of the processor) before it blocks as it otherwise would. It saves the
+     * (a non-blocking read between yields of the processor) before it blocks as it otherwise would; it stops early
+     * when a yield lets another thread run, since a machine that busy wakes a blocked thread cheaply. It saves the
      * wake-up of a blocked thread, which on an idle virtual machine costs tens of microseconds of each request/reply
      * round trip, when the reply comes within the window. A send arms the spin and a spin that comes up empty disarms
      * it until the next send, so a connection spins only while it is in a conversation: a quiet one costs at most one

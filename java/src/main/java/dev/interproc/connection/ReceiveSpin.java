@@ -7,8 +7,9 @@ import java.time.Duration;
 
 /**
  * The bounded spin of a {@link Connection}'s receive that expects a reply soon: before a read that would block, it
- * looks for arrived bytes without blocking ({@link Endpoint#readNow}), yielding between looks ({@link YieldSpin}),
- * for up to the window, and only then lets the read block. A reply that comes within the window is read without
+ * looks for arrived bytes without blocking ({@link Endpoint#readNow}), yielding between looks
+ * ({@link YieldSpin#whileUncontended}), for up to the window or until a yield shows that other threads want the
+ * processor (then a wake-up is cheap and spinning would slow them), and only then lets the read block. A reply that comes within the window is read without
  * the wake-up of a blocked thread, which on a virtual machine whose idle vCPU halts costs tens of microseconds.
  *
  * <p>It spins only when a reply is likely: a send arms it ({@link #arm()}), and a spin that comes up empty disarms
@@ -100,7 +101,7 @@ final class ReceiveSpin {
             return 0;
         }
         spins++;
-        int read = (int) YieldSpin.until(() -> in.readNow(dst), window, deadline);
+        int read = (int) YieldSpin.whileUncontended(() -> in.readNow(dst), window, deadline);
         if (read == 0) {
             armed = false;
             emptySpins++;

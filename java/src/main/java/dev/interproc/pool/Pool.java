@@ -142,7 +142,7 @@ public final class Pool extends TaskExecutor {
         // A trivial task's result comes within microseconds: spinning for it, as the workers' connections spin for
         // theirs, spares this thread a wake-up from get(), tens of microseconds on an idle virtual machine.
         // An interrupt ends the spin, so that get() throws as it would have.
-        YieldSpin.until(
+        YieldSpin.whileUncontended(
                 () -> result.isDone() || Thread.currentThread().isInterrupted() ? 1 : 0,
                 applySpinNanos,
                 YieldSpin.NO_DEADLINE);

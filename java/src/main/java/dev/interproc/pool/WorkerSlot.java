@@ -225,7 +225,7 @@ final class WorkerSlot implements Runnable {
      */
     private Submission takeTask() throws InterruptedException {
         Submission[] taken = new Submission[1];
-        YieldSpin.until(
+        YieldSpin.whileUncontended(
                 () -> (taken[0] = queue.poll()) != null ? 1 : 0,
                 worker.receiveSpin().toNanos(),
                 YieldSpin.NO_DEADLINE);

@@ -213,7 +213,10 @@ class ReceiveSpinTest {
         }
     }
 
-    /** The policy itself: at least one look, the first non-zero look ends it, a past deadline allows only one. */
+    /**
+     * The policy itself: at least one look, the first non-zero look ends it, a past deadline allows only one. (That
+     * a contended yield ends {@link YieldSpin#whileUncontended} early depends on the machine's load: not tested.)
+     */
     @Test
     void yieldSpinLooksUntilALookFindsOrTheTimeIsUp() {
         AtomicInteger looks = new AtomicInteger();
@@ -231,6 +234,15 @@ class ReceiveSpinTest {
 
         looks.set(0);
         assertEquals(0, YieldSpin.until(nothing, TimeUnit.SECONDS.toNanos(1), System.nanoTime() - 1));
+        assertEquals(1, looks.get());
+
+        looks.set(0);
+        assertEquals(
+                5,
+                YieldSpin.whileUncontended(
+                        () -> looks.incrementAndGet() == 2 ? 5 : 0, Long.MAX_VALUE / 4, YieldSpin.NO_DEADLINE));
+        looks.set(0);
+        assertEquals(0, YieldSpin.whileUncontended(nothing, 0, YieldSpin.NO_DEADLINE));
         assertEquals(1, looks.get());
     }
 
