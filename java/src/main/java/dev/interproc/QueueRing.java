@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.interproc.internal.ffm.RegionLayout;
 import dev.interproc.internal.wait.WordWatch;
+import dev.interproc.internal.wait.YieldSpin;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -579,27 +580,17 @@ final class QueueRing {
     }
 
     /**
-     * Looks at the position at {@code positionOffset} and yields the processor in turn, for up to
-     * {@link RegionLayout#LOCK_SPIN_NANOS} (20 us) or until the deadline: on an idle machine a yield returns at once
-     * and this is a spin with a look about every microsecond; on a busy one the other side (and every other runnable
-     * thread) runs meanwhile, where a busy spin would keep it off the processor.
+     * Spins ({@link YieldSpin}) for up to {@link RegionLayout#LOCK_SPIN_NANOS} (20 us) or until the deadline for the
+     * position at {@code positionOffset} to move from {@code seen}.
      *
      * @return whether the position moved or the queue was shut down
      */
     private boolean yieldUntilMoved(long positionOffset, long seen, long deadline) {
-        long end = System.nanoTime() + RegionLayout.LOCK_SPIN_NANOS;
-        if (deadline != Long.MAX_VALUE && deadline - end < 0) {
-            end = deadline;
-        }
-        while (true) {
-            if (longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0) {
-                return true;
-            }
-            if (System.nanoTime() - end >= 0) {
-                return false;
-            }
-            Thread.yield();
-        }
+        return YieldSpin.until(
+                        () -> longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0 ? 1 : 0,
+                        RegionLayout.LOCK_SPIN_NANOS,
+                        deadline)
+                != 0;
     }
 
     /** Bumps the sequence word and wakes its sleepers if the count at {@code waitingOffset} says some registered. */

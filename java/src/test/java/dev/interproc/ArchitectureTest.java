@@ -34,7 +34,7 @@ class ArchitectureTest {
             "process", Set.of("internal.wait"),
             "codec", Set.of(),
             "connection", Set.of("codec", "process", "internal.ffm", "internal.wait"),
-            "pool", Set.of("codec", "connection", "process"),
+            "pool", Set.of("codec", "connection", "process", "internal.wait"),
             "manager", Set.of("codec", "connection", "process"));
 
     private static JavaClasses library;

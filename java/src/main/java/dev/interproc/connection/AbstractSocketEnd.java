@@ -203,6 +203,15 @@ final class AbstractSocketEnd extends DescriptorEnd {
     }
 
     @Override
+    long readOnceNow(MemorySegment target) throws IOException {
+        long received = transfer(RECV, readState, target, MSG_DONTWAIT);
+        if (received <= 0) {
+            lease.checkOpen();
+        }
+        return received;
+    }
+
+    @Override
     long writeOnce(MemorySegment source) throws IOException {
         // A virtual thread sends what fits and waits in poll (on a delegate) for room when nothing does.
         long sent = transfer(SEND, writeState, source, MSG_NOSIGNAL | (OffCarrier.wouldPin() ? MSG_DONTWAIT : 0));

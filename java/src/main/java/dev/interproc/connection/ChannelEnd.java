@@ -1,12 +1,15 @@
 package dev.interproc.connection;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +23,11 @@ import java.util.concurrent.TimeUnit;
  * decides when to switch, and a read or write that returns 0 (because another thread made the channel
  * non-blocking) waits for readiness itself instead of spinning. Switching to non-blocking mode waits for a
  * blocking read or write in progress on another thread to return (the JDK takes the channel's locks).
+ *
+ * <p>{@link #readNow} cannot switch modes for the same reason (a receive would wait on a send stuck on a full
+ * buffer), so it asks a socket channel how many bytes have arrived ({@code FIONREAD}, through the JDK's socket
+ * input stream's {@link InputStream#available()}, which takes neither of the channel's locks) and reads only when
+ * some have; a pipe channel cannot tell, and its {@code readNow} always says nothing has arrived.
  */
 final class ChannelEnd implements Endpoint {
 
@@ -29,8 +37,12 @@ final class ChannelEnd implements Endpoint {
     private Selector readSelector;
     private Selector writeSelector;
 
+    /** Says how many bytes a socket channel has received; null for other channels. */
+    private final InputStream arrived;
+
     ChannelEnd(SelectableChannel channel) throws IOException {
         this.channel = channel;
+        this.arrived = channel instanceof SocketChannel socket ? Channels.newInputStream(socket) : null;
         channel.configureBlocking(true);
     }
 
@@ -49,6 +61,15 @@ final class ChannelEnd implements Endpoint {
                 awaitReady(SelectionKey.OP_READ, NO_DEADLINE);
             }
         }
+    }
+
+    /** Reads only when bytes have arrived, so the read cannot block; 0 at end of file (see the class description). */
+    @Override
+    public int readNow(ByteBuffer dst) throws IOException {
+        if (arrived == null || arrived.available() == 0) {
+            return 0;
+        }
+        return ((ReadableByteChannel) channel).read(dst);
     }
 
     @Override

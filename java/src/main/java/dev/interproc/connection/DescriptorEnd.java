@@ -47,6 +47,12 @@ abstract sealed class DescriptorEnd implements Endpoint permits AbstractSocketEn
      */
     abstract long readOnce(MemorySegment target, long deadline) throws IOException;
 
+    /**
+     * One read into the whole of {@code target} that never blocks: the bytes read, 0 at end of file, or -1 with
+     * errno in {@link #readState} ({@code EAGAIN} when nothing has arrived).
+     */
+    abstract long readOnceNow(MemorySegment target) throws IOException;
+
     /** One write of the whole of {@code source}: the bytes written, or -1 with errno in {@link #writeState}. */
     abstract long writeOnce(MemorySegment source) throws IOException;
 
@@ -67,33 +73,60 @@ abstract sealed class DescriptorEnd implements Endpoint permits AbstractSocketEn
 
     @Override
     public final int read(ByteBuffer dst, long deadline) throws IOException {
-        if (!dst.isDirect()) {
-            throw new IllegalArgumentException("reads go to the connection's direct buffer");
-        }
         lease.begin();
         try {
-            MemorySegment target = MemorySegment.ofBuffer(dst);
+            MemorySegment target = target(dst);
             while (true) {
-                long count = readOnce(target, deadline);
-                if (count > 0) {
-                    dst.position(dst.position() + (int) count);
-                    return (int) count;
+                int read = outcome(dst, readOnce(target, deadline));
+                if (read != 0) {
+                    return read;
                 }
-                if (count == 0) {
-                    return -1;
-                }
-                int errno = errno(readState);
-                if (errno == EAGAIN) {
-                    if (!awaitReadable(deadline)) {
-                        throw Endpoint.timedOut();
-                    }
-                } else if (errno != EINTR) {
-                    throw readFailure(errno);
+                if (errno(readState) == EAGAIN && !awaitReadable(deadline)) {
+                    throw Endpoint.timedOut();
                 }
             }
         } finally {
             lease.end();
         }
+    }
+
+    @Override
+    public final int readNow(ByteBuffer dst) throws IOException {
+        lease.begin();
+        try {
+            return outcome(dst, readOnceNow(target(dst)));
+        } finally {
+            lease.end();
+        }
+    }
+
+    /**
+     * What one read of {@code count} bytes into {@code dst} comes to: the bytes read (moving its position on), -1 at
+     * end of file, or 0 for a read to retry, which failed with {@code EAGAIN} or {@code EINTR} (in {@link #readState}).
+     *
+     * @throws IOException the subclass's exception for any other failure
+     */
+    private int outcome(ByteBuffer dst, long count) throws IOException {
+        if (count > 0) {
+            dst.position(dst.position() + (int) count);
+            return (int) count;
+        }
+        if (count == 0) {
+            return -1;
+        }
+        int errno = errno(readState);
+        if (errno == EAGAIN || errno == EINTR) {
+            return 0;
+        }
+        throw readFailure(errno);
+    }
+
+    /** The remaining bytes of {@code dst}, which must be direct, as a segment to read into. */
+    private static MemorySegment target(ByteBuffer dst) {
+        if (!dst.isDirect()) {
+            throw new IllegalArgumentException("reads go to the connection's direct buffer");
+        }
+        return MemorySegment.ofBuffer(dst);
     }
 
     @Override

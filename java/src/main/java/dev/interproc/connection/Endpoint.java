@@ -26,6 +26,16 @@ sealed interface Endpoint permits ChannelEnd, DescriptorEnd, StreamEnd {
      */
     int read(ByteBuffer dst, long deadline) throws IOException;
 
+    /**
+     * Reads what has arrived into {@code dst} without ever blocking: the look of a receive's spin
+     * ({@link ReceiveSpin}).
+     *
+     * @return the number of bytes read; 0 if nothing has arrived, or if this end cannot tell without blocking;
+     *     -1 at end of file, where the end can tell it apart (otherwise 0, and the blocking read that follows the
+     *     spin finds it)
+     */
+    int readNow(ByteBuffer dst) throws IOException;
+
     /** Writes all of {@code src}, blocking while the OS buffer is full. */
     void writeFully(ByteBuffer src) throws IOException;
 

@@ -27,6 +27,8 @@ final class FrameReader {
     private final ReceiveBudget budget;
     /** Takes the connection out of reading after a refused length. */
     private final Runnable stopReading;
+    /** Looks for a reply without blocking before a read blocks, after a send. */
+    private final ReceiveSpin spin;
     /** Unread received bytes, between position and limit (read mode). */
     private final ByteBuffer buffer =
             ByteBuffer.allocateDirect(READ_BUFFER_SIZE).flip();
@@ -39,9 +41,12 @@ final class FrameReader {
      * @param stopReading what a refused length does to the connection before the "bad message length" exception
      *     is thrown: Python makes it write-only, or closes it if it cannot write
      * @param budget where the memory held for an incomplete message is reserved; exceeding it refuses the message
+     * @param spin the connection's receive spin, which every read that would block makes first
      */
-    FrameReader(Endpoint in, LongSupplier maxMessageLength, Runnable stopReading, ReceiveBudget budget) {
+    FrameReader(
+            Endpoint in, LongSupplier maxMessageLength, Runnable stopReading, ReceiveBudget budget, ReceiveSpin spin) {
         this.in = in;
+        this.spin = spin;
         this.budget = budget;
         this.maxMessageLength = maxMessageLength;
         this.stopReading = stopReading;
@@ -205,7 +210,7 @@ final class FrameReader {
         buffer.compact();
         try {
             while (buffer.position() < count) {
-                if (in.read(buffer, deadline) < 0) {
+                if (receive(deadline) < 0) {
                     throw endOfFile(buffer.position() > 0);
                 }
             }
@@ -234,7 +239,7 @@ final class FrameReader {
             buffer.clear();
             int read;
             try {
-                read = in.read(buffer, deadline);
+                read = receive(deadline);
             } finally {
                 buffer.flip();
             }
@@ -242,6 +247,17 @@ final class FrameReader {
                 throw endOfFile(started);
             }
         }
+    }
+
+    /**
+     * Reads some bytes into the buffer (write mode): what the {@link ReceiveSpin} finds, or else what a blocking read
+     * of the end brings by {@code deadline}.
+     *
+     * @return the bytes read, or -1 at end of file
+     */
+    private int receive(long deadline) throws IOException {
+        int read = spin.read(in, buffer, deadline);
+        return read != 0 ? read : in.read(buffer, deadline);
     }
 
     private static IOException endOfFile(boolean insideStep) {

@@ -223,6 +223,12 @@ final class PipeEnd extends DescriptorEnd {
         return Libc.transfer(Libc.READ, readState, readFd, target);
     }
 
+    /** The descriptor is non-blocking: this is {@link #readOnce}. */
+    @Override
+    long readOnceNow(MemorySegment target) {
+        return readOnce(target, NO_DEADLINE);
+    }
+
     @Override
     long writeOnce(MemorySegment source) {
         return Libc.transfer(Libc.WRITE, writeState, writeFd, source);

@@ -98,10 +98,31 @@ final class StreamEnd implements Endpoint {
         if (!redirected.isDone() || redirected.isCompletedExceptionally()) {
             awaitRedirection();
         }
-        if (readBuffer.length < dst.remaining()) {
-            readBuffer = new byte[Math.min(dst.remaining(), 1 << 20)];
+        return readAtMost(dst, dst.remaining());
+    }
+
+    /**
+     * Reads what the pipe holds ({@code FIONREAD}, through {@link InputStream#available()}), never blocking; nothing
+     * before the redirection of the standard streams is done, so that the blocking read waits for it.
+     */
+    @Override
+    public int readNow(ByteBuffer dst) throws IOException {
+        if (!redirected.isDone() || redirected.isCompletedExceptionally()) {
+            return 0;
         }
-        int n = in.read(readBuffer, 0, Math.min(dst.remaining(), readBuffer.length));
+        int ready = Math.min(in.available(), dst.remaining());
+        if (ready <= 0) {
+            return 0;
+        }
+        return readAtMost(dst, ready);
+    }
+
+    /** Reads up to {@code max} bytes (at most {@code dst.remaining()}) into {@code dst}, blocking until one arrives. */
+    private int readAtMost(ByteBuffer dst, int max) throws IOException {
+        if (readBuffer.length < max) {
+            readBuffer = new byte[Math.min(max, 1 << 20)];
+        }
+        int n = in.read(readBuffer, 0, Math.min(max, readBuffer.length));
         if (n > 0) {
             dst.put(readBuffer, 0, n);
         }

@@ -156,6 +156,11 @@ final class Worker implements AutoCloseable {
         return child.process();
     }
 
+    /** {@return how long its connection's receives spin before they block, which the pool's waits spin too} */
+    Duration receiveSpin() {
+        return child.connection().receiveSpin();
+    }
+
     /**
      * Sends a job. Blocks until it is handed to the operating system.
      *

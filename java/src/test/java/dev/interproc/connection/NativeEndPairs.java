@@ -1,14 +1,19 @@
 package dev.interproc.connection;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.Thread.State;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Connections over the ends that call the C library ({@link AbstractSocketEnd}, {@link PipeEnd}), each with a peer
@@ -112,6 +117,23 @@ final class NativeEndPairs {
             classes.add(type.getName());
         }
         return Arrays.stream(thread.getStackTrace()).anyMatch(frame -> classes.contains(frame.getClassName()));
+    }
+
+    /** How long a thread under test may take to reach the place a test waits for. */
+    static final Duration PATIENCE = Duration.ofSeconds(10);
+
+    /**
+     * Waits, looking every 0.2 ms, until {@code condition} holds; fails, naming {@code what} and showing
+     * {@code thread}, if the thread ends or {@link #PATIENCE} passes first.
+     */
+    static void await(Thread thread, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!thread.isAlive() || System.nanoTime() - deadline > 0) {
+                fail("not " + what + ": " + describe(thread));
+            }
+            LockSupport.parkNanos(200_000);
+        }
     }
 
     /** The state and stack of {@code thread}, for a failure message. */

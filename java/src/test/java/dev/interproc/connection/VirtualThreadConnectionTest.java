@@ -1,5 +1,6 @@
 package dev.interproc.connection;
 
+import static dev.interproc.connection.NativeEndPairs.await;
 import static dev.interproc.connection.NativeEndPairs.describe;
 import static dev.interproc.connection.NativeEndPairs.isIn;
 import static dev.interproc.connection.NativeEndPairs.parkedIn;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.interproc.process.JavaProcess;
 import java.io.IOException;
@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,8 +35,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class VirtualThreadConnectionTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    /** How long a thread may take to park in its call. */
-    private static final Duration PATIENCE = Duration.ofSeconds(10);
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"abstract", "pipe"})
@@ -159,25 +156,15 @@ class VirtualThreadConnectionTest {
 
     /**
      * Waits until {@code thread} is parked (so holds no carrier) in the code of {@code where}; fails after
-     * {@link #PATIENCE}.
+     * {@link NativeEndPairs#PATIENCE}.
      */
     private static void awaitParked(Thread thread, Class<?> where) {
         await(thread, () -> parkedIn(thread, where), "parked in " + where.getSimpleName());
     }
 
-    /** Waits until {@code thread} is in the code of {@code where}; fails after {@link #PATIENCE}. */
+    /** Waits until {@code thread} is in the code of {@code where}; fails after {@link NativeEndPairs#PATIENCE}. */
     private static void awaitIn(Thread thread, Class<?> where) {
         await(thread, () -> isIn(thread, where), "in " + where.getSimpleName());
-    }
-
-    private static void await(Thread thread, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (!thread.isAlive() || System.nanoTime() - deadline > 0) {
-                fail("not " + what + ": " + describe(thread));
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
     }
 
     private static void assertFailedWith(String message, CompletableFuture<Object> outcome) throws Exception {
