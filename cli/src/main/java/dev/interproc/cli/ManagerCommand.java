@@ -135,9 +135,15 @@ final class ManagerCommand implements Callable<Integer> {
             try {
                 return ManagerClient.connect(address(), authkey(spec));
             } catch (AuthenticationException e) {
-                throw new UncheckedIOException("the manager at " + address + " refused the key of " + authkeyFile, e);
+                throw new UncheckedIOException(
+                        "the manager at " + address + " refused the key of " + authkeyFile
+                                + ": give the key file the manager was started with",
+                        e);
             } catch (IOException e) {
-                throw new UncheckedIOException("no manager answers at " + address, e);
+                throw new UncheckedIOException(
+                        "no manager answers at " + address
+                                + ": check --address, or start one with `interproc manager serve`",
+                        e);
             }
         }
 
