@@ -98,7 +98,8 @@ public final class QueueClaim implements AutoCloseable {
         checkOpen();
         if (length < 0 || length > segment.byteSize()) {
             throw new IllegalArgumentException("a claim of " + segment.byteSize() + " bytes on shared queue '" + queue
-                    + "' cannot publish " + length + " bytes");
+                    + "' cannot publish " + length + " bytes: commit 0 to " + segment.byteSize()
+                    + " bytes (the claim is still open)");
         }
         end();
         ring.publish(length);

@@ -285,7 +285,8 @@ public final class SharedQueue extends CoordinationSlot {
 
     private QueueClaim claim(int maxLength, long nanos) throws InterruptedException {
         if (maxLength < 0) {
-            throw new IllegalArgumentException("cannot claim " + maxLength + " bytes of shared queue '" + name + "'");
+            throw new IllegalArgumentException("cannot claim " + maxLength + " bytes of shared queue '" + name
+                    + "': claim 0 to " + maxMessageBytes() + " bytes");
         }
         if (!ring.reserve(maxLength, nanos)) {
             return null;

@@ -306,7 +306,7 @@ public sealed class TypedQueue<E> extends AbstractQueue<E> implements BlockingQu
             put = queue.offer(message, timeout);
         }
         if (!put) {
-            throw new IllegalStateException("shared queue '" + queue.name() + "' is full (queue.Full)");
+            throw noRoom();
         }
     }
 
@@ -320,7 +320,7 @@ public sealed class TypedQueue<E> extends AbstractQueue<E> implements BlockingQu
      */
     public void putNowait(E element) {
         if (!offer(element)) {
-            throw new IllegalStateException("shared queue '" + queue.name() + "' is full (queue.Full)");
+            throw noRoom();
         }
     }
 
@@ -347,7 +347,7 @@ public sealed class TypedQueue<E> extends AbstractQueue<E> implements BlockingQu
             element = decode(queue.poll(timeout));
         }
         if (element == null) {
-            throw new NoSuchElementException("shared queue '" + queue.name() + "' is empty (queue.Empty)");
+            throw noElement();
         }
         return element;
     }
@@ -363,7 +363,7 @@ public sealed class TypedQueue<E> extends AbstractQueue<E> implements BlockingQu
     public E getNowait() {
         E element = poll();
         if (element == null) {
-            throw new NoSuchElementException("shared queue '" + queue.name() + "' is empty (queue.Empty)");
+            throw noElement();
         }
         return element;
     }
@@ -401,6 +401,16 @@ public sealed class TypedQueue<E> extends AbstractQueue<E> implements BlockingQu
      */
     public void shutdown() {
         queue.shutdown();
+    }
+
+    /** Python's {@code queue.Full}: a put that found no room. */
+    private IllegalStateException noRoom() {
+        return new IllegalStateException("shared queue '" + queue.name() + "' is full (queue.Full)");
+    }
+
+    /** Python's {@code queue.Empty}: a get that found no message. */
+    private NoSuchElementException noElement() {
+        return new NoSuchElementException("shared queue '" + queue.name() + "' is empty (queue.Empty)");
     }
 
     private static void checkTimeout(boolean block, Duration timeout) {
