@@ -1,5 +1,6 @@
 package dev.interproc.connection;
 
+import dev.interproc.internal.wait.YieldSpin;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -32,6 +33,8 @@ final class FrameReader {
     /** Unread received bytes, between position and limit (read mode). */
     private final ByteBuffer buffer =
             ByteBuffer.allocateDirect(READ_BUFFER_SIZE).flip();
+    /** The spin's look: a read of what has arrived into the buffer, made once rather than per receive. */
+    private final YieldSpin.Look<IOException> readNow;
 
     /**
      * A reader of frames from {@code in}.
@@ -46,6 +49,7 @@ final class FrameReader {
     FrameReader(
             Endpoint in, LongSupplier maxMessageLength, Runnable stopReading, ReceiveBudget budget, ReceiveSpin spin) {
         this.in = in;
+        this.readNow = () -> in.readNow(buffer);
         this.spin = spin;
         this.budget = budget;
         this.maxMessageLength = maxMessageLength;
@@ -256,7 +260,7 @@ final class FrameReader {
      * @return the bytes read, or -1 at end of file
      */
     private int receive(long deadline) throws IOException {
-        int read = spin.read(in, buffer, deadline);
+        int read = spin.read(readNow, deadline);
         return read != 0 ? read : in.read(buffer, deadline);
     }
 

@@ -2,7 +2,6 @@ package dev.interproc.connection;
 
 import dev.interproc.internal.wait.YieldSpin;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -89,19 +88,20 @@ final class ReceiveSpin {
     }
 
     /**
-     * Reads from {@code in} into {@code dst} what arrives within the window, or by {@code deadline} if that is sooner,
-     * if armed and the window is not 0; disarms if nothing arrives. Never blocks; interrupts are left alone, as the
-     * blocking read that follows leaves them.
+     * Makes {@code readNow} (an {@link Endpoint#readNow} of the reader's end into its buffer, made once per reader so
+     * that a receive allocates nothing) until it reads something within the window, or by {@code deadline} if that is
+     * sooner, if armed and the window is not 0; disarms if nothing arrives. Never blocks; interrupts are left alone,
+     * as the blocking read that follows leaves them.
      *
      * @return as {@link Endpoint#readNow}: the bytes read, -1 at end of file, 0 when nothing arrived (or no spin)
      */
-    int read(Endpoint in, ByteBuffer dst, long deadline) throws IOException {
+    int read(YieldSpin.Look<IOException> readNow, long deadline) throws IOException {
         long window = windowNanos;
         if (!armed || window == 0) {
             return 0;
         }
         spins++;
-        int read = (int) YieldSpin.whileUncontended(() -> in.readNow(dst), window, deadline);
+        int read = (int) YieldSpin.whileUncontended(readNow, window, deadline);
         if (read == 0) {
             armed = false;
             emptySpins++;
