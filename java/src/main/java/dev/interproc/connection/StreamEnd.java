@@ -95,7 +95,7 @@ final class StreamEnd implements Endpoint {
         if (deadline != NO_DEADLINE) {
             throw new UnsupportedOperationException(TIMEOUTS_REFUSED);
         }
-        if (!redirected.isDone() || redirected.isCompletedExceptionally()) {
+        if (redirectionPending()) {
             awaitRedirection();
         }
         return readAtMost(dst, dst.remaining());
@@ -107,7 +107,7 @@ final class StreamEnd implements Endpoint {
      */
     @Override
     public int readNow(ByteBuffer dst) throws IOException {
-        if (!redirected.isDone() || redirected.isCompletedExceptionally()) {
+        if (redirectionPending()) {
             return 0;
         }
         int ready = Math.min(in.available(), dst.remaining());
@@ -127,6 +127,11 @@ final class StreamEnd implements Endpoint {
             dst.put(readBuffer, 0, n);
         }
         return n;
+    }
+
+    /** {@return whether descriptors 0 and 1 are not yet known to be copies of standard error} */
+    private boolean redirectionPending() {
+        return !redirected.isDone() || redirected.isCompletedExceptionally();
     }
 
     private void awaitRedirection() throws IOException {

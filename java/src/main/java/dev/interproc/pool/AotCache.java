@@ -144,6 +144,9 @@ final class AotCache {
         Thread.ofPlatform().daemon().name("interproc AOT cache training").start(() -> {
             try {
                 trained.complete(train(jvmOptions, classPathHash));
+            } catch (Throwable e) { // an Error: the future still ends, empty, as Pool.aotCache() promises
+                trained.complete(Optional.empty());
+                throw e;
             } finally {
                 TRAINING.remove(file);
             }
