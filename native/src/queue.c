@@ -325,13 +325,18 @@ void ip_debug_set_queue_pause(uint32_t ms) {
 /*
  * Registers in waiting, then sleeps one slice on the sequence word seq unless position has moved from seen or the
  * queue was shut down; the other side bumps seq after it moves the position and sees a waiter. The word is read
- * before the registration and the position after it, so no move is missed. Returns 1 to retry, 0 when out of time.
+ * before the registration; after it, the mover's lock word movers_lock, then the position. A mover may store the
+ * position with release semantics only (Java does), then releases its lock with a compare-and-set: either this read
+ * of the lock word sees that release or a later write (every write of a lock word is a compare-and-set), and the
+ * position read after it is the new one, or it comes before the release, and so does the registration, which the
+ * mover's read of waiting after its release then sees. So no move is missed. Returns 1 to retry, 0 when out of time.
  */
-static int await_move(ip_queue *queue, uint32_t *waiting, uint32_t *seq, uint64_t *position, uint64_t seen,
-                      uint64_t deadline) {
+static int await_move(ip_queue *queue, uint32_t *waiting, uint32_t *seq, uint32_t *movers_lock, uint64_t *position,
+                      uint64_t seen, uint64_t deadline) {
     uint32_t sequence = load32(seq);
     add32(waiting, 1);
     int retry = 1;
+    (void)load32(movers_lock);
     if (load64(position) == seen && load32(&queue->slot->shutdown) == 0) {
         int64_t slice = IP_LOCK_WAIT_SLICE_NS;
         if (deadline != UINT64_MAX) {
@@ -409,8 +414,8 @@ int ip_queue_put(ip_queue *queue, const void *data, uint64_t length, int64_t tim
             wake(&slot->consumers_waiting, &slot->not_empty);
             return 0;
         }
-        if (timeout_ns == 0 ||
-            !await_move(queue, &slot->producers_waiting, &slot->not_full, &slot->head, head, deadline)) {
+        if (timeout_ns == 0 || !await_move(queue, &slot->producers_waiting, &slot->not_full, queue->take.word,
+                                           &slot->head, head, deadline)) {
             return -ETIMEDOUT;
         }
     }
@@ -462,8 +467,8 @@ int ip_queue_take(ip_queue *queue, void *buffer, uint64_t capacity, uint64_t *le
             wake(&slot->producers_waiting, &slot->not_full);
             return 0;
         }
-        if (timeout_ns == 0 ||
-            !await_move(queue, &slot->consumers_waiting, &slot->not_empty, &slot->tail, tail, deadline)) {
+        if (timeout_ns == 0 || !await_move(queue, &slot->consumers_waiting, &slot->not_empty, queue->put.word,
+                                           &slot->tail, tail, deadline)) {
             return -ETIMEDOUT;
         }
     }

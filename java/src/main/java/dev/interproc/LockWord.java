@@ -89,6 +89,18 @@ final class LockWord extends SlotMemory {
         return compareAndSet(0, token);
     }
 
+    /**
+     * Reads the word (volatile) for the order it gives, not for its value. Every write of the word is a
+     * compare-and-set, so a read that sees a release (or any later write) comes after every store the releasing
+     * holder made before it; a read that does not comes before that release in the synchronization order, and so
+     * before whatever the releaser reads after it. The shared queue's waiters rely on this: the position a holder
+     * stores with release semantics is seen by a waiter that reads the word after registering, or the holder sees
+     * the registration (docs/layout.md, "Queue slot", Waiting).
+     */
+    void observeReleases() {
+        word();
+    }
+
     /** Compare-and-set of the word, volatile semantics. */
     private boolean compareAndSet(int expected, int next) {
         return fromRegion(WORD.compareAndSet(ALL_MEMORY, address(), expected, next));

@@ -206,7 +206,14 @@ final class QueueRing {
                 }
             }
             if (nanos == NO_WAIT
-                    || !awaitMove(PRODUCERS_WAITING_OFFSET, NOT_FULL_OFFSET, notFull, HEAD_OFFSET, head, deadline)) {
+                    || !awaitMove(
+                            PRODUCERS_WAITING_OFFSET,
+                            NOT_FULL_OFFSET,
+                            notFull,
+                            takeLock,
+                            HEAD_OFFSET,
+                            head,
+                            deadline)) {
                 return false;
             }
         }
@@ -231,7 +238,7 @@ final class QueueRing {
             setInt(reservedAt, (int) length);
             pauseInsideForTests();
             setCount(PUT_COUNT_OFFSET, countAt(PUT_COUNT_OFFSET) + 1);
-            setLong(TAIL_OFFSET, tail + (reservedWrap ? capacity - (tail & mask) : 0) + recordBytes(length));
+            setPosition(TAIL_OFFSET, tail + (reservedWrap ? capacity - (tail & mask) : 0) + recordBytes(length));
         } finally {
             putLock.unlockInternal();
         }
@@ -339,7 +346,7 @@ final class QueueRing {
                     if (taken > 0) {
                         // The messages read (all of them, or those before a reader that threw) are consumed.
                         setCount(TAKE_COUNT_OFFSET, countAt(TAKE_COUNT_OFFSET) + taken);
-                        setLong(HEAD_OFFSET, head);
+                        setPosition(HEAD_OFFSET, head);
                     }
                 }
             } finally {
@@ -352,7 +359,14 @@ final class QueueRing {
                 return result;
             }
             if (nanos == NO_WAIT
-                    || !awaitMove(CONSUMERS_WAITING_OFFSET, NOT_EMPTY_OFFSET, notEmpty, TAIL_OFFSET, tail, deadline)) {
+                    || !awaitMove(
+                            CONSUMERS_WAITING_OFFSET,
+                            NOT_EMPTY_OFFSET,
+                            notEmpty,
+                            putLock,
+                            TAIL_OFFSET,
+                            tail,
+                            deadline)) {
                 return null;
             }
         }
@@ -387,6 +401,7 @@ final class QueueRing {
     /** See {@link SharedQueue#size()}. */
     long size() {
         try {
+            observeReleases();
             return messagesHeld(memory, capacity);
         } catch (IllegalStateException closed) {
             throw closedOr(closed);
@@ -396,10 +411,21 @@ final class QueueRing {
     /** See {@link SharedQueue#bytesHeld()}. */
     long bytesHeld() {
         try {
+            observeReleases();
             return bytesHeld(memory, capacity);
         } catch (IllegalStateException closed) {
             throw closedOr(closed);
         }
+    }
+
+    /**
+     * Reads both lock words, so that the positions read next are at least those stored before the last release of
+     * each lock: a joinable queue's {@code join}, registered as a waiter, then sees every move whose mover released
+     * its lock before this read (positions are stored with release semantics, see {@link #awaitMove}).
+     */
+    private void observeReleases() {
+        putLock.observeReleases();
+        takeLock.observeReleases();
     }
 
     static long bytesHeld(MemorySegment memory, long capacity) {
@@ -514,25 +540,29 @@ final class QueueRing {
      * Spins briefly, yielding, for the position at {@code positionOffset} to move from {@code seen}: a side
      * that keeps up with the other then never sleeps, and the other never pays for a futex wake. Then registers as a
      * waiter and sleeps one slice on the sequence word at {@code seqOffset} unless the position has moved; the other
-     * side bumps the word after it moves the position and sees a waiter. The word is read before the registration
-     * and the position after it, so no move is missed.
+     * side bumps the word after it moves the position and sees a waiter. The word is read before the registration;
+     * after it, the mover's lock word {@code moversLock}, then the position: the mover stores the position with
+     * release semantics and then releases its lock with a compare-and-set, so either this read of the lock word
+     * comes after that release and the position read after it is the new one, or the registration comes before the
+     * release and the mover's read of the waiters after it sees the registration. So no move is missed.
      *
      * @return false if the deadline has passed
      * @throws InterruptedException if the thread is interrupted while it sleeps
      */
     private boolean awaitMove(
-            long waitingOffset, long seqOffset, WordWatch word, long positionOffset, long seen, long deadline)
+            long waitingOffset,
+            long seqOffset,
+            WordWatch word,
+            LockWord moversLock,
+            long positionOffset,
+            long seen,
+            long deadline)
             throws InterruptedException {
         if (yieldUntilMoved(positionOffset, seen, deadline)) {
             return true;
         }
         Slept slept = sleepUnless(
-                fields,
-                waitingOffset,
-                seqOffset,
-                word,
-                () -> longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0,
-                deadline);
+                fields, waitingOffset, seqOffset, word, () -> moved(moversLock, positionOffset, seen), deadline);
         if (slept == Slept.TIMED_OUT) {
             return false;
         }
@@ -540,6 +570,15 @@ final class QueueRing {
             throw new InterruptedException("interrupted while waiting on shared queue '" + name + "'");
         }
         return true;
+    }
+
+    /**
+     * Whether the position at {@code positionOffset} moved from {@code seen}, or the queue was shut down, as a
+     * registered waiter must look: the lock word of the side that moves the position first (see {@link #awaitMove}).
+     */
+    private boolean moved(LockWord moversLock, long positionOffset, long seen) {
+        moversLock.observeReleases();
+        return longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0;
     }
 
     /** How {@link #sleepUnless} ended. */
@@ -666,9 +705,14 @@ final class QueueRing {
         }
     }
 
-    private void setLong(long offset, long value) {
+    /**
+     * Stores {@code head} or {@code tail} with release semantics: the record's bytes and the count before it are
+     * visible to whoever sees the new position. No full fence: the lock release that follows (a compare-and-set)
+     * orders it before the mover's read of the waiters, and waiters read that lock word ({@link #awaitMove}).
+     */
+    private void setPosition(long offset, long value) {
         try {
-            LONG.setVolatile(memory, offset, value);
+            LONG.setRelease(memory, offset, value);
         } catch (IllegalStateException closed) {
             throw closedOr(closed);
         }

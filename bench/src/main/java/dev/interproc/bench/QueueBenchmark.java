@@ -16,7 +16,8 @@ import java.util.Locale;
  *
  * <pre>QueueBenchmark [SECONDS [REPETITIONS [IMPLEMENTATION OPERATION]]]
  *     defaults: 3 seconds, 3 repetitions, every case
- *     IMPLEMENTATION: interproc-take, interproc-read, interproc-drain, agrona, connection;
+ *     IMPLEMENTATION: interproc-take, interproc-read, interproc-drain, agrona, agrona-many, agrona-fenced,
+ *         agrona-many-fenced, connection;
  *     OPERATION: 1p1c, 2p1c, roundtrip</pre>
  *
  * Operations: {@code 1p1c}, one producer process to one consumer process, and {@code 2p1c}, two producers to one
@@ -24,7 +25,13 @@ import java.util.Locale;
  * the backlog included, per second); {@code roundtrip}, a ping-pong of one message between two processes, each
  * round trip timed. Rings hold {@value #CAPACITY} bytes on both sides (a 64-byte message takes a 72-byte record in
  * both). Agrona: {@code OneToOneRingBuffer} for 1p1c and the round trip, {@code ManyToOneRingBuffer} for 2p1c,
- * waiting with the idle strategy of the system property {@code agronaIdle} (default {@code yielding}). A
+ * waiting with the idle strategy of the system property {@code agronaIdle} (default {@code yielding}). Two more
+ * Agrona rings run 1p1c only, as the anchors of what the target of 0.8x {@code OneToOneRingBuffer} asks of a
+ * queue with several producers that blocks: {@code agrona-many}, {@code ManyToOneRingBuffer} with one producer
+ * (one compare-and-set per write, which any ring with several producers pays); {@code agrona-fenced},
+ * {@code OneToOneRingBuffer} whose producer, after each write, orders the write before a read of a word with a full
+ * fence, as a producer must before it reads whether a consumer sleeps (the no-lost-wake-up rule of a blocking
+ * queue; Agrona's consumers never sleep, so its producer never pays it); {@code agrona-many-fenced}, both. A
  * repetition more than reported runs first, as the warm-up of every process. Prints:
  * <pre>result suite=queue impl=java-interproc-read op=1p1c processes=2 ops_per_s=MEDIAN reps=R1,R2,...
  * result suite=queue impl=java-agrona-one-to-one op=roundtrip processes=2 ops_per_s=MEDIAN reps=... median_ns=M
@@ -38,8 +45,19 @@ public final class QueueBenchmark {
     static final long CAPACITY = 1 << 16;
 
     static final List<String> OPERATIONS = List.of("1p1c", "2p1c", "roundtrip");
-    static final List<String> IMPLEMENTATIONS =
-            List.of("interproc-take", "interproc-read", "interproc-drain", "agrona", "connection");
+    static final List<String> IMPLEMENTATIONS = List.of(
+            "interproc-take",
+            "interproc-read",
+            "interproc-drain",
+            "agrona",
+            "agrona-many",
+            "agrona-fenced",
+            "agrona-many-fenced",
+            "connection");
+    /** The implementations that run 1p1c only: the anchors of one producer. */
+    private static final List<String> ONE_PRODUCER_ANCHORS =
+            List.of("agrona-many", "agrona-fenced", "agrona-many-fenced");
+
     private static final String SLOT = "bench/queue";
     private static final String REPLIES = "bench/replies";
 
@@ -67,7 +85,9 @@ public final class QueueBenchmark {
                 System.getProperty("agronaIdle", "yielding"));
         for (String operation : operations) {
             for (String impl : implementations) {
-                if (!(impl.equals("connection") && operation.equals("2p1c"))) {
+                boolean oneProducerOnly = ONE_PRODUCER_ANCHORS.contains(impl);
+                if (!(impl.equals("connection") && operation.equals("2p1c"))
+                        && !(oneProducerOnly && !operation.equals("1p1c"))) {
                     measure(impl, operation, seconds, repetitions);
                 }
             }
@@ -78,7 +98,14 @@ public final class QueueBenchmark {
         String name = "ip-bench-" + ProcessHandle.current().pid() + "-" + impl + "-" + operation;
         boolean roundTrip = operation.equals("roundtrip");
         int producers = operation.equals("2p1c") ? 2 : 1;
-        String kind = impl.equals("agrona") ? (producers == 2 ? "agrona-many-to-one" : "agrona-one-to-one") : impl;
+        String kind =
+                switch (impl) {
+                    case "agrona" -> producers == 2 ? "agrona-many-to-one" : "agrona-one-to-one";
+                    case "agrona-many" -> "agrona-many-to-one";
+                    case "agrona-fenced" -> "agrona-one-to-one-fenced";
+                    case "agrona-many-fenced" -> "agrona-many-to-one-fenced";
+                    default -> impl;
+                };
         List<Path> files = new ArrayList<>();
         SharedMemory memory = null;
         // to: what producers (and the pinger) send to; back: the ponger's replies; listen/connect: the two ends
@@ -86,7 +113,7 @@ public final class QueueBenchmark {
         String back;
         try {
             switch (impl) {
-                case "agrona" -> {
+                case "agrona", "agrona-many", "agrona-fenced", "agrona-many-fenced" -> {
                     to = kind + ":" + ringFile(name + "-to", files);
                     back = kind + ":" + ringFile(name + "-back", files);
                 }

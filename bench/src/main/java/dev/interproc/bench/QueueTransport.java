@@ -10,6 +10,7 @@ import dev.interproc.connection.Connection;
 import dev.interproc.connection.Listener;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,11 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *       limit)} on a {@link OneToOneRingBuffer} or {@link ManyToOneRingBuffer} whose {@link UnsafeBuffer} wraps the
  *       file mapped by this process; a full or empty ring is waited out with the idle strategy named by the system
  *       property {@code agronaIdle}: {@code yielding} (the default), {@code busy} or {@code backoff};
+ *   <li>{@code agrona-one-to-one-fenced:FILE}, {@code agrona-many-to-one-fenced:FILE}: the same rings whose producer,
+ *       after each write,
+ *       orders it before a volatile read of a word of the ring's trailer with a full fence: what a blocking queue's
+ *       producer adds to learn whether a consumer sleeps (the word is one no side writes here, as a queue's count of
+ *       sleeping consumers is while nobody sleeps);
  *   <li>{@code connection-listen:SOCKET}, {@code connection-connect:SOCKET}: {@code sendBytes(byte[])} and
  *       {@code recvBytesInto(byte[])} on an authenticated Connection; the listening side accepts one client.
  * </ul>
@@ -83,8 +89,8 @@ abstract class QueueTransport implements AutoCloseable {
         return switch (parts[0]) {
             case "interproc-take", "interproc-read", "interproc-drain" ->
                 new Interproc(parts[1], parts[2], parts[0].substring("interproc-".length()));
-            case "agrona-one-to-one", "agrona-many-to-one" ->
-                new Agrona(Path.of(parts[1]), parts[0].equals("agrona-many-to-one"));
+            case "agrona-one-to-one", "agrona-many-to-one", "agrona-one-to-one-fenced", "agrona-many-to-one-fenced" ->
+                new Agrona(Path.of(parts[1]), parts[0].startsWith("agrona-many"), parts[0].endsWith("-fenced"));
             case "connection-listen", "connection-connect" ->
                 new Socket(Path.of(parts[1]), parts[0].equals("connection-listen"));
             default -> throw new IllegalArgumentException("unknown transport " + spec);
@@ -152,17 +158,24 @@ abstract class QueueTransport implements AutoCloseable {
     /** An Agrona ring buffer over a file of /dev/shm that every process maps. */
     private static final class Agrona extends QueueTransport {
         private final RingBuffer ring;
+        private final UnsafeBuffer buffer;
+        /** Whether each write is followed by the fence and read of a blocking producer. */
+        private final boolean fenced;
+        /** The word the fenced producer reads: the trailer's correlation counter, which nothing here writes. */
+        private final int sleepersIndex;
+
         private final IdleStrategy idle = idleStrategy();
         private final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(MESSAGE_BYTES));
         private final org.agrona.concurrent.MessageHandler handler =
                 (type, buffer, index, length) -> received(buffer.getByte(index));
 
-        Agrona(Path file, boolean manyToOne) throws IOException {
-            UnsafeBuffer buffer;
+        Agrona(Path file, boolean manyToOne, boolean fenced) throws IOException {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 buffer = new UnsafeBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size()));
             }
             ring = manyToOne ? new ManyToOneRingBuffer(buffer) : new OneToOneRingBuffer(buffer);
+            this.fenced = fenced;
+            this.sleepersIndex = ring.capacity() + RingBufferDescriptor.CORRELATION_COUNTER_OFFSET;
         }
 
         private static IdleStrategy idleStrategy() {
@@ -179,6 +192,10 @@ abstract class QueueTransport implements AutoCloseable {
             message.putByte(0, kind);
             while (!ring.write(kind, message, 0, MESSAGE_BYTES)) {
                 idle.idle();
+            }
+            if (fenced) {
+                VarHandle.fullFence();
+                sink += buffer.getLongVolatile(sleepersIndex);
             }
             idle.reset();
         }
