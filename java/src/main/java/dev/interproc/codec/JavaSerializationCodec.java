@@ -85,11 +85,29 @@ public final class JavaSerializationCodec implements Codec {
         List<String> patterns = new ArrayList<>(builder.allowed);
         patterns.add("!*");
         this.allowList = String.join(";", patterns);
-        this.classFilter = ObjectInputFilter.Config.createFilter(allowList);
+        // Every pattern allows, so "*" allows every class whatever else is listed. Its filter is made here rather
+        // than by Config.createFilter, whose class initialisation looks up a System.Logger: a service lookup that
+        // opens every JAR of the class path, tens of milliseconds that a starting pool worker would pay before its
+        // first message instead of at its first decoding.
+        this.classFilter = builder.allowed.contains("*")
+                ? JavaSerializationCodec::allowEveryClass
+                : ObjectInputFilter.Config.createFilter(allowList);
         this.maxDepth = builder.maxDepth;
         this.maxReferences = builder.maxReferences;
         this.maxBytes = builder.maxBytes;
         this.maxArrayLength = builder.maxArrayLength;
+    }
+
+    /** The class filter of the allow-list {@code *}, as {@link ObjectInputFilter.Config#createFilter} makes it. */
+    private static ObjectInputFilter.Status allowEveryClass(ObjectInputFilter.FilterInfo info) {
+        Class<?> type = info.serialClass();
+        if (type == null) {
+            return ObjectInputFilter.Status.UNDECIDED;
+        }
+        while (type.isArray()) {
+            type = type.getComponentType();
+        }
+        return type.isPrimitive() ? ObjectInputFilter.Status.UNDECIDED : ObjectInputFilter.Status.ALLOWED;
     }
 
     /** {@return a codec with the default allow-list and limits} */

@@ -29,6 +29,15 @@ import java.util.Objects;
  */
 public record Pipe(Connection first, Connection second) implements AutoCloseable {
 
+    /** The shell of {@link #startChildBlocking}'s launcher. */
+    private static final Path SHELL = Path.of("/bin/sh");
+
+    /**
+     * The launcher's script: the pipes of standard input and output become descriptors 3 and 4, standard input
+     * {@code /dev/null}, standard output a copy of standard error; then the JVM (its arguments) runs in its place.
+     */
+    private static final String MOVE_PIPES = "exec 3<&0 4>&1 0</dev/null 1>&2 \"$@\"";
+
     /**
      * Python's {@code Pipe(duplex)}.
      *
@@ -133,16 +142,35 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
      * {@link #startChild}: receiving cannot wait with a timeout ({@link Connection#poll(Duration)} with a positive
      * timeout throws {@link UnsupportedOperationException}; a zero timeout answers whether bytes are ready), and
      * closing the connection does not wake a receive blocked in another thread: the child's end of file or death
-     * does (closing makes a child that reads exit, and {@link Child#close()} kills it). The builder keeps its
-     * standard input and output {@linkplain JavaProcess.Builder#rawStandardStreams raw}.
+     * does (closing makes a child that reads exit, and {@link Child#close()} kills it).
+     *
+     * <p>Where {@code /bin/sh} exists, the child starts through it as its {@linkplain JavaProcess.Builder#launcher
+     * launcher}, which moves the pipes to descriptors 3 and 4 and makes descriptor 0 {@code /dev/null} and 1 a
+     * copy of standard error, then executes the JVM in its place; a system property tells the child, whose
+     * {@link #toParentBlocking()} or {@link #toParent()} then has nothing to redirect, so that no C function is
+     * linked on its start either. Without {@code /bin/sh} the child redirects them itself. The builder keeps its
+     * standard input and output {@linkplain JavaProcess.Builder#rawStandardStreams raw}, and the launcher.
      *
      * @param builder the child to start
      * @return the running child and the connection to it
      * @throws java.io.UncheckedIOException if the child cannot be started
      */
     public static Child startChildBlocking(JavaProcess.Builder builder) {
-        JavaProcess process =
-                Objects.requireNonNull(builder, "builder").rawStandardStreams().start();
+        return startChildBlocking(builder, Files.isExecutable(SHELL));
+    }
+
+    /**
+     * {@link #startChildBlocking(JavaProcess.Builder)}, moving the pipes through {@code /bin/sh} or not.
+     *
+     * @param movePipes whether the launcher moves the pipes; if not, the child redirects its standard streams
+     */
+    static Child startChildBlocking(JavaProcess.Builder builder, boolean movePipes) {
+        Objects.requireNonNull(builder, "builder").rawStandardStreams();
+        if (movePipes) {
+            builder.launcher(SHELL.toString(), "-c", MOVE_PIPES, "sh")
+                    .systemProperty(StandardStreams.MOVED_PROPERTY, StandardStreams.MOVED_VALUE);
+        }
+        JavaProcess process = builder.start();
         StreamEnd end = StreamEnd.ofChild(
                 process.process().getInputStream(), process.process().getOutputStream());
         return new Child(process, new Connection(end, end));
@@ -155,7 +183,10 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
      * that nothing else can corrupt the framing. From then on {@code System.in} (descriptor 0) reads
      * {@code /dev/null}, and {@code System.out} (descriptor 1, also for native code) writes to standard error,
      * where the parent's transcript shows it; output written to standard output before the call reaches the
-     * parent ahead of the first message and corrupts the stream. No authentication, as for {@code Pipe()}.
+     * parent ahead of the first message and corrupts the stream. In a child started by {@link #startChildBlocking}
+     * whose launcher moved the pipes to descriptors 3 and 4, those are taken instead (and closed once reopened),
+     * and descriptors 0 and 1 were {@code /dev/null} and standard error from the start. No authentication, as
+     * for {@code Pipe()}.
      *
      * <p>Blocking, timeouts and end of file as for the parent's end (see {@link #startChild}).
      *
@@ -172,13 +203,16 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
      * As {@link #toParent()}, for a child JVM that must start fast and only makes blocking calls on the connection,
      * from one receiving and one sending thread at a time (a worker's main loop): the connection is made through
      * the JDK's own file streams, linking one C function ({@code dup2}) instead of the dozen a full end needs, which
-     * costs a starting JVM tens to hundreds of milliseconds. Differences from {@link #toParent()}: receiving cannot
-     * wait with a timeout ({@link Connection#poll(Duration)} with a positive timeout throws
+     * costs a starting JVM tens to hundreds of milliseconds, and none in a child started by
+     * {@link #startChildBlocking} whose launcher moved the pipes (then descriptors 3 and 4 carry the connection,
+     * and 0 and 1 were {@code /dev/null} and standard error from the start). Differences from {@link #toParent()}:
+     * receiving cannot wait with a timeout ({@link Connection#poll(Duration)} with a positive timeout throws
      * {@link UnsupportedOperationException}; a zero timeout answers whether bytes are ready), closing does not
-     * wake a blocked receive, and descriptor 0 becomes a copy of standard error instead of {@code /dev/null}
-     * ({@code System.in} reads nothing; a native read of descriptor 0 fails). Standard output goes to standard
-     * error, as for {@link #toParent()}: {@code System.out} at once, descriptor 1 (native code, child processes)
-     * from the first receive on (the {@code dup2} runs in the background meanwhile).
+     * wake a blocked receive, and where this process redirects its standard streams itself, descriptor 0 becomes a
+     * copy of standard error instead of {@code /dev/null} ({@code System.in} reads nothing; a native read of
+     * descriptor 0 fails). Standard output goes to standard error, as for {@link #toParent()}: {@code System.out}
+     * at once, descriptor 1 (native code, child processes) from the first receive on (the {@code dup2} runs in the
+     * background meanwhile), or from the start when the launcher moved the pipes.
      *
      * @return the duplex connection to the parent
      * @throws IOException if standard input or output is not a pipe, or cannot be reopened

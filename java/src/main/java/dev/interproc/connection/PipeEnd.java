@@ -88,16 +88,22 @@ final class PipeEnd extends DescriptorEnd {
      * @throws IllegalStateException if they were taken before
      */
     static PipeEnd ofStandardStreams() throws IOException {
-        StandardStreams.take();
-        int in = open("/proc/self/fd/" + STDIN, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        StandardStreams.Descriptors descriptors = StandardStreams.take();
+        int in = open("/proc/self/fd/" + descriptors.input(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
         int out;
         try {
-            out = open("/proc/self/fd/" + STDOUT, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+            out = open("/proc/self/fd/" + descriptors.output(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
         } catch (IOException e) {
             Libc.close(in);
             throw e;
         }
         PipeEnd end = new PipeEnd(in, out);
+        if (!descriptors.redirectionNeeded()) {
+            // The launcher left descriptors 0 and 1 as /dev/null and standard error; the moved ones are reopened.
+            Libc.close(descriptors.input());
+            Libc.close(descriptors.output());
+            return end;
+        }
         try {
             // System.out is not flushed: whatever it still buffers then goes to standard error, not into the stream.
             int devNull = open("/dev/null", O_RDONLY | O_CLOEXEC);

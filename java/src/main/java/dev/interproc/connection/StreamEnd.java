@@ -67,18 +67,22 @@ final class StreamEnd implements Endpoint {
      * @throws IllegalStateException if they were taken before
      */
     static StreamEnd ofStandardStreams() throws IOException {
-        StandardStreams.take();
-        FileInputStream in = new FileInputStream("/proc/self/fd/0");
+        StandardStreams.Descriptors descriptors = StandardStreams.take();
+        FileInputStream in = new FileInputStream("/proc/self/fd/" + descriptors.input());
         FileOutputStream out;
         try {
-            out = new FileOutputStream("/proc/self/fd/1");
+            out = new FileOutputStream("/proc/self/fd/" + descriptors.output());
         } catch (IOException e) {
             in.close();
             throw e;
         }
         System.setIn(InputStream.nullInputStream());
-        System.setOut(System.err); // at once; descriptor 1 itself follows in the background
+        System.setOut(System.err); // at once; descriptor 1 itself follows in the background, if it must
         CompletableFuture<Void> redirected = new CompletableFuture<>();
+        if (!descriptors.redirectionNeeded()) {
+            redirected.complete(null);
+            return new StreamEnd(in, out, redirected);
+        }
         Thread.ofPlatform().daemon().name("standard streams redirection").start(() -> {
             try {
                 StandardStreams.redirect();

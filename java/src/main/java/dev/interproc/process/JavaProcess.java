@@ -237,6 +237,7 @@ public final class JavaProcess implements AutoCloseable {
         private final List<String> jvmOptions = new ArrayList<>();
         private final List<String> arguments = new ArrayList<>();
         private final List<Path> classPathPrefix = new ArrayList<>();
+        private final List<String> launcher = new ArrayList<>();
         private Path workingDirectory;
         private ProcessBuilder.Redirect input = ProcessBuilder.Redirect.PIPE;
         private ProcessBuilder.Redirect output = ProcessBuilder.Redirect.PIPE;
@@ -346,12 +347,34 @@ public final class JavaProcess implements AutoCloseable {
         }
 
         /**
+         * Starts the child's JVM through a launcher: a command that runs the rest of its command line, the JVM's, in
+         * its own process (it ends by executing it, as {@code exec} does), such as {@code nice -n 10},
+         * {@code taskset -c 1} or {@code /bin/sh -c 'SCRIPT' sh}, whose script ends with {@code exec "$@"}. The
+         * child's pid is the launcher's, which becomes the JVM; a launcher that does not execute the JVM in its own
+         * process (one that forks it) leaves {@link JavaProcess#pid()} naming the launcher instead. Replaces the
+         * launcher set before.
+         *
+         * @param command the launcher and its arguments; none for no launcher (the default)
+         * @return this builder
+         * @throws NullPointerException if an element is null
+         */
+        public Builder launcher(String... command) {
+            List<String> given = List.of(command);
+            launcher.clear();
+            launcher.addAll(given);
+            return this;
+        }
+
+        /**
          * The full command line the child is started with.
          *
-         * @return a new list: the {@code java} binary, its options, the class path, the main class and the arguments
+         * @return a new list: the {@linkplain #launcher launcher} if any, then the {@code java} binary, its options,
+         *     the class path, the main class and the arguments
          */
         public List<String> command() {
-            return JavaCommandLine.of(mainClassName, jvmOptions, classPathPrefix, arguments);
+            List<String> command = new ArrayList<>(launcher);
+            command.addAll(JavaCommandLine.of(mainClassName, jvmOptions, classPathPrefix, arguments));
+            return command;
         }
 
         /**

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Pickle (against bytes CPython wrote) and Java serialization behind its allow-list. */
@@ -167,6 +168,27 @@ class CodecTest {
                 .build();
         assertInstanceOf(SerializationProbe.Hostile.class, ((List<?>) allowing.decode(hostile)).get(0));
         assertTrue(SerializationProbe.READ_OBJECT_RAN.get(), "the probe must detect deserialization when it happens");
+    }
+
+    @Test
+    void javaSerializationAllowingEverythingDecodesAnyClassAndArray() throws IOException {
+        JavaSerializationCodec everything =
+                JavaSerializationCodec.builder().allow("*").build();
+        // AtomicLong is outside the default allow-list (java.util.* is one package, not its subpackages).
+        Object[] values = {
+            new AtomicLong(7), new int[][] {{1, 2}, {3}}, new AtomicLong[] {new AtomicLong(8)}, List.of("a", 1)
+        };
+        Object[] decoded = (Object[]) everything.decode(everything.encode(values));
+        assertEquals(7, ((AtomicLong) decoded[0]).get());
+        assertArrayEquals(new int[] {1, 2}, ((int[][]) decoded[1])[0]);
+        assertEquals(8, ((AtomicLong[]) decoded[2])[0].get());
+        assertEquals(List.of("a", 1), decoded[3]);
+        JavaSerializationCodec standard = JavaSerializationCodec.standard();
+        assertThrows(InvalidClassException.class, () -> standard.decode(standard.encode(values)));
+        // Its limits still hold.
+        JavaSerializationCodec shallow =
+                JavaSerializationCodec.builder().allow("*").maxDepth(2).build();
+        assertThrows(InvalidClassException.class, () -> shallow.decode(shallow.encode(List.of(List.of(List.of(1))))));
     }
 
     @Test

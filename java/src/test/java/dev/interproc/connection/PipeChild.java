@@ -2,7 +2,11 @@ package dev.interproc.connection;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The child JVM of {@link StandardStreamPipeTest}, talking to its parent over standard input and output.
@@ -29,6 +33,7 @@ public final class PipeChild {
         switch (args[0]) {
             case "stream" -> {
                 try (Connection parent = Pipe.toParent()) {
+                    reportDescriptors("stream");
                     System.out.println(STRAY_LINE);
                     NumberedMessages.streamFromChild(parent, System.err);
                     echo(parent);
@@ -38,6 +43,7 @@ public final class PipeChild {
                 try (Connection parent = Pipe.toParentBlocking()) {
                     System.out.println(STRAY_LINE);
                     NumberedMessages.streamFromChild(parent, System.err);
+                    reportDescriptors("blocking"); // after a receive: the redirection has been made
                     // Descriptor 1 is standard error now: a grandchild writing to it cannot reach the pipe.
                     new ProcessBuilder("sh", "-c", "echo '" + INHERITED_LINE + "'")
                             .inheritIO()
@@ -65,6 +71,28 @@ public final class PipeChild {
             }
             default -> throw new IllegalArgumentException(args[0]);
         }
+    }
+
+    /** Prints the mode and what descriptors 0 to 4 are, as "FD n target" lines, on standard error. */
+    private static void reportDescriptors(String mode) throws IOException {
+        System.err.println("MODE " + mode);
+        for (int fd = 0; fd <= 4; fd++) {
+            Path link = Path.of("/proc/self/fd/" + fd);
+            String target = Files.exists(link, LinkOption.NOFOLLOW_LINKS)
+                    ? Files.readSymbolicLink(link).toString()
+                    : "not open";
+            System.err.println("FD " + fd + " " + target);
+        }
+    }
+
+    /** The target of descriptor {@code fd} in the lines {@link #reportDescriptors} printed. */
+    static String descriptor(List<String> errorLines, int fd) {
+        String prefix = "FD " + fd + " ";
+        return errorLines.stream()
+                .filter(line -> line.startsWith(prefix))
+                .map(line -> line.substring(prefix.length()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the child did not report descriptor " + fd + ": " + errorLines));
     }
 
     /** Sends every message back until an empty one, the parent's goodbye. */

@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Connections between a parent JVM and a child over the child's standard input and output ({@link Pipe#startChild}). */
 class StandardStreamPipeTest {
@@ -55,10 +57,12 @@ class StandardStreamPipeTest {
         }
     }
 
-    @Test
-    void blockingEndsOnBothSidesCarryTheSameStreamAndKeepStandardOutputOffThePipe() throws Exception {
+    /** With the pipes moved by {@code /bin/sh} before the child starts, and with the child redirecting itself. */
+    @ParameterizedTest(name = "pipes moved by the launcher: {0}")
+    @ValueSource(booleans = {true, false})
+    void blockingEndsOnBothSidesCarryTheSameStreamAndKeepStandardOutputOffThePipe(boolean movePipes) throws Exception {
         try (Pipe.Child child = Pipe.startChildBlocking(
-                JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args("blocking"))) {
+                JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args("blocking"), movePipes)) {
             Connection connection = child.connection();
             assertFalse(connection.poll(), "nothing sent yet");
             assertThrows(UnsupportedOperationException.class, () -> connection.poll(Duration.ofMillis(10)));
@@ -78,7 +82,54 @@ class StandardStreamPipeTest {
             assertTrue(errors.contains(PipeChild.STRAY_LINE), child.process().transcript());
             assertTrue(
                     errors.contains(PipeChild.INHERITED_LINE), child.process().transcript());
+            assertStandardStreamsTakenOver(child, movePipes);
             assertThrows(EOFException.class, connection::recvBytes);
+        }
+    }
+
+    /**
+     * A child started by {@link Pipe#startChildBlocking} may make a full end ({@link Pipe#toParent()}), also when
+     * its launcher moved the pipes.
+     */
+    @ParameterizedTest(name = "pipes moved by the launcher: {0}")
+    @ValueSource(booleans = {true, false})
+    void fullChildEndOverPipesOfABlockingParent(boolean movePipes) throws Exception {
+        try (Pipe.Child child = Pipe.startChildBlocking(
+                JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args("stream"), movePipes)) {
+            Connection connection = child.connection();
+            Future<Void> sending = NumberedMessages.sendInBackground(connection, 1);
+            NumberedMessages.receive(connection, NumberedMessages.COUNT);
+            sending.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            child.process().awaitErrorLine(("RECEIVED " + NumberedMessages.COUNT)::equals, TIMEOUT);
+            connection.sendBytes(new byte[0]);
+            assertEquals(0, child.process().waitFor(TIMEOUT), child.process().transcript());
+            assertTrue(
+                    child.process().errorOutput().contains(PipeChild.STRAY_LINE),
+                    child.process().transcript());
+            assertStandardStreamsTakenOver(child, movePipes);
+            assertThrows(EOFException.class, connection::recvBytes);
+        }
+    }
+
+    /**
+     * What the child reported of its descriptors once its end was made: 0 reads nothing (/dev/null where the launcher
+     * or the full end made it so, a copy of standard error where the blocking end redirected itself), 1 is standard
+     * error, and the moved pipes are closed where the full end can close them.
+     */
+    private static void assertStandardStreamsTakenOver(Pipe.Child child, boolean movePipes) {
+        String transcript = child.process().transcript();
+        String stderr = PipeChild.descriptor(child.process().errorOutput(), 2);
+        assertEquals(stderr, PipeChild.descriptor(child.process().errorOutput(), 1), transcript);
+        String stdin = PipeChild.descriptor(child.process().errorOutput(), 0);
+        boolean blockingSelfRedirected =
+                !movePipes && child.process().errorOutput().contains("MODE blocking");
+        assertEquals(blockingSelfRedirected ? stderr : "/dev/null", stdin, transcript);
+        if (movePipes && child.process().errorOutput().contains("MODE stream")) {
+            // Closed; the JVM may have opened something else under the number since, but not a pipe.
+            for (int fd : new int[] {3, 4}) {
+                String target = PipeChild.descriptor(child.process().errorOutput(), fd);
+                assertFalse(target.startsWith("pipe:"), "descriptor " + fd + " is " + target + ": " + transcript);
+            }
         }
     }
 

@@ -65,6 +65,28 @@ class JavaProcessTest {
         }
     }
 
+    /** Prints its pid and the environment variable {@code LAUNCHED_BY} on standard output. */
+    public static final class PrintsPidAndLauncher {
+
+        public static void main(String[] args) {
+            System.out.println(ProcessHandle.current().pid() + " " + System.getenv("LAUNCHED_BY"));
+        }
+    }
+
+    @Test
+    void aLauncherRunsTheJvmInItsOwnProcess() throws Exception {
+        JavaProcess.Builder builder =
+                JavaProcess.builder(PrintsPidAndLauncher.class).launcher("/usr/bin/env", "LAUNCHED_BY=env");
+        assertEquals(
+                List.of("/usr/bin/env", "LAUNCHED_BY=env"), builder.command().subList(0, 2));
+        try (JavaProcess child = builder.start()) {
+            assertEquals(0, child.waitFor(PATIENCE), child::transcript);
+            assertEquals(List.of(child.pid() + " env"), child.output());
+        }
+        builder.launcher();
+        assertTrue(builder.command().get(0).endsWith("/bin/java"), builder.command()::toString);
+    }
+
     @Test
     void onExitCompletesWithTheExitCodeOnceTheOutputIsRead() throws Exception {
         try (JavaProcess child =
