@@ -347,12 +347,10 @@ public final class JavaProcess implements AutoCloseable {
         }
 
         /**
-         * Starts the child's JVM through a launcher: a command that runs the rest of its command line, the JVM's, in
-         * its own process (it ends by executing it, as {@code exec} does), such as {@code nice -n 10},
-         * {@code taskset -c 1} or {@code /bin/sh -c 'SCRIPT' sh}, whose script ends with {@code exec "$@"}. The
-         * child's pid is the launcher's, which becomes the JVM; a launcher that does not execute the JVM in its own
-         * process (one that forks it) leaves {@link JavaProcess#pid()} naming the launcher instead. Replaces the
-         * launcher set before.
+         * Starts the child's JVM through a launcher that executes the rest of its command line in its own process,
+         * as {@code nice -n 10}, {@code taskset -c 1} or {@code /bin/sh -c 'SCRIPT "$@"' sh} do, so that the
+         * child's pid stays the JVM's (a launcher that forks the JVM instead leaves {@link JavaProcess#pid()}
+         * naming the launcher). Replaces the launcher set before.
          *
          * @param command the launcher and its arguments; none for no launcher (the default)
          * @return this builder
