@@ -5,7 +5,7 @@ import dev.interproc.process.JavaProcess;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -98,12 +98,11 @@ final class Worker implements AutoCloseable {
      */
     private Wire.Hello awaitHello(Duration timeout) throws IOException, TimeoutException, InterruptedException {
         AtomicBoolean settled = new AtomicBoolean();
-        CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
-                .execute(() -> {
-                    if (settled.compareAndSet(false, true)) {
-                        kill();
-                    }
-                });
+        Future<?> watchdog = Deadlines.after(timeout, () -> {
+            if (settled.compareAndSet(false, true)) {
+                kill();
+            }
+        });
         try {
             byte[] hello = child.connection().recvBytes();
             if (!settled.compareAndSet(false, true)) {
@@ -121,6 +120,8 @@ final class Worker implements AutoCloseable {
                     this + " ended before its handshake; its standard error:\n"
                             + child.process().transcript(),
                     e);
+        } finally {
+            watchdog.cancel(false);
         }
     }
 

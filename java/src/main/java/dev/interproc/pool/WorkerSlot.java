@@ -6,7 +6,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -210,8 +210,9 @@ final class WorkerSlot implements Runnable {
             }
             inFlight.addLast(next);
             if (next.timeout != null) {
-                CompletableFuture.delayedExecutor(next.timeout.toNanos(), TimeUnit.NANOSECONDS)
-                        .execute(() -> next.future.timeOut(next.timeout, next.description));
+                Future<?> timeout =
+                        Deadlines.after(next.timeout, () -> next.future.timeOut(next.timeout, next.description));
+                next.future.whenComplete((value, failure) -> timeout.cancel(false));
             }
         }
         return true;

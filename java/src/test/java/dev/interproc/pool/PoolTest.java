@@ -79,6 +79,36 @@ class PoolTest {
                 warmUp, nanos[nanos.length / 2] / 1e3, nanos[nanos.length * 99 / 100] / 1e3);
     }
 
+    /**
+     * A task's timeout is dropped when the task ends, and a worker's start timeout when its handshake comes: a pool
+     * running many short tasks with a long timeout holds no timeout per task done.
+     */
+    @Test
+    void timeoutsOfEndedTasksAndStartedWorkersAreNotKept() throws Exception {
+        int before = Deadlines.pending();
+        List<CompletableFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            futures.add(shared.applyAsync(() -> 1, Duration.ofHours(1)));
+        }
+        for (CompletableFuture<Integer> future : futures) {
+            assertEquals(1, future.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        }
+        awaitPendingTimeouts(before);
+        try (Pool another = Pool.create(1)) {
+            assertEquals(1, another.apply(() -> 1));
+            awaitPendingTimeouts(before);
+        }
+    }
+
+    /** Waits for the timeouts pending to fall to {@code expected}: a completed future drops its own just after. */
+    private static void awaitPendingTimeouts(int expected) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (Deadlines.pending() > expected && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(expected, Deadlines.pending(), "timeouts still pending");
+    }
+
     @Test
     void theDefaultChunkSizeIsPythons() {
         assertEquals(13, ChunkTask.defaultSize(100, 2), "ceil(100 / 8)");
