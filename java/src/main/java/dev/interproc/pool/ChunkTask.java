@@ -135,10 +135,20 @@ record ChunkTask<T, R>(SerializableFunction<T, R> function, ArrayList<T> items)
      * @param chunks the chunks' futures, in the items' order
      * @param items how many items the chunks hold
      * @param <R> the result type
-     * @return a future of the concatenated results; it fails as soon as one chunk fails, with its failure
+     * @return a future of the concatenated results; it fails as soon as one chunk fails, with its failure; cancelling
+     *     it cancels every chunk alike (with {@code true}, a running chunk's worker is killed)
      */
     static <R> CompletableFuture<List<R>> concatenation(List<CompletableFuture<List<R>>> chunks, int items) {
-        CompletableFuture<List<R>> all = new CompletableFuture<>();
+        CompletableFuture<List<R>> all = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
+                if (cancelled) {
+                    chunks.forEach(chunk -> chunk.cancel(mayInterruptIfRunning));
+                }
+                return cancelled;
+            }
+        };
         chunks.forEach(chunk -> chunk.whenComplete((results, failure) -> {
             if (failure != null) {
                 all.completeExceptionally(failure);

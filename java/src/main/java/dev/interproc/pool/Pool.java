@@ -242,6 +242,8 @@ public final class Pool extends TaskExecutor {
      * @param <T> the item type
      * @param <R> the result type
      * @return the future of the results, in the items' order; it fails as soon as one chunk fails, with its failure
+     *     (the other chunks still run, as in Python); cancelling it cancels the chunks: those not started are
+     *     skipped, and {@code cancel(true)} kills the workers running one (the pool replaces them)
      * @throws IllegalArgumentException if {@code chunksize} is not positive, or an item cannot be serialized
      * @throws RejectedExecutionException if the pool is not running
      */

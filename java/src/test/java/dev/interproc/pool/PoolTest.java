@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.interproc.SharedLong;
+import dev.interproc.SharedMemory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,6 +110,41 @@ class PoolTest {
             Thread.onSpinWait();
         }
         assertEquals(expected, Deadlines.pending(), "timeouts still pending");
+    }
+
+    /**
+     * Cancelling a map's future skips its chunks not started yet: a task queued behind them then comes before most
+     * of them would have run. Chunks count their starts in a shared region.
+     */
+    @Test
+    void cancellingAMapSkipsItsChunksNotStarted() throws Exception {
+        String name = "pool-map-cancel-" + ProcessHandle.current().pid();
+        try (SharedMemory memory = SharedMemory.create(name)) {
+            SharedLong started = memory.sharedLong("started");
+            List<Integer> items = IntStream.range(0, 40).boxed().toList();
+            CompletableFuture<List<Integer>> map = shared.mapAsync(
+                    item -> {
+                        try (SharedMemory region = SharedMemory.open(name)) {
+                            region.sharedLong("started").incrementAndGet();
+                        }
+                        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+                        return item;
+                    },
+                    items,
+                    1);
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (started.get() < 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(map.cancel(false));
+            assertThrows(CancellationException.class, map::join);
+            assertEquals(1, shared.apply(() -> 1), "a task queued behind the map's chunks");
+            long ran = started.get();
+            System.out.printf("Pool: %d of %d chunks of a cancelled map started%n", ran, items.size());
+            assertTrue(ran < items.size(), "every chunk of the cancelled map ran: " + ran);
+        } finally {
+            SharedMemory.unlink(name);
+        }
     }
 
     @Test
