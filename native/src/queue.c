@@ -325,11 +325,14 @@ void ip_debug_set_queue_pause(uint32_t ms) {
 /*
  * Registers in waiting, then sleeps one slice on the sequence word seq unless position has moved from seen or the
  * queue was shut down; the other side bumps seq after it moves the position and sees a waiter. The word is read
- * before the registration; after it, the mover's lock word movers_lock, then the position. A mover may store the
- * position with release semantics only (Java does), then releases its lock with a compare-and-set: either this read
- * of the lock word sees that release or a later write (every write of a lock word is a compare-and-set), and the
- * position read after it is the new one, or it comes before the release, and so does the registration, which the
- * mover's read of waiting after its release then sees. So no move is missed. Returns 1 to retry, 0 when out of time.
+ * before the registration; after it, the mover's lock word movers_lock, then the position. A Java mover stores the
+ * position with release semantics only, then releases its lock with a sequentially consistent compare-and-set:
+ * either this read of the lock word sees that release or a later write (every write of a lock word is a
+ * compare-and-set), and the position read after it is the new one, or it comes before the release, and so does the
+ * registration, which the mover's read of waiting after its release then sees. A C mover releases its lock with a
+ * release-only compare-and-set, which does not order its later read of waiting, so it stores the position
+ * sequentially consistent (store64): the registration and the position then pair as two sequentially consistent
+ * store-load sides. So no move is missed. Returns 1 to retry, 0 when out of time.
  */
 static int await_move(ip_queue *queue, uint32_t *waiting, uint32_t *seq, uint32_t *movers_lock, uint64_t *position,
                       uint64_t seen, uint64_t deadline) {
