@@ -136,14 +136,16 @@ record ChunkTask<T, R>(SerializableFunction<T, R> function, ArrayList<T> items)
      * @param items how many items the chunks hold
      * @param <R> the result type
      * @return a future of the concatenated results; it fails as soon as one chunk fails, with its failure; cancelling
-     *     it cancels every chunk alike (with {@code true}, a running chunk's worker is killed)
+     *     it, also once it has failed, cancels every chunk alike (with {@code true}, a running chunk's worker is
+     *     killed)
      */
     static <R> CompletableFuture<List<R>> concatenation(List<CompletableFuture<List<R>>> chunks, int items) {
         CompletableFuture<List<R>> all = new CompletableFuture<>() {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
+                // Also once it has failed (a chunk failed, or orTimeout): the chunks left are of no use then.
                 boolean cancelled = super.cancel(mayInterruptIfRunning);
-                if (cancelled) {
+                if (cancelled || isCompletedExceptionally()) {
                     chunks.forEach(chunk -> chunk.cancel(mayInterruptIfRunning));
                 }
                 return cancelled;

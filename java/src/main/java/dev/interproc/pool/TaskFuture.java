@@ -2,6 +2,7 @@ package dev.interproc.pool;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -22,6 +23,8 @@ final class TaskFuture extends CompletableFuture<Object> {
      * Guarded by this.
      */
     private boolean killWhenRunning;
+    /** The timeout of the attempt sent, until it ends; null without a timeout. Guarded by this. */
+    private Future<?> attemptTimeout;
 
     /**
      * Records the worker the task is about to be sent to.
@@ -44,7 +47,21 @@ final class TaskFuture extends CompletableFuture<Object> {
      */
     synchronized boolean ended() {
         runningOn = null;
+        if (attemptTimeout != null) {
+            attemptTimeout.cancel(false);
+            attemptTimeout = null;
+        }
         return killedItsWorker;
+    }
+
+    /**
+     * Records the timeout of the attempt just sent, which {@link #ended()} cancels: a task run again after its worker
+     * died gets a timeout of its own, counted from its new start.
+     *
+     * @param timeout the timeout's future, from {@link Deadlines#after}
+     */
+    synchronized void timeLimit(Future<?> timeout) {
+        attemptTimeout = timeout;
     }
 
     /**

@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -210,9 +209,8 @@ final class WorkerSlot implements Runnable {
             }
             inFlight.addLast(next);
             if (next.timeout != null) {
-                Future<?> timeout =
-                        Deadlines.after(next.timeout, () -> next.future.timeOut(next.timeout, next.description));
-                next.future.whenComplete((value, failure) -> timeout.cancel(false));
+                next.future.timeLimit(
+                        Deadlines.after(next.timeout, () -> next.future.timeOut(next.timeout, next.description)));
             }
         }
         return true;

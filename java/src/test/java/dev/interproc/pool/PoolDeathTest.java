@@ -94,6 +94,32 @@ class PoolDeathTest {
     }
 
     /**
+     * A task run again after its worker died gets its timeout anew, counted from the new start: the first attempt's
+     * timeout, which would come during the second attempt, no longer counts. The first run halts its worker after
+     * 2 s, the second takes 2 s, the timeout is 3 s.
+     */
+    @Test
+    void aRetriedTaskHasATimeoutOfItsOwn(@TempDir Path runs) throws Exception {
+        String started = runs.resolve("started").toString();
+        try (Pool pool = Pool.builder().workers(1).maxRetries(1).build()) {
+            CompletableFuture<String> retried = pool.applyAsync(
+                    () -> {
+                        boolean first = !Files.exists(Path.of(started));
+                        Files.writeString(
+                                Path.of(started), "run\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        Thread.sleep(2_000);
+                        if (first) {
+                            Runtime.getRuntime().halt(9);
+                        }
+                        return "second run";
+                    },
+                    Duration.ofSeconds(3));
+            assertEquals("second run", retried.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(2, Files.readAllLines(Path.of(started)).size(), "run once, then again");
+        }
+    }
+
+    /**
      * Retries re-run a task whose worker died, and only such a task: one that threw runs once, one whose timeout
      * killed its worker is not run again. Each run appends a line to a file, so the runs are counted in the workers.
      */

@@ -142,6 +142,29 @@ class PoolTest {
             long ran = started.get();
             System.out.printf("Pool: %d of %d chunks of a cancelled map started%n", ran, items.size());
             assertTrue(ran < items.size(), "every chunk of the cancelled map ran: " + ran);
+
+            // A map that failed (its first chunk threw) still cancels the chunks left, though the cancel returns
+            // false: it has completed.
+            SharedLong laterStarts = memory.sharedLong("laterStarts");
+            CompletableFuture<List<Integer>> failing = shared.mapAsync(
+                    item -> {
+                        if (item == 0) {
+                            throw new IllegalStateException("the first chunk fails");
+                        }
+                        try (SharedMemory region = SharedMemory.open(name)) {
+                            region.sharedLong("laterStarts").incrementAndGet();
+                        }
+                        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+                        return item;
+                    },
+                    items,
+                    1);
+            assertThrows(CompletionException.class, failing::join);
+            assertFalse(failing.cancel(false));
+            assertEquals(1, shared.apply(() -> 1), "a task queued behind the failed map's chunks");
+            long later = laterStarts.get();
+            System.out.printf("Pool: %d of %d chunks of a failed, then cancelled map started%n", later, items.size());
+            assertTrue(later < items.size() - 1, "every chunk of the failed map ran: " + later);
         } finally {
             SharedMemory.unlink(name);
         }
