@@ -144,16 +144,18 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
      * closing the connection does not wake a receive blocked in another thread: the child's end of file or death
      * does (closing makes a child that reads exit, and {@link Child#close()} kills it).
      *
-     * <p>Where {@code /bin/sh} exists, the child starts through it as its {@linkplain JavaProcess.Builder#launcher
-     * launcher}, which moves the pipes to descriptors 3 and 4 and makes descriptor 0 {@code /dev/null} and 1 a
-     * copy of standard error, then executes the JVM in its place; a system property tells the child, whose
-     * {@link #toParentBlocking()} or {@link #toParent()} then has nothing to redirect, so that no C function is
-     * linked on its start either. Without {@code /bin/sh} the child redirects them itself. The builder keeps its
-     * standard input and output {@linkplain JavaProcess.Builder#rawStandardStreams raw}, and the launcher.
+     * <p>Where {@code /bin/sh} exists, the child starts through it, {@linkplain JavaProcess.Builder#launcherFirst
+     * before} the builder's own launcher if any: it moves the pipes to descriptors 3 and 4 and makes descriptor 0
+     * {@code /dev/null} and 1 a copy of standard error, then executes the rest in its place; a system property tells
+     * the child, whose {@link #toParentBlocking()} or {@link #toParent()} then has nothing to redirect, so that no C
+     * function is linked on its start either. Without {@code /bin/sh} the child redirects them itself. The child is
+     * started from a {@linkplain JavaProcess.Builder#copy copy} of the builder, which this does not change.
      *
      * @param builder the child to start
      * @return the running child and the connection to it
-     * @throws java.io.UncheckedIOException if the child cannot be started
+     * @throws java.io.UncheckedIOException if the child cannot be started; where {@code /bin/sh} starts it, a
+     *     {@code java} binary that cannot be executed shows instead as the child's exit (code 127) with the shell's
+     *     message on its standard error, so the connection's first receive gets end of file
      */
     public static Child startChildBlocking(JavaProcess.Builder builder) {
         return startChildBlocking(builder, Files.isExecutable(SHELL));
@@ -165,12 +167,13 @@ public record Pipe(Connection first, Connection second) implements AutoCloseable
      * @param movePipes whether the launcher moves the pipes; if not, the child redirects its standard streams
      */
     static Child startChildBlocking(JavaProcess.Builder builder, boolean movePipes) {
-        Objects.requireNonNull(builder, "builder").rawStandardStreams();
+        JavaProcess.Builder child =
+                Objects.requireNonNull(builder, "builder").copy().rawStandardStreams();
         if (movePipes) {
-            builder.launcher(SHELL.toString(), "-c", MOVE_PIPES, "sh")
+            child.launcherFirst(SHELL.toString(), "-c", MOVE_PIPES, "sh")
                     .systemProperty(StandardStreams.MOVED_PROPERTY, StandardStreams.MOVED_VALUE);
         }
-        JavaProcess process = builder.start();
+        JavaProcess process = child.start();
         StreamEnd end = StreamEnd.ofChild(
                 process.process().getInputStream(), process.process().getOutputStream());
         return new Child(process, new Connection(end, end));

@@ -83,6 +83,23 @@ final class StandardStreams {
     }
 
     /**
+     * Releases the pipes a launcher moved ({@code descriptors}, which do not need redirection) once their reopened
+     * streams are closed: makes both descriptors copies of standard error, with {@code dup2}, which links C only now.
+     * Without native access they stay open until the process exits, and the parent sees end of file then.
+     *
+     * @param descriptors where the pipes were
+     * @throws IOException if {@code dup2} fails
+     */
+    static void release(Descriptors descriptors) throws IOException {
+        try {
+            Dup2.duplicate(STDERR, descriptors.input());
+            Dup2.duplicate(STDERR, descriptors.output());
+        } catch (IllegalStateException nativeAccessDenied) {
+            // Documented: end of file reaches the parent when this process exits.
+        }
+    }
+
+    /**
      * Makes descriptors 0 and 1 copies of descriptor 2 (standard error), so that nothing written to standard output,
      * by native code or a child process that inherits it, reaches the pipe, and nothing reads from the input pipe
      * (a read of descriptor 0 fails: it is open for writing only). The caller has reopened both pipes.

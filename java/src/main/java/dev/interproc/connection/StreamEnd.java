@@ -44,10 +44,18 @@ final class StreamEnd implements Endpoint {
      */
     private final CompletableFuture<Void> redirected;
 
-    private StreamEnd(InputStream in, OutputStream out, CompletableFuture<Void> redirected) {
+    /**
+     * The descriptors a launcher moved the pipes to, which the reopened streams leave open ({@code null} for none):
+     * {@link #close()} releases them, so that the parent sees end of file while this process runs on.
+     */
+    private final StandardStreams.Descriptors moved;
+
+    private StreamEnd(
+            InputStream in, OutputStream out, CompletableFuture<Void> redirected, StandardStreams.Descriptors moved) {
         this.in = in;
         this.out = out;
         this.redirected = redirected;
+        this.moved = moved;
     }
 
     /**
@@ -57,7 +65,7 @@ final class StreamEnd implements Endpoint {
      * @param out the child's standard input, written (and flushed after each write)
      */
     static StreamEnd ofChild(InputStream in, OutputStream out) {
-        return new StreamEnd(in, out, CompletableFuture.completedFuture(null));
+        return new StreamEnd(in, out, CompletableFuture.completedFuture(null), null);
     }
 
     /**
@@ -81,7 +89,7 @@ final class StreamEnd implements Endpoint {
         CompletableFuture<Void> redirected = new CompletableFuture<>();
         if (!descriptors.redirectionNeeded()) {
             redirected.complete(null);
-            return new StreamEnd(in, out, redirected);
+            return new StreamEnd(in, out, redirected, descriptors);
         }
         Thread.ofPlatform().daemon().name("standard streams redirection").start(() -> {
             try {
@@ -91,7 +99,7 @@ final class StreamEnd implements Endpoint {
                 redirected.completeExceptionally(e);
             }
         });
-        return new StreamEnd(in, out, redirected);
+        return new StreamEnd(in, out, redirected, null);
     }
 
     @Override
@@ -190,7 +198,13 @@ final class StreamEnd implements Endpoint {
         try {
             out.close(); // first: the peer sees end of file even if closing the input waits
         } finally {
-            in.close();
+            try {
+                in.close();
+            } finally {
+                if (moved != null) {
+                    StandardStreams.release(moved);
+                }
+            }
         }
     }
 }

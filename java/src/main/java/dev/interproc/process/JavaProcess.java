@@ -364,6 +364,38 @@ public final class JavaProcess implements AutoCloseable {
         }
 
         /**
+         * Puts {@code command} before the launcher set, if any: it runs first and must execute the rest of its command
+         * line (the launcher set, then the JVM) in its own process, as {@link #launcher} says.
+         *
+         * @param command the outer launcher and its arguments
+         * @return this builder
+         * @throws NullPointerException if an element is null
+         */
+        public Builder launcherFirst(String... command) {
+            launcher.addAll(0, List.of(command));
+            return this;
+        }
+
+        /**
+         * A builder with the same settings, independent of this one: for a caller that adds to it without changing
+         * what this one starts.
+         *
+         * @return the copy
+         */
+        public Builder copy() {
+            Builder copy = new Builder(mainClassName);
+            copy.jvmOptions.addAll(jvmOptions);
+            copy.arguments.addAll(arguments);
+            copy.classPathPrefix.addAll(classPathPrefix);
+            copy.launcher.addAll(launcher);
+            copy.workingDirectory = workingDirectory;
+            copy.input = input;
+            copy.output = output;
+            copy.rawStreams = rawStreams;
+            return copy;
+        }
+
+        /**
          * The full command line the child is started with.
          *
          * @return a new list: the {@linkplain #launcher launcher} if any, then the {@code java} binary, its options,

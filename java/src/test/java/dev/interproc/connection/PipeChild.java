@@ -24,6 +24,9 @@ public final class PipeChild {
     /** What a process the {@code blocking} child starts prints on the standard output it inherits. */
     static final String INHERITED_LINE = "standard output inherited by a grandchild";
 
+    /** What the {@code close-early} child prints once it closed its connection, which it then outlives. */
+    static final String CLOSED_LINE = "connection closed, process running on";
+
     /** What the {@code blocking} child prints when a poll with a timeout was refused. */
     static final String NO_TIMEOUTS = "poll with a timeout refused";
 
@@ -56,6 +59,13 @@ public final class PipeChild {
                     }
                     echo(parent);
                 }
+            }
+            case "close-early" -> {
+                Connection parent = Pipe.toParentBlocking();
+                parent.recvBytes();
+                parent.close();
+                System.err.println(CLOSED_LINE);
+                Thread.sleep(600_000); // killed by the parent
             }
             case "echo" -> {
                 try (Connection parent = Pipe.toParent()) {

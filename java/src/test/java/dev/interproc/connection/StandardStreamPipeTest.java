@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.interproc.process.JavaProcess;
@@ -84,6 +85,38 @@ class StandardStreamPipeTest {
                     errors.contains(PipeChild.INHERITED_LINE), child.process().transcript());
             assertStandardStreamsTakenOver(child, movePipes);
             assertThrows(EOFException.class, connection::recvBytes);
+        }
+    }
+
+    /** The builder given is not changed, and its own launcher runs, after the one that moves the pipes. */
+    @Test
+    void startChildBlockingKeepsTheBuildersLauncherAndLeavesTheBuilderAsItWas() throws Exception {
+        JavaProcess.Builder builder = JavaProcess.builder(PipeChild.class)
+                .jvmOptions("-Xmx256m")
+                .launcher("/usr/bin/env", "LAUNCHED_BY=env")
+                .args("echo");
+        List<String> before = builder.command();
+        try (Pipe.Child child = Pipe.startChildBlocking(builder, true)) {
+            child.connection().sendBytes(new byte[] {7});
+            assertArrayEquals(new byte[] {7}, child.connection().recvBytes());
+            child.connection().sendBytes(new byte[0]);
+            assertEquals(0, child.process().waitFor(TIMEOUT), child.process().transcript());
+        }
+        assertEquals(before, builder.command());
+    }
+
+    /** A blocking child end that is closed ends the parent's receive while the child runs on. */
+    @ParameterizedTest(name = "pipes moved by the launcher: {0}")
+    @ValueSource(booleans = {true, false})
+    void closingTheBlockingChildEndGivesTheParentEndOfFile(boolean movePipes) throws Exception {
+        try (Pipe.Child child = Pipe.startChildBlocking(
+                JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args("close-early"), movePipes)) {
+            child.connection().sendBytes(new byte[] {1});
+            assertTimeoutPreemptively(TIMEOUT, () -> assertThrows(EOFException.class, child.connection()::recvBytes));
+            child.process().awaitErrorLine(PipeChild.CLOSED_LINE::equals, TIMEOUT);
+            assertTrue(
+                    child.process().isAlive(),
+                    "the child must outlive its connection: " + child.process().transcript());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.interproc.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -22,5 +23,29 @@ class JavaProcessBuilderTest {
                         File.pathSeparator, "/first", "/second", "/third.jar", System.getProperty("java.class.path")),
                 command.get(classPath));
         assertEquals(List.of("example.Main", "x"), command.subList(classPath + 1, command.size()));
+    }
+
+    @Test
+    void launcherFirstRunsBeforeTheLauncherSet() {
+        List<String> command = JavaProcess.builder("example.Main")
+                .launcher("nice", "-n", "5")
+                .launcherFirst("env", "X=1")
+                .command();
+        assertEquals(List.of("env", "X=1", "nice", "-n", "5"), command.subList(0, 5));
+        assertTrue(command.get(5).endsWith("/bin/java"), command::toString);
+    }
+
+    @Test
+    void aCopyIsIndependentOfItsOriginal() {
+        JavaProcess.Builder original = JavaProcess.builder("example.Main")
+                .launcher("nice")
+                .jvmOptions("-Xmx64m")
+                .args("a");
+        List<String> before = original.command();
+        JavaProcess.Builder copy = original.copy();
+        assertEquals(before, copy.command());
+        copy.launcherFirst("env").jvmOptions("-Dx=y").args("b").classPathPrefix(Path.of("/p"));
+        assertEquals(before, original.command());
+        assertEquals(before.size() + 3, copy.command().size());
     }
 }
