@@ -122,16 +122,7 @@ class PoolTest {
         try (SharedMemory memory = SharedMemory.create(name)) {
             SharedLong started = memory.sharedLong("started");
             List<Integer> items = IntStream.range(0, 40).boxed().toList();
-            CompletableFuture<List<Integer>> map = shared.mapAsync(
-                    item -> {
-                        try (SharedMemory region = SharedMemory.open(name)) {
-                            region.sharedLong("started").incrementAndGet();
-                        }
-                        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-                        return item;
-                    },
-                    items,
-                    1);
+            CompletableFuture<List<Integer>> map = shared.mapAsync(countedSlowly(name, "started", false), items, 1);
             long deadline = System.nanoTime() + PATIENCE.toNanos();
             while (started.get() < 2 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
@@ -146,19 +137,8 @@ class PoolTest {
             // A map that failed (its first chunk threw) still cancels the chunks left, though the cancel returns
             // false: it has completed.
             SharedLong laterStarts = memory.sharedLong("laterStarts");
-            CompletableFuture<List<Integer>> failing = shared.mapAsync(
-                    item -> {
-                        if (item == 0) {
-                            throw new IllegalStateException("the first chunk fails");
-                        }
-                        try (SharedMemory region = SharedMemory.open(name)) {
-                            region.sharedLong("laterStarts").incrementAndGet();
-                        }
-                        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-                        return item;
-                    },
-                    items,
-                    1);
+            CompletableFuture<List<Integer>> failing =
+                    shared.mapAsync(countedSlowly(name, "laterStarts", true), items, 1);
             assertThrows(CompletionException.class, failing::join);
             assertFalse(failing.cancel(false));
             assertEquals(1, shared.apply(() -> 1), "a task queued behind the failed map's chunks");
@@ -168,6 +148,24 @@ class PoolTest {
         } finally {
             SharedMemory.unlink(name);
         }
+    }
+
+    /**
+     * A map function that counts its runs in the shared long {@code counter} of region {@code region}, then takes
+     * 20 ms; with {@code failFirst}, item 0 throws instead.
+     */
+    private static SerializableFunction<Integer, Integer> countedSlowly(
+            String region, String counter, boolean failFirst) {
+        return item -> {
+            if (failFirst && item == 0) {
+                throw new IllegalStateException("the first chunk fails");
+            }
+            try (SharedMemory memory = SharedMemory.open(region)) {
+                memory.sharedLong(counter).incrementAndGet();
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            return item;
+        };
     }
 
     @Test
