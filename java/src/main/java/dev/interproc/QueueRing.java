@@ -578,6 +578,11 @@ final class QueueRing {
      */
     private boolean moved(LockWord moversLock, long positionOffset, long seen) {
         moversLock.observeReleases();
+        return movedOrShutDown(positionOffset, seen);
+    }
+
+    /** Whether the position at {@code positionOffset} is no longer {@code seen}, or the queue was shut down. */
+    private boolean movedOrShutDown(long positionOffset, long seen) {
         return longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0;
     }
 
@@ -626,9 +631,7 @@ final class QueueRing {
      */
     private boolean yieldUntilMoved(long positionOffset, long seen, long deadline) {
         return YieldSpin.until(
-                        () -> longAt(positionOffset) != seen || fields.get(SHUTDOWN_OFFSET) != 0 ? 1 : 0,
-                        RegionLayout.LOCK_SPIN_NANOS,
-                        deadline)
+                        () -> movedOrShutDown(positionOffset, seen) ? 1 : 0, RegionLayout.LOCK_SPIN_NANOS, deadline)
                 != 0;
     }
 

@@ -45,10 +45,9 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *       file mapped by this process; a full or empty ring is waited out with the idle strategy named by the system
  *       property {@code agronaIdle}: {@code yielding} (the default), {@code busy} or {@code backoff};
  *   <li>{@code agrona-one-to-one-fenced:FILE}, {@code agrona-many-to-one-fenced:FILE}: the same rings whose producer,
- *       after each write,
- *       orders it before a volatile read of a word of the ring's trailer with a full fence: what a blocking queue's
- *       producer adds to learn whether a consumer sleeps (the word is one no side writes here, as a queue's count of
- *       sleeping consumers is while nobody sleeps);
+ *       after each write, orders it before a volatile read of a word of the ring's trailer with a full fence: what a
+ *       blocking queue's producer adds to learn whether a consumer sleeps (the word is one no side writes here, as a
+ *       queue's count of sleeping consumers is while nobody sleeps);
  *   <li>{@code connection-listen:SOCKET}, {@code connection-connect:SOCKET}: {@code sendBytes(byte[])} and
  *       {@code recvBytesInto(byte[])} on an authenticated Connection; the listening side accepts one client.
  * </ul>

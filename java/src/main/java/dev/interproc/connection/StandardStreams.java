@@ -33,14 +33,21 @@ final class StandardStreams {
     private static final int MOVED_OUTPUT = 4;
 
     /**
-     * Where the connection to the parent is: the descriptors to read from and write to, and whether the standard
-     * streams still must be {@linkplain #redirect() redirected} (they carried the pipes) or were moved already.
+     * Where the connection to the parent is: the descriptors to read from and write to.
      *
      * @param input the descriptor of the pipe from the parent
      * @param output the descriptor of the pipe to the parent
-     * @param redirectionNeeded whether descriptors 0 and 1 still are the pipes
      */
-    record Descriptors(int input, int output, boolean redirectionNeeded) {}
+    record Descriptors(int input, int output) {
+
+        /**
+         * {@return whether the pipes are standard input and output, which must still be {@linkplain #redirect()
+         * redirected}, rather than descriptors a launcher moved them to}
+         */
+        boolean redirectionNeeded() {
+            return input == STDIN;
+        }
+    }
 
     /** Whether the standard streams have been taken; guarded by the class's lock. */
     private static boolean taken;
@@ -60,8 +67,8 @@ final class StandardStreams {
             throw new IllegalStateException("this process's standard input and output already carry a connection");
         }
         Descriptors descriptors = MOVED_VALUE.equals(System.getProperty(MOVED_PROPERTY))
-                ? new Descriptors(MOVED_INPUT, MOVED_OUTPUT, false)
-                : new Descriptors(STDIN, STDOUT, true);
+                ? new Descriptors(MOVED_INPUT, MOVED_OUTPUT)
+                : new Descriptors(STDIN, STDOUT);
         requirePipe(descriptors.input(), "input");
         requirePipe(descriptors.output(), "output");
         taken = true;

@@ -86,11 +86,10 @@ final class StreamEnd implements Endpoint {
         }
         System.setIn(InputStream.nullInputStream());
         System.setOut(System.err); // at once; descriptor 1 itself follows in the background, if it must
-        CompletableFuture<Void> redirected = new CompletableFuture<>();
         if (!descriptors.redirectionNeeded()) {
-            redirected.complete(null);
-            return new StreamEnd(in, out, redirected, descriptors);
+            return new StreamEnd(in, out, CompletableFuture.completedFuture(null), descriptors);
         }
+        CompletableFuture<Void> redirected = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("standard streams redirection").start(() -> {
             try {
                 StandardStreams.redirect();

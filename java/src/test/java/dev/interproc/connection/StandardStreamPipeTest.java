@@ -30,6 +30,12 @@ class StandardStreamPipeTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
+    /** A {@link PipeChild} started by {@link Pipe#startChildBlocking}, its pipes moved by the launcher or not. */
+    private static Pipe.Child startBlocking(boolean movePipes, String... args) {
+        return Pipe.startChildBlocking(
+                JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args(args), movePipes);
+    }
+
     private static Pipe.Child start(String... args) throws IOException {
         return Pipe.startChild(
                 JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args(args));
@@ -62,8 +68,7 @@ class StandardStreamPipeTest {
     @ParameterizedTest(name = "pipes moved by the launcher: {0}")
     @ValueSource(booleans = {true, false})
     void blockingEndsOnBothSidesCarryTheSameStreamAndKeepStandardOutputOffThePipe(boolean movePipes) throws Exception {
-        try (Pipe.Child child = Pipe.startChildBlocking(
-                JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args("blocking"), movePipes)) {
+        try (Pipe.Child child = startBlocking(movePipes, "blocking")) {
             Connection connection = child.connection();
             assertFalse(connection.poll(), "nothing sent yet");
             assertThrows(UnsupportedOperationException.class, () -> connection.poll(Duration.ofMillis(10)));
@@ -109,8 +114,7 @@ class StandardStreamPipeTest {
     @ParameterizedTest(name = "pipes moved by the launcher: {0}")
     @ValueSource(booleans = {true, false})
     void closingTheBlockingChildEndGivesTheParentEndOfFile(boolean movePipes) throws Exception {
-        try (Pipe.Child child = Pipe.startChildBlocking(
-                JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args("close-early"), movePipes)) {
+        try (Pipe.Child child = startBlocking(movePipes, "close-early")) {
             child.connection().sendBytes(new byte[] {1});
             assertTimeoutPreemptively(TIMEOUT, () -> assertThrows(EOFException.class, child.connection()::recvBytes));
             child.process().awaitErrorLine(PipeChild.CLOSED_LINE::equals, TIMEOUT);
@@ -127,8 +131,7 @@ class StandardStreamPipeTest {
     @ParameterizedTest(name = "pipes moved by the launcher: {0}")
     @ValueSource(booleans = {true, false})
     void fullChildEndOverPipesOfABlockingParent(boolean movePipes) throws Exception {
-        try (Pipe.Child child = Pipe.startChildBlocking(
-                JavaProcess.builder(PipeChild.class).jvmOptions("-Xmx256m").args("stream"), movePipes)) {
+        try (Pipe.Child child = startBlocking(movePipes, "stream")) {
             Connection connection = child.connection();
             Future<Void> sending = NumberedMessages.sendInBackground(connection, 1);
             NumberedMessages.receive(connection, NumberedMessages.COUNT);
